@@ -1,0 +1,1032 @@
+package io.tailguard.core.breaker;
+
+import io.tailguard.core.breaker.window.RollingWindow;
+import io.tailguard.core.breaker.window.WindowSnapshot;
+import io.tailguard.core.event.EventListener;
+import io.tailguard.core.event.EventListeners;
+import io.tailguard.core.event.Subscription;
+import io.tailguard.core.health.HealthStatus;
+import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.Validate;
+import io.tailguard.core.time.Clock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * A circuit breaker: it lets calls to a dependency through while they mostly succeed, refuses them
+ * for a cooldown once they mostly fail, then lets a few trial calls decide whether to close again.
+ *
+ * <h2>States</h2>
+ *
+ * <ul>
+ *   <li>{@link CircuitState#CLOSED}: calls pass; outcomes are counted in a rolling window. The
+ *       breaker opens when the window holds at least {@code minCalls} calls and the failure rate or
+ *       slow-call rate reaches its threshold, or the failure rate reaches the adaptive threshold,
+ *       or the health score falls to {@code criticalHealthScore}; or, whatever the window holds,
+ *       when {@code consecutiveFailuresThreshold} calls fail in a row.
+ *   <li>{@link CircuitState#OPEN}: calls are refused with {@link CircuitRejectedException}. The
+ *       first acquire after the cooldown moves to half-open; no timer thread is involved.
+ *   <li>{@link CircuitState#HALF_OPEN}: up to {@code halfOpenMaxConcurrent} trial calls at once.
+ *       After {@code halfOpenRequiredSuccesses} successes the breaker closes with a fresh window;
+ *       after more than {@code halfOpenAllowedFailures} failures (slow calls count as failures) it
+ *       opens again with twice the previous cooldown, up to {@code maxOpenCooldown}.
+ *   <li>{@link CircuitState#FORCED_OPEN} and {@link CircuitState#DISABLED}: set by an operator with
+ *       {@link #forceOpen()} and {@link #disable()}; left with {@link #close()} or {@link
+ *       #reset()}.
+ * </ul>
+ *
+ * <p>{@code docs/circuit-breaker.md} has the state diagram and the full transition table.
+ *
+ * <h2>Use</h2>
+ *
+ * <pre>{@code
+ * CircuitBreaker breaker = CircuitBreaker.of("payments", CircuitConfig.builder()
+ *     .failureRateThreshold(0.25)
+ *     .openCooldown(Duration.ofSeconds(10))
+ *     .build());
+ *
+ * try (CallGuard guard = breaker.acquire()) {   // throws CircuitRejectedException when open
+ *   Receipt receipt = payments.charge(order);
+ *   guard.success();
+ *   return receipt;
+ * }
+ *
+ * Receipt receipt = breaker.call(() -> payments.charge(order));   // the same, in one line
+ * }</pre>
+ *
+ * <p>This class is thread-safe and lock-free on the call path: a closed breaker admits a call with
+ * two volatile reads and records its outcome with a few striped-counter increments.
+ */
+public final class CircuitBreaker {
+
+  /*
+   * Concurrency.
+   *
+   * `state` is one 64-bit word, changed only by compareAndSet:
+   *
+   *   bits  0-2   the CircuitState ordinal
+   *   bits  3-12  half-open permits in flight
+   *   bits 13-22  half-open successes
+   *   bits 23-32  half-open failures
+   *   bits 33-63  the generation, incremented by every transition
+   *
+   * Keeping the half-open counters in the same word as the state makes every half-open decision
+   * (take a permit, count an outcome, close or re-open) one CAS, so permits can never exceed
+   * halfOpenMaxConcurrent and a permit from an earlier generation can never be counted in a later
+   * trial: a guard remembers the generation it was granted in and is ignored once it differs.
+   * The config caps the three counters at 1000, so 10 bits hold them.
+   *
+   * `window` is the RollingWindow of the current closed period; its generation is the generation
+   * of the CLOSED word it belongs to. A transition into CLOSED installs a fresh window before its
+   * CAS; if a reader ever finds a CLOSED word whose generation differs from the window's, it
+   * installs one itself (CAS), so each closed period has its own window and outcomes of calls
+   * admitted earlier land in an old window and are ignored.
+   *
+   * `openInfo` describes the current OPEN period. Only the thread whose CAS entered OPEN writes it,
+   * after the CAS; a reader that sees OPEN before the matching OpenInfo is published treats the
+   * breaker as just opened.
+   *
+   * `config` is swapped whole by reconfigure(); every decision reads it once.
+   *
+   * The lifetime totals are LongAdders; listeners, logging and the global fuse run outside any CAS
+   * loop, on the thread that won the transition.
+   */
+
+  private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
+
+  private static final CircuitState[] STATES = CircuitState.values();
+  private static final long STATE_MASK = 0x7L;
+  private static final int COUNT_BITS = 10;
+  private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
+  private static final int IN_FLIGHT_SHIFT = 3;
+  private static final int SUCCESS_SHIFT = IN_FLIGHT_SHIFT + COUNT_BITS;
+  private static final int FAILURE_SHIFT = SUCCESS_SHIFT + COUNT_BITS;
+  private static final int GEN_SHIFT = FAILURE_SHIFT + COUNT_BITS;
+  private static final long CLOSED_CODE = CircuitState.CLOSED.ordinal();
+
+  /** Re-opens beyond this many no longer double the cooldown (which is capped long before). */
+  private static final int MAX_REOPEN_EXPONENT = 62;
+
+  private static final VarHandle STATE;
+  private static final VarHandle WINDOW;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      STATE = lookup.findVarHandle(CircuitBreaker.class, "state", long.class);
+      WINDOW = lookup.findVarHandle(CircuitBreaker.class, "window", RollingWindow.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final String name;
+  private final Clock clock;
+  private final GlobalFuse fuse;
+  private final EventListeners<CircuitEvent> listeners = new EventListeners<>();
+  // The registry's listeners, told about every event of this breaker too; null when standalone.
+  private final EventListeners<CircuitEvent> parent;
+  private final AdaptiveBaseline baseline = new AdaptiveBaseline();
+  private final RollingWindow.CompletedBucketListener baselineFeed = this::learnBucket;
+  private final Object reconfigureLock = new Object();
+
+  private final LongAdder successfulCalls = new LongAdder();
+  private final LongAdder failedCalls = new LongAdder();
+  private final LongAdder slowCalls = new LongAdder();
+  private final LongAdder ignoredCalls = new LongAdder();
+  private final LongAdder rejectedCalls = new LongAdder();
+
+  // See the concurrency comment for the protocol of each.
+  private volatile long state;
+  private volatile RollingWindow window;
+  private volatile OpenInfo openInfo;
+  private volatile CircuitConfig config;
+
+  // Wall time of the last transition into OPEN, or 0 if never; written by that transition's winner.
+  private volatile long lastOpenedAtMillis;
+
+  private CircuitBreaker(
+      String name,
+      CircuitConfig config,
+      Clock clock,
+      GlobalFuse fuse,
+      EventListeners<CircuitEvent> parent) {
+    this.name = name;
+    this.parent = parent;
+    this.config = config;
+    this.clock = clock;
+    this.fuse = fuse;
+    this.window = newWindow(0, clock.nanoTime(), config);
+    this.state = word(CircuitState.CLOSED, 0, 0, 0, 0);
+  }
+
+  /**
+   * Creates a breaker with its own settings and the system clock.
+   *
+   * @param name the breaker's name, used in events, logs and metrics
+   * @param config the settings
+   * @return a new breaker
+   * @throws IllegalArgumentException if an argument is {@code null} or the name is invalid
+   */
+  public static CircuitBreaker of(String name, CircuitConfig config) {
+    return builder(name).config(config).build();
+  }
+
+  /**
+   * Creates a breaker with the default settings and the system clock.
+   *
+   * @param name the breaker's name
+   * @return a new breaker
+   * @throws IllegalArgumentException if the name is invalid
+   */
+  public static CircuitBreaker ofDefaults(String name) {
+    return builder(name).build();
+  }
+
+  /**
+   * Returns a builder for a breaker.
+   *
+   * @param name the breaker's name: 1 to 128 letters, digits, {@code . _ - : /}, starting with a
+   *     letter or digit
+   * @return a new builder
+   * @throws IllegalArgumentException if the name is invalid
+   */
+  public static Builder builder(String name) {
+    return new Builder(InstanceNames.check("circuit breaker", name));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The call path
+
+  /**
+   * Asks for permission to make one call.
+   *
+   * @return a guard to report the outcome to; close it in every case
+   * @throws CircuitRejectedException if the breaker refuses the call
+   */
+  public CallGuard acquire() {
+    long now = clock.nanoTime();
+    long w = state;
+    if ((w & STATE_MASK) == CLOSED_CODE) {
+      RollingWindow win = window;
+      if (win.generation() == generation(w) && (fuse == null || !fuse.isOpen())) {
+        return new CallGuard(this, now, CallGuard.KIND_CLOSED, win, 0);
+      }
+    }
+    return acquireSlow(now);
+  }
+
+  private CallGuard acquireSlow(long now) {
+    for (; ; ) {
+      long w = state;
+      switch (stateOf(w)) {
+        case CLOSED:
+          {
+            RollingWindow win = window;
+            if (win.generation() != generation(w)) {
+              WINDOW.compareAndSet(this, win, newWindow(generation(w), now, config));
+              continue;
+            }
+            if (fuse != null && fuse.isOpen()) {
+              throw reject(CircuitRejectedException.Reason.GLOBAL_OPEN, fuse.retryAfter(now));
+            }
+            return new CallGuard(this, now, CallGuard.KIND_CLOSED, win, 0);
+          }
+        case DISABLED:
+          return new CallGuard(this, now, CallGuard.KIND_DISABLED, null, 0);
+        case FORCED_OPEN:
+          throw reject(CircuitRejectedException.Reason.FORCED_OPEN, config.openCooldown());
+        case OPEN:
+          {
+            OpenInfo open = openInfo;
+            if (open == null || open.generation != generation(w)) {
+              throw reject(CircuitRejectedException.Reason.OPEN, config.openCooldown());
+            }
+            long remaining = open.untilNanos - now;
+            if (remaining > 0) {
+              throw reject(CircuitRejectedException.Reason.OPEN, Duration.ofNanos(remaining));
+            }
+            long gen = generation(w) + 1;
+            if (STATE.compareAndSet(this, w, word(CircuitState.HALF_OPEN, gen, 1, 0, 0))) {
+              onTransition(
+                  CircuitState.OPEN, CircuitState.HALF_OPEN, TransitionReason.COOLDOWN_ELAPSED);
+              return new CallGuard(this, now, CallGuard.KIND_HALF_OPEN, null, gen);
+            }
+            continue;
+          }
+        case HALF_OPEN:
+          {
+            if (inFlight(w) >= config.halfOpenMaxConcurrent()) {
+              throw reject(CircuitRejectedException.Reason.HALF_OPEN_EXHAUSTED, Duration.ZERO);
+            }
+            if (STATE.compareAndSet(this, w, w + (1L << IN_FLIGHT_SHIFT))) {
+              return new CallGuard(this, now, CallGuard.KIND_HALF_OPEN, null, generation(w));
+            }
+            continue;
+          }
+      }
+    }
+  }
+
+  private CircuitRejectedException reject(CircuitRejectedException.Reason reason, Duration wait) {
+    rejectedCalls.increment();
+    if (hasListeners()) {
+      publish(new CircuitEvent.CallRejected(name, clock.instant(), reason, wait));
+    }
+    return new CircuitRejectedException(name, reason, wait);
+  }
+
+  /** Called once per guard with the classified outcome. */
+  void complete(CallGuard guard, boolean failed) {
+    long end = clock.nanoTime();
+    long latency = end - guard.startNanos;
+    CircuitConfig c = config;
+    boolean slow = latency >= c.slowCallNanos();
+    if (failed) {
+      failedCalls.increment();
+    } else if (slow) {
+      slowCalls.increment();
+    } else {
+      successfulCalls.increment();
+    }
+    if (guard.kind == CallGuard.KIND_CLOSED) {
+      RollingWindow win = guard.window;
+      win.record(end, latency, failed, slow);
+      if (failed) {
+        long run = win.incrementConsecutiveFailures();
+        evaluate(win, end, c, run);
+      } else {
+        win.clearConsecutiveFailures();
+        if (slow) {
+          evaluate(win, end, c, 0);
+        }
+      }
+    } else if (guard.kind == CallGuard.KIND_HALF_OPEN) {
+      completeTrial(guard.generation, failed || slow, end);
+    }
+  }
+
+  void completeExceptionally(CallGuard guard, Throwable failure) {
+    CircuitConfig c = config;
+    if (c.isIgnored(failure)) {
+      ignoredCalls.increment();
+      release(guard);
+    } else {
+      complete(guard, c.isRecorded(failure));
+    }
+  }
+
+  void release(CallGuard guard) {
+    if (guard.kind != CallGuard.KIND_HALF_OPEN) {
+      return;
+    }
+    for (; ; ) {
+      long w = state;
+      if (stateOf(w) != CircuitState.HALF_OPEN || generation(w) != guard.generation) {
+        return; // the trial this permit belonged to is over
+      }
+      if (inFlight(w) == 0 || STATE.compareAndSet(this, w, w - (1L << IN_FLIGHT_SHIFT))) {
+        return;
+      }
+    }
+  }
+
+  private void completeTrial(long generation, boolean failed, long now) {
+    CircuitConfig c = config;
+    for (; ; ) {
+      long w = state;
+      if (stateOf(w) != CircuitState.HALF_OPEN || generation(w) != generation) {
+        return;
+      }
+      long inFlight = Math.max(0, inFlight(w) - 1);
+      long successes = successes(w) + (failed ? 0 : 1);
+      long failures = failures(w) + (failed ? 1 : 0);
+      long next;
+      CircuitState to;
+      TransitionReason reason;
+      if (failures > c.halfOpenAllowedFailures()) {
+        next = word(CircuitState.OPEN, generation + 1, 0, 0, 0);
+        to = CircuitState.OPEN;
+        reason = TransitionReason.TRIAL_FAILED;
+      } else if (successes >= c.halfOpenRequiredSuccesses()) {
+        next = word(CircuitState.CLOSED, generation + 1, 0, 0, 0);
+        to = CircuitState.CLOSED;
+        reason = TransitionReason.TRIAL_SUCCEEDED;
+        installWindow(generation + 1, now, c);
+      } else {
+        next = word(CircuitState.HALF_OPEN, generation, inFlight, successes, failures);
+        to = null;
+        reason = null;
+      }
+      if (STATE.compareAndSet(this, w, next)) {
+        if (to == CircuitState.OPEN) {
+          OpenInfo previous = openInfo;
+          int reopens = previous == null ? 1 : Math.min(previous.reopens + 1, MAX_REOPEN_EXPONENT);
+          enterOpen(generation + 1, now, reopens, c);
+        }
+        if (to != null) {
+          onTransition(CircuitState.HALF_OPEN, to, reason);
+        }
+        return;
+      }
+    }
+  }
+
+  private void evaluate(RollingWindow win, long now, CircuitConfig c, long run) {
+    TransitionReason reason = null;
+    if (c.consecutiveFailuresThreshold() > 0 && run >= c.consecutiveFailuresThreshold()) {
+      reason = TransitionReason.CONSECUTIVE_FAILURES;
+    } else {
+      WindowSnapshot s = win.snapshot(now, decay(c));
+      if (s.calls() >= c.minCalls()) {
+        reason = tripReason(s, c);
+      }
+    }
+    if (reason == null) {
+      return;
+    }
+    for (; ; ) {
+      long w = state;
+      if (stateOf(w) != CircuitState.CLOSED || generation(w) != win.generation()) {
+        return; // someone else already moved on
+      }
+      long gen = generation(w) + 1;
+      if (STATE.compareAndSet(this, w, word(CircuitState.OPEN, gen, 0, 0, 0))) {
+        enterOpen(gen, now, 0, c);
+        onTransition(CircuitState.CLOSED, CircuitState.OPEN, reason);
+        return;
+      }
+    }
+  }
+
+  private TransitionReason tripReason(WindowSnapshot s, CircuitConfig c) {
+    if (s.failureRate() >= c.failureRateThreshold()) {
+      return TransitionReason.FAILURE_RATE;
+    }
+    if (s.slowCallRate() >= c.slowCallRateThreshold()) {
+      return TransitionReason.SLOW_CALL_RATE;
+    }
+    AdaptiveThreshold adaptive = c.adaptiveThreshold();
+    if (adaptive.enabled()) {
+      double threshold = baseline.threshold(adaptive, c.failureRateThreshold(), c.buckets());
+      if (s.failureRate() >= threshold) { // false while NaN (not yet learned)
+        return TransitionReason.ADAPTIVE_THRESHOLD;
+      }
+    }
+    if (c.criticalHealthScore() > 0 && score(s) <= c.criticalHealthScore()) {
+      return TransitionReason.HEALTH_CRITICAL;
+    }
+    return null;
+  }
+
+  private void learnBucket(long calls, long failures) {
+    if (calls > 0 && config.adaptiveThreshold().enabled()) {
+      baseline.add((double) failures / calls, config.ewmaAlpha());
+    }
+  }
+
+  private void enterOpen(long generation, long now, int reopens, CircuitConfig c) {
+    long cooldown =
+        cooldownNanos(c.openCooldown().toNanos(), c.maxOpenCooldown().toNanos(), reopens);
+    openInfo = new OpenInfo(generation, now + cooldown, reopens);
+    lastOpenedAtMillis = clock.currentTimeMillis();
+  }
+
+  /**
+   * Returns {@code base * 2^reopens}, capped at {@code max}, without overflowing for any number of
+   * re-opens.
+   */
+  static long cooldownNanos(long base, long max, int reopens) {
+    int shift = Math.min(Math.max(reopens, 0), MAX_REOPEN_EXPONENT);
+    if (shift >= Long.numberOfLeadingZeros(base) - 1) {
+      return max;
+    }
+    return Math.min(max, base << shift);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers that record outcomes themselves
+
+  /**
+   * Runs {@code callable} under the breaker and records its outcome and latency.
+   *
+   * @param callable the call
+   * @param <T> the result type
+   * @return what the call returned
+   * @throws CircuitRejectedException if the breaker refuses the call
+   * @throws Exception whatever the call threw, unchanged
+   */
+  public <T> T call(Callable<T> callable) throws Exception {
+    Validate.notNull("callable", callable);
+    CallGuard guard = acquire();
+    try {
+      T result = callable.call();
+      guard.success();
+      return result;
+    } catch (Throwable t) {
+      guard.failure(t);
+      throw t;
+    }
+  }
+
+  /**
+   * Runs {@code supplier} under the breaker and records its outcome and latency. For code that
+   * throws no checked exception.
+   *
+   * @param supplier the call
+   * @param <T> the result type
+   * @return what the call returned
+   * @throws CircuitRejectedException if the breaker refuses the call
+   */
+  public <T> T get(Supplier<T> supplier) {
+    Validate.notNull("supplier", supplier);
+    CallGuard guard = acquire();
+    try {
+      T result = supplier.get();
+      guard.success();
+      return result;
+    } catch (Throwable t) {
+      guard.failure(t);
+      throw t;
+    }
+  }
+
+  /**
+   * Starts an asynchronous call under the breaker and records its outcome and latency when it
+   * completes. Never blocks. A refusal completes the returned future with {@link
+   * CircuitRejectedException}; it is not thrown. Cancelling the returned future cancels the stage
+   * (where it supports it) and releases the permit without counting an outcome.
+   *
+   * @param supplier starts the call
+   * @param <T> the result type
+   * @return a future of the call's result
+   */
+  public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> supplier) {
+    Validate.notNull("supplier", supplier);
+    CallGuard guard;
+    try {
+      guard = acquire();
+    } catch (CircuitRejectedException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletionStage<T> stage;
+    try {
+      stage = supplier.get();
+    } catch (Throwable t) {
+      guard.failure(t);
+      return CompletableFuture.failedFuture(t);
+    }
+    if (stage == null) {
+      guard.release();
+      return CompletableFuture.failedFuture(
+          new IllegalStateException(
+              "the supplier given to callAsync of circuit breaker '"
+                  + name
+                  + "' returned null instead of a CompletionStage"));
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    stage.whenComplete(
+        (value, error) -> {
+          if (error == null) {
+            guard.success();
+            result.complete(value);
+          } else {
+            Throwable cause = unwrap(error);
+            guard.failure(cause);
+            result.completeExceptionally(cause);
+          }
+        });
+    result.whenComplete(
+        (value, error) -> {
+          if (result.isCancelled()) {
+            guard.release();
+            cancel(stage);
+          }
+        });
+    return result;
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static void cancel(CompletionStage<?> stage) {
+    try {
+      stage.toCompletableFuture().cancel(true);
+    } catch (UnsupportedOperationException e) {
+      // a stage that cannot be converted cannot be cancelled either
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Operator actions
+
+  /** Opens the breaker until {@link #close()} or {@link #reset()}; every call is refused. */
+  public void forceOpen() {
+    moveTo(CircuitState.FORCED_OPEN, TransitionReason.FORCED_OPEN, false);
+  }
+
+  /** Lets every call through and stops counting toward a trip until {@link #close()}. */
+  public void disable() {
+    moveTo(CircuitState.DISABLED, TransitionReason.DISABLED, false);
+  }
+
+  /**
+   * Closes the breaker with a fresh window, from any state. Does nothing if it is already closed.
+   */
+  public void close() {
+    moveTo(CircuitState.CLOSED, TransitionReason.CLOSED_BY_OPERATOR, false);
+  }
+
+  /**
+   * Closes the breaker with a fresh window and forgets the learned baseline and the re-open
+   * history, from any state. Lifetime totals are kept: they are monotonic counters.
+   */
+  public void reset() {
+    baseline.clear();
+    moveTo(CircuitState.CLOSED, TransitionReason.RESET, true);
+    openInfo = null;
+  }
+
+  private void moveTo(CircuitState target, TransitionReason reason, boolean always) {
+    long now = clock.nanoTime();
+    for (; ; ) {
+      long w = state;
+      CircuitState from = stateOf(w);
+      if (from == target && !always) {
+        return;
+      }
+      long gen = generation(w) + 1;
+      if (target == CircuitState.CLOSED) {
+        installWindow(gen, now, config);
+      }
+      if (STATE.compareAndSet(this, w, word(target, gen, 0, 0, 0))) {
+        onTransition(from, target, reason);
+        return;
+      }
+    }
+  }
+
+  private void installWindow(long generation, long now, CircuitConfig c) {
+    RollingWindow current = window;
+    if (current.generation() != generation) {
+      WINDOW.compareAndSet(this, current, newWindow(generation, now, c));
+    }
+  }
+
+  private RollingWindow newWindow(long generation, long now, CircuitConfig c) {
+    return new RollingWindow(now, c.bucketNanos(), c.buckets(), generation, baselineFeed);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Configuration
+
+  /**
+   * Replaces the configuration. Takes effect for the next decision; a change of the window's
+   * duration or bucket count starts a fresh window (state and totals are kept).
+   *
+   * @param next the new configuration
+   * @throws IllegalArgumentException if {@code next} is {@code null}; the old one stays in force
+   */
+  public void reconfigure(CircuitConfig next) {
+    Validate.notNull("config", next);
+    CircuitConfig previous;
+    synchronized (reconfigureLock) { // serialises reconfigurations; the call path never locks
+      previous = config;
+      config = next;
+      if (!previous.sameWindowAs(next)) {
+        RollingWindow current = window;
+        WINDOW.compareAndSet(
+            this, current, newWindow(current.generation(), clock.nanoTime(), next));
+      }
+    }
+    if (!previous.equals(next)) {
+      log.atInfo()
+          .addKeyValue("name", name)
+          .setMessage("Circuit breaker '{}' reconfigured")
+          .addArgument(name)
+          .log();
+      if (hasListeners()) {
+        publish(new CircuitEvent.ConfigChanged(name, clock.instant(), previous, next));
+      }
+    }
+  }
+
+  /**
+   * Changes some settings, keeping the others. The builder validates each change; if one is
+   * refused, nothing changes.
+   *
+   * @param changes edits a builder that starts from the current configuration
+   * @throws IllegalArgumentException if a change is invalid; the old configuration stays in force
+   */
+  public void reconfigure(UnaryOperator<CircuitConfig.Builder> changes) {
+    Validate.notNull("changes", changes);
+    CircuitConfig.Builder edited = changes.apply(config.toBuilder());
+    reconfigure(Validate.notNull("the builder returned by changes", edited).build());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State and reporting
+
+  /**
+   * Returns the breaker's name.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Returns the configuration in force.
+   *
+   * @return the configuration
+   */
+  public CircuitConfig config() {
+    return config;
+  }
+
+  /**
+   * Returns the current state. An open breaker whose cooldown has passed still reports OPEN until
+   * the next acquire moves it to half-open.
+   *
+   * @return the state
+   */
+  public CircuitState state() {
+    return stateOf(state);
+  }
+
+  /**
+   * Returns how long an open breaker stays open, or zero if it is not open or its cooldown has
+   * passed.
+   *
+   * @return the remaining cooldown
+   */
+  public Duration remainingCooldown() {
+    long w = state;
+    OpenInfo open = openInfo;
+    if (stateOf(w) != CircuitState.OPEN || open == null || open.generation != generation(w)) {
+      return Duration.ZERO;
+    }
+    return Duration.ofNanos(Math.max(0, open.untilNanos - clock.nanoTime()));
+  }
+
+  /**
+   * Returns when the breaker last opened, if ever.
+   *
+   * @return the wall time of the last transition into OPEN, or {@code null} if it never opened
+   */
+  public Instant lastOpenedAt() {
+    long at = lastOpenedAtMillis;
+    return at == 0 ? null : Instant.ofEpochMilli(at);
+  }
+
+  /**
+   * Returns the health score of the current window, in [0, 1]: 1 while the window holds fewer than
+   * {@code minCalls} calls. See {@link HealthScore}.
+   *
+   * @return the score
+   */
+  public double healthScore() {
+    return score(window.snapshot(clock.nanoTime(), decay(config)));
+  }
+
+  /**
+   * Returns the health this breaker reports: UP when closed with a healthy score, DEGRADED when
+   * half-open or the score is below {@code minHealthScore}, {@code openHealthStatus} (DEGRADED by
+   * default) when open or forced open, UP when disabled.
+   *
+   * @return the health
+   */
+  public HealthStatus healthStatus() {
+    return metrics().healthStatus();
+  }
+
+  /**
+   * Returns a snapshot of the state, the window and the lifetime totals.
+   *
+   * @return the metrics
+   */
+  public CircuitMetrics metrics() {
+    CircuitConfig c = config;
+    long w = state;
+    CircuitState s = stateOf(w);
+    RollingWindow win = window;
+    WindowSnapshot snap = win.snapshot(clock.nanoTime(), decay(c));
+    double score = score(snap);
+    HealthStatus health;
+    switch (s) {
+      case CLOSED:
+        health = score < c.minHealthScore() ? HealthStatus.DEGRADED : HealthStatus.UP;
+        break;
+      case HALF_OPEN:
+        health = HealthStatus.DEGRADED;
+        break;
+      case OPEN:
+      case FORCED_OPEN:
+        health = c.openHealthStatus();
+        break;
+      default:
+        health = HealthStatus.UP;
+    }
+    return new CircuitMetrics(
+        s,
+        snap.calls(),
+        snap.failures(),
+        snap.slowCalls(),
+        snap.failureRate(),
+        snap.slowCallRate(),
+        win.consecutiveFailures(),
+        snap.meanLatencyNanos(),
+        snap.latencyStdDevNanos(),
+        score,
+        health,
+        successfulCalls.sum(),
+        failedCalls.sum(),
+        slowCalls.sum(),
+        ignoredCalls.sum(),
+        rejectedCalls.sum());
+  }
+
+  /**
+   * Returns the configuration and live state as an ordered map of plain values, for reports and the
+   * Actuator endpoint.
+   *
+   * @return the description
+   */
+  public Map<String, Object> describe() {
+    long w = state;
+    CircuitMetrics m = metrics();
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("name", name);
+    d.put("state", m.state().name());
+    d.put("healthStatus", m.healthStatus().name());
+    d.put("healthScore", m.healthScore());
+    d.put("failureRate", m.failureRate());
+    d.put("slowCallRate", m.slowCallRate());
+    d.put("windowCalls", m.windowCalls());
+    d.put("windowFailures", m.windowFailures());
+    d.put("windowSlowCalls", m.windowSlowCalls());
+    d.put("consecutiveFailures", m.consecutiveFailures());
+    d.put("meanLatencyMillis", m.meanLatencyNanos() / 1e6);
+    d.put("latencyStdDevMillis", m.latencyStdDevNanos() / 1e6);
+    if (m.state() == CircuitState.OPEN) {
+      d.put("remainingCooldownMillis", remainingCooldown().toMillis());
+    }
+    if (m.state() == CircuitState.HALF_OPEN) {
+      Map<String, Object> trial = new LinkedHashMap<>();
+      trial.put("inFlight", inFlight(w));
+      trial.put("successes", successes(w));
+      trial.put("failures", failures(w));
+      d.put("halfOpen", trial);
+    }
+    OpenInfo open = openInfo;
+    d.put("reopens", open == null ? 0 : open.reopens);
+    Instant opened = lastOpenedAt();
+    d.put("lastOpenedAt", opened == null ? null : opened.toString());
+    if (config.adaptiveThreshold().enabled()) {
+      Map<String, Object> learned = new LinkedHashMap<>();
+      learned.put("buckets", baseline.samples());
+      learned.put("meanFailureRate", baseline.mean());
+      learned.put("stdDevFailureRate", baseline.stdDev());
+      d.put("adaptiveBaseline", learned);
+    }
+    Map<String, Object> totals = new LinkedHashMap<>();
+    totals.put("successful", m.successfulCalls());
+    totals.put("failed", m.failedCalls());
+    totals.put("slow", m.slowCalls());
+    totals.put("ignored", m.ignoredCalls());
+    totals.put("rejected", m.rejectedCalls());
+    d.put("totals", totals);
+    d.put("config", config.toMap());
+    return d;
+  }
+
+  /**
+   * Adds a listener for this breaker's events.
+   *
+   * @param listener the listener
+   * @return a subscription that removes it
+   */
+  public Subscription subscribe(EventListener<? super CircuitEvent> listener) {
+    return listeners.subscribe(listener);
+  }
+
+  /**
+   * Returns how many times a listener of this breaker has thrown.
+   *
+   * @return the number of listener failures
+   */
+  public long listenerFailures() {
+    return listeners.failures();
+  }
+
+  private boolean hasListeners() {
+    return !listeners.isEmpty() || (parent != null && !parent.isEmpty());
+  }
+
+  private void publish(CircuitEvent event) {
+    listeners.publish(event);
+    if (parent != null) {
+      parent.publish(event);
+    }
+  }
+
+  private double score(WindowSnapshot s) {
+    if (s.calls() < config.minCalls()) {
+      return 1.0;
+    }
+    return HealthScore.of(1 - s.failureRate(), s.meanLatencyNanos(), s.latencyStdDevNanos());
+  }
+
+  private static double decay(CircuitConfig c) {
+    return c.sampleWeighting() == SampleWeighting.EXPONENTIAL ? 1 - c.ewmaAlpha() : 1.0;
+  }
+
+  private void onTransition(CircuitState from, CircuitState to, TransitionReason reason) {
+    CircuitMetrics m = metrics();
+    Level level =
+        to == CircuitState.OPEN || to == CircuitState.FORCED_OPEN ? Level.WARN : Level.INFO;
+    String transition = from + " -> " + to;
+    log.atLevel(level)
+        .addKeyValue("name", name)
+        .addKeyValue("transition", transition)
+        .addKeyValue("reason", reason)
+        .addKeyValue("failure_rate", m.failureRate())
+        .addKeyValue("health_score", m.healthScore())
+        .addKeyValue("latency_ms", m.meanLatencyNanos() / 1e6)
+        .setMessage("Circuit breaker '{}' {} ({})")
+        .addArgument(name)
+        .addArgument(transition)
+        .addArgument(reason)
+        .log();
+    if (fuse != null && from.isOpen() != to.isOpen()) {
+      fuse.onComponentTransition();
+    }
+    if (hasListeners()) {
+      publish(new CircuitEvent.StateTransition(name, clock.instant(), from, to, reason, m));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CircuitBreaker[" + name + ", " + state() + "]";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The state word
+
+  private static long word(
+      CircuitState s, long generation, long inFlight, long successes, long failures) {
+    return s.ordinal()
+        | (inFlight << IN_FLIGHT_SHIFT)
+        | (successes << SUCCESS_SHIFT)
+        | (failures << FAILURE_SHIFT)
+        | (generation << GEN_SHIFT);
+  }
+
+  private static CircuitState stateOf(long w) {
+    return STATES[(int) (w & STATE_MASK)];
+  }
+
+  private static long generation(long w) {
+    return w >>> GEN_SHIFT;
+  }
+
+  private static long inFlight(long w) {
+    return (w >>> IN_FLIGHT_SHIFT) & COUNT_MASK;
+  }
+
+  private static long successes(long w) {
+    return (w >>> SUCCESS_SHIFT) & COUNT_MASK;
+  }
+
+  private static long failures(long w) {
+    return (w >>> FAILURE_SHIFT) & COUNT_MASK;
+  }
+
+  /** The current OPEN period: written once by the thread that opened the breaker. */
+  private static final class OpenInfo {
+    final long generation;
+    final long untilNanos;
+    final int reopens;
+
+    OpenInfo(long generation, long untilNanos, int reopens) {
+      this.generation = generation;
+      this.untilNanos = untilNanos;
+      this.reopens = reopens;
+    }
+  }
+
+  /**
+   * Builds a {@link CircuitBreaker}.
+   *
+   * <p>This class is not thread-safe.
+   */
+  public static final class Builder {
+    private final String name;
+    private CircuitConfig config = CircuitConfig.defaults();
+    private Clock clock = Clock.system();
+    private GlobalFuse fuse;
+    private EventListeners<CircuitEvent> parent;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /**
+     * Sets the configuration; default {@link CircuitConfig#defaults()}.
+     *
+     * @param config the configuration
+     * @return this builder
+     */
+    public Builder config(CircuitConfig config) {
+      this.config = Validate.notNull("config", config);
+      return this;
+    }
+
+    /**
+     * Sets the clock; default {@link Clock#system()}. Tests pass a fake clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Validate.notNull("clock", clock);
+      return this;
+    }
+
+    Builder registry(GlobalFuse fuse, EventListeners<CircuitEvent> parent) {
+      this.fuse = fuse;
+      this.parent = parent;
+      return this;
+    }
+
+    /**
+     * Creates the breaker, closed.
+     *
+     * @return the breaker
+     */
+    public CircuitBreaker build() {
+      return new CircuitBreaker(name, config, clock, fuse, parent);
+    }
+  }
+}

@@ -1,0 +1,373 @@
+package io.tailguard.core.breaker;
+
+import io.tailguard.core.UnknownInstanceException;
+import io.tailguard.core.event.EventListener;
+import io.tailguard.core.event.EventListeners;
+import io.tailguard.core.event.Subscription;
+import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.Validate;
+import io.tailguard.core.time.Clock;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The named circuit breakers of an application, created from {@code defaults} merged with
+ * per-instance settings, and their global fuse.
+ *
+ * <p>Breakers named in {@link Builder#instance(String, CircuitConfig)} exist from the start, so
+ * they show up in health and metrics before their first call. Any other name asked of {@link
+ * #breaker(String)} gets a breaker with the defaults, unless the registry is {@linkplain
+ * Builder#strict(boolean) strict}, which refuses it with {@link UnknownInstanceException}.
+ *
+ * <p>The {@linkplain GlobalFuse global fuse} is derived from the component breakers and is listed
+ * beside them as {@value GlobalFuse#NAME} by {@link #states()} and {@link #describe()}.
+ *
+ * <pre>{@code
+ * CircuitBreakerRegistry registry = CircuitBreakerRegistry.builder()
+ *     .defaults(CircuitConfig.builder().openCooldown(Duration.ofSeconds(10)).build())
+ *     .instance("payments", CircuitConfig.builder().failureRateThreshold(0.25).build())
+ *     .build();
+ * CircuitBreaker payments = registry.breaker("payments");
+ * }</pre>
+ *
+ * <p>This class is thread-safe.
+ */
+public final class CircuitBreakerRegistry {
+
+  private static final String ENGINE = "circuit breaker";
+
+  private final ConcurrentMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  // The names given their own settings, and those settings. Guarded by `this` for writes.
+  private final ConcurrentMap<String, CircuitConfig> instanceConfigs = new ConcurrentHashMap<>();
+  private final EventListeners<CircuitEvent> listeners = new EventListeners<>();
+  private final Clock clock;
+  private final boolean strict;
+  private final GlobalFuse fuse;
+  private volatile CircuitConfig defaults;
+
+  private CircuitBreakerRegistry(Builder b) {
+    this.clock = b.clock;
+    this.strict = b.strict;
+    this.defaults = b.defaults;
+    Collection<CircuitBreaker> view = Collections.unmodifiableCollection(breakers.values());
+    this.fuse = new GlobalFuse(b.global, () -> view, listeners, clock);
+    b.instances.forEach(
+        (name, config) -> {
+          instanceConfigs.put(name, config);
+          breakers.put(name, create(name, config));
+        });
+    fuse.onComponentTransition();
+  }
+
+  /**
+   * Returns a builder with the default settings, a non-strict lookup, the default global fuse and
+   * the system clock.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a non-strict registry with the default settings.
+   *
+   * @return a new registry
+   */
+  public static CircuitBreakerRegistry ofDefaults() {
+    return builder().build();
+  }
+
+  private CircuitBreaker create(String name, CircuitConfig config) {
+    return CircuitBreaker.builder(name)
+        .config(config)
+        .clock(clock)
+        .registry(fuse, listeners)
+        .build();
+  }
+
+  /**
+   * Returns the breaker with this name, creating it with the defaults if the registry is not
+   * strict.
+   *
+   * @param name the name
+   * @return the breaker
+   * @throws UnknownInstanceException if the registry is strict and the name was not configured
+   * @throws IllegalArgumentException if the name is invalid
+   */
+  public CircuitBreaker breaker(String name) {
+    CircuitBreaker existing = breakers.get(name == null ? "" : name);
+    if (existing != null) {
+      return existing;
+    }
+    InstanceNames.check(ENGINE, name);
+    if (strict) {
+      throw new UnknownInstanceException(ENGINE, name, breakers.keySet());
+    }
+    boolean[] created = {false};
+    CircuitBreaker b =
+        breakers.computeIfAbsent(
+            name,
+            n -> {
+              created[0] = true;
+              return create(n, defaults);
+            });
+    if (created[0]) {
+      fuse.onComponentTransition();
+    }
+    return b;
+  }
+
+  /**
+   * Returns the breaker with this name if it exists; never creates one.
+   *
+   * @param name the name
+   * @return the breaker, or empty
+   */
+  public Optional<CircuitBreaker> find(String name) {
+    return name == null ? Optional.empty() : Optional.ofNullable(breakers.get(name));
+  }
+
+  /**
+   * Returns the component breakers (not the global fuse).
+   *
+   * @return an unmodifiable live view
+   */
+  public Collection<CircuitBreaker> breakers() {
+    return Collections.unmodifiableCollection(breakers.values());
+  }
+
+  /**
+   * Returns the names of the component breakers (not the global fuse).
+   *
+   * @return an unmodifiable live view
+   */
+  public Set<String> names() {
+    return Collections.unmodifiableSet(breakers.keySet());
+  }
+
+  /**
+   * Returns the registry's global fuse.
+   *
+   * @return the fuse
+   */
+  public GlobalFuse globalFuse() {
+    return fuse;
+  }
+
+  /**
+   * Returns the defaults for breakers without their own settings.
+   *
+   * @return the defaults
+   */
+  public CircuitConfig defaults() {
+    return defaults;
+  }
+
+  /**
+   * Returns the state of every breaker, sorted by name, with the global fuse under {@value
+   * GlobalFuse#NAME}.
+   *
+   * @return the states
+   */
+  public Map<String, CircuitState> states() {
+    Map<String, CircuitState> states = new TreeMap<>();
+    breakers.forEach((name, b) -> states.put(name, b.state()));
+    states.put(GlobalFuse.NAME, fuse.state());
+    return states;
+  }
+
+  /**
+   * Returns every breaker's {@link CircuitBreaker#describe()}, sorted by name, with the global
+   * fuse's under {@value GlobalFuse#NAME}.
+   *
+   * @return the descriptions
+   */
+  public Map<String, Map<String, Object>> describe() {
+    Map<String, Map<String, Object>> all = new LinkedHashMap<>();
+    all.put(GlobalFuse.NAME, fuse.describe());
+    new TreeMap<>(breakers).forEach((name, b) -> all.put(name, b.describe()));
+    return all;
+  }
+
+  /**
+   * Gives one breaker its own settings, creating it if needed. An existing breaker keeps its state
+   * and takes the settings as {@link CircuitBreaker#reconfigure(CircuitConfig)} describes.
+   *
+   * @param name the name
+   * @param config the settings
+   * @return the breaker
+   * @throws IllegalArgumentException if an argument is invalid
+   */
+  public CircuitBreaker reconfigure(String name, CircuitConfig config) {
+    InstanceNames.check(ENGINE, name);
+    Validate.notNull("config", config);
+    CircuitBreaker b;
+    boolean created = false;
+    synchronized (this) {
+      instanceConfigs.put(name, config);
+      b = breakers.get(name);
+      if (b == null) {
+        b = create(name, config);
+        breakers.put(name, b);
+        created = true;
+      }
+    }
+    if (created) {
+      fuse.onComponentTransition();
+    } else {
+      b.reconfigure(config);
+    }
+    return b;
+  }
+
+  /**
+   * Replaces the defaults and applies them to every breaker without its own settings.
+   *
+   * @param config the new defaults
+   * @throws IllegalArgumentException if {@code config} is {@code null}
+   */
+  public void reconfigureDefaults(CircuitConfig config) {
+    Validate.notNull("config", config);
+    List<CircuitBreaker> affected;
+    synchronized (this) {
+      defaults = config;
+      affected =
+          breakers.values().stream().filter(b -> !instanceConfigs.containsKey(b.name())).toList();
+    }
+    affected.forEach(b -> b.reconfigure(config));
+  }
+
+  /**
+   * Replaces the global fuse's settings and re-derives its state.
+   *
+   * @param config the settings
+   * @throws IllegalArgumentException if {@code config} is {@code null}
+   */
+  public void reconfigureGlobalFuse(GlobalFuseConfig config) {
+    fuse.reconfigure(Validate.notNull("global", config));
+  }
+
+  /**
+   * Removes a breaker, for example when it disappears from the configuration. Callers still holding
+   * it may go on using it; it no longer counts toward the global fuse.
+   *
+   * @param name the name
+   * @return the removed breaker, or empty if there was none
+   */
+  public Optional<CircuitBreaker> remove(String name) {
+    if (name == null) {
+      return Optional.empty();
+    }
+    CircuitBreaker removed;
+    synchronized (this) {
+      instanceConfigs.remove(name);
+      removed = breakers.remove(name);
+    }
+    if (removed != null) {
+      fuse.onComponentTransition();
+    }
+    return Optional.ofNullable(removed);
+  }
+
+  /**
+   * Adds a listener for the events of every breaker of this registry, present and future, and of
+   * the global fuse.
+   *
+   * @param listener the listener
+   * @return a subscription that removes it
+   */
+  public Subscription subscribe(EventListener<? super CircuitEvent> listener) {
+    return listeners.subscribe(listener);
+  }
+
+  /**
+   * Builds a {@link CircuitBreakerRegistry}.
+   *
+   * <p>This class is not thread-safe.
+   */
+  public static final class Builder {
+    private CircuitConfig defaults = CircuitConfig.defaults();
+    private final Map<String, CircuitConfig> instances = new LinkedHashMap<>();
+    private GlobalFuseConfig global = GlobalFuseConfig.DEFAULTS;
+    private Clock clock = Clock.system();
+    private boolean strict;
+
+    private Builder() {}
+
+    /**
+     * Sets the settings of breakers not configured by name.
+     *
+     * @param defaults the defaults
+     * @return this builder
+     */
+    public Builder defaults(CircuitConfig defaults) {
+      this.defaults = Validate.notNull("defaults", defaults);
+      return this;
+    }
+
+    /**
+     * Configures a named breaker; it exists from the start.
+     *
+     * @param name the name
+     * @param config its settings, typically {@code defaults.toBuilder()...build()}
+     * @return this builder
+     */
+    public Builder instance(String name, CircuitConfig config) {
+      InstanceNames.check(ENGINE, name);
+      instances.put(name, Validate.notNull("instances." + name, config));
+      return this;
+    }
+
+    /**
+     * Sets the global fuse; default {@link GlobalFuseConfig#DEFAULTS}.
+     *
+     * @param global the settings
+     * @return this builder
+     */
+    public Builder globalFuse(GlobalFuseConfig global) {
+      this.global = Validate.notNull("global", global);
+      return this;
+    }
+
+    /**
+     * Sets the clock of every breaker.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Validate.notNull("clock", clock);
+      return this;
+    }
+
+    /**
+     * Makes {@link CircuitBreakerRegistry#breaker(String)} refuse names that were not configured;
+     * default {@code false}.
+     *
+     * @param strict whether to refuse unknown names
+     * @return this builder
+     */
+    public Builder strict(boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+
+    /**
+     * Creates the registry and its configured breakers.
+     *
+     * @return the registry
+     */
+    public CircuitBreakerRegistry build() {
+      return new CircuitBreakerRegistry(this);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Health of components and dependencies: statuses, probes and their registry. */
+package io.tailguard.core.health;
