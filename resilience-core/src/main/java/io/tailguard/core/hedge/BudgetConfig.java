@@ -1,0 +1,30 @@
+package io.tailguard.core.hedge;
+
+import io.tailguard.core.internal.Validate;
+
+/**
+ * The hedge budget: a token bucket that every primary attempt fills by {@code maxExtraLoad} and
+ * every hedge drains by one, also refilled at {@code minHedgesPerSecond} so that a quiet service
+ * can still hedge, and holding at most {@code burst} tokens. Over any span of time, hedges never
+ * exceed {@code burst + maxExtraLoad * primaries + minHedgesPerSecond * seconds}.
+ *
+ * @param maxExtraLoad the share of extra attempts allowed, in (0, 10]; default 0.05 (5%)
+ * @param minHedgesPerSecond the floor refill rate, in [0, 1000000]; default 1
+ * @param burst the bucket's capacity, which it starts with, in [1, 1000000]; default 10
+ */
+public record BudgetConfig(double maxExtraLoad, double minHedgesPerSecond, double burst) {
+
+  /** The defaults: 5% extra load, 1 hedge per second floor, burst of 10. */
+  public static final BudgetConfig DEFAULTS = new BudgetConfig(0.05, 1, 10);
+
+  /**
+   * Validates the settings.
+   *
+   * @throws IllegalArgumentException naming the field, its range and the value
+   */
+  public BudgetConfig {
+    Validate.inOpenClosed("budget.maxExtraLoad", maxExtraLoad, 0, 10);
+    Validate.inClosed("budget.minHedgesPerSecond", minHedgesPerSecond, 0, 1_000_000);
+    Validate.inClosed("budget.burst", burst, 1, 1_000_000);
+  }
+}

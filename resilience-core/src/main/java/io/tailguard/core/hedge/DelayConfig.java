@@ -1,0 +1,439 @@
+package io.tailguard.core.hedge;
+
+import io.tailguard.core.internal.Durations;
+import io.tailguard.core.internal.Validate;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of a hedger's delay strategy. Each strategy reads the fields it needs; the others are
+ * kept so that switching strategy at run time needs no other change.
+ *
+ * <p>Instances are immutable and thread-safe. Builders are not thread-safe.
+ */
+public final class DelayConfig {
+
+  private static final Duration ZERO = Duration.ZERO;
+  private static final Duration ONE_HOUR = Duration.ofHours(1);
+
+  private static final DelayConfig DEFAULTS = new Builder().build();
+
+  private final HedgeDelayType strategy;
+  private final Duration delay;
+  private final double percentile;
+  private final int warmupSamples;
+  private final Duration warmupDelay;
+  private final Duration minDelay;
+  private final Duration maxDelay;
+  private final Duration window;
+  private final Duration recomputeInterval;
+  private final double factor;
+  private final double learningRate;
+
+  private DelayConfig(Builder b) {
+    this.strategy = b.strategy;
+    this.delay = b.delay;
+    this.percentile = b.percentile;
+    this.warmupSamples = b.warmupSamples;
+    this.warmupDelay = b.warmupDelay;
+    this.minDelay = b.minDelay;
+    this.maxDelay = b.maxDelay;
+    this.window = b.window;
+    this.recomputeInterval = b.recomputeInterval;
+    this.factor = b.factor;
+    this.learningRate = b.learningRate;
+  }
+
+  /**
+   * Returns the defaults: PERCENTILE at p95 after 100 samples, 100ms until then.
+   *
+   * @return the defaults
+   */
+  public static DelayConfig defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns a builder starting from the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder starting from this configuration.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * The strategy. Default {@link HedgeDelayType#PERCENTILE}.
+   *
+   * @return the strategy
+   */
+  public HedgeDelayType strategy() {
+    return strategy;
+  }
+
+  /**
+   * The constant delay of FIXED, and the first delay of BACKOFF. Default 50ms.
+   *
+   * @return the delay
+   */
+  public Duration delay() {
+    return delay;
+  }
+
+  /**
+   * The percentile of recent latencies PERCENTILE waits for, in (0, 100). Default 95.
+   *
+   * @return the percentile
+   */
+  public double percentile() {
+    return percentile;
+  }
+
+  /**
+   * How many latencies PERCENTILE and ADAPTIVE need before they trust their estimate. Default 100.
+   *
+   * @return the warm-up sample count
+   */
+  public int warmupSamples() {
+    return warmupSamples;
+  }
+
+  /**
+   * The delay used while a learning strategy is warming up, and whenever a strategy fails. Default
+   * 100ms.
+   *
+   * @return the warm-up delay
+   */
+  public Duration warmupDelay() {
+    return warmupDelay;
+  }
+
+  /**
+   * The shortest delay a learning strategy may choose. Default 1ms.
+   *
+   * @return the lower clamp
+   */
+  public Duration minDelay() {
+    return minDelay;
+  }
+
+  /**
+   * The longest delay any strategy may choose. Default 10s.
+   *
+   * @return the upper clamp
+   */
+  public Duration maxDelay() {
+    return maxDelay;
+  }
+
+  /**
+   * How far back PERCENTILE looks. Default 60s.
+   *
+   * @return the histogram window
+   */
+  public Duration window() {
+    return window;
+  }
+
+  /**
+   * How often PERCENTILE recomputes its delay (and the granularity of its window). Default 1s.
+   *
+   * @return the recompute interval
+   */
+  public Duration recomputeInterval() {
+    return recomputeInterval;
+  }
+
+  /**
+   * The growth factor of BACKOFF per further hedge and per consecutive failure. Default 2.
+   *
+   * @return the factor
+   */
+  public double factor() {
+    return factor;
+  }
+
+  /**
+   * How fast ADAPTIVE moves its delay, in (0, 1]. Default 0.05.
+   *
+   * @return the learning rate
+   */
+  public double learningRate() {
+    return learningRate;
+  }
+
+  /**
+   * Returns the settings as an ordered map of plain values.
+   *
+   * @return the settings
+   */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("strategy", strategy.name());
+    m.put("delay", Durations.format(delay));
+    m.put("percentile", percentile);
+    m.put("warmupSamples", warmupSamples);
+    m.put("warmupDelay", Durations.format(warmupDelay));
+    m.put("minDelay", Durations.format(minDelay));
+    m.put("maxDelay", Durations.format(maxDelay));
+    m.put("window", Durations.format(window));
+    m.put("recomputeInterval", Durations.format(recomputeInterval));
+    m.put("factor", factor);
+    m.put("learningRate", learningRate);
+    return m;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof DelayConfig)) {
+      return false;
+    }
+    DelayConfig d = (DelayConfig) o;
+    return strategy == d.strategy
+        && Double.compare(percentile, d.percentile) == 0
+        && warmupSamples == d.warmupSamples
+        && Double.compare(factor, d.factor) == 0
+        && Double.compare(learningRate, d.learningRate) == 0
+        && delay.equals(d.delay)
+        && warmupDelay.equals(d.warmupDelay)
+        && minDelay.equals(d.minDelay)
+        && maxDelay.equals(d.maxDelay)
+        && window.equals(d.window)
+        && recomputeInterval.equals(d.recomputeInterval);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        strategy,
+        delay,
+        percentile,
+        warmupSamples,
+        warmupDelay,
+        minDelay,
+        maxDelay,
+        window,
+        recomputeInterval,
+        factor,
+        learningRate);
+  }
+
+  @Override
+  public String toString() {
+    return "DelayConfig" + toMap();
+  }
+
+  /**
+   * Builds a {@link DelayConfig}; setters validate at once, {@link #build()} checks the rules
+   * between fields.
+   *
+   * <p>This class is not thread-safe.
+   */
+  public static final class Builder {
+    private HedgeDelayType strategy = HedgeDelayType.PERCENTILE;
+    private Duration delay = Duration.ofMillis(50);
+    private double percentile = 95;
+    private int warmupSamples = 100;
+    private Duration warmupDelay = Duration.ofMillis(100);
+    private Duration minDelay = Duration.ofMillis(1);
+    private Duration maxDelay = Duration.ofSeconds(10);
+    private Duration window = Duration.ofSeconds(60);
+    private Duration recomputeInterval = Duration.ofSeconds(1);
+    private double factor = 2.0;
+    private double learningRate = 0.05;
+
+    private Builder() {}
+
+    private Builder(DelayConfig c) {
+      strategy = c.strategy;
+      delay = c.delay;
+      percentile = c.percentile;
+      warmupSamples = c.warmupSamples;
+      warmupDelay = c.warmupDelay;
+      minDelay = c.minDelay;
+      maxDelay = c.maxDelay;
+      window = c.window;
+      recomputeInterval = c.recomputeInterval;
+      factor = c.factor;
+      learningRate = c.learningRate;
+    }
+
+    /**
+     * Sets the strategy.
+     *
+     * @param strategy FIXED, PERCENTILE, ADAPTIVE or BACKOFF
+     * @return this builder
+     */
+    public Builder strategy(HedgeDelayType strategy) {
+      if (strategy == null) {
+        throw new IllegalArgumentException(
+            "delay.strategy must be one of [FIXED, PERCENTILE, ADAPTIVE, BACKOFF], was null");
+      }
+      this.strategy = strategy;
+      return this;
+    }
+
+    /**
+     * Sets the FIXED delay and BACKOFF's first delay, in [0ms, 1h].
+     *
+     * @param delay the delay
+     * @return this builder
+     */
+    public Builder delay(Duration delay) {
+      this.delay = Validate.inRange("delay.delay", delay, ZERO, ONE_HOUR);
+      return this;
+    }
+
+    /**
+     * Sets the percentile, in (0, 100).
+     *
+     * @param percentile the percentile
+     * @return this builder
+     */
+    public Builder percentile(double percentile) {
+      if (!(percentile > 0 && percentile < 100)) {
+        throw new IllegalArgumentException(
+            "delay.percentile must be in (0, 100), was " + Validate.num(percentile));
+      }
+      this.percentile = percentile;
+      return this;
+    }
+
+    /**
+     * Sets the warm-up sample count, in [0, 1000000].
+     *
+     * @param samples the count
+     * @return this builder
+     */
+    public Builder warmupSamples(int samples) {
+      this.warmupSamples = Validate.inRange("delay.warmupSamples", samples, 0, 1_000_000);
+      return this;
+    }
+
+    /**
+     * Sets the warm-up delay, in [0ms, 1h].
+     *
+     * @param delay the delay
+     * @return this builder
+     */
+    public Builder warmupDelay(Duration delay) {
+      this.warmupDelay = Validate.inRange("delay.warmupDelay", delay, ZERO, ONE_HOUR);
+      return this;
+    }
+
+    /**
+     * Sets the lower clamp, in [0ms, 1h] and at most {@link #maxDelay(Duration)}.
+     *
+     * @param delay the clamp
+     * @return this builder
+     */
+    public Builder minDelay(Duration delay) {
+      this.minDelay = Validate.inRange("delay.minDelay", delay, ZERO, ONE_HOUR);
+      return this;
+    }
+
+    /**
+     * Sets the upper clamp, in [0ms, 1h].
+     *
+     * @param delay the clamp
+     * @return this builder
+     */
+    public Builder maxDelay(Duration delay) {
+      this.maxDelay = Validate.inRange("delay.maxDelay", delay, ZERO, ONE_HOUR);
+      return this;
+    }
+
+    /**
+     * Sets the PERCENTILE window, in [1s, 1d].
+     *
+     * @param window the window
+     * @return this builder
+     */
+    public Builder window(Duration window) {
+      this.window =
+          Validate.inRange("delay.window", window, Duration.ofSeconds(1), Duration.ofDays(1));
+      return this;
+    }
+
+    /**
+     * Sets the PERCENTILE recompute interval, in [10ms, 1h]; the window holds at most 3600 of them.
+     *
+     * @param interval the interval
+     * @return this builder
+     */
+    public Builder recomputeInterval(Duration interval) {
+      this.recomputeInterval =
+          Validate.inRange("delay.recomputeInterval", interval, Duration.ofMillis(10), ONE_HOUR);
+      return this;
+    }
+
+    /**
+     * Sets the BACKOFF factor, in [1, 100].
+     *
+     * @param factor the factor
+     * @return this builder
+     */
+    public Builder factor(double factor) {
+      this.factor = Validate.inClosed("delay.factor", factor, 1, 100);
+      return this;
+    }
+
+    /**
+     * Sets the ADAPTIVE learning rate, in (0, 1].
+     *
+     * @param rate the rate
+     * @return this builder
+     */
+    public Builder learningRate(double rate) {
+      this.learningRate = Validate.inOpenClosed("delay.learningRate", rate, 0, 1);
+      return this;
+    }
+
+    /**
+     * Checks the rules between fields and returns the settings.
+     *
+     * @return the settings
+     */
+    public DelayConfig build() {
+      if (minDelay.compareTo(maxDelay) > 0) {
+        throw new IllegalArgumentException(
+            "delay.minDelay must be at most delay.maxDelay ("
+                + Durations.format(maxDelay)
+                + "), was "
+                + Durations.format(minDelay));
+      }
+      if (recomputeInterval.compareTo(window) > 0) {
+        throw new IllegalArgumentException(
+            "delay.recomputeInterval must be at most delay.window ("
+                + Durations.format(window)
+                + "), was "
+                + Durations.format(recomputeInterval));
+      }
+      long slots = window.toNanos() / recomputeInterval.toNanos();
+      if (slots > 3600) {
+        throw new IllegalArgumentException(
+            "delay.window / delay.recomputeInterval must be at most 3600, was "
+                + Durations.format(window)
+                + " / "
+                + Durations.format(recomputeInterval)
+                + " = "
+                + slots);
+      }
+      return new DelayConfig(this);
+    }
+  }
+}

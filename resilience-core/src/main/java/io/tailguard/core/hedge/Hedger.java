@@ -1,0 +1,1097 @@
+package io.tailguard.core.hedge;
+
+import io.tailguard.core.breaker.CallGuard;
+import io.tailguard.core.breaker.CircuitBreaker;
+import io.tailguard.core.event.EventListener;
+import io.tailguard.core.event.EventListeners;
+import io.tailguard.core.event.Subscription;
+import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
+import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.Validate;
+import io.tailguard.core.time.Clock;
+import io.tailguard.core.time.DefaultScheduler;
+import io.tailguard.core.time.Scheduler;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.zip.CRC32;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Request hedging: sends a call's primary attempt, and if it has not answered after a delay, a
+ * hedge (another attempt), up to {@code maxHedges} of them; the first acceptable answer wins and
+ * every other attempt is cancelled.
+ *
+ * <h2>Semantics</h2>
+ *
+ * <ul>
+ *   <li>Hedge {@code k} starts {@code delay(k)} after attempt {@code k - 1} started, where the
+ *       delay comes from the {@linkplain HedgeDelayStrategy strategy} (FIXED, PERCENTILE, ADAPTIVE
+ *       or BACKOFF), and only if the {@linkplain BudgetConfig budget} has a token: hedges stay
+ *       within {@code maxExtraLoad} of primaries plus the burst and the per-second floor. An empty
+ *       budget stops new hedges, never running attempts.
+ *   <li>The first acceptable result wins. Before the call returns, every other attempt is told to
+ *       stop: a blocking attempt's thread is interrupted, an asynchronous attempt's future is
+ *       cancelled, and {@link AttemptContext#isCancelled()} turns true.
+ *   <li>A failure of a fatal type ends the call at once. A retryable failure or an unacceptable
+ *       result starts the next attempt at once (budget permitting). When every attempt has ended
+ *       without an answer and no more may start, the call fails with the primary's exception, the
+ *       others attached as suppressed; if some attempt returned an unacceptable result, the
+ *       earliest such result is returned instead.
+ *   <li>The {@code timeout} covers all attempts: when it passes, all are cancelled and the call
+ *       fails with {@link HedgeTimeoutException}.
+ *   <li>A hedger whose operation is not {@code idempotent} never hedges.
+ *   <li>With a {@linkplain Builder#breaker(CircuitBreaker) breaker}, every attempt takes a permit:
+ *       a refused primary fails the call with the breaker's rejection, a refused hedge stops
+ *       hedging for the call, and attempt outcomes feed the breaker (cancelled losers release their
+ *       permit without counting).
+ *   <li>Attempts run on the executor (virtual threads on JDK 21+, a bounded platform pool on 17, or
+ *       the one given). If it refuses the primary, the call runs on the caller's thread, unhedged;
+ *       a refused hedge stops hedging for the call. Refusals are counted.
+ *   <li>A fault of the delay strategy or the statistics never reaches the caller: the warm-up delay
+ *       is used and the fault is counted.
+ * </ul>
+ *
+ * <pre>{@code
+ * Hedger hedger = Hedger.builder("search")
+ *     .config(HedgeConfig.builder().maxHedges(2).build())
+ *     .build();
+ * Results r = hedger.call(attempt -> index.search(query, attempt.idempotencyKey()));
+ * }</pre>
+ *
+ * <p>This class is thread-safe. Close it to stop the threads it owns.
+ */
+public final class Hedger implements AutoCloseable {
+
+  /*
+   * Concurrency. `config` and `strategy` are swapped whole by reconfigure() (under
+   * reconfigureLock); every call reads `config` once at its start and the strategy each time it
+   * needs a delay, so a strategy swap takes effect for the next hedge of calls already running.
+   * The budget, the counters and the latency Recorder are lock-free. `inFlight` holds the calls
+   * that have not ended, so close() can cancel them. Each call's own state is guarded by the
+   * call's monitor (see HedgedCall).
+   */
+
+  private static final Logger log = LoggerFactory.getLogger(Hedger.class);
+
+  private static final int SNAPSHOT_MAGIC = 0x54474844; // "TGHD"
+  private static final short SNAPSHOT_VERSION = 1;
+  private static final long HIGHEST_MICROS = 86_400_000_000L; // one day, the longest timeout
+
+  private final String name;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final AutoCloseable ownedScheduler;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final CircuitBreaker breaker;
+  private final Duration closeGrace;
+  private final EventListeners<HedgeEvent> listeners = new EventListeners<>();
+  private final EventListeners<HedgeEvent> parent;
+  private final HedgeBudget budget;
+  private final Object reconfigureLock = new Object();
+  private final Set<HedgedCall<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<Object, CompletableFuture<Object>> coalescing =
+      new ConcurrentHashMap<>();
+
+  private final LongAdder calls = new LongAdder();
+  private final LongAdder attempts = new LongAdder();
+  private final LongAdder hedges = new LongAdder();
+  private final LongAdder primaryWins = new LongAdder();
+  private final LongAdder hedgeWins = new LongAdder();
+  private final LongAdder failedCalls = new LongAdder();
+  private final LongAdder timeouts = new LongAdder();
+  private final LongAdder budgetExhausted = new LongAdder();
+  private final LongAdder executorRefusals = new LongAdder();
+  private final LongAdder strategyFaults = new LongAdder();
+  private final LongAdder coalescedCalls = new LongAdder();
+  private final Recorder latency = new Recorder(1, HIGHEST_MICROS, 2);
+  // Guarded by itself: the latency of every call so far, folded in from `latency` on read.
+  private final Histogram latencyTotal = new Histogram(1, HIGHEST_MICROS, 2);
+  private Histogram latencyRecycle;
+
+  private volatile HedgeConfig config;
+  private volatile HedgeDelayStrategy strategy;
+  private volatile boolean closed;
+
+  private Hedger(Builder b) {
+    this.name = b.name;
+    this.clock = b.clock;
+    this.config = b.config;
+    this.breaker = b.breaker;
+    this.parent = b.parent;
+    this.closeGrace = b.closeGrace;
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownedScheduler = null;
+    } else {
+      DefaultScheduler own = new DefaultScheduler("hedge", b.closeGrace);
+      this.scheduler = own;
+      this.ownedScheduler = own;
+    }
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      ExecutorService own = HedgeExecutors.newDefault();
+      this.executor = own;
+      this.ownedExecutor = own;
+    }
+    this.budget = new HedgeBudget(config.budget(), clock);
+    this.strategy = HedgeDelayStrategy.create(config.delay(), config.budget(), clock);
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @param name the hedger's name: 1 to 128 letters, digits, {@code . _ - : /}
+   * @return a new builder
+   */
+  public static Builder builder(String name) {
+    return new Builder(InstanceNames.check("hedger", name));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Calls
+
+  /**
+   * Runs a blocking operation hedged, and waits for the answer.
+   *
+   * @param attempt runs one attempt; called once per attempt, on the executor's threads
+   * @param <T> the result type
+   * @return the winning attempt's result
+   * @throws HedgeTimeoutException if no answer came within the timeout
+   * @throws io.tailguard.core.breaker.CircuitRejectedException if the breaker refused the primary
+   * @throws CancellationException if the calling thread was interrupted while waiting (its
+   *     interrupt status is set again) or the hedger was closed
+   * @throws RuntimeException the primary's exception (others suppressed) if every attempt failed
+   */
+  public <T> T call(Function<AttemptContext, T> attempt) {
+    Validate.notNull("attempt", attempt);
+    HedgedCall<T> call = newCall(new BlockingRunner<>(attempt, executor));
+    if (call == null) {
+      throw closedException();
+    }
+    if (!call.start()) {
+      inFlight.remove(call);
+      return runUnhedged(attempt);
+    }
+    return await(call);
+  }
+
+  /**
+   * Runs an asynchronous operation hedged. Never blocks: the primary's stage is created on the
+   * calling thread, hedges on the executor. Cancelling the returned future cancels every attempt.
+   *
+   * @param attempt starts one attempt and returns its stage
+   * @param <T> the result type
+   * @return a future of the winning attempt's result
+   */
+  public <T> CompletableFuture<T> callAsync(
+      Function<AttemptContext, ? extends CompletionStage<T>> attempt) {
+    Validate.notNull("attempt", attempt);
+    HedgedCall<T> call = newCall(new AsyncRunner<>(attempt, executor));
+    if (call == null) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    call.start();
+    return call.result;
+  }
+
+  /**
+   * Runs a blocking operation hedged, sharing one execution among concurrent calls with an equal
+   * key (single flight). A caller that gives up (interrupt) does not cancel the execution for the
+   * others. Requires {@code coalesce} in the configuration.
+   *
+   * @param key identifies equal calls, for example the query
+   * @param attempt runs one attempt
+   * @param <T> the result type
+   * @return the shared result
+   * @throws IllegalStateException if coalescing is off for this hedger
+   */
+  public <T> T call(Object key, Function<AttemptContext, T> attempt) {
+    Validate.notNull("key", key);
+    Validate.notNull("attempt", attempt);
+    CompletableFuture<T> shared = coalesced(key, () -> startBlockingFuture(attempt));
+    return awaitShared(shared);
+  }
+
+  /**
+   * Runs an asynchronous operation hedged, sharing one execution among concurrent calls with an
+   * equal key. Cancelling the returned future only detaches this caller.
+   *
+   * @param key identifies equal calls
+   * @param attempt starts one attempt
+   * @param <T> the result type
+   * @return a future of the shared result
+   * @throws IllegalStateException if coalescing is off for this hedger
+   */
+  public <T> CompletableFuture<T> callAsync(
+      Object key, Function<AttemptContext, ? extends CompletionStage<T>> attempt) {
+    Validate.notNull("key", key);
+    Validate.notNull("attempt", attempt);
+    return coalesced(key, () -> callAsync(attempt));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> CompletableFuture<T> coalesced(
+      Object key, java.util.function.Supplier<CompletableFuture<T>> start) {
+    if (!config.coalesce()) {
+      throw new IllegalStateException(
+          "coalescing is off for hedger '" + name + "': set coalesce(true) to share calls by key");
+    }
+    for (; ; ) {
+      CompletableFuture<Object> existing = coalescing.get(key);
+      if (existing != null) {
+        coalescedCalls.increment();
+        return (CompletableFuture<T>) existing.copy();
+      }
+      CompletableFuture<Object> mine = new CompletableFuture<>();
+      if (coalescing.putIfAbsent(key, mine) != null) {
+        continue;
+      }
+      CompletableFuture<T> execution;
+      try {
+        execution = start.get();
+      } catch (RuntimeException | Error e) {
+        coalescing.remove(key, mine);
+        mine.completeExceptionally(e);
+        throw e;
+      }
+      execution.whenComplete(
+          (v, e) -> {
+            coalescing.remove(key, mine);
+            if (e == null) {
+              mine.complete(v);
+            } else {
+              mine.completeExceptionally(HedgedCall.unwrap(e));
+            }
+          });
+      return (CompletableFuture<T>) mine.copy();
+    }
+  }
+
+  private <T> CompletableFuture<T> startBlockingFuture(Function<AttemptContext, T> attempt) {
+    HedgedCall<T> call = newCall(new BlockingRunner<>(attempt, executor));
+    if (call == null) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    if (!call.start()) {
+      inFlight.remove(call);
+      return CompletableFuture.supplyAsync(() -> runUnhedged(attempt), Runnable::run);
+    }
+    return call.result;
+  }
+
+  private <T> HedgedCall<T> newCall(HedgedCall.Runner<T> runner) {
+    if (closed) {
+      return null;
+    }
+    HedgedCall<T> call = new HedgedCall<>(this, config, runner, clock.nanoTime());
+    inFlight.add(call);
+    call.result.whenComplete((v, e) -> inFlight.remove(call));
+    if (closed) { // close() raced with us: make sure close() or we cancel it
+      call.cancel(HedgeEvent.Outcome.CANCELLED);
+    }
+    return call;
+  }
+
+  private <T> T await(HedgedCall<T> call) {
+    try {
+      return call.result.get();
+    } catch (InterruptedException e) {
+      call.cancel(HedgeEvent.Outcome.CANCELLED);
+      Thread.currentThread().interrupt();
+      CancellationException c =
+          new CancellationException("interrupted while waiting for hedged call of '" + name + "'");
+      c.initCause(e);
+      throw c;
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  private <T> T awaitShared(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      CancellationException c =
+          new CancellationException("interrupted while waiting for hedged call of '" + name + "'");
+      c.initCause(e);
+      throw c;
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof RuntimeException) {
+      throw (RuntimeException) cause;
+    }
+    if (cause instanceof Error) {
+      throw (Error) cause;
+    }
+    throw new CompletionException(cause);
+  }
+
+  private <T> T runUnhedged(Function<AttemptContext, T> attempt) {
+    CallGuard guard = breaker == null ? null : breaker.acquire();
+    long start = clock.nanoTime();
+    AttemptContext context = new AttemptContext(name, 0, new AttemptContext.CallKey());
+    onAttemptStarted(0, null);
+    try {
+      T value = attempt.apply(context);
+      if (guard != null) {
+        guard.success();
+      }
+      onCallCompleted(HedgeEvent.Outcome.SUCCESS, 0, 1, clock.nanoTime() - start);
+      return value;
+    } catch (RuntimeException | Error e) {
+      if (guard != null) {
+        guard.failure(e);
+      }
+      onCallCompleted(HedgeEvent.Outcome.FAILURE, -1, 1, clock.nanoTime() - start);
+      throw e;
+    }
+  }
+
+  private IllegalStateException closedException() {
+    return new IllegalStateException("hedger '" + name + "' is closed");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Callbacks from HedgedCall
+
+  Clock clock() {
+    return clock;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  HedgeBudget budget() {
+    return budget;
+  }
+
+  long delayNanos(int hedge) {
+    try {
+      long d = strategy.delayNanos(hedge);
+      if (d < 0) {
+        throw new IllegalStateException("delay strategy returned a negative delay: " + d + "ns");
+      }
+      return d;
+    } catch (RuntimeException e) {
+      onStrategyFault(e);
+      return config.delay().warmupDelay().toNanos();
+    }
+  }
+
+  void feedLatency(long nanos) {
+    try {
+      strategy.recordLatency(nanos);
+    } catch (RuntimeException e) {
+      onStrategyFault(e);
+    }
+  }
+
+  void feedSuccess() {
+    try {
+      strategy.recordSuccess();
+    } catch (RuntimeException e) {
+      onStrategyFault(e);
+    }
+  }
+
+  void feedFailure() {
+    try {
+      strategy.recordFailure();
+    } catch (RuntimeException e) {
+      onStrategyFault(e);
+    }
+  }
+
+  void feedPrimary(long elapsedNanos, boolean completed) {
+    try {
+      strategy.recordPrimary(elapsedNanos, completed);
+    } catch (RuntimeException e) {
+      onStrategyFault(e);
+    }
+  }
+
+  void onStrategyFault(RuntimeException e) {
+    strategyFaults.increment();
+    if (strategyFaults.sum() == 1) {
+      log.warn(
+          "Hedger '{}': delay strategy or statistics failed; using the warm-up delay", name, e);
+    } else {
+      log.debug("Hedger '{}': delay strategy or statistics failed again", name, e);
+    }
+    if (hasListeners()) {
+      publish(new HedgeEvent.StrategyFault(name, clock.instant(), e));
+    }
+  }
+
+  void onAttemptStarted(int attempt, HedgeEvent.Trigger trigger) {
+    attempts.increment();
+    if (attempt > 0) {
+      hedges.increment();
+    }
+    if (hasListeners()) {
+      publish(new HedgeEvent.AttemptStarted(name, clock.instant(), attempt));
+      if (attempt > 0) {
+        Duration delay = Duration.ofNanos(delayNanos(attempt));
+        publish(new HedgeEvent.HedgeFired(name, clock.instant(), attempt, trigger, delay));
+      }
+    }
+  }
+
+  void onBudgetExhausted() {
+    budgetExhausted.increment();
+    try {
+      strategy.recordBudgetExhausted();
+    } catch (RuntimeException e) {
+      onStrategyFault(e);
+    }
+    if (hasListeners()) {
+      publish(new HedgeEvent.BudgetExhausted(name, clock.instant()));
+    }
+  }
+
+  void onExecutorRefused(int attempt) {
+    executorRefusals.increment();
+    if (hasListeners()) {
+      publish(new HedgeEvent.ExecutorRefused(name, clock.instant(), attempt));
+    }
+  }
+
+  void onCallCompleted(HedgeEvent.Outcome outcome, int winner, int started, long latencyNanos) {
+    calls.increment();
+    if (outcome == HedgeEvent.Outcome.SUCCESS) {
+      if (winner == 0) {
+        primaryWins.increment();
+      } else {
+        hedgeWins.increment();
+      }
+    } else {
+      failedCalls.increment();
+      if (outcome == HedgeEvent.Outcome.TIMEOUT) {
+        timeouts.increment();
+      }
+    }
+    try {
+      latency.recordValue(Math.max(1, Math.min(HIGHEST_MICROS, latencyNanos / 1000)));
+    } catch (RuntimeException e) {
+      onStrategyFault(e);
+    }
+    if (hasListeners()) {
+      publish(
+          new HedgeEvent.CallCompleted(
+              name, clock.instant(), outcome, winner, started, Duration.ofNanos(latencyNanos)));
+    }
+  }
+
+  private boolean hasListeners() {
+    return !listeners.isEmpty() || (parent != null && !parent.isEmpty());
+  }
+
+  private void publish(HedgeEvent event) {
+    listeners.publish(event);
+    if (parent != null) {
+      parent.publish(event);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Configuration, state, reporting
+
+  /**
+   * Replaces the configuration. Calls already running keep their timeout, maximum and budget share;
+   * their next hedge uses the new delay strategy. A strategy of the same type keeps what it
+   * learned; a new type starts cold.
+   *
+   * @param next the new configuration
+   * @throws IllegalArgumentException if {@code next} is {@code null}; the old one stays
+   */
+  public void reconfigure(HedgeConfig next) {
+    Validate.notNull("config", next);
+    HedgeConfig previous;
+    synchronized (reconfigureLock) {
+      previous = config;
+      HedgeDelayStrategy current = strategy;
+      if (current.type() == next.delay().strategy()) {
+        current.reconfigure(next.delay(), next.budget());
+      } else {
+        strategy = HedgeDelayStrategy.create(next.delay(), next.budget(), clock);
+      }
+      budget.reconfigure(next.budget());
+      config = next;
+    }
+    if (!previous.equals(next)) {
+      log.atInfo().addKeyValue("name", name).log("Hedger '{}' reconfigured", name);
+      if (hasListeners()) {
+        publish(new HedgeEvent.ConfigChanged(name, clock.instant(), previous, next));
+      }
+    }
+  }
+
+  /**
+   * Changes some settings, keeping the others; if a change is refused, nothing changes.
+   *
+   * @param changes edits a builder that starts from the current configuration
+   */
+  public void reconfigure(UnaryOperator<HedgeConfig.Builder> changes) {
+    Validate.notNull("changes", changes);
+    HedgeConfig.Builder edited = changes.apply(config.toBuilder());
+    reconfigure(Validate.notNull("the builder returned by changes", edited).build());
+  }
+
+  /**
+   * Replaces the delay strategy with a custom one, for example a test double or a strategy of your
+   * own. A later {@link #reconfigure(HedgeConfig)} with a different type replaces it again.
+   *
+   * @param custom the strategy
+   */
+  public void useStrategy(HedgeDelayStrategy custom) {
+    Validate.notNull("strategy", custom);
+    synchronized (reconfigureLock) {
+      strategy = custom;
+    }
+  }
+
+  /**
+   * Returns the hedger's name.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Returns the configuration in force.
+   *
+   * @return the configuration
+   */
+  public HedgeConfig config() {
+    return config;
+  }
+
+  /**
+   * Returns the delay strategy in force.
+   *
+   * @return the strategy
+   */
+  public HedgeDelayStrategy strategy() {
+    return strategy;
+  }
+
+  /**
+   * Returns the hedge tokens available now.
+   *
+   * @return the budget, in hedges
+   */
+  public double availableBudget() {
+    return budget.available();
+  }
+
+  /**
+   * Returns a snapshot of the counters and latency.
+   *
+   * @return the metrics
+   */
+  public HedgeMetrics metrics() {
+    long p50;
+    long p99;
+    long p999;
+    synchronized (latencyTotal) {
+      latencyRecycle = latency.getIntervalHistogram(latencyRecycle);
+      latencyTotal.add(latencyRecycle);
+      p50 = latencyTotal.getValueAtPercentile(50) * 1000;
+      p99 = latencyTotal.getValueAtPercentile(99) * 1000;
+      p999 = latencyTotal.getValueAtPercentile(99.9) * 1000;
+    }
+    boolean warm;
+    try {
+      warm = strategy.isWarm();
+    } catch (RuntimeException e) {
+      onStrategyFault(e);
+      warm = false;
+    }
+    return new HedgeMetrics(
+        calls.sum(),
+        attempts.sum(),
+        hedges.sum(),
+        primaryWins.sum(),
+        hedgeWins.sum(),
+        failedCalls.sum(),
+        timeouts.sum(),
+        budgetExhausted.sum(),
+        executorRefusals.sum(),
+        strategyFaults.sum(),
+        coalescedCalls.sum(),
+        delayNanos(1),
+        warm,
+        p50,
+        p99,
+        p999);
+  }
+
+  /**
+   * Returns the configuration, strategy state and metrics as an ordered map of plain values.
+   *
+   * @return the description
+   */
+  public Map<String, Object> describe() {
+    HedgeMetrics m = metrics();
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("name", name);
+    d.put("currentDelayMillis", m.currentDelayNanos() / 1e6);
+    d.put("warm", m.warm());
+    d.put("calls", m.calls());
+    d.put("attempts", m.attempts());
+    d.put("attemptsPerCall", m.attemptsPerCall());
+    d.put("hedges", m.hedges());
+    d.put("hedgeRate", m.hedgeRate());
+    d.put("hedgeWins", m.hedgeWins());
+    d.put("hedgeWinRate", m.hedgeWinRate());
+    d.put("primaryWins", m.primaryWins());
+    d.put("failedCalls", m.failedCalls());
+    d.put("timeouts", m.timeouts());
+    d.put("budgetExhausted", m.budgetExhausted());
+    d.put("availableBudget", budget.available());
+    d.put("executorRefusals", m.executorRefusals());
+    d.put("strategyFaults", m.strategyFaults());
+    d.put("coalescedCalls", m.coalescedCalls());
+    d.put("latencyP50Millis", m.p50Nanos() / 1e6);
+    d.put("latencyP99Millis", m.p99Nanos() / 1e6);
+    d.put("latencyP999Millis", m.p999Nanos() / 1e6);
+    d.put("inFlight", inFlight.size());
+    try {
+      d.put("strategy", strategy.describe());
+    } catch (RuntimeException e) {
+      onStrategyFault(e);
+    }
+    d.put("config", config.toMap());
+    return d;
+  }
+
+  /**
+   * Adds a listener for this hedger's events.
+   *
+   * @param listener the listener
+   * @return a subscription that removes it
+   */
+  public Subscription subscribe(EventListener<? super HedgeEvent> listener) {
+    return listeners.subscribe(listener);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Persistence
+
+  /**
+   * Saves what the delay strategy has learned, in a versioned binary format: a magic number, the
+   * format version, the strategy type, its state and a CRC-32.
+   *
+   * @return the snapshot
+   */
+  public byte[] snapshot() {
+    HedgeDelayStrategy s = strategy;
+    try {
+      ByteArrayOutputStream payload = new ByteArrayOutputStream();
+      s.writeState(new DataOutputStream(payload));
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeInt(SNAPSHOT_MAGIC);
+      out.writeShort(SNAPSHOT_VERSION);
+      out.writeUTF(name);
+      out.writeUTF(s.type().name());
+      out.writeInt(payload.size());
+      payload.writeTo(out);
+      CRC32 crc = new CRC32();
+      crc.update(bytes.toByteArray());
+      out.writeLong(crc.getValue());
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the snapshot of hedger '" + name + "'", e);
+    }
+  }
+
+  /**
+   * Restores what a {@link #snapshot()} saved, if it was taken from a strategy of the same type. A
+   * corrupt, foreign or incompatible snapshot is logged as a warning and ignored: the strategy
+   * starts cold.
+   *
+   * @param snapshot the bytes
+   * @return {@code true} if the state was restored
+   */
+  public boolean restore(byte[] snapshot) {
+    if (snapshot == null) {
+      log.warn("Hedger '{}': no snapshot given; starting cold", name);
+      return false;
+    }
+    HedgeDelayStrategy s = strategy;
+    try {
+      if (snapshot.length < 4 + 2 + 2 + 2 + 4 + 8) {
+        throw new IOException("too short (" + snapshot.length + " bytes)");
+      }
+      CRC32 crc = new CRC32();
+      crc.update(snapshot, 0, snapshot.length - 8);
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
+      if (in.readInt() != SNAPSHOT_MAGIC) {
+        throw new IOException("not a hedger snapshot");
+      }
+      short version = in.readShort();
+      if (version != SNAPSHOT_VERSION) {
+        throw new IOException("unsupported snapshot version " + version);
+      }
+      String from = in.readUTF();
+      String type = in.readUTF();
+      if (!type.equals(s.type().name())) {
+        throw new IOException(
+            "taken from a " + type + " strategy, but this hedger uses " + s.type());
+      }
+      int length = in.readInt();
+      if (length < 0 || length > snapshot.length) {
+        throw new IOException("state length out of range: " + length);
+      }
+      byte[] state = new byte[length];
+      in.readFully(state);
+      long expected = in.readLong();
+      if (expected != crc.getValue()) {
+        throw new IOException("checksum mismatch");
+      }
+      s.readState(new DataInputStream(new ByteArrayInputStream(state)));
+      log.info("Hedger '{}': restored {} strategy state saved by '{}'", name, type, from);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "Hedger '{}': ignoring an unusable snapshot ({}); starting cold", name, e.toString());
+      return false;
+    }
+  }
+
+  /**
+   * Writes {@link #snapshot()} to a file, atomically where the file system allows.
+   *
+   * @param file the file
+   * @throws IOException if it cannot be written
+   */
+  public void saveTo(Path file) throws IOException {
+    Validate.notNull("file", file);
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(tmp, snapshot());
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * Restores from a file written by {@link #saveTo(Path)}. A missing, unreadable or unusable file
+   * is logged and ignored.
+   *
+   * @param file the file
+   * @return {@code true} if the state was restored
+   */
+  public boolean restoreFrom(Path file) {
+    Validate.notNull("file", file);
+    try {
+      return restore(Files.readAllBytes(file));
+    } catch (IOException e) {
+      log.warn(
+          "Hedger '{}': cannot read snapshot {} ({}); starting cold", name, file, e.toString());
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shutdown
+
+  /**
+   * Returns whether {@link #close()} was called.
+   *
+   * @return {@code true} once closed
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Cancels the calls in flight, stops the scheduler and executor this hedger owns (gracefully,
+   * then by interrupting after the grace period) and refuses further calls. Executors and
+   * schedulers given to the builder are left to their owner.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (HedgedCall<?> call : inFlight) {
+      call.cancel(HedgeEvent.Outcome.CANCELLED);
+    }
+    if (ownedScheduler != null) {
+      try {
+        ownedScheduler.close();
+      } catch (Exception e) {
+        log.warn("Hedger '{}': stopping its scheduler failed", name, e);
+      }
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+      try {
+        if (!ownedExecutor.awaitTermination(closeGrace.toNanos(), TimeUnit.NANOSECONDS)) {
+          ownedExecutor.shutdownNow();
+          if (!ownedExecutor.awaitTermination(closeGrace.toNanos(), TimeUnit.NANOSECONDS)) {
+            log.warn("Hedger '{}': attempts still running {} after an interrupt", name, closeGrace);
+          }
+        }
+      } catch (InterruptedException e) {
+        ownedExecutor.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Returns whether the executor this hedger owns has stopped; {@code true} if it owns none.
+   *
+   * @return whether its threads have ended
+   */
+  public boolean isTerminated() {
+    boolean schedulerDone =
+        !(ownedScheduler instanceof DefaultScheduler)
+            || ((DefaultScheduler) ownedScheduler).isTerminated();
+    return schedulerDone && (ownedExecutor == null || ownedExecutor.isTerminated());
+  }
+
+  @Override
+  public String toString() {
+    return "Hedger[" + name + "]";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Runners
+
+  /** Runs a blocking attempt on the executor; cancelling interrupts its thread. */
+  private static final class BlockingRunner<T> implements HedgedCall.Runner<T> {
+    private final Function<AttemptContext, T> body;
+    private final Executor executor;
+
+    BlockingRunner(Function<AttemptContext, T> body, Executor executor) {
+      this.body = body;
+      this.executor = executor;
+    }
+
+    @Override
+    public void start(HedgedCall<T> call, HedgedCall.Attempt<T> attempt) {
+      AttemptTask<T> task = new AttemptTask<>(call, attempt, body);
+      attempt.setFuture(task);
+      executor.execute(task);
+    }
+  }
+
+  private static final class AttemptTask<T> extends FutureTask<T> {
+    private final HedgedCall<T> call;
+    private final HedgedCall.Attempt<T> attempt;
+
+    AttemptTask(
+        HedgedCall<T> call, HedgedCall.Attempt<T> attempt, Function<AttemptContext, T> body) {
+      super(() -> body.apply(attempt.context));
+      this.call = call;
+      this.attempt = attempt;
+    }
+
+    @Override
+    protected void done() {
+      T value = null;
+      Throwable error = null;
+      if (isCancelled()) {
+        error = new CancellationException("attempt " + attempt.index + " cancelled");
+      } else {
+        try {
+          value = get();
+        } catch (ExecutionException e) {
+          error = e.getCause();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // cannot happen: the task is done
+          error = e;
+        }
+      }
+      call.attemptEnded(attempt, value, error);
+    }
+  }
+
+  /** Starts an asynchronous attempt: the primary on the caller's thread, hedges on the executor. */
+  private static final class AsyncRunner<T> implements HedgedCall.Runner<T> {
+    private final Function<AttemptContext, ? extends CompletionStage<T>> body;
+    private final Executor executor;
+
+    AsyncRunner(Function<AttemptContext, ? extends CompletionStage<T>> body, Executor executor) {
+      this.body = body;
+      this.executor = executor;
+    }
+
+    @Override
+    public void start(HedgedCall<T> call, HedgedCall.Attempt<T> attempt) {
+      Runnable run =
+          () -> {
+            CompletionStage<T> stage;
+            try {
+              stage = body.apply(attempt.context);
+            } catch (RuntimeException | Error e) {
+              call.attemptEnded(attempt, null, e);
+              return;
+            }
+            if (stage == null) {
+              call.attemptEnded(
+                  attempt,
+                  null,
+                  new IllegalStateException(
+                      "the attempt function of hedger '"
+                          + attempt.context.hedger()
+                          + "' returned null instead of a CompletionStage"));
+              return;
+            }
+            attempt.setStage(stage);
+            stage.whenComplete((v, e) -> call.attemptEnded(attempt, v, e));
+          };
+      if (attempt.index == 0) {
+        run.run();
+      } else {
+        executor.execute(run);
+      }
+    }
+  }
+
+  /**
+   * Builds a {@link Hedger}.
+   *
+   * <p>This class is not thread-safe.
+   */
+  public static final class Builder {
+    private final String name;
+    private HedgeConfig config = HedgeConfig.defaults();
+    private Clock clock = Clock.system();
+    private Scheduler scheduler;
+    private Executor executor;
+    private CircuitBreaker breaker;
+    private Duration closeGrace = Duration.ofSeconds(5);
+    private EventListeners<HedgeEvent> parent;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /**
+     * Sets the configuration; default {@link HedgeConfig#defaults()}.
+     *
+     * @param config the configuration
+     * @return this builder
+     */
+    public Builder config(HedgeConfig config) {
+      this.config = Validate.notNull("config", config);
+      return this;
+    }
+
+    /**
+     * Sets the clock; default the system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Validate.notNull("clock", clock);
+      return this;
+    }
+
+    /**
+     * Sets the scheduler for hedge delays and timeouts, owned by the caller; default a {@link
+     * DefaultScheduler} owned by the hedger.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Validate.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /**
+     * Sets the executor for attempts, owned by the caller; default {@link
+     * HedgeExecutors#newDefault()} owned by the hedger.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Validate.notNull("executor", executor);
+      return this;
+    }
+
+    /**
+     * Puts every attempt through a circuit breaker.
+     *
+     * @param breaker the breaker
+     * @return this builder
+     */
+    public Builder breaker(CircuitBreaker breaker) {
+      this.breaker = Validate.notNull("breaker", breaker);
+      return this;
+    }
+
+    /**
+     * Sets how long {@link Hedger#close()} waits for owned threads in each of its two phases;
+     * default 5s.
+     *
+     * @param grace the grace period, in [0, 1h]
+     * @return this builder
+     */
+    public Builder closeGrace(Duration grace) {
+      this.closeGrace = Validate.inRange("closeGrace", grace, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    Builder parent(EventListeners<HedgeEvent> parent) {
+      this.parent = parent;
+      return this;
+    }
+
+    /**
+     * Creates the hedger.
+     *
+     * @return the hedger
+     */
+    public Hedger build() {
+      return new Hedger(this);
+    }
+  }
+}

@@ -1,0 +1,405 @@
+package io.tailguard.core.hedge;
+
+import io.tailguard.core.UnknownInstanceException;
+import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.event.EventListener;
+import io.tailguard.core.event.EventListeners;
+import io.tailguard.core.event.Subscription;
+import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.Validate;
+import io.tailguard.core.time.Clock;
+import io.tailguard.core.time.DefaultScheduler;
+import io.tailguard.core.time.Scheduler;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The named hedgers of an application, created from {@code defaults} merged with per-instance
+ * settings, sharing one scheduler and one executor.
+ *
+ * <p>Hedgers named in {@link Builder#instance(String, HedgeConfig)} exist from the start. Any other
+ * name asked of {@link #hedger(String)} gets a hedger with the defaults, unless the registry is
+ * strict. With {@link Builder#breakers(CircuitBreakerRegistry)}, a hedger whose name is also the
+ * name of an existing breaker sends every attempt through that breaker.
+ *
+ * <p>This class is thread-safe. {@link #close()} stops every hedger and the shared threads.
+ */
+public final class HedgerRegistry implements AutoCloseable {
+
+  private static final String ENGINE = "hedger";
+
+  private final ConcurrentMap<String, Hedger> hedgers = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, HedgeConfig> instanceConfigs = new ConcurrentHashMap<>();
+  private final EventListeners<HedgeEvent> listeners = new EventListeners<>();
+  private final Clock clock;
+  private final boolean strict;
+  private final Scheduler scheduler;
+  private final DefaultScheduler ownedScheduler;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final CircuitBreakerRegistry breakers;
+  private final Duration closeGrace;
+  private volatile HedgeConfig defaults;
+  private volatile boolean closed;
+
+  private HedgerRegistry(Builder b) {
+    this.clock = b.clock;
+    this.strict = b.strict;
+    this.defaults = b.defaults;
+    this.breakers = b.breakers;
+    this.closeGrace = b.closeGrace;
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownedScheduler = null;
+    } else {
+      this.ownedScheduler = new DefaultScheduler("hedge", b.closeGrace);
+      this.scheduler = ownedScheduler;
+    }
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor = HedgeExecutors.newDefault();
+      this.executor = ownedExecutor;
+    }
+    b.instances.forEach(
+        (name, config) -> {
+          instanceConfigs.put(name, config);
+          hedgers.put(name, create(name, config));
+        });
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private Hedger create(String name, HedgeConfig config) {
+    Hedger.Builder b =
+        Hedger.builder(name)
+            .config(config)
+            .clock(clock)
+            .scheduler(scheduler)
+            .executor(executor)
+            .closeGrace(closeGrace)
+            .parent(listeners);
+    if (breakers != null) {
+      breakers.find(name).ifPresent(b::breaker);
+    }
+    return b.build();
+  }
+
+  /**
+   * Returns the hedger with this name, creating it with the defaults unless the registry is strict.
+   *
+   * @param name the name
+   * @return the hedger
+   * @throws UnknownInstanceException if strict and the name was not configured
+   * @throws IllegalStateException if the registry is closed
+   */
+  public Hedger hedger(String name) {
+    Hedger existing = hedgers.get(name == null ? "" : name);
+    if (existing != null) {
+      return existing;
+    }
+    InstanceNames.check(ENGINE, name);
+    if (strict) {
+      throw new UnknownInstanceException(ENGINE, name, hedgers.keySet());
+    }
+    if (closed) {
+      throw new IllegalStateException("the hedger registry is closed");
+    }
+    return hedgers.computeIfAbsent(name, n -> create(n, defaults));
+  }
+
+  /**
+   * Returns the hedger with this name if it exists.
+   *
+   * @param name the name
+   * @return the hedger, or empty
+   */
+  public Optional<Hedger> find(String name) {
+    return name == null ? Optional.empty() : Optional.ofNullable(hedgers.get(name));
+  }
+
+  /**
+   * Returns the hedgers.
+   *
+   * @return an unmodifiable live view
+   */
+  public Collection<Hedger> hedgers() {
+    return Collections.unmodifiableCollection(hedgers.values());
+  }
+
+  /**
+   * Returns the hedger names.
+   *
+   * @return an unmodifiable live view
+   */
+  public Set<String> names() {
+    return Collections.unmodifiableSet(hedgers.keySet());
+  }
+
+  /**
+   * Returns the defaults.
+   *
+   * @return the defaults
+   */
+  public HedgeConfig defaults() {
+    return defaults;
+  }
+
+  /**
+   * Returns every hedger's {@link Hedger#describe()}, sorted by name.
+   *
+   * @return the descriptions
+   */
+  public Map<String, Map<String, Object>> describe() {
+    Map<String, Map<String, Object>> all = new LinkedHashMap<>();
+    new TreeMap<>(hedgers).forEach((name, h) -> all.put(name, h.describe()));
+    return all;
+  }
+
+  /**
+   * Gives one hedger its own settings, creating it if needed; an existing one keeps its learned
+   * state as {@link Hedger#reconfigure(HedgeConfig)} describes.
+   *
+   * @param name the name
+   * @param config the settings
+   * @return the hedger
+   */
+  public Hedger reconfigure(String name, HedgeConfig config) {
+    InstanceNames.check(ENGINE, name);
+    Validate.notNull("config", config);
+    Hedger h;
+    boolean created = false;
+    synchronized (this) {
+      instanceConfigs.put(name, config);
+      h = hedgers.get(name);
+      if (h == null) {
+        h = create(name, config);
+        hedgers.put(name, h);
+        created = true;
+      }
+    }
+    if (!created) {
+      h.reconfigure(config);
+    }
+    return h;
+  }
+
+  /**
+   * Replaces the defaults and applies them to every hedger without its own settings.
+   *
+   * @param config the new defaults
+   */
+  public void reconfigureDefaults(HedgeConfig config) {
+    Validate.notNull("config", config);
+    List<Hedger> affected;
+    synchronized (this) {
+      defaults = config;
+      affected =
+          hedgers.values().stream().filter(h -> !instanceConfigs.containsKey(h.name())).toList();
+    }
+    affected.forEach(h -> h.reconfigure(config));
+  }
+
+  /**
+   * Removes a hedger and closes it (its calls in flight are cancelled).
+   *
+   * @param name the name
+   * @return the removed hedger, or empty
+   */
+  public Optional<Hedger> remove(String name) {
+    if (name == null) {
+      return Optional.empty();
+    }
+    Hedger removed;
+    synchronized (this) {
+      instanceConfigs.remove(name);
+      removed = hedgers.remove(name);
+    }
+    if (removed != null) {
+      removed.close();
+    }
+    return Optional.ofNullable(removed);
+  }
+
+  /**
+   * Adds a listener for the events of every hedger, present and future.
+   *
+   * @param listener the listener
+   * @return a subscription that removes it
+   */
+  public Subscription subscribe(EventListener<? super HedgeEvent> listener) {
+    return listeners.subscribe(listener);
+  }
+
+  /**
+   * Closes every hedger, then stops the scheduler and executor the registry owns: gracefully, then
+   * by interrupting after the grace period.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    hedgers.values().forEach(Hedger::close);
+    if (ownedScheduler != null) {
+      ownedScheduler.close();
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+      try {
+        if (!ownedExecutor.awaitTermination(closeGrace.toNanos(), TimeUnit.NANOSECONDS)) {
+          ownedExecutor.shutdownNow();
+          ownedExecutor.awaitTermination(closeGrace.toNanos(), TimeUnit.NANOSECONDS);
+        }
+      } catch (InterruptedException e) {
+        ownedExecutor.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Returns whether the threads the registry owns have ended.
+   *
+   * @return {@code true} once they have
+   */
+  public boolean isTerminated() {
+    return (ownedScheduler == null || ownedScheduler.isTerminated())
+        && (ownedExecutor == null || ownedExecutor.isTerminated());
+  }
+
+  /**
+   * Builds a {@link HedgerRegistry}.
+   *
+   * <p>This class is not thread-safe.
+   */
+  public static final class Builder {
+    private HedgeConfig defaults = HedgeConfig.defaults();
+    private final Map<String, HedgeConfig> instances = new LinkedHashMap<>();
+    private Clock clock = Clock.system();
+    private Scheduler scheduler;
+    private Executor executor;
+    private CircuitBreakerRegistry breakers;
+    private Duration closeGrace = Duration.ofSeconds(5);
+    private boolean strict;
+
+    private Builder() {}
+
+    /**
+     * Sets the settings of hedgers not configured by name.
+     *
+     * @param defaults the defaults
+     * @return this builder
+     */
+    public Builder defaults(HedgeConfig defaults) {
+      this.defaults = Validate.notNull("defaults", defaults);
+      return this;
+    }
+
+    /**
+     * Configures a named hedger; it exists from the start.
+     *
+     * @param name the name
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder instance(String name, HedgeConfig config) {
+      InstanceNames.check(ENGINE, name);
+      instances.put(name, Validate.notNull("instances." + name, config));
+      return this;
+    }
+
+    /**
+     * Sets the clock of every hedger.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Validate.notNull("clock", clock);
+      return this;
+    }
+
+    /**
+     * Sets the shared scheduler, owned by the caller; default one owned by the registry.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Validate.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /**
+     * Sets the shared executor, owned by the caller; default one owned by the registry.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Validate.notNull("executor", executor);
+      return this;
+    }
+
+    /**
+     * Sends the attempts of each hedger through the breaker of the same name, where one exists.
+     *
+     * @param breakers the breakers
+     * @return this builder
+     */
+    public Builder breakers(CircuitBreakerRegistry breakers) {
+      this.breakers = Validate.notNull("breakers", breakers);
+      return this;
+    }
+
+    /**
+     * Sets the grace period of each shutdown phase; default 5s.
+     *
+     * @param grace the grace period, in [0, 1h]
+     * @return this builder
+     */
+    public Builder closeGrace(Duration grace) {
+      this.closeGrace = Validate.inRange("closeGrace", grace, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * Makes {@link HedgerRegistry#hedger(String)} refuse names that were not configured.
+     *
+     * @param strict whether to refuse unknown names
+     * @return this builder
+     */
+    public Builder strict(boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+
+    /**
+     * Creates the registry.
+     *
+     * @return the registry
+     */
+    public HedgerRegistry build() {
+      return new HedgerRegistry(this);
+    }
+  }
+}
