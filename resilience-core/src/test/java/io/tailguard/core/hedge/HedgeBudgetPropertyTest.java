@@ -87,4 +87,76 @@ class HedgeBudgetPropertyTest {
     assertThat(hedges)
         .isBetween((long) (maxExtraLoad * primaries) - 1, (long) (maxExtraLoad * primaries));
   }
+
+  /** A call whose attempts answer after the given latencies (fake time), or fail. */
+  record Call(long gapNanos, List<Long> latencies, boolean failFirst) {}
+
+  @Provide
+  Arbitrary<List<Call>> calls() {
+    Arbitrary<Long> latency = Arbitraries.longs().between(0, Duration.ofMillis(400).toNanos());
+    return Combinators.combine(
+            Arbitraries.longs().between(0, Duration.ofMillis(300).toNanos()),
+            latency.list().ofSize(4),
+            Arbitraries.of(true, false))
+        .as(Call::new)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(150);
+  }
+
+  @Property(tries = 100)
+  void aHedgerNeverSendsMoreHedgesThanItsBudget(
+      @ForAll("calls") List<Call> calls,
+      @ForAll @DoubleRange(min = 0.01, max = 0.5) double maxExtraLoad,
+      @ForAll @IntRange(min = 1, max = 5) int burst,
+      @ForAll @IntRange(min = 1, max = 3) int maxHedges) {
+    FakeClock clock = new FakeClock();
+    double perSecond = 0.5;
+    Hedger h =
+        Hedger.builder("prop")
+            .config(
+                HedgeConfig.builder()
+                    .maxHedges(maxHedges)
+                    .delay(
+                        DelayConfig.builder()
+                            .strategy(HedgeDelayType.FIXED)
+                            .delay(Duration.ofMillis(50))
+                            .build())
+                    .budget(new BudgetConfig(maxExtraLoad, perSecond, burst))
+                    .timeout(Duration.ofSeconds(1))
+                    .build())
+            .clock(clock)
+            .scheduler(clock)
+            .executor(Runnable::run)
+            .build();
+    long start = clock.nanoTime();
+    int n = 0;
+    for (Call c : calls) {
+      h.callAsync(
+          ctx -> {
+            java.util.concurrent.CompletableFuture<String> f =
+                new java.util.concurrent.CompletableFuture<>();
+            long latency = c.latencies().get(Math.min(ctx.attempt(), 3));
+            boolean fail = c.failFirst() && ctx.attempt() == 0;
+            clock.schedule(
+                () -> {
+                  if (fail) {
+                    f.completeExceptionally(new IllegalStateException("down"));
+                  } else {
+                    f.complete("ok");
+                  }
+                },
+                Duration.ofNanos(latency));
+            return f;
+          });
+      n++;
+      clock.advanceNanos(c.gapNanos());
+      double bound = burst + maxExtraLoad * n + perSecond * (clock.nanoTime() - start) / 1e9;
+      assertThat((double) h.metrics().hedges()).isLessThanOrEqualTo(bound + 1e-9);
+    }
+    clock.advance(Duration.ofSeconds(2)); // every call ends, by answer or timeout
+    assertThat(h.metrics().calls()).isEqualTo(n);
+    double bound = burst + maxExtraLoad * n + perSecond * (clock.nanoTime() - start) / 1e9;
+    assertThat((double) h.metrics().hedges()).isLessThanOrEqualTo(bound + 1e-9);
+  }
 }

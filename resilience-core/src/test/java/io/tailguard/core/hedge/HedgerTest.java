@@ -368,4 +368,33 @@ class HedgerTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("hedger 'search' is closed");
   }
+
+  @Test
+  void blockingCoalescedCallsShareOneExecutionAndAnInterruptedWaiterLeavesTheOthers()
+      throws Exception {
+    Hedger h = hedger(fixed(Duration.ofSeconds(5)).coalesce(true).build());
+    ControlledAttempts a = new ControlledAttempts();
+    CompletableFuture<String> first =
+        CompletableFuture.supplyAsync(() -> h.call("same", a), callers);
+    a.awaitStarted(0);
+    CompletableFuture<Object> second = new CompletableFuture<>();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                second.complete(h.call("same", a));
+              } catch (RuntimeException e) {
+                second.complete(e);
+              }
+            });
+    waiter.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> h.metrics().coalescedCalls() == 1);
+    waiter.interrupt();
+    assertThat(second.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.CancellationException.class);
+    assertThat(a.contexts[0].isCancelled()).isFalse();
+    a.answer(0, "shared");
+    assertThat(join(first)).isEqualTo("shared");
+    assertThat(h.metrics().calls()).isEqualTo(1);
+  }
 }
