@@ -17,9 +17,9 @@ package io.tailguard.core.hedge;
  * @param coalescedCalls calls that joined another call's execution instead of running their own
  * @param currentDelayNanos the delay the next first hedge would wait
  * @param warm whether the delay strategy is warm
- * @param p50Nanos median call latency
- * @param p99Nanos 99th percentile call latency
- * @param p999Nanos 99.9th percentile call latency
+ * @param p50Nanos median call latency over the last minute
+ * @param p99Nanos 99th percentile call latency over the last minute
+ * @param p999Nanos 99.9th percentile call latency over the last minute
  */
 public record HedgeMetrics(
     long calls,

@@ -8,6 +8,8 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.telemetry.LatencyRecorder;
+import io.tailguard.core.telemetry.LatencySnapshot;
 import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.core.time.Scheduler;
@@ -37,8 +39,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +101,6 @@ public final class Hedger implements AutoCloseable {
 
   private static final int SNAPSHOT_MAGIC = 0x54474844; // "TGHD"
   private static final short SNAPSHOT_VERSION = 1;
-  private static final long HIGHEST_MICROS = 86_400_000_000L; // one day, the longest timeout
 
   private final String name;
   private final Clock clock;
@@ -130,10 +129,8 @@ public final class Hedger implements AutoCloseable {
   private final LongAdder executorRefusals = new LongAdder();
   private final LongAdder strategyFaults = new LongAdder();
   private final LongAdder coalescedCalls = new LongAdder();
-  private final Recorder latency = new Recorder(1, HIGHEST_MICROS, 2);
-  // Guarded by itself: the latency of every call so far, folded in from `latency` on read.
-  private final Histogram latencyTotal = new Histogram(1, HIGHEST_MICROS, 2);
-  private Histogram latencyRecycle;
+  // Call latency over the last minute.
+  private final LatencyRecorder latency;
 
   private volatile HedgeConfig config;
   private volatile HedgeDelayStrategy strategy;
@@ -163,6 +160,7 @@ public final class Hedger implements AutoCloseable {
       this.ownedExecutor = own;
     }
     this.budget = new HedgeBudget(config.budget(), clock);
+    this.latency = new LatencyRecorder(clock, Duration.ofMinutes(1), Duration.ofSeconds(1));
     this.strategy = HedgeDelayStrategy.create(config.delay(), config.budget(), clock);
   }
 
@@ -510,7 +508,7 @@ public final class Hedger implements AutoCloseable {
       }
     }
     try {
-      latency.recordValue(Math.max(1, Math.min(HIGHEST_MICROS, latencyNanos / 1000)));
+      latency.record(latencyNanos);
     } catch (RuntimeException e) {
       onStrategyFault(e);
     }
@@ -631,16 +629,8 @@ public final class Hedger implements AutoCloseable {
    * @return the metrics
    */
   public HedgeMetrics metrics() {
-    long p50;
-    long p99;
-    long p999;
-    synchronized (latencyTotal) {
-      latencyRecycle = latency.getIntervalHistogram(latencyRecycle);
-      latencyTotal.add(latencyRecycle);
-      p50 = latencyTotal.getValueAtPercentile(50) * 1000;
-      p99 = latencyTotal.getValueAtPercentile(99) * 1000;
-      p999 = latencyTotal.getValueAtPercentile(99.9) * 1000;
-    }
+    latency.refresh();
+    LatencySnapshot window = latency.snapshot();
     boolean warm;
     try {
       warm = strategy.isWarm();
@@ -662,9 +652,9 @@ public final class Hedger implements AutoCloseable {
         coalescedCalls.sum(),
         delayNanos(1),
         warm,
-        p50,
-        p99,
-        p999);
+        window.p50Nanos(),
+        window.p99Nanos(),
+        window.p999Nanos());
   }
 
   /**
