@@ -1,0 +1,350 @@
+package io.tailguard.core.config;
+
+import io.tailguard.core.breaker.AdaptiveThreshold;
+import io.tailguard.core.breaker.CircuitConfig;
+import io.tailguard.core.breaker.GlobalFuseConfig;
+import io.tailguard.core.breaker.SampleWeighting;
+import io.tailguard.core.health.HealthStatus;
+import io.tailguard.core.hedge.BudgetConfig;
+import io.tailguard.core.hedge.DelayConfig;
+import io.tailguard.core.hedge.HedgeConfig;
+import io.tailguard.core.hedge.HedgeDelayType;
+import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.telemetry.TelemetryConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps a {@code resilience:} tree onto {@link ResilienceConfig}: every key of the schema,
+ * kebab-case, onto the engines' builders, which validate. Collects every problem with its path and
+ * position and returns {@code null} if there was any.
+ *
+ * <p>Stateless apart from the error list of one mapping; not thread-safe.
+ */
+final class ConfigMapper {
+
+  static final String ROOT = "resilience";
+
+  private final List<ConfigError> errors = new ArrayList<>();
+  private final ClassLoader classLoader;
+
+  ConfigMapper(ClassLoader classLoader) {
+    this.classLoader = classLoader;
+  }
+
+  List<ConfigError> errors() {
+    return errors;
+  }
+
+  /** Maps the node under {@code resilience:}; null means "empty": all defaults. */
+  ResilienceConfig map(ConfigNode resilience) {
+    ResilienceConfig d = ResilienceConfig.defaults();
+    if (resilience == null) {
+      return d;
+    }
+    MapReader root = MapReader.of(resilience, ROOT, errors, classLoader);
+    if (root == null) {
+      return null;
+    }
+    ResilienceConfig.CircuitBreakerSection cb =
+        circuitBreakerSection(root.child("circuit-breaker"));
+    ResilienceConfig.HedgingSection hedging = hedgingSection(root.child("hedging"));
+    TelemetryConfig telemetry = telemetry(root.child("telemetry"), TelemetryConfig.defaults());
+    root.finish();
+    if (!errors.isEmpty()) {
+      return null;
+    }
+    return new ResilienceConfig(
+        cb == null ? d.circuitBreaker() : cb,
+        hedging == null ? d.hedging() : hedging,
+        telemetry == null ? d.telemetry() : telemetry);
+  }
+
+  private boolean validName(MapReader r, String key, String name, ConfigNode at) {
+    try {
+      InstanceNames.check("instance", name);
+      return true;
+    } catch (IllegalArgumentException e) {
+      r.error(key + "." + name, at, e.getMessage());
+      return false;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // circuit-breaker
+
+  private ResilienceConfig.CircuitBreakerSection circuitBreakerSection(MapReader r) {
+    if (r == null) {
+      return null;
+    }
+    CircuitConfig defaults = CircuitConfig.defaults();
+    MapReader d = r.child("defaults");
+    if (d != null) {
+      CircuitConfig read = circuit(d, defaults);
+      defaults = read == null ? defaults : read;
+    }
+    GlobalFuseConfig global = GlobalFuseConfig.DEFAULTS;
+    MapReader g = r.child("global");
+    if (g != null) {
+      global = globalFuse(g);
+    }
+    Map<String, CircuitConfig> instances = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigNode> e : r.entries("instances").entrySet()) {
+      if (!validName(r, "instances", e.getKey(), e.getValue())) {
+        continue;
+      }
+      MapReader i =
+          MapReader.of(e.getValue(), r.path("instances." + e.getKey()), errors, classLoader);
+      if (i != null) {
+        CircuitConfig c = circuit(i, defaults);
+        if (c != null) {
+          instances.put(e.getKey(), c);
+        }
+      }
+    }
+    r.finish();
+    return new ResilienceConfig.CircuitBreakerSection(
+        defaults, global == null ? GlobalFuseConfig.DEFAULTS : global, instances);
+  }
+
+  static final String[] CIRCUIT_KEYS = {
+    "rolling-window",
+    "buckets",
+    "min-calls",
+    "failure-rate-threshold",
+    "consecutive-failures-threshold",
+    "slow-call-duration",
+    "slow-call-rate-threshold",
+    "open-cooldown",
+    "max-open-cooldown",
+    "half-open-max-concurrent",
+    "half-open-required-successes",
+    "half-open-allowed-failures",
+    "sample-weighting",
+    "ewma-alpha",
+    "adaptive-threshold",
+    "min-health-score",
+    "critical-health-score",
+    "open-health-status",
+    "record-exceptions",
+    "ignore-exceptions"
+  };
+
+  CircuitConfig circuit(MapReader r, CircuitConfig base) {
+    CircuitConfig.Builder b = base.toBuilder();
+    r.duration("rolling-window", b::rollingWindow);
+    r.integer("buckets", b::buckets);
+    r.integer("min-calls", b::minCalls);
+    r.decimal("failure-rate-threshold", b::failureRateThreshold);
+    r.integer("consecutive-failures-threshold", b::consecutiveFailuresThreshold);
+    r.duration("slow-call-duration", b::slowCallDuration);
+    r.decimal("slow-call-rate-threshold", b::slowCallRateThreshold);
+    r.duration("open-cooldown", b::openCooldown);
+    r.duration("max-open-cooldown", b::maxOpenCooldown);
+    r.integer("half-open-max-concurrent", b::halfOpenMaxConcurrent);
+    r.integer("half-open-required-successes", b::halfOpenRequiredSuccesses);
+    r.integer("half-open-allowed-failures", b::halfOpenAllowedFailures);
+    r.enumeration("sample-weighting", SampleWeighting.class, b::sampleWeighting);
+    r.decimal("ewma-alpha", b::ewmaAlpha);
+    MapReader a = r.child("adaptive-threshold");
+    if (a != null) {
+      AdaptiveThreshold t = base.adaptiveThreshold();
+      boolean[] enabled = {t.enabled()};
+      double[] sensitivity = {t.sensitivity()};
+      double[] floor = {t.floor()};
+      a.bool("enabled", v -> enabled[0] = v);
+      a.decimal("sensitivity", v -> sensitivity[0] = v);
+      a.decimal("floor", v -> floor[0] = v);
+      a.finish();
+      try {
+        b.adaptiveThreshold(new AdaptiveThreshold(enabled[0], sensitivity[0], floor[0]));
+      } catch (IllegalArgumentException e) {
+        String msg = e.getMessage();
+        String field = msg.startsWith("adaptiveThreshold.floor") ? "floor" : "sensitivity";
+        a.error(field, a.get(field), MapReader.stripField(msg));
+      }
+    }
+    r.decimal("min-health-score", b::minHealthScore);
+    r.decimal("critical-health-score", b::criticalHealthScore);
+    r.enumeration("open-health-status", HealthStatus.class, b::openHealthStatus);
+    r.exceptionTypes("record-exceptions", b::recordExceptions);
+    r.exceptionTypes("ignore-exceptions", b::ignoreExceptions);
+    r.finish();
+    return build(r, b::build);
+  }
+
+  private GlobalFuseConfig globalFuse(MapReader g) {
+    GlobalFuseConfig base = GlobalFuseConfig.DEFAULTS;
+    boolean[] enabled = {base.enabled()};
+    double[] ratio = {base.componentOpenRatio()};
+    int[] min = {base.minComponents()};
+    g.bool("enabled", v -> enabled[0] = v);
+    g.decimal("component-open-ratio", v -> ratio[0] = v);
+    g.integer("min-components", v -> min[0] = v);
+    g.finish();
+    try {
+      return new GlobalFuseConfig(enabled[0], ratio[0], min[0]);
+    } catch (IllegalArgumentException e) {
+      String field =
+          e.getMessage().startsWith("global.componentOpenRatio")
+              ? "component-open-ratio"
+              : "min-components";
+      g.error(field, g.get(field), MapReader.stripField(e.getMessage()));
+      return null;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // hedging
+
+  private ResilienceConfig.HedgingSection hedgingSection(MapReader r) {
+    if (r == null) {
+      return null;
+    }
+    HedgeConfig defaults = HedgeConfig.defaults();
+    MapReader d = r.child("defaults");
+    if (d != null) {
+      HedgeConfig read = hedge(d, defaults);
+      defaults = read == null ? defaults : read;
+    }
+    Map<String, HedgeConfig> instances = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigNode> e : r.entries("instances").entrySet()) {
+      if (!validName(r, "instances", e.getKey(), e.getValue())) {
+        continue;
+      }
+      MapReader i =
+          MapReader.of(e.getValue(), r.path("instances." + e.getKey()), errors, classLoader);
+      if (i != null) {
+        HedgeConfig c = hedge(i, defaults);
+        if (c != null) {
+          instances.put(e.getKey(), c);
+        }
+      }
+    }
+    r.finish();
+    return new ResilienceConfig.HedgingSection(defaults, instances);
+  }
+
+  HedgeConfig hedge(MapReader r, HedgeConfig base) {
+    HedgeConfig.Builder b = base.toBuilder();
+    r.integer("max-hedges", b::maxHedges);
+    r.duration("timeout", b::timeout);
+    r.bool("idempotent", b::idempotent);
+    r.bool("coalesce", b::coalesce);
+    r.exceptionTypes("retryable-exceptions", b::retryableExceptions);
+    r.exceptionTypes("fatal-exceptions", b::fatalExceptions);
+    MapReader d = r.child("delay");
+    if (d != null) {
+      DelayConfig delay = delay(d, base.delay());
+      if (delay != null) {
+        b.delay(delay);
+      }
+    }
+    MapReader g = r.child("budget");
+    if (g != null) {
+      BudgetConfig budget = budget(g, base.budget());
+      if (budget != null) {
+        b.budget(budget);
+      }
+    }
+    r.finish();
+    return build(r, b::build);
+  }
+
+  private DelayConfig delay(MapReader r, DelayConfig base) {
+    DelayConfig.Builder b = base.toBuilder();
+    r.enumeration("strategy", HedgeDelayType.class, b::strategy);
+    r.duration("delay", b::delay);
+    r.decimal("percentile", b::percentile);
+    r.integer("warmup-samples", b::warmupSamples);
+    r.duration("warmup-delay", b::warmupDelay);
+    r.duration("min-delay", b::minDelay);
+    r.duration("max-delay", b::maxDelay);
+    r.duration("window", b::window);
+    r.duration("recompute-interval", b::recomputeInterval);
+    r.decimal("factor", b::factor);
+    r.decimal("learning-rate", b::learningRate);
+    r.finish();
+    return build(r, b::build);
+  }
+
+  private BudgetConfig budget(MapReader r, BudgetConfig base) {
+    double[] load = {base.maxExtraLoad()};
+    double[] perSecond = {base.minHedgesPerSecond()};
+    double[] burst = {base.burst()};
+    r.decimal("max-extra-load", v -> load[0] = v);
+    r.decimal("min-hedges-per-second", v -> perSecond[0] = v);
+    r.decimal("burst", v -> burst[0] = v);
+    r.finish();
+    try {
+      return new BudgetConfig(load[0], perSecond[0], burst[0]);
+    } catch (IllegalArgumentException e) {
+      String msg = e.getMessage();
+      String key =
+          msg.startsWith("budget.maxExtraLoad")
+              ? "max-extra-load"
+              : msg.startsWith("budget.minHedgesPerSecond") ? "min-hedges-per-second" : "burst";
+      r.error(key, r.get(key), MapReader.stripField(msg));
+      return null;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // telemetry
+
+  private TelemetryConfig telemetry(MapReader r, TelemetryConfig base) {
+    if (r == null) {
+      return null;
+    }
+    TelemetryConfig.Builder b = base.toBuilder();
+    r.integer("event-log-capacity", b::eventLogCapacity);
+    r.integer("recording-capacity", b::recordingCapacity);
+    r.duration("latency-window", b::latencyWindow);
+    r.duration("latency-interval", b::latencyInterval);
+    r.duration("sla-target", b::slaTarget);
+    r.decimal("cost-per-attempt", b::costPerAttempt);
+    for (Map.Entry<String, ConfigNode> e : r.entries("instances").entrySet()) {
+      if (!validName(r, "instances", e.getKey(), e.getValue())) {
+        continue;
+      }
+      MapReader i =
+          MapReader.of(e.getValue(), r.path("instances." + e.getKey()), errors, classLoader);
+      if (i == null) {
+        continue;
+      }
+      Duration[] sla = {null};
+      Double[] cost = {null};
+      i.duration("sla-target", v -> sla[0] = v);
+      i.decimal("cost-per-attempt", v -> cost[0] = v);
+      i.finish();
+      try {
+        b.instance(e.getKey(), new TelemetryConfig.InstanceSettings(sla[0], cost[0]));
+      } catch (IllegalArgumentException ex) {
+        String key = ex.getMessage().startsWith("slaTarget") ? "sla-target" : "cost-per-attempt";
+        i.error(key, i.get(key), MapReader.stripField(ex.getMessage()));
+      }
+    }
+    r.finish();
+    return build(r, b::build);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** Builds unless a key of this section already failed: its cross-field errors would mislead. */
+  private <T> T build(MapReader r, java.util.function.Supplier<T> build) {
+    for (ConfigError e : errors) {
+      if (e.path().startsWith(r.path() + ".") || e.path().equals(r.path())) {
+        return null;
+      }
+    }
+    try {
+      return build.get();
+    } catch (IllegalArgumentException e) {
+      r.error(null, r.node(), e.getMessage());
+      return null;
+    }
+  }
+}

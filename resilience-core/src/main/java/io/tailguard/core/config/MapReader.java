@@ -1,0 +1,370 @@
+package io.tailguard.core.config;
+
+import io.tailguard.core.internal.Durations;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
+import java.util.function.IntConsumer;
+
+/**
+ * Reads the keys of one map node into a builder, collecting errors with full paths instead of
+ * stopping at the first. Every key read is remembered, so {@link #finish()} can report the keys
+ * nobody read as unknown, with a suggestion.
+ *
+ * <p>Not thread-safe; one reader per mapping pass.
+ */
+final class MapReader {
+
+  private final ConfigNode node;
+  private final String path;
+  private final List<ConfigError> errors;
+  private final ClassLoader classLoader;
+  private final Set<String> known = new LinkedHashSet<>();
+
+  MapReader(ConfigNode node, String path, List<ConfigError> errors, ClassLoader classLoader) {
+    this.node = node;
+    this.path = path;
+    this.errors = errors;
+    this.classLoader = classLoader;
+  }
+
+  /** Returns a reader for a map node, or null (with an error) if the node is not a map. */
+  static MapReader of(
+      ConfigNode node, String path, List<ConfigError> errors, ClassLoader classLoader) {
+    if (node == null) {
+      return null;
+    }
+    if (node.kind() != ConfigNode.Kind.MAP) {
+      if (node.kind() == ConfigNode.Kind.SCALAR && node.value() == null) {
+        return new MapReader(
+            ConfigNode.map(Map.of(), node.line(), node.column()), path, errors, classLoader);
+      }
+      errors.add(
+          new ConfigError(
+              path, "must be a map, was " + node.describe(), node.line(), node.column()));
+      return null;
+    }
+    return new MapReader(node, path, errors, classLoader);
+  }
+
+  String path() {
+    return path;
+  }
+
+  String path(String key) {
+    return path + "." + key;
+  }
+
+  ConfigNode node() {
+    return node;
+  }
+
+  boolean has(String key) {
+    known.add(key);
+    return node.entries().containsKey(key);
+  }
+
+  ConfigNode get(String key) {
+    known.add(key);
+    return node.entries().get(key);
+  }
+
+  void error(String key, ConfigNode at, String message) {
+    ConfigNode where = at != null ? at : node;
+    errors.add(
+        new ConfigError(key == null ? path : path(key), message, where.line(), where.column()));
+  }
+
+  /** Runs a builder setter, turning its IllegalArgumentException into an error at the key. */
+  private void apply(String key, ConfigNode at, Runnable setter) {
+    try {
+      setter.run();
+    } catch (IllegalArgumentException e) {
+      error(key, at, stripField(e.getMessage()));
+    }
+  }
+
+  /** "failureRateThreshold must be in ..." -> "must be in ...": the path names the field. */
+  static String stripField(String message) {
+    if (message == null) {
+      return "is invalid";
+    }
+    int must = message.indexOf(" must ");
+    if (must > 0 && message.substring(0, must).indexOf(' ') < 0) {
+      return message.substring(must + 1);
+    }
+    return message;
+  }
+
+  void duration(String key, Consumer<Duration> setter) {
+    ConfigNode v = get(key);
+    if (v == null) {
+      return;
+    }
+    Duration d = toDuration(key, v);
+    if (d != null) {
+      apply(key, v, () -> setter.accept(d));
+    }
+  }
+
+  private Duration toDuration(String key, ConfigNode v) {
+    if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof Duration d) {
+      return d;
+    }
+    if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof String s) {
+      try {
+        return Durations.parse(key, s);
+      } catch (IllegalArgumentException e) {
+        error(key, v, stripField(e.getMessage()));
+        return null;
+      }
+    }
+    error(
+        key,
+        v,
+        "must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S), was "
+            + v.describe());
+    return null;
+  }
+
+  void integer(String key, IntConsumer setter) {
+    ConfigNode v = get(key);
+    if (v == null) {
+      return;
+    }
+    Long n = toLong(key, v);
+    if (n == null) {
+      return;
+    }
+    if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+      error(key, v, "must be a whole number that fits an int, was " + n);
+      return;
+    }
+    apply(key, v, () -> setter.accept((int) (long) n));
+  }
+
+  private Long toLong(String key, ConfigNode v) {
+    if (v.kind() == ConfigNode.Kind.SCALAR) {
+      Object o = v.value();
+      if (o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte) {
+        return ((Number) o).longValue();
+      }
+      if (o instanceof java.math.BigInteger) {
+        error(key, v, "must be a whole number that fits an int, was " + o);
+        return null;
+      }
+      if (o instanceof String s) {
+        try {
+          return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+          // fall through
+        }
+      }
+    }
+    error(key, v, "must be a whole number, was " + v.describe());
+    return null;
+  }
+
+  void decimal(String key, DoubleConsumer setter) {
+    ConfigNode v = get(key);
+    if (v == null) {
+      return;
+    }
+    Double d = null;
+    if (v.kind() == ConfigNode.Kind.SCALAR) {
+      Object o = v.value();
+      if (o instanceof Number n) {
+        d = n.doubleValue();
+      } else if (o instanceof String s) {
+        try {
+          d = Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+          d = null;
+        }
+      }
+    }
+    if (d == null) {
+      error(key, v, "must be a number, was " + v.describe());
+      return;
+    }
+    double value = d;
+    apply(key, v, () -> setter.accept(value));
+  }
+
+  void bool(String key, Consumer<Boolean> setter) {
+    ConfigNode v = get(key);
+    if (v == null) {
+      return;
+    }
+    Boolean b = null;
+    if (v.kind() == ConfigNode.Kind.SCALAR) {
+      Object o = v.value();
+      if (o instanceof Boolean x) {
+        b = x;
+      } else if (o instanceof String s
+          && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+        b = Boolean.parseBoolean(s);
+      }
+    }
+    if (b == null) {
+      error(key, v, "must be true or false, was " + v.describe());
+      return;
+    }
+    Boolean value = b;
+    apply(key, v, () -> setter.accept(value));
+  }
+
+  String string(String key) {
+    ConfigNode v = get(key);
+    if (v == null) {
+      return null;
+    }
+    if (v.kind() == ConfigNode.Kind.SCALAR
+        && v.value() != null
+        && !(v.value() instanceof Boolean)) {
+      return String.valueOf(v.value());
+    }
+    error(key, v, "must be a string, was " + v.describe());
+    return null;
+  }
+
+  <E extends Enum<E>> void enumeration(String key, Class<E> type, Consumer<E> setter) {
+    ConfigNode v = get(key);
+    if (v == null) {
+      return;
+    }
+    E e = toEnum(key, v, type);
+    if (e != null) {
+      apply(key, v, () -> setter.accept(e));
+    }
+  }
+
+  <E extends Enum<E>> E toEnum(String key, ConfigNode v, Class<E> type) {
+    List<String> allowed = new ArrayList<>();
+    for (E c : type.getEnumConstants()) {
+      allowed.add(c.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+    if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof String s) {
+      String normal = s.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+      for (E c : type.getEnumConstants()) {
+        if (c.name().equals(normal)) {
+          return c;
+        }
+      }
+      String hint = Suggestions.closest(s.trim(), allowed);
+      error(
+          key,
+          v,
+          "must be one of "
+              + allowed
+              + ", was '"
+              + s
+              + "'"
+              + (hint == null ? "" : " (did you mean '" + hint + "'?)"));
+      return null;
+    }
+    error(key, v, "must be one of " + allowed + ", was " + v.describe());
+    return null;
+  }
+
+  /** A list of exception class names (or one name). */
+  void exceptionTypes(String key, Consumer<List<Class<? extends Throwable>>> setter) {
+    ConfigNode v = get(key);
+    if (v == null) {
+      return;
+    }
+    List<ConfigNode> items;
+    if (v.kind() == ConfigNode.Kind.LIST) {
+      items = v.items();
+    } else if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof String) {
+      items = List.of(v);
+    } else if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof Class<?>) {
+      items = List.of(v);
+    } else {
+      error(key, v, "must be a list of exception class names, was " + v.describe());
+      return;
+    }
+    List<Class<? extends Throwable>> types = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < items.size(); i++) {
+      Class<? extends Throwable> t = toExceptionType(key + "[" + i + "]", items.get(i));
+      if (t == null) {
+        ok = false;
+      } else {
+        types.add(t);
+      }
+    }
+    if (ok) {
+      apply(key, v, () -> setter.accept(types));
+    }
+  }
+
+  private Class<? extends Throwable> toExceptionType(String key, ConfigNode v) {
+    Class<?> c;
+    if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof Class<?> given) {
+      c = given;
+    } else if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof String name) {
+      try {
+        c = Class.forName(name.trim(), false, classLoader);
+      } catch (ClassNotFoundException | LinkageError e) {
+        error(key, v, "must name a class on the classpath, was '" + name + "'");
+        return null;
+      }
+    } else {
+      error(key, v, "must be an exception class name, was " + v.describe());
+      return null;
+    }
+    if (!Throwable.class.isAssignableFrom(c)) {
+      error(key, v, "must name a Throwable, was " + c.getName());
+      return null;
+    }
+    return c.asSubclass(Throwable.class);
+  }
+
+  /** The entries of a map-valued key (for example {@code instances}), or empty. */
+  Map<String, ConfigNode> entries(String key) {
+    ConfigNode v = get(key);
+    if (v == null) {
+      return Map.of();
+    }
+    if (v.kind() == ConfigNode.Kind.SCALAR && v.value() == null) {
+      return Map.of();
+    }
+    if (v.kind() != ConfigNode.Kind.MAP) {
+      error(key, v, "must be a map of names to settings, was " + v.describe());
+      return Map.of();
+    }
+    return new LinkedHashMap<>(v.entries());
+  }
+
+  MapReader child(String key) {
+    ConfigNode v = get(key);
+    return v == null ? null : of(v, path(key), errors, classLoader);
+  }
+
+  /** Reports every key that was never read. */
+  void finish() {
+    for (Map.Entry<String, ConfigNode> e : node.entries().entrySet()) {
+      if (!known.contains(e.getKey())) {
+        String hint = Suggestions.closest(e.getKey(), known);
+        ConfigNode at = e.getValue();
+        errors.add(
+            new ConfigError(
+                path(e.getKey()),
+                "unknown key"
+                    + (hint == null
+                        ? "; known keys here are " + known
+                        : " (did you mean '" + hint + "'?)"),
+                at.line(),
+                at.column()));
+      }
+    }
+  }
+}

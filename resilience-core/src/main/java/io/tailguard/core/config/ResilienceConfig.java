@@ -1,0 +1,83 @@
+package io.tailguard.core.config;
+
+import io.tailguard.core.breaker.CircuitConfig;
+import io.tailguard.core.breaker.GlobalFuseConfig;
+import io.tailguard.core.hedge.HedgeConfig;
+import io.tailguard.core.internal.Validate;
+import io.tailguard.core.telemetry.TelemetryConfig;
+import java.util.Map;
+
+/**
+ * The whole configuration, rooted at {@code resilience:}: one section per engine, each with its
+ * {@code defaults} and named {@code instances}, mapped onto the engines' validated config records.
+ * A {@code ResilienceConfig} that exists is valid.
+ *
+ * @param circuitBreaker the {@code circuit-breaker} section
+ * @param hedging the {@code hedging} section
+ * @param telemetry the {@code telemetry} section
+ */
+public record ResilienceConfig(
+    CircuitBreakerSection circuitBreaker, HedgingSection hedging, TelemetryConfig telemetry) {
+
+  /**
+   * Validates that no section is missing.
+   *
+   * @throws IllegalArgumentException naming the missing section
+   */
+  public ResilienceConfig {
+    Validate.notNull("circuitBreaker", circuitBreaker);
+    Validate.notNull("hedging", hedging);
+    Validate.notNull("telemetry", telemetry);
+  }
+
+  /**
+   * Returns the configuration of an empty document: every default, no named instance.
+   *
+   * @return the defaults
+   */
+  public static ResilienceConfig defaults() {
+    return new ResilienceConfig(
+        new CircuitBreakerSection(CircuitConfig.defaults(), GlobalFuseConfig.DEFAULTS, Map.of()),
+        new HedgingSection(HedgeConfig.defaults(), Map.of()),
+        TelemetryConfig.defaults());
+  }
+
+  /**
+   * The {@code circuit-breaker} section.
+   *
+   * @param defaults settings of every breaker
+   * @param global the global fuse
+   * @param instances per-breaker settings (the defaults with the instance's keys applied)
+   */
+  public record CircuitBreakerSection(
+      CircuitConfig defaults, GlobalFuseConfig global, Map<String, CircuitConfig> instances) {
+    /**
+     * Copies the instances.
+     *
+     * @throws IllegalArgumentException if a part is null
+     */
+    public CircuitBreakerSection {
+      Validate.notNull("circuit-breaker.defaults", defaults);
+      Validate.notNull("circuit-breaker.global", global);
+      instances = Map.copyOf(Validate.notNull("circuit-breaker.instances", instances));
+    }
+  }
+
+  /**
+   * The {@code hedging} section.
+   *
+   * @param defaults settings of every hedger
+   * @param instances per-hedger settings (the defaults with the instance's keys applied)
+   */
+  public record HedgingSection(HedgeConfig defaults, Map<String, HedgeConfig> instances) {
+    /**
+     * Copies the instances.
+     *
+     * @throws IllegalArgumentException if a part is null
+     */
+    public HedgingSection {
+      Validate.notNull("hedging.defaults", defaults);
+      instances = Map.copyOf(Validate.notNull("hedging.instances", instances));
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package io.tailguard.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A catalogue of invalid documents, each with the one error it must produce: full path, message
+ * with the allowed values and the value given, and the line and column.
+ */
+class InvalidConfigCatalogTest {
+
+  static Arguments doc(String yaml, String error) {
+    return Arguments.of(yaml, error);
+  }
+
+  static final String CB = "resilience:\n  circuit-breaker:\n    defaults:\n      ";
+  static final String CBP = "resilience.circuit-breaker.defaults.";
+  static final String HD = "resilience:\n  hedging:\n    defaults:\n      ";
+  static final String HDP = "resilience.hedging.defaults.";
+  static final String L4 = " (line 4, column 7)";
+
+  static Stream<Arguments> catalogue() {
+    return Stream.of(
+        // unknown keys, with suggestions
+        doc(
+            HD + "max-hedge: 2\n",
+            HDP + "max-hedge: unknown key (did you mean 'max-hedges'?)" + L4),
+        doc(
+            CB + "failure-rate: 0.5\n",
+            CBP + "failure-rate: unknown key (did you mean 'failure-rate-threshold'?)" + L4),
+        doc(
+            "resilience:\n  circuitbreaker: {}\n",
+            "resilience.circuitbreaker: unknown key (did you mean 'circuit-breaker'?) (line 2,"
+                + " column 3)"),
+        doc(
+            "resilience:\n  hedging:\n    default: {}\n",
+            "resilience.hedging.default: unknown key (did you mean 'defaults'?) (line 3, column"
+                + " 5)"),
+        doc(
+            HD + "delay: {stratgy: fixed}\n",
+            HDP + "delay.stratgy: unknown key (did you mean 'strategy'?) (line 4, column 15)"),
+        doc(
+            HD + "budget: {max-extra: 0.1}\n",
+            HDP
+                + "budget.max-extra: unknown key (did you mean 'max-extra-load'?) (line 4, column"
+                + " 16)"),
+        doc(
+            "resilience:\n  telemetry:\n    colour: red\n",
+            "resilience.telemetry.colour: unknown key; known keys here are [event-log-capacity,"
+                + " recording-capacity, latency-window, latency-interval, sla-target,"
+                + " cost-per-attempt, instances] (line 3, column 5)"),
+        // out of range
+        doc(
+            "resilience:\n"
+                + "  circuit-breaker:\n"
+                + "    instances:\n"
+                + "      payments:\n"
+                + "        failure-rate-threshold: 1.5\n",
+            "resilience.circuit-breaker.instances.payments.failure-rate-threshold: must be in (0,"
+                + " 1], was 1.5 (line 5, column 9)"),
+        doc(CB + "buckets: 0\n", CBP + "buckets: must be in [1, 1000], was 0" + L4),
+        doc(CB + "min-calls: -3\n", CBP + "min-calls: must be in [1, 1000000], was -3" + L4),
+        doc(CB + "ewma-alpha: 0\n", CBP + "ewma-alpha: must be in (0, 1], was 0" + L4),
+        doc(CB + "open-cooldown: 0ms\n", CBP + "open-cooldown: must be in [1ms, 1d], was 0ms" + L4),
+        doc(CB + "rolling-window: 2d\n", CBP + "rolling-window: must be in [1ms, 1d], was 2d" + L4),
+        doc(HD + "max-hedges: 11\n", HDP + "max-hedges: must be in [1, 10], was 11" + L4),
+        doc(
+            HD + "delay: {percentile: 100}\n",
+            HDP + "delay.percentile: must be in (0, 100), was 100 (line 4, column 15)"),
+        doc(
+            HD + "budget: {max-extra-load: 0}\n",
+            HDP + "budget.max-extra-load: must be in (0, 10], was 0 (line 4, column 16)"),
+        doc(
+            CB + "adaptive-threshold: {sensitivity: -1}\n",
+            CBP
+                + "adaptive-threshold.sensitivity: must be in (0, 100], was -1 (line 4, column"
+                + " 28)"),
+        doc(
+            "resilience:\n  circuit-breaker:\n    global: {component-open-ratio: 2}\n",
+            "resilience.circuit-breaker.global.component-open-ratio: must be in (0, 1], was 2"
+                + " (line 3, column 14)"),
+        doc(
+            "resilience:\n  telemetry:\n    sla-target: 0ms\n",
+            "resilience.telemetry.sla-target: must be in [1ms, 1d], was 0ms (line 3, column 5)"),
+        // rules between fields
+        doc(
+            CB + "open-cooldown: 10m\n",
+            CBP.substring(0, CBP.length() - 1)
+                + ": maxOpenCooldown must be at least openCooldown (10m), was 5m (line 3, column"
+                + " 5)"),
+        doc(
+            HD + "delay: {min-delay: 2s, max-delay: 1s}\n",
+            HDP
+                + "delay: delay.minDelay must be at most delay.maxDelay (1s), was 2s (line 4,"
+                + " column 7)"),
+        doc(
+            CB
+                + "record-exceptions: [java.lang.RuntimeException]\n"
+                + "      ignore-exceptions: [java.lang.RuntimeException]\n",
+            CBP.substring(0, CBP.length() - 1)
+                + ": an exception type must not be both recorded and ignored, was"
+                + " java.lang.RuntimeException in recordExceptions and ignoreExceptions (line 3,"
+                + " column 5)"),
+        // wrong types
+        doc(CB + "buckets: ten\n", CBP + "buckets: must be a whole number, was 'ten'" + L4),
+        doc(CB + "buckets: 2.5\n", CBP + "buckets: must be a whole number, was 2.5" + L4),
+        doc(
+            CB + "failure-rate-threshold: half\n",
+            CBP + "failure-rate-threshold: must be a number, was 'half'" + L4),
+        doc(
+            HD + "timeout: 10\n",
+            HDP
+                + "timeout: must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S),"
+                + " was 10"
+                + L4),
+        doc(
+            HD + "timeout: ten seconds\n",
+            HDP
+                + "timeout: must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S),"
+                + " was 'ten seconds'"
+                + L4),
+        doc(HD + "idempotent: yes\n", HDP + "idempotent: must be true or false, was 'yes'" + L4),
+        doc(
+            "resilience:\n  hedging: [1, 2]\n",
+            "resilience.hedging: must be a map, was a list (line 2, column 3)"),
+        doc(
+            "resilience:\n  circuit-breaker:\n    instances: [payments]\n",
+            "resilience.circuit-breaker.instances: must be a map of names to settings, was a list"
+                + " (line 3, column 5)"),
+        // enums
+        doc(
+            CB + "sample-weighting: slidng\n",
+            CBP
+                + "sample-weighting: must be one of [sliding, exponential], was 'slidng' (did you"
+                + " mean 'sliding'?)"
+                + L4),
+        doc(
+            CB + "open-health-status: up\n",
+            CBP + "open-health-status: must be one of [DEGRADED, DOWN], was UP" + L4),
+        doc(
+            HD + "delay: {strategy: quantile}\n",
+            HDP
+                + "delay.strategy: must be one of [fixed, percentile, adaptive, backoff], was"
+                + " 'quantile' (line 4, column 15)"),
+        // classes
+        doc(
+            CB + "ignore-exceptions: [com.example.Nope]\n",
+            CBP
+                + "ignore-exceptions[0]: must name a class on the classpath, was 'com.example.Nope'"
+                + " (line 4, column 27)"),
+        doc(
+            CB + "record-exceptions: [java.lang.String]\n",
+            CBP
+                + "record-exceptions[0]: must name a Throwable, was java.lang.String (line 4,"
+                + " column 27)"),
+        // names and structure
+        doc(
+            "resilience:\n  circuit-breaker:\n    instances:\n      \"bad name\": {}\n",
+            "resilience.circuit-breaker.instances.bad name: instance name must be 1 to 128 letters,"
+                + " digits or . _ - : / starting with a letter or digit, was 'bad name'"
+                + " (line 4, column 7)"),
+        doc(
+            CB + "buckets: 10\n      buckets: 20\n",
+            CBP + "buckets: duplicate key (first at line 4) (line 5, column 7)"),
+        doc(
+            "spring:\n  application: {name: x}\n",
+            "<document>: has no 'resilience' section; found [spring] (line 1, column 1)"),
+        doc(
+            "resilence:\n  hedging: {}\n",
+            "<document>: has no 'resilience' section; found [resilence] ('resilence' looks like a"
+                + " misspelling of 'resilience') (line 1, column 1)"),
+        doc(
+            "- a\n- b\n",
+            "<document>: must be a map with a 'resilience' key, was a list (line 1, column 1)"),
+        doc(
+            "resilience: {}\n---\nresilience: {}\n",
+            "<document>: must be a single YAML document; a second one starts here (line 3, column"
+                + " 1)"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {1}")
+  @MethodSource("catalogue")
+  void isRefusedWithItsPathAndLine(String yaml, String error) {
+    assertThatThrownBy(() -> YamlConfigLoader.loadString(yaml))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.errors()).hasSize(1);
+              assertThat(e.errors().get(0)).hasToString(error);
+            });
+  }
+
+  @org.junit.jupiter.api.Test
+  void catalogueHoldsAtLeastThirtyDocuments() {
+    assertThat(catalogue().count()).isGreaterThanOrEqualTo(30);
+  }
+
+  @org.junit.jupiter.api.Test
+  void yamlSyntaxErrorsNameTheLine() {
+    assertThatThrownBy(
+            () ->
+                YamlConfigLoader.loadString(
+                    "resilience:\n  hedging:\n    defaults: {max-hedges: 2\n"))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.errors()).hasSize(1);
+              assertThat(e.errors().get(0).path()).isEqualTo("<document>");
+              assertThat(e.errors().get(0).message()).startsWith("is not valid YAML");
+              assertThat(e.errors().get(0).line()).isGreaterThan(0);
+            });
+  }
+}

@@ -1,0 +1,178 @@
+package io.tailguard.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tailguard.core.breaker.CircuitConfig;
+import io.tailguard.core.breaker.SampleWeighting;
+import io.tailguard.core.health.HealthStatus;
+import io.tailguard.core.hedge.HedgeConfig;
+import io.tailguard.core.hedge.HedgeDelayType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class YamlConfigLoaderTest {
+
+  static final String FULL =
+      """
+      spring:
+        application:
+          name: ignored
+      resilience:
+        circuit-breaker:
+          defaults:
+            rolling-window: 20s
+            buckets: 20
+            min-calls: 10
+            failure-rate-threshold: 0.4
+            open-cooldown: PT15S
+            adaptive-threshold: {enabled: true, sensitivity: 2.5}
+            ignore-exceptions: [java.lang.IllegalArgumentException]
+          global: {enabled: false, component-open-ratio: 0.75, min-components: 4}
+          instances:
+            payments:
+              failure-rate-threshold: 0.25
+              open-health-status: down
+              adaptive-threshold: {floor: 0.2}
+            search: {}
+        hedging:
+          defaults:
+            max-hedges: 2
+            delay: {strategy: adaptive, warmup-delay: 80ms}
+            budget: {max-extra-load: 0.1}
+          instances:
+            quotes:
+              timeout: 2s
+              delay: {learning-rate: 0.1}
+              fatal-exceptions: java.lang.SecurityException
+        telemetry:
+          sla-target: 250ms
+          instances:
+            search: {sla-target: 50ms, cost-per-attempt: 0.002}
+      """;
+
+  @Test
+  void loadsEverySectionAndMergesInstancesOntoTheDefaults() {
+    ResilienceConfig c = YamlConfigLoader.loadString(FULL);
+    CircuitConfig d = c.circuitBreaker().defaults();
+    assertThat(d.rollingWindow()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(d.buckets()).isEqualTo(20);
+    assertThat(d.failureRateThreshold()).isEqualTo(0.4);
+    assertThat(d.openCooldown()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(d.adaptiveThreshold().enabled()).isTrue();
+    assertThat(d.adaptiveThreshold().sensitivity()).isEqualTo(2.5);
+    assertThat(d.ignoreExceptions()).containsExactly(IllegalArgumentException.class);
+    assertThat(c.circuitBreaker().global().enabled()).isFalse();
+    assertThat(c.circuitBreaker().global().minComponents()).isEqualTo(4);
+    CircuitConfig payments = c.circuitBreaker().instances().get("payments");
+    assertThat(payments.failureRateThreshold()).isEqualTo(0.25);
+    assertThat(payments.buckets()).isEqualTo(20); // from the defaults
+    assertThat(payments.openHealthStatus()).isEqualTo(HealthStatus.DOWN);
+    assertThat(payments.adaptiveThreshold().floor()).isEqualTo(0.2);
+    assertThat(payments.adaptiveThreshold().sensitivity()).isEqualTo(2.5);
+    assertThat(c.circuitBreaker().instances().get("search")).isEqualTo(d);
+    assertThat(payments.sampleWeighting()).isEqualTo(SampleWeighting.SLIDING);
+
+    HedgeConfig h = c.hedging().defaults();
+    assertThat(h.maxHedges()).isEqualTo(2);
+    assertThat(h.delay().strategy()).isEqualTo(HedgeDelayType.ADAPTIVE);
+    assertThat(h.budget().maxExtraLoad()).isEqualTo(0.1);
+    HedgeConfig quotes = c.hedging().instances().get("quotes");
+    assertThat(quotes.timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(quotes.delay().strategy()).isEqualTo(HedgeDelayType.ADAPTIVE);
+    assertThat(quotes.delay().warmupDelay()).isEqualTo(Duration.ofMillis(80));
+    assertThat(quotes.delay().learningRate()).isEqualTo(0.1);
+    assertThat(quotes.fatalExceptions()).containsExactly(SecurityException.class);
+    assertThat(quotes.maxHedges()).isEqualTo(2);
+
+    assertThat(c.telemetry().slaTarget()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.telemetry().slaTargetOf("search")).isEqualTo(Duration.ofMillis(50));
+    assertThat(c.telemetry().costPerAttemptOf("search")).isEqualTo(0.002);
+    assertThat(c.telemetry().costPerAttemptOf("other")).isEqualTo(1.0);
+  }
+
+  @Test
+  void emptyDocumentsGiveTheDefaults() {
+    assertThat(YamlConfigLoader.loadString("")).isEqualTo(ResilienceConfig.defaults());
+    assertThat(YamlConfigLoader.loadString("resilience:\n")).isEqualTo(ResilienceConfig.defaults());
+    assertThat(YamlConfigLoader.loadString("resilience: {}"))
+        .isEqualTo(ResilienceConfig.defaults());
+  }
+
+  @Test
+  void roundTripLoadExportLoadIsIdentity() {
+    ResilienceConfig first = YamlConfigLoader.loadString(FULL);
+    String exported = YamlConfigWriter.toYaml(first);
+    ResilienceConfig second = YamlConfigLoader.loadString(exported);
+    assertThat(second).isEqualTo(first);
+    assertThat(YamlConfigWriter.toYaml(second)).isEqualTo(exported);
+    ResilienceConfig defaults = ResilienceConfig.defaults();
+    assertThat(YamlConfigLoader.loadString(YamlConfigWriter.toYaml(defaults))).isEqualTo(defaults);
+  }
+
+  @Test
+  void loadsFilesAndReportsTheirName(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("resilience.yml");
+    Files.writeString(file, "resilience:\n  hedging:\n    defaults:\n      max-hedges: 0\n");
+    assertThatThrownBy(() -> YamlConfigLoader.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Invalid configuration in "
+                + file
+                + ": resilience.hedging.defaults.max-hedges: must be in [1, 10], was 0"
+                + " (line 4, column 7)");
+  }
+
+  @Test
+  void reportsEveryProblemNotOnlyTheFirst() {
+    String yaml =
+        """
+        resilience:
+          circuit-breaker:
+            defaults:
+              buckets: 0
+              min-calls: many
+          hedging:
+            defaults:
+              max-hedge: 3
+        """;
+    assertThatThrownBy(() -> YamlConfigLoader.loadString(yaml))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(ConfigError::path)
+                    .containsExactly(
+                        "resilience.circuit-breaker.defaults.buckets",
+                        "resilience.circuit-breaker.defaults.min-calls",
+                        "resilience.hedging.defaults.max-hedge"));
+  }
+
+  @Test
+  void mapsPlainJavaTreesWithoutPositions() {
+    Map<String, Object> tree =
+        Map.of(
+            "resilience",
+            Map.of(
+                "hedging",
+                Map.of("defaults", Map.of("max-hedges", 3, "timeout", Duration.ofSeconds(1)))));
+    ResilienceConfig c = YamlConfigLoader.map(ConfigNode.of(tree), "properties", null);
+    assertThat(c.hedging().defaults().maxHedges()).isEqualTo(3);
+    assertThatThrownBy(
+            () ->
+                YamlConfigLoader.map(
+                    ConfigNode.of(
+                        Map.of("resilience", Map.of("hedging", Map.of("defaults", List.of())))),
+                    "properties",
+                    null))
+        .hasMessage(
+            "Invalid configuration in properties: resilience.hedging.defaults: must be a map, was a"
+                + " list");
+  }
+}
