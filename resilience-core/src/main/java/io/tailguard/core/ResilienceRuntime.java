@@ -1,0 +1,334 @@
+package io.tailguard.core;
+
+import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.config.ConfigDiff;
+import io.tailguard.core.config.ResilienceConfig;
+import io.tailguard.core.config.YamlConfigLoader;
+import io.tailguard.core.config.YamlConfigWriter;
+import io.tailguard.core.event.EventListener;
+import io.tailguard.core.event.EventListeners;
+import io.tailguard.core.event.ResilienceEvent;
+import io.tailguard.core.event.Subscription;
+import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.internal.Validate;
+import io.tailguard.core.telemetry.Telemetry;
+import io.tailguard.core.time.Clock;
+import io.tailguard.core.time.Scheduler;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every engine built from one {@link ResilienceConfig}: the single entry point for plain-Java
+ * users.
+ *
+ * <pre>{@code
+ * ResilienceRuntime runtime = ResilienceRuntime.load(Path.of("config/resilience.yml"));
+ * Receipt r = runtime.circuitBreakers().breaker("payments").call(() -> payments.charge(order));
+ * }</pre>
+ *
+ * <p>{@link #apply(ResilienceConfig)} takes a new configuration: existing instances keep their
+ * state and take their new settings, new names appear, removed names are retired. The new
+ * configuration was validated as a whole before it got here (a {@code ResilienceConfig} that exists
+ * is valid), so a refused configuration never reaches the engines and nothing half-applies. Each
+ * instance swaps its settings atomically, so one call never sees two configurations of the same
+ * instance.
+ *
+ * <p>This class is thread-safe; {@code apply} calls are serialised.
+ */
+public final class ResilienceRuntime implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ResilienceRuntime.class);
+
+  /** The events of a runtime. Immutable and thread-safe. */
+  public sealed interface RuntimeEvent extends ResilienceEvent {}
+
+  /**
+   * A configuration was applied.
+   *
+   * @param name always {@code resilience}
+   * @param timestamp when
+   * @param changes what changed, one line per setting (see {@link ConfigDiff})
+   */
+  public record ConfigApplied(String name, Instant timestamp, List<String> changes)
+      implements RuntimeEvent {}
+
+  /**
+   * A configuration was refused; the one in force stays.
+   *
+   * @param name always {@code resilience}
+   * @param timestamp when
+   * @param source where it came from
+   * @param reason why it was refused
+   */
+  public record ConfigRejected(String name, Instant timestamp, String source, String reason)
+      implements RuntimeEvent {}
+
+  private final Clock clock;
+  private final CircuitBreakerRegistry breakers;
+  private final HedgerRegistry hedgers;
+  private final Telemetry telemetry;
+  private final EventListeners<RuntimeEvent> listeners = new EventListeners<>();
+  private volatile ResilienceConfig config;
+
+  private ResilienceRuntime(Builder b) {
+    this.clock = b.clock;
+    this.config = b.config;
+    ResilienceConfig c = b.config;
+    CircuitBreakerRegistry.Builder cb =
+        CircuitBreakerRegistry.builder()
+            .defaults(c.circuitBreaker().defaults())
+            .globalFuse(c.circuitBreaker().global())
+            .clock(clock);
+    c.circuitBreaker().instances().forEach(cb::instance);
+    this.breakers = cb.build();
+    HedgerRegistry.Builder hb =
+        HedgerRegistry.builder().defaults(c.hedging().defaults()).clock(clock).breakers(breakers);
+    if (b.scheduler != null) {
+      hb.scheduler(b.scheduler);
+    }
+    if (b.executor != null) {
+      hb.executor(b.executor);
+    }
+    c.hedging().instances().forEach(hb::instance);
+    this.hedgers = hb.build();
+    this.telemetry = new Telemetry(c.telemetry(), clock);
+  }
+
+  /**
+   * Starts a runtime from a YAML file, with the system clock.
+   *
+   * @param file the configuration file
+   * @return the runtime
+   * @throws io.tailguard.core.config.ConfigException if the configuration is invalid
+   * @throws IOException if the file cannot be read
+   */
+  public static ResilienceRuntime load(Path file) throws IOException {
+    return builder().config(YamlConfigLoader.load(file)).build();
+  }
+
+  /**
+   * Returns a builder, with the default configuration and the system clock.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the circuit breakers.
+   *
+   * @return the registry
+   */
+  public CircuitBreakerRegistry circuitBreakers() {
+    return breakers;
+  }
+
+  /**
+   * Returns the hedgers; each sends its attempts through the breaker of the same name, if any.
+   *
+   * @return the registry
+   */
+  public HedgerRegistry hedgers() {
+    return hedgers;
+  }
+
+  /**
+   * Returns the telemetry hub.
+   *
+   * @return the hub
+   */
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
+  /**
+   * Returns the configuration in force.
+   *
+   * @return the configuration
+   */
+  public ResilienceConfig config() {
+    return config;
+  }
+
+  /**
+   * Returns the configuration in force as YAML.
+   *
+   * @return the YAML text
+   */
+  public String exportYaml() {
+    return YamlConfigWriter.toYaml(config);
+  }
+
+  /**
+   * Applies a new configuration to every engine.
+   *
+   * @param next the configuration
+   * @return what changed (empty if nothing)
+   */
+  public synchronized List<String> apply(ResilienceConfig next) {
+    Validate.notNull("config", next);
+    ResilienceConfig previous = config;
+    List<String> changes = ConfigDiff.between(previous, next);
+    if (changes.isEmpty()) {
+      return changes;
+    }
+    applyBreakers(next);
+    applyHedgers(next);
+    telemetry.reconfigure(next.telemetry());
+    config = next;
+    log.atInfo()
+        .addKeyValue("changes", changes.size())
+        .log("Resilience configuration applied: {}", changes);
+    if (!listeners.isEmpty()) {
+      listeners.publish(new ConfigApplied("resilience", clock.instant(), changes));
+    }
+    return changes;
+  }
+
+  private void applyBreakers(ResilienceConfig next) {
+    ResilienceConfig.CircuitBreakerSection s = next.circuitBreaker();
+    breakers.reconfigureGlobalFuse(s.global());
+    Set<String> configured = new HashSet<>(config.circuitBreaker().instances().keySet());
+    s.instances().forEach(breakers::reconfigure);
+    for (String name : configured) {
+      if (!s.instances().containsKey(name)) {
+        // Retired: it falls back to the defaults if still in use, as an unnamed breaker would.
+        breakers.find(name).ifPresent(b -> b.reconfigure(s.defaults()));
+        breakers.remove(name);
+      }
+    }
+    breakers.reconfigureDefaults(s.defaults());
+  }
+
+  private void applyHedgers(ResilienceConfig next) {
+    ResilienceConfig.HedgingSection s = next.hedging();
+    Set<String> configured = new HashSet<>(config.hedging().instances().keySet());
+    s.instances().forEach(hedgers::reconfigure);
+    for (String name : configured) {
+      if (!s.instances().containsKey(name)) {
+        hedgers.remove(name);
+      }
+    }
+    hedgers.reconfigureDefaults(s.defaults());
+  }
+
+  /**
+   * Records that a configuration from {@code source} was refused, for listeners and logs; the
+   * configuration in force stays.
+   *
+   * @param source where it came from
+   * @param reason why it was refused
+   */
+  public void rejected(String source, String reason) {
+    log.warn(
+        "Resilience configuration from {} refused, keeping the one in force: {}", source, reason);
+    if (!listeners.isEmpty()) {
+      listeners.publish(new ConfigRejected("resilience", clock.instant(), source, reason));
+    }
+  }
+
+  /**
+   * Adds a listener for configuration events.
+   *
+   * @param listener the listener
+   * @return a subscription that removes it
+   */
+  public Subscription subscribe(EventListener<? super RuntimeEvent> listener) {
+    return listeners.subscribe(listener);
+  }
+
+  /**
+   * Returns every engine's state and the configuration, as an ordered map of plain values.
+   *
+   * @return the description
+   */
+  public Map<String, Object> describe() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("circuitBreakers", breakers.describe());
+    d.put("hedgers", hedgers.describe());
+    d.put("telemetry", telemetry.describe());
+    return d;
+  }
+
+  /** Stops the hedgers' threads. Breakers and telemetry own no threads. */
+  @Override
+  public void close() {
+    hedgers.close();
+  }
+
+  /**
+   * Builds a {@link ResilienceRuntime}.
+   *
+   * <p>This class is not thread-safe.
+   */
+  public static final class Builder {
+    private ResilienceConfig config = ResilienceConfig.defaults();
+    private Clock clock = Clock.system();
+    private Scheduler scheduler;
+    private java.util.concurrent.Executor executor;
+
+    private Builder() {}
+
+    /**
+     * Sets the configuration.
+     *
+     * @param config the configuration
+     * @return this builder
+     */
+    public Builder config(ResilienceConfig config) {
+      this.config = Validate.notNull("config", config);
+      return this;
+    }
+
+    /**
+     * Sets the clock of every engine.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Validate.notNull("clock", clock);
+      return this;
+    }
+
+    /**
+     * Sets the scheduler for hedge delays and timeouts; default one owned by the runtime.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Validate.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /**
+     * Sets the executor for hedge attempts; default one owned by the runtime.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(java.util.concurrent.Executor executor) {
+      this.executor = Validate.notNull("executor", executor);
+      return this;
+    }
+
+    /**
+     * Creates the runtime.
+     *
+     * @return the runtime
+     */
+    public ResilienceRuntime build() {
+      return new ResilienceRuntime(this);
+    }
+  }
+}
