@@ -82,15 +82,21 @@ public final class ResilienceRuntime implements AutoCloseable {
     this.clock = b.clock;
     this.config = b.config;
     ResilienceConfig c = b.config;
+    this.telemetry = new Telemetry(c.telemetry(), clock);
     CircuitBreakerRegistry.Builder cb =
         CircuitBreakerRegistry.builder()
             .defaults(c.circuitBreaker().defaults())
             .globalFuse(c.circuitBreaker().global())
-            .clock(clock);
+            .clock(clock)
+            .recorder(telemetry);
     c.circuitBreaker().instances().forEach(cb::instance);
     this.breakers = cb.build();
     HedgerRegistry.Builder hb =
-        HedgerRegistry.builder().defaults(c.hedging().defaults()).clock(clock).breakers(breakers);
+        HedgerRegistry.builder()
+            .defaults(c.hedging().defaults())
+            .clock(clock)
+            .breakers(breakers)
+            .recorder(telemetry);
     if (b.scheduler != null) {
       hb.scheduler(b.scheduler);
     }
@@ -99,7 +105,6 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
     c.hedging().instances().forEach(hb::instance);
     this.hedgers = hb.build();
-    this.telemetry = new Telemetry(c.telemetry(), clock);
   }
 
   /**

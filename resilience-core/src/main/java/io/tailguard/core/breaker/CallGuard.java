@@ -96,7 +96,7 @@ public final class CallGuard implements AutoCloseable {
       breaker.complete(this, true);
     } else if (failure instanceof InterruptedException
         || failure instanceof CancellationException) {
-      breaker.release(this);
+      breaker.abandon(this);
     } else {
       breaker.completeExceptionally(this, failure);
     }
@@ -108,7 +108,7 @@ public final class CallGuard implements AutoCloseable {
    */
   public void release() {
     if (claim()) {
-      breaker.release(this);
+      breaker.abandon(this);
     }
   }
 

@@ -8,6 +8,9 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.telemetry.CallOutcome;
+import io.tailguard.core.telemetry.CallRecorder;
+import io.tailguard.core.telemetry.EngineType;
 import io.tailguard.core.time.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -140,6 +143,8 @@ public final class CircuitBreaker {
   private final EventListeners<CircuitEvent> listeners = new EventListeners<>();
   // The registry's listeners, told about every event of this breaker too; null when standalone.
   private final EventListeners<CircuitEvent> parent;
+  // Told about every call that ends or is refused; null when nobody records calls.
+  private final CallRecorder recorder;
   private final AdaptiveBaseline baseline = new AdaptiveBaseline();
   private final RollingWindow.CompletedBucketListener baselineFeed = this::learnBucket;
   private final Object reconfigureLock = new Object();
@@ -164,9 +169,11 @@ public final class CircuitBreaker {
       CircuitConfig config,
       Clock clock,
       GlobalFuse fuse,
-      EventListeners<CircuitEvent> parent) {
+      EventListeners<CircuitEvent> parent,
+      CallRecorder recorder) {
     this.name = name;
     this.parent = parent;
+    this.recorder = recorder;
     this.config = config;
     this.clock = clock;
     this.fuse = fuse;
@@ -284,6 +291,9 @@ public final class CircuitBreaker {
 
   private CircuitRejectedException reject(CircuitRejectedException.Reason reason, Duration wait) {
     rejectedCalls.increment();
+    if (recorder != null) {
+      recorder.callEnded(name, EngineType.CIRCUIT_BREAKER, CallOutcome.REJECTED, 0, 0);
+    }
     if (hasListeners()) {
       publish(new CircuitEvent.CallRejected(name, clock.instant(), reason, wait));
     }
@@ -302,6 +312,14 @@ public final class CircuitBreaker {
       slowCalls.increment();
     } else {
       successfulCalls.increment();
+    }
+    if (recorder != null) {
+      recorder.callEnded(
+          name,
+          EngineType.CIRCUIT_BREAKER,
+          failed ? CallOutcome.FAILURE : CallOutcome.SUCCESS,
+          latency,
+          1);
     }
     if (guard.kind == CallGuard.KIND_CLOSED) {
       RollingWindow win = guard.window;
@@ -324,10 +342,31 @@ public final class CircuitBreaker {
     CircuitConfig c = config;
     if (c.isIgnored(failure)) {
       ignoredCalls.increment();
+      if (recorder != null) {
+        recorder.callEnded(
+            name,
+            EngineType.CIRCUIT_BREAKER,
+            CallOutcome.FAILURE,
+            clock.nanoTime() - guard.startNanos,
+            1);
+      }
       release(guard);
     } else {
       complete(guard, c.isRecorded(failure));
     }
+  }
+
+  /** The caller gave up on the call: no outcome is counted and a trial permit is returned. */
+  void abandon(CallGuard guard) {
+    if (recorder != null) {
+      recorder.callEnded(
+          name,
+          EngineType.CIRCUIT_BREAKER,
+          CallOutcome.CANCELLED,
+          clock.nanoTime() - guard.startNanos,
+          1);
+    }
+    release(guard);
   }
 
   void release(CallGuard guard) {
@@ -987,6 +1026,7 @@ public final class CircuitBreaker {
     private Clock clock = Clock.system();
     private GlobalFuse fuse;
     private EventListeners<CircuitEvent> parent;
+    private CallRecorder recorder;
 
     private Builder(String name) {
       this.name = name;
@@ -1014,6 +1054,18 @@ public final class CircuitBreaker {
       return this;
     }
 
+    /**
+     * Reports every call that ends or is refused to a recorder, such as the {@link
+     * io.tailguard.core.telemetry.Telemetry} hub.
+     *
+     * @param recorder the recorder
+     * @return this builder
+     */
+    public Builder recorder(CallRecorder recorder) {
+      this.recorder = Validate.notNull("recorder", recorder);
+      return this;
+    }
+
     Builder registry(GlobalFuse fuse, EventListeners<CircuitEvent> parent) {
       this.fuse = fuse;
       this.parent = parent;
@@ -1026,7 +1078,7 @@ public final class CircuitBreaker {
      * @return the breaker
      */
     public CircuitBreaker build() {
-      return new CircuitBreaker(name, config, clock, fuse, parent);
+      return new CircuitBreaker(name, config, clock, fuse, parent, recorder);
     }
   }
 }

@@ -51,12 +51,14 @@ public final class CircuitBreakerRegistry {
   private final Clock clock;
   private final boolean strict;
   private final GlobalFuse fuse;
+  private final io.tailguard.core.telemetry.CallRecorder recorder;
   private volatile CircuitConfig defaults;
 
   private CircuitBreakerRegistry(Builder b) {
     this.clock = b.clock;
     this.strict = b.strict;
     this.defaults = b.defaults;
+    this.recorder = b.recorder;
     Collection<CircuitBreaker> view = Collections.unmodifiableCollection(breakers.values());
     this.fuse = new GlobalFuse(b.global, () -> view, listeners, clock);
     b.instances.forEach(
@@ -87,11 +89,12 @@ public final class CircuitBreakerRegistry {
   }
 
   private CircuitBreaker create(String name, CircuitConfig config) {
-    return CircuitBreaker.builder(name)
-        .config(config)
-        .clock(clock)
-        .registry(fuse, listeners)
-        .build();
+    CircuitBreaker.Builder b =
+        CircuitBreaker.builder(name).config(config).clock(clock).registry(fuse, listeners);
+    if (recorder != null) {
+      b.recorder(recorder);
+    }
+    return b.build();
   }
 
   /**
@@ -300,8 +303,20 @@ public final class CircuitBreakerRegistry {
     private GlobalFuseConfig global = GlobalFuseConfig.DEFAULTS;
     private Clock clock = Clock.system();
     private boolean strict;
+    private io.tailguard.core.telemetry.CallRecorder recorder;
 
     private Builder() {}
+
+    /**
+     * Reports every breaker's calls to a recorder, such as the telemetry hub.
+     *
+     * @param recorder the recorder
+     * @return this builder
+     */
+    public Builder recorder(io.tailguard.core.telemetry.CallRecorder recorder) {
+      this.recorder = Validate.notNull("recorder", recorder);
+      return this;
+    }
 
     /**
      * Sets the settings of breakers not configured by name.

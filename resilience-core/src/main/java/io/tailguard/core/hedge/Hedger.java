@@ -8,6 +8,9 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.telemetry.CallOutcome;
+import io.tailguard.core.telemetry.CallRecorder;
+import io.tailguard.core.telemetry.EngineType;
 import io.tailguard.core.telemetry.LatencyRecorder;
 import io.tailguard.core.telemetry.LatencySnapshot;
 import io.tailguard.core.time.Clock;
@@ -112,6 +115,8 @@ public final class Hedger implements AutoCloseable {
   private final Duration closeGrace;
   private final EventListeners<HedgeEvent> listeners = new EventListeners<>();
   private final EventListeners<HedgeEvent> parent;
+  // Told about every call that ends; null when nobody records calls.
+  private final CallRecorder recorder;
   private final HedgeBudget budget;
   private final Object reconfigureLock = new Object();
   private final Set<HedgedCall<?>> inFlight = ConcurrentHashMap.newKeySet();
@@ -142,6 +147,7 @@ public final class Hedger implements AutoCloseable {
     this.config = b.config;
     this.breaker = b.breaker;
     this.parent = b.parent;
+    this.recorder = b.recorder;
     this.closeGrace = b.closeGrace;
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
@@ -512,10 +518,26 @@ public final class Hedger implements AutoCloseable {
     } catch (RuntimeException e) {
       onStrategyFault(e);
     }
+    if (recorder != null) {
+      recorder.callEnded(name, EngineType.HEDGE, outcome(outcome), latencyNanos, started);
+    }
     if (hasListeners()) {
       publish(
           new HedgeEvent.CallCompleted(
               name, clock.instant(), outcome, winner, started, Duration.ofNanos(latencyNanos)));
+    }
+  }
+
+  private static CallOutcome outcome(HedgeEvent.Outcome o) {
+    switch (o) {
+      case SUCCESS:
+        return CallOutcome.SUCCESS;
+      case TIMEOUT:
+        return CallOutcome.TIMEOUT;
+      case CANCELLED:
+        return CallOutcome.CANCELLED;
+      default:
+        return CallOutcome.FAILURE;
     }
   }
 
@@ -996,6 +1018,7 @@ public final class Hedger implements AutoCloseable {
     private CircuitBreaker breaker;
     private Duration closeGrace = Duration.ofSeconds(5);
     private EventListeners<HedgeEvent> parent;
+    private CallRecorder recorder;
 
     private Builder(String name) {
       this.name = name;
@@ -1067,6 +1090,18 @@ public final class Hedger implements AutoCloseable {
      */
     public Builder closeGrace(Duration grace) {
       this.closeGrace = Validate.inRange("closeGrace", grace, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * Reports every call that ends to a recorder, such as the {@link
+     * io.tailguard.core.telemetry.Telemetry} hub.
+     *
+     * @param recorder the recorder
+     * @return this builder
+     */
+    public Builder recorder(CallRecorder recorder) {
+      this.recorder = Validate.notNull("recorder", recorder);
       return this;
     }
 

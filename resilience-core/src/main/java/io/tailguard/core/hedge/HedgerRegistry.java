@@ -51,6 +51,7 @@ public final class HedgerRegistry implements AutoCloseable {
   private final ExecutorService ownedExecutor;
   private final CircuitBreakerRegistry breakers;
   private final Duration closeGrace;
+  private final io.tailguard.core.telemetry.CallRecorder recorder;
   private volatile HedgeConfig defaults;
   private volatile boolean closed;
 
@@ -60,6 +61,7 @@ public final class HedgerRegistry implements AutoCloseable {
     this.defaults = b.defaults;
     this.breakers = b.breakers;
     this.closeGrace = b.closeGrace;
+    this.recorder = b.recorder;
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
       this.ownedScheduler = null;
@@ -101,6 +103,9 @@ public final class HedgerRegistry implements AutoCloseable {
             .parent(listeners);
     if (breakers != null) {
       breakers.find(name).ifPresent(b::breaker);
+    }
+    if (recorder != null) {
+      b.recorder(recorder);
     }
     return b.build();
   }
@@ -300,8 +305,20 @@ public final class HedgerRegistry implements AutoCloseable {
     private CircuitBreakerRegistry breakers;
     private Duration closeGrace = Duration.ofSeconds(5);
     private boolean strict;
+    private io.tailguard.core.telemetry.CallRecorder recorder;
 
     private Builder() {}
+
+    /**
+     * Reports every hedger's calls to a recorder, such as the telemetry hub.
+     *
+     * @param recorder the recorder
+     * @return this builder
+     */
+    public Builder recorder(io.tailguard.core.telemetry.CallRecorder recorder) {
+      this.recorder = Validate.notNull("recorder", recorder);
+      return this;
+    }
 
     /**
      * Sets the settings of hedgers not configured by name.

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>This class is thread-safe. Recording an event is lock-free apart from the stats cell's
  * uncontended monitor.
  */
-public final class Telemetry implements CallEventSink {
+public final class Telemetry implements CallEventSink, CallRecorder {
 
   /** The most (engine, instance) pairs with their own statistics. */
   public static final int MAX_INSTANCES = 10_000;
@@ -70,6 +70,7 @@ public final class Telemetry implements CallEventSink {
    * @param latencyNanos how long it took
    * @param attempts how many attempts it made
    */
+  @Override
   public void callEnded(
       String name, EngineType engine, CallOutcome outcome, long latencyNanos, int attempts) {
     Instant end = clock.instant();

@@ -34,7 +34,7 @@ class HedgeBudgetPropertyTest {
     return step.list().ofMinSize(1).ofMaxSize(400);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 300, seed = "20261122")
   void hedgesStayWithinTheBudget(
       @ForAll("steps") List<Step> steps,
       @ForAll @DoubleRange(min = 0.001, max = 2.0) @Scale(4) double maxExtraLoad,
@@ -66,7 +66,7 @@ class HedgeBudgetPropertyTest {
     }
   }
 
-  @Property(tries = 200)
+  @Property(tries = 200, seed = "20261122")
   void everyPrimaryEventuallyEarnsItsShare(
       @ForAll @DoubleRange(min = 0.01, max = 1.0) double maxExtraLoad,
       @ForAll @IntRange(min = 10, max = 2000) int primaries) {
@@ -104,7 +104,7 @@ class HedgeBudgetPropertyTest {
         .ofMaxSize(150);
   }
 
-  @Property(tries = 100)
+  @Property(tries = 100, seed = "20261122")
   void aHedgerNeverSendsMoreHedgesThanItsBudget(
       @ForAll("calls") List<Call> calls,
       @ForAll @DoubleRange(min = 0.01, max = 0.5) double maxExtraLoad,
