@@ -98,7 +98,9 @@ public final class CircuitBreaker {
    *
    * `openInfo` describes the current OPEN period. Only the thread whose CAS entered OPEN writes it,
    * after the CAS; a reader that sees OPEN before the matching OpenInfo is published treats the
-   * breaker as just opened.
+   * breaker as just opened. reset() clears it to forget the re-open history, but only by a CAS
+   * from an OpenInfo of a generation before the reset, so it never erases the OpenInfo of an open
+   * that happened after the reset (which would leave the breaker OPEN with no end to its cooldown).
    *
    * `config` is swapped whole by reconfigure(); every decision reads it once.
    *
@@ -123,12 +125,14 @@ public final class CircuitBreaker {
 
   private static final VarHandle STATE;
   private static final VarHandle WINDOW;
+  private static final VarHandle OPEN_INFO;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       STATE = lookup.findVarHandle(CircuitBreaker.class, "state", long.class);
       WINDOW = lookup.findVarHandle(CircuitBreaker.class, "window", RollingWindow.class);
+      OPEN_INFO = lookup.findVarHandle(CircuitBreaker.class, "openInfo", OpenInfo.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -602,17 +606,23 @@ public final class CircuitBreaker {
    */
   public void reset() {
     baseline.clear();
-    moveTo(CircuitState.CLOSED, TransitionReason.RESET, true);
-    openInfo = null;
+    long resetGeneration = moveTo(CircuitState.CLOSED, TransitionReason.RESET, true);
+    // Forget only an OpenInfo from before the reset: by now another thread (or a listener of the
+    // RESET event) may have opened the breaker again, and that open needs its OpenInfo.
+    OpenInfo open = openInfo;
+    if (open != null && open.generation < resetGeneration) {
+      OPEN_INFO.compareAndSet(this, open, null);
+    }
   }
 
-  private void moveTo(CircuitState target, TransitionReason reason, boolean always) {
+  /** Returns the generation of the new state, or -1 if the breaker was already in it. */
+  private long moveTo(CircuitState target, TransitionReason reason, boolean always) {
     long now = clock.nanoTime();
     for (; ; ) {
       long w = state;
       CircuitState from = stateOf(w);
       if (from == target && !always) {
-        return;
+        return -1;
       }
       long gen = generation(w) + 1;
       if (target == CircuitState.CLOSED) {
@@ -620,7 +630,7 @@ public final class CircuitBreaker {
       }
       if (STATE.compareAndSet(this, w, word(target, gen, 0, 0, 0))) {
         onTransition(from, target, reason);
-        return;
+        return gen;
       }
     }
   }
