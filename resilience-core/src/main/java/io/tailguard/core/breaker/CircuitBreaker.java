@@ -102,7 +102,9 @@ public final class CircuitBreaker {
    * from an OpenInfo of a generation before the reset, so it never erases the OpenInfo of an open
    * that happened after the reset (which would leave the breaker OPEN with no end to its cooldown).
    *
-   * `config` is swapped whole by reconfigure(); every decision reads it once.
+   * `config` is swapped whole by reconfigure() under `reconfigureLock`; a partial edit reads,
+   * edits and swaps it under that lock, so concurrent edits are never lost. Every decision reads
+   * it once.
    *
    * The lifetime totals are LongAdders; listeners, logging and the global fuse run outside any CAS
    * loop, on the thread that won the transition.
@@ -660,14 +662,44 @@ public final class CircuitBreaker {
     Validate.notNull("config", next);
     CircuitConfig previous;
     synchronized (reconfigureLock) { // serialises reconfigurations; the call path never locks
-      previous = config;
-      config = next;
-      if (!previous.sameWindowAs(next)) {
-        RollingWindow current = window;
-        WINDOW.compareAndSet(
-            this, current, newWindow(current.generation(), clock.nanoTime(), next));
-      }
+      previous = swapConfig(next);
     }
+    announceConfig(previous, next);
+  }
+
+  /**
+   * Changes some settings, keeping the others. The builder validates each change; if one is
+   * refused, nothing changes. Edits are serialised with every other reconfiguration, so two
+   * concurrent edits of different settings both take effect; {@code changes} therefore runs under
+   * the breaker's reconfiguration lock and must not wait for another thread that reconfigures it.
+   *
+   * @param changes edits a builder that starts from the current configuration
+   * @throws IllegalArgumentException if a change is invalid; the old configuration stays in force
+   */
+  public void reconfigure(UnaryOperator<CircuitConfig.Builder> changes) {
+    Validate.notNull("changes", changes);
+    CircuitConfig previous;
+    CircuitConfig next;
+    synchronized (reconfigureLock) { // the edit starts from the config it replaces: no lost update
+      CircuitConfig.Builder edited = changes.apply(config.toBuilder());
+      next = Validate.notNull("the builder returned by changes", edited).build();
+      previous = swapConfig(next);
+    }
+    announceConfig(previous, next);
+  }
+
+  /** Installs {@code next}; the caller holds {@code reconfigureLock}. Returns the replaced one. */
+  private CircuitConfig swapConfig(CircuitConfig next) {
+    CircuitConfig previous = config;
+    config = next;
+    if (!previous.sameWindowAs(next)) {
+      RollingWindow current = window;
+      WINDOW.compareAndSet(this, current, newWindow(current.generation(), clock.nanoTime(), next));
+    }
+    return previous;
+  }
+
+  private void announceConfig(CircuitConfig previous, CircuitConfig next) {
     if (!previous.equals(next)) {
       log.atInfo()
           .addKeyValue("name", name)
@@ -678,19 +710,6 @@ public final class CircuitBreaker {
         publish(new CircuitEvent.ConfigChanged(name, clock.instant(), previous, next));
       }
     }
-  }
-
-  /**
-   * Changes some settings, keeping the others. The builder validates each change; if one is
-   * refused, nothing changes.
-   *
-   * @param changes edits a builder that starts from the current configuration
-   * @throws IllegalArgumentException if a change is invalid; the old configuration stays in force
-   */
-  public void reconfigure(UnaryOperator<CircuitConfig.Builder> changes) {
-    Validate.notNull("changes", changes);
-    CircuitConfig.Builder edited = changes.apply(config.toBuilder());
-    reconfigure(Validate.notNull("the builder returned by changes", edited).build());
   }
 
   // ---------------------------------------------------------------------------------------------
