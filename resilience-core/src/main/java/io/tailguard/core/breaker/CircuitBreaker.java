@@ -101,9 +101,13 @@ public final class CircuitBreaker {
    *
    * `openInfo` describes the current OPEN period. Only the thread whose CAS entered OPEN writes it,
    * after the CAS; a reader that sees OPEN before the matching OpenInfo is published treats the
-   * breaker as just opened.
+   * breaker as just opened. reset() clears it to forget the re-open history, but only by a CAS
+   * from an OpenInfo of a generation before the reset, so it never erases the OpenInfo of an open
+   * that happened after the reset (which would leave the breaker OPEN with no end to its cooldown).
    *
-   * `config` is swapped whole by reconfigure(); every decision reads it once.
+   * `config` is swapped whole by reconfigure() under `reconfigureLock`; a partial edit reads,
+   * edits and swaps it under that lock, so concurrent edits are never lost. Every decision reads
+   * it once.
    *
    * The lifetime totals are LongAdders; listeners, logging and the global fuse run outside any CAS
    * loop, on the thread that won the transition.
@@ -126,12 +130,14 @@ public final class CircuitBreaker {
 
   private static final VarHandle STATE;
   private static final VarHandle WINDOW;
+  private static final VarHandle OPEN_INFO;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       STATE = lookup.findVarHandle(CircuitBreaker.class, "state", long.class);
       WINDOW = lookup.findVarHandle(CircuitBreaker.class, "window", RollingWindow.class);
+      OPEN_INFO = lookup.findVarHandle(CircuitBreaker.class, "openInfo", OpenInfo.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -641,17 +647,23 @@ public final class CircuitBreaker {
    */
   public void reset() {
     baseline.clear();
-    moveTo(CircuitState.CLOSED, TransitionReason.RESET, true);
-    openInfo = null;
+    long resetGeneration = moveTo(CircuitState.CLOSED, TransitionReason.RESET, true);
+    // Forget only an OpenInfo from before the reset: by now another thread (or a listener of the
+    // RESET event) may have opened the breaker again, and that open needs its OpenInfo.
+    OpenInfo open = openInfo;
+    if (open != null && open.generation < resetGeneration) {
+      OPEN_INFO.compareAndSet(this, open, null);
+    }
   }
 
-  private void moveTo(CircuitState target, TransitionReason reason, boolean always) {
+  /** Returns the generation of the new state, or -1 if the breaker was already in it. */
+  private long moveTo(CircuitState target, TransitionReason reason, boolean always) {
     long now = clock.nanoTime();
     for (; ; ) {
       long w = state;
       CircuitState from = stateOf(w);
       if (from == target && !always) {
-        return;
+        return -1;
       }
       long gen = generation(w) + 1;
       if (target == CircuitState.CLOSED) {
@@ -659,7 +671,7 @@ public final class CircuitBreaker {
       }
       if (STATE.compareAndSet(this, w, word(target, gen, 0, 0, 0))) {
         onTransition(from, target, reason);
-        return;
+        return gen;
       }
     }
   }
@@ -689,14 +701,44 @@ public final class CircuitBreaker {
     Validate.notNull("config", next);
     CircuitConfig previous;
     synchronized (reconfigureLock) { // serialises reconfigurations; the call path never locks
-      previous = config;
-      config = next;
-      if (!previous.sameWindowAs(next)) {
-        RollingWindow current = window;
-        WINDOW.compareAndSet(
-            this, current, newWindow(current.generation(), clock.nanoTime(), next));
-      }
+      previous = swapConfig(next);
     }
+    announceConfig(previous, next);
+  }
+
+  /**
+   * Changes some settings, keeping the others. The builder validates each change; if one is
+   * refused, nothing changes. Edits are serialised with every other reconfiguration, so two
+   * concurrent edits of different settings both take effect; {@code changes} therefore runs under
+   * the breaker's reconfiguration lock and must not wait for another thread that reconfigures it.
+   *
+   * @param changes edits a builder that starts from the current configuration
+   * @throws IllegalArgumentException if a change is invalid; the old configuration stays in force
+   */
+  public void reconfigure(UnaryOperator<CircuitConfig.Builder> changes) {
+    Validate.notNull("changes", changes);
+    CircuitConfig previous;
+    CircuitConfig next;
+    synchronized (reconfigureLock) { // the edit starts from the config it replaces: no lost update
+      CircuitConfig.Builder edited = changes.apply(config.toBuilder());
+      next = Validate.notNull("the builder returned by changes", edited).build();
+      previous = swapConfig(next);
+    }
+    announceConfig(previous, next);
+  }
+
+  /** Installs {@code next}; the caller holds {@code reconfigureLock}. Returns the replaced one. */
+  private CircuitConfig swapConfig(CircuitConfig next) {
+    CircuitConfig previous = config;
+    config = next;
+    if (!previous.sameWindowAs(next)) {
+      RollingWindow current = window;
+      WINDOW.compareAndSet(this, current, newWindow(current.generation(), clock.nanoTime(), next));
+    }
+    return previous;
+  }
+
+  private void announceConfig(CircuitConfig previous, CircuitConfig next) {
     if (!previous.equals(next)) {
       log.atInfo()
           .addKeyValue("name", name)
@@ -707,19 +749,6 @@ public final class CircuitBreaker {
         publish(new CircuitEvent.ConfigChanged(name, clock.instant(), previous, next));
       }
     }
-  }
-
-  /**
-   * Changes some settings, keeping the others. The builder validates each change; if one is
-   * refused, nothing changes.
-   *
-   * @param changes edits a builder that starts from the current configuration
-   * @throws IllegalArgumentException if a change is invalid; the old configuration stays in force
-   */
-  public void reconfigure(UnaryOperator<CircuitConfig.Builder> changes) {
-    Validate.notNull("changes", changes);
-    CircuitConfig.Builder edited = changes.apply(config.toBuilder());
-    reconfigure(Validate.notNull("the builder returned by changes", edited).build());
   }
 
   // ---------------------------------------------------------------------------------------------
