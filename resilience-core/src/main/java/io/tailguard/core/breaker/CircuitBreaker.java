@@ -432,6 +432,12 @@ public final class CircuitBreaker {
   }
 
   private void evaluate(RollingWindow win, long now, CircuitConfig c, long run) {
+    if (!fits(win, c)) {
+      // A transition into CLOSED raced with a change of window geometry and installed a window
+      // of the old shape; start one of the new shape now (this outcome is not counted).
+      refitWindow(c);
+      return;
+    }
     TransitionReason reason = null;
     if (c.consecutiveFailuresThreshold() > 0 && run >= c.consecutiveFailuresThreshold()) {
       reason = TransitionReason.CONSECUTIVE_FAILURES;
@@ -676,6 +682,22 @@ public final class CircuitBreaker {
     }
   }
 
+  private static boolean fits(RollingWindow w, CircuitConfig c) {
+    return w.size() == c.buckets() && w.bucketNanos() == c.bucketNanos();
+  }
+
+  /** Replaces the current window with a fresh one of the configured shape, same generation. */
+  private void refitWindow(CircuitConfig c) {
+    for (; ; ) {
+      RollingWindow current = window;
+      if (fits(current, c)
+          || WINDOW.compareAndSet(
+              this, current, newWindow(current.generation(), clock.nanoTime(), c))) {
+        return;
+      }
+    }
+  }
+
   private void installWindow(long generation, long now, CircuitConfig c) {
     RollingWindow current = window;
     if (current.generation() != generation) {
@@ -732,8 +754,7 @@ public final class CircuitBreaker {
     CircuitConfig previous = config;
     config = next;
     if (!previous.sameWindowAs(next)) {
-      RollingWindow current = window;
-      WINDOW.compareAndSet(this, current, newWindow(current.generation(), clock.nanoTime(), next));
+      refitWindow(next);
     }
     return previous;
   }

@@ -116,6 +116,24 @@ public final class RollingWindow {
   }
 
   /**
+   * Returns the duration of one bucket.
+   *
+   * @return the bucket width in nanoseconds
+   */
+  public long bucketNanos() {
+    return bucketNanos;
+  }
+
+  /**
+   * Returns the number of buckets.
+   *
+   * @return the size
+   */
+  public int size() {
+    return size;
+  }
+
+  /**
    * Returns the clock time at which this window began.
    *
    * @return the origin in nanoseconds
