@@ -41,6 +41,8 @@ public final class CallGuard implements AutoCloseable {
   }
 
   final CircuitBreaker breaker;
+  // The configuration in force when the permit was granted; the whole call is judged by it.
+  final CircuitConfig config;
   final long startNanos;
   final int kind;
   // The window this call counts into while CLOSED; null otherwise.
@@ -53,8 +55,14 @@ public final class CallGuard implements AutoCloseable {
   private volatile int done;
 
   CallGuard(
-      CircuitBreaker breaker, long startNanos, int kind, RollingWindow window, long generation) {
+      CircuitBreaker breaker,
+      CircuitConfig config,
+      long startNanos,
+      int kind,
+      RollingWindow window,
+      long generation) {
     this.breaker = breaker;
+    this.config = config;
     this.startNanos = startNanos;
     this.kind = kind;
     this.window = window;

@@ -234,16 +234,17 @@ public final class CircuitBreaker {
   public CallGuard acquire() {
     long now = clock.nanoTime();
     long w = state;
+    CircuitConfig c = config;
     if ((w & STATE_MASK) == CLOSED_CODE) {
       RollingWindow win = window;
       if (win.generation() == generation(w) && (fuse == null || !fuse.isOpen())) {
-        return new CallGuard(this, now, CallGuard.KIND_CLOSED, win, 0);
+        return new CallGuard(this, c, now, CallGuard.KIND_CLOSED, win, 0);
       }
     }
-    return acquireSlow(now);
+    return acquireSlow(now, c);
   }
 
-  private CallGuard acquireSlow(long now) {
+  private CallGuard acquireSlow(long now, CircuitConfig c) {
     for (; ; ) {
       long w = state;
       switch (stateOf(w)) {
@@ -257,17 +258,17 @@ public final class CircuitBreaker {
             if (fuse != null && fuse.isOpen()) {
               throw reject(CircuitRejectedException.Reason.GLOBAL_OPEN, fuse.retryAfter(now));
             }
-            return new CallGuard(this, now, CallGuard.KIND_CLOSED, win, 0);
+            return new CallGuard(this, c, now, CallGuard.KIND_CLOSED, win, 0);
           }
         case DISABLED:
-          return new CallGuard(this, now, CallGuard.KIND_DISABLED, null, 0);
+          return new CallGuard(this, c, now, CallGuard.KIND_DISABLED, null, 0);
         case FORCED_OPEN:
-          throw reject(CircuitRejectedException.Reason.FORCED_OPEN, config.openCooldown());
+          throw reject(CircuitRejectedException.Reason.FORCED_OPEN, c.openCooldown());
         case OPEN:
           {
             OpenInfo open = openInfo;
             if (open == null || open.generation != generation(w)) {
-              throw reject(CircuitRejectedException.Reason.OPEN, config.openCooldown());
+              throw reject(CircuitRejectedException.Reason.OPEN, c.openCooldown());
             }
             long remaining = open.untilNanos - now;
             if (remaining > 0) {
@@ -277,17 +278,17 @@ public final class CircuitBreaker {
             if (STATE.compareAndSet(this, w, word(CircuitState.HALF_OPEN, gen, 1, 0, 0))) {
               onTransition(
                   CircuitState.OPEN, CircuitState.HALF_OPEN, TransitionReason.COOLDOWN_ELAPSED);
-              return new CallGuard(this, now, CallGuard.KIND_HALF_OPEN, null, gen);
+              return new CallGuard(this, c, now, CallGuard.KIND_HALF_OPEN, null, gen);
             }
             continue;
           }
         case HALF_OPEN:
           {
-            if (inFlight(w) >= config.halfOpenMaxConcurrent()) {
+            if (inFlight(w) >= c.halfOpenMaxConcurrent()) {
               throw reject(CircuitRejectedException.Reason.HALF_OPEN_EXHAUSTED, Duration.ZERO);
             }
             if (STATE.compareAndSet(this, w, w + (1L << IN_FLIGHT_SHIFT))) {
-              return new CallGuard(this, now, CallGuard.KIND_HALF_OPEN, null, generation(w));
+              return new CallGuard(this, c, now, CallGuard.KIND_HALF_OPEN, null, generation(w));
             }
             continue;
           }
@@ -310,7 +311,7 @@ public final class CircuitBreaker {
   void complete(CallGuard guard, boolean failed) {
     long end = clock.nanoTime();
     long latency = end - guard.startNanos;
-    CircuitConfig c = config;
+    CircuitConfig c = guard.config; // the call's own: a reconfiguration mid-call does not mix in
     boolean slow = latency >= c.slowCallNanos();
     if (failed) {
       failedCalls.increment();
@@ -345,7 +346,7 @@ public final class CircuitBreaker {
   }
 
   void completeExceptionally(CallGuard guard, Throwable failure) {
-    CircuitConfig c = config;
+    CircuitConfig c = guard.config;
     if (c.isIgnored(failure)) {
       ignoredCalls.increment();
       if (recorder != null) {

@@ -140,4 +140,99 @@ class ConfigReloadTest {
     assertThat(watcher.appliedReloads()).isEqualTo(2);
     rt.close();
   }
+
+  @Test
+  void aCallIsJudgedByTheConfigurationInForceWhenItStarted() {
+    ResilienceRuntime rt =
+        runtime(
+            "resilience:\n"
+                + "  circuit-breaker:\n"
+                + "    instances:\n"
+                + "      payments: {slow-call-duration: 100ms}\n"
+                + "  hedging:\n"
+                + "    instances:\n"
+                + "      search: {max-hedges: 1, delay: {strategy: fixed, delay: 10ms}}\n");
+    CircuitBreaker payments = rt.circuitBreakers().breaker("payments");
+    io.tailguard.core.breaker.CallGuard guard = payments.acquire();
+    java.util.List<java.util.concurrent.CompletableFuture<String>> attempts =
+        new CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<String> hedged =
+        rt.hedgers()
+            .hedger("search")
+            .callAsync(
+                ctx -> {
+                  java.util.concurrent.CompletableFuture<String> f =
+                      new java.util.concurrent.CompletableFuture<>();
+                  attempts.add(f);
+                  return f;
+                });
+    rt.apply(
+        YamlConfigLoader.loadString(
+            "resilience:\n"
+                + "  circuit-breaker:\n"
+                + "    instances:\n"
+                + "      payments: {slow-call-duration: 1s}\n"
+                + "  hedging:\n"
+                + "    instances:\n"
+                + "      search: {max-hedges: 3, delay: {strategy: fixed, delay: 10ms}}\n"));
+    clock.advance(Duration.ofMillis(500));
+    guard.success();
+    // 500ms is slow by the 100ms in force when the call started, not by the 1s of now.
+    assertThat(payments.metrics().slowCalls()).isEqualTo(1);
+    // The hedged call keeps its maximum of one hedge.
+    assertThat(attempts).hasSize(2);
+    attempts.get(1).complete("ok");
+    assertThat(hedged).isCompletedWithValue("ok");
+    // A call started now uses the new settings.
+    io.tailguard.core.breaker.CallGuard next = payments.acquire();
+    clock.advance(Duration.ofMillis(500));
+    next.success();
+    assertThat(payments.metrics().slowCalls()).isEqualTo(1);
+    rt.close();
+  }
+
+  @Test
+  void reloadingUnderConcurrentCallsLosesNoCall() throws Exception {
+    ResilienceRuntime rt =
+        ResilienceRuntime.builder().config(YamlConfigLoader.loadString(V1)).build();
+    ResilienceConfig v1 = YamlConfigLoader.loadString(V1);
+    ResilienceConfig v2 = YamlConfigLoader.loadString(V2);
+    int threads = 4;
+    int callsPerThread = 2_000;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(threads);
+    java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+    java.util.List<java.util.concurrent.Future<?>> workers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      workers.add(
+          pool.submit(
+              () -> {
+                started.countDown();
+                for (int i = 0; i < callsPerThread; i++) {
+                  String a = rt.circuitBreakers().breaker("payments").call(() -> "breaker");
+                  String b = rt.hedgers().hedger("search").call(ctx -> "hedger");
+                  if (a.equals("breaker") && b.equals("hedger")) {
+                    answered.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
+    }
+    started.await();
+    int reloads = 0;
+    while (workers.stream().anyMatch(f -> !f.isDone())) {
+      rt.apply(reloads % 2 == 0 ? v2 : v1);
+      reloads++;
+    }
+    for (java.util.concurrent.Future<?> f : workers) {
+      f.get(60, java.util.concurrent.TimeUnit.SECONDS); // rethrows any failed call
+    }
+    pool.shutdown();
+    assertThat(answered.get()).isEqualTo((long) threads * callsPerThread);
+    assertThat(reloads).isGreaterThan(1);
+    assertThat(rt.circuitBreakers().breaker("payments").metrics().successfulCalls())
+        .isEqualTo((long) threads * callsPerThread);
+    rt.close();
+  }
 }
