@@ -67,13 +67,58 @@ final class MapReader {
   }
 
   boolean has(String key) {
-    known.add(key);
-    return node.entries().containsKey(key);
+    return get(key) != null;
   }
 
+  /**
+   * Returns the value of {@code key}, matching it exactly or, failing that, relaxed: ignoring case,
+   * dashes and underscores, as keys arrive from environment variables ({@code
+   * RESILIENCE_HEDGING_DEFAULTS_MAXHEDGES} binds as {@code maxhedges}).
+   */
   ConfigNode get(String key) {
     known.add(key);
-    return node.entries().get(key);
+    ConfigNode exact = node.entries().get(key);
+    if (exact != null) {
+      return exact;
+    }
+    String relaxed = relax(key);
+    for (Map.Entry<String, ConfigNode> e : node.entries().entrySet()) {
+      if (relax(e.getKey()).equals(relaxed)) {
+        known.add(e.getKey());
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  static String relax(String key) {
+    StringBuilder b = new StringBuilder(key.length());
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c != '-' && c != '_') {
+        b.append(Character.toLowerCase(c));
+      }
+    }
+    return b.toString();
+  }
+
+  /** A list node, or a map whose keys are 0, 1, 2, ... (as Spring binds indexed properties). */
+  static List<ConfigNode> asList(ConfigNode v) {
+    if (v.kind() == ConfigNode.Kind.LIST) {
+      return v.items();
+    }
+    if (v.kind() == ConfigNode.Kind.MAP && !v.entries().isEmpty()) {
+      List<ConfigNode> items = new ArrayList<>();
+      for (int i = 0; i < v.entries().size(); i++) {
+        ConfigNode item = v.entries().get(Integer.toString(i));
+        if (item == null) {
+          return null;
+        }
+        items.add(item);
+      }
+      return items;
+    }
+    return null;
   }
 
   void error(String key, ConfigNode at, String message) {
@@ -280,9 +325,9 @@ final class MapReader {
     if (v == null) {
       return;
     }
-    List<ConfigNode> items;
-    if (v.kind() == ConfigNode.Kind.LIST) {
-      items = v.items();
+    List<ConfigNode> items = asList(v);
+    if (items != null) {
+      // a list, or an indexed map
     } else if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof String) {
       items = List.of(v);
     } else if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof Class<?>) {
@@ -351,16 +396,22 @@ final class MapReader {
 
   /** Reports every key that was never read. */
   void finish() {
+    Set<String> canonical = new LinkedHashSet<>();
+    for (String k : known) {
+      if (k.indexOf('-') >= 0 || k.equals(relax(k))) {
+        canonical.add(k);
+      }
+    }
     for (Map.Entry<String, ConfigNode> e : node.entries().entrySet()) {
       if (!known.contains(e.getKey())) {
-        String hint = Suggestions.closest(e.getKey(), known);
+        String hint = Suggestions.closest(e.getKey(), canonical);
         ConfigNode at = e.getValue();
         errors.add(
             new ConfigError(
                 path(e.getKey()),
                 "unknown key"
                     + (hint == null
-                        ? "; known keys here are " + known
+                        ? "; known keys here are " + canonical
                         : " (did you mean '" + hint + "'?)"),
                 at.line(),
                 at.column()));

@@ -34,8 +34,8 @@ class InvalidConfigCatalogTest {
             CB + "failure-rate: 0.5\n",
             CBP + "failure-rate: unknown key (did you mean 'failure-rate-threshold'?)" + L4),
         doc(
-            "resilience:\n  circuitbreaker: {}\n",
-            "resilience.circuitbreaker: unknown key (did you mean 'circuit-breaker'?) (line 2,"
+            "resilience:\n  circuit-braker: {}\n",
+            "resilience.circuit-braker: unknown key (did you mean 'circuit-breaker'?) (line 2,"
                 + " column 3)"),
         doc(
             "resilience:\n  hedging:\n    default: {}\n",

@@ -175,4 +175,23 @@ class YamlConfigLoaderTest {
             "Invalid configuration in properties: resilience.hedging.defaults: must be a map, was a"
                 + " list");
   }
+
+  @Test
+  void keysMatchRelaxedlyAsSpringBindsThemAndIndexedMapsCountAsLists() {
+    Map<String, Object> tree =
+        Map.of(
+            "resilience",
+            Map.of(
+                "hedging",
+                Map.of(
+                    "defaults",
+                    Map.of(
+                        "maxhedges",
+                        "3", // from RESILIENCE_HEDGING_DEFAULTS_MAXHEDGES
+                        "fatalExceptions",
+                        Map.of("0", "java.lang.SecurityException")))));
+    ResilienceConfig c = YamlConfigLoader.map(ConfigNode.of(tree), "environment", null);
+    assertThat(c.hedging().defaults().maxHedges()).isEqualTo(3);
+    assertThat(c.hedging().defaults().fatalExceptions()).containsExactly(SecurityException.class);
+  }
 }
