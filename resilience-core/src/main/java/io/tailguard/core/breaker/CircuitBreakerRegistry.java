@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The named circuit breakers of an application, created from {@code defaults} merged with
@@ -45,6 +47,11 @@ public final class CircuitBreakerRegistry {
   private static final String ENGINE = "circuit breaker";
 
   private final ConcurrentMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  // Told about instances as they are added and removed; copy-on-write, called outside any lock.
+  private final CopyOnWriteArrayList<Consumer<? super CircuitBreaker>> addedHooks =
+      new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<? super CircuitBreaker>> removedHooks =
+      new CopyOnWriteArrayList<>();
   // The names given their own settings, and those settings. Guarded by `this` for writes.
   private final ConcurrentMap<String, CircuitConfig> instanceConfigs = new ConcurrentHashMap<>();
   private final EventListeners<CircuitEvent> listeners = new EventListeners<>();
@@ -125,6 +132,7 @@ public final class CircuitBreakerRegistry {
             });
     if (created[0]) {
       fuse.onComponentTransition();
+      added(b);
     }
     return b;
   }
@@ -226,6 +234,7 @@ public final class CircuitBreakerRegistry {
     }
     if (created) {
       fuse.onComponentTransition();
+      added(b);
     } else {
       b.reconfigure(config);
     }
@@ -277,8 +286,43 @@ public final class CircuitBreakerRegistry {
     }
     if (removed != null) {
       fuse.onComponentTransition();
+      for (Consumer<? super CircuitBreaker> hook : removedHooks) {
+        hook.accept(removed);
+      }
     }
     return Optional.ofNullable(removed);
+  }
+
+  /**
+   * Calls {@code hook} for every breaker present now and every one added later (by name lookup,
+   * {@code reconfigure} or a configuration reload), for example to register its metrics.
+   *
+   * @param hook called once per breaker, on the thread that added it
+   * @return a subscription that stops further calls
+   */
+  public Subscription onAdded(Consumer<? super CircuitBreaker> hook) {
+    Validate.notNull("hook", hook);
+    addedHooks.add(hook);
+    breakers.values().forEach(hook);
+    return () -> addedHooks.remove(hook);
+  }
+
+  /**
+   * Calls {@code hook} for every breaker removed from now on.
+   *
+   * @param hook called once per removed breaker
+   * @return a subscription that stops further calls
+   */
+  public Subscription onRemoved(Consumer<? super CircuitBreaker> hook) {
+    Validate.notNull("hook", hook);
+    removedHooks.add(hook);
+    return () -> removedHooks.remove(hook);
+  }
+
+  private void added(CircuitBreaker instance) {
+    for (Consumer<? super CircuitBreaker> hook : addedHooks) {
+      hook.accept(instance);
+    }
   }
 
   /**

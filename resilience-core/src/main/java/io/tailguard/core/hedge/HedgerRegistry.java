@@ -21,9 +21,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The named hedgers of an application, created from {@code defaults} merged with per-instance
@@ -41,6 +43,11 @@ public final class HedgerRegistry implements AutoCloseable {
   private static final String ENGINE = "hedger";
 
   private final ConcurrentMap<String, Hedger> hedgers = new ConcurrentHashMap<>();
+  // Told about instances as they are added and removed; copy-on-write, called outside any lock.
+  private final CopyOnWriteArrayList<Consumer<? super Hedger>> addedHooks =
+      new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<? super Hedger>> removedHooks =
+      new CopyOnWriteArrayList<>();
   private final ConcurrentMap<String, HedgeConfig> instanceConfigs = new ConcurrentHashMap<>();
   private final EventListeners<HedgeEvent> listeners = new EventListeners<>();
   private final Clock clock;
@@ -130,7 +137,18 @@ public final class HedgerRegistry implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the hedger registry is closed");
     }
-    return hedgers.computeIfAbsent(name, n -> create(n, defaults));
+    boolean[] created = {false};
+    Hedger h =
+        hedgers.computeIfAbsent(
+            name,
+            n -> {
+              created[0] = true;
+              return create(n, defaults);
+            });
+    if (created[0]) {
+      added(h);
+    }
+    return h;
   }
 
   /**
@@ -203,7 +221,9 @@ public final class HedgerRegistry implements AutoCloseable {
         created = true;
       }
     }
-    if (!created) {
+    if (created) {
+      added(h);
+    } else {
       h.reconfigure(config);
     }
     return h;
@@ -242,8 +262,43 @@ public final class HedgerRegistry implements AutoCloseable {
     }
     if (removed != null) {
       removed.close();
+      for (Consumer<? super Hedger> hook : removedHooks) {
+        hook.accept(removed);
+      }
     }
     return Optional.ofNullable(removed);
+  }
+
+  /**
+   * Calls {@code hook} for every hedger present now and every one added later (by name lookup,
+   * {@code reconfigure} or a configuration reload), for example to register its metrics.
+   *
+   * @param hook called once per hedger, on the thread that added it
+   * @return a subscription that stops further calls
+   */
+  public Subscription onAdded(Consumer<? super Hedger> hook) {
+    Validate.notNull("hook", hook);
+    addedHooks.add(hook);
+    hedgers.values().forEach(hook);
+    return () -> addedHooks.remove(hook);
+  }
+
+  /**
+   * Calls {@code hook} for every hedger removed from now on.
+   *
+   * @param hook called once per removed hedger
+   * @return a subscription that stops further calls
+   */
+  public Subscription onRemoved(Consumer<? super Hedger> hook) {
+    Validate.notNull("hook", hook);
+    removedHooks.add(hook);
+    return () -> removedHooks.remove(hook);
+  }
+
+  private void added(Hedger instance) {
+    for (Consumer<? super Hedger> hook : addedHooks) {
+      hook.accept(instance);
+    }
   }
 
   /**
