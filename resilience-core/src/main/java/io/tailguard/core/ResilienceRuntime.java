@@ -92,11 +92,10 @@ public final class ResilienceRuntime implements AutoCloseable {
     c.circuitBreaker().instances().forEach(cb::instance);
     this.breakers = cb.build();
     HedgerRegistry.Builder hb =
-        HedgerRegistry.builder()
-            .defaults(c.hedging().defaults())
-            .clock(clock)
-            .breakers(breakers)
-            .recorder(telemetry);
+        HedgerRegistry.builder().defaults(c.hedging().defaults()).clock(clock).recorder(telemetry);
+    if (b.linkHedgersToBreakers) {
+      hb.breakers(breakers);
+    }
     if (b.scheduler != null) {
       hb.scheduler(b.scheduler);
     }
@@ -138,7 +137,8 @@ public final class ResilienceRuntime implements AutoCloseable {
   }
 
   /**
-   * Returns the hedgers; each sends its attempts through the breaker of the same name, if any.
+   * Returns the hedgers; unless the builder said otherwise, each sends its attempts through the
+   * breaker of the same name, if any.
    *
    * @return the registry
    */
@@ -280,8 +280,22 @@ public final class ResilienceRuntime implements AutoCloseable {
     private Clock clock = Clock.system();
     private Scheduler scheduler;
     private java.util.concurrent.Executor executor;
+    private boolean linkHedgersToBreakers = true;
 
     private Builder() {}
+
+    /**
+     * Whether each hedger sends its attempts through the breaker of the same name, if there is one;
+     * default {@code true}. The Spring starter turns it off: there the order of the annotations'
+     * aspects decides how hedging and breaking compose.
+     *
+     * @param link whether to link them
+     * @return this builder
+     */
+    public Builder linkHedgersToBreakers(boolean link) {
+      this.linkHedgersToBreakers = link;
+      return this;
+    }
 
     /**
      * Sets the configuration.

@@ -91,7 +91,8 @@ public final class CallGuard implements AutoCloseable {
    * Reports that the call failed with {@code failure}, classified by the breaker's configuration:
    * an ignored type releases the permit without counting, a type outside {@code recordExceptions}
    * counts as a success, anything else as a failure. An {@link InterruptedException} or {@link
-   * CancellationException} means the caller gave up (for example a losing hedge attempt), so it
+   * CancellationException}, or any failure reported while the current thread is interrupted, means
+   * the caller gave up (for example a losing hedge attempt whose thread was interrupted), so it
    * releases the permit without counting, as {@link #release()} does.
    *
    * @param failure the exception; {@code null} counts as a plain failure
@@ -103,7 +104,8 @@ public final class CallGuard implements AutoCloseable {
     if (failure == null) {
       breaker.complete(this, true);
     } else if (failure instanceof InterruptedException
-        || failure instanceof CancellationException) {
+        || failure instanceof CancellationException
+        || Thread.currentThread().isInterrupted()) {
       breaker.abandon(this);
     } else {
       breaker.completeExceptionally(this, failure);

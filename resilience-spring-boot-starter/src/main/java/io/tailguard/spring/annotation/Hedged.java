@@ -1,0 +1,43 @@
+package io.tailguard.spring.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs the method through the named hedger: if it has not answered after the hedge delay, it is
+ * called again (up to {@code max-hedges} more times, within the hedge budget) and the first
+ * acceptable answer wins; the other attempts are cancelled. On a class, it applies to every public
+ * method.
+ *
+ * <p>Each attempt is a full call of the method through the aspects inside this one (by default the
+ * circuit breaker), so each counts once at the breaker. An attempt can read its {@link
+ * io.tailguard.core.hedge.AttemptContext} with {@link CurrentAttempt#get()}, for example to send
+ * the shared idempotency key downstream.
+ *
+ * <p>Works for plain values (attempts run on the hedge executor), {@code CompletionStage}/{@code
+ * CompletableFuture}, and Reactor {@code Mono} and {@code Flux} (a hedged {@code Flux} is
+ * collected: the first attempt to complete wins and its elements are replayed).
+ */
+@Target({ElementType.METHOD, ElementType.TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface Hedged {
+
+  /**
+   * The hedger's name, as in {@code resilience.hedging.instances.<name>}. An unknown name gets the
+   * defaults (and is logged once at start-up).
+   *
+   * @return the hedger name
+   */
+  String value();
+
+  /**
+   * The name of a fallback method; see {@link CircuitProtected#fallbackMethod()}.
+   *
+   * @return the fallback method name, or empty for none
+   */
+  String fallbackMethod() default "";
+}

@@ -1,0 +1,114 @@
+package io.tailguard.spring.aop;
+
+import io.tailguard.core.hedge.AttemptContext;
+import io.tailguard.core.hedge.Hedger;
+import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.spring.annotation.CurrentAttempt;
+import io.tailguard.spring.annotation.Hedged;
+import java.lang.reflect.Method;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.ProxyMethodInvocation;
+import org.springframework.aop.support.AopUtils;
+
+/**
+ * Runs {@link Hedged} methods through their hedger: each attempt is a fresh invocation of the rest
+ * of the interceptor chain and the method ({@link ProxyMethodInvocation#invocableClone()}), with
+ * the attempt's context available from {@link CurrentAttempt}.
+ *
+ * <p>Thread-safe.
+ */
+final class HedgedInterceptor implements MethodInterceptor {
+
+  private final AnnotationLookup<Hedged> lookup;
+  private final HedgerRegistry hedgers;
+  private final Fallbacks fallbacks;
+
+  HedgedInterceptor(AnnotationLookup<Hedged> lookup, HedgerRegistry hedgers, Fallbacks fallbacks) {
+    this.lookup = lookup;
+    this.hedgers = hedgers;
+    this.fallbacks = fallbacks;
+  }
+
+  @Override
+  public Object invoke(MethodInvocation invocation) throws Throwable {
+    Method method = invocation.getMethod();
+    Object target = invocation.getThis();
+    Class<?> targetClass =
+        target == null ? method.getDeclaringClass() : AopUtils.getTargetClass(target);
+    Hedged annotation = lookup.find(method, targetClass).orElse(null);
+    if (annotation == null || !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
+      return invocation.proceed();
+    }
+    Hedger hedger = hedgers.hedger(annotation.value());
+    Fallbacks.Fallback fallback =
+        fallbacks.resolve(targetClass, method, annotation.fallbackMethod());
+    Object[] args = invocation.getArguments();
+    switch (ReturnKind.of(method)) {
+      case STAGE:
+        {
+          CompletableFuture<Object> call =
+              hedger.callAsync(ctx -> asStage(attempt(proxyInvocation, ctx)));
+          if (fallback.isEmpty()) {
+            return call;
+          }
+          return call.exceptionallyCompose(
+              e -> {
+                try {
+                  @SuppressWarnings("unchecked")
+                  CompletionStage<Object> recovered =
+                      (CompletionStage<Object>) fallback.handle(target, args, Sneaky.unwrap(e));
+                  return recovered;
+                } catch (Throwable t) {
+                  return CompletableFuture.failedFuture(t);
+                }
+              });
+        }
+      case MONO:
+        return ReactorSupport.hedgeMono(
+            attemptFn -> hedger.callAsync(ctx -> attemptFn.apply(ctx)),
+            ctx -> attempt(proxyInvocation, (AttemptContext) ctx),
+            e -> recover(fallback, target, args, e));
+      case FLUX:
+        return ReactorSupport.hedgeFlux(
+            attemptFn -> hedger.callAsync(ctx -> attemptFn.apply(ctx)),
+            ctx -> attempt(proxyInvocation, (AttemptContext) ctx),
+            e -> recover(fallback, target, args, e));
+      default:
+        try {
+          return hedger.call(ctx -> attempt(proxyInvocation, ctx));
+        } catch (CompletionException e) {
+          return fallback.handle(target, args, Sneaky.unwrap(e));
+        } catch (Throwable t) {
+          return fallback.handle(target, args, t);
+        }
+    }
+  }
+
+  /** One attempt: a fresh invocation of the rest of the chain, with the attempt as current. */
+  private static Object attempt(ProxyMethodInvocation invocation, AttemptContext context) {
+    MethodInvocation clone = invocation.invocableClone();
+    try {
+      return CurrentAttempt.with(context, clone::proceed);
+    } catch (Throwable t) {
+      throw Sneaky.rethrow(t);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CompletionStage<Object> asStage(Object result) {
+    return (CompletionStage<Object>) result;
+  }
+
+  private static Object recover(
+      Fallbacks.Fallback fallback, Object target, Object[] args, Throwable failure) {
+    try {
+      return fallback.handle(target, args, Sneaky.unwrap(failure));
+    } catch (Throwable t) {
+      throw Sneaky.rethrow(t);
+    }
+  }
+}

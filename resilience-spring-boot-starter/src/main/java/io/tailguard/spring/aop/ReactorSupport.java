@@ -1,0 +1,109 @@
+package io.tailguard.spring.aop;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Reactor adapters, in a class of their own so nothing touches Reactor's types unless Reactor is on
+ * the classpath.
+ */
+final class ReactorSupport {
+
+  private ReactorSupport() {}
+
+  static boolean isMono(Class<?> type) {
+    return Mono.class.isAssignableFrom(type);
+  }
+
+  static boolean isFlux(Class<?> type) {
+    return Flux.class.isAssignableFrom(type);
+  }
+
+  /** Hooks one call per subscription: {@code start} runs at subscription. */
+  static Object guardMono(
+      Object publisher, Supplier<Hooks> start, Function<Throwable, Object> fallback) {
+    @SuppressWarnings("unchecked")
+    Mono<Object> mono = (Mono<Object>) publisher;
+    Mono<Object> guarded =
+        Mono.defer(
+            () -> {
+              Hooks h = start.get();
+              return mono.doOnSuccess(v -> h.success()).doOnError(h::failure).doOnCancel(h::cancel);
+            });
+    return guarded.onErrorResume(e -> asMono(fallback.apply(e)));
+  }
+
+  static Object guardFlux(
+      Object publisher, Supplier<Hooks> start, Function<Throwable, Object> fallback) {
+    @SuppressWarnings("unchecked")
+    Flux<Object> flux = (Flux<Object>) publisher;
+    Flux<Object> guarded =
+        Flux.defer(
+            () -> {
+              Hooks h = start.get();
+              return flux.doOnComplete(h::success).doOnError(h::failure).doOnCancel(h::cancel);
+            });
+    return guarded.onErrorResume(e -> asFlux(fallback.apply(e)));
+  }
+
+  /** Hedges a Mono: each subscription starts one hedged call whose attempts are subscriptions. */
+  static Object hedgeMono(
+      Function<Function<Object, CompletionStage<Object>>, CompletableFuture<Object>> call,
+      Function<Object, Object> attempt,
+      Function<Throwable, Object> fallback) {
+    Mono<Object> hedged =
+        Mono.defer(
+            () ->
+                Mono.fromFuture(
+                    call.apply(
+                        ctx -> ((Mono<?>) attempt.apply(ctx)).map(v -> (Object) v).toFuture())));
+    return hedged.onErrorResume(e -> asMono(fallback.apply(e)));
+  }
+
+  /** Hedges a Flux by collecting each attempt; the winner's elements are replayed. */
+  static Object hedgeFlux(
+      Function<Function<Object, CompletionStage<Object>>, CompletableFuture<Object>> call,
+      Function<Object, Object> attempt,
+      Function<Throwable, Object> fallback) {
+    Flux<Object> hedged =
+        Mono.defer(
+                () ->
+                    Mono.fromFuture(
+                        call.apply(
+                            ctx ->
+                                ((Flux<?>) attempt.apply(ctx))
+                                    .collectList()
+                                    .map(l -> (Object) l)
+                                    .toFuture())))
+            .flatMapMany(list -> Flux.fromIterable((List<?>) list).map(v -> (Object) v));
+    return hedged.onErrorResume(e -> asFlux(fallback.apply(e)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Mono<Object> asMono(Object fallbackResult) {
+    return fallbackResult instanceof Mono<?> m
+        ? (Mono<Object>) m
+        : Mono.justOrEmpty(fallbackResult);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Flux<Object> asFlux(Object fallbackResult) {
+    return fallbackResult instanceof Flux<?> f
+        ? (Flux<Object>) f
+        : Flux.from((Mono<Object>) fallbackResult);
+  }
+
+  /** What a call does when its subscription ends. */
+  interface Hooks {
+    void success();
+
+    void failure(Throwable t);
+
+    void cancel();
+  }
+}

@@ -1,0 +1,132 @@
+package io.tailguard.spring.aop;
+
+import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.spring.annotation.CircuitProtected;
+import io.tailguard.spring.annotation.Hedged;
+import java.util.List;
+import java.util.Set;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.Ordered;
+
+/**
+ * Builds the starter's advisors and checks the aspect order.
+ *
+ * <p>The default order, outermost first, is rate-limited, retried, hedged, circuit-protected: so
+ * excess load is refused before work starts, and every hedge and retry attempt passes the breaker
+ * (each attempt is a real call to the dependency and counts once). All run outside transactions
+ * ({@code @Transactional} has the lowest precedence).
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ResilienceAspects {
+
+  /** The aspects, in the default order. */
+  public static final List<String> DEFAULT_ORDER =
+      List.of("rate-limited", "retried", "hedged", "circuit-protected");
+
+  /** Order value of the outermost aspect; the others follow one by one. */
+  public static final int FIRST_ORDER = Ordered.LOWEST_PRECEDENCE - 1000;
+
+  private static final Fallbacks FALLBACKS = new Fallbacks();
+
+  private ResilienceAspects() {}
+
+  /**
+   * Checks an aspect order.
+   *
+   * @param order the order, outermost first
+   * @throws IllegalArgumentException naming {@code resilience.aspects.order} and the allowed values
+   *     if it is not a permutation of {@link #DEFAULT_ORDER}
+   */
+  public static void checkOrder(List<String> order) {
+    if (order == null
+        || order.size() != DEFAULT_ORDER.size()
+        || !Set.copyOf(order).equals(Set.copyOf(DEFAULT_ORDER))) {
+      throw new IllegalArgumentException(
+          "resilience.aspects.order must list each of "
+              + DEFAULT_ORDER
+              + " exactly once, outermost first, was "
+              + order);
+    }
+  }
+
+  /**
+   * Creates its interceptor on first use, so the engines are not built while bean post-processors
+   * are still being set up.
+   */
+  private static final class LazyInterceptor implements MethodInterceptor {
+    private final java.util.function.Supplier<MethodInterceptor> factory;
+    private volatile MethodInterceptor delegate;
+
+    LazyInterceptor(java.util.function.Supplier<MethodInterceptor> factory) {
+      this.factory = factory;
+    }
+
+    @Override
+    public Object invoke(org.aopalliance.intercept.MethodInvocation invocation) throws Throwable {
+      MethodInterceptor d = delegate;
+      if (d == null) {
+        synchronized (this) {
+          d = delegate;
+          if (d == null) {
+            d = factory.get();
+            delegate = d;
+          }
+        }
+      }
+      return d.invoke(invocation);
+    }
+  }
+
+  private static int order(List<String> order, String aspect) {
+    return FIRST_ORDER + order.indexOf(aspect);
+  }
+
+  /**
+   * Creates the advisor of {@code @CircuitProtected}.
+   *
+   * @param breakers the registry, resolved on first use
+   * @param order the aspect order
+   * @return the advisor
+   */
+  public static ResilienceAdvisor circuitProtected(
+      ObjectProvider<CircuitBreakerRegistry> breakers, List<String> order) {
+    AnnotationLookup<CircuitProtected> lookup = new AnnotationLookup<>(CircuitProtected.class);
+    MethodInterceptor interceptor =
+        new LazyInterceptor(
+            () -> new CircuitProtectedInterceptor(lookup, breakers.getObject(), FALLBACKS));
+    return new ResilienceAdvisor(
+        "circuit-protected", lookup, interceptor, order(order, "circuit-protected"));
+  }
+
+  /**
+   * Creates the advisor of {@code @Hedged}.
+   *
+   * @param hedgers the registry, resolved on first use
+   * @param order the aspect order
+   * @return the advisor
+   */
+  public static ResilienceAdvisor hedged(
+      ObjectProvider<HedgerRegistry> hedgers, List<String> order) {
+    AnnotationLookup<Hedged> lookup = new AnnotationLookup<>(Hedged.class);
+    MethodInterceptor interceptor =
+        new LazyInterceptor(() -> new HedgedInterceptor(lookup, hedgers.getObject(), FALLBACKS));
+    return new ResilienceAdvisor("hedged", lookup, interceptor, order(order, "hedged"));
+  }
+
+  /**
+   * Resolves a fallback method now, so a missing one fails at start-up rather than at the first
+   * failure.
+   *
+   * @param targetClass the bean's class
+   * @param method the protected method
+   * @param name the fallback method name
+   * @throws IllegalStateException if no method fits
+   */
+  public static void checkFallback(
+      Class<?> targetClass, java.lang.reflect.Method method, String name) {
+    FALLBACKS.resolve(targetClass, method, name);
+  }
+}

@@ -1,0 +1,84 @@
+package io.tailguard.spring.autoconfigure;
+
+import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.config.ResilienceConfig;
+import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.spring.aop.ResilienceAdvisor;
+import io.tailguard.spring.aop.ResilienceAspects;
+import java.util.List;
+import org.springframework.aop.Advisor;
+import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+
+/**
+ * The aspects of {@code @CircuitProtected} and {@code @Hedged}, in the order of {@code
+ * resilience.aspects.order} (outermost first; default rate-limited, retried, hedged,
+ * circuit-protected), and the start-up check of every annotated method.
+ *
+ * <p>The advisors are infrastructure beans applied by Spring's auto-proxy creator, which this
+ * configuration registers if the application has none (class-based proxies, as Spring Boot's
+ * default).
+ */
+@AutoConfiguration(after = ResilienceAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "resilience.enabled", matchIfMissing = true)
+@ConditionalOnClass(Advisor.class)
+@Import(ResilienceAspectsAutoConfiguration.AutoProxyRegistrar.class)
+public final class ResilienceAspectsAutoConfiguration {
+
+  static List<String> aspectOrder(Environment environment) {
+    List<String> order =
+        Binder.get(environment)
+            .bind("resilience.aspects.order", Bindable.listOf(String.class))
+            .orElse(ResilienceAspects.DEFAULT_ORDER);
+    ResilienceAspects.checkOrder(order);
+    return order;
+  }
+
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  @ConditionalOnMissingBean(name = "circuitProtectedAdvisor")
+  static ResilienceAdvisor circuitProtectedAdvisor(
+      ObjectProvider<CircuitBreakerRegistry> breakers, Environment environment) {
+    return ResilienceAspects.circuitProtected(breakers, aspectOrder(environment));
+  }
+
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  @ConditionalOnMissingBean(name = "hedgedAdvisor")
+  static ResilienceAdvisor hedgedAdvisor(
+      ObjectProvider<HedgerRegistry> hedgers, Environment environment) {
+    return ResilienceAspects.hedged(hedgers, aspectOrder(environment));
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  ResilienceAnnotationsVerifier resilienceAnnotationsVerifier(
+      ApplicationContext context, ResilienceConfig config) {
+    return new ResilienceAnnotationsVerifier(context, config);
+  }
+
+  /** Registers Spring's auto-proxy creator, with class-based proxies, unless one exists. */
+  static final class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
+    @Override
+    public void registerBeanDefinitions(
+        AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+      AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
+      AopConfigUtils.forceAutoProxyCreatorToUseClassProxying(registry);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.tailguard.spring.autoconfigure;
+
+import io.tailguard.core.ResilienceRuntime;
+import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.config.ResilienceConfig;
+import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.telemetry.Telemetry;
+import io.tailguard.core.time.DefaultScheduler;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * The engines: the configuration bound from {@code resilience.*}, the {@link ResilienceRuntime}
+ * built from it, and its registries and telemetry hub as beans of their own. Every bean backs off
+ * if the application defines one of the same type; {@code resilience.enabled=false} turns
+ * everything off.
+ *
+ * <p>Hedge attempts run on an executor of virtual threads when {@code
+ * spring.threads.virtual.enabled} is true (and the JDK has them), otherwise on a bounded platform
+ * pool; it and the scheduler shut down with the context.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "resilience.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ResilienceProperties.class)
+public final class ResilienceAutoConfiguration {
+
+  private static final Duration GRACE = Duration.ofSeconds(5);
+
+  @Bean
+  @ConditionalOnMissingBean
+  ResilienceConfig resilienceConfig(Environment environment) {
+    ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+    return ResilienceConfigBinder.bind(environment, classLoader);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean(name = "tailguardHedgeExecutor")
+  ManagedExecutor tailguardHedgeExecutor(Environment environment) {
+    return new ManagedExecutor(Threading.VIRTUAL.isActive(environment), GRACE);
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean(name = "tailguardScheduler")
+  DefaultScheduler tailguardScheduler() {
+    return new DefaultScheduler("scheduler", GRACE);
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  ResilienceRuntime resilienceRuntime(
+      ResilienceConfig config,
+      @Qualifier("tailguardScheduler") DefaultScheduler scheduler,
+      @Qualifier("tailguardHedgeExecutor") ManagedExecutor executor) {
+    return ResilienceRuntime.builder()
+        .config(config)
+        .scheduler(scheduler)
+        .executor(executor)
+        .build();
+  }
+
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean
+  CircuitBreakerRegistry circuitBreakerRegistry(ResilienceRuntime runtime) {
+    return runtime.circuitBreakers();
+  }
+
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean
+  HedgerRegistry hedgerRegistry(ResilienceRuntime runtime) {
+    return runtime.hedgers();
+  }
+
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean
+  Telemetry resilienceTelemetry(ResilienceRuntime runtime) {
+    return runtime.telemetry();
+  }
+}

@@ -1,0 +1,832 @@
+package io.tailguard.spring.autoconfigure;
+
+import io.tailguard.core.breaker.SampleWeighting;
+import io.tailguard.core.health.HealthStatus;
+import io.tailguard.core.hedge.HedgeDelayType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Tailguard's settings under {@code resilience.*}: the same schema as the core's YAML files, plus a
+ * few switches of the starter itself.
+ *
+ * <p>These classes give IDEs their completion and documentation. The values that configure the
+ * engines are read from the environment as a tree and validated by the core, so an invalid value
+ * stops the application with its full property name, the allowed values and the value given.
+ * Defaults shown here are the core's.
+ *
+ * <p>Not thread-safe; bound once at start-up.
+ */
+@ConfigurationProperties(prefix = "resilience", ignoreInvalidFields = true)
+public class ResilienceProperties {
+
+  /** Whether Tailguard's auto-configuration is active. */
+  private boolean enabled = true;
+
+  /** Settings of the annotation aspects. */
+  private final Aspects aspects = new Aspects();
+
+  /** Settings of the Actuator endpoints. */
+  private final Actuator actuator = new Actuator();
+
+  /** Settings of the web error responses. */
+  private final Web web = new Web();
+
+  /** Circuit breakers. */
+  private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+  /** Request hedging. */
+  private final Hedging hedging = new Hedging();
+
+  /** Call telemetry. */
+  private final Telemetry telemetry = new Telemetry();
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public Aspects getAspects() {
+    return aspects;
+  }
+
+  public Actuator getActuator() {
+    return actuator;
+  }
+
+  public Web getWeb() {
+    return web;
+  }
+
+  public CircuitBreaker getCircuitBreaker() {
+    return circuitBreaker;
+  }
+
+  public Hedging getHedging() {
+    return hedging;
+  }
+
+  public Telemetry getTelemetry() {
+    return telemetry;
+  }
+
+  /** Settings of the annotation aspects. */
+  public static class Aspects {
+
+    /**
+     * Order of the aspects, outermost first. Each of rate-limited, retried, hedged and
+     * circuit-protected appears once.
+     */
+    private List<String> order =
+        new ArrayList<>(List.of("rate-limited", "retried", "hedged", "circuit-protected"));
+
+    public List<String> getOrder() {
+      return order;
+    }
+
+    public void setOrder(List<String> order) {
+      this.order = order;
+    }
+  }
+
+  /** Settings of the Actuator endpoints. */
+  public static class Actuator {
+
+    /**
+     * Whether the resilience endpoint offers write operations (force-open, close, reset,
+     * reconfigure). Off by default.
+     */
+    private boolean writeEnabled = false;
+
+    public boolean isWriteEnabled() {
+      return writeEnabled;
+    }
+
+    public void setWriteEnabled(boolean writeEnabled) {
+      this.writeEnabled = writeEnabled;
+    }
+  }
+
+  /** Settings of the web error responses. */
+  public static class Web {
+
+    /**
+     * Whether rejections become RFC 9457 problem details (503 with Retry-After for an open circuit,
+     * 504 for a hedging timeout) in Spring MVC and WebFlux applications.
+     */
+    private boolean problemDetails = true;
+
+    public boolean isProblemDetails() {
+      return problemDetails;
+    }
+
+    public void setProblemDetails(boolean problemDetails) {
+      this.problemDetails = problemDetails;
+    }
+  }
+
+  /** Circuit breakers: defaults, the global fuse, and per-breaker overrides. */
+  public static class CircuitBreaker {
+
+    /** Settings of every breaker. */
+    private final CircuitBreakerSettings defaults = new CircuitBreakerSettings();
+
+    /** The global fuse over all breakers. */
+    private final GlobalFuse global = new GlobalFuse();
+
+    /** Per-breaker settings; each lists only what differs from the defaults. */
+    private Map<String, CircuitBreakerSettings> instances = new LinkedHashMap<>();
+
+    public CircuitBreakerSettings getDefaults() {
+      return defaults;
+    }
+
+    public GlobalFuse getGlobal() {
+      return global;
+    }
+
+    public Map<String, CircuitBreakerSettings> getInstances() {
+      return instances;
+    }
+
+    public void setInstances(Map<String, CircuitBreakerSettings> instances) {
+      this.instances = instances;
+    }
+  }
+
+  /** Settings of one circuit breaker. */
+  public static class CircuitBreakerSettings {
+
+    /** Span of time whose outcomes decide whether to trip, in [1ms, 1d]. */
+    private Duration rollingWindow = Duration.ofSeconds(10);
+
+    /** Number of buckets the window is cut into, in [1, 1000]. */
+    private Integer buckets = 10;
+
+    /** Fewest calls the window must hold before a rate can trip, in [1, 1000000]. */
+    private Integer minCalls = 20;
+
+    /** Failure rate at which the breaker opens, in (0, 1]. */
+    private Double failureRateThreshold = 0.5;
+
+    /** Failures in a row that open the breaker whatever the window says; 0 turns it off. */
+    private Integer consecutiveFailuresThreshold = 0;
+
+    /** Latency from which a call counts as slow, in [1ms, 1d]. */
+    private Duration slowCallDuration = Duration.ofSeconds(60);
+
+    /** Share of slow calls at which the breaker opens, in (0, 1]. */
+    private Double slowCallRateThreshold = 1.0;
+
+    /** How long the breaker stays open before trial calls, in [1ms, 1d]. */
+    private Duration openCooldown = Duration.ofSeconds(30);
+
+    /** Longest cooldown; each re-open doubles the cooldown up to this, in [1ms, 7d]. */
+    private Duration maxOpenCooldown = Duration.ofMinutes(5);
+
+    /** Most trial calls in flight at once while half-open, in [1, 1000]. */
+    private Integer halfOpenMaxConcurrent = 5;
+
+    /** Trial successes that close the breaker, in [1, 1000]. */
+    private Integer halfOpenRequiredSuccesses = 5;
+
+    /** Trial failures tolerated; one more opens the breaker again, in [0, 1000]. */
+    private Integer halfOpenAllowedFailures = 0;
+
+    /** How the window's buckets are weighted. */
+    private SampleWeighting sampleWeighting = SampleWeighting.SLIDING;
+
+    /** EWMA smoothing factor of exponential weighting and the adaptive baseline, in (0, 1]. */
+    private Double ewmaAlpha = 0.3;
+
+    /** The adaptive failure-rate threshold. */
+    private final AdaptiveThreshold adaptiveThreshold = new AdaptiveThreshold();
+
+    /** Health score below which a closed breaker reports DEGRADED, in [0, 1]. */
+    private Double minHealthScore = 0.5;
+
+    /** Health score at or below which the breaker opens; 0 turns it off. */
+    private Double criticalHealthScore = 0.0;
+
+    /** Health an open breaker reports: DEGRADED or DOWN. */
+    private HealthStatus openHealthStatus = HealthStatus.DEGRADED;
+
+    /** Exception types counted as failures; empty means all. */
+    private List<Class<? extends Throwable>> recordExceptions = new ArrayList<>();
+
+    /** Exception types that count neither as success nor as failure. */
+    private List<Class<? extends Throwable>> ignoreExceptions = new ArrayList<>();
+
+    public Duration getRollingWindow() {
+      return rollingWindow;
+    }
+
+    public void setRollingWindow(Duration rollingWindow) {
+      this.rollingWindow = rollingWindow;
+    }
+
+    public Integer getBuckets() {
+      return buckets;
+    }
+
+    public void setBuckets(Integer buckets) {
+      this.buckets = buckets;
+    }
+
+    public Integer getMinCalls() {
+      return minCalls;
+    }
+
+    public void setMinCalls(Integer minCalls) {
+      this.minCalls = minCalls;
+    }
+
+    public Double getFailureRateThreshold() {
+      return failureRateThreshold;
+    }
+
+    public void setFailureRateThreshold(Double failureRateThreshold) {
+      this.failureRateThreshold = failureRateThreshold;
+    }
+
+    public Integer getConsecutiveFailuresThreshold() {
+      return consecutiveFailuresThreshold;
+    }
+
+    public void setConsecutiveFailuresThreshold(Integer consecutiveFailuresThreshold) {
+      this.consecutiveFailuresThreshold = consecutiveFailuresThreshold;
+    }
+
+    public Duration getSlowCallDuration() {
+      return slowCallDuration;
+    }
+
+    public void setSlowCallDuration(Duration slowCallDuration) {
+      this.slowCallDuration = slowCallDuration;
+    }
+
+    public Double getSlowCallRateThreshold() {
+      return slowCallRateThreshold;
+    }
+
+    public void setSlowCallRateThreshold(Double slowCallRateThreshold) {
+      this.slowCallRateThreshold = slowCallRateThreshold;
+    }
+
+    public Duration getOpenCooldown() {
+      return openCooldown;
+    }
+
+    public void setOpenCooldown(Duration openCooldown) {
+      this.openCooldown = openCooldown;
+    }
+
+    public Duration getMaxOpenCooldown() {
+      return maxOpenCooldown;
+    }
+
+    public void setMaxOpenCooldown(Duration maxOpenCooldown) {
+      this.maxOpenCooldown = maxOpenCooldown;
+    }
+
+    public Integer getHalfOpenMaxConcurrent() {
+      return halfOpenMaxConcurrent;
+    }
+
+    public void setHalfOpenMaxConcurrent(Integer halfOpenMaxConcurrent) {
+      this.halfOpenMaxConcurrent = halfOpenMaxConcurrent;
+    }
+
+    public Integer getHalfOpenRequiredSuccesses() {
+      return halfOpenRequiredSuccesses;
+    }
+
+    public void setHalfOpenRequiredSuccesses(Integer halfOpenRequiredSuccesses) {
+      this.halfOpenRequiredSuccesses = halfOpenRequiredSuccesses;
+    }
+
+    public Integer getHalfOpenAllowedFailures() {
+      return halfOpenAllowedFailures;
+    }
+
+    public void setHalfOpenAllowedFailures(Integer halfOpenAllowedFailures) {
+      this.halfOpenAllowedFailures = halfOpenAllowedFailures;
+    }
+
+    public SampleWeighting getSampleWeighting() {
+      return sampleWeighting;
+    }
+
+    public void setSampleWeighting(SampleWeighting sampleWeighting) {
+      this.sampleWeighting = sampleWeighting;
+    }
+
+    public Double getEwmaAlpha() {
+      return ewmaAlpha;
+    }
+
+    public void setEwmaAlpha(Double ewmaAlpha) {
+      this.ewmaAlpha = ewmaAlpha;
+    }
+
+    public AdaptiveThreshold getAdaptiveThreshold() {
+      return adaptiveThreshold;
+    }
+
+    public Double getMinHealthScore() {
+      return minHealthScore;
+    }
+
+    public void setMinHealthScore(Double minHealthScore) {
+      this.minHealthScore = minHealthScore;
+    }
+
+    public Double getCriticalHealthScore() {
+      return criticalHealthScore;
+    }
+
+    public void setCriticalHealthScore(Double criticalHealthScore) {
+      this.criticalHealthScore = criticalHealthScore;
+    }
+
+    public HealthStatus getOpenHealthStatus() {
+      return openHealthStatus;
+    }
+
+    public void setOpenHealthStatus(HealthStatus openHealthStatus) {
+      this.openHealthStatus = openHealthStatus;
+    }
+
+    public List<Class<? extends Throwable>> getRecordExceptions() {
+      return recordExceptions;
+    }
+
+    public void setRecordExceptions(List<Class<? extends Throwable>> recordExceptions) {
+      this.recordExceptions = recordExceptions;
+    }
+
+    public List<Class<? extends Throwable>> getIgnoreExceptions() {
+      return ignoreExceptions;
+    }
+
+    public void setIgnoreExceptions(List<Class<? extends Throwable>> ignoreExceptions) {
+      this.ignoreExceptions = ignoreExceptions;
+    }
+  }
+
+  /** The adaptive failure-rate threshold. */
+  public static class AdaptiveThreshold {
+
+    /** Whether the breaker also opens on a failure rate far above its learned baseline. */
+    private Boolean enabled = false;
+
+    /** Standard deviations above the learned mean that trip the breaker, in (0, 100]. */
+    private Double sensitivity = 3.0;
+
+    /** Lowest adaptive threshold, in (0, 1]. */
+    private Double floor = 0.1;
+
+    public Boolean getEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(Boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Double getSensitivity() {
+      return sensitivity;
+    }
+
+    public void setSensitivity(Double sensitivity) {
+      this.sensitivity = sensitivity;
+    }
+
+    public Double getFloor() {
+      return floor;
+    }
+
+    public void setFloor(Double floor) {
+      this.floor = floor;
+    }
+  }
+
+  /** The global fuse over all breakers. */
+  public static class GlobalFuse {
+
+    /** Whether the fuse can open. */
+    private Boolean enabled = true;
+
+    /** Share of open breakers that opens the fuse, in (0, 1]. */
+    private Double componentOpenRatio = 0.5;
+
+    /** Fewest breakers for the fuse to open, in [1, 100000]. */
+    private Integer minComponents = 3;
+
+    public Boolean getEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(Boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Double getComponentOpenRatio() {
+      return componentOpenRatio;
+    }
+
+    public void setComponentOpenRatio(Double componentOpenRatio) {
+      this.componentOpenRatio = componentOpenRatio;
+    }
+
+    public Integer getMinComponents() {
+      return minComponents;
+    }
+
+    public void setMinComponents(Integer minComponents) {
+      this.minComponents = minComponents;
+    }
+  }
+
+  /** Request hedging: defaults and per-hedger overrides. */
+  public static class Hedging {
+
+    /** Settings of every hedger. */
+    private final HedgeSettings defaults = new HedgeSettings();
+
+    /** Per-hedger settings; each lists only what differs from the defaults. */
+    private Map<String, HedgeSettings> instances = new LinkedHashMap<>();
+
+    public HedgeSettings getDefaults() {
+      return defaults;
+    }
+
+    public Map<String, HedgeSettings> getInstances() {
+      return instances;
+    }
+
+    public void setInstances(Map<String, HedgeSettings> instances) {
+      this.instances = instances;
+    }
+  }
+
+  /** Settings of one hedger. */
+  public static class HedgeSettings {
+
+    /** Most extra attempts per call, in [1, 10]. */
+    private Integer maxHedges = 1;
+
+    /** Time the whole call may take, all attempts included, in [1ms, 1d]. */
+    private Duration timeout = Duration.ofSeconds(30);
+
+    /** Whether the operation may run more than once; false turns hedging off for it. */
+    private Boolean idempotent = true;
+
+    /** Whether concurrent calls with the same key share one execution. */
+    private Boolean coalesce = false;
+
+    /** Exception types that start the next attempt at once; empty means every non-fatal one. */
+    private List<Class<? extends Throwable>> retryableExceptions = new ArrayList<>();
+
+    /** Exception types that end the call at once. */
+    private List<Class<? extends Throwable>> fatalExceptions = new ArrayList<>();
+
+    /** When to send each hedge. */
+    private final Delay delay = new Delay();
+
+    /** The budget that caps hedges. */
+    private final Budget budget = new Budget();
+
+    public Integer getMaxHedges() {
+      return maxHedges;
+    }
+
+    public void setMaxHedges(Integer maxHedges) {
+      this.maxHedges = maxHedges;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public Boolean getIdempotent() {
+      return idempotent;
+    }
+
+    public void setIdempotent(Boolean idempotent) {
+      this.idempotent = idempotent;
+    }
+
+    public Boolean getCoalesce() {
+      return coalesce;
+    }
+
+    public void setCoalesce(Boolean coalesce) {
+      this.coalesce = coalesce;
+    }
+
+    public List<Class<? extends Throwable>> getRetryableExceptions() {
+      return retryableExceptions;
+    }
+
+    public void setRetryableExceptions(List<Class<? extends Throwable>> retryableExceptions) {
+      this.retryableExceptions = retryableExceptions;
+    }
+
+    public List<Class<? extends Throwable>> getFatalExceptions() {
+      return fatalExceptions;
+    }
+
+    public void setFatalExceptions(List<Class<? extends Throwable>> fatalExceptions) {
+      this.fatalExceptions = fatalExceptions;
+    }
+
+    public Delay getDelay() {
+      return delay;
+    }
+
+    public Budget getBudget() {
+      return budget;
+    }
+  }
+
+  /** When a hedger sends each hedge. */
+  public static class Delay {
+
+    /** The delay strategy. */
+    private HedgeDelayType strategy = HedgeDelayType.PERCENTILE;
+
+    /** Constant delay of FIXED and first delay of BACKOFF, in [0ms, 1h]. */
+    private Duration delay = Duration.ofMillis(50);
+
+    /** Percentile of recent latencies PERCENTILE waits for, in (0, 100). */
+    private Double percentile = 95.0;
+
+    /** Latencies PERCENTILE and ADAPTIVE need before they trust their estimate. */
+    private Integer warmupSamples = 100;
+
+    /** Delay used while warming up, and whenever the strategy fails, in [0ms, 1h]. */
+    private Duration warmupDelay = Duration.ofMillis(100);
+
+    /** Shortest delay a learning strategy may choose, in [0ms, 1h]. */
+    private Duration minDelay = Duration.ofMillis(1);
+
+    /** Longest delay any strategy may choose, in [0ms, 1h]. */
+    private Duration maxDelay = Duration.ofSeconds(10);
+
+    /** How far back PERCENTILE looks, in [1s, 1d]. */
+    private Duration window = Duration.ofSeconds(60);
+
+    /** How often PERCENTILE recomputes its delay, in [10ms, 1h]. */
+    private Duration recomputeInterval = Duration.ofSeconds(1);
+
+    /** Growth factor of BACKOFF, in [1, 100]. */
+    private Double factor = 2.0;
+
+    /** How fast ADAPTIVE moves its delay, in (0, 1]. */
+    private Double learningRate = 0.05;
+
+    public HedgeDelayType getStrategy() {
+      return strategy;
+    }
+
+    public void setStrategy(HedgeDelayType strategy) {
+      this.strategy = strategy;
+    }
+
+    public Duration getDelay() {
+      return delay;
+    }
+
+    public void setDelay(Duration delay) {
+      this.delay = delay;
+    }
+
+    public Double getPercentile() {
+      return percentile;
+    }
+
+    public void setPercentile(Double percentile) {
+      this.percentile = percentile;
+    }
+
+    public Integer getWarmupSamples() {
+      return warmupSamples;
+    }
+
+    public void setWarmupSamples(Integer warmupSamples) {
+      this.warmupSamples = warmupSamples;
+    }
+
+    public Duration getWarmupDelay() {
+      return warmupDelay;
+    }
+
+    public void setWarmupDelay(Duration warmupDelay) {
+      this.warmupDelay = warmupDelay;
+    }
+
+    public Duration getMinDelay() {
+      return minDelay;
+    }
+
+    public void setMinDelay(Duration minDelay) {
+      this.minDelay = minDelay;
+    }
+
+    public Duration getMaxDelay() {
+      return maxDelay;
+    }
+
+    public void setMaxDelay(Duration maxDelay) {
+      this.maxDelay = maxDelay;
+    }
+
+    public Duration getWindow() {
+      return window;
+    }
+
+    public void setWindow(Duration window) {
+      this.window = window;
+    }
+
+    public Duration getRecomputeInterval() {
+      return recomputeInterval;
+    }
+
+    public void setRecomputeInterval(Duration recomputeInterval) {
+      this.recomputeInterval = recomputeInterval;
+    }
+
+    public Double getFactor() {
+      return factor;
+    }
+
+    public void setFactor(Double factor) {
+      this.factor = factor;
+    }
+
+    public Double getLearningRate() {
+      return learningRate;
+    }
+
+    public void setLearningRate(Double learningRate) {
+      this.learningRate = learningRate;
+    }
+  }
+
+  /** The budget that caps a hedger's extra attempts. */
+  public static class Budget {
+
+    /** Share of extra attempts allowed, in (0, 10]. */
+    private Double maxExtraLoad = 0.05;
+
+    /** Floor refill of the budget, in hedges per second, in [0, 1000000]. */
+    private Double minHedgesPerSecond = 1.0;
+
+    /** Most hedges the budget can hold, in [1, 1000000]. */
+    private Double burst = 10.0;
+
+    public Double getMaxExtraLoad() {
+      return maxExtraLoad;
+    }
+
+    public void setMaxExtraLoad(Double maxExtraLoad) {
+      this.maxExtraLoad = maxExtraLoad;
+    }
+
+    public Double getMinHedgesPerSecond() {
+      return minHedgesPerSecond;
+    }
+
+    public void setMinHedgesPerSecond(Double minHedgesPerSecond) {
+      this.minHedgesPerSecond = minHedgesPerSecond;
+    }
+
+    public Double getBurst() {
+      return burst;
+    }
+
+    public void setBurst(Double burst) {
+      this.burst = burst;
+    }
+  }
+
+  /** Call telemetry. */
+  public static class Telemetry {
+
+    /** How many recent call events the event log keeps, in [1, 10000000]. */
+    private Integer eventLogCapacity = 10_000;
+
+    /** Most events one recording keeps, in [1, 10000000]. */
+    private Integer recordingCapacity = 1_000_000;
+
+    /** How far back latency percentiles look, in [1s, 1d]. */
+    private Duration latencyWindow = Duration.ofSeconds(60);
+
+    /** Granularity of the latency window, in [10ms, 1h]. */
+    private Duration latencyInterval = Duration.ofSeconds(1);
+
+    /** Default SLA target: calls at or under it are compliant, in [1ms, 1d]. */
+    private Duration slaTarget = Duration.ofSeconds(1);
+
+    /** Default cost of one attempt, in the application's units, in [0, 1e12]. */
+    private Double costPerAttempt = 1.0;
+
+    /** Per-instance SLA targets and costs. */
+    private Map<String, TelemetryInstance> instances = new LinkedHashMap<>();
+
+    public Integer getEventLogCapacity() {
+      return eventLogCapacity;
+    }
+
+    public void setEventLogCapacity(Integer eventLogCapacity) {
+      this.eventLogCapacity = eventLogCapacity;
+    }
+
+    public Integer getRecordingCapacity() {
+      return recordingCapacity;
+    }
+
+    public void setRecordingCapacity(Integer recordingCapacity) {
+      this.recordingCapacity = recordingCapacity;
+    }
+
+    public Duration getLatencyWindow() {
+      return latencyWindow;
+    }
+
+    public void setLatencyWindow(Duration latencyWindow) {
+      this.latencyWindow = latencyWindow;
+    }
+
+    public Duration getLatencyInterval() {
+      return latencyInterval;
+    }
+
+    public void setLatencyInterval(Duration latencyInterval) {
+      this.latencyInterval = latencyInterval;
+    }
+
+    public Duration getSlaTarget() {
+      return slaTarget;
+    }
+
+    public void setSlaTarget(Duration slaTarget) {
+      this.slaTarget = slaTarget;
+    }
+
+    public Double getCostPerAttempt() {
+      return costPerAttempt;
+    }
+
+    public void setCostPerAttempt(Double costPerAttempt) {
+      this.costPerAttempt = costPerAttempt;
+    }
+
+    public Map<String, TelemetryInstance> getInstances() {
+      return instances;
+    }
+
+    public void setInstances(Map<String, TelemetryInstance> instances) {
+      this.instances = instances;
+    }
+  }
+
+  /** Telemetry settings of one instance. */
+  public static class TelemetryInstance {
+
+    /** SLA target of this instance, in [1ms, 1d]. */
+    private Duration slaTarget;
+
+    /** Cost of one attempt of this instance, in [0, 1e12]. */
+    private Double costPerAttempt;
+
+    public Duration getSlaTarget() {
+      return slaTarget;
+    }
+
+    public void setSlaTarget(Duration slaTarget) {
+      this.slaTarget = slaTarget;
+    }
+
+    public Double getCostPerAttempt() {
+      return costPerAttempt;
+    }
+
+    public void setCostPerAttempt(Double costPerAttempt) {
+      this.costPerAttempt = costPerAttempt;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.tailguard.spring.aop;
+
+import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.hedge.AttemptContext;
+import io.tailguard.spring.annotation.CircuitProtected;
+import io.tailguard.spring.annotation.CurrentAttempt;
+import io.tailguard.spring.annotation.Hedged;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** A bean with annotated methods whose behaviour each test sets through {@link Downstream}. */
+public class QuoteService {
+
+  /** What the methods call, and what they saw; a bean of its own, so it is not proxied. */
+  public static class Downstream {
+    volatile Function<String, String> behaviour = s -> "quote:" + s;
+    final List<AttemptContext> attempts = new CopyOnWriteArrayList<>();
+
+    String apply(String s) {
+      return behaviour.apply(s);
+    }
+  }
+
+  private final Downstream downstream;
+
+  public QuoteService(Downstream downstream) {
+    this.downstream = downstream;
+  }
+
+  @CircuitProtected(value = "quotes", fallbackMethod = "cached")
+  public String quote(String symbol) {
+    return downstream.apply(symbol);
+  }
+
+  String cached(String symbol, CircuitRejectedException e) {
+    return "cached:" + symbol;
+  }
+
+  String cached(String symbol, IllegalStateException e) {
+    return "stale:" + symbol;
+  }
+
+  String cached(String symbol, RuntimeException e) {
+    return "generic:" + symbol;
+  }
+
+  @CircuitProtected(value = "quotes", fallbackMethod = "cachedRejected")
+  public String quoteOnlyRejectionsFallBack(String symbol) {
+    return downstream.apply(symbol);
+  }
+
+  String cachedRejected(String symbol, CircuitRejectedException e) {
+    return "cached:" + symbol;
+  }
+
+  @CircuitProtected(value = "quotes", fallbackMethod = "cachedAsync")
+  public CompletableFuture<String> quoteAsync(String symbol) {
+    return CompletableFuture.supplyAsync(() -> downstream.apply(symbol));
+  }
+
+  CompletableFuture<String> cachedAsync(String symbol, CircuitRejectedException e) {
+    return CompletableFuture.completedFuture("cached:" + symbol);
+  }
+
+  @CircuitProtected("quotes")
+  public Mono<String> quoteMono(String symbol) {
+    return Mono.fromSupplier(() -> downstream.apply(symbol));
+  }
+
+  @CircuitProtected("quotes")
+  public Flux<String> quoteFlux(String symbol) {
+    return Flux.just(symbol, symbol).map(downstream::apply);
+  }
+
+  @Hedged("search")
+  @CircuitProtected("search")
+  public String search(String query) {
+    CurrentAttempt.get().ifPresent(downstream.attempts::add);
+    return downstream.apply(query);
+  }
+
+  @Hedged("search")
+  public CompletableFuture<String> searchAsync(String query) {
+    CurrentAttempt.get().ifPresent(downstream.attempts::add);
+    return CompletableFuture.supplyAsync(() -> downstream.apply(query));
+  }
+
+  @Hedged("search")
+  public Mono<String> searchMono(String query) {
+    CurrentAttempt.get().ifPresent(downstream.attempts::add);
+    return Mono.fromSupplier(() -> downstream.apply(query));
+  }
+
+  @Hedged("search")
+  public Flux<String> searchFlux(String query) {
+    return Flux.just(query + 1, query + 2).map(downstream::apply);
+  }
+}

@@ -1,0 +1,306 @@
+package io.tailguard.spring.aop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tailguard.core.ResilienceRuntime;
+import io.tailguard.core.breaker.CircuitBreaker;
+import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.config.ResilienceConfig;
+import io.tailguard.core.time.FakeClock;
+import io.tailguard.spring.autoconfigure.ResilienceAnnotationsVerifier;
+import io.tailguard.spring.autoconfigure.ResilienceAspectsAutoConfiguration;
+import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.test.StepVerifier;
+
+class ResilienceAspectsTests {
+
+  static final FakeClock clock = new FakeClock();
+  final ExecutorService attempts = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stop() {
+    attempts.shutdownNow();
+  }
+
+  ApplicationContextRunner runner() {
+    return new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                ResilienceAutoConfiguration.class, ResilienceAspectsAutoConfiguration.class))
+        .withBean("attemptExecutor", ExecutorService.class, () -> attempts)
+        .withUserConfiguration(Beans.class)
+        .withPropertyValues(
+            "resilience.circuit-breaker.instances.quotes.min-calls=2",
+            "resilience.circuit-breaker.instances.quotes.failure-rate-threshold=0.6",
+            "resilience.circuit-breaker.instances.search.min-calls=100",
+            "resilience.hedging.instances.search.delay.strategy=fixed",
+            "resilience.hedging.instances.search.delay.delay=50ms");
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Beans {
+    @Bean
+    QuoteService.Downstream downstream() {
+      return new QuoteService.Downstream();
+    }
+
+    @Bean
+    QuoteService quoteService(QuoteService.Downstream downstream) {
+      return new QuoteService(downstream);
+    }
+
+    /** The engines on a fake clock, so hedges fire when the test says. */
+    @Bean(destroyMethod = "close")
+    ResilienceRuntime resilienceRuntime(ResilienceConfig config, ExecutorService attemptExecutor) {
+      return ResilienceRuntime.builder()
+          .config(config)
+          .clock(clock)
+          .scheduler(clock)
+          .executor(attemptExecutor)
+          .linkHedgersToBreakers(false)
+          .build();
+    }
+  }
+
+  @Test
+  void plainMethodsAreCountedAndFallBackOnlyForTheFailuresTheyDeclare() {
+    runner()
+        .run(
+            context -> {
+              QuoteService s = context.getBean(QuoteService.class);
+              QuoteService.Downstream d = context.getBean(QuoteService.Downstream.class);
+              CircuitBreaker quotes =
+                  context.getBean(CircuitBreakerRegistry.class).breaker("quotes");
+              assertThat(s.quote("ACME")).isEqualTo("quote:ACME");
+              d.behaviour =
+                  x -> {
+                    throw new IllegalStateException("down");
+                  };
+              // The most specific declared type wins: IllegalStateException over RuntimeException.
+              assertThat(s.quote("ACME")).isEqualTo("stale:ACME");
+              assertThat(quotes.metrics().failedCalls()).isEqualTo(1);
+              assertThat(quotes.metrics().successfulCalls()).isEqualTo(1);
+              d.behaviour =
+                  x -> {
+                    throw new UnsupportedOperationException("not declared");
+                  };
+              assertThat(s.quote("ACME"))
+                  .isEqualTo("generic:ACME"); // opens: 2 of 3 failed (>= 0.6)
+              assertThat(quotes.state().name()).isEqualTo("OPEN");
+              assertThat(s.quote("ACME")).isEqualTo("cached:ACME"); // rejected
+              // A method whose fallback declares only rejections rethrows other failures.
+              quotes.close();
+              assertThatThrownBy(() -> s.quoteOnlyRejectionsFallBack("X"))
+                  .isInstanceOf(UnsupportedOperationException.class);
+            });
+  }
+
+  @Test
+  void completionStagesAreCountedWhenTheyCompleteAndFallBackAsynchronously() {
+    runner()
+        .run(
+            context -> {
+              QuoteService s = context.getBean(QuoteService.class);
+              QuoteService.Downstream d = context.getBean(QuoteService.Downstream.class);
+              CircuitBreaker quotes =
+                  context.getBean(CircuitBreakerRegistry.class).breaker("quotes");
+              assertThat(s.quoteAsync("A").get(10, TimeUnit.SECONDS)).isEqualTo("quote:A");
+              assertThat(quotes.metrics().successfulCalls()).isEqualTo(1);
+              quotes.forceOpen();
+              CompletableFuture<String> rejected = s.quoteAsync("A");
+              assertThat(rejected.get(10, TimeUnit.SECONDS)).isEqualTo("cached:A");
+            });
+  }
+
+  @Test
+  void monoAndFluxCountOneCallPerSubscription() {
+    runner()
+        .run(
+            context -> {
+              QuoteService s = context.getBean(QuoteService.class);
+              QuoteService.Downstream d = context.getBean(QuoteService.Downstream.class);
+              CircuitBreaker quotes =
+                  context.getBean(CircuitBreakerRegistry.class).breaker("quotes");
+              var mono = s.quoteMono("M");
+              StepVerifier.create(mono).expectNext("quote:M").verifyComplete();
+              StepVerifier.create(mono).expectNext("quote:M").verifyComplete();
+              StepVerifier.create(s.quoteFlux("F"))
+                  .expectNext("quote:F", "quote:F")
+                  .verifyComplete();
+              assertThat(quotes.metrics().successfulCalls()).isEqualTo(3);
+              quotes.forceOpen();
+              StepVerifier.create(s.quoteMono("M"))
+                  .expectError(CircuitRejectedException.class)
+                  .verify();
+              StepVerifier.create(s.quoteFlux("F"))
+                  .expectError(CircuitRejectedException.class)
+                  .verify();
+            });
+  }
+
+  @Test
+  void everyHedgeAttemptPassesTheBreakerAndSeesTheSharedIdempotencyKey() {
+    runner()
+        .run(
+            context -> {
+              QuoteService s = context.getBean(QuoteService.class);
+              QuoteService.Downstream d = context.getBean(QuoteService.Downstream.class);
+              CircuitBreaker search =
+                  context.getBean(CircuitBreakerRegistry.class).breaker("search");
+              CountDownLatch primaryStarted = new CountDownLatch(1);
+              CountDownLatch release = new CountDownLatch(1);
+              d.behaviour =
+                  q -> {
+                    if (d.attempts.size() == 1) {
+                      primaryStarted.countDown();
+                      try {
+                        release.await(); // the primary hangs until interrupted
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("primary interrupted");
+                      }
+                    }
+                    return "result:" + q;
+                  };
+              CompletableFuture<String> result =
+                  CompletableFuture.supplyAsync(() -> s.search("q"), attempts);
+              assertThat(primaryStarted.await(10, TimeUnit.SECONDS)).isTrue();
+              org.awaitility.Awaitility.await().until(() -> clock.pendingTasks() >= 2);
+              clock.advance(Duration.ofMillis(50));
+              assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("result:q");
+              assertThat(d.attempts).hasSize(2);
+              assertThat(d.attempts.get(0).idempotencyKey())
+                  .isEqualTo(d.attempts.get(1).idempotencyKey());
+              assertThat(d.attempts.get(1).isHedge()).isTrue();
+              // Each attempt took a breaker permit; the winner counted, the loser was released.
+              assertThat(search.metrics().successfulCalls()).isEqualTo(1);
+              assertThat(search.metrics().failedCalls()).isZero();
+            });
+  }
+
+  @Test
+  void hedgedStagesMonosAndFluxesReturnTheWinner() {
+    runner()
+        .run(
+            context -> {
+              QuoteService s = context.getBean(QuoteService.class);
+              QuoteService.Downstream d = context.getBean(QuoteService.Downstream.class);
+              assertThat(s.searchAsync("a").get(10, TimeUnit.SECONDS)).isEqualTo("quote:a");
+              StepVerifier.create(s.searchMono("m")).expectNext("quote:m").verifyComplete();
+              StepVerifier.create(s.searchFlux("f"))
+                  .expectNext("quote:f1", "quote:f2")
+                  .verifyComplete();
+              assertThat(d.attempts).hasSize(2); // one attempt each for the stage and the Mono
+            });
+  }
+
+  @Test
+  void unknownNamesGetTheDefaultsAndAreReportedOnce() {
+    runner()
+        .withPropertyValues("resilience.circuit-breaker.instances.quotes.min-calls=5")
+        .run(
+            context -> {
+              ResilienceAnnotationsVerifier v =
+                  context.getBean(ResilienceAnnotationsVerifier.class);
+              assertThat(v.unknownBreakers()).doesNotContain("quotes", "search");
+              assertThat(v.unknownHedgers()).isEmpty();
+            });
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                ResilienceAutoConfiguration.class, ResilienceAspectsAutoConfiguration.class))
+        .withBean(QuoteService.Downstream.class)
+        .withBean(QuoteService.class)
+        .run(
+            context -> {
+              ResilienceAnnotationsVerifier v =
+                  context.getBean(ResilienceAnnotationsVerifier.class);
+              assertThat(v.unknownBreakers()).containsExactlyInAnyOrder("quotes", "search");
+              assertThat(v.unknownHedgers()).containsExactly("search");
+            });
+  }
+
+  @Test
+  void aMissingFallbackMethodStopsTheApplication() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                ResilienceAutoConfiguration.class, ResilienceAspectsAutoConfiguration.class))
+        .withBean(BrokenFallback.class)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(messages(context.getStartupFailure()))
+                  .anyMatch(
+                      m -> m.contains("fallbackMethod 'nope' of") && m.contains("does not exist"));
+            });
+  }
+
+  @Test
+  void anInvalidAspectOrderStopsTheApplication() {
+    runner()
+        .withPropertyValues("resilience.aspects.order=hedged,circuit-protected")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(messages(context.getStartupFailure()))
+                  .contains(
+                      "resilience.aspects.order must list each of [rate-limited, retried, hedged,"
+                          + " circuit-protected] exactly once, outermost first, was [hedged,"
+                          + " circuit-protected]");
+            });
+  }
+
+  @Test
+  void theAspectOrderCanPutTheBreakerOutsideTheHedger() {
+    runner()
+        .withPropertyValues(
+            "resilience.aspects.order=rate-limited,retried,circuit-protected,hedged")
+        .run(
+            context -> {
+              QuoteService s = context.getBean(QuoteService.class);
+              QuoteService.Downstream d = context.getBean(QuoteService.Downstream.class);
+              CircuitBreaker search =
+                  context.getBean(CircuitBreakerRegistry.class).breaker("search");
+              d.behaviour =
+                  q -> {
+                    throw new IllegalStateException("every attempt fails");
+                  };
+              assertThatThrownBy(() -> s.search("q")).isInstanceOf(IllegalStateException.class);
+              // Two attempts ran (the failure started the hedge at once) but the breaker outside
+              // saw one call.
+              assertThat(d.attempts).hasSize(2);
+              assertThat(search.metrics().failedCalls()).isEqualTo(1);
+            });
+  }
+
+  static java.util.List<String> messages(Throwable t) {
+    java.util.List<String> m = new java.util.ArrayList<>();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      m.add(c.getMessage());
+    }
+    return m;
+  }
+
+  /** A bean naming a fallback method that does not exist. */
+  public static class BrokenFallback {
+    @io.tailguard.spring.annotation.CircuitProtected(value = "x", fallbackMethod = "nope")
+    public String call() {
+      return "x";
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package io.tailguard.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailguard.core.ResilienceRuntime;
+import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.config.ConfigException;
+import io.tailguard.core.config.ResilienceConfig;
+import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.telemetry.Telemetry;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+class ResilienceAutoConfigurationTests {
+
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class));
+
+  @Test
+  void createsTheEnginesFromTheProperties() {
+    runner
+        .withPropertyValues(
+            "resilience.circuit-breaker.instances.payments.failure-rate-threshold=0.25",
+            "resilience.hedging.defaults.max-hedges=2",
+            "resilience.hedging.instances.search.delay.strategy=adaptive")
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(ResilienceConfig.class);
+              assertThat(context).hasSingleBean(ResilienceRuntime.class);
+              assertThat(context).hasSingleBean(CircuitBreakerRegistry.class);
+              assertThat(context).hasSingleBean(HedgerRegistry.class);
+              assertThat(context).hasSingleBean(Telemetry.class);
+              CircuitBreakerRegistry breakers = context.getBean(CircuitBreakerRegistry.class);
+              assertThat(breakers.breaker("payments").config().failureRateThreshold())
+                  .isEqualTo(0.25);
+              HedgerRegistry hedgers = context.getBean(HedgerRegistry.class);
+              assertThat(hedgers.hedger("search").config().maxHedges()).isEqualTo(2);
+              assertThat(hedgers.hedger("search").strategy().type().name()).isEqualTo("ADAPTIVE");
+            });
+  }
+
+  @Test
+  void relaxedNamesAndEnvironmentStyleKeysBindToo() {
+    runner
+        .withPropertyValues(
+            "resilience.circuitBreaker.instances.payments.failureRateThreshold=0.3",
+            "resilience.hedging.defaults.fatal-exceptions[0]=java.lang.SecurityException")
+        .run(
+            context -> {
+              assertThat(
+                      context
+                          .getBean(CircuitBreakerRegistry.class)
+                          .breaker("payments")
+                          .config()
+                          .failureRateThreshold())
+                  .isEqualTo(0.3);
+              assertThat(
+                      context
+                          .getBean(ResilienceConfig.class)
+                          .hedging()
+                          .defaults()
+                          .fatalExceptions())
+                  .containsExactly(SecurityException.class);
+            });
+  }
+
+  @Test
+  void anInvalidValueStopsTheContextWithThePropertyTheRangeAndTheValue() {
+    runner
+        .withPropertyValues(
+            "resilience.circuit-breaker.instances.payments.failure-rate-threshold=1.5",
+            "resilience.hedging.defaults.max-hedge=2")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              Throwable failure = context.getStartupFailure();
+              ConfigException cause = findCause(failure, ConfigException.class);
+              assertThat(cause.errors())
+                  .extracting(e -> e.path() + ": " + e.message())
+                  .containsExactlyInAnyOrder(
+                      "resilience.circuit-breaker.instances.payments.failure-rate-threshold: must"
+                          + " be in (0, 1], was 1.5",
+                      "resilience.hedging.defaults.max-hedge: unknown key (did you mean"
+                          + " 'max-hedges'?)");
+              FailureAnalysis analysis = new ResilienceConfigFailureAnalyzer().analyze(failure);
+              assertThat(analysis.getDescription())
+                  .contains(
+                      "Property:"
+                          + " resilience.circuit-breaker.instances.payments.failure-rate-threshold")
+                  .contains("Problem: must be in (0, 1], was 1.5");
+            });
+  }
+
+  @Test
+  void theApplicationsOwnBeansWin() {
+    runner
+        .withUserConfiguration(OwnRegistry.class)
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(CircuitBreakerRegistry.class);
+              assertThat(context.getBean(CircuitBreakerRegistry.class))
+                  .isSameAs(context.getBean(OwnRegistry.class).registry);
+              assertThat(context).hasSingleBean(HedgerRegistry.class);
+            });
+  }
+
+  @Test
+  void resilienceEnabledFalseTurnsEverythingOff() {
+    runner
+        .withPropertyValues("resilience.enabled=false")
+        .run(
+            context -> {
+              assertThat(context).doesNotHaveBean(ResilienceRuntime.class);
+              assertThat(context).doesNotHaveBean(CircuitBreakerRegistry.class);
+              assertThat(context).doesNotHaveBean(ResilienceConfig.class);
+            });
+  }
+
+  @Test
+  void hedgeExecutorHonoursVirtualThreadsAndNothingOutlivesTheContext() {
+    Set<String> before = tailguardThreads();
+    runner
+        .withPropertyValues("spring.threads.virtual.enabled=true")
+        .run(
+            context -> {
+              ManagedExecutor executor = context.getBean(ManagedExecutor.class);
+              assertThat(executor.isVirtual()).isEqualTo(Runtime.version().feature() >= 21);
+              context.getBean(HedgerRegistry.class).hedger("x").call(ctx -> "warm the threads");
+            });
+    runner
+        .withPropertyValues("spring.threads.virtual.enabled=false")
+        .run(
+            context -> {
+              assertThat(context.getBean(ManagedExecutor.class).isVirtual()).isFalse();
+              context.getBean(HedgerRegistry.class).hedger("x").call(ctx -> "warm the threads");
+              assertThat(tailguardThreads()).isNotEmpty();
+            });
+    // run() closed both contexts: every executor and scheduler thread they started ends (a thread
+    // that has just handed back its last task may need a moment to leave run()).
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(tailguardThreads()).isSubsetOf(before));
+  }
+
+  static Set<String> tailguardThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("tailguard-"))
+        .collect(Collectors.toSet());
+  }
+
+  static <T extends Throwable> T findCause(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " in " + t, t);
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnRegistry {
+    final CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+
+    @Bean
+    CircuitBreakerRegistry myBreakers() {
+      return registry;
+    }
+  }
+}
