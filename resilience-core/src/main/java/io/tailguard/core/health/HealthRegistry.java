@@ -564,6 +564,21 @@ public final class HealthRegistry implements AutoCloseable {
   }
 
   /**
+   * Sets the override of one probe (registered or not yet), keeping every other setting; the same
+   * as {@code reconfigure(b -> b.probe(name, override))}.
+   *
+   * @param name the probe's name
+   * @param override its override, for example {@code ProbeOverride.enabled(false)}
+   * @throws IllegalArgumentException if an argument is invalid, or the override's timeout is not
+   *     shorter than its interval; the old configuration stays in force
+   */
+  public void reconfigure(String name, HealthConfig.ProbeOverride override) {
+    InstanceNames.check(ENGINE, name);
+    Validate.notNull("probes." + name, override);
+    reconfigure(b -> b.probe(name, override));
+  }
+
+  /**
    * Changes some settings, keeping the others. The builder validates each change; if one is
    * refused, nothing changes.
    *
@@ -770,12 +785,12 @@ public final class HealthRegistry implements AutoCloseable {
     }
     try {
       executor.execute(run);
-    } catch (RejectedExecutionException e) {
+    } catch (RuntimeException e) { // RejectedExecutionException, or a broken injected executor
       refused(run, "the probe executor refused the run", e);
     }
   }
 
-  private void refused(Run run, String what, RejectedExecutionException e) {
+  private void refused(Run run, String what, RuntimeException e) {
     if (run.settled.compareAndSet(false, true)) {
       run.cancelIfQueued();
       if (!closed) {

@@ -308,6 +308,15 @@ class HealthBadInputTest {
     refused(
         () -> health.reconfigure(b -> b.interval(Duration.ofSeconds(1))),
         "timeout must be less than interval (1s), was 10s");
+    refused(
+        () -> health.reconfigure(null, ProbeOverride.enabled(true)),
+        "health probe name must not be null");
+    refused(() -> health.reconfigure("db", null), "probes.db must not be null");
+    refused(
+        () ->
+            health.reconfigure(
+                "db", ProbeOverride.builder().timeout(Duration.ofMinutes(1)).build()),
+        "probes.db.timeout must be less than probes.db.interval (30s), was 1m");
     assertThat(health.config()).isSameAs(before);
   }
 

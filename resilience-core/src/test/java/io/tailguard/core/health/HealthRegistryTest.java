@@ -340,6 +340,72 @@ class HealthRegistryTest {
   }
 
   @Test
+  void oneProbeCanBeReconfiguredByName() {
+    ScriptedProbe a = probe("a");
+    ScriptedProbe b = probe("b");
+    HealthRegistry health = registry(config(3), a, b);
+    clock.runDueTasks();
+    health.reconfigure("b", ProbeOverride.enabled(false));
+    assertThat(health.config().probes()).containsOnlyKeys("b");
+    assertThat(health.report("a").enabled()).isTrue();
+    assertThat(health.report("b").enabled()).isFalse();
+    clock.advance(INTERVAL);
+    assertThat(a.calls()).isEqualTo(2);
+    assertThat(b.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void anExecutorThatThrowsCountsAsRejected() {
+    ScriptedProbe p = probe("p");
+    HealthRegistry health =
+        HealthRegistry.builder()
+            .clock(clock)
+            .scheduler(clock)
+            .executor(
+                r -> {
+                  throw new java.util.concurrent.RejectedExecutionException("saturated");
+                })
+            .config(config(2))
+            .probe(p)
+            .build();
+    created.add(health);
+    clock.runDueTasks();
+    ProbeReport r = health.report("p");
+    assertThat(r.lastReason()).isEqualTo(HealthReason.REJECTED);
+    assertThat(r.lastError())
+        .isEqualTo(
+            "the probe executor refused the run:"
+                + " java.util.concurrent.RejectedExecutionException: saturated");
+    assertThat(r.running()).isFalse();
+    assertThat(clock.pendingTasks())
+        .as("the next run only; the timeout was cancelled")
+        .isEqualTo(1);
+    clock.advance(INTERVAL);
+    assertThat(health.status("p")).isEqualTo(HealthStatus.DOWN);
+    assertThat(p.calls()).isZero();
+  }
+
+  @Test
+  void aBrokenExecutorCountsAsRejectedToo() {
+    ScriptedProbe p = probe("p");
+    HealthRegistry health =
+        HealthRegistry.builder()
+            .clock(clock)
+            .scheduler(clock)
+            .executor(
+                r -> {
+                  throw new IllegalStateException("bug in a custom executor");
+                })
+            .config(config(2))
+            .probe(p)
+            .build();
+    created.add(health);
+    clock.runDueTasks();
+    assertThat(health.report("p").lastReason()).isEqualTo(HealthReason.REJECTED);
+    assertThat(health.report("p").running()).isFalse();
+  }
+
+  @Test
   void aNewIntervalCountsFromTheLastRun() {
     ScriptedProbe p = probe("p");
     HealthRegistry health = registry(config(3), p);
