@@ -15,7 +15,8 @@ public final class UnknownInstanceException extends IllegalArgumentException {
 
   private final String engine;
   private final String name;
-  private final List<String> known;
+  // An array, not a List: a field of a Serializable class must have a serializable type.
+  private final String[] known;
 
   /**
    * Creates the exception.
@@ -34,7 +35,7 @@ public final class UnknownInstanceException extends IllegalArgumentException {
             + new TreeSet<>(known));
     this.engine = engine;
     this.name = name;
-    this.known = List.copyOf(new TreeSet<>(known));
+    this.known = new TreeSet<>(known).toArray(new String[0]);
   }
 
   /**
@@ -61,6 +62,6 @@ public final class UnknownInstanceException extends IllegalArgumentException {
    * @return the known names
    */
   public List<String> known() {
-    return known;
+    return List.of(known);
   }
 }

@@ -1,6 +1,8 @@
 package io.tailguard.core.time;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +25,12 @@ public final class DefaultScheduler implements Scheduler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DefaultScheduler.class);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
+  /** How long close() waits for a thread that has already left the executor's loop. */
+  private static final long THREAD_EXIT_JOIN_MILLIS = 1000;
+
   private final ScheduledThreadPoolExecutor executor;
+  // The threads the executor created; close() joins them. Written by the factory (any thread).
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final Scheduler delegate;
   private final Duration grace;
   private final String name;
@@ -47,6 +54,7 @@ public final class DefaultScheduler implements Scheduler, AutoCloseable {
         r -> {
           Thread t = new Thread(r, name);
           t.setDaemon(true);
+          threads.add(t);
           return t;
         };
     this.executor = new ScheduledThreadPoolExecutor(1, factory);
@@ -81,6 +89,14 @@ public final class DefaultScheduler implements Scheduler, AutoCloseable {
         executor.shutdownNow();
         if (!executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
           log.warn("Scheduler thread {} did not stop within {} after an interrupt", name, grace);
+          return;
+        }
+      }
+      // awaitTermination() returns once the worker has left its loop, a moment before its thread
+      // ends; joining makes "the thread has ended" exact.
+      for (Thread t : threads) {
+        if (t != Thread.currentThread()) {
+          t.join(THREAD_EXIT_JOIN_MILLIS);
         }
       }
     } catch (InterruptedException e) {
