@@ -9,6 +9,7 @@ import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.ResilienceEvent;
 import io.tailguard.core.event.Subscription;
+import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.telemetry.Telemetry;
@@ -74,6 +75,7 @@ public final class ResilienceRuntime implements AutoCloseable {
   private final Clock clock;
   private final CircuitBreakerRegistry breakers;
   private final HedgerRegistry hedgers;
+  private final HealthRegistry health;
   private final Telemetry telemetry;
   private final EventListeners<RuntimeEvent> listeners = new EventListeners<>();
   private volatile ResilienceConfig config;
@@ -104,6 +106,12 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
     c.hedging().instances().forEach(hb::instance);
     this.hedgers = hb.build();
+    HealthRegistry.Builder health = HealthRegistry.builder().config(c.health()).clock(clock);
+    if (b.scheduler != null) {
+      health.scheduler(b.scheduler);
+    }
+    this.health = health.build();
+    this.health.addBreakers(breakers);
   }
 
   /**
@@ -144,6 +152,16 @@ public final class ResilienceRuntime implements AutoCloseable {
    */
   public HedgerRegistry hedgers() {
     return hedgers;
+  }
+
+  /**
+   * Returns the health registry: register {@link io.tailguard.core.health.HealthProbe}s with it;
+   * every circuit breaker is a health source too.
+   *
+   * @return the registry
+   */
+  public HealthRegistry health() {
+    return health;
   }
 
   /**
@@ -188,6 +206,7 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
     applyBreakers(next);
     applyHedgers(next);
+    health.reconfigure(next.health());
     telemetry.reconfigure(next.telemetry());
     config = next;
     log.atInfo()
@@ -260,14 +279,19 @@ public final class ResilienceRuntime implements AutoCloseable {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("circuitBreakers", breakers.describe());
     d.put("hedgers", hedgers.describe());
+    d.put("health", health.describe());
     d.put("telemetry", telemetry.describe());
     return d;
   }
 
-  /** Stops the hedgers' threads. Breakers and telemetry own no threads. */
+  /** Stops the hedgers' and the health probes' threads. Breakers and telemetry own none. */
   @Override
   public void close() {
-    hedgers.close();
+    try {
+      hedgers.close();
+    } finally {
+      health.close();
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import io.tailguard.core.breaker.AdaptiveThreshold;
 import io.tailguard.core.breaker.CircuitConfig;
 import io.tailguard.core.breaker.GlobalFuseConfig;
 import io.tailguard.core.breaker.SampleWeighting;
+import io.tailguard.core.health.HealthConfig;
 import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.hedge.BudgetConfig;
 import io.tailguard.core.hedge.DelayConfig;
@@ -52,6 +53,7 @@ final class ConfigMapper {
     ResilienceConfig.CircuitBreakerSection cb =
         circuitBreakerSection(root.child("circuit-breaker"));
     ResilienceConfig.HedgingSection hedging = hedgingSection(root.child("hedging"));
+    HealthConfig health = health(root.child("health"));
     TelemetryConfig telemetry = telemetry(root.child("telemetry"), TelemetryConfig.defaults());
     root.finish();
     if (!errors.isEmpty()) {
@@ -60,6 +62,7 @@ final class ConfigMapper {
     return new ResilienceConfig(
         cb == null ? d.circuitBreaker() : cb,
         hedging == null ? d.hedging() : hedging,
+        health == null ? d.health() : health,
         telemetry == null ? d.telemetry() : telemetry);
   }
 
@@ -290,6 +293,42 @@ final class ConfigMapper {
       r.error(key, r.get(key), MapReader.stripField(msg));
       return null;
     }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // health
+
+  private HealthConfig health(MapReader r) {
+    if (r == null) {
+      return null;
+    }
+    HealthConfig.Builder b = HealthConfig.defaults().toBuilder();
+    r.duration("interval", b::interval);
+    r.duration("timeout", b::timeout);
+    r.integer("failure-threshold", b::failureThreshold);
+    for (Map.Entry<String, ConfigNode> e : r.entries("providers").entrySet()) {
+      if (!validName(r, "providers", e.getKey(), e.getValue())) {
+        continue;
+      }
+      MapReader p =
+          MapReader.of(e.getValue(), r.path("providers." + e.getKey()), errors, classLoader);
+      if (p == null) {
+        continue;
+      }
+      HealthConfig.OverrideBuilder o = HealthConfig.ProbeOverride.builder();
+      p.bool("enabled", o::enabled);
+      p.duration("interval", o::interval);
+      p.duration("timeout", o::timeout);
+      p.integer("failure-threshold", o::failureThreshold);
+      p.finish();
+      HealthConfig.ProbeOverride override = build(p, o::build);
+      if (override != null) {
+        String name = e.getKey();
+        r.run("providers." + name, e.getValue(), () -> b.probe(name, override));
+      }
+    }
+    r.finish();
+    return build(r, b::build);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -127,6 +127,11 @@ final class MapReader {
         new ConfigError(key == null ? path : path(key), message, where.line(), where.column()));
   }
 
+  /** Runs a builder call, turning its IllegalArgumentException into an error at the key. */
+  void run(String key, ConfigNode at, Runnable setter) {
+    apply(key, at, setter);
+  }
+
   /** Runs a builder setter, turning its IllegalArgumentException into an error at the key. */
   private void apply(String key, ConfigNode at, Runnable setter) {
     try {

@@ -2,6 +2,7 @@ package io.tailguard.core.config;
 
 import io.tailguard.core.breaker.CircuitConfig;
 import io.tailguard.core.breaker.GlobalFuseConfig;
+import io.tailguard.core.health.HealthConfig;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.telemetry.TelemetryConfig;
@@ -14,10 +15,14 @@ import java.util.Map;
  *
  * @param circuitBreaker the {@code circuit-breaker} section
  * @param hedging the {@code hedging} section
+ * @param health the {@code health} section
  * @param telemetry the {@code telemetry} section
  */
 public record ResilienceConfig(
-    CircuitBreakerSection circuitBreaker, HedgingSection hedging, TelemetryConfig telemetry) {
+    CircuitBreakerSection circuitBreaker,
+    HedgingSection hedging,
+    HealthConfig health,
+    TelemetryConfig telemetry) {
 
   /**
    * Validates that no section is missing.
@@ -27,6 +32,7 @@ public record ResilienceConfig(
   public ResilienceConfig {
     Validate.notNull("circuitBreaker", circuitBreaker);
     Validate.notNull("hedging", hedging);
+    Validate.notNull("health", health);
     Validate.notNull("telemetry", telemetry);
   }
 
@@ -39,6 +45,7 @@ public record ResilienceConfig(
     return new ResilienceConfig(
         new CircuitBreakerSection(CircuitConfig.defaults(), GlobalFuseConfig.DEFAULTS, Map.of()),
         new HedgingSection(HedgeConfig.defaults(), Map.of()),
+        HealthConfig.defaults(),
         TelemetryConfig.defaults());
   }
 

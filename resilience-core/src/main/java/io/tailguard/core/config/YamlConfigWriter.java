@@ -2,6 +2,7 @@ package io.tailguard.core.config;
 
 import io.tailguard.core.breaker.CircuitConfig;
 import io.tailguard.core.breaker.GlobalFuseConfig;
+import io.tailguard.core.health.HealthConfig;
 import io.tailguard.core.hedge.BudgetConfig;
 import io.tailguard.core.hedge.DelayConfig;
 import io.tailguard.core.hedge.HedgeConfig;
@@ -74,6 +75,7 @@ public final class YamlConfigWriter {
     hedging.put("instances", hi);
     resilience.put("hedging", hedging);
 
+    resilience.put("health", health(config.health()));
     resilience.put("telemetry", telemetry(config.telemetry()));
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("resilience", resilience);
@@ -147,6 +149,26 @@ public final class YamlConfigWriter {
     budget.put("min-hedges-per-second", b.minHedgesPerSecond());
     budget.put("burst", b.burst());
     m.put("budget", budget);
+    return m;
+  }
+
+  static Map<String, Object> health(HealthConfig c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("interval", Durations.format(c.interval()));
+    m.put("timeout", Durations.format(c.timeout()));
+    m.put("failure-threshold", c.failureThreshold());
+    Map<String, Object> providers = new TreeMap<>();
+    c.probes()
+        .forEach(
+            (name, o) -> {
+              Map<String, Object> one = new LinkedHashMap<>();
+              o.enabled().ifPresent(v -> one.put("enabled", v));
+              o.interval().ifPresent(v -> one.put("interval", Durations.format(v)));
+              o.timeout().ifPresent(v -> one.put("timeout", Durations.format(v)));
+              o.failureThreshold().ifPresent(v -> one.put("failure-threshold", v));
+              providers.put(name, one);
+            });
+    m.put("providers", providers);
     return m;
   }
 

@@ -54,6 +54,10 @@ class InvalidConfigCatalogTest {
             "resilience.telemetry.colour: unknown key; known keys here are [event-log-capacity,"
                 + " recording-capacity, latency-window, latency-interval, sla-target,"
                 + " cost-per-attempt, instances] (line 3, column 5)"),
+        doc(
+            "resilience:\n  health:\n    intervall: 5s\n",
+            "resilience.health.intervall: unknown key (did you mean 'interval'?) (line 3, column"
+                + " 5)"),
         // out of range
         doc(
             "resilience:\n"
@@ -87,6 +91,9 @@ class InvalidConfigCatalogTest {
         doc(
             "resilience:\n  telemetry:\n    sla-target: 0ms\n",
             "resilience.telemetry.sla-target: must be in [1ms, 1d], was 0ms (line 3, column 5)"),
+        doc(
+            "resilience:\n  health:\n    failure-threshold: 0\n",
+            "resilience.health.failure-threshold: must be in [1, 1000], was 0 (line 3, column 5)"),
         // rules between fields
         doc(
             CB + "open-cooldown: 10m\n",
@@ -106,6 +113,14 @@ class InvalidConfigCatalogTest {
                 + ": an exception type must not be both recorded and ignored, was"
                 + " java.lang.RuntimeException in recordExceptions and ignoreExceptions (line 3,"
                 + " column 5)"),
+        doc(
+            "resilience:\n  health:\n    interval: 5s\n    timeout: 5s\n",
+            "resilience.health: timeout must be less than interval (5s), was 5s (line 2, column"
+                + " 3)"),
+        doc(
+            "resilience:\n  health:\n    providers:\n      db: {interval: 2s}\n",
+            "resilience.health: probes.db.timeout must be less than probes.db.interval (2s), was"
+                + " 10s (line 2, column 3)"),
         // wrong types
         doc(CB + "buckets: ten\n", CBP + "buckets: must be a whole number, was 'ten'" + L4),
         doc(CB + "buckets: 2.5\n", CBP + "buckets: must be a whole number, was 2.5" + L4),

@@ -51,6 +51,13 @@ class YamlConfigLoaderTest {
               timeout: 2s
               delay: {learning-rate: 0.1}
               fatal-exceptions: java.lang.SecurityException
+        health:
+          interval: 15s
+          timeout: 5s
+          failure-threshold: 2
+          providers:
+            vector-store: {enabled: false}
+            database: {interval: 1m, timeout: 2s}
         telemetry:
           sla-target: 250ms
           instances:
@@ -91,6 +98,12 @@ class YamlConfigLoaderTest {
     assertThat(quotes.fatalExceptions()).containsExactly(SecurityException.class);
     assertThat(quotes.maxHedges()).isEqualTo(2);
 
+    assertThat(c.health().interval()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(c.health().failureThreshold()).isEqualTo(2);
+    assertThat(c.health().settingsFor("vector-store").enabled()).isFalse();
+    assertThat(c.health().settingsFor("database").interval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(c.health().settingsFor("database").timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.health().settingsFor("database").failureThreshold()).isEqualTo(2);
     assertThat(c.telemetry().slaTarget()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.telemetry().slaTargetOf("search")).isEqualTo(Duration.ofMillis(50));
     assertThat(c.telemetry().costPerAttemptOf("search")).isEqualTo(0.002);
