@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -273,6 +274,41 @@ public final class HealthRegistry implements AutoCloseable {
       probes.put(name, p);
     }
     p.start();
+    for (Consumer<? super String> hook : addedHooks) {
+      hook.accept(name);
+    }
+  }
+
+  // Told the names of probes as they are registered and removed; copy-on-write.
+  private final java.util.concurrent.CopyOnWriteArrayList<Consumer<? super String>> addedHooks =
+      new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.CopyOnWriteArrayList<Consumer<? super String>> removedHooks =
+      new CopyOnWriteArrayList<>();
+
+  /**
+   * Calls {@code hook} with the name of every probe registered now and later, for example to
+   * register its metrics.
+   *
+   * @param hook called once per probe, on the registering thread
+   * @return a subscription that stops further calls
+   */
+  public Subscription onAdded(Consumer<? super String> hook) {
+    Validate.notNull("hook", hook);
+    addedHooks.add(hook);
+    names().forEach(hook);
+    return () -> addedHooks.remove(hook);
+  }
+
+  /**
+   * Calls {@code hook} with the name of every probe removed from now on.
+   *
+   * @param hook called once per removed probe
+   * @return a subscription that stops further calls
+   */
+  public Subscription onRemoved(Consumer<? super String> hook) {
+    Validate.notNull("hook", hook);
+    removedHooks.add(hook);
+    return () -> removedHooks.remove(hook);
   }
 
   private static String nameOf(HealthProbe probe) {
@@ -305,6 +341,9 @@ public final class HealthRegistry implements AutoCloseable {
       return Optional.empty();
     }
     p.stopScheduling(true);
+    for (Consumer<? super String> hook : removedHooks) {
+      hook.accept(name);
+    }
     return Optional.of(p.check);
   }
 

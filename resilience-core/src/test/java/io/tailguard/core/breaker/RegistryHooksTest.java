@@ -50,4 +50,29 @@ class RegistryHooksTest {
       assertThat(removed).containsExactly("a");
     }
   }
+
+  @Test
+  void healthRegistryReportsRegisteredAndRemovedProbes() {
+    FakeClock clock = new FakeClock();
+    try (io.tailguard.core.health.HealthRegistry r =
+        io.tailguard.core.health.HealthRegistry.builder()
+            .clock(clock)
+            .scheduler(clock)
+            .executor(Runnable::run)
+            .build()) {
+      r.register(
+          io.tailguard.core.health.HealthProbe.of(
+              "db", () -> io.tailguard.core.health.HealthCheckResult.up()));
+      List<String> added = new ArrayList<>();
+      List<String> removed = new ArrayList<>();
+      r.onAdded(added::add);
+      r.onRemoved(removed::add);
+      r.register(
+          io.tailguard.core.health.HealthProbe.of(
+              "cache", () -> io.tailguard.core.health.HealthCheckResult.up()));
+      r.remove("db");
+      assertThat(added).containsExactlyInAnyOrder("db", "cache");
+      assertThat(removed).containsExactly("db");
+    }
+  }
 }

@@ -3,10 +3,14 @@ package io.tailguard.spring.autoconfigure;
 import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ResilienceConfig;
+import io.tailguard.core.health.HealthProbe;
+import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.DefaultScheduler;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -21,6 +25,9 @@ import org.springframework.core.env.Environment;
  * built from it, and its registries and telemetry hub as beans of their own. Every bean backs off
  * if the application defines one of the same type; {@code resilience.enabled=false} turns
  * everything off.
+ *
+ * <p>{@link HealthProbe} beans are registered with the health registry, which runs them every
+ * {@code resilience.health.interval}.
  *
  * <p>Hedge attempts run on an executor of virtual threads when {@code
  * spring.threads.virtual.enabled} is true (and the JDK has them), otherwise on a bounded platform
@@ -81,5 +88,18 @@ public final class ResilienceAutoConfiguration {
   @ConditionalOnMissingBean
   Telemetry resilienceTelemetry(ResilienceRuntime runtime) {
     return runtime.telemetry();
+  }
+
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean
+  HealthRegistry resilienceHealthRegistry(ResilienceRuntime runtime) {
+    return runtime.health();
+  }
+
+  /** Registers the application's {@link HealthProbe} beans once every bean exists. */
+  @Bean
+  SmartInitializingSingleton resilienceHealthProbeRegistrar(
+      HealthRegistry health, ObjectProvider<HealthProbe> probes) {
+    return () -> probes.orderedStream().forEach(health::register);
   }
 }

@@ -1,0 +1,36 @@
+package io.tailguard.spring.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tailguard.core.ResilienceRuntime;
+import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.health.HealthRegistry;
+import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.telemetry.Telemetry;
+import io.tailguard.spring.metrics.ResilienceMetrics;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** Micrometer meters for every engine, bound by Spring Boot to its meter registry. */
+@AutoConfiguration(after = ResilienceAutoConfiguration.class)
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean(ResilienceRuntime.class)
+public final class ResilienceMetricsAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  ResilienceMetrics resilienceMetrics(
+      ObjectProvider<CircuitBreakerRegistry> breakers,
+      ObjectProvider<HedgerRegistry> hedgers,
+      ObjectProvider<HealthRegistry> health,
+      ObjectProvider<Telemetry> telemetry) {
+    return new ResilienceMetrics(
+        breakers.getIfAvailable(),
+        hedgers.getIfAvailable(),
+        health.getIfAvailable(),
+        telemetry.getIfAvailable());
+  }
+}

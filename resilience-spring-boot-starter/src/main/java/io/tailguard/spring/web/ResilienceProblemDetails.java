@@ -1,0 +1,80 @@
+package io.tailguard.spring.web;
+
+import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.hedge.HedgeTimeoutException;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Turns rejections that reach a web controller into RFC 9457 problem details: an open circuit
+ * becomes 503 Service Unavailable with {@code Retry-After}, a hedging timeout 504 Gateway Timeout.
+ * Works with Spring MVC and WebFlux. Ordered just before the lowest precedence, so an application's
+ * own handlers with an explicit order win, and a catch-all
+ * {@code @ExceptionHandler(Exception.class)} at the default order does not hide these.
+ *
+ * <p>Stateless and thread-safe.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE - 10)
+public class ResilienceProblemDetails {
+
+  /** The problem type of a refusal by an open circuit. */
+  public static final URI CIRCUIT_OPEN = URI.create("https://tailguard.io/problems/circuit-open");
+
+  /** The problem type of a hedged call that timed out. */
+  public static final URI HEDGE_TIMEOUT = URI.create("https://tailguard.io/problems/hedge-timeout");
+
+  /**
+   * Answers an open circuit.
+   *
+   * @param e the rejection
+   * @return 503 with Retry-After (whole seconds, rounded up) and a problem detail
+   */
+  @ExceptionHandler(CircuitRejectedException.class)
+  public ResponseEntity<ProblemDetail> circuitRejected(CircuitRejectedException e) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.SERVICE_UNAVAILABLE,
+            "The dependency '" + e.name() + "' is unavailable (" + e.reason() + ").");
+    problem.setType(CIRCUIT_OPEN);
+    problem.setTitle("Service Unavailable");
+    problem.setProperty("circuit", e.name());
+    problem.setProperty("reason", e.reason().name());
+    long retryAfter = seconds(e.retryAfter());
+    problem.setProperty("retryAfterSeconds", retryAfter);
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
+        .body(problem);
+  }
+
+  /**
+   * Answers a hedged call that timed out.
+   *
+   * @param e the timeout
+   * @return 504 with a problem detail
+   */
+  @ExceptionHandler(HedgeTimeoutException.class)
+  public ResponseEntity<ProblemDetail> hedgeTimeout(HedgeTimeoutException e) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.GATEWAY_TIMEOUT, e.getMessage());
+    problem.setType(HEDGE_TIMEOUT);
+    problem.setTitle("Gateway Timeout");
+    problem.setProperty("hedger", e.name());
+    problem.setProperty("attempts", e.attempts());
+    return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body(problem);
+  }
+
+  /** Whole seconds, rounded up, at least 1 when not zero. */
+  static long seconds(Duration d) {
+    long s = d.getSeconds();
+    return d.getNano() > 0 ? s + 1 : s;
+  }
+}

@@ -1,0 +1,69 @@
+package io.tailguard.spring.it;
+
+import io.tailguard.core.health.HealthCheckResult;
+import io.tailguard.core.health.HealthProbe;
+import io.tailguard.spring.annotation.CircuitProtected;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.stereotype.Service;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A small web application using the starter as a user would. */
+@SpringBootApplication
+public class DemoApplication {
+
+  /** The downstream the service calls; tests make it fail. */
+  public static class Payments {
+    final AtomicBoolean failing = new AtomicBoolean();
+
+    String charge(String order) {
+      if (failing.get()) {
+        throw new IllegalStateException("payments down");
+      }
+      return "charged " + order;
+    }
+  }
+
+  @Bean
+  Payments payments() {
+    return new Payments();
+  }
+
+  @Bean
+  HealthProbe vectorStoreProbe() {
+    return HealthProbe.of("vector-store", HealthCheckResult::up);
+  }
+
+  /** A service protected by a breaker. */
+  @Service
+  public static class Checkout {
+    private final Payments payments;
+
+    public Checkout(Payments payments) {
+      this.payments = payments;
+    }
+
+    @CircuitProtected("payments")
+    public String checkout(String order) {
+      return payments.charge(order);
+    }
+  }
+
+  /** Its web API. */
+  @RestController
+  public static class CheckoutController {
+    private final Checkout checkout;
+
+    public CheckoutController(Checkout checkout) {
+      this.checkout = checkout;
+    }
+
+    @GetMapping("/checkout/{order}")
+    public String checkout(@PathVariable String order) {
+      return checkout.checkout(order);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.tailguard.spring.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+@SpringBootTest(
+    classes = DemoApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {
+      "server.address=127.0.0.1",
+      "management.endpoints.web.exposure.include=health,resilience,resilienceevents,prometheus",
+      "management.endpoint.health.show-details=always",
+      "management.endpoint.health.group.readiness.include=resilience",
+      "resilience.circuit-breaker.instances.payments.min-calls=2",
+      "resilience.circuit-breaker.instances.payments.open-cooldown=30s",
+      "resilience.circuit-breaker.global.enabled=false"
+    })
+class StarterWebIntegrationTests {
+
+  @LocalServerPort int port;
+  @Autowired CircuitBreakerRegistry breakers;
+  @Autowired DemoApplication.Payments payments;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @AfterEach
+  void reset() {
+    payments.failing.set(false);
+    breakers.breaker("payments").reset();
+  }
+
+  static Object json(HttpResponse<String> response, String path) {
+    Object value = com.jayway.jsonpath.JsonPath.read(response.body(), path);
+    return value instanceof net.minidev.json.JSONArray a && a.size() == 1 ? a.get(0) : value;
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void anOpenCircuitAnswers503WithRetryAfterAndAProblemDetail() throws Exception {
+    assertThat(get("/checkout/1").body()).isEqualTo("charged 1");
+    payments.failing.set(true);
+    assertThat(get("/checkout/2").statusCode()).isEqualTo(500);
+    assertThat(breakers.breaker("payments").state().name()).isEqualTo("OPEN");
+    HttpResponse<String> rejected = get("/checkout/3");
+    assertThat(rejected.statusCode()).isEqualTo(503);
+    assertThat(rejected.headers().firstValue("Retry-After"))
+        .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 30L));
+    assertThat(rejected.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(rejected.body())
+        .contains("\"type\":\"https://tailguard.io/problems/circuit-open\"")
+        .contains("\"circuit\":\"payments\"")
+        .contains("\"reason\":\"OPEN\"");
+  }
+
+  @Test
+  void healthShowsBreakersAndProbesWithDegradedAsItsOwnStatusAnswering200() throws Exception {
+    HttpResponse<String> up = get("/actuator/health");
+    assertThat(up.statusCode()).isEqualTo(200);
+    assertThat(json(up, "$.components.resilience.components.payments.status")).isEqualTo("UP");
+    assertThat(json(up, "$.components.resilience.components.payments.details.state"))
+        .isEqualTo("CLOSED");
+    assertThat(json(up, "$.components.resilience.components.vector-store.status")).isEqualTo("UP");
+    breakers.breaker("payments").forceOpen();
+    HttpResponse<String> degraded = get("/actuator/health");
+    assertThat(degraded.statusCode()).isEqualTo(200);
+    assertThat(json(degraded, "$.status")).isEqualTo("DEGRADED");
+    assertThat(json(degraded, "$.components.resilience.components.payments.status"))
+        .isEqualTo("DEGRADED");
+    HttpResponse<String> readiness = get("/actuator/health/readiness");
+    assertThat(readiness.statusCode()).isEqualTo(200);
+    assertThat(json(readiness, "$.status")).isEqualTo("DEGRADED");
+  }
+
+  @Test
+  void resilienceEndpointDescribesEveryInstance() throws Exception {
+    get("/checkout/9");
+    HttpResponse<String> all = get("/actuator/resilience");
+    assertThat(all.statusCode()).isEqualTo(200);
+    assertThat(json(all, "$.circuit-breakers.payments.state")).isEqualTo("CLOSED");
+    assertThat(json(all, "$.circuit-breakers.__global__.state")).isEqualTo("CLOSED");
+    assertThat(json(all, "$.config.resilience.circuit-breaker.instances.payments.min-calls"))
+        .isEqualTo(2);
+    HttpResponse<String> one = get("/actuator/resilience/circuit-breakers/payments");
+    assertThat(json(one, "$.config.minCalls")).isEqualTo(2);
+    assertThat(get("/actuator/resilience/circuit-breakers/nope").statusCode()).isEqualTo(404);
+    // Read only unless resilience.actuator.write-enabled=true.
+    HttpResponse<String> write =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + port
+                            + "/actuator/resilience/circuit-breakers/payments"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"force-open\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(write.statusCode()).isIn(404, 405);
+    assertThat(breakers.breaker("payments").state().name()).isEqualTo("CLOSED");
+  }
+
+  @Test
+  void prometheusShowsTheDesignsMeters() throws Exception {
+    get("/checkout/5");
+    String metrics = get("/actuator/prometheus").body();
+    assertThat(metrics)
+        .contains("resilience_circuit_state{name=\"payments\"} 0.0")
+        .contains("resilience_circuit_calls_total{name=\"payments\",outcome=\"success\"}")
+        .contains("resilience_circuit_health_score{name=\"payments\"}")
+        .contains("resilience_circuit_success_ratio{name=\"payments\"}")
+        .contains("resilience_circuit_last_opened_seconds{name=\"payments\"}")
+        .contains(
+            "resilience_call_duration_seconds_bucket{engine=\"circuit-breaker\",name=\"payments\",outcome=\"success\"")
+        .contains("resilience_health_status{probe=\"vector-store\"} 1.0");
+  }
+
+  @Test
+  void eventsEndpointListsRecentCalls() throws Exception {
+    get("/checkout/7");
+    HttpResponse<String> events = get("/actuator/resilienceevents?seconds=60&name=payments");
+    assertThat(events.statusCode()).isEqualTo(200);
+    assertThat(events.body())
+        .contains("\"engine\":\"CIRCUIT_BREAKER\"")
+        .contains("\"outcome\":\"SUCCESS\"");
+    HttpResponse<String> windows = get("/actuator/resilienceevents/windows?seconds=60&window=30");
+    assertThat(windows.body()).contains("\"windows\":[");
+  }
+}
