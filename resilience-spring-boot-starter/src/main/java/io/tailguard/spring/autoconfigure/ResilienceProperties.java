@@ -42,6 +42,9 @@ public class ResilienceProperties {
   /** Request hedging. */
   private final Hedging hedging = new Hedging();
 
+  /** Health probes. */
+  private final Health health = new Health();
+
   /** Call telemetry. */
   private final Telemetry telemetry = new Telemetry();
 
@@ -71,6 +74,10 @@ public class ResilienceProperties {
 
   public Hedging getHedging() {
     return hedging;
+  }
+
+  public Health getHealth() {
+    return health;
   }
 
   public Telemetry getTelemetry() {
@@ -720,6 +727,102 @@ public class ResilienceProperties {
 
     public void setBurst(Double burst) {
       this.burst = burst;
+    }
+  }
+
+  /** Health probes: schedule, failure threshold, and per-probe overrides. */
+  public static class Health {
+
+    /** How often every probe runs, in [1ms, 1d]. */
+    private Duration interval = Duration.ofSeconds(30);
+
+    /** How long one probe run may take; shorter than the interval, in [1ms, 1d]. */
+    private Duration timeout = Duration.ofSeconds(10);
+
+    /** Consecutive failures after which a probe is DOWN (one failure makes it DEGRADED). */
+    private Integer failureThreshold = 3;
+
+    /** Per-probe overrides, by probe name. */
+    private Map<String, Provider> providers = new LinkedHashMap<>();
+
+    public Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public Integer getFailureThreshold() {
+      return failureThreshold;
+    }
+
+    public void setFailureThreshold(Integer failureThreshold) {
+      this.failureThreshold = failureThreshold;
+    }
+
+    public Map<String, Provider> getProviders() {
+      return providers;
+    }
+
+    public void setProviders(Map<String, Provider> providers) {
+      this.providers = providers;
+    }
+  }
+
+  /** Overrides for one health probe; unset values take the health defaults. */
+  public static class Provider {
+
+    /** Whether the probe runs. */
+    private Boolean enabled;
+
+    /** How often the probe runs. */
+    private Duration interval;
+
+    /** How long one run may take. */
+    private Duration timeout;
+
+    /** Consecutive failures after which the probe is DOWN. */
+    private Integer failureThreshold;
+
+    public Boolean getEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(Boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Duration getInterval() {
+      return interval;
+    }
+
+    public void setInterval(Duration interval) {
+      this.interval = interval;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    public Integer getFailureThreshold() {
+      return failureThreshold;
+    }
+
+    public void setFailureThreshold(Integer failureThreshold) {
+      this.failureThreshold = failureThreshold;
     }
   }
 
