@@ -193,7 +193,8 @@ public final class RateLimitConfig {
   }
 
   /**
-   * Builds a {@link RateLimitConfig}; {@link #build()} validates every field.
+   * Builds a {@link RateLimitConfig}. Each setter refuses a value out of its own range at once;
+   * {@link #build()} checks {@code cleanupThreshold <= maxKeys}.
    *
    * <p>This class is not thread-safe.
    */
@@ -212,7 +213,7 @@ public final class RateLimitConfig {
      * @return this builder
      */
     public Builder capacity(int capacity) {
-      this.capacity = capacity;
+      this.capacity = Validate.inRange("capacity", capacity, 1, MAX_CAPACITY);
       return this;
     }
 
@@ -223,7 +224,7 @@ public final class RateLimitConfig {
      * @return this builder
      */
     public Builder window(Duration window) {
-      this.window = window;
+      this.window = Validate.inRange("window", window, MIN_WINDOW, MAX_WINDOW);
       return this;
     }
 
@@ -234,7 +235,9 @@ public final class RateLimitConfig {
      * @return this builder
      */
     public Builder cleanupThreshold(int cleanupThreshold) {
-      this.cleanupThreshold = cleanupThreshold;
+      // Checked against maxKeys when built, whichever is set first.
+      this.cleanupThreshold =
+          Validate.inRange("cleanupThreshold", cleanupThreshold, 1, MAX_MAX_KEYS);
       return this;
     }
 
@@ -245,7 +248,7 @@ public final class RateLimitConfig {
      * @return this builder
      */
     public Builder maxKeys(int maxKeys) {
-      this.maxKeys = maxKeys;
+      this.maxKeys = Validate.inRange("maxKeys", maxKeys, 1, MAX_MAX_KEYS);
       return this;
     }
 

@@ -373,8 +373,10 @@ public final class RateLimiter {
   }
 
   /**
-   * Replaces the settings. Keys keep their state: a key's allowance is a point in time, so a new
-   * capacity or window applies from its next request.
+   * Replaces the settings. Keys keep their state, which is a point in time (how far the key has
+   * drawn ahead of the clock), so the change applies from each key's next request and a key that
+   * had spent its allowance keeps waiting for the time it owed. Either way, the new limit holds
+   * exactly from one window after the change.
    *
    * @param next the new settings
    */
