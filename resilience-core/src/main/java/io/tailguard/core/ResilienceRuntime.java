@@ -12,6 +12,7 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.Scheduler;
@@ -76,6 +77,7 @@ public final class ResilienceRuntime implements AutoCloseable {
   private final CircuitBreakerRegistry breakers;
   private final HedgerRegistry hedgers;
   private final HealthRegistry health;
+  private final RateLimiterRegistry rateLimiters;
   private final Telemetry telemetry;
   private final EventListeners<RuntimeEvent> listeners = new EventListeners<>();
   private volatile ResilienceConfig config;
@@ -112,6 +114,16 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
     this.health = health.build();
     this.health.addBreakers(breakers);
+    RateLimiterRegistry.Builder rl =
+        RateLimiterRegistry.builder()
+            .defaults(c.rateLimiting().defaults())
+            .clock(clock)
+            .recorder(telemetry);
+    if (b.scheduler != null) {
+      rl.scheduler(b.scheduler);
+    }
+    c.rateLimiting().instances().forEach(rl::instance);
+    this.rateLimiters = rl.build();
   }
 
   /**
@@ -152,6 +164,15 @@ public final class ResilienceRuntime implements AutoCloseable {
    */
   public HedgerRegistry hedgers() {
     return hedgers;
+  }
+
+  /**
+   * Returns the rate limiters, one per operation.
+   *
+   * @return the registry
+   */
+  public RateLimiterRegistry rateLimiters() {
+    return rateLimiters;
   }
 
   /**
@@ -206,6 +227,7 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
     applyBreakers(next);
     applyHedgers(next);
+    applyRateLimiters(next);
     health.reconfigure(next.health());
     telemetry.reconfigure(next.telemetry());
     config = next;
@@ -252,6 +274,18 @@ public final class ResilienceRuntime implements AutoCloseable {
    * @param source where it came from
    * @param reason why it was refused
    */
+  private void applyRateLimiters(ResilienceConfig next) {
+    ResilienceConfig.RateLimitingSection s = next.rateLimiting();
+    Set<String> configured = new HashSet<>(config.rateLimiting().instances().keySet());
+    s.instances().forEach(rateLimiters::reconfigure);
+    for (String name : configured) {
+      if (!s.instances().containsKey(name)) {
+        rateLimiters.remove(name);
+      }
+    }
+    rateLimiters.reconfigureDefaults(s.defaults());
+  }
+
   public void rejected(String source, String reason) {
     log.warn(
         "Resilience configuration from {} refused, keeping the one in force: {}", source, reason);
@@ -279,18 +313,26 @@ public final class ResilienceRuntime implements AutoCloseable {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("circuitBreakers", breakers.describe());
     d.put("hedgers", hedgers.describe());
+    d.put("rateLimiters", rateLimiters.describe());
     d.put("health", health.describe());
     d.put("telemetry", telemetry.describe());
     return d;
   }
 
-  /** Stops the hedgers' and the health probes' threads. Breakers and telemetry own none. */
+  /**
+   * Stops the threads of the hedgers, the health probes and the rate limiters' waits. Breakers and
+   * telemetry own none.
+   */
   @Override
   public void close() {
     try {
       hedgers.close();
     } finally {
-      health.close();
+      try {
+        health.close();
+      } finally {
+        rateLimiters.close();
+      }
     }
   }
 

@@ -11,6 +11,8 @@ import io.tailguard.core.hedge.DelayConfig;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.hedge.HedgeDelayType;
 import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.ratelimit.RateLimitBackend;
+import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.telemetry.TelemetryConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +57,8 @@ final class ConfigMapper {
     ResilienceConfig.HedgingSection hedging = hedgingSection(root.child("hedging"));
     HealthConfig health = health(root.child("health"));
     TelemetryConfig telemetry = telemetry(root.child("telemetry"), TelemetryConfig.defaults());
+    ResilienceConfig.RateLimitingSection rateLimiting =
+        rateLimitingSection(root.child("rate-limiting"));
     root.finish();
     if (!errors.isEmpty()) {
       return null;
@@ -63,7 +67,8 @@ final class ConfigMapper {
         cb == null ? d.circuitBreaker() : cb,
         hedging == null ? d.hedging() : hedging,
         health == null ? d.health() : health,
-        telemetry == null ? d.telemetry() : telemetry);
+        telemetry == null ? d.telemetry() : telemetry,
+        rateLimiting == null ? d.rateLimiting() : rateLimiting);
   }
 
   private boolean validName(MapReader r, String key, String name, ConfigNode at) {
@@ -329,6 +334,79 @@ final class ConfigMapper {
     }
     r.finish();
     return build(r, b::build);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // rate-limiting
+
+  private ResilienceConfig.RateLimitingSection rateLimitingSection(MapReader r) {
+    if (r == null) {
+      return null;
+    }
+    RateLimitBackend[] backend = {RateLimitBackend.MEMORY};
+    r.enumeration("backend", RateLimitBackend.class, v -> backend[0] = v);
+    // Section-wide key limits, as in the design's sketch; defaults.* may still override them.
+    RateLimitConfig.Builder top = RateLimitConfig.defaults().toBuilder();
+    r.integer("cleanup-threshold", top::cleanupThreshold);
+    r.integer("max-keys", top::maxKeys);
+    RateLimitConfig defaults = RateLimitConfig.defaults();
+    RateLimitConfig base = buildRateLimit(r, top);
+    MapReader d = r.child("defaults");
+    if (d == null) {
+      defaults = base == null ? defaults : base;
+    } else {
+      RateLimitConfig read = rateLimit(d, base == null ? defaults : base);
+      defaults = read == null ? defaults : read;
+    }
+    Map<String, RateLimitConfig> instances = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigNode> e : r.entries("instances").entrySet()) {
+      if (!validName(r, "instances", e.getKey(), e.getValue())) {
+        continue;
+      }
+      MapReader i =
+          MapReader.of(e.getValue(), r.path("instances." + e.getKey()), errors, classLoader);
+      if (i != null) {
+        RateLimitConfig c = rateLimit(i, defaults);
+        if (c != null) {
+          instances.put(e.getKey(), c);
+        }
+      }
+    }
+    r.finish();
+    return new ResilienceConfig.RateLimitingSection(backend[0], defaults, instances);
+  }
+
+  static final String[] RATE_LIMIT_KEYS = {"capacity", "window", "cleanup-threshold", "max-keys"};
+
+  RateLimitConfig rateLimit(MapReader r, RateLimitConfig base) {
+    RateLimitConfig.Builder b = base.toBuilder();
+    r.integer("capacity", b::capacity);
+    r.duration("window", b::window);
+    r.integer("cleanup-threshold", b::cleanupThreshold);
+    r.integer("max-keys", b::maxKeys);
+    r.finish();
+    return buildRateLimit(r, b);
+  }
+
+  /** Builds, naming {@code cleanup-threshold} when it exceeds {@code max-keys}. */
+  private RateLimitConfig buildRateLimit(MapReader r, RateLimitConfig.Builder b) {
+    return build(
+        r,
+        () -> {
+          try {
+            return b.build();
+          } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith("cleanupThreshold")) {
+              ConfigNode at = r.get("cleanup-threshold");
+              r.error(
+                  "cleanup-threshold",
+                  at == null ? r.node() : at,
+                  MapReader.stripField(e.getMessage()));
+              return null;
+            }
+            throw e;
+          }
+        });
   }
 
   // -------------------------------------------------------------------------------------------

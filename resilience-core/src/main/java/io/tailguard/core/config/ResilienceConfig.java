@@ -5,6 +5,8 @@ import io.tailguard.core.breaker.GlobalFuseConfig;
 import io.tailguard.core.health.HealthConfig;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimit.RateLimitBackend;
+import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.telemetry.TelemetryConfig;
 import java.util.Map;
 
@@ -17,12 +19,14 @@ import java.util.Map;
  * @param hedging the {@code hedging} section
  * @param health the {@code health} section
  * @param telemetry the {@code telemetry} section
+ * @param rateLimiting the {@code rate-limiting} section
  */
 public record ResilienceConfig(
     CircuitBreakerSection circuitBreaker,
     HedgingSection hedging,
     HealthConfig health,
-    TelemetryConfig telemetry) {
+    TelemetryConfig telemetry,
+    RateLimitingSection rateLimiting) {
 
   /**
    * Validates that no section is missing.
@@ -34,6 +38,7 @@ public record ResilienceConfig(
     Validate.notNull("hedging", hedging);
     Validate.notNull("health", health);
     Validate.notNull("telemetry", telemetry);
+    Validate.notNull("rateLimiting", rateLimiting);
   }
 
   /**
@@ -46,7 +51,8 @@ public record ResilienceConfig(
         new CircuitBreakerSection(CircuitConfig.defaults(), GlobalFuseConfig.DEFAULTS, Map.of()),
         new HedgingSection(HedgeConfig.defaults(), Map.of()),
         HealthConfig.defaults(),
-        TelemetryConfig.defaults());
+        TelemetryConfig.defaults(),
+        new RateLimitingSection(RateLimitBackend.MEMORY, RateLimitConfig.defaults(), Map.of()));
   }
 
   /**
@@ -85,6 +91,28 @@ public record ResilienceConfig(
     public HedgingSection {
       Validate.notNull("hedging.defaults", defaults);
       instances = Map.copyOf(Validate.notNull("hedging.instances", instances));
+    }
+  }
+
+  /**
+   * The {@code rate-limiting} section.
+   *
+   * @param backend where limiters keep their keys
+   * @param defaults settings of every limiter
+   * @param instances per-limiter (per-operation) settings, the defaults with the instance's keys
+   *     applied
+   */
+  public record RateLimitingSection(
+      RateLimitBackend backend, RateLimitConfig defaults, Map<String, RateLimitConfig> instances) {
+    /**
+     * Copies the instances.
+     *
+     * @throws IllegalArgumentException if a part is null
+     */
+    public RateLimitingSection {
+      Validate.notNull("rate-limiting.backend", backend);
+      Validate.notNull("rate-limiting.defaults", defaults);
+      instances = Map.copyOf(Validate.notNull("rate-limiting.instances", instances));
     }
   }
 }

@@ -8,6 +8,7 @@ import io.tailguard.core.hedge.DelayConfig;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.telemetry.TelemetryConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,6 +78,14 @@ public final class YamlConfigWriter {
 
     resilience.put("health", health(config.health()));
     resilience.put("telemetry", telemetry(config.telemetry()));
+
+    Map<String, Object> rl = new LinkedHashMap<>();
+    rl.put("backend", kebab(config.rateLimiting().backend()));
+    rl.put("defaults", rateLimit(config.rateLimiting().defaults()));
+    Map<String, Object> rli = new TreeMap<>();
+    config.rateLimiting().instances().forEach((n, c) -> rli.put(n, rateLimit(c)));
+    rl.put("instances", rli);
+    resilience.put("rate-limiting", rl);
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("resilience", resilience);
     return root;
@@ -169,6 +178,15 @@ public final class YamlConfigWriter {
               providers.put(name, one);
             });
     m.put("providers", providers);
+    return m;
+  }
+
+  static Map<String, Object> rateLimit(RateLimitConfig c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("capacity", c.capacity());
+    m.put("window", Durations.format(c.window()));
+    m.put("cleanup-threshold", c.cleanupThreshold());
+    m.put("max-keys", c.maxKeys());
     return m;
   }
 

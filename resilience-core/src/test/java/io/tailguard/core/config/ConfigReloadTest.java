@@ -55,6 +55,52 @@ class ConfigReloadTest {
   }
 
   @Test
+  void rateLimitersKeepTheirKeysTakeNewLimitsAndRetire() {
+    ResilienceRuntime rt =
+        runtime(
+            """
+            resilience:
+              rate-limiting:
+                instances:
+                  search: {capacity: 2, window: 60s}
+                  legacy: {capacity: 5}
+            """);
+    var search = rt.rateLimiters().limiter("search");
+    assertThat(search.tryAcquire("alice")).isTrue();
+    assertThat(search.tryAcquire("alice")).isTrue();
+    assertThat(search.tryAcquire("alice")).isFalse();
+
+    List<String> changes =
+        rt.apply(
+            YamlConfigLoader.loadString(
+                """
+                resilience:
+                  rate-limiting:
+                    instances:
+                      search: {capacity: 3, window: 60s}
+                """));
+
+    assertThat(changes)
+        .contains(
+            "resilience.rate-limiting.instances.search.capacity: 2 -> 3",
+            "resilience.rate-limiting.instances.legacy: removed");
+    assertThat(rt.rateLimiters().limiter("search")).isSameAs(search);
+    // alice's state is kept as time: her two permits spent a whole 60 s window, so she waits
+    // one new interval (60 s / 3) for her next permit.
+    assertThat(search.tryAcquire("alice")).isFalse();
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(search.tryAcquire("alice")).isTrue();
+    assertThat(search.tryAcquire("alice")).isFalse();
+    assertThat(search.tryAcquire("bob")).isTrue(); // a new key has the new capacity
+    assertThat(search.tryAcquire("bob")).isTrue();
+    assertThat(search.tryAcquire("bob")).isTrue();
+    assertThat(search.tryAcquire("bob")).isFalse();
+    assertThat(rt.rateLimiters().find("legacy")).isEmpty();
+    rt.close();
+    assertThat(rt.rateLimiters().isTerminated()).isTrue();
+  }
+
+  @Test
   void applyKeepsStateChangesSettingsAddsAndRetires() {
     ResilienceRuntime rt = runtime(V1);
     CircuitBreaker payments = rt.circuitBreakers().breaker("payments");

@@ -23,6 +23,8 @@ class InvalidConfigCatalogTest {
   static final String HD = "resilience:\n  hedging:\n    defaults:\n      ";
   static final String HDP = "resilience.hedging.defaults.";
   static final String L4 = " (line 4, column 7)";
+  static final String RL = "resilience:\n  rate-limiting:\n    defaults:\n      ";
+  static final String RLP = "resilience.rate-limiting.defaults.";
 
   static Stream<Arguments> catalogue() {
     return Stream.of(
@@ -58,6 +60,32 @@ class InvalidConfigCatalogTest {
             "resilience:\n  health:\n    intervall: 5s\n",
             "resilience.health.intervall: unknown key (did you mean 'interval'?) (line 3, column"
                 + " 5)"),
+        // rate-limiting
+        doc(RL + "capacty: 5\n", RLP + "capacty: unknown key (did you mean 'capacity'?)" + L4),
+        doc(RL + "capacity: 0\n", RLP + "capacity: must be in [1, 1000000000], was 0" + L4),
+        doc(RL + "window: 0s\n", RLP + "window: must be in [1ms, 366d], was 0ms" + L4),
+        doc(
+            RL + "window: soon\n",
+            RLP
+                + "window: must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S),"
+                + " was 'soon'"
+                + L4),
+        doc(
+            RL + "max-keys: 10\n      cleanup-threshold: 20\n",
+            RLP + "cleanup-threshold: must be in [1, maxKeys = 10], was 20 (line 5, column 7)"),
+        doc(
+            "resilience:\n  rate-limiting:\n    backend: redys\n",
+            "resilience.rate-limiting.backend: must be one of [memory], was 'redys' (line 3,"
+                + " column 5)"),
+        doc(
+            "resilience:\n  rate-limiting:\n    instances:\n      search: {capacity: -1}\n",
+            "resilience.rate-limiting.instances.search.capacity: must be in [1, 1000000000], was -1"
+                + " (line 4, column 16)"),
+        doc(
+            "resilience:\n  rate-limiting:\n    instances:\n      'bad name': {capacity: 1}\n",
+            "resilience.rate-limiting.instances.bad name: instance name must be 1 to 128 letters,"
+                + " digits or . _ - : / starting with a letter or digit, was 'bad name' (line 4,"
+                + " column 7)"),
         // out of range
         doc(
             "resilience:\n"

@@ -62,6 +62,13 @@ class YamlConfigLoaderTest {
           sla-target: 250ms
           instances:
             search: {sla-target: 50ms, cost-per-attempt: 0.002}
+        rate-limiting:
+          backend: memory
+          cleanup-threshold: 500
+          defaults: {capacity: 100, window: 1m}
+          instances:
+            search: {capacity: 30, window: 60s}
+            embed: {capacity: 60, max-keys: 5000}
       """;
 
   @Test
@@ -116,6 +123,19 @@ class YamlConfigLoaderTest {
     assertThat(YamlConfigLoader.loadString("resilience:\n")).isEqualTo(ResilienceConfig.defaults());
     assertThat(YamlConfigLoader.loadString("resilience: {}"))
         .isEqualTo(ResilienceConfig.defaults());
+  }
+
+  @Test
+  void rateLimitingTakesSectionWideKeyLimitsDefaultsAndOperations() {
+    ResilienceConfig.RateLimitingSection rl = YamlConfigLoader.loadString(FULL).rateLimiting();
+    assertThat(rl.backend()).isEqualTo(io.tailguard.core.ratelimit.RateLimitBackend.MEMORY);
+    assertThat(rl.defaults().capacity()).isEqualTo(100);
+    assertThat(rl.defaults().window()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(rl.defaults().cleanupThreshold()).isEqualTo(500);
+    assertThat(rl.instances().get("search").capacity()).isEqualTo(30);
+    assertThat(rl.instances().get("search").cleanupThreshold()).isEqualTo(500);
+    assertThat(rl.instances().get("embed").window()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(rl.instances().get("embed").maxKeys()).isEqualTo(5000);
   }
 
   @Test

@@ -2,8 +2,10 @@ package io.tailguard.spring.aop;
 
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.Hedged;
+import io.tailguard.spring.annotation.RateLimited;
 import java.util.List;
 import java.util.Set;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -114,6 +116,33 @@ public final class ResilienceAspects {
     MethodInterceptor interceptor =
         new LazyInterceptor(() -> new HedgedInterceptor(lookup, hedgers.getObject(), FALLBACKS));
     return new ResilienceAdvisor("hedged", lookup, interceptor, order(order, "hedged"));
+  }
+
+  /**
+   * Creates the advisor of {@code @RateLimited}.
+   *
+   * @param limiters the registry, resolved on first use
+   * @param order the aspect order
+   * @return the advisor
+   */
+  public static ResilienceAdvisor rateLimited(
+      ObjectProvider<RateLimiterRegistry> limiters, List<String> order) {
+    AnnotationLookup<RateLimited> lookup = new AnnotationLookup<>(RateLimited.class);
+    MethodInterceptor interceptor =
+        new LazyInterceptor(
+            () -> new RateLimitedInterceptor(lookup, limiters.getObject(), FALLBACKS));
+    return new ResilienceAdvisor("rate-limited", lookup, interceptor, order(order, "rate-limited"));
+  }
+
+  /**
+   * Parses a {@code @RateLimited} key expression now, so a bad one fails at start-up.
+   *
+   * @param expression the SpEL text, empty for none
+   * @param method the annotated method
+   * @throws IllegalStateException if it does not parse
+   */
+  public static void checkRateLimitKey(String expression, java.lang.reflect.Method method) {
+    RateLimitedInterceptor.checkKey(expression, method);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.tailguard.spring.autoconfigure;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.Hedged;
+import io.tailguard.spring.annotation.RateLimited;
 import io.tailguard.spring.aop.ResilienceAspects;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -30,6 +31,7 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
   private final ResilienceConfig config;
   private final Set<String> unknownBreakers = new TreeSet<>();
   private final Set<String> unknownHedgers = new TreeSet<>();
+  private final Set<String> unknownLimiters = new TreeSet<>();
 
   ResilienceAnnotationsVerifier(ApplicationContext context, ResilienceConfig config) {
     this.context = context;
@@ -58,6 +60,11 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
       log.info(
           "Hedgers without their own settings use resilience.hedging.defaults: {}", unknownHedgers);
     }
+    if (!unknownLimiters.isEmpty()) {
+      log.info(
+          "Rate limiters without their own settings use resilience.rate-limiting.defaults: {}",
+          unknownLimiters);
+    }
   }
 
   private void check(Class<?> userClass, Method m) {
@@ -73,11 +80,23 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
         unknownBreakers.add(cp.value());
       }
     }
+    checkRateLimited(userClass, m, publicMethod);
     Hedged h = find(userClass, m, Hedged.class, publicMethod);
     if (h != null) {
       ResilienceAspects.checkFallback(userClass, m, h.fallbackMethod());
       if (!config.hedging().instances().containsKey(h.value())) {
         unknownHedgers.add(h.value());
+      }
+    }
+  }
+
+  private void checkRateLimited(Class<?> userClass, Method m, boolean publicMethod) {
+    RateLimited r = find(userClass, m, RateLimited.class, publicMethod);
+    if (r != null) {
+      ResilienceAspects.checkFallback(userClass, m, r.fallbackMethod());
+      ResilienceAspects.checkRateLimitKey(r.key(), m);
+      if (!config.rateLimiting().instances().containsKey(r.value())) {
+        unknownLimiters.add(r.value());
       }
     }
   }
@@ -98,6 +117,15 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
    */
   public Set<String> unknownBreakers() {
     return Set.copyOf(unknownBreakers);
+  }
+
+  /**
+   * Returns the rate limiter names used by annotations without their own settings.
+   *
+   * @return the names, sorted
+   */
+  public Set<String> unknownLimiters() {
+    return Set.copyOf(unknownLimiters);
   }
 
   /**

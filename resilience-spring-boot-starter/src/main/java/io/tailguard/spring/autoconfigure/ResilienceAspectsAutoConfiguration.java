@@ -3,6 +3,7 @@ package io.tailguard.spring.autoconfigure;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.spring.aop.ResilienceAdvisor;
 import io.tailguard.spring.aop.ResilienceAspects;
 import java.util.List;
@@ -26,8 +27,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * The aspects of {@code @CircuitProtected} and {@code @Hedged}, in the order of {@code
- * resilience.aspects.order} (outermost first; default rate-limited, retried, hedged,
+ * The aspects of {@code @RateLimited}, {@code @Hedged} and {@code @CircuitProtected}, in the order
+ * of {@code resilience.aspects.order} (outermost first; default rate-limited, retried, hedged,
  * circuit-protected), and the start-up check of every annotated method.
  *
  * <p>The advisors are infrastructure beans applied by Spring's auto-proxy creator, which this
@@ -63,6 +64,14 @@ public final class ResilienceAspectsAutoConfiguration {
   static ResilienceAdvisor hedgedAdvisor(
       ObjectProvider<HedgerRegistry> hedgers, Environment environment) {
     return ResilienceAspects.hedged(hedgers, aspectOrder(environment));
+  }
+
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  @ConditionalOnMissingBean(name = "rateLimitedAdvisor")
+  static ResilienceAdvisor rateLimitedAdvisor(
+      ObjectProvider<RateLimiterRegistry> limiters, Environment environment) {
+    return ResilienceAspects.rateLimited(limiters, aspectOrder(environment));
   }
 
   @Bean

@@ -6,6 +6,7 @@ import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.health.HealthProbe;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.DefaultScheduler;
 import java.time.Duration;
@@ -82,6 +83,12 @@ public final class ResilienceAutoConfiguration {
   @ConditionalOnMissingBean
   HedgerRegistry hedgerRegistry(ResilienceRuntime runtime) {
     return runtime.hedgers();
+  }
+
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean
+  RateLimiterRegistry rateLimiterRegistry(ResilienceRuntime runtime) {
+    return runtime.rateLimiters();
   }
 
   @Bean(destroyMethod = "")

@@ -5,7 +5,9 @@ import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.telemetry.Telemetry;
+import io.tailguard.spring.metrics.RateLimiterMetrics;
 import io.tailguard.spring.metrics.ResilienceMetrics;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -32,5 +34,12 @@ public final class ResilienceMetricsAutoConfiguration {
         hedgers.getIfAvailable(),
         health.getIfAvailable(),
         telemetry.getIfAvailable());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBean(RateLimiterRegistry.class)
+  RateLimiterMetrics rateLimiterMetrics(RateLimiterRegistry limiters) {
+    return new RateLimiterMetrics(limiters);
   }
 }

@@ -3,6 +3,7 @@ package io.tailguard.spring.autoconfigure;
 import io.tailguard.core.breaker.SampleWeighting;
 import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.hedge.HedgeDelayType;
+import io.tailguard.core.ratelimit.RateLimitBackend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +49,9 @@ public class ResilienceProperties {
   /** Call telemetry. */
   private final Telemetry telemetry = new Telemetry();
 
+  /** Rate limiting per operation and per key. */
+  private final RateLimiting rateLimiting = new RateLimiting();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -82,6 +86,10 @@ public class ResilienceProperties {
 
   public Telemetry getTelemetry() {
     return telemetry;
+  }
+
+  public RateLimiting getRateLimiting() {
+    return rateLimiting;
   }
 
   /** Settings of the annotation aspects. */
@@ -481,6 +489,109 @@ public class ResilienceProperties {
 
     public void setInstances(Map<String, HedgeSettings> instances) {
       this.instances = instances;
+    }
+  }
+
+  /** Rate limiting: where keys are kept, the defaults, and one limiter per operation. */
+  public static class RateLimiting {
+
+    /** Where limiters keep their keys. */
+    private RateLimitBackend backend = RateLimitBackend.MEMORY;
+
+    /** Key count above which idle keys are evicted, for every limiter; defaults.* overrides. */
+    private Integer cleanupThreshold;
+
+    /** Most keys tracked per limiter, for every limiter; defaults.* overrides. */
+    private Integer maxKeys;
+
+    /** Settings of every limiter. */
+    private final RateLimitSettings defaults = new RateLimitSettings();
+
+    /** Per-operation limiters (for example search, embed); each lists what differs. */
+    private Map<String, RateLimitSettings> instances = new LinkedHashMap<>();
+
+    public RateLimitBackend getBackend() {
+      return backend;
+    }
+
+    public void setBackend(RateLimitBackend backend) {
+      this.backend = backend;
+    }
+
+    public Integer getCleanupThreshold() {
+      return cleanupThreshold;
+    }
+
+    public void setCleanupThreshold(Integer cleanupThreshold) {
+      this.cleanupThreshold = cleanupThreshold;
+    }
+
+    public Integer getMaxKeys() {
+      return maxKeys;
+    }
+
+    public void setMaxKeys(Integer maxKeys) {
+      this.maxKeys = maxKeys;
+    }
+
+    public RateLimitSettings getDefaults() {
+      return defaults;
+    }
+
+    public Map<String, RateLimitSettings> getInstances() {
+      return instances;
+    }
+
+    public void setInstances(Map<String, RateLimitSettings> instances) {
+      this.instances = instances;
+    }
+  }
+
+  /** Settings of one rate limiter. */
+  public static class RateLimitSettings {
+
+    /** Permits per window for each key, which is also the largest burst, in [1, 10^9]. */
+    private Integer capacity = 60;
+
+    /** Window in which capacity permits are granted, in [1ms, 366d]. */
+    private Duration window = Duration.ofSeconds(60);
+
+    /** Key count above which idle keys are evicted, in [1, max-keys]. */
+    private Integer cleanupThreshold = 1000;
+
+    /** Most keys tracked at once; a new key beyond it is refused, in [1, 10^8]. */
+    private Integer maxKeys = 100000;
+
+    public Integer getCapacity() {
+      return capacity;
+    }
+
+    public void setCapacity(Integer capacity) {
+      this.capacity = capacity;
+    }
+
+    public Duration getWindow() {
+      return window;
+    }
+
+    public void setWindow(Duration window) {
+      this.window = window;
+    }
+
+    public Integer getCleanupThreshold() {
+      return cleanupThreshold;
+    }
+
+    public void setCleanupThreshold(Integer cleanupThreshold) {
+      this.cleanupThreshold = cleanupThreshold;
+    }
+
+    public Integer getMaxKeys() {
+      return maxKeys;
+    }
+
+    public void setMaxKeys(Integer maxKeys) {
+      this.maxKeys = maxKeys;
     }
   }
 

@@ -2,6 +2,7 @@ package io.tailguard.spring.web;
 
 import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.hedge.HedgeTimeoutException;
+import io.tailguard.core.ratelimit.RateLimitExceededException;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.core.Ordered;
@@ -15,10 +16,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * Turns rejections that reach a web controller into RFC 9457 problem details: an open circuit
- * becomes 503 Service Unavailable with {@code Retry-After}, a hedging timeout 504 Gateway Timeout.
- * Works with Spring MVC and WebFlux. Ordered just before the lowest precedence, so an application's
- * own handlers with an explicit order win, and a catch-all
- * {@code @ExceptionHandler(Exception.class)} at the default order does not hide these.
+ * becomes 503 Service Unavailable with {@code Retry-After}, a rate-limit refusal 429 Too Many
+ * Requests with {@code Retry-After}, a hedging timeout 504 Gateway Timeout. Works with Spring MVC
+ * and WebFlux. Ordered just before the lowest precedence, so an application's own handlers with an
+ * explicit order win, and a catch-all {@code @ExceptionHandler(Exception.class)} at the default
+ * order does not hide these.
  *
  * <p>Stateless and thread-safe.
  */
@@ -70,6 +72,33 @@ public class ResilienceProblemDetails {
     problem.setProperty("hedger", e.name());
     problem.setProperty("attempts", e.attempts());
     return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body(problem);
+  }
+
+  /** The problem type of a request refused by a rate limiter. */
+  public static final URI RATE_LIMITED = URI.create("https://tailguard.io/problems/rate-limited");
+
+  /**
+   * Answers a rate-limit refusal.
+   *
+   * @param e the refusal
+   * @return 429 with Retry-After (whole seconds, rounded up, at least 1), RateLimit-Limit and
+   *     RateLimit-Remaining, and a problem detail that names the limiter, never the key
+   */
+  @ExceptionHandler(RateLimitExceededException.class)
+  public ResponseEntity<ProblemDetail> rateLimited(RateLimitExceededException e) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage());
+    problem.setType(RATE_LIMITED);
+    problem.setTitle("Too Many Requests");
+    problem.setProperty("limiter", e.limiterName());
+    problem.setProperty("reason", e.reason().name());
+    long retryAfter = Math.max(1, seconds(e.retryAfter()));
+    problem.setProperty("retryAfterSeconds", retryAfter);
+    return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
+        .header("RateLimit-Limit", Integer.toString(e.limit()))
+        .header("RateLimit-Remaining", "0")
+        .body(problem);
   }
 
   /** Whole seconds, rounded up, at least 1 when not zero. */

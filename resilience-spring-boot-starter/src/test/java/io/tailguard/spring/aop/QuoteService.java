@@ -2,9 +2,11 @@ package io.tailguard.spring.aop;
 
 import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.hedge.AttemptContext;
+import io.tailguard.core.ratelimit.RateLimitExceededException;
 import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.CurrentAttempt;
 import io.tailguard.spring.annotation.Hedged;
+import io.tailguard.spring.annotation.RateLimited;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,6 +31,38 @@ public class QuoteService {
 
   public QuoteService(Downstream downstream) {
     this.downstream = downstream;
+  }
+
+  /** A request with an organisation, for rate-limit keys. */
+  public record Request(String orgId, String symbol) {}
+
+  @RateLimited(value = "quotes-api", key = "#request.orgId")
+  public String limited(Request request) {
+    return downstream.apply(request.symbol());
+  }
+
+  @RateLimited(value = "quotes-api", key = "#request.orgId", fallbackMethod = "busy")
+  public String limitedWithFallback(Request request) {
+    return downstream.apply(request.symbol());
+  }
+
+  String busy(Request request, RateLimitExceededException e) {
+    return "busy:" + request.orgId();
+  }
+
+  @RateLimited(value = "quotes-api", key = "#p0")
+  public CompletableFuture<String> limitedAsync(String org) {
+    return CompletableFuture.completedFuture(downstream.apply(org));
+  }
+
+  @RateLimited(value = "quotes-api", key = "#org")
+  public Mono<String> limitedMono(String org) {
+    return Mono.fromSupplier(() -> downstream.apply(org));
+  }
+
+  @RateLimited("quotes-api")
+  public String limitedShared(String symbol) {
+    return downstream.apply(symbol);
   }
 
   @CircuitProtected(value = "quotes", fallbackMethod = "cached")

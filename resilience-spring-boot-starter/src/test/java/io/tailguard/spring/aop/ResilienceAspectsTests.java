@@ -8,6 +8,8 @@ import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.config.ResilienceConfig;
+import io.tailguard.core.ratelimit.RateLimitExceededException;
+import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.time.FakeClock;
 import io.tailguard.spring.autoconfigure.ResilienceAnnotationsVerifier;
 import io.tailguard.spring.autoconfigure.ResilienceAspectsAutoConfiguration;
@@ -48,7 +50,9 @@ class ResilienceAspectsTests {
             "resilience.circuit-breaker.instances.quotes.failure-rate-threshold=0.6",
             "resilience.circuit-breaker.instances.search.min-calls=100",
             "resilience.hedging.instances.search.delay.strategy=fixed",
-            "resilience.hedging.instances.search.delay.delay=50ms");
+            "resilience.hedging.instances.search.delay.delay=50ms",
+            "resilience.rate-limiting.instances.quotes-api.capacity=2",
+            "resilience.rate-limiting.instances.quotes-api.window=1m");
   }
 
   @Configuration(proxyBeanMethods = false)
@@ -73,6 +77,99 @@ class ResilienceAspectsTests {
           .executor(attemptExecutor)
           .linkHedgersToBreakers(false)
           .build();
+    }
+  }
+
+  @Test
+  void rateLimitedMethodsTakeAPermitPerKeyFromTheirSpelExpression() {
+    runner()
+        .run(
+            context -> {
+              QuoteService service = context.getBean(QuoteService.class);
+              QuoteService.Downstream downstream = context.getBean(QuoteService.Downstream.class);
+              var acme = new QuoteService.Request("acme", "ACME");
+              assertThat(service.limited(acme)).isEqualTo("quote:ACME");
+              assertThat(service.limited(acme)).isEqualTo("quote:ACME");
+              downstream.behaviour = s -> "ran:" + s;
+              assertThatThrownBy(() -> service.limited(acme))
+                  .isInstanceOfSatisfying(
+                      RateLimitExceededException.class,
+                      e -> {
+                        assertThat(e.limiterName()).isEqualTo("quotes-api");
+                        assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+                      });
+              // The refused call never reached the method.
+              assertThat(service.limitedWithFallback(acme)).isEqualTo("busy:acme");
+              // Another key has its own limit.
+              assertThat(service.limited(new QuoteService.Request("globex", "G")))
+                  .isEqualTo("ran:G");
+              RateLimiterRegistry limiters = context.getBean(RateLimiterRegistry.class);
+              assertThat(limiters.limiter("quotes-api").keyCount()).isEqualTo(2);
+              clock.advance(Duration.ofSeconds(30));
+              assertThat(service.limited(acme)).isEqualTo("ran:ACME");
+            });
+  }
+
+  @Test
+  void rateLimitedStagesMonosAndSharedLimits() {
+    runner()
+        .run(
+            context -> {
+              QuoteService service = context.getBean(QuoteService.class);
+              assertThat(service.limitedAsync("initech").get()).isEqualTo("quote:initech");
+              assertThat(service.limitedAsync("initech").get()).isEqualTo("quote:initech");
+              CompletableFuture<String> refused = service.limitedAsync("initech");
+              assertThat(refused)
+                  .failsWithin(Duration.ofSeconds(5))
+                  .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                  .withCauseInstanceOf(RateLimitExceededException.class);
+
+              var mono = service.limitedMono("umbrella"); // a permit per subscription
+              StepVerifier.create(mono).expectNext("quote:umbrella").verifyComplete();
+              StepVerifier.create(mono).expectNext("quote:umbrella").verifyComplete();
+              StepVerifier.create(mono).verifyError(RateLimitExceededException.class);
+
+              assertThat(service.limitedShared("a")).isEqualTo("quote:a");
+              assertThat(service.limitedShared("b")).isEqualTo("quote:b");
+              assertThatThrownBy(() -> service.limitedShared("c"))
+                  .isInstanceOf(RateLimitExceededException.class);
+            });
+  }
+
+  @Test
+  void aNullRateLimitKeyFailsTheCallNamingTheExpression() {
+    runner()
+        .run(
+            context -> {
+              QuoteService service = context.getBean(QuoteService.class);
+              assertThatThrownBy(() -> service.limited(new QuoteService.Request(null, "X")))
+                  .isInstanceOf(IllegalArgumentException.class)
+                  .hasMessage(
+                      "@RateLimited(key = \"#request.orgId\") on QuoteService.limited evaluated to"
+                          + " null; a rate-limit key must not be null");
+            });
+  }
+
+  @Test
+  void anInvalidRateLimitKeyExpressionStopsTheApplication() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                ResilienceAutoConfiguration.class, ResilienceAspectsAutoConfiguration.class))
+        .withBean(BadKey.class)
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .hasMessageContaining(
+                        "@RateLimited(key = \"#org +\") on BadKey.call is not a valid SpEL"
+                            + " expression"));
+  }
+
+  static class BadKey {
+    @io.tailguard.spring.annotation.RateLimited(value = "x", key = "#org +")
+    public String call(String org) {
+      return org;
     }
   }
 
@@ -218,6 +315,7 @@ class ResilienceAspectsTests {
                   context.getBean(ResilienceAnnotationsVerifier.class);
               assertThat(v.unknownBreakers()).doesNotContain("quotes", "search");
               assertThat(v.unknownHedgers()).isEmpty();
+              assertThat(v.unknownLimiters()).isEmpty();
             });
     new ApplicationContextRunner()
         .withConfiguration(
@@ -231,6 +329,7 @@ class ResilienceAspectsTests {
                   context.getBean(ResilienceAnnotationsVerifier.class);
               assertThat(v.unknownBreakers()).containsExactlyInAnyOrder("quotes", "search");
               assertThat(v.unknownHedgers()).containsExactly("search");
+              assertThat(v.unknownLimiters()).containsExactly("quotes-api");
             });
   }
 

@@ -3,6 +3,7 @@ package io.tailguard.spring.it;
 import io.tailguard.core.health.HealthCheckResult;
 import io.tailguard.core.health.HealthProbe;
 import io.tailguard.spring.annotation.CircuitProtected;
+import io.tailguard.spring.annotation.RateLimited;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -49,6 +50,32 @@ public class DemoApplication {
     @CircuitProtected("payments")
     public String checkout(String order) {
       return payments.charge(order);
+    }
+  }
+
+  /** A search rate-limited per API key. */
+  @Service
+  public static class Search {
+    @RateLimited(value = "search", key = "#apiKey")
+    public String search(String apiKey, String query) {
+      return "results for " + query;
+    }
+  }
+
+  /** The search API; the key comes from a header. */
+  @RestController
+  public static class SearchController {
+    private final Search search;
+
+    public SearchController(Search search) {
+      this.search = search;
+    }
+
+    @GetMapping("/search")
+    public String search(
+        @org.springframework.web.bind.annotation.RequestHeader("X-Api-Key") String apiKey,
+        @org.springframework.web.bind.annotation.RequestParam String q) {
+      return search.search(apiKey, q);
     }
   }
 

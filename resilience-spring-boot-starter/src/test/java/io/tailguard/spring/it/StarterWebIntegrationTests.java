@@ -24,7 +24,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       "management.endpoint.health.group.readiness.include=resilience",
       "resilience.circuit-breaker.instances.payments.min-calls=2",
       "resilience.circuit-breaker.instances.payments.open-cooldown=30s",
-      "resilience.circuit-breaker.global.enabled=false"
+      "resilience.circuit-breaker.global.enabled=false",
+      "resilience.rate-limiting.instances.search.capacity=2",
+      "resilience.rate-limiting.instances.search.window=1h"
     })
 class StarterWebIntegrationTests {
 
@@ -112,6 +114,41 @@ class StarterWebIntegrationTests {
             HttpResponse.BodyHandlers.ofString());
     assertThat(write.statusCode()).isIn(404, 405);
     assertThat(breakers.breaker("payments").state().name()).isEqualTo("CLOSED");
+  }
+
+  HttpResponse<String> search(String apiKey) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/search?q=java"))
+            .header("X-Api-Key", apiKey)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aRateLimitedKeyAnswers429WithRetryAfterWhileOtherKeysGoOn() throws Exception {
+    assertThat(search("alice").statusCode()).isEqualTo(200);
+    assertThat(search("alice").statusCode()).isEqualTo(200);
+    HttpResponse<String> refused = search("alice");
+    assertThat(refused.statusCode()).isEqualTo(429);
+    // 2 per hour: the next permit is 30 minutes away.
+    assertThat(refused.headers().firstValue("Retry-After"))
+        .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1790L, 1800L));
+    assertThat(refused.headers().firstValue("RateLimit-Limit")).hasValue("2");
+    assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(refused.body())
+        .contains("\"type\":\"https://tailguard.io/problems/rate-limited\"")
+        .contains("\"limiter\":\"search\"")
+        .contains("\"reason\":\"RATE_EXCEEDED\"")
+        .doesNotContain("alice");
+    assertThat(search("bob").statusCode()).isEqualTo(200);
+
+    String metrics = get("/actuator/prometheus").body();
+    assertThat(metrics)
+        .contains("resilience_ratelimiter_requests_total{name=\"search\",result=\"rejected\"} 1.0")
+        .contains("resilience_ratelimiter_keys{name=\"search\"} 2.0");
+    assertThat(metrics)
+        .containsPattern(
+            "resilience_ratelimiter_requests_total\\{name=\"search\",result=\"permitted\"\\} 3.0");
   }
 
   @Test

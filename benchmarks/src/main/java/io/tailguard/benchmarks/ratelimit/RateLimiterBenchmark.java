@@ -1,0 +1,134 @@
+package io.tailguard.benchmarks.ratelimit;
+
+import io.github.bucket4j.Bucket;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import io.tailguard.core.ratelimit.RateLimitConfig;
+import io.tailguard.core.ratelimit.RateLimiter;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@code tryAcquire} of one permit that is granted, on one hot key and spread over 10,000 keys,
+ * against Resilience4j 2.4.0's {@code AtomicRateLimiter} and Bucket4j 8.19.0's lock-free local
+ * bucket. The limit (10^9 per second) is far above what a core can ask for, so every request is
+ * granted and the benchmark measures the permit path, which is the common one.
+ *
+ * <ul>
+ *   <li>{@code tailguard}: {@link RateLimiter#tryAcquire(String)}; it finds the key itself.
+ *   <li>{@code resilience4j}, {@code bucket4j}: neither is keyed, so a keyed limit is a {@link
+ *       ConcurrentHashMap} of limiters, filled in set-up; with one key the peer's limiter is called
+ *       directly, without the lookup Tailguard still does.
+ * </ul>
+ *
+ * <p>Each thread walks the keys from its own starting point. Run both thread counts and get ratios
+ * with {@link RateLimiterComparison}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(3)
+public class RateLimiterBenchmark {
+
+  private static final int LIMIT = 1_000_000_000;
+
+  /** The number of keys requests are spread over. */
+  @Param({"1", "10000"})
+  public int keys;
+
+  private String[] names;
+  private RateLimiter tailguard;
+  private AtomicRateLimiter r4jHot;
+  private Bucket bucketHot;
+  private final ConcurrentHashMap<String, AtomicRateLimiter> r4j = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Bucket> bucket4j = new ConcurrentHashMap<>();
+  private final AtomicInteger threadSeq = new AtomicInteger();
+
+  @Setup
+  public void setUp() {
+    names = new String[keys];
+    for (int i = 0; i < keys; i++) {
+      names[i] = "user-" + i;
+    }
+    tailguard =
+        RateLimiter.of(
+            "bench",
+            RateLimitConfig.builder()
+                .capacity(LIMIT)
+                .window(Duration.ofSeconds(1))
+                .maxKeys(Math.max(keys, 1000))
+                .cleanupThreshold(Math.max(keys, 1000))
+                .build());
+    RateLimiterConfig r4jConfig =
+        RateLimiterConfig.custom()
+            .limitForPeriod(LIMIT)
+            .limitRefreshPeriod(Duration.ofSeconds(1))
+            .timeoutDuration(Duration.ZERO)
+            .build();
+    for (String name : names) {
+      tailguard.tryAcquire(name);
+      r4j.put(name, new AtomicRateLimiter(name, r4jConfig));
+      bucket4j.put(name, newBucket());
+    }
+    r4jHot = r4j.get(names[0]);
+    bucketHot = bucket4j.get(names[0]);
+  }
+
+  private static Bucket newBucket() {
+    return Bucket.builder()
+        .addLimit(limit -> limit.capacity(LIMIT).refillGreedy(LIMIT, Duration.ofSeconds(1)))
+        .build();
+  }
+
+  /** Per thread: the next key to ask for. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int next;
+    int size;
+
+    @Setup
+    public void setUp(RateLimiterBenchmark b) {
+      size = b.keys;
+      // Threads start half the key space apart, so they rarely ask for the same key at once.
+      next = (b.threadSeq.getAndIncrement() * (size / 2 + 1)) % size;
+    }
+
+    int advance() {
+      int i = next;
+      next = i + 1 == size ? 0 : i + 1;
+      return i;
+    }
+  }
+
+  @Benchmark
+  public boolean tailguard(Cursor c) {
+    return tailguard.tryAcquire(names[c.advance()]);
+  }
+
+  @Benchmark
+  public boolean resilience4j(Cursor c) {
+    String key = names[c.advance()];
+    return keys == 1 ? r4jHot.acquirePermission() : r4j.get(key).acquirePermission();
+  }
+
+  @Benchmark
+  public boolean bucket4j(Cursor c) {
+    String key = names[c.advance()];
+    return keys == 1 ? bucketHot.tryConsume(1) : bucket4j.get(key).tryConsume(1);
+  }
+}

@@ -1,0 +1,468 @@
+package io.tailguard.core.ratelimit;
+
+import io.tailguard.core.UnknownInstanceException;
+import io.tailguard.core.event.EventListener;
+import io.tailguard.core.event.EventListeners;
+import io.tailguard.core.event.Subscription;
+import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
+import io.tailguard.core.ratelimit.store.RateLimiterStore;
+import io.tailguard.core.telemetry.CallRecorder;
+import io.tailguard.core.time.Clock;
+import io.tailguard.core.time.DefaultScheduler;
+import io.tailguard.core.time.Scheduler;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The named rate limiters of an application (one per operation, such as {@code search} or {@code
+ * embed}), created from {@code defaults} merged with per-instance settings, each with its own store
+ * from one {@link RateLimiterStore.Factory}.
+ *
+ * <p>Limiters named in {@link Builder#instance(String, RateLimitConfig)} exist from the start. Any
+ * other name asked of {@link #limiter(String)} gets a limiter with the defaults, unless the
+ * registry is strict. {@link #exampleOperations()} holds the documented example configuration.
+ *
+ * <p>This class is thread-safe. {@link #close()} closes every store and the scheduler the registry
+ * owns.
+ */
+public final class RateLimiterRegistry implements AutoCloseable {
+
+  private static final String ENGINE = "rate limiter";
+
+  private final ConcurrentMap<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  // Told about instances as they are added and removed; copy-on-write, called outside any lock.
+  private final CopyOnWriteArrayList<Consumer<? super RateLimiter>> addedHooks =
+      new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<? super RateLimiter>> removedHooks =
+      new CopyOnWriteArrayList<>();
+  private final ConcurrentMap<String, RateLimitConfig> instanceConfigs = new ConcurrentHashMap<>();
+  private final EventListeners<RateLimitEvent> listeners = new EventListeners<>();
+  private final Clock clock;
+  private final boolean strict;
+  private final Scheduler scheduler;
+  private final DefaultScheduler ownedScheduler;
+  private final RateLimiterStore.Factory stores;
+  private final CallRecorder recorder;
+  private volatile RateLimitConfig defaults;
+  private volatile boolean closed;
+
+  private RateLimiterRegistry(Builder b) {
+    this.clock = b.clock;
+    this.strict = b.strict;
+    this.defaults = b.defaults;
+    this.recorder = b.recorder;
+    this.stores = b.stores != null ? b.stores : InMemoryRateLimiterStore.factory(b.clock);
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownedScheduler = null;
+    } else {
+      // Its thread starts with the first wait for a permit.
+      this.ownedScheduler = new DefaultScheduler("ratelimit", b.closeGrace);
+      this.scheduler = ownedScheduler;
+    }
+    b.instances.forEach(
+        (name, config) -> {
+          instanceConfigs.put(name, config);
+          limiters.put(name, create(name, config));
+        });
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the documented example operations: {@code search} 30 per 60 s, {@code transform} 10 per
+   * 60 s, {@code embed} 60 per 60 s, with default key limits.
+   *
+   * @return an ordered map from operation to settings
+   */
+  public static Map<String, RateLimitConfig> exampleOperations() {
+    Map<String, RateLimitConfig> ops = new LinkedHashMap<>();
+    ops.put("search", RateLimitConfig.of(30, Duration.ofSeconds(60)));
+    ops.put("transform", RateLimitConfig.of(10, Duration.ofSeconds(60)));
+    ops.put("embed", RateLimitConfig.of(60, Duration.ofSeconds(60)));
+    return Collections.unmodifiableMap(ops);
+  }
+
+  private RateLimiter create(String name, RateLimitConfig config) {
+    RateLimiter.Builder b =
+        RateLimiter.builder(name)
+            .config(config)
+            .clock(clock)
+            .scheduler(scheduler)
+            .store(Validate.notNull("the store created for " + name, stores.create(name)))
+            .parent(listeners);
+    if (recorder != null) {
+      b.recorder(recorder);
+    }
+    return b.build();
+  }
+
+  /**
+   * Returns the limiter with this name, creating it with the defaults unless the registry is
+   * strict.
+   *
+   * @param name the name
+   * @return the limiter
+   * @throws UnknownInstanceException if strict and the name was not configured
+   * @throws IllegalStateException if the registry is closed
+   */
+  public RateLimiter limiter(String name) {
+    RateLimiter existing = limiters.get(name == null ? "" : name);
+    if (existing != null) {
+      return existing;
+    }
+    InstanceNames.check(ENGINE, name);
+    if (strict) {
+      throw new UnknownInstanceException(ENGINE, name, limiters.keySet());
+    }
+    if (closed) {
+      throw new IllegalStateException("the rate limiter registry is closed");
+    }
+    boolean[] created = {false};
+    RateLimiter l =
+        limiters.computeIfAbsent(
+            name,
+            n -> {
+              created[0] = true;
+              return create(n, defaults);
+            });
+    if (created[0]) {
+      added(l);
+    }
+    return l;
+  }
+
+  /**
+   * Returns the limiter with this name if it exists.
+   *
+   * @param name the name
+   * @return the limiter, or empty
+   */
+  public Optional<RateLimiter> find(String name) {
+    return name == null ? Optional.empty() : Optional.ofNullable(limiters.get(name));
+  }
+
+  /**
+   * Returns the limiters.
+   *
+   * @return an unmodifiable live view
+   */
+  public Collection<RateLimiter> limiters() {
+    return Collections.unmodifiableCollection(limiters.values());
+  }
+
+  /**
+   * Returns the limiter names.
+   *
+   * @return an unmodifiable live view
+   */
+  public Set<String> names() {
+    return Collections.unmodifiableSet(limiters.keySet());
+  }
+
+  /**
+   * Returns the defaults.
+   *
+   * @return the defaults
+   */
+  public RateLimitConfig defaults() {
+    return defaults;
+  }
+
+  /**
+   * Returns every limiter's {@link RateLimiter#describe()}, sorted by name.
+   *
+   * @return the descriptions
+   */
+  public Map<String, Map<String, Object>> describe() {
+    Map<String, Map<String, Object>> all = new LinkedHashMap<>();
+    new TreeMap<>(limiters).forEach((name, l) -> all.put(name, l.describe()));
+    return all;
+  }
+
+  /**
+   * Gives one limiter its own settings, creating it if needed; an existing one keeps its keys.
+   *
+   * @param name the name
+   * @param config the settings
+   * @return the limiter
+   */
+  public RateLimiter reconfigure(String name, RateLimitConfig config) {
+    InstanceNames.check(ENGINE, name);
+    Validate.notNull("config", config);
+    RateLimiter l;
+    boolean created = false;
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("the rate limiter registry is closed");
+      }
+      instanceConfigs.put(name, config);
+      l = limiters.get(name);
+      if (l == null) {
+        l = create(name, config);
+        limiters.put(name, l);
+        created = true;
+      }
+    }
+    if (created) {
+      added(l);
+    } else {
+      l.reconfigure(config);
+    }
+    return l;
+  }
+
+  /**
+   * Replaces the defaults and applies them to every limiter without its own settings.
+   *
+   * @param config the new defaults
+   */
+  public void reconfigureDefaults(RateLimitConfig config) {
+    Validate.notNull("config", config);
+    List<RateLimiter> affected;
+    synchronized (this) {
+      defaults = config;
+      affected =
+          limiters.values().stream().filter(l -> !instanceConfigs.containsKey(l.name())).toList();
+    }
+    affected.forEach(l -> l.reconfigure(config));
+  }
+
+  /**
+   * Removes a limiter and closes its store.
+   *
+   * @param name the name
+   * @return the removed limiter, or empty
+   */
+  public Optional<RateLimiter> remove(String name) {
+    if (name == null) {
+      return Optional.empty();
+    }
+    RateLimiter removed;
+    synchronized (this) {
+      instanceConfigs.remove(name);
+      removed = limiters.remove(name);
+    }
+    if (removed != null) {
+      removed.store().close();
+      for (Consumer<? super RateLimiter> hook : removedHooks) {
+        hook.accept(removed);
+      }
+    }
+    return Optional.ofNullable(removed);
+  }
+
+  /**
+   * Calls {@code hook} for every limiter present now and every one added later (by name lookup,
+   * {@code reconfigure} or a configuration reload), for example to register its metrics.
+   *
+   * @param hook called once per limiter, on the thread that added it
+   * @return a subscription that stops further calls
+   */
+  public Subscription onAdded(Consumer<? super RateLimiter> hook) {
+    Validate.notNull("hook", hook);
+    addedHooks.add(hook);
+    limiters.values().forEach(hook);
+    return () -> addedHooks.remove(hook);
+  }
+
+  /**
+   * Calls {@code hook} for every limiter removed from now on.
+   *
+   * @param hook called once per removed limiter
+   * @return a subscription that stops further calls
+   */
+  public Subscription onRemoved(Consumer<? super RateLimiter> hook) {
+    Validate.notNull("hook", hook);
+    removedHooks.add(hook);
+    return () -> removedHooks.remove(hook);
+  }
+
+  private void added(RateLimiter instance) {
+    for (Consumer<? super RateLimiter> hook : addedHooks) {
+      hook.accept(instance);
+    }
+  }
+
+  /**
+   * Adds a listener for the events of every limiter, present and future.
+   *
+   * @param listener the listener
+   * @return a subscription that removes it
+   */
+  public Subscription subscribe(EventListener<? super RateLimitEvent> listener) {
+    return listeners.subscribe(listener);
+  }
+
+  /** Closes every limiter's store, then the scheduler the registry owns. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    limiters.values().forEach(l -> l.store().close());
+    if (ownedScheduler != null) {
+      ownedScheduler.close();
+    }
+  }
+
+  /**
+   * Returns whether the thread the registry owns has ended (true if it owns none).
+   *
+   * @return {@code true} once it has
+   */
+  public boolean isTerminated() {
+    return ownedScheduler == null || ownedScheduler.isTerminated();
+  }
+
+  /**
+   * Builds a {@link RateLimiterRegistry}.
+   *
+   * <p>This class is not thread-safe.
+   */
+  public static final class Builder {
+    private RateLimitConfig defaults = RateLimitConfig.defaults();
+    private final Map<String, RateLimitConfig> instances = new LinkedHashMap<>();
+    private Clock clock = Clock.system();
+    private Scheduler scheduler;
+    private RateLimiterStore.Factory stores;
+    private Duration closeGrace = Duration.ofSeconds(5);
+    private boolean strict;
+    private CallRecorder recorder;
+
+    private Builder() {}
+
+    /**
+     * Sets the settings of limiters not configured by name.
+     *
+     * @param defaults the defaults
+     * @return this builder
+     */
+    public Builder defaults(RateLimitConfig defaults) {
+      this.defaults = Validate.notNull("defaults", defaults);
+      return this;
+    }
+
+    /**
+     * Configures a named limiter; it exists from the start.
+     *
+     * @param name the name
+     * @param config its settings
+     * @return this builder
+     */
+    public Builder instance(String name, RateLimitConfig config) {
+      InstanceNames.check(ENGINE, name);
+      instances.put(name, Validate.notNull("instances." + name, config));
+      return this;
+    }
+
+    /**
+     * Configures several named limiters, for example {@link
+     * RateLimiterRegistry#exampleOperations()}.
+     *
+     * @param configs names to settings
+     * @return this builder
+     */
+    public Builder instances(Map<String, RateLimitConfig> configs) {
+      Validate.notNull("instances", configs).forEach(this::instance);
+      return this;
+    }
+
+    /**
+     * Sets the clock of every limiter and of the default stores.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Validate.notNull("clock", clock);
+      return this;
+    }
+
+    /**
+     * Sets the scheduler that ends waits for permits, owned by the caller; default one owned by the
+     * registry.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Validate.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /**
+     * Sets where each limiter keeps its keys; default {@link InMemoryRateLimiterStore} on the
+     * registry's clock.
+     *
+     * @param stores creates the store of each limiter
+     * @return this builder
+     */
+    public Builder stores(RateLimiterStore.Factory stores) {
+      this.stores = Validate.notNull("stores", stores);
+      return this;
+    }
+
+    /**
+     * Reports every limiter's refusals to a recorder, such as the telemetry hub.
+     *
+     * @param recorder the recorder
+     * @return this builder
+     */
+    public Builder recorder(CallRecorder recorder) {
+      this.recorder = Validate.notNull("recorder", recorder);
+      return this;
+    }
+
+    /**
+     * Sets the grace period of each shutdown phase of the owned scheduler; default 5s.
+     *
+     * @param grace the grace period, in [0, 1h]
+     * @return this builder
+     */
+    public Builder closeGrace(Duration grace) {
+      this.closeGrace = Validate.inRange("closeGrace", grace, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * Makes {@link RateLimiterRegistry#limiter(String)} refuse names that were not configured.
+     *
+     * @param strict whether to refuse unknown names
+     * @return this builder
+     */
+    public Builder strict(boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+
+    /**
+     * Creates the registry.
+     *
+     * @return the registry
+     */
+    public RateLimiterRegistry build() {
+      return new RateLimiterRegistry(this);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.tailguard.core.ratelimit.store;
+
+import io.tailguard.core.ratelimit.RateLimitConfig;
+import io.tailguard.core.ratelimit.RateLimitDecision;
+import java.util.Map;
+
+/**
+ * Where a {@link io.tailguard.core.ratelimit.RateLimiter} keeps the state of its keys: in memory by
+ * default ({@link InMemoryRateLimiterStore}), or in a shared server so that several instances of a
+ * service share one limit. A store serves one limiter; the limiter passes the configuration in
+ * force with every request, so a reconfiguration needs nothing from the store.
+ *
+ * <p>Keys reach the store already checked (not null, at most {@link RateLimitConfig#MAX_KEY_LENGTH}
+ * characters), and {@code permits} is in {@code [1, capacity]}.
+ *
+ * <p>Implementations must be thread-safe and must not block for long: a store that talks to a
+ * server bounds its calls with a timeout.
+ */
+public interface RateLimiterStore extends AutoCloseable {
+
+  /** What {@link #acquire} returns when a new key is refused because the store is full. */
+  long KEY_LIMIT = Long.MIN_VALUE;
+
+  /**
+   * Takes {@code permits} for {@code key} if they are available now or within {@code maxWaitNanos}
+   * (a reservation: the caller then waits the returned time before it proceeds). This is the hot
+   * path and allocates nothing in the in-memory store.
+   *
+   * @param key the key
+   * @param permits the permits wanted
+   * @param maxWaitNanos the longest wait the caller accepts, 0 for none
+   * @param config the configuration in force
+   * @return {@code >= 0}: permitted, after waiting that many nanoseconds; {@link #KEY_LIMIT}: a new
+   *     key refused; otherwise refused, and the negation is the nanoseconds until the request would
+   *     be permitted
+   */
+  long acquire(String key, int permits, long maxWaitNanos, RateLimitConfig config);
+
+  /**
+   * Like {@link #acquire} without waiting, but answers with everything a response header needs.
+   *
+   * @param key the key
+   * @param permits the permits wanted
+   * @param config the configuration in force
+   * @return the decision
+   */
+  RateLimitDecision decide(String key, int permits, RateLimitConfig config);
+
+  /**
+   * Gives back permits taken by a successful {@link #acquire} whose caller then gave up waiting
+   * (for example it was interrupted). Best effort; a store may ignore it.
+   *
+   * @param key the key
+   * @param permits the permits to give back
+   * @param config the configuration in force
+   */
+  default void release(String key, int permits, RateLimitConfig config) {}
+
+  /**
+   * Returns the number of keys tracked now, or -1 if the store cannot tell cheaply.
+   *
+   * @return the key count
+   */
+  long keyCount();
+
+  /**
+   * Returns the store's kind and counters for reports.
+   *
+   * @return an ordered map
+   */
+  Map<String, Object> describe();
+
+  /** Releases the store's resources. The default does nothing. */
+  @Override
+  default void close() {}
+
+  /**
+   * Creates the store of each limiter.
+   *
+   * <p>Implementations must be thread-safe.
+   */
+  @FunctionalInterface
+  interface Factory {
+    /**
+     * Creates the store of the limiter with this name.
+     *
+     * @param limiterName the limiter
+     * @return a new store
+     */
+    RateLimiterStore create(String limiterName);
+  }
+}
