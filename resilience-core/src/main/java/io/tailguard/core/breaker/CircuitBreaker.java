@@ -330,6 +330,12 @@ public final class CircuitBreaker {
     }
     if (guard.kind == CallGuard.KIND_CLOSED) {
       RollingWindow win = guard.window;
+      long w = state;
+      if (stateOf(w) != CircuitState.CLOSED || generation(w) != win.generation() || win != window) {
+        // Its closed period is over, or a new window shape replaced its window: the outcome
+        // changes neither the window it tripped nor the fresh one (lifetime totals still count it).
+        return;
+      }
       win.record(end, latency, failed, slow);
       if (failed) {
         long run = win.incrementConsecutiveFailures();

@@ -61,7 +61,9 @@ public final class EventListeners<E extends ResilienceEvent> {
     for (Entry<E> entry : entries) {
       try {
         entry.listener.onEvent(event);
-      } catch (RuntimeException | LinkageError | AssertionError e) {
+      } catch (Exception | LinkageError | AssertionError e) {
+        // Exception, not RuntimeException: a listener written in Kotlin or with a sneaky throw can
+        // throw a checked exception, and it must not escape into the call that published.
         failures.increment();
         if (entry.loggedFailure) {
           log.debug("Event listener {} failed again on {}", entry.listener, event, e);
