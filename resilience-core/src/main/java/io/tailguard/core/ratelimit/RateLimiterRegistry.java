@@ -377,7 +377,8 @@ public final class RateLimiterRegistry implements AutoCloseable {
     }
 
     /**
-     * Configures several named limiters, for example {@link RateLimiterRegistry#exampleOperations()}.
+     * Configures several named limiters, for example {@link
+     * RateLimiterRegistry#exampleOperations()}.
      *
      * @param configs names to settings
      * @return this builder
