@@ -131,7 +131,10 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   }
 
   private Cell insert(String key, RateLimitConfig config, long now) {
-    if (keys.get() >= Math.max(config.cleanupThreshold(), sweepAt)) {
+    int count = keys.get();
+    // A full table is left to the forced sweep below, at most one per second: sweeping it here
+    // would scan every key for every new key of a flood.
+    if (count < config.maxKeys() && count >= Math.max(config.cleanupThreshold(), sweepAt)) {
       sweep(config, now, false);
     }
     for (; ; ) {
@@ -168,6 +171,10 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
     }
     try {
       if (full) {
+        // Checked again under the flag: another thread may have just ended a forced sweep.
+        if (now - lastFullSweep < FULL_SWEEP_SPACING_NANOS) {
+          return false;
+        }
         lastFullSweep = now;
       }
       sweeps.increment();
