@@ -107,6 +107,8 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
           refusedKeys.increment();
           return KEY_LIMIT;
         }
+        // The cell may start later than `now` (see insert): decide at a time no earlier.
+        now = clock.nanoTime();
       }
       long tat = cell.tat;
       if (tat == EVICTED) {
@@ -149,13 +151,16 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
         break;
       }
     }
-    Cell fresh = new Cell(now);
-    Cell existing = cells.putIfAbsent(key, fresh);
-    if (existing != null) {
+    // A new cell starts at a clock time read under the map's lock for the key, so after the removal
+    // of any earlier cell of the key, whose TAT was behind the clock of the sweep that evicted it.
+    // Starting at `now` instead, read before that eviction, would move the key's TAT back and
+    // grant its permits twice.
+    Cell fresh = new Cell(0);
+    Cell cell = cells.computeIfAbsent(key, k -> fresh.start(clock.nanoTime()));
+    if (cell != fresh) {
       keys.decrementAndGet();
-      return existing;
     }
-    return fresh;
+    return cell;
   }
 
   /**
@@ -268,6 +273,11 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
 
     Cell(long tat) {
       this.tat = tat;
+    }
+
+    Cell start(long time) {
+      this.tat = time;
+      return this;
     }
 
     boolean casTat(long expect, long update) {
