@@ -39,13 +39,16 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   private static final long FULL_SWEEP_SPACING_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final Clock clock;
+  // Clock time at creation. The store keeps times relative to it, so a TAT is never EVICTED: that
+  // would take 292 years, where absolute clock values may be anything, Long.MIN_VALUE included.
+  private final long origin;
   private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
   // The number of cells in the map plus insertions in progress; every insertion reserves a slot
   // here first (CAS, never above maxKeys) and whoever removes a cell gives its slot back.
   private final AtomicInteger keys = new AtomicInteger();
   // Key count at which the next sweep starts; written by the sweeping thread only.
   private volatile int sweepAt;
-  // Clock time of the last sweep forced by a full table; written by the sweeping thread only.
+  // Time (since origin) of the last sweep forced by a full table; written by the sweeping thread.
   private volatile long lastFullSweep;
   // Held by the one thread sweeping.
   private final AtomicBoolean sweeping = new AtomicBoolean();
@@ -60,7 +63,13 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
    */
   public InMemoryRateLimiterStore(Clock clock) {
     this.clock = Validate.notNull("clock", clock);
-    this.lastFullSweep = clock.nanoTime() - FULL_SWEEP_SPACING_NANOS;
+    this.origin = clock.nanoTime();
+    this.lastFullSweep = -FULL_SWEEP_SPACING_NANOS;
+  }
+
+  /** The clock's time relative to {@link #origin}. */
+  private long clockTime() {
+    return clock.nanoTime() - origin;
   }
 
   /**
@@ -76,13 +85,13 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
 
   @Override
   public long acquire(String key, int permits, long maxWaitNanos, RateLimitConfig config) {
-    long r = take(key, permits, maxWaitNanos, config, clock.nanoTime());
+    long r = take(key, permits, maxWaitNanos, config, clockTime());
     return r > 0 ? Math.max(0, r - config.burstNanos()) : r;
   }
 
   @Override
   public RateLimitDecision decide(String key, int permits, RateLimitConfig config) {
-    long r = take(key, permits, 0, config, clock.nanoTime());
+    long r = take(key, permits, 0, config, clockTime());
     if (r == KEY_LIMIT) {
       return RateLimitDecision.keyLimit(config);
     }
@@ -108,7 +117,7 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
           return KEY_LIMIT;
         }
         // The cell may start later than `now` (see insert): decide at a time no earlier.
-        now = clock.nanoTime();
+        now = clockTime();
       }
       long tat = cell.tat;
       if (tat == EVICTED) {
@@ -156,7 +165,7 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
     // Starting at `now` instead, read before that eviction, would move the key's TAT back and
     // grant its permits twice.
     Cell fresh = new Cell(0);
-    Cell cell = cells.computeIfAbsent(key, k -> fresh.start(clock.nanoTime()));
+    Cell cell = cells.computeIfAbsent(key, k -> fresh.start(clockTime()));
     if (cell != fresh) {
       keys.decrementAndGet();
     }
@@ -268,7 +277,8 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
       }
     }
 
-    // The theoretical arrival time in clock nanoseconds, or EVICTED; changed only by CAS.
+    // The theoretical arrival time in nanoseconds since the store's origin, or EVICTED; changed
+    // only by CAS.
     volatile long tat;
 
     Cell(long tat) {
