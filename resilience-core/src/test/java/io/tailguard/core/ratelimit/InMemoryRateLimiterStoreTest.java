@@ -1,6 +1,7 @@
 package io.tailguard.core.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
@@ -319,10 +320,6 @@ class InMemoryRateLimiterStoreTest {
                   0L, -ms, -ms, // 2 ms
                   -ms / 2, -ms / 2, -ms / 2); // 2.5 ms
         });
-  }
-
-  private static java.util.Map.Entry<String, Object> entry(String k, Object v) {
-    return java.util.Map.entry(k, v);
   }
 
   /**
