@@ -39,13 +39,16 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   private static final long FULL_SWEEP_SPACING_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final Clock clock;
+  // Clock time at creation. The store keeps times relative to it, so a TAT is never EVICTED: that
+  // would take 292 years, where absolute clock values may be anything, Long.MIN_VALUE included.
+  private final long origin;
   private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
   // The number of cells in the map plus insertions in progress; every insertion reserves a slot
   // here first (CAS, never above maxKeys) and whoever removes a cell gives its slot back.
   private final AtomicInteger keys = new AtomicInteger();
   // Key count at which the next sweep starts; written by the sweeping thread only.
   private volatile int sweepAt;
-  // Clock time of the last sweep forced by a full table; written by the sweeping thread only.
+  // Time (since origin) of the last sweep forced by a full table; written by the sweeping thread.
   private volatile long lastFullSweep;
   // Held by the one thread sweeping.
   private final AtomicBoolean sweeping = new AtomicBoolean();
@@ -60,7 +63,13 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
    */
   public InMemoryRateLimiterStore(Clock clock) {
     this.clock = Validate.notNull("clock", clock);
-    this.lastFullSweep = clock.nanoTime() - FULL_SWEEP_SPACING_NANOS;
+    this.origin = clock.nanoTime();
+    this.lastFullSweep = -FULL_SWEEP_SPACING_NANOS;
+  }
+
+  /** The clock's time relative to {@link #origin}. */
+  private long clockTime() {
+    return clock.nanoTime() - origin;
   }
 
   /**
@@ -76,13 +85,13 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
 
   @Override
   public long acquire(String key, int permits, long maxWaitNanos, RateLimitConfig config) {
-    long r = take(key, permits, maxWaitNanos, config, clock.nanoTime());
+    long r = take(key, permits, maxWaitNanos, config, clockTime());
     return r > 0 ? Math.max(0, r - config.burstNanos()) : r;
   }
 
   @Override
   public RateLimitDecision decide(String key, int permits, RateLimitConfig config) {
-    long r = take(key, permits, 0, config, clock.nanoTime());
+    long r = take(key, permits, 0, config, clockTime());
     if (r == KEY_LIMIT) {
       return RateLimitDecision.keyLimit(config);
     }
@@ -107,6 +116,8 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
           refusedKeys.increment();
           return KEY_LIMIT;
         }
+        // The cell may start later than `now` (see insert): decide at a time no earlier.
+        now = clockTime();
       }
       long tat = cell.tat;
       if (tat == EVICTED) {
@@ -131,7 +142,10 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   }
 
   private Cell insert(String key, RateLimitConfig config, long now) {
-    if (keys.get() >= Math.max(config.cleanupThreshold(), sweepAt)) {
+    int count = keys.get();
+    // A full table is left to the forced sweep below, at most one per second: sweeping it here
+    // would scan every key for every new key of a flood.
+    if (count < config.maxKeys() && count >= Math.max(config.cleanupThreshold(), sweepAt)) {
       sweep(config, now, false);
     }
     for (; ; ) {
@@ -146,13 +160,16 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
         break;
       }
     }
-    Cell fresh = new Cell(now);
-    Cell existing = cells.putIfAbsent(key, fresh);
-    if (existing != null) {
+    // A new cell starts at a clock time read under the map's lock for the key, so after the removal
+    // of any earlier cell of the key, whose TAT was behind the clock of the sweep that evicted it.
+    // Starting at `now` instead, read before that eviction, would move the key's TAT back and
+    // grant its permits twice.
+    Cell fresh = new Cell(0);
+    Cell cell = cells.computeIfAbsent(key, k -> fresh.start(clockTime()));
+    if (cell != fresh) {
       keys.decrementAndGet();
-      return existing;
     }
-    return fresh;
+    return cell;
   }
 
   /**
@@ -168,6 +185,10 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
     }
     try {
       if (full) {
+        // Checked again under the flag: another thread may have just ended a forced sweep.
+        if (now - lastFullSweep < FULL_SWEEP_SPACING_NANOS) {
+          return false;
+        }
         lastFullSweep = now;
       }
       sweeps.increment();
@@ -256,11 +277,17 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
       }
     }
 
-    // The theoretical arrival time in clock nanoseconds, or EVICTED; changed only by CAS.
+    // The theoretical arrival time in nanoseconds since the store's origin, or EVICTED; changed
+    // only by CAS.
     volatile long tat;
 
     Cell(long tat) {
       this.tat = tat;
+    }
+
+    Cell start(long time) {
+      this.tat = time;
+      return this;
     }
 
     boolean casTat(long expect, long update) {
