@@ -23,8 +23,8 @@ public sealed interface RateLimitEvent extends ResilienceEvent {
       implements RateLimitEvent {}
 
   /**
-   * A new key was refused because the limiter tracks {@code maxKeys} keys. Published once per
-   * episode: again only after a new key has been accepted since.
+   * A new key was refused because the limiter tracks {@code maxKeys} keys. Published at most once a
+   * minute, with the warning it is logged with.
    *
    * @param name the limiter
    * @param timestamp when

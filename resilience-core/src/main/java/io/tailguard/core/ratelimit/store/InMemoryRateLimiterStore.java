@@ -102,8 +102,8 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
 
   /**
    * The algorithm. Returns how far ahead of {@code now} the key's new TAT is ({@code > 0}) when
-   * permitted, the negated excess over {@code burst + maxWait} ({@code < 0}) when refused, or
-   * {@link #KEY_LIMIT}.
+   * permitted, the negated excess over {@code burst} ({@code < 0}, the time until the request would
+   * fit) when refused because that excess is above {@code maxWait}, or {@link #KEY_LIMIT}.
    */
   private long take(String key, int permits, long maxWaitNanos, RateLimitConfig config, long now) {
     long cost = (long) permits * config.emissionIntervalNanos();
