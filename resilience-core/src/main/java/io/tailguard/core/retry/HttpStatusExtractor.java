@@ -50,6 +50,7 @@ public interface HttpStatusExtractor {
 
   /**
    * Returns an extractor that asks each of {@code extractors} in order and takes the first answer.
+   * An exception thrown by one of them propagates.
    *
    * @param extractors the extractors
    * @return the composite

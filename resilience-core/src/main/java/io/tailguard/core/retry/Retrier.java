@@ -111,7 +111,8 @@ public final class Retrier implements AutoCloseable {
   private final Sleeper sleeper;
   // Null means ThreadLocalRandom.current() of the calling thread.
   private final RandomGenerator random;
-  private final HttpStatusExtractor extractor;
+  // HttpStatusExtractor.carrier() first, then the builder's, in order.
+  private final List<HttpStatusExtractor> extractors;
   private final EventListeners<RetryEvent> listeners = new EventListeners<>();
   private final EventListeners<RetryEvent> parent;
   // Told about every call that ends; null when nobody records calls.
@@ -144,7 +145,7 @@ public final class Retrier implements AutoCloseable {
     List<HttpStatusExtractor> all = new ArrayList<>();
     all.add(HttpStatusExtractor.carrier());
     all.addAll(b.extractors);
-    this.extractor = all.size() == 1 ? all.get(0) : HttpStatusExtractor.composite(all);
+    this.extractors = List.copyOf(all);
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
       this.ownedScheduler = null;
@@ -362,16 +363,19 @@ public final class Retrier implements AutoCloseable {
     }
   }
 
+  /** The first status an extractor finds on the failure or, failing that, on its causes. */
   private OptionalInt statusOf(Throwable failure) {
     Throwable t = failure;
     for (int depth = 0; t != null && depth < RetryPolicy.MAX_CAUSE_DEPTH; depth++) {
-      try {
-        OptionalInt s = extractor.status(t);
-        if (s != null && s.isPresent()) {
-          return s;
+      for (int i = 0; i < extractors.size(); i++) {
+        try {
+          OptionalInt s = extractors.get(i).status(t);
+          if (s != null && s.isPresent()) {
+            return s;
+          }
+        } catch (RuntimeException e) {
+          onExtractorFault(e);
         }
-      } catch (RuntimeException e) {
-        onExtractorFault(e);
       }
       Throwable cause = t.getCause();
       t = cause == t ? null : cause;
@@ -383,13 +387,15 @@ public final class Retrier implements AutoCloseable {
   private long retryAfterNanos(Throwable failure, RetryPolicy p) {
     Throwable t = failure;
     for (int depth = 0; t != null && depth < RetryPolicy.MAX_CAUSE_DEPTH; depth++) {
-      try {
-        Optional<Duration> d = extractor.retryAfter(t);
-        if (d != null && d.isPresent()) {
-          return capped(d.get(), p.maxDelay().toNanos());
+      for (int i = 0; i < extractors.size(); i++) {
+        try {
+          Optional<Duration> d = extractors.get(i).retryAfter(t);
+          if (d != null && d.isPresent()) {
+            return capped(d.get(), p.maxDelay().toNanos());
+          }
+        } catch (RuntimeException e) {
+          onExtractorFault(e);
         }
-      } catch (RuntimeException e) {
-        onExtractorFault(e);
       }
       Throwable cause = t.getCause();
       t = cause == t ? null : cause;
