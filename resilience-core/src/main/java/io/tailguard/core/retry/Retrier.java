@@ -62,9 +62,10 @@ import org.slf4j.LoggerFactory;
  *       ends at once with its last failure, and is counted.
  *   <li>Interruption: a blocking caller interrupted while it waits between attempts, or whose
  *       attempt fails with an {@link InterruptedException} (or leaves the interrupt status set),
- *       stops retrying at once; the call fails with the last failure (the {@link
- *       InterruptedException} suppressed) and the thread's interrupt status is set. Cancelling the
- *       future of {@link #callAsync(Supplier)} stops its retries and cancels its running attempt.
+ *       stops retrying at once, as does an attempt that fails with a {@link CancellationException};
+ *       the call fails with the last failure (the {@link InterruptedException} suppressed) and the
+ *       thread's interrupt status is set. Cancelling the future of {@link #callAsync(Supplier)}
+ *       stops its retries and cancels its running attempt.
  *   <li>Waits: a blocking call sleeps on its own thread through the {@link Sleeper} (by default the
  *       clock, if it is one, else the system's); an asynchronous call never blocks a thread: its
  *       next attempt is scheduled on the {@link Scheduler}, and the supplier runs on the
@@ -192,7 +193,7 @@ public final class Retrier implements AutoCloseable {
       } catch (Throwable t) {
         failure = t;
       }
-      long delay = afterAttempt(s, value, failure, Thread.currentThread().isInterrupted());
+      long delay = afterAttempt(s, value, failure, true, Thread.currentThread().isInterrupted());
       if (delay == STOP) {
         return s.<T>outcome();
       }
@@ -258,8 +259,13 @@ public final class Retrier implements AutoCloseable {
   /**
    * Judges an attempt that ended: returns the delay before the next one, or STOP after ending the
    * call (its outcome is then in {@code s}).
+   *
+   * @param blocking whether the attempt ran on the caller's thread (whose interrupt status then
+   *     matters); an asynchronous attempt's thread is none of the call's business
+   * @param interrupt whether the caller's thread is interrupted
    */
-  private long afterAttempt(CallState s, Object value, Throwable failure, boolean interrupt) {
+  private long afterAttempt(
+      CallState s, Object value, Throwable failure, boolean blocking, boolean interrupt) {
     RetryPolicy p = s.policy;
     if (failure == null) {
       boolean unacceptable;
@@ -280,8 +286,12 @@ public final class Retrier implements AutoCloseable {
     } else {
       s.failed(failure);
       if (failure instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
+        if (blocking) {
+          Thread.currentThread().interrupt(); // whoever threw it cleared the status
+        }
         interrupt = true;
+      } else if (failure instanceof CancellationException) {
+        interrupt = true; // the attempt was cancelled from outside: not worth repeating
       }
     }
     if (interrupt) {
@@ -605,7 +615,7 @@ public final class Retrier implements AutoCloseable {
       }
       long delay;
       try {
-        delay = afterAttempt(s, value, failure, false);
+        delay = afterAttempt(s, value, failure, false, false);
       } catch (RuntimeException | Error e) {
         result.completeExceptionally(e);
         return;

@@ -745,6 +745,39 @@ class RetrierTest {
   }
 
   @Test
+  void asyncAttemptsEndedByAnInterruptOrACancellationStopWithoutInterruptingAnyThread() {
+    Retrier r = retrier(plain().build());
+    CompletableFuture<String> interrupted =
+        r.callAsync(() -> CompletableFuture.failedFuture(new InterruptedException("elsewhere")));
+    assertThat(catchThrowable(interrupted::join).getCause())
+        .isInstanceOf(InterruptedException.class);
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    AtomicInteger n = new AtomicInteger();
+    CompletableFuture<String> cancelled =
+        r.callAsync(
+            () -> {
+              n.incrementAndGet();
+              CompletableFuture<String> inner = new CompletableFuture<>();
+              inner.cancel(false);
+              return inner;
+            });
+    assertThat(catchThrowable(cancelled::join)).isInstanceOf(CancellationException.class);
+    assertThat(n).hasValue(1);
+    assertThat(clock.pendingTasks()).isZero();
+    assertThat(r.metrics().notRetryable()).isEqualTo(2);
+    assertThat(r.metrics().interrupted()).isEqualTo(2);
+  }
+
+  @Test
+  void aBlockingAttemptThatThrowsCancellationExceptionIsNotRepeated() {
+    Retrier r = retrier(plain().build());
+    Script s = new Script(new CancellationException("gave up"));
+    assertThatThrownBy(() -> r.call(s)).isInstanceOf(CancellationException.class);
+    assertThat(s.calls).hasValue(1);
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
   void aSchedulerThatRefusesEndsTheAsyncCall() {
     FakeClock refusing = new FakeClock();
     refusing.shutdownScheduler();
