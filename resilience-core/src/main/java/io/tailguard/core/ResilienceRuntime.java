@@ -13,12 +13,16 @@ import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.retry.HttpStatusExtractor;
+import io.tailguard.core.retry.RetryPolicy;
+import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.Scheduler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +80,7 @@ public final class ResilienceRuntime implements AutoCloseable {
   private final Clock clock;
   private final CircuitBreakerRegistry breakers;
   private final HedgerRegistry hedgers;
+  private final RetryRegistry retriers;
   private final HealthRegistry health;
   private final RateLimiterRegistry rateLimiters;
   private final Telemetry telemetry;
@@ -108,6 +113,7 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
     c.hedging().instances().forEach(hb::instance);
     this.hedgers = hb.build();
+    this.retriers = buildRetriers(b, c);
     HealthRegistry.Builder health = HealthRegistry.builder().config(c.health()).clock(clock);
     if (b.scheduler != null) {
       health.scheduler(b.scheduler);
@@ -124,6 +130,16 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
     c.rateLimiting().instances().forEach(rl::instance);
     this.rateLimiters = rl.build();
+  }
+
+  private RetryRegistry buildRetriers(Builder b, ResilienceConfig c) {
+    RetryRegistry.Builder rb =
+        RetryRegistry.builder().policies(c.retry().policies()).clock(clock).recorder(telemetry);
+    if (b.scheduler != null) {
+      rb.scheduler(b.scheduler);
+    }
+    b.retryStatusExtractors.forEach(rb::statusExtractor);
+    return rb.build();
   }
 
   /**
@@ -173,6 +189,16 @@ public final class ResilienceRuntime implements AutoCloseable {
    */
   public RateLimiterRegistry rateLimiters() {
     return rateLimiters;
+  }
+
+  /**
+   * Returns the retriers, one per named policy of the {@code retry} section; other names get the
+   * {@code default} policy.
+   *
+   * @return the registry
+   */
+  public RetryRegistry retriers() {
+    return retriers;
   }
 
   /**
@@ -228,6 +254,7 @@ public final class ResilienceRuntime implements AutoCloseable {
     applyBreakers(next);
     applyHedgers(next);
     applyRateLimiters(next);
+    applyRetriers(next);
     health.reconfigure(next.health());
     telemetry.reconfigure(next.telemetry());
     config = next;
@@ -265,6 +292,26 @@ public final class ResilienceRuntime implements AutoCloseable {
       }
     }
     hedgers.reconfigureDefaults(s.defaults());
+  }
+
+  private void applyRetriers(ResilienceConfig next) {
+    ResilienceConfig.RetrySection s = next.retry();
+    Set<String> configured = new HashSet<>(config.retry().policies().keySet());
+    retriers.reconfigureDefaults(s.defaults());
+    s.policies()
+        .forEach(
+            (name, policy) -> {
+              if (!name.equals(RetryPolicy.DEFAULT_NAME)) {
+                retriers.reconfigure(name, policy);
+              }
+            });
+    for (String name : configured) {
+      if (!s.policies().containsKey(name)) {
+        // Retired: it falls back to the defaults if still in use, as an unnamed retrier would.
+        retriers.find(name).ifPresent(r -> r.reconfigure(s.defaults()));
+        retriers.remove(name);
+      }
+    }
   }
 
   /**
@@ -314,14 +361,15 @@ public final class ResilienceRuntime implements AutoCloseable {
     d.put("circuitBreakers", breakers.describe());
     d.put("hedgers", hedgers.describe());
     d.put("rateLimiters", rateLimiters.describe());
+    d.put("retriers", retriers.describe());
     d.put("health", health.describe());
     d.put("telemetry", telemetry.describe());
     return d;
   }
 
   /**
-   * Stops the threads of the hedgers, the health probes and the rate limiters' waits. Breakers and
-   * telemetry own none.
+   * Stops the threads of the hedgers, the retriers, the health probes and the rate limiters' waits.
+   * Breakers and telemetry own none.
    */
   @Override
   public void close() {
@@ -329,9 +377,13 @@ public final class ResilienceRuntime implements AutoCloseable {
       hedgers.close();
     } finally {
       try {
-        health.close();
+        retriers.close();
       } finally {
-        rateLimiters.close();
+        try {
+          health.close();
+        } finally {
+          rateLimiters.close();
+        }
       }
     }
   }
@@ -347,8 +399,21 @@ public final class ResilienceRuntime implements AutoCloseable {
     private Scheduler scheduler;
     private java.util.concurrent.Executor executor;
     private boolean linkHedgersToBreakers = true;
+    private final List<HttpStatusExtractor> retryStatusExtractors = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds an extractor that reads HTTP statuses and {@code Retry-After} from failures, for every
+     * retrier (the Spring starter adds one for Spring's HTTP client exceptions).
+     *
+     * @param extractor the extractor
+     * @return this builder
+     */
+    public Builder retryStatusExtractor(HttpStatusExtractor extractor) {
+      retryStatusExtractors.add(Validate.notNull("retryStatusExtractor", extractor));
+      return this;
+    }
 
     /**
      * Whether each hedger sends its attempts through the breaker of the same name, if there is one;
@@ -386,7 +451,8 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets the scheduler for hedge delays and timeouts; default one owned by the runtime.
+     * Sets the scheduler for hedge delays and timeouts, asynchronous retries and health probes;
+     * default one per registry, owned by the runtime.
      *
      * @param scheduler the scheduler
      * @return this builder

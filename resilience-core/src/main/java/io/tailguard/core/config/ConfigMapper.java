@@ -13,12 +13,16 @@ import io.tailguard.core.hedge.HedgeDelayType;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimitConfig;
+import io.tailguard.core.retry.Jitter;
+import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.telemetry.TelemetryConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Maps a {@code resilience:} tree onto {@link ResilienceConfig}: every key of the schema,
@@ -55,6 +59,7 @@ final class ConfigMapper {
     ResilienceConfig.CircuitBreakerSection cb =
         circuitBreakerSection(root.child("circuit-breaker"));
     ResilienceConfig.HedgingSection hedging = hedgingSection(root.child("hedging"));
+    ResilienceConfig.RetrySection retry = retrySection(root.child("retry"));
     HealthConfig health = health(root.child("health"));
     TelemetryConfig telemetry = telemetry(root.child("telemetry"), TelemetryConfig.defaults());
     ResilienceConfig.RateLimitingSection rateLimiting =
@@ -66,6 +71,7 @@ final class ConfigMapper {
     return new ResilienceConfig(
         cb == null ? d.circuitBreaker() : cb,
         hedging == null ? d.hedging() : hedging,
+        retry == null ? d.retry() : retry,
         health == null ? d.health() : health,
         telemetry == null ? d.telemetry() : telemetry,
         rateLimiting == null ? d.rateLimiting() : rateLimiting);
@@ -298,6 +304,150 @@ final class ConfigMapper {
       r.error(key, r.get(key), MapReader.stripField(msg));
       return null;
     }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // retry
+
+  /**
+   * {@code policies.default} applies onto the built-in defaults, {@code policies.expensive} onto
+   * the built-in expensive policy, and every other policy onto the (configured) defaults.
+   */
+  private ResilienceConfig.RetrySection retrySection(MapReader r) {
+    if (r == null) {
+      return null;
+    }
+    Map<String, ConfigNode> entries = r.entries("policies");
+    Map<String, RetryPolicy> builtIns = RetryPolicy.builtIns();
+    RetryPolicy defaults = RetryPolicy.defaults();
+    ConfigNode d = entries.get(RetryPolicy.DEFAULT_NAME);
+    if (d != null) {
+      MapReader dr =
+          MapReader.of(d, r.path("policies." + RetryPolicy.DEFAULT_NAME), errors, classLoader);
+      if (dr != null) {
+        RetryPolicy read = retryPolicy(dr, defaults);
+        defaults = read == null ? defaults : read;
+      }
+    }
+    Map<String, RetryPolicy> policies = new LinkedHashMap<>();
+    policies.put(RetryPolicy.DEFAULT_NAME, defaults);
+    for (Map.Entry<String, ConfigNode> e : entries.entrySet()) {
+      String name = e.getKey();
+      if (name.equals(RetryPolicy.DEFAULT_NAME) || !validName(r, "policies", name, e.getValue())) {
+        continue;
+      }
+      MapReader p = MapReader.of(e.getValue(), r.path("policies." + name), errors, classLoader);
+      if (p != null) {
+        RetryPolicy c = retryPolicy(p, builtIns.getOrDefault(name, defaults));
+        if (c != null) {
+          policies.put(name, c);
+        }
+      }
+    }
+    r.finish();
+    return new ResilienceConfig.RetrySection(policies);
+  }
+
+  RetryPolicy retryPolicy(MapReader r, RetryPolicy base) {
+    RetryPolicy.Builder b = base.toBuilder();
+    r.integer("max-attempts", b::maxAttempts);
+    r.duration("base-delay", b::baseDelay);
+    r.duration("max-delay", b::maxDelay);
+    r.decimal("multiplier", b::multiplier);
+    r.enumeration("jitter", Jitter.class, b::jitter);
+    r.exceptionTypes("retryable-exceptions", b::retryableExceptions);
+    r.exceptionTypes("non-retryable-exceptions", b::nonRetryableExceptions);
+    retryableStatuses(r, b);
+    retryBudget(r, b);
+    r.decimal("min-retries-per-second", b::minRetriesPerSecond);
+    r.finish();
+    return build(r, b::build);
+  }
+
+  /** A list of status codes, one code, or codes separated by commas (as environment values). */
+  private static void retryableStatuses(MapReader r, RetryPolicy.Builder b) {
+    String key = "retryable-statuses";
+    ConfigNode v = r.get(key);
+    if (v == null) {
+      return;
+    }
+    List<ConfigNode> items = MapReader.asList(v);
+    List<Object> values = new ArrayList<>();
+    if (items != null) {
+      items.forEach(i -> values.add(i.kind() == ConfigNode.Kind.SCALAR ? i.value() : i));
+    } else if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof String s) {
+      for (String part : s.split(",", -1)) {
+        values.add(part.trim());
+      }
+    } else if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof Number n) {
+      values.add(n);
+    } else {
+      r.error(key, v, "must be a list of HTTP status codes, was " + v.describe());
+      return;
+    }
+    List<Integer> statuses = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < values.size(); i++) {
+      Object o = values.get(i);
+      ConfigNode at = items != null ? items.get(i) : v;
+      Long n = null;
+      if (o instanceof Integer || o instanceof Long || o instanceof Short) {
+        n = ((Number) o).longValue();
+      } else if (o instanceof String s) {
+        try {
+          n = Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+          n = null;
+        }
+      }
+      if (n == null || n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+        String shown =
+            o instanceof ConfigNode c
+                ? c.describe()
+                : o instanceof String s ? "'" + s + "'" : "" + o;
+        r.error(key + "[" + i + "]", at, "must be a whole number, was " + shown);
+        ok = false;
+      } else {
+        statuses.add((int) (long) n);
+      }
+    }
+    if (ok) {
+      r.run(key, v, () -> b.retryableStatuses(statuses));
+    }
+  }
+
+  private static final Set<String> BUDGET_OFF = Set.of("off", "none", "false");
+
+  /** A share in (0, 1], or {@code off}. */
+  private static void retryBudget(MapReader r, RetryPolicy.Builder b) {
+    ConfigNode v = r.get("budget");
+    if (v == null) {
+      return;
+    }
+    if (v.kind() == ConfigNode.Kind.SCALAR) {
+      Object o = v.value();
+      if (Boolean.FALSE.equals(o)
+          || (o instanceof String s && BUDGET_OFF.contains(s.trim().toLowerCase(Locale.ROOT)))) {
+        b.noBudget();
+        return;
+      }
+      Double share = null;
+      if (o instanceof Number n) {
+        share = n.doubleValue();
+      } else if (o instanceof String s) {
+        try {
+          share = Double.parseDouble(s.trim());
+        } catch (NumberFormatException e) {
+          share = null;
+        }
+      }
+      if (share != null) {
+        double value = share;
+        r.run("budget", v, () -> b.budget(value));
+        return;
+      }
+    }
+    r.error("budget", v, "must be a number in (0, 1] or off, was " + v.describe());
   }
 
   // -------------------------------------------------------------------------------------------

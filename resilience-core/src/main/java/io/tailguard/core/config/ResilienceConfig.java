@@ -7,7 +7,9 @@ import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimitConfig;
+import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.telemetry.TelemetryConfig;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -17,6 +19,7 @@ import java.util.Map;
  *
  * @param circuitBreaker the {@code circuit-breaker} section
  * @param hedging the {@code hedging} section
+ * @param retry the {@code retry} section
  * @param health the {@code health} section
  * @param telemetry the {@code telemetry} section
  * @param rateLimiting the {@code rate-limiting} section
@@ -24,6 +27,7 @@ import java.util.Map;
 public record ResilienceConfig(
     CircuitBreakerSection circuitBreaker,
     HedgingSection hedging,
+    RetrySection retry,
     HealthConfig health,
     TelemetryConfig telemetry,
     RateLimitingSection rateLimiting) {
@@ -36,6 +40,7 @@ public record ResilienceConfig(
   public ResilienceConfig {
     Validate.notNull("circuitBreaker", circuitBreaker);
     Validate.notNull("hedging", hedging);
+    Validate.notNull("retry", retry);
     Validate.notNull("health", health);
     Validate.notNull("telemetry", telemetry);
     Validate.notNull("rateLimiting", rateLimiting);
@@ -50,6 +55,7 @@ public record ResilienceConfig(
     return new ResilienceConfig(
         new CircuitBreakerSection(CircuitConfig.defaults(), GlobalFuseConfig.DEFAULTS, Map.of()),
         new HedgingSection(HedgeConfig.defaults(), Map.of()),
+        RetrySection.builtIn(),
         HealthConfig.defaults(),
         TelemetryConfig.defaults(),
         new RateLimitingSection(RateLimitBackend.MEMORY, RateLimitConfig.defaults(), Map.of()));
@@ -113,6 +119,50 @@ public record ResilienceConfig(
       Validate.notNull("rate-limiting.backend", backend);
       Validate.notNull("rate-limiting.defaults", defaults);
       instances = Map.copyOf(Validate.notNull("rate-limiting.instances", instances));
+    }
+  }
+
+  /**
+   * The {@code retry} section: named policies. The policy named {@value RetryPolicy#DEFAULT_NAME}
+   * is the defaults (retriers without a policy of their own use it); the built-in policies {@value
+   * RetryPolicy#DEFAULT_NAME} and {@value RetryPolicy#EXPENSIVE_NAME} are always present.
+   *
+   * @param policies every named policy, the built-ins included (the defaults, or a built-in, with
+   *     the policy's keys applied)
+   */
+  public record RetrySection(Map<String, RetryPolicy> policies) {
+    /**
+     * Copies the policies, adding the built-in ones that are missing.
+     *
+     * @throws IllegalArgumentException if a part is null
+     */
+    public RetrySection {
+      Validate.notNull("retry.policies", policies);
+      Map<String, RetryPolicy> all = new HashMap<>(RetryPolicy.builtIns());
+      policies.forEach(
+          (name, policy) -> {
+            Validate.notNull("retry.policies name", name);
+            all.put(name, Validate.notNull("retry.policies." + name, policy));
+          });
+      policies = Map.copyOf(all);
+    }
+
+    /**
+     * Returns the section with only the built-in policies.
+     *
+     * @return the built-in section
+     */
+    public static RetrySection builtIn() {
+      return new RetrySection(Map.of());
+    }
+
+    /**
+     * Returns the defaults: the policy named {@value RetryPolicy#DEFAULT_NAME}.
+     *
+     * @return the defaults
+     */
+    public RetryPolicy defaults() {
+      return policies.get(RetryPolicy.DEFAULT_NAME);
     }
   }
 }

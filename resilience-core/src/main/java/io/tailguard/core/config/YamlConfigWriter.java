@@ -9,6 +9,7 @@ import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimit.RateLimitConfig;
+import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.telemetry.TelemetryConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,6 +76,8 @@ public final class YamlConfigWriter {
     config.hedging().instances().forEach((n, c) -> hi.put(n, hedge(c)));
     hedging.put("instances", hi);
     resilience.put("hedging", hedging);
+
+    resilience.put("retry", retry(config.retry()));
 
     resilience.put("health", health(config.health()));
     resilience.put("telemetry", telemetry(config.telemetry()));
@@ -158,6 +161,29 @@ public final class YamlConfigWriter {
     budget.put("min-hedges-per-second", b.minHedgesPerSecond());
     budget.put("burst", b.burst());
     m.put("budget", budget);
+    return m;
+  }
+
+  static Map<String, Object> retry(ResilienceConfig.RetrySection s) {
+    Map<String, Object> policies = new TreeMap<>();
+    s.policies().forEach((n, p) -> policies.put(n, retryPolicy(p)));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("policies", policies);
+    return m;
+  }
+
+  static Map<String, Object> retryPolicy(RetryPolicy p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("max-attempts", p.maxAttempts());
+    m.put("base-delay", Durations.format(p.baseDelay()));
+    m.put("max-delay", Durations.format(p.maxDelay()));
+    m.put("multiplier", p.multiplier());
+    m.put("jitter", kebab(p.jitter()));
+    m.put("retryable-exceptions", names(p.retryableExceptions()));
+    m.put("non-retryable-exceptions", names(p.nonRetryableExceptions()));
+    m.put("retryable-statuses", new ArrayList<>(p.retryableStatuses()));
+    m.put("budget", p.budget().isPresent() ? (Object) p.budget().getAsDouble() : "off");
+    m.put("min-retries-per-second", p.minRetriesPerSecond());
     return m;
   }
 

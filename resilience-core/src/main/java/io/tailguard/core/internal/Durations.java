@@ -73,10 +73,15 @@ public final class Durations {
     while (digits < s.length() && Character.isDigit(s.charAt(digits))) {
       digits++;
     }
-    if (digits == 0 || digits > 18) {
+    if (digits == 0) {
       throw invalid(field, text);
     }
-    long amount = Long.parseLong(s.substring(0, digits));
+    long amount;
+    try {
+      amount = Long.parseLong(s.substring(0, digits));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(field + " is too long, was '" + text + "'", e);
+    }
     String unit = s.substring(digits).trim();
     for (int i = 0; i < UNITS.length; i++) {
       if (UNITS[i].equals(unit)) {

@@ -235,9 +235,12 @@ public final class RateLimitConfig {
      * @return this builder
      */
     public Builder cleanupThreshold(int cleanupThreshold) {
-      // Checked against maxKeys when built, whichever is set first.
-      this.cleanupThreshold =
-          Validate.inRange("cleanupThreshold", cleanupThreshold, 1, MAX_MAX_KEYS);
+      // Its upper bound, maxKeys, is checked when built, whichever of the two is set first.
+      if (cleanupThreshold < 1) {
+        throw new IllegalArgumentException(
+            "cleanupThreshold must be in [1, maxKeys = " + maxKeys + "], was " + cleanupThreshold);
+      }
+      this.cleanupThreshold = cleanupThreshold;
       return this;
     }
 

@@ -25,8 +25,87 @@ class InvalidConfigCatalogTest {
   static final String L4 = " (line 4, column 7)";
   static final String RL = "resilience:\n  rate-limiting:\n    defaults:\n      ";
   static final String RLP = "resilience.rate-limiting.defaults.";
+  static final String RT = "resilience:\n  retry:\n    policies:\n      default:\n        ";
+  static final String RTP = "resilience.retry.policies.default.";
+  static final String L5 = " (line 5, column 9)";
 
   static Stream<Arguments> catalogue() {
+    return Stream.concat(general(), retry());
+  }
+
+  static Stream<Arguments> retry() {
+    return Stream.of(
+        doc(
+            RT + "max-attempt: 5\n",
+            RTP + "max-attempt: unknown key (did you mean 'max-attempts'?)" + L5),
+        doc(
+            "resilience:\n  retry:\n    polices: {}\n",
+            "resilience.retry.polices: unknown key (did you mean 'policies'?) (line 3, column 5)"),
+        doc(RT + "max-attempts: 0\n", RTP + "max-attempts: must be in [1, 1000000], was 0" + L5),
+        doc(RT + "multiplier: 0.5\n", RTP + "multiplier: must be in [1, 100], was 0.5" + L5),
+        doc(RT + "base-delay: 2d\n", RTP + "base-delay: must be in [0ms, 1d], was 2d" + L5),
+        doc(
+            RT + "max-delay: 10\n",
+            RTP
+                + "max-delay: must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601"
+                + " (PT10S), was 10"
+                + L5),
+        doc(RT + "budget: 1.5\n", RTP + "budget: must be in (0, 1], was 1.5" + L5),
+        doc(
+            RT + "budget: lots\n",
+            RTP + "budget: must be a number in (0, 1] or off, was 'lots'" + L5),
+        doc(
+            RT + "min-retries-per-second: -1\n",
+            RTP + "min-retries-per-second: must be in [0, 1000000], was -1" + L5),
+        doc(
+            RT + "jitter: fulll\n",
+            RTP
+                + "jitter: must be one of [none, full, equal, decorrelated], was 'fulll' (did you"
+                + " mean 'full'?)"
+                + L5),
+        doc(
+            RT + "retryable-statuses: [503, 700]\n",
+            RTP + "retryable-statuses: must be HTTP status codes in [100, 599], was 700 at 1" + L5),
+        doc(
+            RT + "retryable-statuses: [503, often]\n",
+            RTP + "retryable-statuses[1]: must be a whole number, was 'often' (line 5, column 35)"),
+        doc(
+            RT + "retryable-statuses: {code: 503}\n",
+            RTP + "retryable-statuses: must be a list of HTTP status codes, was a map" + L5),
+        doc(
+            RT + "base-delay: 10s\n",
+            "resilience.retry.policies.default: maxDelay must be at least baseDelay (10s), was 5s"
+                + " (line 4, column 7)"),
+        doc(
+            RT
+                + "retryable-exceptions: [java.io.IOException]\n"
+                + "        non-retryable-exceptions: [java.io.IOException]\n",
+            "resilience.retry.policies.default: an exception type must not be both retryable and"
+                + " non-retryable, was java.io.IOException in retryableExceptions and"
+                + " nonRetryableExceptions (line 4, column 7)"),
+        doc(
+            RT + "non-retryable-exceptions: [com.example.Nope]\n",
+            RTP
+                + "non-retryable-exceptions[0]: must name a class on the classpath, was"
+                + " 'com.example.Nope' (line 5, column 36)"),
+        doc(
+            "resilience:\n  retry:\n    policies:\n      payments:\n        max-attempts: 1.5\n",
+            "resilience.retry.policies.payments.max-attempts: must be a whole number, was 1.5"
+                + L5),
+        doc(
+            "resilience:\n  retry:\n    policies:\n      \"bad name\": {}\n",
+            "resilience.retry.policies.bad name: instance name must be 1 to 128 letters, digits or"
+                + " . _ - : / starting with a letter or digit, was 'bad name' (line 4, column 7)"),
+        doc(
+            "resilience:\n  retry:\n    policies: [default]\n",
+            "resilience.retry.policies: must be a map of names to settings, was a list (line 3,"
+                + " column 5)"),
+        doc(
+            "resilience:\n  retry:\n    policies:\n      expensive: 3\n",
+            "resilience.retry.policies.expensive: must be a map, was 3 (line 4, column 7)"));
+  }
+
+  static Stream<Arguments> general() {
     return Stream.of(
         // unknown keys, with suggestions
         doc(

@@ -21,12 +21,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * its due time; a task that schedules another within the advanced span sees it run too. Nothing
  * runs in the background, so a test decides exactly when each task happens.
  *
+ * <p>As a {@link Sleeper}, it "sleeps" by advancing itself, so blocking code that waits through it
+ * (a retry's backoff) runs instantly and deterministically, on the test's thread.
+ *
  * <p>Shipped in the {@code resilience-core} test-jar for the other modules' tests.
  *
  * <p>This class is thread-safe: readers see every advance made before it, in order. Advancing from
  * two threads at once is allowed but the interleaving of their tasks is then up to the threads.
  */
-public final class FakeClock implements Clock, Scheduler {
+public final class FakeClock implements Clock, Scheduler, Sleeper {
 
   /** The wall time every fake clock starts at: 2026-01-01T00:00:00Z. */
   public static final Instant DEFAULT_WALL_START = Instant.parse("2026-01-01T00:00:00Z");
@@ -116,6 +119,30 @@ public final class FakeClock implements Clock, Scheduler {
       nanos.set(target);
     }
     return this;
+  }
+
+  /**
+   * Advances the clock by {@code duration} (running the tasks that fall due), as if the calling
+   * thread had slept that long. Zero or negative durations only check for an interrupt.
+   *
+   * @param duration how long to "sleep"
+   * @throws InterruptedException if the calling thread is interrupted (its status is cleared, as
+   *     {@link Thread#sleep(long)} does); the clock does not move then
+   */
+  @Override
+  public void sleep(Duration duration) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException("interrupted before a fake sleep of " + duration);
+    }
+    long nanos;
+    try {
+      nanos = duration.toNanos();
+    } catch (ArithmeticException tooLong) {
+      nanos = Long.MAX_VALUE;
+    }
+    if (nanos > 0) {
+      advanceNanos(nanos);
+    }
   }
 
   /**

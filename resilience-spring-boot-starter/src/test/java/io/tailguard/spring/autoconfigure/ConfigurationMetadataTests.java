@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ConfigurationMetadataTests {
 
   /** Map-valued sections whose keys are instance names, not settings. */
-  static final Set<String> NAMED = Set.of("instances", "providers");
+  static final Set<String> NAMED = Set.of("instances", "providers", "policies");
 
   @Test
   void everySchemaKeyHasADescriptionAndTheCoresDefault() throws Exception {

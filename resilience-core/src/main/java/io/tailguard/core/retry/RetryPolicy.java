@@ -1,0 +1,616 @@
+package io.tailguard.core.retry;
+
+import io.tailguard.core.internal.Durations;
+import io.tailguard.core.internal.Validate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * The settings of one {@link Retrier}: how many attempts, how long to wait between them, which
+ * failures and results are worth another attempt, and the budget that keeps retries from turning an
+ * outage into a retry storm.
+ *
+ * <p>Two policies are built in: {@link #defaults()} (named {@value #DEFAULT_NAME}: 3 attempts,
+ * 500ms base delay, 5s maximum, x2, full jitter) and {@link #expensive()} (named {@value
+ * #EXPENSIVE_NAME}: 5 attempts, 1s base delay, 10s maximum, x2, full jitter).
+ *
+ * <p>A failure is retried when all of these hold (see {@link #isRetryable(Throwable,
+ * java.util.OptionalInt)}):
+ *
+ * <ol>
+ *   <li>neither it nor any of its causes is of a {@linkplain #nonRetryableExceptions()
+ *       non-retryable type} (non-retryable wins over retryable);
+ *   <li>{@linkplain #retryableExceptions() retryable types} is empty and it is an {@link Exception}
+ *       (an {@link Error} is retried only when listed), or it or one of its causes is of a
+ *       retryable type;
+ *   <li>if it carries an HTTP status (read by an {@link HttpStatusExtractor}), the status is one of
+ *       {@link #retryableStatuses()}.
+ * </ol>
+ *
+ * <p>Build one with {@link #builder()} or {@link #toBuilder()}. Every setter checks its value at
+ * once and throws an {@link IllegalArgumentException} naming the field, the allowed range and the
+ * value given; a {@code RetryPolicy} that exists is always valid.
+ *
+ * <p>Instances are immutable and thread-safe (the result predicate, if any, must be too). Builders
+ * are not thread-safe.
+ */
+public final class RetryPolicy {
+
+  /** The name of the policy every retrier without its own settings uses. */
+  public static final String DEFAULT_NAME = "default";
+
+  /** The name of the built-in policy for calls that are costly to repeat too soon. */
+  public static final String EXPENSIVE_NAME = "expensive";
+
+  /** The largest {@code maxDelay}: {@code Long.MAX_VALUE} nanoseconds, about 292 years. */
+  public static final Duration MAX_DELAY_LIMIT = Duration.ofNanos(Long.MAX_VALUE);
+
+  /** The statuses retried by default: 429, 500, 502, 503 and 504. */
+  public static final Set<Integer> DEFAULT_RETRYABLE_STATUSES = sortedSet(429, 500, 502, 503, 504);
+
+  /** How deep a chain of causes is searched for exception types and HTTP statuses. */
+  static final int MAX_CAUSE_DEPTH = 32;
+
+  private static final RetryPolicy DEFAULTS = new Builder().build();
+  private static final RetryPolicy EXPENSIVE =
+      new Builder()
+          .maxAttempts(5)
+          .baseDelay(Duration.ofSeconds(1))
+          .maxDelay(Duration.ofSeconds(10))
+          .build();
+
+  private final int maxAttempts;
+  private final Duration baseDelay;
+  private final Duration maxDelay;
+  private final double multiplier;
+  private final Jitter jitter;
+  private final List<Class<? extends Throwable>> retryableExceptions;
+  private final List<Class<? extends Throwable>> nonRetryableExceptions;
+  private final Predicate<Object> unacceptableResult;
+  private final Set<Integer> retryableStatuses;
+  // NaN when the budget is off.
+  private final double budget;
+  private final double minRetriesPerSecond;
+  // Derived: the exponent from which baseDelay * multiplier^e reaches maxDelay (see Backoff).
+  final int maxExponent;
+
+  private RetryPolicy(Builder b) {
+    this.maxAttempts = b.maxAttempts;
+    this.baseDelay = b.baseDelay;
+    this.maxDelay = b.maxDelay;
+    this.multiplier = b.multiplier;
+    this.jitter = b.jitter;
+    this.retryableExceptions = b.retryableExceptions;
+    this.nonRetryableExceptions = b.nonRetryableExceptions;
+    this.unacceptableResult = b.unacceptableResult;
+    this.retryableStatuses = b.retryableStatuses;
+    this.budget = b.budget;
+    this.minRetriesPerSecond = b.minRetriesPerSecond;
+    this.maxExponent =
+        Backoff.saturationExponent(baseDelay.toNanos(), maxDelay.toNanos(), multiplier);
+  }
+
+  /**
+   * Returns the built-in policy named {@value #DEFAULT_NAME}, whose values every accessor
+   * documents: 3 attempts, 500ms base delay, 5s maximum, x2, full jitter.
+   *
+   * @return the default policy
+   */
+  public static RetryPolicy defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Returns the built-in policy named {@value #EXPENSIVE_NAME}: the defaults with 5 attempts, 1s
+   * base delay and 10s maximum.
+   *
+   * @return the expensive policy
+   */
+  public static RetryPolicy expensive() {
+    return EXPENSIVE;
+  }
+
+  /**
+   * Returns the built-in policies by name: {@value #DEFAULT_NAME} and {@value #EXPENSIVE_NAME}.
+   *
+   * @return an unmodifiable map, in that order
+   */
+  public static Map<String, RetryPolicy> builtIns() {
+    Map<String, RetryPolicy> m = new LinkedHashMap<>();
+    m.put(DEFAULT_NAME, DEFAULTS);
+    m.put(EXPENSIVE_NAME, EXPENSIVE);
+    return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * Returns a builder starting from the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder starting from this policy.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * The most attempts per call, the first included, in [1, 1000000]. Default 3.
+   *
+   * @return the maximum number of attempts
+   */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /**
+   * The delay before the first retry, before jitter, in [0ms, 1d]. Default 500ms.
+   *
+   * @return the base delay
+   */
+  public Duration baseDelay() {
+    return baseDelay;
+  }
+
+  /**
+   * The longest delay between two attempts, jitter and {@code Retry-After} included, in [{@code
+   * baseDelay}, {@link #MAX_DELAY_LIMIT}]. Default 5s.
+   *
+   * @return the maximum delay
+   */
+  public Duration maxDelay() {
+    return maxDelay;
+  }
+
+  /**
+   * The factor by which the delay grows per retry, in [1, 100]. Default 2.
+   *
+   * @return the multiplier
+   */
+  public double multiplier() {
+    return multiplier;
+  }
+
+  /**
+   * How delays are randomised. Default {@link Jitter#FULL}.
+   *
+   * @return the jitter
+   */
+  public Jitter jitter() {
+    return jitter;
+  }
+
+  /**
+   * The exception types worth another attempt (a failure matches if it or one of its causes is of
+   * one of them); empty (the default) means every {@link Exception}.
+   *
+   * @return the retryable types
+   */
+  public List<Class<? extends Throwable>> retryableExceptions() {
+    return retryableExceptions;
+  }
+
+  /**
+   * The exception types never retried, matched on the failure and its causes; they win over {@link
+   * #retryableExceptions()}. Default empty.
+   *
+   * @return the non-retryable types
+   */
+  public List<Class<? extends Throwable>> nonRetryableExceptions() {
+    return nonRetryableExceptions;
+  }
+
+  /**
+   * The test for results that are not an answer and are worth another attempt. When the attempts or
+   * the budget run out, the last such result is returned. Default: every result is acceptable.
+   *
+   * @return the predicate; never {@code null}
+   */
+  public Predicate<Object> unacceptableResult() {
+    return unacceptableResult;
+  }
+
+  /**
+   * The HTTP statuses worth another attempt, each in [100, 599]; a failure that carries another
+   * status is not retried. Default 429, 500, 502, 503, 504.
+   *
+   * @return the statuses, sorted, unmodifiable
+   */
+  public Set<Integer> retryableStatuses() {
+    return retryableStatuses;
+  }
+
+  /**
+   * The share of calls that may be retries, in a rolling window of 10 seconds, in (0, 1]; empty
+   * when the budget is off. Default 0.1: retries may add at most 10% to the load (plus the
+   * {@linkplain #minRetriesPerSecond() floor}).
+   *
+   * @return the budget, or empty when off
+   */
+  public OptionalDouble budget() {
+    return Double.isNaN(budget) ? OptionalDouble.empty() : OptionalDouble.of(budget);
+  }
+
+  /**
+   * The retries per second always allowed, whatever the budget says, so that a quiet service can
+   * still retry, in [0, 1000000]. Default 10.
+   *
+   * @return the floor
+   */
+  public double minRetriesPerSecond() {
+    return minRetriesPerSecond;
+  }
+
+  /**
+   * Returns whether a failure is worth another attempt, by the rules of the class description.
+   *
+   * @param failure the failure
+   * @param httpStatus the HTTP status it carries, if any
+   * @return {@code true} if it may be retried
+   */
+  public boolean isRetryable(Throwable failure, java.util.OptionalInt httpStatus) {
+    Validate.notNull("failure", failure);
+    Validate.notNull("httpStatus", httpStatus);
+    if (matches(nonRetryableExceptions, failure)) {
+      return false;
+    }
+    boolean typeOk =
+        retryableExceptions.isEmpty()
+            ? failure instanceof Exception
+            : matches(retryableExceptions, failure);
+    if (!typeOk) {
+      return false;
+    }
+    return httpStatus.isEmpty() || retryableStatuses.contains(httpStatus.getAsInt());
+  }
+
+  /**
+   * Returns whether a result is not an answer.
+   *
+   * @param result the result
+   * @return {@code true} if the predicate says so
+   */
+  boolean isUnacceptable(Object result) {
+    return unacceptableResult != Builder.NONE && unacceptableResult.test(result);
+  }
+
+  /** Whether the failure or one of its causes (at most {@link #MAX_CAUSE_DEPTH}) is of a type. */
+  static boolean matches(List<Class<? extends Throwable>> types, Throwable failure) {
+    if (types.isEmpty()) {
+      return false;
+    }
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++) {
+      for (int i = 0; i < types.size(); i++) {
+        if (types.get(i).isInstance(t)) {
+          return true;
+        }
+      }
+      Throwable cause = t.getCause();
+      t = cause == t ? null : cause;
+    }
+    return false;
+  }
+
+  /**
+   * Returns the settings as an ordered map of plain values.
+   *
+   * @return the settings
+   */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("maxAttempts", maxAttempts);
+    m.put("baseDelay", Durations.format(baseDelay));
+    m.put("maxDelay", Durations.format(maxDelay));
+    m.put("multiplier", multiplier);
+    m.put("jitter", jitter.name());
+    m.put("retryableExceptions", names(retryableExceptions));
+    m.put("nonRetryableExceptions", names(nonRetryableExceptions));
+    m.put("retryableStatuses", new ArrayList<>(retryableStatuses));
+    m.put("unacceptableResult", unacceptableResult == Builder.NONE ? "none" : "custom");
+    m.put("budget", Double.isNaN(budget) ? "off" : budget);
+    m.put("minRetriesPerSecond", minRetriesPerSecond);
+    return m;
+  }
+
+  private static List<String> names(List<Class<? extends Throwable>> types) {
+    List<String> names = new ArrayList<>();
+    types.forEach(t -> names.add(t.getName()));
+    return names;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof RetryPolicy)) {
+      return false;
+    }
+    RetryPolicy p = (RetryPolicy) o;
+    return maxAttempts == p.maxAttempts
+        && Double.compare(multiplier, p.multiplier) == 0
+        && Double.compare(budget, p.budget) == 0
+        && Double.compare(minRetriesPerSecond, p.minRetriesPerSecond) == 0
+        && baseDelay.equals(p.baseDelay)
+        && maxDelay.equals(p.maxDelay)
+        && jitter == p.jitter
+        && retryableExceptions.equals(p.retryableExceptions)
+        && nonRetryableExceptions.equals(p.nonRetryableExceptions)
+        && retryableStatuses.equals(p.retryableStatuses)
+        && unacceptableResult.equals(p.unacceptableResult);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        maxAttempts,
+        baseDelay,
+        maxDelay,
+        multiplier,
+        jitter,
+        retryableExceptions,
+        nonRetryableExceptions,
+        unacceptableResult,
+        retryableStatuses,
+        budget,
+        minRetriesPerSecond);
+  }
+
+  @Override
+  public String toString() {
+    return "RetryPolicy" + toMap();
+  }
+
+  private static SortedSet<Integer> sortedSet(Integer... statuses) {
+    return Collections.unmodifiableSortedSet(new TreeSet<>(List.of(statuses)));
+  }
+
+  /**
+   * Builds a {@link RetryPolicy}; every setter validates at once.
+   *
+   * <p>This class is not thread-safe.
+   */
+  public static final class Builder {
+    static final Predicate<Object> NONE = result -> false;
+
+    private int maxAttempts = 3;
+    private Duration baseDelay = Duration.ofMillis(500);
+    private Duration maxDelay = Duration.ofSeconds(5);
+    private double multiplier = 2.0;
+    private Jitter jitter = Jitter.FULL;
+    private List<Class<? extends Throwable>> retryableExceptions = List.of();
+    private List<Class<? extends Throwable>> nonRetryableExceptions = List.of();
+    private Predicate<Object> unacceptableResult = NONE;
+    private Set<Integer> retryableStatuses = DEFAULT_RETRYABLE_STATUSES;
+    private double budget = 0.1;
+    private double minRetriesPerSecond = 10;
+
+    private Builder() {}
+
+    private Builder(RetryPolicy p) {
+      maxAttempts = p.maxAttempts;
+      baseDelay = p.baseDelay;
+      maxDelay = p.maxDelay;
+      multiplier = p.multiplier;
+      jitter = p.jitter;
+      retryableExceptions = p.retryableExceptions;
+      nonRetryableExceptions = p.nonRetryableExceptions;
+      unacceptableResult = p.unacceptableResult;
+      retryableStatuses = p.retryableStatuses;
+      budget = p.budget;
+      minRetriesPerSecond = p.minRetriesPerSecond;
+    }
+
+    /**
+     * Sets the most attempts per call, the first included, in [1, 1000000]; 1 means no retry.
+     *
+     * @param maxAttempts the number
+     * @return this builder
+     */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = Validate.inRange("maxAttempts", maxAttempts, 1, 1_000_000);
+      return this;
+    }
+
+    /**
+     * Sets the delay before the first retry, in [0ms, 1d].
+     *
+     * @param baseDelay the delay
+     * @return this builder
+     */
+    public Builder baseDelay(Duration baseDelay) {
+      this.baseDelay = Validate.inRange("baseDelay", baseDelay, Duration.ZERO, Duration.ofDays(1));
+      return this;
+    }
+
+    /**
+     * Sets the longest delay, in [0ms, {@link #MAX_DELAY_LIMIT}]; {@link #build()} checks that it
+     * is at least the base delay.
+     *
+     * @param maxDelay the delay
+     * @return this builder
+     */
+    public Builder maxDelay(Duration maxDelay) {
+      this.maxDelay = Validate.inRange("maxDelay", maxDelay, Duration.ZERO, MAX_DELAY_LIMIT);
+      return this;
+    }
+
+    /**
+     * Sets the growth factor per retry, in [1, 100].
+     *
+     * @param multiplier the factor
+     * @return this builder
+     */
+    public Builder multiplier(double multiplier) {
+      this.multiplier = Validate.inClosed("multiplier", multiplier, 1, 100);
+      return this;
+    }
+
+    /**
+     * Sets how delays are randomised.
+     *
+     * @param jitter the jitter
+     * @return this builder
+     */
+    public Builder jitter(Jitter jitter) {
+      if (jitter == null) {
+        throw new IllegalArgumentException(
+            "jitter must be one of " + List.of(Jitter.values()) + ", was null");
+      }
+      this.jitter = jitter;
+      return this;
+    }
+
+    /**
+     * Sets the exception types worth another attempt; empty means every {@link Exception}.
+     *
+     * @param types the types
+     * @return this builder
+     */
+    public Builder retryableExceptions(Collection<Class<? extends Throwable>> types) {
+      this.retryableExceptions = copyTypes("retryableExceptions", types);
+      return this;
+    }
+
+    /**
+     * Sets the exception types never retried.
+     *
+     * @param types the types
+     * @return this builder
+     */
+    public Builder nonRetryableExceptions(Collection<Class<? extends Throwable>> types) {
+      this.nonRetryableExceptions = copyTypes("nonRetryableExceptions", types);
+      return this;
+    }
+
+    /**
+     * Sets the test for results worth another attempt.
+     *
+     * @param predicate true for a result that is not an answer
+     * @return this builder
+     */
+    public Builder unacceptableResult(Predicate<Object> predicate) {
+      this.unacceptableResult = Validate.notNull("unacceptableResult", predicate);
+      return this;
+    }
+
+    /**
+     * Sets the HTTP statuses worth another attempt, each in [100, 599]; empty means none.
+     *
+     * @param statuses the statuses
+     * @return this builder
+     */
+    public Builder retryableStatuses(Collection<Integer> statuses) {
+      Validate.notNull("retryableStatuses", statuses);
+      TreeSet<Integer> copy = new TreeSet<>();
+      int i = 0;
+      for (Integer s : statuses) {
+        if (s == null) {
+          throw new IllegalArgumentException(
+              "retryableStatuses must not contain null, was null at " + i);
+        }
+        if (s < 100 || s > 599) {
+          throw new IllegalArgumentException(
+              "retryableStatuses must be HTTP status codes in [100, 599], was " + s + " at " + i);
+        }
+        copy.add(s);
+        i++;
+      }
+      this.retryableStatuses = Collections.unmodifiableSortedSet(copy);
+      return this;
+    }
+
+    /**
+     * Turns the retry budget on with this share of calls, in (0, 1].
+     *
+     * @param share the share of calls that may be retries
+     * @return this builder
+     */
+    public Builder budget(double share) {
+      this.budget = Validate.inOpenClosed("budget", share, 0, 1);
+      return this;
+    }
+
+    /**
+     * Turns the retry budget off: attempts are limited only by {@code maxAttempts}.
+     *
+     * @return this builder
+     */
+    public Builder noBudget() {
+      this.budget = Double.NaN;
+      return this;
+    }
+
+    /**
+     * Sets the retries per second always allowed, in [0, 1000000].
+     *
+     * @param perSecond the floor
+     * @return this builder
+     */
+    public Builder minRetriesPerSecond(double perSecond) {
+      this.minRetriesPerSecond = Validate.inClosed("minRetriesPerSecond", perSecond, 0, 1_000_000);
+      return this;
+    }
+
+    private static List<Class<? extends Throwable>> copyTypes(
+        String field, Collection<Class<? extends Throwable>> types) {
+      Validate.notNull(field, types);
+      List<Class<? extends Throwable>> copy = new ArrayList<>();
+      int i = 0;
+      for (Class<? extends Throwable> type : types) {
+        if (type == null) {
+          throw new IllegalArgumentException(field + " must not contain null, was null at " + i);
+        }
+        if (!copy.contains(type)) {
+          copy.add(type);
+        }
+        i++;
+      }
+      return List.copyOf(copy);
+    }
+
+    /**
+     * Checks the rules between fields and returns the policy.
+     *
+     * @return the policy
+     * @throws IllegalArgumentException if {@code maxDelay} is below {@code baseDelay} or a type is
+     *     both retryable and non-retryable
+     */
+    public RetryPolicy build() {
+      if (maxDelay.compareTo(baseDelay) < 0) {
+        throw new IllegalArgumentException(
+            "maxDelay must be at least baseDelay ("
+                + Durations.format(baseDelay)
+                + "), was "
+                + Durations.format(maxDelay));
+      }
+      for (Class<? extends Throwable> type : nonRetryableExceptions) {
+        if (retryableExceptions.contains(type)) {
+          throw new IllegalArgumentException(
+              "an exception type must not be both retryable and non-retryable, was "
+                  + type.getName()
+                  + " in retryableExceptions and nonRetryableExceptions");
+        }
+      }
+      return new RetryPolicy(this);
+    }
+  }
+}

@@ -1,0 +1,533 @@
+package io.tailguard.core.retry;
+
+import io.tailguard.core.UnknownInstanceException;
+import io.tailguard.core.event.EventListener;
+import io.tailguard.core.event.EventListeners;
+import io.tailguard.core.event.Subscription;
+import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.Validate;
+import io.tailguard.core.telemetry.CallRecorder;
+import io.tailguard.core.time.Clock;
+import io.tailguard.core.time.DefaultScheduler;
+import io.tailguard.core.time.Scheduler;
+import io.tailguard.core.time.Sleeper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * The named retriers of an application, one per named policy, sharing one scheduler.
+ *
+ * <p>The policy named {@value RetryPolicy#DEFAULT_NAME} is the defaults: retriers without a policy
+ * of their own use it, and {@link #reconfigureDefaults(RetryPolicy)} (or {@code
+ * reconfigure("default", ...)}) changes them all. The registry starts with the built-in policies
+ * {@value RetryPolicy#DEFAULT_NAME} and {@value RetryPolicy#EXPENSIVE_NAME} ({@link
+ * RetryPolicy#builtIns()}), which {@link Builder#policy(String, RetryPolicy)} may replace, and a
+ * retrier exists from the start for each named policy. Any other name asked of {@link
+ * #retrier(String)} gets a retrier with the defaults, unless the registry is strict.
+ *
+ * <p>This class is thread-safe. {@link #close()} stops every retrier and the shared scheduler.
+ */
+public final class RetryRegistry implements AutoCloseable {
+
+  private static final String ENGINE = "retrier";
+
+  private final ConcurrentMap<String, Retrier> retriers = new ConcurrentHashMap<>();
+  // Names with a policy of their own (never "default", which is the defaults); changed under this.
+  private final ConcurrentMap<String, RetryPolicy> instancePolicies = new ConcurrentHashMap<>();
+  // Told about instances as they are added and removed; copy-on-write, called outside any lock.
+  private final CopyOnWriteArrayList<Consumer<? super Retrier>> addedHooks =
+      new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<? super Retrier>> removedHooks =
+      new CopyOnWriteArrayList<>();
+  private final EventListeners<RetryEvent> listeners = new EventListeners<>();
+  private final Clock clock;
+  private final boolean strict;
+  private final Scheduler scheduler;
+  private final DefaultScheduler ownedScheduler;
+  private final Sleeper sleeper;
+  private final RandomGenerator random;
+  private final List<HttpStatusExtractor> extractors;
+  private final CallRecorder recorder;
+  // Written under this; read freely.
+  private volatile RetryPolicy defaults;
+  private volatile boolean closed;
+
+  private RetryRegistry(Builder b) {
+    this.clock = b.clock;
+    this.strict = b.strict;
+    this.sleeper = b.sleeper;
+    this.random = b.random;
+    this.extractors = List.copyOf(b.extractors);
+    this.recorder = b.recorder;
+    this.defaults = b.policies.get(RetryPolicy.DEFAULT_NAME);
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownedScheduler = null;
+    } else {
+      // Its thread starts on the first asynchronous retry, not before.
+      this.ownedScheduler = new DefaultScheduler("retry", b.closeGrace);
+      this.scheduler = ownedScheduler;
+    }
+    b.policies.forEach(
+        (name, policy) -> {
+          if (!name.equals(RetryPolicy.DEFAULT_NAME)) {
+            instancePolicies.put(name, policy);
+          }
+          retriers.put(name, create(name, policy));
+        });
+  }
+
+  /**
+   * Returns a builder, with the built-in policies, a non-strict lookup and the system clock.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a non-strict registry with the built-in policies.
+   *
+   * @return a new registry
+   */
+  public static RetryRegistry ofDefaults() {
+    return builder().build();
+  }
+
+  private Retrier create(String name, RetryPolicy policy) {
+    Retrier.Builder b =
+        Retrier.builder(name).policy(policy).clock(clock).scheduler(scheduler).parent(listeners);
+    if (sleeper != null) {
+      b.sleeper(sleeper);
+    }
+    if (random != null) {
+      b.random(random);
+    }
+    extractors.forEach(b::statusExtractor);
+    if (recorder != null) {
+      b.recorder(recorder);
+    }
+    return b.build();
+  }
+
+  /**
+   * Returns the retrier with this name, creating it with the defaults unless the registry is
+   * strict.
+   *
+   * @param name the name
+   * @return the retrier
+   * @throws UnknownInstanceException if strict and the name has no policy
+   * @throws IllegalArgumentException if the name is invalid
+   * @throws IllegalStateException if the registry is closed
+   */
+  public Retrier retrier(String name) {
+    Retrier existing = retriers.get(name == null ? "" : name);
+    if (existing != null) {
+      return existing;
+    }
+    InstanceNames.check(ENGINE, name);
+    if (strict) {
+      throw new UnknownInstanceException(ENGINE, name, retriers.keySet());
+    }
+    if (closed) {
+      throw new IllegalStateException("the retry registry is closed");
+    }
+    boolean[] created = {false};
+    Retrier r =
+        retriers.computeIfAbsent(
+            name,
+            n -> {
+              created[0] = true;
+              return create(n, defaults);
+            });
+    if (created[0]) {
+      added(r);
+    }
+    return r;
+  }
+
+  /**
+   * Returns the retrier with this name if it exists; never creates one.
+   *
+   * @param name the name
+   * @return the retrier, or empty
+   */
+  public Optional<Retrier> find(String name) {
+    return name == null ? Optional.empty() : Optional.ofNullable(retriers.get(name));
+  }
+
+  /**
+   * Returns the retriers.
+   *
+   * @return an unmodifiable live view
+   */
+  public Collection<Retrier> retriers() {
+    return Collections.unmodifiableCollection(retriers.values());
+  }
+
+  /**
+   * Returns the retrier names.
+   *
+   * @return an unmodifiable live view
+   */
+  public Set<String> names() {
+    return Collections.unmodifiableSet(retriers.keySet());
+  }
+
+  /**
+   * Returns the defaults: the policy named {@value RetryPolicy#DEFAULT_NAME}.
+   *
+   * @return the defaults
+   */
+  public RetryPolicy defaults() {
+    return defaults;
+  }
+
+  /**
+   * Returns every named policy in force, the defaults under {@value RetryPolicy#DEFAULT_NAME}.
+   *
+   * @return the policies, sorted by name
+   */
+  public Map<String, RetryPolicy> policies() {
+    Map<String, RetryPolicy> m = new TreeMap<>(instancePolicies);
+    m.put(RetryPolicy.DEFAULT_NAME, defaults);
+    return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * Returns every retrier's {@link Retrier#describe()}, sorted by name.
+   *
+   * @return the descriptions
+   */
+  public Map<String, Map<String, Object>> describe() {
+    Map<String, Map<String, Object>> all = new LinkedHashMap<>();
+    new TreeMap<>(retriers).forEach((name, r) -> all.put(name, r.describe()));
+    return all;
+  }
+
+  /**
+   * Gives one retrier its own policy, creating it if needed; its counters and budget are kept. For
+   * the name {@value RetryPolicy#DEFAULT_NAME} this is {@link #reconfigureDefaults(RetryPolicy)}.
+   *
+   * @param name the name
+   * @param policy the policy
+   * @return the retrier
+   */
+  public Retrier reconfigure(String name, RetryPolicy policy) {
+    InstanceNames.check(ENGINE, name);
+    Validate.notNull("policy", policy);
+    if (name.equals(RetryPolicy.DEFAULT_NAME)) {
+      reconfigureDefaults(policy);
+      return retrier(name);
+    }
+    Retrier r;
+    boolean created = false;
+    synchronized (this) {
+      instancePolicies.put(name, policy);
+      r = retriers.get(name);
+      if (r == null) {
+        r = create(name, policy);
+        retriers.put(name, r);
+        created = true;
+      }
+    }
+    if (created) {
+      added(r);
+    } else {
+      r.reconfigure(policy);
+    }
+    return r;
+  }
+
+  /**
+   * Replaces the defaults and applies them to every retrier without a policy of its own.
+   *
+   * @param policy the new defaults
+   */
+  public void reconfigureDefaults(RetryPolicy policy) {
+    Validate.notNull("policy", policy);
+    List<Retrier> affected = new ArrayList<>();
+    Retrier created = null;
+    synchronized (this) {
+      defaults = policy;
+      if (!retriers.containsKey(RetryPolicy.DEFAULT_NAME) && !closed) {
+        created = create(RetryPolicy.DEFAULT_NAME, policy);
+        retriers.put(RetryPolicy.DEFAULT_NAME, created);
+      }
+      for (Retrier r : retriers.values()) {
+        if (r != created && !instancePolicies.containsKey(r.name())) {
+          affected.add(r);
+        }
+      }
+    }
+    if (created != null) {
+      added(created);
+    }
+    affected.forEach(r -> r.reconfigure(policy));
+  }
+
+  /**
+   * Removes a retrier and its own policy. It is not closed: calls holding it finish with the policy
+   * they started with, and a later lookup of the name gets a new retrier with the defaults. The
+   * {@value RetryPolicy#DEFAULT_NAME} retrier cannot be removed.
+   *
+   * @param name the name
+   * @return the removed retrier, or empty
+   * @throws IllegalArgumentException if the name is {@value RetryPolicy#DEFAULT_NAME}
+   */
+  public Optional<Retrier> remove(String name) {
+    if (name == null) {
+      return Optional.empty();
+    }
+    if (name.equals(RetryPolicy.DEFAULT_NAME)) {
+      throw new IllegalArgumentException(
+          "the '"
+              + RetryPolicy.DEFAULT_NAME
+              + "' retrier holds the defaults and cannot be removed");
+    }
+    Retrier removed;
+    synchronized (this) {
+      instancePolicies.remove(name);
+      removed = retriers.remove(name);
+    }
+    if (removed != null) {
+      for (Consumer<? super Retrier> hook : removedHooks) {
+        hook.accept(removed);
+      }
+    }
+    return Optional.ofNullable(removed);
+  }
+
+  /**
+   * Calls {@code hook} for every retrier present now and every one added later (by name lookup,
+   * {@code reconfigure} or a configuration reload), for example to register its metrics.
+   *
+   * @param hook called once per retrier, on the thread that added it
+   * @return a subscription that stops further calls
+   */
+  public Subscription onAdded(Consumer<? super Retrier> hook) {
+    Validate.notNull("hook", hook);
+    addedHooks.add(hook);
+    retriers.values().forEach(hook);
+    return () -> addedHooks.remove(hook);
+  }
+
+  /**
+   * Calls {@code hook} for every retrier removed from now on.
+   *
+   * @param hook called once per removed retrier
+   * @return a subscription that stops further calls
+   */
+  public Subscription onRemoved(Consumer<? super Retrier> hook) {
+    Validate.notNull("hook", hook);
+    removedHooks.add(hook);
+    return () -> removedHooks.remove(hook);
+  }
+
+  private void added(Retrier instance) {
+    for (Consumer<? super Retrier> hook : addedHooks) {
+      hook.accept(instance);
+    }
+  }
+
+  /**
+   * Adds a listener for the events of every retrier, present and future.
+   *
+   * @param listener the listener
+   * @return a subscription that removes it
+   */
+  public Subscription subscribe(EventListener<? super RetryEvent> listener) {
+    return listeners.subscribe(listener);
+  }
+
+  /**
+   * Closes every retrier (cancelling asynchronous calls waiting for a retry), then stops the
+   * scheduler the registry owns: gracefully, then by interrupting after the grace period.
+   */
+  @Override
+  public void close() {
+    closed = true;
+    retriers.values().forEach(Retrier::close);
+    if (ownedScheduler != null) {
+      ownedScheduler.close();
+    }
+  }
+
+  /**
+   * Returns whether the scheduler the registry owns has stopped; {@code true} if it owns none.
+   *
+   * @return {@code true} once it has
+   */
+  public boolean isTerminated() {
+    return ownedScheduler == null || ownedScheduler.isTerminated();
+  }
+
+  /**
+   * Builds a {@link RetryRegistry}.
+   *
+   * <p>This class is not thread-safe.
+   */
+  public static final class Builder {
+    private final Map<String, RetryPolicy> policies = new LinkedHashMap<>(RetryPolicy.builtIns());
+    private Clock clock = Clock.system();
+    private Scheduler scheduler;
+    private Sleeper sleeper;
+    private RandomGenerator random;
+    private final List<HttpStatusExtractor> extractors = new ArrayList<>();
+    private Duration closeGrace = Duration.ofSeconds(5);
+    private boolean strict;
+    private CallRecorder recorder;
+
+    private Builder() {}
+
+    /**
+     * Sets the defaults: the policy named {@value RetryPolicy#DEFAULT_NAME}.
+     *
+     * @param defaults the defaults
+     * @return this builder
+     */
+    public Builder defaults(RetryPolicy defaults) {
+      policies.put(RetryPolicy.DEFAULT_NAME, Validate.notNull("defaults", defaults));
+      return this;
+    }
+
+    /**
+     * Sets a named policy (replacing a built-in one of the same name); its retrier exists from the
+     * start.
+     *
+     * @param name the name
+     * @param policy its policy
+     * @return this builder
+     */
+    public Builder policy(String name, RetryPolicy policy) {
+      InstanceNames.check(ENGINE, name);
+      policies.put(name, Validate.notNull("policies." + name, policy));
+      return this;
+    }
+
+    /**
+     * Sets every named policy at once, as a configuration's {@code retry.policies} does; built-in
+     * names missing from the map keep their built-in policy.
+     *
+     * @param named the policies by name
+     * @return this builder
+     */
+    public Builder policies(Map<String, RetryPolicy> named) {
+      Validate.notNull("policies", named);
+      named.forEach(this::policy);
+      return this;
+    }
+
+    /**
+     * Sets the clock of every retrier.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Validate.notNull("clock", clock);
+      return this;
+    }
+
+    /**
+     * Sets the shared scheduler for asynchronous retries, owned by the caller; default one owned by
+     * the registry.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Validate.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /**
+     * Sets how blocking calls wait; default as {@link Retrier.Builder#sleeper(Sleeper)} says.
+     *
+     * @param sleeper the sleeper
+     * @return this builder
+     */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Validate.notNull("sleeper", sleeper);
+      return this;
+    }
+
+    /**
+     * Sets the source of jitter of every retrier; see {@link Retrier.Builder#random}.
+     *
+     * @param random the generator
+     * @return this builder
+     */
+    public Builder random(RandomGenerator random) {
+      this.random = Validate.notNull("random", random);
+      return this;
+    }
+
+    /**
+     * Adds an HTTP status extractor to every retrier.
+     *
+     * @param extractor the extractor
+     * @return this builder
+     */
+    public Builder statusExtractor(HttpStatusExtractor extractor) {
+      extractors.add(Validate.notNull("statusExtractor", extractor));
+      return this;
+    }
+
+    /**
+     * Reports every retrier's calls to a recorder, such as the telemetry hub.
+     *
+     * @param recorder the recorder
+     * @return this builder
+     */
+    public Builder recorder(CallRecorder recorder) {
+      this.recorder = Validate.notNull("recorder", recorder);
+      return this;
+    }
+
+    /**
+     * Sets the grace period of each shutdown phase; default 5s.
+     *
+     * @param grace the grace period, in [0, 1h]
+     * @return this builder
+     */
+    public Builder closeGrace(Duration grace) {
+      this.closeGrace = Validate.inRange("closeGrace", grace, Duration.ZERO, Duration.ofHours(1));
+      return this;
+    }
+
+    /**
+     * Makes {@link RetryRegistry#retrier(String)} refuse names without a policy.
+     *
+     * @param strict whether to refuse unknown names
+     * @return this builder
+     */
+    public Builder strict(boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+
+    /**
+     * Creates the registry.
+     *
+     * @return the registry
+     */
+    public RetryRegistry build() {
+      return new RetryRegistry(this);
+    }
+  }
+}
