@@ -3,9 +3,11 @@ package io.tailguard.spring.aop;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.Hedged;
 import io.tailguard.spring.annotation.RateLimited;
+import io.tailguard.spring.annotation.Retried;
 import java.util.List;
 import java.util.Set;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -132,6 +134,21 @@ public final class ResilienceAspects {
         new LazyInterceptor(
             () -> new RateLimitedInterceptor(lookup, limiters.getObject(), FALLBACKS));
     return new ResilienceAdvisor("rate-limited", lookup, interceptor, order(order, "rate-limited"));
+  }
+
+  /**
+   * Creates the advisor of {@code @Retried}.
+   *
+   * @param retriers the registry, resolved on first use
+   * @param order the aspect order
+   * @return the advisor
+   */
+  public static ResilienceAdvisor retried(
+      ObjectProvider<RetryRegistry> retriers, List<String> order) {
+    AnnotationLookup<Retried> lookup = new AnnotationLookup<>(Retried.class);
+    MethodInterceptor interceptor =
+        new LazyInterceptor(() -> new RetriedInterceptor(lookup, retriers.getObject(), FALLBACKS));
+    return new ResilienceAdvisor("retried", lookup, interceptor, order(order, "retried"));
   }
 
   /**

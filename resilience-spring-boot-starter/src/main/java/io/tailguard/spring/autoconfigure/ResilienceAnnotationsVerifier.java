@@ -4,6 +4,7 @@ import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.Hedged;
 import io.tailguard.spring.annotation.RateLimited;
+import io.tailguard.spring.annotation.Retried;
 import io.tailguard.spring.aop.ResilienceAspects;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -32,6 +33,7 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
   private final Set<String> unknownBreakers = new TreeSet<>();
   private final Set<String> unknownHedgers = new TreeSet<>();
   private final Set<String> unknownLimiters = new TreeSet<>();
+  private final Set<String> unknownPolicies = new TreeSet<>();
 
   ResilienceAnnotationsVerifier(ApplicationContext context, ResilienceConfig config) {
     this.context = context;
@@ -60,6 +62,11 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
       log.info(
           "Hedgers without their own settings use resilience.hedging.defaults: {}", unknownHedgers);
     }
+    if (!unknownPolicies.isEmpty()) {
+      log.info(
+          "Retry policies not in resilience.retry.policies use the default policy: {}",
+          unknownPolicies);
+    }
     if (!unknownLimiters.isEmpty()) {
       log.info(
           "Rate limiters without their own settings use resilience.rate-limiting.defaults: {}",
@@ -81,6 +88,13 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
       }
     }
     checkRateLimited(userClass, m, publicMethod);
+    Retried rt = find(userClass, m, Retried.class, publicMethod);
+    if (rt != null) {
+      ResilienceAspects.checkFallback(userClass, m, rt.fallbackMethod());
+      if (!config.retry().policies().containsKey(rt.value())) {
+        unknownPolicies.add(rt.value());
+      }
+    }
     Hedged h = find(userClass, m, Hedged.class, publicMethod);
     if (h != null) {
       ResilienceAspects.checkFallback(userClass, m, h.fallbackMethod());
@@ -117,6 +131,15 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
    */
   public Set<String> unknownBreakers() {
     return Set.copyOf(unknownBreakers);
+  }
+
+  /**
+   * Returns the retry policy names used by annotations that no policy has.
+   *
+   * @return the names, sorted
+   */
+  public Set<String> unknownPolicies() {
+    return Set.copyOf(unknownPolicies);
   }
 
   /**

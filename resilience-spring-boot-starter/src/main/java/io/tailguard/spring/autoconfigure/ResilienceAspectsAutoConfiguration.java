@@ -4,6 +4,7 @@ import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.spring.aop.ResilienceAdvisor;
 import io.tailguard.spring.aop.ResilienceAspects;
 import java.util.List;
@@ -27,9 +28,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * The aspects of {@code @RateLimited}, {@code @Hedged} and {@code @CircuitProtected}, in the order
- * of {@code resilience.aspects.order} (outermost first; default rate-limited, retried, hedged,
- * circuit-protected), and the start-up check of every annotated method.
+ * The aspects of {@code @RateLimited}, {@code @Retried}, {@code @Hedged} and
+ * {@code @CircuitProtected}, in the order of {@code resilience.aspects.order} (outermost first;
+ * default rate-limited, retried, hedged, circuit-protected), and the start-up check of every
+ * annotated method.
  *
  * <p>The advisors are infrastructure beans applied by Spring's auto-proxy creator, which this
  * configuration registers if the application has none (class-based proxies, as Spring Boot's
@@ -72,6 +74,14 @@ public final class ResilienceAspectsAutoConfiguration {
   static ResilienceAdvisor rateLimitedAdvisor(
       ObjectProvider<RateLimiterRegistry> limiters, Environment environment) {
     return ResilienceAspects.rateLimited(limiters, aspectOrder(environment));
+  }
+
+  @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  @ConditionalOnMissingBean(name = "retriedAdvisor")
+  static ResilienceAdvisor retriedAdvisor(
+      ObjectProvider<RetryRegistry> retriers, Environment environment) {
+    return ResilienceAspects.retried(retriers, aspectOrder(environment));
   }
 
   @Bean

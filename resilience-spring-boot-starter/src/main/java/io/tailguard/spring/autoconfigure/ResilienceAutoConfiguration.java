@@ -7,18 +7,24 @@ import io.tailguard.core.health.HealthProbe;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.retry.HttpStatusExtractor;
+import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.DefaultScheduler;
+import io.tailguard.spring.web.RestClientStatusExtractor;
+import io.tailguard.spring.web.WebClientStatusExtractor;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -65,12 +71,35 @@ public final class ResilienceAutoConfiguration {
   ResilienceRuntime resilienceRuntime(
       ResilienceConfig config,
       @Qualifier("tailguardScheduler") DefaultScheduler scheduler,
-      @Qualifier("tailguardHedgeExecutor") ManagedExecutor executor) {
-    return ResilienceRuntime.builder()
-        .config(config)
-        .scheduler(scheduler)
-        .executor(executor)
-        .build();
+      @Qualifier("tailguardHedgeExecutor") ManagedExecutor executor,
+      ObjectProvider<HttpStatusExtractor> statusExtractors) {
+    ResilienceRuntime.Builder b =
+        ResilienceRuntime.builder().config(config).scheduler(scheduler).executor(executor);
+    statusExtractors.orderedStream().forEach(b::retryStatusExtractor);
+    return b.build();
+  }
+
+  /** Lets retries read statuses and Retry-After from RestClient and RestTemplate failures. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.web.client.RestClientResponseException")
+  static final class RestClientStatusConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    RestClientStatusExtractor restClientStatusExtractor() {
+      return new RestClientStatusExtractor();
+    }
+  }
+
+  /** Lets retries read statuses and Retry-After from WebClient failures. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = "org.springframework.web.reactive.function.client.WebClientResponseException")
+  static final class WebClientStatusConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    WebClientStatusExtractor webClientStatusExtractor() {
+      return new WebClientStatusExtractor();
+    }
   }
 
   @Bean(destroyMethod = "")
@@ -83,6 +112,12 @@ public final class ResilienceAutoConfiguration {
   @ConditionalOnMissingBean
   HedgerRegistry hedgerRegistry(ResilienceRuntime runtime) {
     return runtime.hedgers();
+  }
+
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean
+  RetryRegistry retryRegistry(ResilienceRuntime runtime) {
+    return runtime.retriers();
   }
 
   @Bean(destroyMethod = "")

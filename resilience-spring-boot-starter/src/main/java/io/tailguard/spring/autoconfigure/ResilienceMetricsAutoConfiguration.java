@@ -6,9 +6,11 @@ import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.spring.metrics.RateLimiterMetrics;
 import io.tailguard.spring.metrics.ResilienceMetrics;
+import io.tailguard.spring.metrics.RetrierMetrics;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -41,5 +43,12 @@ public final class ResilienceMetricsAutoConfiguration {
   @ConditionalOnBean(RateLimiterRegistry.class)
   RateLimiterMetrics rateLimiterMetrics(RateLimiterRegistry limiters) {
     return new RateLimiterMetrics(limiters);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBean(RetryRegistry.class)
+  RetrierMetrics retrierMetrics(RetryRegistry retriers) {
+    return new RetrierMetrics(retriers);
   }
 }

@@ -4,6 +4,7 @@ import io.tailguard.core.breaker.SampleWeighting;
 import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.hedge.HedgeDelayType;
 import io.tailguard.core.ratelimit.RateLimitBackend;
+import io.tailguard.core.retry.Jitter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +53,9 @@ public class ResilienceProperties {
   /** Rate limiting per operation and per key. */
   private final RateLimiting rateLimiting = new RateLimiting();
 
+  /** Retry policies. */
+  private final Retry retry = new Retry();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -90,6 +94,10 @@ public class ResilienceProperties {
 
   public RateLimiting getRateLimiting() {
     return rateLimiting;
+  }
+
+  public Retry getRetry() {
+    return retry;
   }
 
   /** Settings of the annotation aspects. */
@@ -489,6 +497,139 @@ public class ResilienceProperties {
 
     public void setInstances(Map<String, HedgeSettings> instances) {
       this.instances = instances;
+    }
+  }
+
+  /** Retry: named policies; default and expensive always exist. */
+  public static class Retry {
+
+    /**
+     * Named policies. 'default' (3 attempts, 500ms base, 5s max, x2, full jitter) is the defaults
+     * for every other name; 'expensive' starts from 5 attempts, 1s base, 10s max. Each lists only
+     * what differs.
+     */
+    private Map<String, RetryPolicySettings> policies = new LinkedHashMap<>();
+
+    public Map<String, RetryPolicySettings> getPolicies() {
+      return policies;
+    }
+
+    public void setPolicies(Map<String, RetryPolicySettings> policies) {
+      this.policies = policies;
+    }
+  }
+
+  /** Settings of one retry policy. */
+  public static class RetryPolicySettings {
+
+    /** Attempts in all, the first included, in [1, 1000000]. */
+    private Integer maxAttempts;
+
+    /** Delay before the first retry, in [0ms, 1d]. */
+    private Duration baseDelay;
+
+    /** Largest delay between attempts; also caps a server's Retry-After. */
+    private Duration maxDelay;
+
+    /** Growth of the delay per attempt, in [1, 100]. */
+    private Double multiplier;
+
+    /** Randomisation of the delay. */
+    private Jitter jitter;
+
+    /** Exception types that are retried (causes are matched too); empty: every Exception. */
+    private List<Class<? extends Throwable>> retryableExceptions = new ArrayList<>();
+
+    /** Exception types never retried (causes are matched too); these win. */
+    private List<Class<? extends Throwable>> nonRetryableExceptions = new ArrayList<>();
+
+    /** HTTP statuses that are retried; default 429, 500, 502, 503, 504. */
+    private List<Integer> retryableStatuses = new ArrayList<>();
+
+    /** Largest share of calls that may be retries, in (0, 1], or 'off'. */
+    private String budget;
+
+    /** Retries per second allowed whatever the budget, in [0, 1000000]. */
+    private Double minRetriesPerSecond;
+
+    public Integer getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    public void setMaxAttempts(Integer maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    public Duration getBaseDelay() {
+      return baseDelay;
+    }
+
+    public void setBaseDelay(Duration baseDelay) {
+      this.baseDelay = baseDelay;
+    }
+
+    public Duration getMaxDelay() {
+      return maxDelay;
+    }
+
+    public void setMaxDelay(Duration maxDelay) {
+      this.maxDelay = maxDelay;
+    }
+
+    public Double getMultiplier() {
+      return multiplier;
+    }
+
+    public void setMultiplier(Double multiplier) {
+      this.multiplier = multiplier;
+    }
+
+    public Jitter getJitter() {
+      return jitter;
+    }
+
+    public void setJitter(Jitter jitter) {
+      this.jitter = jitter;
+    }
+
+    public List<Class<? extends Throwable>> getRetryableExceptions() {
+      return retryableExceptions;
+    }
+
+    public void setRetryableExceptions(List<Class<? extends Throwable>> retryableExceptions) {
+      this.retryableExceptions = retryableExceptions;
+    }
+
+    public List<Class<? extends Throwable>> getNonRetryableExceptions() {
+      return nonRetryableExceptions;
+    }
+
+    public void setNonRetryableExceptions(List<Class<? extends Throwable>> nonRetryableExceptions) {
+      this.nonRetryableExceptions = nonRetryableExceptions;
+    }
+
+    public List<Integer> getRetryableStatuses() {
+      return retryableStatuses;
+    }
+
+    public void setRetryableStatuses(List<Integer> retryableStatuses) {
+      this.retryableStatuses = retryableStatuses;
+    }
+
+    public String getBudget() {
+      return budget;
+    }
+
+    public void setBudget(String budget) {
+      this.budget = budget;
+    }
+
+    public Double getMinRetriesPerSecond() {
+      return minRetriesPerSecond;
+    }
+
+    public void setMinRetriesPerSecond(Double minRetriesPerSecond) {
+      this.minRetriesPerSecond = minRetriesPerSecond;
     }
   }
 

@@ -8,8 +8,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.tailguard.core.ratelimit.RateLimiter;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Exports the rate limiters as {@code resilience_ratelimiter_requests_total} (tags name, result =
@@ -22,8 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RateLimiterMetrics implements MeterBinder {
 
   private final RateLimiterRegistry limiters;
-  // Meters registered per limiter, so removal can unregister them.
-  private final Map<String, List<Meter>> meters = new ConcurrentHashMap<>();
+  private final InstanceMeters<RateLimiter> meters = new InstanceMeters<>();
 
   /**
    * Creates the binder.
@@ -36,33 +33,29 @@ public final class RateLimiterMetrics implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    limiters.onAdded(l -> bind(registry, l));
-    limiters.onRemoved(
-        l -> {
-          List<Meter> m = meters.remove(l.name());
-          if (m != null) {
-            m.forEach(registry::remove);
-          }
-        });
+    meters.follow(
+        registry,
+        limiters::onAdded,
+        limiters::onRemoved,
+        RateLimiter::name,
+        l -> bind(registry, l));
   }
 
-  private void bind(MeterRegistry registry, RateLimiter l) {
-    meters.put(
-        l.name(),
-        List.of(
-            FunctionCounter.builder(
-                    "resilience.ratelimiter.requests", l, x -> (double) x.permittedCount())
-                .description("Requests a rate limiter answered, by result")
-                .tags("name", l.name(), "result", "permitted")
-                .register(registry),
-            FunctionCounter.builder(
-                    "resilience.ratelimiter.requests", l, x -> (double) x.rejectedCount())
-                .description("Requests a rate limiter answered, by result")
-                .tags("name", l.name(), "result", "rejected")
-                .register(registry),
-            Gauge.builder("resilience.ratelimiter.keys", l, x -> (double) x.keyCount())
-                .description("Keys a rate limiter tracks now")
-                .tags("name", l.name())
-                .register(registry)));
+  private static List<Meter> bind(MeterRegistry registry, RateLimiter l) {
+    return List.of(
+        FunctionCounter.builder(
+                "resilience.ratelimiter.requests", l, x -> (double) x.permittedCount())
+            .description("Requests a rate limiter answered, by result")
+            .tags("name", l.name(), "result", "permitted")
+            .register(registry),
+        FunctionCounter.builder(
+                "resilience.ratelimiter.requests", l, x -> (double) x.rejectedCount())
+            .description("Requests a rate limiter answered, by result")
+            .tags("name", l.name(), "result", "rejected")
+            .register(registry),
+        Gauge.builder("resilience.ratelimiter.keys", l, x -> (double) x.keyCount())
+            .description("Keys a rate limiter tracks now")
+            .tags("name", l.name())
+            .register(registry));
   }
 }

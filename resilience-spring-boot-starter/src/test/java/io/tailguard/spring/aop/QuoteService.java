@@ -7,6 +7,7 @@ import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.CurrentAttempt;
 import io.tailguard.spring.annotation.Hedged;
 import io.tailguard.spring.annotation.RateLimited;
+import io.tailguard.spring.annotation.Retried;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -62,6 +63,40 @@ public class QuoteService {
 
   @RateLimited("quotes-api")
   public String limitedShared(String symbol) {
+    return downstream.apply(symbol);
+  }
+
+  @Retried("quick")
+  public String flaky(String symbol) {
+    return downstream.apply(symbol);
+  }
+
+  @Retried(value = "quick", fallbackMethod = "gaveUp")
+  public String flakyWithFallback(String symbol) {
+    return downstream.apply(symbol);
+  }
+
+  String gaveUp(String symbol, IllegalStateException e) {
+    return "gave-up:" + symbol + ":" + e.getSuppressed().length;
+  }
+
+  @Retried("quick")
+  public CompletableFuture<String> flakyAsync(String symbol) {
+    try {
+      return CompletableFuture.completedFuture(downstream.apply(symbol));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Retried("quick")
+  public Mono<String> flakyMono(String symbol) {
+    return Mono.fromSupplier(() -> downstream.apply(symbol));
+  }
+
+  @Retried("quick")
+  @CircuitProtected("retried-breaker")
+  public String flakyBehindABreaker(String symbol) {
     return downstream.apply(symbol);
   }
 

@@ -10,6 +10,7 @@ import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.ratelimit.RateLimitExceededException;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.time.FakeClock;
 import io.tailguard.spring.autoconfigure.ResilienceAnnotationsVerifier;
 import io.tailguard.spring.autoconfigure.ResilienceAspectsAutoConfiguration;
@@ -52,7 +53,11 @@ class ResilienceAspectsTests {
             "resilience.hedging.instances.search.delay.strategy=fixed",
             "resilience.hedging.instances.search.delay.delay=50ms",
             "resilience.rate-limiting.instances.quotes-api.capacity=2",
-            "resilience.rate-limiting.instances.quotes-api.window=1m");
+            "resilience.rate-limiting.instances.quotes-api.window=1m",
+            "resilience.retry.policies.quick.max-attempts=3",
+            "resilience.retry.policies.quick.base-delay=10ms",
+            "resilience.retry.policies.quick.jitter=none",
+            "resilience.retry.policies.quick.budget=off");
   }
 
   @Configuration(proxyBeanMethods = false)
@@ -78,6 +83,92 @@ class ResilienceAspectsTests {
           .linkHedgersToBreakers(false)
           .build();
     }
+  }
+
+  /** Fails the first {@code failures} calls with IllegalStateException, then answers. */
+  static java.util.function.Function<String, String> failing(
+      int failures, java.util.concurrent.atomic.AtomicInteger calls) {
+    return s -> {
+      if (calls.incrementAndGet() <= failures) {
+        throw new IllegalStateException("flaky " + calls.get());
+      }
+      return "ok:" + s;
+    };
+  }
+
+  @Test
+  void retriedMethodsRunAgainAfterTheirBackoffAndFallBackWhenAttemptsRunOut() {
+    runner()
+        .run(
+            context -> {
+              QuoteService service = context.getBean(QuoteService.class);
+              QuoteService.Downstream downstream = context.getBean(QuoteService.Downstream.class);
+              var calls = new java.util.concurrent.atomic.AtomicInteger();
+              downstream.behaviour = failing(2, calls);
+              long before = clock.nanoTime();
+              assertThat(service.flaky("a")).isEqualTo("ok:a");
+              assertThat(calls).hasValue(3);
+              // The fake clock is the sleeper: 10 ms, then 20 ms of backoff.
+              assertThat(clock.nanoTime() - before).isEqualTo(Duration.ofMillis(30).toNanos());
+
+              calls.set(0);
+              downstream.behaviour = failing(10, calls);
+              assertThatThrownBy(() -> service.flaky("b"))
+                  .isInstanceOf(IllegalStateException.class)
+                  .hasMessage("flaky 3")
+                  .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2));
+              assertThat(calls).hasValue(3);
+
+              calls.set(0);
+              assertThat(service.flakyWithFallback("c")).isEqualTo("gave-up:c:2");
+
+              RetryRegistry retriers = context.getBean(RetryRegistry.class);
+              assertThat(retriers.retrier("quick").metrics().successRetry()).isEqualTo(1);
+              assertThat(retriers.retrier("quick").metrics().exhausted()).isEqualTo(2);
+            });
+  }
+
+  @Test
+  void retriedStagesAndMonosRetryWithoutBlocking() {
+    runner()
+        .run(
+            context -> {
+              QuoteService service = context.getBean(QuoteService.class);
+              QuoteService.Downstream downstream = context.getBean(QuoteService.Downstream.class);
+              var calls = new java.util.concurrent.atomic.AtomicInteger();
+              downstream.behaviour = failing(1, calls);
+              CompletableFuture<String> stage = service.flakyAsync("s");
+              assertThat(stage).isNotDone(); // waiting for the backoff on the scheduler
+              clock.advance(Duration.ofMillis(10));
+              assertThat(stage).isCompletedWithValue("ok:s");
+
+              calls.set(0);
+              var mono = service.flakyMono("m");
+              assertThat(calls).hasValue(0); // nothing until subscribed
+              StepVerifier.create(mono)
+                  .then(() -> clock.advance(Duration.ofMillis(10)))
+                  .expectNext("ok:m")
+                  .verifyComplete();
+              assertThat(calls).hasValue(2);
+            });
+  }
+
+  @Test
+  void everyRetryAttemptPassesTheBreaker() {
+    runner()
+        .withPropertyValues("resilience.circuit-breaker.instances.retried-breaker.min-calls=100")
+        .run(
+            context -> {
+              QuoteService service = context.getBean(QuoteService.class);
+              QuoteService.Downstream downstream = context.getBean(QuoteService.Downstream.class);
+              var calls = new java.util.concurrent.atomic.AtomicInteger();
+              downstream.behaviour = failing(2, calls);
+              assertThat(service.flakyBehindABreaker("x")).isEqualTo("ok:x");
+              CircuitBreaker breaker =
+                  context.getBean(CircuitBreakerRegistry.class).breaker("retried-breaker");
+              assertThat(breaker.metrics().failedCalls()).isEqualTo(2);
+              assertThat(breaker.metrics().successfulCalls()).isEqualTo(1);
+            });
   }
 
   @Test
@@ -327,9 +418,11 @@ class ResilienceAspectsTests {
             context -> {
               ResilienceAnnotationsVerifier v =
                   context.getBean(ResilienceAnnotationsVerifier.class);
-              assertThat(v.unknownBreakers()).containsExactlyInAnyOrder("quotes", "search");
+              assertThat(v.unknownBreakers())
+                  .containsExactlyInAnyOrder("quotes", "search", "retried-breaker");
               assertThat(v.unknownHedgers()).containsExactly("search");
               assertThat(v.unknownLimiters()).containsExactly("quotes-api");
+              assertThat(v.unknownPolicies()).containsExactly("quick");
             });
   }
 

@@ -163,7 +163,9 @@ class StarterWebIntegrationTests {
         .contains("resilience_circuit_last_opened_seconds{name=\"payments\"}")
         .contains(
             "resilience_call_duration_seconds_bucket{engine=\"circuit-breaker\",name=\"payments\",outcome=\"success\"")
-        .contains("resilience_health_status{probe=\"vector-store\"} 1.0");
+        .contains("resilience_health_status{probe=\"vector-store\"} 1.0")
+        .contains("resilience_retry_calls_total{name=\"default\",result=\"success_first\"}")
+        .contains("resilience_retry_calls_total{name=\"expensive\",result=\"exhausted\"}");
   }
 
   @Test

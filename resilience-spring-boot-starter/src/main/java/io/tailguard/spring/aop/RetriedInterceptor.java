@@ -1,0 +1,110 @@
+package io.tailguard.spring.aop;
+
+import io.tailguard.core.retry.Retrier;
+import io.tailguard.core.retry.RetryRegistry;
+import io.tailguard.spring.annotation.Retried;
+import java.lang.reflect.Method;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.ProxyMethodInvocation;
+import org.springframework.aop.support.AopUtils;
+
+/**
+ * Runs {@link Retried} methods through their retrier: each attempt is a fresh invocation of the
+ * rest of the interceptor chain and the method ({@link ProxyMethodInvocation#invocableClone()}).
+ * Adapts return types only: the retrier decides everything.
+ *
+ * <p>Thread-safe.
+ */
+final class RetriedInterceptor implements MethodInterceptor {
+
+  private final AnnotationLookup<Retried> lookup;
+  private final RetryRegistry retriers;
+  private final Fallbacks fallbacks;
+
+  RetriedInterceptor(
+      AnnotationLookup<Retried> lookup, RetryRegistry retriers, Fallbacks fallbacks) {
+    this.lookup = lookup;
+    this.retriers = retriers;
+    this.fallbacks = fallbacks;
+  }
+
+  @Override
+  public Object invoke(MethodInvocation invocation) throws Throwable {
+    Method method = invocation.getMethod();
+    Object target = invocation.getThis();
+    Class<?> targetClass =
+        target == null ? method.getDeclaringClass() : AopUtils.getTargetClass(target);
+    Retried annotation = lookup.find(method, targetClass).orElse(null);
+    if (annotation == null || !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
+      return invocation.proceed();
+    }
+    Retrier retrier = retriers.retrier(annotation.value());
+    Fallbacks.Fallback fallback =
+        fallbacks.resolve(targetClass, method, annotation.fallbackMethod());
+    Object[] args = invocation.getArguments();
+    switch (ReturnKind.of(method)) {
+      case STAGE:
+        {
+          CompletableFuture<Object> call =
+              retrier.callAsync(() -> asStage(attempt(proxyInvocation)));
+          if (fallback.isEmpty()) {
+            return call;
+          }
+          return call.exceptionallyCompose(
+              e -> {
+                try {
+                  return asStage(fallback.handle(target, args, Sneaky.unwrap(e)));
+                } catch (Throwable t) {
+                  return CompletableFuture.failedFuture(t);
+                }
+              });
+        }
+      case MONO:
+        // Each subscription is one retried call whose attempts are subscriptions.
+        return ReactorSupport.hedgeMono(
+            attemptFn -> retrier.callAsync(() -> attemptFn.apply(null)),
+            ignored -> attempt(proxyInvocation),
+            e -> recover(fallback, target, args, e));
+      case FLUX:
+        return ReactorSupport.hedgeFlux(
+            attemptFn -> retrier.callAsync(() -> attemptFn.apply(null)),
+            ignored -> attempt(proxyInvocation),
+            e -> recover(fallback, target, args, e));
+      default:
+        try {
+          return retrier.call(() -> attempt(proxyInvocation));
+        } catch (CompletionException e) {
+          return fallback.handle(target, args, Sneaky.unwrap(e));
+        } catch (Throwable t) {
+          return fallback.handle(target, args, t);
+        }
+    }
+  }
+
+  /** One attempt: a fresh invocation of the rest of the chain. */
+  private static Object attempt(ProxyMethodInvocation invocation) {
+    try {
+      return invocation.invocableClone().proceed();
+    } catch (Throwable t) {
+      throw Sneaky.rethrow(t);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static CompletionStage<Object> asStage(Object result) {
+    return (CompletionStage<Object>) result;
+  }
+
+  private static Object recover(
+      Fallbacks.Fallback fallback, Object target, Object[] args, Throwable failure) {
+    try {
+      return fallback.handle(target, args, Sneaky.unwrap(failure));
+    } catch (Throwable t) {
+      throw Sneaky.rethrow(t);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.tailguard.spring.web;
+
+import io.tailguard.core.retry.HttpStatusExtractor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.client.RestClientResponseException;
+
+/**
+ * Reads the status and {@code Retry-After} of the exceptions of Spring's blocking HTTP clients,
+ * {@code RestClient} and {@code RestTemplate} ({@link RestClientResponseException} and its
+ * subclasses), so that {@code @Retried} retries only retryable statuses and waits as long as the
+ * server asked.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class RestClientStatusExtractor implements HttpStatusExtractor {
+
+  @Override
+  public OptionalInt status(Throwable failure) {
+    return failure instanceof RestClientResponseException e
+        ? OptionalInt.of(e.getStatusCode().value())
+        : OptionalInt.empty();
+  }
+
+  @Override
+  public Optional<Duration> retryAfter(Throwable failure) {
+    if (failure instanceof RestClientResponseException e) {
+      HttpHeaders headers = e.getResponseHeaders();
+      if (headers != null) {
+        return RetryAfterHeader.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), Instant.now());
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public String toString() {
+    return "RestClientStatusExtractor";
+  }
+}

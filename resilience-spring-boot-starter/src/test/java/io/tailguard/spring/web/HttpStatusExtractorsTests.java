@@ -1,0 +1,116 @@
+package io.tailguard.spring.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tailguard.core.retry.Jitter;
+import io.tailguard.core.retry.Retrier;
+import io.tailguard.core.retry.RetryPolicy;
+import io.tailguard.core.time.FakeClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.RestClientResponseException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+class HttpStatusExtractorsTests {
+
+  final FakeClock clock = new FakeClock();
+
+  static HttpHeaders retryAfter(String value) {
+    HttpHeaders h = new HttpHeaders();
+    h.add(HttpHeaders.RETRY_AFTER, value);
+    return h;
+  }
+
+  static RestClientResponseException restClient(HttpStatus status, HttpHeaders headers) {
+    return status.is4xxClientError()
+        ? HttpClientErrorException.create(
+            status, status.getReasonPhrase(), headers, new byte[0], StandardCharsets.UTF_8)
+        : HttpServerErrorException.create(
+            status, status.getReasonPhrase(), headers, new byte[0], StandardCharsets.UTF_8);
+  }
+
+  Retrier retrier() {
+    return Retrier.builder("http")
+        .policy(
+            RetryPolicy.builder()
+                .maxAttempts(3)
+                .baseDelay(Duration.ofMillis(100))
+                .maxDelay(Duration.ofSeconds(5))
+                .jitter(Jitter.NONE)
+                .build())
+        .clock(clock)
+        .scheduler(clock)
+        .statusExtractor(new RestClientStatusExtractor())
+        .statusExtractor(new WebClientStatusExtractor())
+        .build();
+  }
+
+  @Test
+  void readsStatusesOfBothClients() {
+    var rest = new RestClientStatusExtractor();
+    var web = new WebClientStatusExtractor();
+    assertThat(rest.status(restClient(HttpStatus.SERVICE_UNAVAILABLE, new HttpHeaders())))
+        .hasValue(503);
+    assertThat(rest.status(new IllegalStateException())).isEmpty();
+    WebClientResponseException wce =
+        WebClientResponseException.create(429, "Too Many", retryAfter("7"), null, null);
+    assertThat(web.status(wce)).hasValue(429);
+    assertThat(web.retryAfter(wce)).hasValue(Duration.ofSeconds(7));
+    assertThat(web.status(new IllegalStateException())).isEmpty();
+  }
+
+  @Test
+  void parsesRetryAfterAsSecondsOrAnHttpDate() {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    assertThat(RetryAfterHeader.parse("120", now)).hasValue(Duration.ofSeconds(120));
+    String date =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(now.plusSeconds(30).atOffset(ZoneOffset.UTC));
+    assertThat(RetryAfterHeader.parse(date, now)).hasValue(Duration.ofSeconds(30));
+    String past =
+        DateTimeFormatter.RFC_1123_DATE_TIME.format(now.minusSeconds(30).atOffset(ZoneOffset.UTC));
+    assertThat(RetryAfterHeader.parse(past, now)).hasValue(Duration.ZERO);
+    assertThat(RetryAfterHeader.parse("soon", now)).isEmpty();
+    assertThat(RetryAfterHeader.parse(" ", now)).isEmpty();
+    assertThat(RetryAfterHeader.parse(null, now)).isEmpty();
+    assertThat(RetryAfterHeader.parse("99999999999999999999999", now))
+        .hasValue(Duration.ofSeconds(Long.MAX_VALUE));
+  }
+
+  @Test
+  void aRetryableStatusIsRetriedAfterTheServersRetryAfterAndOthersAreNot() throws Exception {
+    Retrier retrier = retrier();
+    AtomicInteger calls = new AtomicInteger();
+    long start = clock.nanoTime();
+    String answer =
+        retrier.call(
+            () -> {
+              if (calls.incrementAndGet() == 1) {
+                throw restClient(HttpStatus.SERVICE_UNAVAILABLE, retryAfter("2"));
+              }
+              return "ok";
+            });
+    assertThat(answer).isEqualTo("ok");
+    assertThat(clock.nanoTime() - start).isEqualTo(Duration.ofSeconds(2).toNanos());
+
+    calls.set(0);
+    assertThatThrownBy(
+            () ->
+                retrier.call(
+                    () -> {
+                      calls.incrementAndGet();
+                      throw restClient(HttpStatus.NOT_FOUND, new HttpHeaders());
+                    }))
+        .isInstanceOf(HttpClientErrorException.NotFound.class);
+    assertThat(calls).hasValue(1);
+  }
+}
