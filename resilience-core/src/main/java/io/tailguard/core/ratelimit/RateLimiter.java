@@ -270,7 +270,9 @@ public final class RateLimiter {
   /**
    * Takes {@code permits} for {@code key}, completing when they are available (at most {@code
    * timeout} from now) without blocking a thread. If they cannot be had within the timeout, the
-   * stage fails at once with a {@link RateLimitExceededException}.
+   * stage fails at once with a {@link RateLimitExceededException}. A stage that had to wait
+   * completes on the scheduler's thread: chain real work with the {@code *Async} methods of {@link
+   * CompletableFuture} or an executor of your own, not on that thread.
    *
    * @param key the key
    * @param permits in [1, capacity]
