@@ -273,4 +273,42 @@ class ResilienceObservationTests {
             });
     TestObservationRegistryAssert.assertThat(observations).doesNotHaveAnyObservation();
   }
+
+  @Test
+  void bootsObservationPropertiesApplyAndCanTurnThemOff() {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.micrometer.observation.ObservationHandler<io.micrometer.observation.Observation.Context>
+        handler =
+            new io.micrometer.observation.ObservationHandler<>() {
+              @Override
+              public boolean supportsContext(
+                  io.micrometer.observation.Observation.Context context) {
+                return true;
+              }
+
+              @Override
+              public void onStop(io.micrometer.observation.Observation.Context context) {
+                seen.add(context.getName());
+              }
+            };
+    ApplicationContextRunner boot =
+        runner()
+            .withConfiguration(
+                AutoConfigurations.of(
+                    org.springframework.boot.micrometer.observation.autoconfigure
+                        .ObservationAutoConfiguration.class))
+            .withBean(io.micrometer.observation.ObservationHandler.class, () -> handler);
+    boot.run(
+        context -> {
+          context.getBean(QuoteService.class).quote("A");
+          assertThat(seen).containsExactly("resilience.call");
+        });
+    seen.clear();
+    boot.withPropertyValues("management.observations.enable.resilience.call=false")
+        .run(
+            context -> {
+              assertThat(context.getBean(QuoteService.class).quote("A")).isEqualTo("quote:A");
+              assertThat(seen).isEmpty();
+            });
+  }
 }
