@@ -81,10 +81,15 @@ final class Fallbacks {
     Class<?> userClass = ClassUtils.getUserClass(k.targetClass);
     Class<?>[] params = k.method.getParameterTypes();
     List<Method> candidates = new ArrayList<>();
+    List<String> misfits = new ArrayList<>();
     ReflectionUtils.doWithMethods(
         userClass,
         m -> {
-          if (!m.getName().equals(k.name) || m.getParameterCount() != params.length + 1) {
+          if (!m.getName().equals(k.name)) {
+            return;
+          }
+          misfits.add(signature(m));
+          if (m.getParameterCount() != params.length + 1) {
             return;
           }
           Class<?>[] p = m.getParameterTypes();
@@ -113,7 +118,10 @@ final class Fallbacks {
               + userClass.getName()
               + "."
               + k.method.getName()
-              + " does not exist: it must be a method of the same class named '"
+              + (misfits.isEmpty()
+                  ? " does not exist"
+                  : " has the wrong signature (found " + String.join(", ", misfits) + ")")
+              + ": it must be a method of the same class named '"
               + k.name
               + "' taking "
               + Arrays.toString(params)
@@ -122,6 +130,16 @@ final class Fallbacks {
     }
     candidates.sort(Comparator.comparingInt((Method m) -> depth(m)).reversed());
     return new Fallback(List.copyOf(candidates));
+  }
+
+  private static String signature(Method m) {
+    StringBuilder b = new StringBuilder(m.getReturnType().getSimpleName()).append(' ');
+    b.append(m.getName()).append('(');
+    Class<?>[] p = m.getParameterTypes();
+    for (int i = 0; i < p.length; i++) {
+      b.append(i == 0 ? "" : ", ").append(p[i].getSimpleName());
+    }
+    return b.append(')').toString();
   }
 
   private static int depth(Method m) {

@@ -84,6 +84,54 @@ final class ReactorSupport {
     return hedged.onErrorResume(e -> asFlux(fallback.apply(e)));
   }
 
+  /**
+   * Observes a Mono: each subscription is one call, started at subscription (its parent taken from
+   * the subscriber's context under {@code contextKey}) and put into the context of the publisher it
+   * wraps.
+   */
+  static Object observeMono(
+      Object publisher,
+      Function<Object, CallObserver.ObservedCall> start,
+      Object contextKey,
+      Function<Throwable, String> outcome) {
+    @SuppressWarnings("unchecked")
+    Mono<Object> mono = (Mono<Object>) publisher;
+    return Mono.deferContextual(
+        ctx -> {
+          CallObserver.ObservedCall call =
+              start.apply(contextKey == null ? null : ctx.getOrDefault(contextKey, null));
+          Mono<Object> observed =
+              mono.doOnSuccess(v -> call.stop("success", null))
+                  .doOnError(e -> call.stop(outcome.apply(e), e))
+                  .doOnCancel(() -> call.stop("cancelled", null));
+          return contextKey == null
+              ? observed
+              : observed.contextWrite(c -> c.put(contextKey, call.handle()));
+        });
+  }
+
+  /** Observes a Flux as {@link #observeMono} does a Mono. */
+  static Object observeFlux(
+      Object publisher,
+      Function<Object, CallObserver.ObservedCall> start,
+      Object contextKey,
+      Function<Throwable, String> outcome) {
+    @SuppressWarnings("unchecked")
+    Flux<Object> flux = (Flux<Object>) publisher;
+    return Flux.deferContextual(
+        ctx -> {
+          CallObserver.ObservedCall call =
+              start.apply(contextKey == null ? null : ctx.getOrDefault(contextKey, null));
+          Flux<Object> observed =
+              flux.doOnComplete(() -> call.stop("success", null))
+                  .doOnError(e -> call.stop(outcome.apply(e), e))
+                  .doOnCancel(() -> call.stop("cancelled", null));
+          return contextKey == null
+              ? observed
+              : observed.contextWrite(c -> c.put(contextKey, call.handle()));
+        });
+  }
+
   @SuppressWarnings("unchecked")
   private static Mono<Object> asMono(Object fallbackResult) {
     return fallbackResult instanceof Mono<?> m

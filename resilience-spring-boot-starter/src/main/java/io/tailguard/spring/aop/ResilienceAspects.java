@@ -89,18 +89,47 @@ public final class ResilienceAspects {
   }
 
   /**
+   * Wraps an engine's interceptor in an {@link ObservedInterceptor} if there is an observer.
+   *
+   * @param passesParent whether calls inside the engine's attempts, on other threads, get this call
+   *     as parent
+   */
+  private static <A extends java.lang.annotation.Annotation> MethodInterceptor observed(
+      AnnotationLookup<A> lookup,
+      java.util.function.Function<A, String> name,
+      String engine,
+      MethodInterceptor interceptor,
+      ObjectProvider<CallObserver> observers,
+      boolean passesParent) {
+    CallObserver observer = observers.getIfAvailable();
+    return observer == null
+        ? interceptor
+        : new ObservedInterceptor<>(lookup, name, engine, interceptor, observer, passesParent);
+  }
+
+  /**
    * Creates the advisor of {@code @CircuitProtected}.
    *
    * @param breakers the registry, resolved on first use
+   * @param observers the call observer, if any, resolved on first use
    * @param order the aspect order
    * @return the advisor
    */
   public static ResilienceAdvisor circuitProtected(
-      ObjectProvider<CircuitBreakerRegistry> breakers, List<String> order) {
+      ObjectProvider<CircuitBreakerRegistry> breakers,
+      ObjectProvider<CallObserver> observers,
+      List<String> order) {
     AnnotationLookup<CircuitProtected> lookup = new AnnotationLookup<>(CircuitProtected.class);
     MethodInterceptor interceptor =
         new LazyInterceptor(
-            () -> new CircuitProtectedInterceptor(lookup, breakers.getObject(), FALLBACKS));
+            () ->
+                observed(
+                    lookup,
+                    CircuitProtected::value,
+                    "circuit-breaker",
+                    new CircuitProtectedInterceptor(lookup, breakers.getObject(), FALLBACKS),
+                    observers,
+                    false));
     return new ResilienceAdvisor(
         "circuit-protected", lookup, interceptor, order(order, "circuit-protected"));
   }
@@ -109,14 +138,25 @@ public final class ResilienceAspects {
    * Creates the advisor of {@code @Hedged}.
    *
    * @param hedgers the registry, resolved on first use
+   * @param observers the call observer, if any, resolved on first use
    * @param order the aspect order
    * @return the advisor
    */
   public static ResilienceAdvisor hedged(
-      ObjectProvider<HedgerRegistry> hedgers, List<String> order) {
+      ObjectProvider<HedgerRegistry> hedgers,
+      ObjectProvider<CallObserver> observers,
+      List<String> order) {
     AnnotationLookup<Hedged> lookup = new AnnotationLookup<>(Hedged.class);
     MethodInterceptor interceptor =
-        new LazyInterceptor(() -> new HedgedInterceptor(lookup, hedgers.getObject(), FALLBACKS));
+        new LazyInterceptor(
+            () ->
+                observed(
+                    lookup,
+                    Hedged::value,
+                    "hedge",
+                    new HedgedInterceptor(lookup, hedgers.getObject(), FALLBACKS),
+                    observers,
+                    true));
     return new ResilienceAdvisor("hedged", lookup, interceptor, order(order, "hedged"));
   }
 
@@ -124,15 +164,25 @@ public final class ResilienceAspects {
    * Creates the advisor of {@code @RateLimited}.
    *
    * @param limiters the registry, resolved on first use
+   * @param observers the call observer, if any, resolved on first use
    * @param order the aspect order
    * @return the advisor
    */
   public static ResilienceAdvisor rateLimited(
-      ObjectProvider<RateLimiterRegistry> limiters, List<String> order) {
+      ObjectProvider<RateLimiterRegistry> limiters,
+      ObjectProvider<CallObserver> observers,
+      List<String> order) {
     AnnotationLookup<RateLimited> lookup = new AnnotationLookup<>(RateLimited.class);
     MethodInterceptor interceptor =
         new LazyInterceptor(
-            () -> new RateLimitedInterceptor(lookup, limiters.getObject(), FALLBACKS));
+            () ->
+                observed(
+                    lookup,
+                    RateLimited::value,
+                    "rate-limit",
+                    new RateLimitedInterceptor(lookup, limiters.getObject(), FALLBACKS),
+                    observers,
+                    false));
     return new ResilienceAdvisor("rate-limited", lookup, interceptor, order(order, "rate-limited"));
   }
 
@@ -140,14 +190,25 @@ public final class ResilienceAspects {
    * Creates the advisor of {@code @Retried}.
    *
    * @param retriers the registry, resolved on first use
+   * @param observers the call observer, if any, resolved on first use
    * @param order the aspect order
    * @return the advisor
    */
   public static ResilienceAdvisor retried(
-      ObjectProvider<RetryRegistry> retriers, List<String> order) {
+      ObjectProvider<RetryRegistry> retriers,
+      ObjectProvider<CallObserver> observers,
+      List<String> order) {
     AnnotationLookup<Retried> lookup = new AnnotationLookup<>(Retried.class);
     MethodInterceptor interceptor =
-        new LazyInterceptor(() -> new RetriedInterceptor(lookup, retriers.getObject(), FALLBACKS));
+        new LazyInterceptor(
+            () ->
+                observed(
+                    lookup,
+                    Retried::value,
+                    "retry",
+                    new RetriedInterceptor(lookup, retriers.getObject(), FALLBACKS),
+                    observers,
+                    true));
     return new ResilienceAdvisor("retried", lookup, interceptor, order(order, "retried"));
   }
 

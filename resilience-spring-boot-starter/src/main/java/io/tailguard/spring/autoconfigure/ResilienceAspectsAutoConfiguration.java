@@ -5,6 +5,7 @@ import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.retry.RetryRegistry;
+import io.tailguard.spring.aop.CallObserver;
 import io.tailguard.spring.aop.ResilienceAdvisor;
 import io.tailguard.spring.aop.ResilienceAspects;
 import java.util.List;
@@ -33,6 +34,9 @@ import org.springframework.core.type.AnnotationMetadata;
  * default rate-limited, retried, hedged, circuit-protected), and the start-up check of every
  * annotated method.
  *
+ * <p>When there is a {@link CallObserver} bean (see {@link
+ * ResilienceObservationAutoConfiguration}), each protected call is observed.
+ *
  * <p>The advisors are infrastructure beans applied by Spring's auto-proxy creator, which this
  * configuration registers if the application has none (class-based proxies, as Spring Boot's
  * default).
@@ -56,32 +60,40 @@ public final class ResilienceAspectsAutoConfiguration {
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(name = "circuitProtectedAdvisor")
   static ResilienceAdvisor circuitProtectedAdvisor(
-      ObjectProvider<CircuitBreakerRegistry> breakers, Environment environment) {
-    return ResilienceAspects.circuitProtected(breakers, aspectOrder(environment));
+      ObjectProvider<CircuitBreakerRegistry> breakers,
+      ObjectProvider<CallObserver> observers,
+      Environment environment) {
+    return ResilienceAspects.circuitProtected(breakers, observers, aspectOrder(environment));
   }
 
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(name = "hedgedAdvisor")
   static ResilienceAdvisor hedgedAdvisor(
-      ObjectProvider<HedgerRegistry> hedgers, Environment environment) {
-    return ResilienceAspects.hedged(hedgers, aspectOrder(environment));
+      ObjectProvider<HedgerRegistry> hedgers,
+      ObjectProvider<CallObserver> observers,
+      Environment environment) {
+    return ResilienceAspects.hedged(hedgers, observers, aspectOrder(environment));
   }
 
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(name = "rateLimitedAdvisor")
   static ResilienceAdvisor rateLimitedAdvisor(
-      ObjectProvider<RateLimiterRegistry> limiters, Environment environment) {
-    return ResilienceAspects.rateLimited(limiters, aspectOrder(environment));
+      ObjectProvider<RateLimiterRegistry> limiters,
+      ObjectProvider<CallObserver> observers,
+      Environment environment) {
+    return ResilienceAspects.rateLimited(limiters, observers, aspectOrder(environment));
   }
 
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(name = "retriedAdvisor")
   static ResilienceAdvisor retriedAdvisor(
-      ObjectProvider<RetryRegistry> retriers, Environment environment) {
-    return ResilienceAspects.retried(retriers, aspectOrder(environment));
+      ObjectProvider<RetryRegistry> retriers,
+      ObjectProvider<CallObserver> observers,
+      Environment environment) {
+    return ResilienceAspects.retried(retriers, observers, aspectOrder(environment));
   }
 
   @Bean

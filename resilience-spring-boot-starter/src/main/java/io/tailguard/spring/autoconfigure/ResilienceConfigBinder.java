@@ -1,10 +1,14 @@
 package io.tailguard.spring.autoconfigure;
 
+import io.tailguard.core.config.ConfigError;
 import io.tailguard.core.config.ConfigException;
 import io.tailguard.core.config.ConfigNode;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.config.YamlConfigLoader;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -14,7 +18,9 @@ import org.springframework.core.env.Environment;
 /**
  * Reads {@code resilience.*} from the environment as a tree (from any property source, with relaxed
  * names) and hands it to the core's mapper, which validates every value and names the property of
- * each problem.
+ * each problem. The starter's own switches ({@code resilience.aspects}, {@code .actuator}, {@code
+ * .web}) are checked here too: an unknown key or a value other than true or false stops the
+ * application rather than silently turning a feature off.
  *
  * <p>Stateless and thread-safe.
  */
@@ -22,6 +28,12 @@ public final class ResilienceConfigBinder {
 
   /** Keys of the starter itself, not of the core schema. */
   static final Set<String> STARTER_KEYS = Set.of("enabled", "aspects", "actuator", "web");
+
+  /** The starter's switches, by group; each is true or false. */
+  private static final Map<String, Set<String>> SWITCHES =
+      Map.of("actuator", Set.of("write-enabled"), "web", Set.of("problem-details"));
+
+  private static final String SOURCE = "the application's properties";
 
   private ResilienceConfigBinder() {}
 
@@ -42,6 +54,77 @@ public final class ResilienceConfigBinder {
     engines.keySet().removeIf(STARTER_KEYS::contains);
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("resilience", engines);
-    return YamlConfigLoader.map(ConfigNode.of(root), "the application's properties", classLoader);
+    List<ConfigError> errors = starterErrors(tree);
+    ResilienceConfig config;
+    try {
+      config = YamlConfigLoader.map(ConfigNode.of(root), SOURCE, classLoader);
+    } catch (ConfigException e) {
+      errors.addAll(e.errors());
+      throw new ConfigException(SOURCE, errors);
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigException(SOURCE, errors);
+    }
+    return config;
+  }
+
+  /** Checks the starter's switches: known keys only, each true or false. */
+  private static List<ConfigError> starterErrors(Map<String, Object> tree) {
+    List<ConfigError> errors = new ArrayList<>();
+    Object aspects = tree.get("aspects");
+    if (aspects instanceof Map<?, ?> m) {
+      for (Object key : m.keySet()) {
+        if (!canonical(key).equals("order")) {
+          errors.add(error("resilience.aspects." + key, "unknown key (known: [order])"));
+        }
+      }
+    }
+    for (Map.Entry<String, Set<String>> group : SWITCHES.entrySet()) {
+      Object value = tree.get(group.getKey());
+      if (value == null) {
+        continue;
+      }
+      String prefix = "resilience." + group.getKey();
+      if (!(value instanceof Map<?, ?> m)) {
+        errors.add(
+            error(prefix, "must be a group of " + group.getValue() + ", was '" + value + "'"));
+        continue;
+      }
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        String key = String.valueOf(e.getKey());
+        String known =
+            group.getValue().stream()
+                .filter(k -> canonical(k).equals(canonical(key)))
+                .findFirst()
+                .orElse(null);
+        if (known == null) {
+          errors.add(error(prefix + "." + key, "unknown key (known: " + group.getValue() + ")"));
+        } else if (!isBoolean(e.getValue())) {
+          errors.add(
+              error(prefix + "." + known, "must be true or false, was '" + e.getValue() + "'"));
+        }
+      }
+    }
+    return errors;
+  }
+
+  /**
+   * Returns whether a switch's value is {@code true} or {@code false}, as the conditions that read
+   * it understand them.
+   *
+   * @param value the value
+   * @return whether it is a boolean
+   */
+  static boolean isBoolean(Object value) {
+    String v = String.valueOf(value).trim();
+    return v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false");
+  }
+
+  private static String canonical(Object key) {
+    return String.valueOf(key).toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+  }
+
+  private static ConfigError error(String path, String message) {
+    return new ConfigError(path, message, 0, 0);
   }
 }

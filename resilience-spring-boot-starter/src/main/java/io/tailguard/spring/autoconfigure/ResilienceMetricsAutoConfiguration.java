@@ -18,10 +18,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-/** Micrometer meters for every engine, bound by Spring Boot to its meter registry. */
-@AutoConfiguration(after = ResilienceAutoConfiguration.class)
+/**
+ * Micrometer meters for every engine, bound by Spring Boot to its meter registry. Only when there
+ * is a {@link MeterRegistry}: without one nothing would read them.
+ */
+@AutoConfiguration(
+    after = ResilienceAutoConfiguration.class,
+    afterName = {
+      "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
+    })
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean(ResilienceRuntime.class)
+@ConditionalOnBean({ResilienceRuntime.class, MeterRegistry.class})
 public final class ResilienceMetricsAutoConfiguration {
 
   @Bean

@@ -2,8 +2,15 @@ package io.tailguard.spring.it;
 
 import io.tailguard.core.health.HealthCheckResult;
 import io.tailguard.core.health.HealthProbe;
+import io.tailguard.core.hedge.AttemptContext;
 import io.tailguard.spring.annotation.CircuitProtected;
+import io.tailguard.spring.annotation.CurrentAttempt;
+import io.tailguard.spring.annotation.Hedged;
 import io.tailguard.spring.annotation.RateLimited;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -33,6 +40,31 @@ public class DemoApplication {
     return new Payments();
   }
 
+  /** The catalogue the service reads; tests make its primary attempts hang. */
+  public static class CatalogueBackend {
+    final AtomicBoolean primaryHangs = new AtomicBoolean();
+    final List<AttemptContext> attempts = new CopyOnWriteArrayList<>();
+    private final CountDownLatch never = new CountDownLatch(1);
+
+    String fetch(String sku, AttemptContext attempt) {
+      attempts.add(attempt);
+      if (primaryHangs.get() && !attempt.isHedge()) {
+        try {
+          never.await(10, TimeUnit.SECONDS); // until the winning hedge interrupts it
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("primary cancelled");
+        }
+      }
+      return sku + " from attempt " + attempt.attempt();
+    }
+  }
+
+  @Bean
+  CatalogueBackend catalogueBackend() {
+    return new CatalogueBackend();
+  }
+
   @Bean
   HealthProbe vectorStoreProbe() {
     return HealthProbe.of("vector-store", HealthCheckResult::up);
@@ -50,6 +82,37 @@ public class DemoApplication {
     @CircuitProtected("payments")
     public String checkout(String order) {
       return payments.charge(order);
+    }
+  }
+
+  /** A hedged read: each attempt passes the catalogue's breaker (the default aspect order). */
+  @Service
+  public static class Catalogue {
+    private final CatalogueBackend backend;
+
+    public Catalogue(CatalogueBackend backend) {
+      this.backend = backend;
+    }
+
+    @Hedged("catalogue")
+    @CircuitProtected("catalogue")
+    public String lookup(String sku) {
+      return backend.fetch(sku, CurrentAttempt.get().orElseThrow());
+    }
+  }
+
+  /** The catalogue API. */
+  @RestController
+  public static class CatalogueController {
+    private final Catalogue catalogue;
+
+    public CatalogueController(Catalogue catalogue) {
+      this.catalogue = catalogue;
+    }
+
+    @GetMapping("/catalogue/{sku}")
+    public String lookup(@PathVariable String sku) {
+      return catalogue.lookup(sku);
     }
   }
 
