@@ -101,9 +101,19 @@ public final class CircuitBreaker {
    *
    * `openInfo` describes the current OPEN period. Only the thread whose CAS entered OPEN writes it,
    * after the CAS; a reader that sees OPEN before the matching OpenInfo is published treats the
-   * breaker as just opened. reset() clears it to forget the re-open history, but only by a CAS
-   * from an OpenInfo of a generation before the reset, so it never erases the OpenInfo of an open
-   * that happened after the reset (which would leave the breaker OPEN with no end to its cooldown).
+   * breaker as just opened. That thread may be descheduled between its CAS and its write while an
+   * operator's reset() and a new failure open the breaker again; a late plain write of the older
+   * record would then leave the breaker OPEN waiting for a record that never comes. So the writer
+   * reads the holder, checks that the state is still of its generation, and publishes by CAS from
+   * what it read, retrying on failure: once the state has moved on it gives up, and a later open
+   * that published in between makes its CAS fail. (An open can only be left before its record is
+   * published by an operator's move, so a record of an open that is over is never needed.)
+   * reset() clears it to forget the re-open history, but only by a CAS from an OpenInfo of a
+   * generation before the reset, so it never erases the OpenInfo of an open that happened after
+   * the reset (which would leave the breaker OPEN with no end to its cooldown).
+   *
+   * The generation has 31 bits and wraps; every new generation is masked to them, and "later" is
+   * decided by serial-number arithmetic (RFC 1982), see isLater().
    *
    * `config` is swapped whole by reconfigure() under `reconfigureLock`; a partial edit reads,
    * edits and swaps it under that lock, so concurrent edits are never lost. Every decision reads
@@ -124,6 +134,8 @@ public final class CircuitBreaker {
   private static final int FAILURE_SHIFT = SUCCESS_SHIFT + COUNT_BITS;
   private static final int GEN_SHIFT = FAILURE_SHIFT + COUNT_BITS;
   private static final long CLOSED_CODE = CircuitState.CLOSED.ordinal();
+  private static final long GEN_MASK = (1L << (Long.SIZE - GEN_SHIFT)) - 1;
+  private static final long GEN_HALF = 1L << (Long.SIZE - GEN_SHIFT - 1);
 
   /** Re-opens beyond this many no longer double the cooldown (which is capped long before). */
   private static final int MAX_REOPEN_EXPONENT = 62;
@@ -274,7 +286,7 @@ public final class CircuitBreaker {
             if (remaining > 0) {
               throw reject(CircuitRejectedException.Reason.OPEN, Duration.ofNanos(remaining));
             }
-            long gen = generation(w) + 1;
+            long gen = nextGeneration(generation(w));
             if (STATE.compareAndSet(this, w, word(CircuitState.HALF_OPEN, gen, 1, 0, 0))) {
               onTransition(
                   CircuitState.OPEN, CircuitState.HALF_OPEN, TransitionReason.COOLDOWN_ELAPSED);
@@ -398,6 +410,7 @@ public final class CircuitBreaker {
       if (stateOf(w) != CircuitState.HALF_OPEN || generation(w) != generation) {
         return;
       }
+      long nextGen = nextGeneration(generation);
       long inFlight = Math.max(0, inFlight(w) - 1);
       long successes = successes(w) + (failed ? 0 : 1);
       long failures = failures(w) + (failed ? 1 : 0);
@@ -405,14 +418,14 @@ public final class CircuitBreaker {
       CircuitState to;
       TransitionReason reason;
       if (failures > c.halfOpenAllowedFailures()) {
-        next = word(CircuitState.OPEN, generation + 1, 0, 0, 0);
+        next = word(CircuitState.OPEN, nextGen, 0, 0, 0);
         to = CircuitState.OPEN;
         reason = TransitionReason.TRIAL_FAILED;
       } else if (successes >= c.halfOpenRequiredSuccesses()) {
-        next = word(CircuitState.CLOSED, generation + 1, 0, 0, 0);
+        next = word(CircuitState.CLOSED, nextGen, 0, 0, 0);
         to = CircuitState.CLOSED;
         reason = TransitionReason.TRIAL_SUCCEEDED;
-        installWindow(generation + 1, now, c);
+        installWindow(nextGen, now, c);
       } else {
         next = word(CircuitState.HALF_OPEN, generation, inFlight, successes, failures);
         to = null;
@@ -422,7 +435,7 @@ public final class CircuitBreaker {
         if (to == CircuitState.OPEN) {
           OpenInfo previous = openInfo;
           int reopens = previous == null ? 1 : Math.min(previous.reopens + 1, MAX_REOPEN_EXPONENT);
-          enterOpen(generation + 1, now, reopens, c);
+          enterOpen(nextGen, now, reopens, c);
         }
         if (to != null) {
           onTransition(CircuitState.HALF_OPEN, to, reason);
@@ -456,7 +469,7 @@ public final class CircuitBreaker {
       if (stateOf(w) != CircuitState.CLOSED || generation(w) != win.generation()) {
         return; // someone else already moved on
       }
-      long gen = generation(w) + 1;
+      long gen = nextGeneration(generation(w));
       if (STATE.compareAndSet(this, w, word(CircuitState.OPEN, gen, 0, 0, 0))) {
         enterOpen(gen, now, 0, c);
         onTransition(CircuitState.CLOSED, CircuitState.OPEN, reason);
@@ -494,7 +507,16 @@ public final class CircuitBreaker {
   private void enterOpen(long generation, long now, int reopens, CircuitConfig c) {
     long cooldown =
         cooldownNanos(c.openCooldown().toNanos(), c.maxOpenCooldown().toNanos(), reopens);
-    openInfo = new OpenInfo(generation, now + cooldown, reopens);
+    OpenInfo next = new OpenInfo(generation, now + cooldown, reopens);
+    for (; ; ) {
+      OpenInfo current = openInfo;
+      if (generation(state) != generation) {
+        return; // this open is already over (an operator moved on): its record is not needed
+      }
+      if (OPEN_INFO.compareAndSet(this, current, next)) {
+        break;
+      }
+    }
     lastOpenedAtMillis = clock.currentTimeMillis();
   }
 
@@ -658,7 +680,7 @@ public final class CircuitBreaker {
     // Forget only an OpenInfo from before the reset: by now another thread (or a listener of the
     // RESET event) may have opened the breaker again, and that open needs its OpenInfo.
     OpenInfo open = openInfo;
-    if (open != null && open.generation < resetGeneration) {
+    if (open != null && isLater(resetGeneration, open.generation)) {
       OPEN_INFO.compareAndSet(this, open, null);
     }
   }
@@ -672,7 +694,7 @@ public final class CircuitBreaker {
       if (from == target && !always) {
         return -1;
       }
-      long gen = generation(w) + 1;
+      long gen = nextGeneration(generation(w));
       if (target == CircuitState.CLOSED) {
         installWindow(gen, now, config);
       }
@@ -1039,6 +1061,22 @@ public final class CircuitBreaker {
 
   private static long generation(long w) {
     return w >>> GEN_SHIFT;
+  }
+
+  /** The generation after {@code generation}, wrapping within its 31 bits. */
+  private static long nextGeneration(long generation) {
+    return (generation + 1) & GEN_MASK;
+  }
+
+  /**
+   * Returns whether generation {@code a} is later than {@code b}, by RFC 1982 serial-number
+   * arithmetic on 31 bits: {@code a} is later if it lies less than 2^30 steps after {@code b},
+   * counting around the wrap. Two generations exactly 2^30 apart are not ordered; the breaker never
+   * compares generations that far apart.
+   */
+  static boolean isLater(long a, long b) {
+    long distance = (a - b) & GEN_MASK;
+    return distance != 0 && distance < GEN_HALF;
   }
 
   private static long inFlight(long w) {
