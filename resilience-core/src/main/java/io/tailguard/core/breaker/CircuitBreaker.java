@@ -99,6 +99,12 @@ public final class CircuitBreaker {
    * installs one itself (CAS), so each closed period has its own window and outcomes of calls
    * admitted earlier land in an old window and are ignored.
    *
+   * The window's shape (bucket count and width) must follow the config. Whoever installs a window
+   * reads the window, then the config, and after its CAS checks the shape again the same way
+   * (refitWindow); reconfigure() writes the config, then refits the window. So of an installer and
+   * a reconfiguration, whichever checks last sees the other's write: a window built from a config
+   * read just before the reconfiguration is refitted by one of them and never outlives it.
+   *
    * `openInfo` describes the current OPEN period. Only the thread whose CAS entered OPEN writes it,
    * after the CAS; a reader that sees OPEN before the matching OpenInfo is published treats the
    * breaker as just opened. That thread may be descheduled between its CAS and its write while an
@@ -264,7 +270,7 @@ public final class CircuitBreaker {
           {
             RollingWindow win = window;
             if (win.generation() != generation(w)) {
-              WINDOW.compareAndSet(this, win, newWindow(generation(w), now, config));
+              installWindow(generation(w), now);
               continue;
             }
             if (fuse != null && fuse.isOpen()) {
@@ -425,7 +431,7 @@ public final class CircuitBreaker {
         next = word(CircuitState.CLOSED, nextGen, 0, 0, 0);
         to = CircuitState.CLOSED;
         reason = TransitionReason.TRIAL_SUCCEEDED;
-        installWindow(nextGen, now, c);
+        installWindow(nextGen, now);
       } else {
         next = word(CircuitState.HALF_OPEN, generation, inFlight, successes, failures);
         to = null;
@@ -447,9 +453,10 @@ public final class CircuitBreaker {
 
   private void evaluate(RollingWindow win, long now, CircuitConfig c, long run) {
     if (!fits(win, c)) {
-      // A transition into CLOSED raced with a change of window geometry and installed a window
-      // of the old shape; start one of the new shape now (this outcome is not counted).
-      refitWindow(c);
+      // The call was admitted under a configuration of another window shape than the window it
+      // counted in (a reconfiguration ran between the two reads); make sure the live window has
+      // the shape in force now (this outcome is not evaluated).
+      refitWindow();
       return;
     }
     TransitionReason reason = null;
@@ -696,7 +703,7 @@ public final class CircuitBreaker {
       }
       long gen = nextGeneration(generation(w));
       if (target == CircuitState.CLOSED) {
-        installWindow(gen, now, config);
+        installWindow(gen, now);
       }
       if (STATE.compareAndSet(this, w, word(target, gen, 0, 0, 0))) {
         onTransition(from, target, reason);
@@ -709,10 +716,14 @@ public final class CircuitBreaker {
     return w.size() == c.buckets() && w.bucketNanos() == c.bucketNanos();
   }
 
-  /** Replaces the current window with a fresh one of the configured shape, same generation. */
-  private void refitWindow(CircuitConfig c) {
+  /**
+   * Replaces the current window with a fresh one of the shape in force, same generation, unless it
+   * already has that shape. Reads the window before the configuration: see the class comment.
+   */
+  private void refitWindow() {
     for (; ; ) {
       RollingWindow current = window;
+      CircuitConfig c = config;
       if (fits(current, c)
           || WINDOW.compareAndSet(
               this, current, newWindow(current.generation(), clock.nanoTime(), c))) {
@@ -721,11 +732,17 @@ public final class CircuitBreaker {
     }
   }
 
-  private void installWindow(long generation, long now, CircuitConfig c) {
+  /**
+   * Installs a fresh window for {@code generation} unless the current one is of that generation,
+   * then refits it if a reconfiguration changed the shape meanwhile.
+   */
+  private void installWindow(long generation, long now) {
     RollingWindow current = window;
+    CircuitConfig c = config;
     if (current.generation() != generation) {
       WINDOW.compareAndSet(this, current, newWindow(generation, now, c));
     }
+    refitWindow();
   }
 
   private RollingWindow newWindow(long generation, long now, CircuitConfig c) {
@@ -777,7 +794,7 @@ public final class CircuitBreaker {
     CircuitConfig previous = config;
     config = next;
     if (!previous.sameWindowAs(next)) {
-      refitWindow(next);
+      refitWindow();
     }
     return previous;
   }
