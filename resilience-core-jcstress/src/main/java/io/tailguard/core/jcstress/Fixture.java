@@ -45,8 +45,8 @@ final class Fixture {
   }
 
   /**
-   * Settings that make the breaker easy to steer: one failure opens it, the window is too short of
-   * {@code minCalls} to trip on a rate, and the half-open trial never ends on its own.
+   * Settings that make the breaker easy to steer: one failure opens it, {@code minCalls} is too
+   * high for a rate to trip it, and the half-open trial never ends on its own.
    */
   static CircuitConfig.Builder config() {
     return CircuitConfig.builder()
