@@ -99,11 +99,27 @@ public final class CircuitBreaker {
    * installs one itself (CAS), so each closed period has its own window and outcomes of calls
    * admitted earlier land in an old window and are ignored.
    *
+   * The window's shape (bucket count and width) must follow the config. Whoever installs a window
+   * reads the window, then the config, and after its CAS checks the shape again the same way
+   * (refitWindow); reconfigure() writes the config, then refits the window. So of an installer and
+   * a reconfiguration, whichever checks last sees the other's write: a window built from a config
+   * read just before the reconfiguration is refitted by one of them and never outlives it.
+   *
    * `openInfo` describes the current OPEN period. Only the thread whose CAS entered OPEN writes it,
    * after the CAS; a reader that sees OPEN before the matching OpenInfo is published treats the
-   * breaker as just opened. reset() clears it to forget the re-open history, but only by a CAS
-   * from an OpenInfo of a generation before the reset, so it never erases the OpenInfo of an open
-   * that happened after the reset (which would leave the breaker OPEN with no end to its cooldown).
+   * breaker as just opened. That thread may be descheduled between its CAS and its write while an
+   * operator's reset() and a new failure open the breaker again; a late plain write of the older
+   * record would then leave the breaker OPEN waiting for a record that never comes. So the writer
+   * reads the holder, checks that the state is still of its generation, and publishes by CAS from
+   * what it read, retrying on failure: once the state has moved on it gives up, and a later open
+   * that published in between makes its CAS fail. (An open can only be left before its record is
+   * published by an operator's move, so a record of an open that is over is never needed.)
+   * reset() clears it to forget the re-open history, but only by a CAS from an OpenInfo of a
+   * generation before the reset, so it never erases the OpenInfo of an open that happened after
+   * the reset (which would leave the breaker OPEN with no end to its cooldown).
+   *
+   * The generation has 31 bits and wraps; every new generation is masked to them, and "later" is
+   * decided by serial-number arithmetic (RFC 1982), see isLater().
    *
    * `config` is swapped whole by reconfigure() under `reconfigureLock`; a partial edit reads,
    * edits and swaps it under that lock, so concurrent edits are never lost. Every decision reads
@@ -124,6 +140,8 @@ public final class CircuitBreaker {
   private static final int FAILURE_SHIFT = SUCCESS_SHIFT + COUNT_BITS;
   private static final int GEN_SHIFT = FAILURE_SHIFT + COUNT_BITS;
   private static final long CLOSED_CODE = CircuitState.CLOSED.ordinal();
+  private static final long GEN_MASK = (1L << (Long.SIZE - GEN_SHIFT)) - 1;
+  private static final long GEN_HALF = 1L << (Long.SIZE - GEN_SHIFT - 1);
 
   /** Re-opens beyond this many no longer double the cooldown (which is capped long before). */
   private static final int MAX_REOPEN_EXPONENT = 62;
@@ -252,7 +270,7 @@ public final class CircuitBreaker {
           {
             RollingWindow win = window;
             if (win.generation() != generation(w)) {
-              WINDOW.compareAndSet(this, win, newWindow(generation(w), now, config));
+              installWindow(generation(w), now);
               continue;
             }
             if (fuse != null && fuse.isOpen()) {
@@ -274,7 +292,7 @@ public final class CircuitBreaker {
             if (remaining > 0) {
               throw reject(CircuitRejectedException.Reason.OPEN, Duration.ofNanos(remaining));
             }
-            long gen = generation(w) + 1;
+            long gen = nextGeneration(generation(w));
             if (STATE.compareAndSet(this, w, word(CircuitState.HALF_OPEN, gen, 1, 0, 0))) {
               onTransition(
                   CircuitState.OPEN, CircuitState.HALF_OPEN, TransitionReason.COOLDOWN_ELAPSED);
@@ -404,6 +422,7 @@ public final class CircuitBreaker {
       if (stateOf(w) != CircuitState.HALF_OPEN || generation(w) != generation) {
         return;
       }
+      long nextGen = nextGeneration(generation);
       long inFlight = Math.max(0, inFlight(w) - 1);
       long successes = successes(w) + (failed ? 0 : 1);
       long failures = failures(w) + (failed ? 1 : 0);
@@ -411,14 +430,14 @@ public final class CircuitBreaker {
       CircuitState to;
       TransitionReason reason;
       if (failures > c.halfOpenAllowedFailures()) {
-        next = word(CircuitState.OPEN, generation + 1, 0, 0, 0);
+        next = word(CircuitState.OPEN, nextGen, 0, 0, 0);
         to = CircuitState.OPEN;
         reason = TransitionReason.TRIAL_FAILED;
       } else if (successes >= c.halfOpenRequiredSuccesses()) {
-        next = word(CircuitState.CLOSED, generation + 1, 0, 0, 0);
+        next = word(CircuitState.CLOSED, nextGen, 0, 0, 0);
         to = CircuitState.CLOSED;
         reason = TransitionReason.TRIAL_SUCCEEDED;
-        installWindow(generation + 1, now, c);
+        installWindow(nextGen, now);
       } else {
         next = word(CircuitState.HALF_OPEN, generation, inFlight, successes, failures);
         to = null;
@@ -428,7 +447,7 @@ public final class CircuitBreaker {
         if (to == CircuitState.OPEN) {
           OpenInfo previous = openInfo;
           int reopens = previous == null ? 1 : Math.min(previous.reopens + 1, MAX_REOPEN_EXPONENT);
-          enterOpen(generation + 1, now, reopens, c);
+          enterOpen(nextGen, now, reopens, c);
         }
         if (to != null) {
           onTransition(CircuitState.HALF_OPEN, to, reason);
@@ -440,9 +459,10 @@ public final class CircuitBreaker {
 
   private void evaluate(RollingWindow win, long now, CircuitConfig c, long run) {
     if (!fits(win, c)) {
-      // A transition into CLOSED raced with a change of window geometry and installed a window
-      // of the old shape; start one of the new shape now (this outcome is not counted).
-      refitWindow(c);
+      // The call was admitted under a configuration of another window shape than the window it
+      // counted in (a reconfiguration ran between the two reads); make sure the live window has
+      // the shape in force now (this outcome is not evaluated).
+      refitWindow();
       return;
     }
     TransitionReason reason = null;
@@ -462,7 +482,7 @@ public final class CircuitBreaker {
       if (stateOf(w) != CircuitState.CLOSED || generation(w) != win.generation()) {
         return; // someone else already moved on
       }
-      long gen = generation(w) + 1;
+      long gen = nextGeneration(generation(w));
       if (STATE.compareAndSet(this, w, word(CircuitState.OPEN, gen, 0, 0, 0))) {
         enterOpen(gen, now, 0, c);
         onTransition(CircuitState.CLOSED, CircuitState.OPEN, reason);
@@ -500,7 +520,16 @@ public final class CircuitBreaker {
   private void enterOpen(long generation, long now, int reopens, CircuitConfig c) {
     long cooldown =
         cooldownNanos(c.openCooldown().toNanos(), c.maxOpenCooldown().toNanos(), reopens);
-    openInfo = new OpenInfo(generation, now + cooldown, reopens);
+    OpenInfo next = new OpenInfo(generation, now + cooldown, reopens);
+    for (; ; ) {
+      OpenInfo current = openInfo;
+      if (generation(state) != generation) {
+        return; // this open is already over (an operator moved on): its record is not needed
+      }
+      if (OPEN_INFO.compareAndSet(this, current, next)) {
+        break;
+      }
+    }
     lastOpenedAtMillis = clock.currentTimeMillis();
   }
 
@@ -664,7 +693,7 @@ public final class CircuitBreaker {
     // Forget only an OpenInfo from before the reset: by now another thread (or a listener of the
     // RESET event) may have opened the breaker again, and that open needs its OpenInfo.
     OpenInfo open = openInfo;
-    if (open != null && open.generation < resetGeneration) {
+    if (open != null && isLater(resetGeneration, open.generation)) {
       OPEN_INFO.compareAndSet(this, open, null);
     }
   }
@@ -678,9 +707,9 @@ public final class CircuitBreaker {
       if (from == target && !always) {
         return -1;
       }
-      long gen = generation(w) + 1;
+      long gen = nextGeneration(generation(w));
       if (target == CircuitState.CLOSED) {
-        installWindow(gen, now, config);
+        installWindow(gen, now);
       }
       if (STATE.compareAndSet(this, w, word(target, gen, 0, 0, 0))) {
         onTransition(from, target, reason);
@@ -693,10 +722,14 @@ public final class CircuitBreaker {
     return w.size() == c.buckets() && w.bucketNanos() == c.bucketNanos();
   }
 
-  /** Replaces the current window with a fresh one of the configured shape, same generation. */
-  private void refitWindow(CircuitConfig c) {
+  /**
+   * Replaces the current window with a fresh one of the shape in force, same generation, unless it
+   * already has that shape. Reads the window before the configuration: see the class comment.
+   */
+  private void refitWindow() {
     for (; ; ) {
       RollingWindow current = window;
+      CircuitConfig c = config;
       if (fits(current, c)
           || WINDOW.compareAndSet(
               this, current, newWindow(current.generation(), clock.nanoTime(), c))) {
@@ -705,11 +738,17 @@ public final class CircuitBreaker {
     }
   }
 
-  private void installWindow(long generation, long now, CircuitConfig c) {
+  /**
+   * Installs a fresh window for {@code generation} unless the current one is of that generation,
+   * then refits it if a reconfiguration changed the shape meanwhile.
+   */
+  private void installWindow(long generation, long now) {
     RollingWindow current = window;
+    CircuitConfig c = config;
     if (current.generation() != generation) {
       WINDOW.compareAndSet(this, current, newWindow(generation, now, c));
     }
+    refitWindow();
   }
 
   private RollingWindow newWindow(long generation, long now, CircuitConfig c) {
@@ -761,7 +800,7 @@ public final class CircuitBreaker {
     CircuitConfig previous = config;
     config = next;
     if (!previous.sameWindowAs(next)) {
-      refitWindow(next);
+      refitWindow();
     }
     return previous;
   }
@@ -1045,6 +1084,22 @@ public final class CircuitBreaker {
 
   private static long generation(long w) {
     return w >>> GEN_SHIFT;
+  }
+
+  /** The generation after {@code generation}, wrapping within its 31 bits. */
+  private static long nextGeneration(long generation) {
+    return (generation + 1) & GEN_MASK;
+  }
+
+  /**
+   * Returns whether generation {@code a} is later than {@code b}, by RFC 1982 serial-number
+   * arithmetic on 31 bits: {@code a} is later if it lies less than 2^30 steps after {@code b},
+   * counting around the wrap. Two generations exactly 2^30 apart are not ordered; the breaker never
+   * compares generations that far apart.
+   */
+  static boolean isLater(long a, long b) {
+    long distance = (a - b) & GEN_MASK;
+    return distance != 0 && distance < GEN_HALF;
   }
 
   private static long inFlight(long w) {
