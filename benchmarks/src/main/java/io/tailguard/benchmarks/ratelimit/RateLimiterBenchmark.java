@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,6 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       ConcurrentHashMap} of limiters, filled in set-up; with one key the peer's limiter is called
  *       directly, without the lookup Tailguard still does.
  * </ul>
+ *
+ * <p>{@code floor} is one clock read and one compare-and-set of a shared word: what an exact
+ * limiter must do at least per permit on a hot key.
  *
  * <p>Each thread walks the keys from its own starting point. Run both thread counts and get ratios
  * with {@link RateLimiterComparison}.
@@ -113,6 +117,21 @@ public class RateLimiterBenchmark {
       next = i + 1 == size ? 0 : i + 1;
       return i;
     }
+  }
+
+  // The floor's one shared word, written by every call of every thread.
+  private final AtomicLong floorWord = new AtomicLong();
+
+  /**
+   * The floor: a clock read and one compare-and-set of one shared word, the least an exact limiter
+   * can do per permit on one hot key. (With a key per call it is not a floor; it is shown for the
+   * hot key only.)
+   */
+  @Benchmark
+  public boolean floor() {
+    long now = System.nanoTime();
+    long v = floorWord.get();
+    return floorWord.compareAndSet(v, Math.max(v, now) + 1);
   }
 
   @Benchmark

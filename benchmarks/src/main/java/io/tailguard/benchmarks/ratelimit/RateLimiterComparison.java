@@ -29,7 +29,7 @@ public final class RateLimiterComparison {
             + " |");
     System.out.println("|---|---|---|---|---|---|");
     for (String keys : List.of("1", "10000")) {
-      for (String variant : List.of("tailguard", "resilience4j", "bucket4j")) {
+      for (String variant : List.of("floor", "tailguard", "resilience4j", "bucket4j")) {
         List<String> cells = new ArrayList<>();
         cells.add(keys);
         cells.add(variant);
