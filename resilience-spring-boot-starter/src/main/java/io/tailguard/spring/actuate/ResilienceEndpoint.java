@@ -16,7 +16,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * <ul>
  *   <li>{@code GET /actuator/resilience}: everything
  *   <li>{@code GET /actuator/resilience/{engine}}: one of {@code circuit-breakers}, {@code
- *       hedgers}, {@code health}, {@code telemetry}, {@code config}
+ *       hedgers}, {@code rate-limiters}, {@code retriers}, {@code health}, {@code telemetry},
+ *       {@code config}
  *   <li>{@code GET /actuator/resilience/{engine}/{name}}: one instance
  * </ul>
  *
@@ -26,7 +27,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 public class ResilienceEndpoint {
 
   /** The engines shown under their names. */
-  static final String[] ENGINES = {"circuit-breakers", "hedgers", "health", "telemetry", "config"};
+  static final String[] ENGINES = {
+    "circuit-breakers", "hedgers", "rate-limiters", "retriers", "health", "telemetry", "config"
+  };
 
   final ResilienceRuntime runtime;
 
@@ -66,6 +69,10 @@ public class ResilienceEndpoint {
         return new LinkedHashMap<>(runtime.circuitBreakers().describe());
       case "hedgers":
         return new LinkedHashMap<>(runtime.hedgers().describe());
+      case "rate-limiters":
+        return new LinkedHashMap<>(runtime.rateLimiters().describe());
+      case "retriers":
+        return new LinkedHashMap<>(runtime.retriers().describe());
       case "health":
         return runtime.health().describe();
       case "telemetry":
@@ -91,6 +98,10 @@ public class ResilienceEndpoint {
         return runtime.circuitBreakers().describe().get(name);
       case "hedgers":
         return runtime.hedgers().find(name).map(h -> h.describe()).orElse(null);
+      case "rate-limiters":
+        return runtime.rateLimiters().find(name).map(l -> l.describe()).orElse(null);
+      case "retriers":
+        return runtime.retriers().find(name).map(r -> r.describe()).orElse(null);
       default:
         return null;
     }

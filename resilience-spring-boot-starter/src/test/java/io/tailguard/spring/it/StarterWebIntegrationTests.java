@@ -100,6 +100,11 @@ class StarterWebIntegrationTests {
     HttpResponse<String> one = get("/actuator/resilience/circuit-breakers/payments");
     assertThat(json(one, "$.config.minCalls")).isEqualTo(2);
     assertThat(get("/actuator/resilience/circuit-breakers/nope").statusCode()).isEqualTo(404);
+    assertThat(json(all, "$.rate-limiters.search.config.capacity")).isEqualTo(2);
+    assertThat(json(all, "$.retriers.default.config.maxAttempts")).isEqualTo(3);
+    HttpResponse<String> limiter = get("/actuator/resilience/rate-limiters/search");
+    assertThat(json(limiter, "$.store.kind")).isEqualTo("memory");
+    assertThat(get("/actuator/resilience/retriers/expensive").statusCode()).isEqualTo(200);
     // Read only unless resilience.actuator.write-enabled=true.
     HttpResponse<String> write =
         http.send(
