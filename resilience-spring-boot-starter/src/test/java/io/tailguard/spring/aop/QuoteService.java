@@ -95,6 +95,16 @@ public class QuoteService {
   }
 
   @Retried("quick")
+  public Flux<String> flakyFlux(String symbol) {
+    return Flux.just(symbol, symbol + "2").map(downstream::apply);
+  }
+
+  @RateLimited(value = "quotes-api", key = "#org")
+  public Flux<String> limitedFlux(String org) {
+    return Flux.just(org, org).map(downstream::apply);
+  }
+
+  @Retried("quick")
   @CircuitProtected("retried-breaker")
   public String flakyBehindABreaker(String symbol) {
     return downstream.apply(symbol);

@@ -150,6 +150,28 @@ class ResilienceAspectsTests {
                   .expectNext("ok:m")
                   .verifyComplete();
               assertThat(calls).hasValue(2);
+
+              // A Flux: each attempt a new subscription; elements emitted once one completes.
+              calls.set(0);
+              var flux = service.flakyFlux("f");
+              StepVerifier.create(flux)
+                  .then(() -> clock.advance(Duration.ofMillis(10)))
+                  .expectNext("ok:f", "ok:f2")
+                  .verifyComplete();
+              assertThat(calls).hasValue(3); // f failed, then f and f2
+            });
+  }
+
+  @Test
+  void rateLimitedFluxesTakeAPermitPerSubscription() {
+    runner()
+        .run(
+            context -> {
+              QuoteService service = context.getBean(QuoteService.class);
+              var flux = service.limitedFlux("hooli");
+              StepVerifier.create(flux).expectNext("quote:hooli", "quote:hooli").verifyComplete();
+              StepVerifier.create(flux).expectNext("quote:hooli", "quote:hooli").verifyComplete();
+              StepVerifier.create(flux).verifyError(RateLimitExceededException.class);
             });
   }
 

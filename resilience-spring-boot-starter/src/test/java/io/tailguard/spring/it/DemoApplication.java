@@ -7,6 +7,7 @@ import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.CurrentAttempt;
 import io.tailguard.spring.annotation.Hedged;
 import io.tailguard.spring.annotation.RateLimited;
+import io.tailguard.spring.annotation.Retried;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -154,6 +155,86 @@ public class DemoApplication {
     @GetMapping("/checkout/{order}")
     public String checkout(@PathVariable String order) {
       return checkout.checkout(order);
+    }
+  }
+
+  /** A flaky inventory downstream: fails the next {@code failures} calls, with a status. */
+  public static class Inventory {
+    final java.util.concurrent.atomic.AtomicInteger failures =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    volatile org.springframework.http.HttpStatus status =
+        org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
+
+    String stock(String sku) {
+      calls.incrementAndGet();
+      if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        var headers = new org.springframework.http.HttpHeaders();
+        var utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        throw status.is4xxClientError()
+            ? org.springframework.web.client.HttpClientErrorException.create(
+                status, status.getReasonPhrase(), headers, new byte[0], utf8)
+            : org.springframework.web.client.HttpServerErrorException.create(
+                status, status.getReasonPhrase(), headers, new byte[0], utf8);
+      }
+      return "in stock: " + sku;
+    }
+  }
+
+  @Bean
+  Inventory inventory() {
+    return new Inventory();
+  }
+
+  /** Retried calls, in each return type. */
+  @Service
+  public static class Stock {
+    private final Inventory inventory;
+
+    public Stock(Inventory inventory) {
+      this.inventory = inventory;
+    }
+
+    @Retried("inventory")
+    public String stock(String sku) {
+      return inventory.stock(sku);
+    }
+
+    @Retried("inventory")
+    public java.util.concurrent.CompletableFuture<String> stockAsync(String sku) {
+      return java.util.concurrent.CompletableFuture.supplyAsync(() -> inventory.stock(sku));
+    }
+
+    @Retried("inventory")
+    @RateLimited(value = "stock-mono", key = "#sku")
+    public reactor.core.publisher.Mono<String> stockMono(String sku) {
+      return reactor.core.publisher.Mono.fromSupplier(() -> inventory.stock(sku));
+    }
+  }
+
+  /** The stock API: plain, asynchronous and reactive handlers. */
+  @RestController
+  public static class StockController {
+    private final Stock stock;
+
+    public StockController(Stock stock) {
+      this.stock = stock;
+    }
+
+    @GetMapping("/stock/{sku}")
+    public String stock(@PathVariable String sku) {
+      return stock.stock(sku);
+    }
+
+    @GetMapping("/stock-async/{sku}")
+    public java.util.concurrent.CompletableFuture<String> stockAsync(@PathVariable String sku) {
+      return stock.stockAsync(sku);
+    }
+
+    @GetMapping("/stock-mono/{sku}")
+    public reactor.core.publisher.Mono<String> stockMono(@PathVariable String sku) {
+      return stock.stockMono(sku);
     }
   }
 }

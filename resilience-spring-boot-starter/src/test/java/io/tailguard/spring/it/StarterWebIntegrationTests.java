@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,13 +27,20 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       "resilience.circuit-breaker.instances.payments.open-cooldown=30s",
       "resilience.circuit-breaker.global.enabled=false",
       "resilience.rate-limiting.instances.search.capacity=2",
-      "resilience.rate-limiting.instances.search.window=1h"
+      "resilience.rate-limiting.instances.search.window=1h",
+      "resilience.rate-limiting.instances.stock-mono.capacity=3",
+      "resilience.rate-limiting.instances.stock-mono.window=1h",
+      "resilience.retry.policies.inventory.max-attempts=3",
+      "resilience.retry.policies.inventory.base-delay=1ms",
+      "resilience.retry.policies.inventory.max-delay=5ms",
+      "resilience.retry.policies.inventory.budget=off"
     })
 class StarterWebIntegrationTests {
 
   @LocalServerPort int port;
   @Autowired CircuitBreakerRegistry breakers;
   @Autowired DemoApplication.Payments payments;
+  @Autowired DemoApplication.Inventory inventory;
   final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
@@ -154,6 +162,38 @@ class StarterWebIntegrationTests {
     assertThat(metrics)
         .containsPattern(
             "resilience_ratelimiter_requests_total\\{name=\"search\",result=\"permitted\"\\} 3.0");
+  }
+
+  @Test
+  void retriedCallsRecoverFromRetryableStatusesInEveryReturnType() throws Exception {
+    for (String path : List.of("/stock/", "/stock-async/", "/stock-mono/")) {
+      inventory.calls.set(0);
+      inventory.status = org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
+      inventory.failures.set(2);
+      HttpResponse<String> ok = get(path + "a1");
+      assertThat(ok.statusCode()).as(path).isEqualTo(200);
+      assertThat(ok.body()).as(path).isEqualTo("in stock: a1");
+      assertThat(inventory.calls).as(path).hasValue(3);
+    }
+    // 404 is not a retryable status: one call, and the failure reaches the client.
+    inventory.calls.set(0);
+    inventory.status = org.springframework.http.HttpStatus.NOT_FOUND;
+    inventory.failures.set(1);
+    assertThat(get("/stock/b2").statusCode()).isEqualTo(500);
+    assertThat(inventory.calls).hasValue(1);
+    // The Mono endpoint is also rate limited per SKU, a permit per subscription: 3 per hour, one
+    // of which the loop above spent.
+    inventory.failures.set(0);
+    assertThat(get("/stock-mono/a1").statusCode()).isEqualTo(200);
+    assertThat(get("/stock-mono/a1").statusCode()).isEqualTo(200);
+    HttpResponse<String> limited = get("/stock-mono/a1");
+    assertThat(limited.statusCode()).isEqualTo(429);
+    assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+    assertThat(get("/stock-mono/c3").statusCode()).isEqualTo(200);
+    String metrics = get("/actuator/prometheus").body();
+    assertThat(metrics)
+        .containsPattern(
+            "resilience_retry_calls_total\\{name=\"inventory\",result=\"success_retry\"\\} 3.0");
   }
 
   @Test
