@@ -84,6 +84,16 @@ public class DemoApplication {
     public String checkout(String order) {
       return payments.charge(order);
     }
+
+    @CircuitProtected("payments")
+    public java.util.concurrent.CompletableFuture<String> checkoutAsync(String order) {
+      return java.util.concurrent.CompletableFuture.supplyAsync(() -> payments.charge(order));
+    }
+
+    @CircuitProtected("payments")
+    public reactor.core.publisher.Flux<String> receipts(String order) {
+      return reactor.core.publisher.Flux.just(order + "-a", order + "-b").map(payments::charge);
+    }
   }
 
   /** A hedged read: each attempt passes the catalogue's breaker (the default aspect order). */
@@ -155,6 +165,17 @@ public class DemoApplication {
     @GetMapping("/checkout/{order}")
     public String checkout(@PathVariable String order) {
       return checkout.checkout(order);
+    }
+
+    @GetMapping("/checkout-async/{order}")
+    public java.util.concurrent.CompletableFuture<String> checkoutAsync(
+        @PathVariable String order) {
+      return checkout.checkoutAsync(order);
+    }
+
+    @GetMapping("/receipts/{order}")
+    public reactor.core.publisher.Flux<String> receipts(@PathVariable String order) {
+      return checkout.receipts(order);
     }
   }
 

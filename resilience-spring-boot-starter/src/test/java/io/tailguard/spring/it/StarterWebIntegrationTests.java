@@ -78,6 +78,19 @@ class StarterWebIntegrationTests {
   }
 
   @Test
+  void stagesAndFluxesPassTheBreakerOverHttp() throws Exception {
+    assertThat(get("/checkout-async/7").body()).isEqualTo("charged 7");
+    HttpResponse<String> receipts = get("/receipts/8");
+    assertThat(receipts.statusCode()).isEqualTo(200);
+    assertThat(receipts.body()).contains("charged 8-a").contains("charged 8-b");
+    breakers.breaker("payments").forceOpen();
+    HttpResponse<String> refusedStage = get("/checkout-async/9");
+    assertThat(refusedStage.statusCode()).isEqualTo(503);
+    assertThat(refusedStage.headers().firstValue("Retry-After")).isPresent();
+    assertThat(get("/receipts/9").statusCode()).isEqualTo(503);
+  }
+
+  @Test
   void healthShowsBreakersAndProbesWithDegradedAsItsOwnStatusAnswering200() throws Exception {
     HttpResponse<String> up = get("/actuator/health");
     assertThat(up.statusCode()).isEqualTo(200);
