@@ -5,19 +5,15 @@ import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.InstanceTable;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.time.Clock;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -46,33 +42,29 @@ public final class CircuitBreakerRegistry {
 
   private static final String ENGINE = "circuit breaker";
 
-  private final ConcurrentMap<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
-  // Told about instances as they are added and removed; copy-on-write, called outside any lock.
-  private final CopyOnWriteArrayList<Consumer<? super CircuitBreaker>> addedHooks =
-      new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<Consumer<? super CircuitBreaker>> removedHooks =
-      new CopyOnWriteArrayList<>();
-  // The names given their own settings, and those settings. Guarded by `this` for writes.
-  private final ConcurrentMap<String, CircuitConfig> instanceConfigs = new ConcurrentHashMap<>();
+  // The breakers, the names given their own settings and those settings, the defaults and the
+  // hooks; thread-safe on its own.
+  private final InstanceTable<CircuitBreaker, CircuitConfig> table;
   private final EventListeners<CircuitEvent> listeners = new EventListeners<>();
   private final Clock clock;
-  private final boolean strict;
   private final GlobalFuse fuse;
   private final io.tailguard.core.telemetry.CallRecorder recorder;
-  private volatile CircuitConfig defaults;
 
   private CircuitBreakerRegistry(Builder b) {
     this.clock = b.clock;
-    this.strict = b.strict;
-    this.defaults = b.defaults;
     this.recorder = b.recorder;
-    Collection<CircuitBreaker> view = Collections.unmodifiableCollection(breakers.values());
+    this.table =
+        InstanceTable.<CircuitBreaker, CircuitConfig>builder(ENGINE, "circuit breaker registry")
+            .strict(b.strict)
+            .defaults(b.defaults)
+            .factory(this::create)
+            .reconfigurer(CircuitBreaker::reconfigure)
+            .afterCreate(this::componentsChanged)
+            .afterRemove(this::componentsChanged)
+            .build();
+    Collection<CircuitBreaker> view = table.values();
     this.fuse = new GlobalFuse(b.global, () -> view, listeners, clock);
-    b.instances.forEach(
-        (name, config) -> {
-          instanceConfigs.put(name, config);
-          breakers.put(name, create(name, config));
-        });
+    b.instances.forEach(table::preload);
     fuse.onComponentTransition();
   }
 
@@ -104,6 +96,11 @@ public final class CircuitBreakerRegistry {
     return b.build();
   }
 
+  // A breaker added or removed changes the ratio of open breakers that the fuse derives.
+  private void componentsChanged(CircuitBreaker changed) {
+    fuse.onComponentTransition();
+  }
+
   /**
    * Returns the breaker with this name, creating it with the defaults if the registry is not
    * strict.
@@ -114,27 +111,7 @@ public final class CircuitBreakerRegistry {
    * @throws IllegalArgumentException if the name is invalid
    */
   public CircuitBreaker breaker(String name) {
-    CircuitBreaker existing = breakers.get(name == null ? "" : name);
-    if (existing != null) {
-      return existing;
-    }
-    InstanceNames.check(ENGINE, name);
-    if (strict) {
-      throw new UnknownInstanceException(ENGINE, name, breakers.keySet());
-    }
-    boolean[] created = {false};
-    CircuitBreaker b =
-        breakers.computeIfAbsent(
-            name,
-            n -> {
-              created[0] = true;
-              return create(n, defaults);
-            });
-    if (created[0]) {
-      fuse.onComponentTransition();
-      added(b);
-    }
-    return b;
+    return table.get(name);
   }
 
   /**
@@ -144,7 +121,7 @@ public final class CircuitBreakerRegistry {
    * @return the breaker, or empty
    */
   public Optional<CircuitBreaker> find(String name) {
-    return name == null ? Optional.empty() : Optional.ofNullable(breakers.get(name));
+    return table.find(name);
   }
 
   /**
@@ -153,7 +130,7 @@ public final class CircuitBreakerRegistry {
    * @return an unmodifiable live view
    */
   public Collection<CircuitBreaker> breakers() {
-    return Collections.unmodifiableCollection(breakers.values());
+    return table.values();
   }
 
   /**
@@ -162,7 +139,7 @@ public final class CircuitBreakerRegistry {
    * @return an unmodifiable live view
    */
   public Set<String> names() {
-    return Collections.unmodifiableSet(breakers.keySet());
+    return table.names();
   }
 
   /**
@@ -180,7 +157,7 @@ public final class CircuitBreakerRegistry {
    * @return the defaults
    */
   public CircuitConfig defaults() {
-    return defaults;
+    return table.defaults();
   }
 
   /**
@@ -191,7 +168,7 @@ public final class CircuitBreakerRegistry {
    */
   public Map<String, CircuitState> states() {
     Map<String, CircuitState> states = new TreeMap<>();
-    breakers.forEach((name, b) -> states.put(name, b.state()));
+    table.values().forEach(b -> states.put(b.name(), b.state()));
     states.put(GlobalFuse.NAME, fuse.state());
     return states;
   }
@@ -205,7 +182,7 @@ public final class CircuitBreakerRegistry {
   public Map<String, Map<String, Object>> describe() {
     Map<String, Map<String, Object>> all = new LinkedHashMap<>();
     all.put(GlobalFuse.NAME, fuse.describe());
-    new TreeMap<>(breakers).forEach((name, b) -> all.put(name, b.describe()));
+    all.putAll(table.describe(CircuitBreaker::describe));
     return all;
   }
 
@@ -219,26 +196,7 @@ public final class CircuitBreakerRegistry {
    * @throws IllegalArgumentException if an argument is invalid
    */
   public CircuitBreaker reconfigure(String name, CircuitConfig config) {
-    InstanceNames.check(ENGINE, name);
-    Validate.notNull("config", config);
-    CircuitBreaker b;
-    boolean created = false;
-    synchronized (this) {
-      instanceConfigs.put(name, config);
-      b = breakers.get(name);
-      if (b == null) {
-        b = create(name, config);
-        breakers.put(name, b);
-        created = true;
-      }
-    }
-    if (created) {
-      fuse.onComponentTransition();
-      added(b);
-    } else {
-      b.reconfigure(config);
-    }
-    return b;
+    return table.reconfigure(name, config);
   }
 
   /**
@@ -248,14 +206,7 @@ public final class CircuitBreakerRegistry {
    * @throws IllegalArgumentException if {@code config} is {@code null}
    */
   public void reconfigureDefaults(CircuitConfig config) {
-    Validate.notNull("config", config);
-    List<CircuitBreaker> affected;
-    synchronized (this) {
-      defaults = config;
-      affected =
-          breakers.values().stream().filter(b -> !instanceConfigs.containsKey(b.name())).toList();
-    }
-    affected.forEach(b -> b.reconfigure(config));
+    table.reconfigureDefaults(config);
   }
 
   /**
@@ -276,21 +227,7 @@ public final class CircuitBreakerRegistry {
    * @return the removed breaker, or empty if there was none
    */
   public Optional<CircuitBreaker> remove(String name) {
-    if (name == null) {
-      return Optional.empty();
-    }
-    CircuitBreaker removed;
-    synchronized (this) {
-      instanceConfigs.remove(name);
-      removed = breakers.remove(name);
-    }
-    if (removed != null) {
-      fuse.onComponentTransition();
-      for (Consumer<? super CircuitBreaker> hook : removedHooks) {
-        hook.accept(removed);
-      }
-    }
-    return Optional.ofNullable(removed);
+    return table.remove(name);
   }
 
   /**
@@ -301,10 +238,7 @@ public final class CircuitBreakerRegistry {
    * @return a subscription that stops further calls
    */
   public Subscription onAdded(Consumer<? super CircuitBreaker> hook) {
-    Validate.notNull("hook", hook);
-    addedHooks.add(hook);
-    breakers.values().forEach(hook);
-    return () -> addedHooks.remove(hook);
+    return table.onAdded(hook);
   }
 
   /**
@@ -314,15 +248,7 @@ public final class CircuitBreakerRegistry {
    * @return a subscription that stops further calls
    */
   public Subscription onRemoved(Consumer<? super CircuitBreaker> hook) {
-    Validate.notNull("hook", hook);
-    removedHooks.add(hook);
-    return () -> removedHooks.remove(hook);
-  }
-
-  private void added(CircuitBreaker instance) {
-    for (Consumer<? super CircuitBreaker> hook : addedHooks) {
-      hook.accept(instance);
-    }
+    return table.onRemoved(hook);
   }
 
   /**

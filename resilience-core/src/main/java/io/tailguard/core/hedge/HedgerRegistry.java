@@ -6,22 +6,17 @@ import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.InstanceTable;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.core.time.Scheduler;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,16 +37,10 @@ public final class HedgerRegistry implements AutoCloseable {
 
   private static final String ENGINE = "hedger";
 
-  private final ConcurrentMap<String, Hedger> hedgers = new ConcurrentHashMap<>();
-  // Told about instances as they are added and removed; copy-on-write, called outside any lock.
-  private final CopyOnWriteArrayList<Consumer<? super Hedger>> addedHooks =
-      new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<Consumer<? super Hedger>> removedHooks =
-      new CopyOnWriteArrayList<>();
-  private final ConcurrentMap<String, HedgeConfig> instanceConfigs = new ConcurrentHashMap<>();
+  // The hedgers, their own settings, the defaults and the hooks; thread-safe on its own.
+  private final InstanceTable<Hedger, HedgeConfig> table;
   private final EventListeners<HedgeEvent> listeners = new EventListeners<>();
   private final Clock clock;
-  private final boolean strict;
   private final Scheduler scheduler;
   private final DefaultScheduler ownedScheduler;
   private final Executor executor;
@@ -59,13 +48,9 @@ public final class HedgerRegistry implements AutoCloseable {
   private final CircuitBreakerRegistry breakers;
   private final Duration closeGrace;
   private final io.tailguard.core.telemetry.CallRecorder recorder;
-  private volatile HedgeConfig defaults;
-  private volatile boolean closed;
 
   private HedgerRegistry(Builder b) {
     this.clock = b.clock;
-    this.strict = b.strict;
-    this.defaults = b.defaults;
     this.breakers = b.breakers;
     this.closeGrace = b.closeGrace;
     this.recorder = b.recorder;
@@ -83,11 +68,15 @@ public final class HedgerRegistry implements AutoCloseable {
       this.ownedExecutor = HedgeExecutors.newDefault();
       this.executor = ownedExecutor;
     }
-    b.instances.forEach(
-        (name, config) -> {
-          instanceConfigs.put(name, config);
-          hedgers.put(name, create(name, config));
-        });
+    this.table =
+        InstanceTable.<Hedger, HedgeConfig>builder(ENGINE, "hedger registry")
+            .strict(b.strict)
+            .defaults(b.defaults)
+            .factory(this::create)
+            .reconfigurer(Hedger::reconfigure)
+            .afterRemove(Hedger::close)
+            .build();
+    b.instances.forEach(table::preload);
   }
 
   /**
@@ -126,29 +115,7 @@ public final class HedgerRegistry implements AutoCloseable {
    * @throws IllegalStateException if the registry is closed
    */
   public Hedger hedger(String name) {
-    Hedger existing = hedgers.get(name == null ? "" : name);
-    if (existing != null) {
-      return existing;
-    }
-    InstanceNames.check(ENGINE, name);
-    if (strict) {
-      throw new UnknownInstanceException(ENGINE, name, hedgers.keySet());
-    }
-    if (closed) {
-      throw new IllegalStateException("the hedger registry is closed");
-    }
-    boolean[] created = {false};
-    Hedger h =
-        hedgers.computeIfAbsent(
-            name,
-            n -> {
-              created[0] = true;
-              return create(n, defaults);
-            });
-    if (created[0]) {
-      added(h);
-    }
-    return h;
+    return table.get(name);
   }
 
   /**
@@ -158,7 +125,7 @@ public final class HedgerRegistry implements AutoCloseable {
    * @return the hedger, or empty
    */
   public Optional<Hedger> find(String name) {
-    return name == null ? Optional.empty() : Optional.ofNullable(hedgers.get(name));
+    return table.find(name);
   }
 
   /**
@@ -167,7 +134,7 @@ public final class HedgerRegistry implements AutoCloseable {
    * @return an unmodifiable live view
    */
   public Collection<Hedger> hedgers() {
-    return Collections.unmodifiableCollection(hedgers.values());
+    return table.values();
   }
 
   /**
@@ -176,7 +143,7 @@ public final class HedgerRegistry implements AutoCloseable {
    * @return an unmodifiable live view
    */
   public Set<String> names() {
-    return Collections.unmodifiableSet(hedgers.keySet());
+    return table.names();
   }
 
   /**
@@ -185,7 +152,7 @@ public final class HedgerRegistry implements AutoCloseable {
    * @return the defaults
    */
   public HedgeConfig defaults() {
-    return defaults;
+    return table.defaults();
   }
 
   /**
@@ -194,9 +161,7 @@ public final class HedgerRegistry implements AutoCloseable {
    * @return the descriptions
    */
   public Map<String, Map<String, Object>> describe() {
-    Map<String, Map<String, Object>> all = new LinkedHashMap<>();
-    new TreeMap<>(hedgers).forEach((name, h) -> all.put(name, h.describe()));
-    return all;
+    return table.describe(Hedger::describe);
   }
 
   /**
@@ -208,25 +173,7 @@ public final class HedgerRegistry implements AutoCloseable {
    * @return the hedger
    */
   public Hedger reconfigure(String name, HedgeConfig config) {
-    InstanceNames.check(ENGINE, name);
-    Validate.notNull("config", config);
-    Hedger h;
-    boolean created = false;
-    synchronized (this) {
-      instanceConfigs.put(name, config);
-      h = hedgers.get(name);
-      if (h == null) {
-        h = create(name, config);
-        hedgers.put(name, h);
-        created = true;
-      }
-    }
-    if (created) {
-      added(h);
-    } else {
-      h.reconfigure(config);
-    }
-    return h;
+    return table.reconfigure(name, config);
   }
 
   /**
@@ -235,14 +182,7 @@ public final class HedgerRegistry implements AutoCloseable {
    * @param config the new defaults
    */
   public void reconfigureDefaults(HedgeConfig config) {
-    Validate.notNull("config", config);
-    List<Hedger> affected;
-    synchronized (this) {
-      defaults = config;
-      affected =
-          hedgers.values().stream().filter(h -> !instanceConfigs.containsKey(h.name())).toList();
-    }
-    affected.forEach(h -> h.reconfigure(config));
+    table.reconfigureDefaults(config);
   }
 
   /**
@@ -252,21 +192,7 @@ public final class HedgerRegistry implements AutoCloseable {
    * @return the removed hedger, or empty
    */
   public Optional<Hedger> remove(String name) {
-    if (name == null) {
-      return Optional.empty();
-    }
-    Hedger removed;
-    synchronized (this) {
-      instanceConfigs.remove(name);
-      removed = hedgers.remove(name);
-    }
-    if (removed != null) {
-      removed.close();
-      for (Consumer<? super Hedger> hook : removedHooks) {
-        hook.accept(removed);
-      }
-    }
-    return Optional.ofNullable(removed);
+    return table.remove(name);
   }
 
   /**
@@ -277,10 +203,7 @@ public final class HedgerRegistry implements AutoCloseable {
    * @return a subscription that stops further calls
    */
   public Subscription onAdded(Consumer<? super Hedger> hook) {
-    Validate.notNull("hook", hook);
-    addedHooks.add(hook);
-    hedgers.values().forEach(hook);
-    return () -> addedHooks.remove(hook);
+    return table.onAdded(hook);
   }
 
   /**
@@ -290,15 +213,7 @@ public final class HedgerRegistry implements AutoCloseable {
    * @return a subscription that stops further calls
    */
   public Subscription onRemoved(Consumer<? super Hedger> hook) {
-    Validate.notNull("hook", hook);
-    removedHooks.add(hook);
-    return () -> removedHooks.remove(hook);
-  }
-
-  private void added(Hedger instance) {
-    for (Consumer<? super Hedger> hook : addedHooks) {
-      hook.accept(instance);
-    }
+    return table.onRemoved(hook);
   }
 
   /**
@@ -317,8 +232,8 @@ public final class HedgerRegistry implements AutoCloseable {
    */
   @Override
   public void close() {
-    closed = true;
-    hedgers.values().forEach(Hedger::close);
+    table.close();
+    table.values().forEach(Hedger::close);
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }

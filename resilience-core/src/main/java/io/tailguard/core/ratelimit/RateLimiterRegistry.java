@@ -5,6 +5,7 @@ import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.InstanceTable;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
 import io.tailguard.core.ratelimit.store.RateLimiterStore;
@@ -16,14 +17,9 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -42,27 +38,17 @@ public final class RateLimiterRegistry implements AutoCloseable {
 
   private static final String ENGINE = "rate limiter";
 
-  private final ConcurrentMap<String, RateLimiter> limiters = new ConcurrentHashMap<>();
-  // Told about instances as they are added and removed; copy-on-write, called outside any lock.
-  private final CopyOnWriteArrayList<Consumer<? super RateLimiter>> addedHooks =
-      new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<Consumer<? super RateLimiter>> removedHooks =
-      new CopyOnWriteArrayList<>();
-  private final ConcurrentMap<String, RateLimitConfig> instanceConfigs = new ConcurrentHashMap<>();
+  // The limiters, their own settings, the defaults and the hooks; thread-safe on its own.
+  private final InstanceTable<RateLimiter, RateLimitConfig> table;
   private final EventListeners<RateLimitEvent> listeners = new EventListeners<>();
   private final Clock clock;
-  private final boolean strict;
   private final Scheduler scheduler;
   private final DefaultScheduler ownedScheduler;
   private final RateLimiterStore.Factory stores;
   private final CallRecorder recorder;
-  private volatile RateLimitConfig defaults;
-  private volatile boolean closed;
 
   private RateLimiterRegistry(Builder b) {
     this.clock = b.clock;
-    this.strict = b.strict;
-    this.defaults = b.defaults;
     this.recorder = b.recorder;
     this.stores = b.stores != null ? b.stores : InMemoryRateLimiterStore.factory(b.clock);
     if (b.scheduler != null) {
@@ -73,11 +59,16 @@ public final class RateLimiterRegistry implements AutoCloseable {
       this.ownedScheduler = new DefaultScheduler("ratelimit", b.closeGrace);
       this.scheduler = ownedScheduler;
     }
-    b.instances.forEach(
-        (name, config) -> {
-          instanceConfigs.put(name, config);
-          limiters.put(name, create(name, config));
-        });
+    this.table =
+        InstanceTable.<RateLimiter, RateLimitConfig>builder(ENGINE, "rate limiter registry")
+            .strict(b.strict)
+            .defaults(b.defaults)
+            .factory(this::create)
+            .reconfigurer(RateLimiter::reconfigure)
+            .refuseReconfigureWhenClosed(true)
+            .afterRemove(l -> l.store().close())
+            .build();
+    b.instances.forEach(table::preload);
   }
 
   /**
@@ -127,29 +118,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
    * @throws IllegalStateException if the registry is closed
    */
   public RateLimiter limiter(String name) {
-    RateLimiter existing = limiters.get(name == null ? "" : name);
-    if (existing != null) {
-      return existing;
-    }
-    InstanceNames.check(ENGINE, name);
-    if (strict) {
-      throw new UnknownInstanceException(ENGINE, name, limiters.keySet());
-    }
-    if (closed) {
-      throw new IllegalStateException("the rate limiter registry is closed");
-    }
-    boolean[] created = {false};
-    RateLimiter l =
-        limiters.computeIfAbsent(
-            name,
-            n -> {
-              created[0] = true;
-              return create(n, defaults);
-            });
-    if (created[0]) {
-      added(l);
-    }
-    return l;
+    return table.get(name);
   }
 
   /**
@@ -159,7 +128,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
    * @return the limiter, or empty
    */
   public Optional<RateLimiter> find(String name) {
-    return name == null ? Optional.empty() : Optional.ofNullable(limiters.get(name));
+    return table.find(name);
   }
 
   /**
@@ -168,7 +137,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
    * @return an unmodifiable live view
    */
   public Collection<RateLimiter> limiters() {
-    return Collections.unmodifiableCollection(limiters.values());
+    return table.values();
   }
 
   /**
@@ -177,7 +146,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
    * @return an unmodifiable live view
    */
   public Set<String> names() {
-    return Collections.unmodifiableSet(limiters.keySet());
+    return table.names();
   }
 
   /**
@@ -186,7 +155,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
    * @return the defaults
    */
   public RateLimitConfig defaults() {
-    return defaults;
+    return table.defaults();
   }
 
   /**
@@ -195,9 +164,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
    * @return the descriptions
    */
   public Map<String, Map<String, Object>> describe() {
-    Map<String, Map<String, Object>> all = new LinkedHashMap<>();
-    new TreeMap<>(limiters).forEach((name, l) -> all.put(name, l.describe()));
-    return all;
+    return table.describe(RateLimiter::describe);
   }
 
   /**
@@ -208,28 +175,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
    * @return the limiter
    */
   public RateLimiter reconfigure(String name, RateLimitConfig config) {
-    InstanceNames.check(ENGINE, name);
-    Validate.notNull("config", config);
-    RateLimiter l;
-    boolean created = false;
-    synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("the rate limiter registry is closed");
-      }
-      instanceConfigs.put(name, config);
-      l = limiters.get(name);
-      if (l == null) {
-        l = create(name, config);
-        limiters.put(name, l);
-        created = true;
-      }
-    }
-    if (created) {
-      added(l);
-    } else {
-      l.reconfigure(config);
-    }
-    return l;
+    return table.reconfigure(name, config);
   }
 
   /**
@@ -238,14 +184,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
    * @param config the new defaults
    */
   public void reconfigureDefaults(RateLimitConfig config) {
-    Validate.notNull("config", config);
-    List<RateLimiter> affected;
-    synchronized (this) {
-      defaults = config;
-      affected =
-          limiters.values().stream().filter(l -> !instanceConfigs.containsKey(l.name())).toList();
-    }
-    affected.forEach(l -> l.reconfigure(config));
+    table.reconfigureDefaults(config);
   }
 
   /**
@@ -255,21 +194,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
    * @return the removed limiter, or empty
    */
   public Optional<RateLimiter> remove(String name) {
-    if (name == null) {
-      return Optional.empty();
-    }
-    RateLimiter removed;
-    synchronized (this) {
-      instanceConfigs.remove(name);
-      removed = limiters.remove(name);
-    }
-    if (removed != null) {
-      removed.store().close();
-      for (Consumer<? super RateLimiter> hook : removedHooks) {
-        hook.accept(removed);
-      }
-    }
-    return Optional.ofNullable(removed);
+    return table.remove(name);
   }
 
   /**
@@ -280,10 +205,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
    * @return a subscription that stops further calls
    */
   public Subscription onAdded(Consumer<? super RateLimiter> hook) {
-    Validate.notNull("hook", hook);
-    addedHooks.add(hook);
-    limiters.values().forEach(hook);
-    return () -> addedHooks.remove(hook);
+    return table.onAdded(hook);
   }
 
   /**
@@ -293,15 +215,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
    * @return a subscription that stops further calls
    */
   public Subscription onRemoved(Consumer<? super RateLimiter> hook) {
-    Validate.notNull("hook", hook);
-    removedHooks.add(hook);
-    return () -> removedHooks.remove(hook);
-  }
-
-  private void added(RateLimiter instance) {
-    for (Consumer<? super RateLimiter> hook : addedHooks) {
-      hook.accept(instance);
-    }
+    return table.onRemoved(hook);
   }
 
   /**
@@ -317,10 +231,8 @@ public final class RateLimiterRegistry implements AutoCloseable {
   /** Closes every limiter's store, then the scheduler the registry owns. */
   @Override
   public void close() {
-    synchronized (this) {
-      closed = true;
-    }
-    limiters.values().forEach(l -> l.store().close());
+    table.close();
+    table.values().forEach(l -> l.store().close());
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }

@@ -5,6 +5,7 @@ import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.InstanceTable;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.telemetry.CallRecorder;
 import io.tailguard.core.time.Clock;
@@ -21,9 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -44,35 +42,24 @@ public final class RetryRegistry implements AutoCloseable {
 
   private static final String ENGINE = "retrier";
 
-  private final ConcurrentMap<String, Retrier> retriers = new ConcurrentHashMap<>();
-  // Names with a policy of their own (never "default", which is the defaults); changed under this.
-  private final ConcurrentMap<String, RetryPolicy> instancePolicies = new ConcurrentHashMap<>();
-  // Told about instances as they are added and removed; copy-on-write, called outside any lock.
-  private final CopyOnWriteArrayList<Consumer<? super Retrier>> addedHooks =
-      new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<Consumer<? super Retrier>> removedHooks =
-      new CopyOnWriteArrayList<>();
+  // The retriers, the names with a policy of their own (never "default", which is the defaults),
+  // the defaults and the hooks; thread-safe on its own.
+  private final InstanceTable<Retrier, RetryPolicy> table;
   private final EventListeners<RetryEvent> listeners = new EventListeners<>();
   private final Clock clock;
-  private final boolean strict;
   private final Scheduler scheduler;
   private final DefaultScheduler ownedScheduler;
   private final Sleeper sleeper;
   private final RandomGenerator random;
   private final List<HttpStatusExtractor> extractors;
   private final CallRecorder recorder;
-  // Written under this; read freely.
-  private volatile RetryPolicy defaults;
-  private volatile boolean closed;
 
   private RetryRegistry(Builder b) {
     this.clock = b.clock;
-    this.strict = b.strict;
     this.sleeper = b.sleeper;
     this.random = b.random;
     this.extractors = List.copyOf(b.extractors);
     this.recorder = b.recorder;
-    this.defaults = b.policies.get(RetryPolicy.DEFAULT_NAME);
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
       this.ownedScheduler = null;
@@ -81,12 +68,21 @@ public final class RetryRegistry implements AutoCloseable {
       this.ownedScheduler = new DefaultScheduler("retry", b.closeGrace);
       this.scheduler = ownedScheduler;
     }
+    this.table =
+        InstanceTable.<Retrier, RetryPolicy>builder(ENGINE, "retry registry")
+            .strict(b.strict)
+            .defaults(b.policies.get(RetryPolicy.DEFAULT_NAME))
+            .configField("policy")
+            .factory(this::create)
+            .reconfigurer(Retrier::reconfigure)
+            .build();
     b.policies.forEach(
         (name, policy) -> {
-          if (!name.equals(RetryPolicy.DEFAULT_NAME)) {
-            instancePolicies.put(name, policy);
+          if (name.equals(RetryPolicy.DEFAULT_NAME)) {
+            table.preloadWithDefaults(name);
+          } else {
+            table.preload(name, policy);
           }
-          retriers.put(name, create(name, policy));
         });
   }
 
@@ -135,29 +131,7 @@ public final class RetryRegistry implements AutoCloseable {
    * @throws IllegalStateException if the registry is closed
    */
   public Retrier retrier(String name) {
-    Retrier existing = retriers.get(name == null ? "" : name);
-    if (existing != null) {
-      return existing;
-    }
-    InstanceNames.check(ENGINE, name);
-    if (strict) {
-      throw new UnknownInstanceException(ENGINE, name, retriers.keySet());
-    }
-    if (closed) {
-      throw new IllegalStateException("the retry registry is closed");
-    }
-    boolean[] created = {false};
-    Retrier r =
-        retriers.computeIfAbsent(
-            name,
-            n -> {
-              created[0] = true;
-              return create(n, defaults);
-            });
-    if (created[0]) {
-      added(r);
-    }
-    return r;
+    return table.get(name);
   }
 
   /**
@@ -167,7 +141,7 @@ public final class RetryRegistry implements AutoCloseable {
    * @return the retrier, or empty
    */
   public Optional<Retrier> find(String name) {
-    return name == null ? Optional.empty() : Optional.ofNullable(retriers.get(name));
+    return table.find(name);
   }
 
   /**
@@ -176,7 +150,7 @@ public final class RetryRegistry implements AutoCloseable {
    * @return an unmodifiable live view
    */
   public Collection<Retrier> retriers() {
-    return Collections.unmodifiableCollection(retriers.values());
+    return table.values();
   }
 
   /**
@@ -185,7 +159,7 @@ public final class RetryRegistry implements AutoCloseable {
    * @return an unmodifiable live view
    */
   public Set<String> names() {
-    return Collections.unmodifiableSet(retriers.keySet());
+    return table.names();
   }
 
   /**
@@ -194,7 +168,7 @@ public final class RetryRegistry implements AutoCloseable {
    * @return the defaults
    */
   public RetryPolicy defaults() {
-    return defaults;
+    return table.defaults();
   }
 
   /**
@@ -203,8 +177,8 @@ public final class RetryRegistry implements AutoCloseable {
    * @return the policies, sorted by name
    */
   public Map<String, RetryPolicy> policies() {
-    Map<String, RetryPolicy> m = new TreeMap<>(instancePolicies);
-    m.put(RetryPolicy.DEFAULT_NAME, defaults);
+    Map<String, RetryPolicy> m = new TreeMap<>(table.ownConfigs());
+    m.put(RetryPolicy.DEFAULT_NAME, table.defaults());
     return Collections.unmodifiableMap(m);
   }
 
@@ -214,9 +188,7 @@ public final class RetryRegistry implements AutoCloseable {
    * @return the descriptions
    */
   public Map<String, Map<String, Object>> describe() {
-    Map<String, Map<String, Object>> all = new LinkedHashMap<>();
-    new TreeMap<>(retriers).forEach((name, r) -> all.put(name, r.describe()));
-    return all;
+    return table.describe(Retrier::describe);
   }
 
   /**
@@ -228,29 +200,12 @@ public final class RetryRegistry implements AutoCloseable {
    * @return the retrier
    */
   public Retrier reconfigure(String name, RetryPolicy policy) {
-    InstanceNames.check(ENGINE, name);
-    Validate.notNull("policy", policy);
-    if (name.equals(RetryPolicy.DEFAULT_NAME)) {
+    if (RetryPolicy.DEFAULT_NAME.equals(name)) {
+      Validate.notNull("policy", policy);
       reconfigureDefaults(policy);
       return retrier(name);
     }
-    Retrier r;
-    boolean created = false;
-    synchronized (this) {
-      instancePolicies.put(name, policy);
-      r = retriers.get(name);
-      if (r == null) {
-        r = create(name, policy);
-        retriers.put(name, r);
-        created = true;
-      }
-    }
-    if (created) {
-      added(r);
-    } else {
-      r.reconfigure(policy);
-    }
-    return r;
+    return table.reconfigure(name, policy);
   }
 
   /**
@@ -259,25 +214,8 @@ public final class RetryRegistry implements AutoCloseable {
    * @param policy the new defaults
    */
   public void reconfigureDefaults(RetryPolicy policy) {
-    Validate.notNull("policy", policy);
-    List<Retrier> affected = new ArrayList<>();
-    Retrier created = null;
-    synchronized (this) {
-      defaults = policy;
-      if (!retriers.containsKey(RetryPolicy.DEFAULT_NAME) && !closed) {
-        created = create(RetryPolicy.DEFAULT_NAME, policy);
-        retriers.put(RetryPolicy.DEFAULT_NAME, created);
-      }
-      for (Retrier r : retriers.values()) {
-        if (r != created && !instancePolicies.containsKey(r.name())) {
-          affected.add(r);
-        }
-      }
-    }
-    if (created != null) {
-      added(created);
-    }
-    affected.forEach(r -> r.reconfigure(policy));
+    // The "default" retrier exists while the registry is open, even if it was never looked up.
+    table.reconfigureDefaults(policy, RetryPolicy.DEFAULT_NAME);
   }
 
   /**
@@ -290,26 +228,13 @@ public final class RetryRegistry implements AutoCloseable {
    * @throws IllegalArgumentException if the name is {@value RetryPolicy#DEFAULT_NAME}
    */
   public Optional<Retrier> remove(String name) {
-    if (name == null) {
-      return Optional.empty();
-    }
-    if (name.equals(RetryPolicy.DEFAULT_NAME)) {
+    if (RetryPolicy.DEFAULT_NAME.equals(name)) {
       throw new IllegalArgumentException(
           "the '"
               + RetryPolicy.DEFAULT_NAME
               + "' retrier holds the defaults and cannot be removed");
     }
-    Retrier removed;
-    synchronized (this) {
-      instancePolicies.remove(name);
-      removed = retriers.remove(name);
-    }
-    if (removed != null) {
-      for (Consumer<? super Retrier> hook : removedHooks) {
-        hook.accept(removed);
-      }
-    }
-    return Optional.ofNullable(removed);
+    return table.remove(name);
   }
 
   /**
@@ -320,10 +245,7 @@ public final class RetryRegistry implements AutoCloseable {
    * @return a subscription that stops further calls
    */
   public Subscription onAdded(Consumer<? super Retrier> hook) {
-    Validate.notNull("hook", hook);
-    addedHooks.add(hook);
-    retriers.values().forEach(hook);
-    return () -> addedHooks.remove(hook);
+    return table.onAdded(hook);
   }
 
   /**
@@ -333,15 +255,7 @@ public final class RetryRegistry implements AutoCloseable {
    * @return a subscription that stops further calls
    */
   public Subscription onRemoved(Consumer<? super Retrier> hook) {
-    Validate.notNull("hook", hook);
-    removedHooks.add(hook);
-    return () -> removedHooks.remove(hook);
-  }
-
-  private void added(Retrier instance) {
-    for (Consumer<? super Retrier> hook : addedHooks) {
-      hook.accept(instance);
-    }
+    return table.onRemoved(hook);
   }
 
   /**
@@ -360,8 +274,8 @@ public final class RetryRegistry implements AutoCloseable {
    */
   @Override
   public void close() {
-    closed = true;
-    retriers.values().forEach(Retrier::close);
+    table.close();
+    table.values().forEach(Retrier::close);
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }

@@ -1,0 +1,496 @@
+package io.tailguard.core.internal;
+
+import io.tailguard.core.UnknownInstanceException;
+import io.tailguard.core.event.Subscription;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The named instances of one registry (breakers, hedgers, limiters, retriers) and their settings:
+ * the part every registry shares. It keeps the instances by name, the names given settings of their
+ * own, and the defaults for every other name; it looks names up leniently (creating an instance
+ * with the defaults) or strictly, reconfigures one instance or the defaults, removes instances, and
+ * tells hooks about instances added and removed. The registry supplies what differs: how an
+ * instance is created and reconfigured, and what else happens when one is created or removed
+ * (linking it to a global fuse, closing it).
+ *
+ * <p>Not part of the public API. This class is thread-safe.
+ *
+ * @param <I> the instance type
+ * @param <C> the settings type
+ */
+public final class InstanceTable<I, C> {
+
+  /*
+   * Concurrency. A lenient lookup of a missing name inserts with ConcurrentMap.computeIfAbsent
+   * and takes no lock, so lookups never wait for each other. Every other change to `instances`,
+   * every change to `ownConfigs`, `defaults` and `closed`, is made holding `lock`, so that
+   * reconfigure(name, config), reconfigureDefaults, remove and close see one consistent pair of
+   * maps: an instance reconfigured to the defaults is one without its own settings at the moment
+   * the defaults change. Instances are reconfigured, and hooks run, after the lock is released.
+   * Hooks are called on the thread that added or removed the instance.
+   */
+
+  private final String engine;
+  private final String closedMessage;
+  private final String configField;
+  private final boolean strict;
+  private final boolean refuseReconfigureWhenClosed;
+  private final BiFunction<String, C, I> factory;
+  private final BiConsumer<I, C> reconfigurer;
+  private final Consumer<? super I> afterCreate;
+  private final Consumer<? super I> afterRemove;
+
+  private final Object lock = new Object();
+  // The instances by name. Guarded by `lock` for writes, except the lock-free computeIfAbsent of
+  // a lenient lookup; read freely.
+  private final ConcurrentMap<String, I> instances = new ConcurrentHashMap<>();
+  // The names given settings of their own, and those settings. Guarded by `lock` for writes.
+  private final ConcurrentMap<String, C> ownConfigs = new ConcurrentHashMap<>();
+  // Told about instances as they are added and removed; copy-on-write, called outside any lock.
+  private final CopyOnWriteArrayList<Consumer<? super I>> addedHooks = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<? super I>> removedHooks =
+      new CopyOnWriteArrayList<>();
+  private final Collection<I> valuesView = Collections.unmodifiableCollection(instances.values());
+  private final Set<String> namesView = Collections.unmodifiableSet(instances.keySet());
+  private final Map<String, C> ownConfigsView = Collections.unmodifiableMap(ownConfigs);
+  // Written under `lock`; read freely.
+  private volatile C defaults;
+  // Written under `lock`, once, to true; read freely.
+  private volatile boolean closed;
+
+  private InstanceTable(Builder<I, C> b) {
+    this.engine = b.engine;
+    this.closedMessage = "the " + b.registry + " is closed";
+    this.configField = b.configField;
+    this.strict = b.strict;
+    this.refuseReconfigureWhenClosed = b.refuseReconfigureWhenClosed;
+    this.factory = Validate.notNull("factory", b.factory);
+    this.reconfigurer = Validate.notNull("reconfigurer", b.reconfigurer);
+    this.afterCreate = b.afterCreate;
+    this.afterRemove = b.afterRemove;
+    this.defaults = Validate.notNull("defaults", b.defaults);
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @param engine what the instances are, for messages (for example {@code hedger})
+   * @param registry what the registry is, for messages (for example {@code hedger registry})
+   * @param <I> the instance type
+   * @param <C> the settings type
+   * @return a new builder
+   */
+  public static <I, C> Builder<I, C> builder(String engine, String registry) {
+    return new Builder<>(engine, registry);
+  }
+
+  /**
+   * Adds an instance with settings of its own while the registry is being built: no hook is told.
+   *
+   * @param name the name, already checked
+   * @param config its settings
+   */
+  public void preload(String name, C config) {
+    synchronized (lock) {
+      ownConfigs.put(name, config);
+      instances.put(name, factory.apply(name, config));
+    }
+  }
+
+  /**
+   * Adds an instance with the defaults while the registry is being built: no hook is told.
+   *
+   * @param name the name, already checked
+   */
+  public void preloadWithDefaults(String name) {
+    synchronized (lock) {
+      instances.put(name, factory.apply(name, defaults));
+    }
+  }
+
+  /**
+   * Returns the instance with this name, creating it with the defaults unless the table is strict.
+   *
+   * @param name the name
+   * @return the instance
+   * @throws UnknownInstanceException if strict and there is no instance of this name
+   * @throws IllegalArgumentException if the name is invalid
+   * @throws IllegalStateException if the table is closed
+   */
+  public I get(String name) {
+    I existing = instances.get(name == null ? "" : name);
+    if (existing != null) {
+      return existing;
+    }
+    InstanceNames.check(engine, name);
+    if (strict) {
+      throw new UnknownInstanceException(engine, name, instances.keySet());
+    }
+    if (closed) {
+      throw new IllegalStateException(closedMessage);
+    }
+    boolean[] created = {false};
+    I instance =
+        instances.computeIfAbsent(
+            name,
+            n -> {
+              created[0] = true;
+              return factory.apply(n, defaults);
+            });
+    if (created[0]) {
+      added(instance);
+    }
+    return instance;
+  }
+
+  /**
+   * Returns the instance with this name if it exists; never creates one.
+   *
+   * @param name the name
+   * @return the instance, or empty
+   */
+  public Optional<I> find(String name) {
+    return name == null ? Optional.empty() : Optional.ofNullable(instances.get(name));
+  }
+
+  /**
+   * Returns the instances.
+   *
+   * @return an unmodifiable live view
+   */
+  public Collection<I> values() {
+    return valuesView;
+  }
+
+  /**
+   * Returns the names.
+   *
+   * @return an unmodifiable live view
+   */
+  public Set<String> names() {
+    return namesView;
+  }
+
+  /**
+   * Returns the names given settings of their own, and those settings.
+   *
+   * @return an unmodifiable live view
+   */
+  public Map<String, C> ownConfigs() {
+    return ownConfigsView;
+  }
+
+  /**
+   * Returns the defaults.
+   *
+   * @return the defaults
+   */
+  public C defaults() {
+    return defaults;
+  }
+
+  /**
+   * Returns whether {@link #close()} was called.
+   *
+   * @return {@code true} once closed
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Returns every instance's description, sorted by name.
+   *
+   * @param describer describes one instance
+   * @return the descriptions, in a mutable map
+   */
+  public Map<String, Map<String, Object>> describe(
+      Function<? super I, Map<String, Object>> describer) {
+    Map<String, Map<String, Object>> all = new LinkedHashMap<>();
+    new TreeMap<>(instances).forEach((name, i) -> all.put(name, describer.apply(i)));
+    return all;
+  }
+
+  /**
+   * Gives one instance its own settings, creating it if needed; an existing one is reconfigured.
+   *
+   * @param name the name
+   * @param config the settings
+   * @return the instance
+   * @throws IllegalArgumentException if an argument is invalid
+   * @throws IllegalStateException if closed and the table refuses reconfiguration when closed
+   */
+  public I reconfigure(String name, C config) {
+    InstanceNames.check(engine, name);
+    Validate.notNull(configField, config);
+    I instance;
+    boolean created = false;
+    synchronized (lock) {
+      if (refuseReconfigureWhenClosed && closed) {
+        throw new IllegalStateException(closedMessage);
+      }
+      ownConfigs.put(name, config);
+      instance = instances.get(name);
+      if (instance == null) {
+        instance = factory.apply(name, config);
+        instances.put(name, instance);
+        created = true;
+      }
+    }
+    if (created) {
+      added(instance);
+    } else {
+      reconfigurer.accept(instance, config);
+    }
+    return instance;
+  }
+
+  /**
+   * Replaces the defaults and applies them to every instance without settings of its own.
+   *
+   * @param config the new defaults
+   * @throws IllegalArgumentException if {@code config} is {@code null}
+   */
+  public void reconfigureDefaults(C config) {
+    reconfigureDefaults(config, null);
+  }
+
+  /**
+   * Replaces the defaults and applies them to every instance without settings of its own, first
+   * creating the instance {@code ensure} with them if it is missing and the table is open.
+   *
+   * @param config the new defaults
+   * @param ensure the name of an instance that must exist, or {@code null}
+   * @throws IllegalArgumentException if {@code config} is {@code null}
+   */
+  public void reconfigureDefaults(C config, String ensure) {
+    Validate.notNull(configField, config);
+    List<I> affected = new ArrayList<>();
+    I created = null;
+    synchronized (lock) {
+      defaults = config;
+      if (ensure != null && !instances.containsKey(ensure) && !closed) {
+        created = factory.apply(ensure, config);
+        instances.put(ensure, created);
+      }
+      for (Map.Entry<String, I> e : instances.entrySet()) {
+        if (e.getValue() != created && !ownConfigs.containsKey(e.getKey())) {
+          affected.add(e.getValue());
+        }
+      }
+    }
+    if (created != null) {
+      added(created);
+    }
+    affected.forEach(i -> reconfigurer.accept(i, config));
+  }
+
+  /**
+   * Removes an instance and its own settings, runs the table's remove action on it, then tells the
+   * removal hooks.
+   *
+   * @param name the name
+   * @return the removed instance, or empty
+   */
+  public Optional<I> remove(String name) {
+    if (name == null) {
+      return Optional.empty();
+    }
+    I removed;
+    synchronized (lock) {
+      ownConfigs.remove(name);
+      removed = instances.remove(name);
+    }
+    if (removed != null) {
+      afterRemove.accept(removed);
+      for (Consumer<? super I> hook : removedHooks) {
+        hook.accept(removed);
+      }
+    }
+    return Optional.ofNullable(removed);
+  }
+
+  /**
+   * Calls {@code hook} for every instance present now and every one added later.
+   *
+   * @param hook called once per instance, on the thread that added it
+   * @return a subscription that stops further calls
+   */
+  public Subscription onAdded(Consumer<? super I> hook) {
+    Validate.notNull("hook", hook);
+    addedHooks.add(hook);
+    instances.values().forEach(hook);
+    return () -> addedHooks.remove(hook);
+  }
+
+  /**
+   * Calls {@code hook} for every instance removed from now on.
+   *
+   * @param hook called once per removed instance
+   * @return a subscription that stops further calls
+   */
+  public Subscription onRemoved(Consumer<? super I> hook) {
+    Validate.notNull("hook", hook);
+    removedHooks.add(hook);
+    return () -> removedHooks.remove(hook);
+  }
+
+  /**
+   * Marks the table closed: lenient lookups of new names are refused from now on. The instances are
+   * left to the registry to close.
+   */
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+    }
+  }
+
+  private void added(I instance) {
+    afterCreate.accept(instance);
+    for (Consumer<? super I> hook : addedHooks) {
+      hook.accept(instance);
+    }
+  }
+
+  /**
+   * Builds an {@link InstanceTable}.
+   *
+   * <p>This class is not thread-safe.
+   *
+   * @param <I> the instance type
+   * @param <C> the settings type
+   */
+  public static final class Builder<I, C> {
+    private final String engine;
+    private final String registry;
+    private String configField = "config";
+    private boolean strict;
+    private boolean refuseReconfigureWhenClosed;
+    private C defaults;
+    private BiFunction<String, C, I> factory;
+    private BiConsumer<I, C> reconfigurer;
+    private Consumer<? super I> afterCreate = i -> {};
+    private Consumer<? super I> afterRemove = i -> {};
+
+    private Builder(String engine, String registry) {
+      this.engine = Validate.notNull("engine", engine);
+      this.registry = Validate.notNull("registry", registry);
+    }
+
+    /**
+     * Sets the defaults.
+     *
+     * @param defaults the settings of instances without their own
+     * @return this builder
+     */
+    public Builder<I, C> defaults(C defaults) {
+      this.defaults = defaults;
+      return this;
+    }
+
+    /**
+     * Sets how an instance is created; it is called holding the table's lock or inside {@code
+     * computeIfAbsent}, so it must not call back into the table.
+     *
+     * @param factory creates the instance of a name with settings
+     * @return this builder
+     */
+    public Builder<I, C> factory(BiFunction<String, C, I> factory) {
+      this.factory = factory;
+      return this;
+    }
+
+    /**
+     * Sets how an existing instance takes new settings; called outside the table's lock.
+     *
+     * @param reconfigurer gives an instance new settings
+     * @return this builder
+     */
+    public Builder<I, C> reconfigurer(BiConsumer<I, C> reconfigurer) {
+      this.reconfigurer = reconfigurer;
+      return this;
+    }
+
+    /**
+     * Makes {@link InstanceTable#get(String)} refuse names that do not exist; default lenient.
+     *
+     * @param strict whether to refuse unknown names
+     * @return this builder
+     */
+    public Builder<I, C> strict(boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+
+    /**
+     * Makes {@link InstanceTable#reconfigure(String, Object)} refuse once the table is closed;
+     * default it goes on.
+     *
+     * @param refuse whether to refuse
+     * @return this builder
+     */
+    public Builder<I, C> refuseReconfigureWhenClosed(boolean refuse) {
+      this.refuseReconfigureWhenClosed = refuse;
+      return this;
+    }
+
+    /**
+     * Sets the name of the settings argument in messages; default {@code config}.
+     *
+     * @param field the name
+     * @return this builder
+     */
+    public Builder<I, C> configField(String field) {
+      this.configField = Validate.notNull("configField", field);
+      return this;
+    }
+
+    /**
+     * Sets what happens to an instance created after the registry was built, before the added hooks
+     * are told; default nothing.
+     *
+     * @param action the action, called outside the table's lock
+     * @return this builder
+     */
+    public Builder<I, C> afterCreate(Consumer<? super I> action) {
+      this.afterCreate = Validate.notNull("afterCreate", action);
+      return this;
+    }
+
+    /**
+     * Sets what happens to a removed instance, before the removal hooks are told (for example,
+     * closing it); default nothing.
+     *
+     * @param action the action, called outside the table's lock
+     * @return this builder
+     */
+    public Builder<I, C> afterRemove(Consumer<? super I> action) {
+      this.afterRemove = Validate.notNull("afterRemove", action);
+      return this;
+    }
+
+    /**
+     * Creates the table, empty.
+     *
+     * @return the table
+     */
+    public InstanceTable<I, C> build() {
+      return new InstanceTable<>(this);
+    }
+  }
+}

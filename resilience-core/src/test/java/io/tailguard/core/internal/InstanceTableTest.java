@@ -1,0 +1,131 @@
+package io.tailguard.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tailguard.core.UnknownInstanceException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The shared instance table of the registries, with a trivial instance type. */
+class InstanceTableTest {
+
+  /** An instance whose settings are a string. */
+  static final class Thing {
+    final String name;
+    String config;
+
+    Thing(String name, String config) {
+      this.name = name;
+      this.config = config;
+    }
+
+    Map<String, Object> describe() {
+      return Map.of("config", config);
+    }
+  }
+
+  private final List<String> events = new ArrayList<>();
+
+  private InstanceTable.Builder<Thing, String> builder() {
+    return InstanceTable.<Thing, String>builder("thing", "thing registry")
+        .defaults("d0")
+        .factory(Thing::new)
+        .reconfigurer((t, c) -> t.config = c)
+        .afterCreate(t -> events.add("created " + t.name))
+        .afterRemove(t -> events.add("removed " + t.name));
+  }
+
+  @Test
+  void lenientLookupCreatesWithTheDefaultsOnceAndRunsAfterCreateBeforeTheHooks() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.onAdded(t -> events.add("hook " + t.name));
+    Thing a = table.get("a");
+    assertThat(table.get("a")).isSameAs(a);
+    assertThat(a.config).isEqualTo("d0");
+    assertThat(events).containsExactly("created a", "hook a");
+  }
+
+  @Test
+  void strictLookupRefusesUnknownNamesAndPreloadTellsNoHook() {
+    InstanceTable<Thing, String> table = builder().strict(true).build();
+    table.preload("known", "own");
+    assertThat(table.get("known").config).isEqualTo("own");
+    assertThatThrownBy(() -> table.get("other"))
+        .isInstanceOf(UnknownInstanceException.class)
+        .hasMessageContaining("unknown thing 'other'")
+        .hasMessageContaining("[known]");
+    assertThatThrownBy(() -> table.get("bad name"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .isNotInstanceOf(UnknownInstanceException.class);
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void reconfigureDefaultsReachesOnlyInstancesWithoutTheirOwnSettings() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.preload("own", "o1");
+    Thing shared = table.get("shared");
+    table.reconfigureDefaults("d1");
+    assertThat(shared.config).isEqualTo("d1");
+    assertThat(table.get("own").config).isEqualTo("o1");
+    table.remove("own");
+    assertThat(table.get("own").config).isEqualTo("d1");
+    assertThat(table.ownConfigs()).isEmpty();
+  }
+
+  @Test
+  void reconfigureDefaultsCreatesTheEnsuredInstanceOnlyWhileOpen() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.reconfigureDefaults("d1", "default");
+    assertThat(table.find("default")).hasValueSatisfying(t -> assertThat(t.config).isEqualTo("d1"));
+    assertThat(events).containsExactly("created default");
+    table.remove("default");
+    table.close();
+    table.reconfigureDefaults("d2", "default");
+    assertThat(table.find("default")).isEmpty();
+    assertThat(table.defaults()).isEqualTo("d2");
+  }
+
+  @Test
+  void removeRunsAfterRemoveBeforeTheHooks() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.get("a");
+    table.onRemoved(t -> events.add("hook " + t.name));
+    assertThat(table.remove("a")).isPresent();
+    assertThat(table.remove("a")).isEmpty();
+    assertThat(table.remove(null)).isEmpty();
+    assertThat(events).containsExactly("created a", "removed a", "hook a");
+  }
+
+  @Test
+  void closedTableRefusesNewNamesAndReconfigureOnlyWhenAskedTo() {
+    InstanceTable<Thing, String> lenient = builder().build();
+    lenient.close();
+    assertThatThrownBy(() -> lenient.get("a"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the thing registry is closed");
+    assertThat(lenient.reconfigure("a", "own").config).isEqualTo("own");
+
+    InstanceTable<Thing, String> refusing = builder().refuseReconfigureWhenClosed(true).build();
+    refusing.close();
+    assertThatThrownBy(() -> refusing.reconfigure("a", "own"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the thing registry is closed");
+  }
+
+  @Test
+  void reconfigureNamesTheSettingsFieldAndDescribeSortsByName() {
+    InstanceTable<Thing, String> table = builder().configField("policy").build();
+    assertThatThrownBy(() -> table.reconfigure("a", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("policy");
+    table.get("b");
+    table.reconfigure("a", "own");
+    assertThat(table.describe(Thing::describe))
+        .containsExactly(
+            Map.entry("a", Map.of("config", "own")), Map.entry("b", Map.of("config", "d0")));
+  }
+}
