@@ -1,0 +1,139 @@
+package io.tailguard.core.testing;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+import redis.embedded.RedisServer;
+
+/**
+ * A Redis server for tests, from {@link RedisExtension}: its {@link #uri()}, a way to empty it, and
+ * {@link TcpProxy proxies} in front of it that tests cut to play a Redis outage.
+ *
+ * <p>This class is thread-safe.
+ */
+public final class RedisTestServer implements AutoCloseable {
+
+  private final String uri;
+  private final String host;
+  private final int port;
+  private final String source;
+  private final AutoCloseable stopper;
+
+  private RedisTestServer(String uri, String source, AutoCloseable stopper) {
+    this.uri = uri;
+    io.lettuce.core.RedisURI parsed = io.lettuce.core.RedisURI.create(uri);
+    this.host = parsed.getHost();
+    this.port = parsed.getPort();
+    this.source = source;
+    this.stopper = stopper;
+  }
+
+  static RedisTestServer start() {
+    String url = System.getenv("REDIS_URL");
+    if (url != null && !url.isBlank()) {
+      return new RedisTestServer(url.trim(), "REDIS_URL", () -> {});
+    }
+    List<String> tried = new ArrayList<>();
+    tried.add("REDIS_URL is not set");
+    boolean docker;
+    try {
+      docker = DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException | LinkageError e) {
+      docker = false;
+    }
+    if (docker) {
+      try {
+        GenericContainer<?> c =
+            new GenericContainer<>(DockerImageName.parse("redis:7-alpine")).withExposedPorts(6379);
+        c.start();
+        return new RedisTestServer(
+            "redis://" + c.getHost() + ":" + c.getMappedPort(6379), "testcontainers", c::stop);
+      } catch (RuntimeException e) {
+        tried.add("the redis:7-alpine container did not start (" + e + ")");
+      }
+    } else {
+      tried.add("no Docker engine for Testcontainers");
+    }
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        int port = freePort();
+        RedisServer server =
+            RedisServer.newRedisServer()
+                .bind("127.0.0.1")
+                .port(port)
+                .setting("save \"\"")
+                .setting("appendonly no")
+                .build();
+        server.start();
+        return new RedisTestServer("redis://127.0.0.1:" + port, "embedded-redis", server::stop);
+      } catch (IOException | RuntimeException e) {
+        if (attempt == 2) {
+          tried.add("the embedded-redis binary did not start (" + e + ")");
+        }
+      }
+    }
+    throw new IllegalStateException(String.join("; ", tried));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * Returns the server's URI, {@code redis://host:port}.
+   *
+   * @return the URI
+   */
+  public String uri() {
+    return uri;
+  }
+
+  /**
+   * Returns where the server came from: {@code REDIS_URL}, {@code testcontainers} or {@code
+   * embedded-redis}.
+   *
+   * @return the source
+   */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * Opens a proxy to this server; close it after the test.
+   *
+   * @return a running proxy
+   */
+  public TcpProxy proxy() {
+    return TcpProxy.start(host, port);
+  }
+
+  /** Deletes every key and every cached script, as a restarted server would have lost them. */
+  public void flushAll() {
+    RedisClient client = RedisClient.create(uri);
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      c.sync().flushall();
+      c.sync().scriptFlush();
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    stopper.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Redis[" + source + ", " + host + ":" + port + "]";
+  }
+}
