@@ -116,11 +116,13 @@ public final class RedisTestServer implements AutoCloseable {
     return TcpProxy.start(host, port);
   }
 
-  /** Deletes every key and every cached script, as a restarted server would have lost them. */
-  public void flushAll() {
+  /**
+   * Deletes every cached script, as a restarted server would have lost them. (Keys stay: tests
+   * share the server, and each keeps its own under its own prefix.)
+   */
+  public void flushScripts() {
     RedisClient client = RedisClient.create(uri);
     try (StatefulRedisConnection<String, String> c = client.connect()) {
-      c.sync().flushall();
       c.sync().scriptFlush();
     } finally {
       client.shutdown();

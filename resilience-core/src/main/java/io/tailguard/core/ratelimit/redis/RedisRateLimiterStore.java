@@ -538,10 +538,11 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
   }
 
   /**
-   * A client this store owns. It connects lazily, on a request the breaker lets through, and again
-   * on the first such request after the connection was lost: so a Redis that is down at start-up
-   * only means fallbacks until it is up, reconnection costs no background thread and is never
-   * delayed by a back-off, and commands on a lost connection fail at once instead of queueing.
+   * A client this store owns. It starts connecting when built, and connects again on the first
+   * request the breaker lets through after a failed attempt or a lost connection: so a Redis that
+   * is down at start-up only means fallbacks until it is up, reconnection costs no background
+   * thread and is never delayed by a back-off, and commands on a lost connection fail at once
+   * instead of queueing.
    */
   private static final class OwnedLink implements Link {
     private final RedisClient client;
@@ -566,6 +567,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
               .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).build())
               .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
               .build());
+      // Start connecting now, so that the first requests need not wait for it.
+      this.connection = client.connectAsync(StringCodec.UTF8, this.uri).toCompletableFuture();
     }
 
     @Override
@@ -754,8 +757,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
     }
 
     /**
-     * Builds the store. With a {@link #uri}, nothing connects yet: the first request does, and a
-     * Redis that is down then is a fallback, not an error.
+     * Builds the store. With a {@link #uri}, the client starts connecting in the background; a
+     * Redis that is down then (or later) means fallbacks, not an error.
      *
      * @return the store
      * @throws IllegalArgumentException if neither or both of commands and uri are set
