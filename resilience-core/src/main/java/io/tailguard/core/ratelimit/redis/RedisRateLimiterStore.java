@@ -14,6 +14,7 @@ import io.tailguard.core.breaker.CallGuard;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitConfig;
 import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimit.RateLimitConfig;
@@ -38,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,6 +177,23 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
    */
   public static Builder builder(String limiterName) {
     return new Builder(InstanceNames.check("rate limiter", limiterName));
+  }
+
+  /**
+   * Returns a factory for {@link io.tailguard.core.ratelimit.RateLimiterRegistry.Builder#stores}
+   * that builds each limiter's store from a builder for its name with these settings.
+   *
+   * <pre>{@code
+   * RateLimiterRegistry.builder()
+   *     .stores(RedisRateLimiterStore.factory(b -> b.commands(connection.async()).instanceCount(4)))
+   * }</pre>
+   *
+   * @param settings applies the settings to the builder of each store
+   * @return the factory
+   */
+  public static RateLimiterStore.Factory factory(UnaryOperator<Builder> settings) {
+    Validate.notNull("settings", settings);
+    return name -> settings.apply(builder(name)).build();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -448,7 +467,7 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
     m.put("keyPrefix", keyPrefix);
     m.put("failurePolicy", policy.name());
     m.put("instanceCount", instanceCount);
-    m.put("commandTimeout", Duration.ofNanos(commandTimeoutNanos).toString());
+    m.put("commandTimeout", Durations.format(Duration.ofNanos(commandTimeoutNanos)));
     m.put("breaker", breaker.state().name());
     m.put("degraded", degraded.get());
     m.put("fallbacks", fallbacks.sum());

@@ -145,11 +145,68 @@ class RedisOutageTest {
     }
   }
 
+  /**
+   * The application's own connection (Lettuce reconnecting by itself, buffering commands while
+   * disconnected): requests still wait at most the command timeout, and limits resume.
+   */
+  @org.junit.jupiter.api.Test
+  void anApplicationConnectionRecoversToo(RedisTestServer redis) throws Exception {
+    FakeClock breakerClock = new FakeClock();
+    CircuitBreaker breaker =
+        CircuitBreaker.builder("app-connection")
+            .clock(breakerClock)
+            .config(
+                CircuitConfig.builder()
+                    .consecutiveFailuresThreshold(3)
+                    .openCooldown(Duration.ofSeconds(1))
+                    .maxOpenCooldown(Duration.ofSeconds(1))
+                    .build())
+            .build();
+    RateLimitConfig config = RateLimitConfig.of(40, Duration.ofMinutes(1));
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    io.lettuce.core.RedisClient client = null;
+    try (TcpProxy proxy = redis.proxy()) {
+      client = io.lettuce.core.RedisClient.create(proxy.uri());
+      io.lettuce.core.api.StatefulRedisConnection<String, String> connection = client.connect();
+      RedisRateLimiterStore store =
+          RedisRateLimiterStore.builder("app")
+              .commands(connection.async())
+              .keyPrefix("app:" + UUID.randomUUID() + ":")
+              .failurePolicy(RedisFailurePolicy.FAIL_CLOSED)
+              .commandTimeout(COMMAND_TIMEOUT)
+              .breaker(breaker)
+              .build();
+      awaitShared(store, breakerClock, config);
+      assertThat(run(pool, store, config, 10).permitted.get()).isEqualTo(20);
+
+      proxy.cut();
+      Run down = run(pool, store, config, CALLS_PER_THREAD);
+      assertThat(down.failures).isEmpty();
+      assertThat(down.permitted.get()).isZero();
+      assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
+      assertThat(down.latencies.stream().mapToLong(Long::longValue).max().orElseThrow())
+          .isLessThan(COMMAND_TIMEOUT.plusMillis(500).toNanos());
+
+      proxy.restore();
+      awaitShared(store, breakerClock, config);
+      Run after = run(pool, store, config, 15);
+      assertThat(after.failures).isEmpty();
+      assertThat(after.permitted.get()).isBetween(20, 22);
+      connection.close();
+    } finally {
+      if (client != null) {
+        client.shutdown();
+      }
+      pool.shutdownNow();
+      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
   /** Waits until a request is decided by Redis, moving the breaker past its cooldowns. */
   private static void awaitShared(
       RedisRateLimiterStore store, FakeClock breakerClock, RateLimitConfig config) {
     Awaitility.await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(20))
         .until(
             () -> {

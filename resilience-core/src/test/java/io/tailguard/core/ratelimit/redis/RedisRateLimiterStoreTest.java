@@ -8,6 +8,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimitDecision;
 import io.tailguard.core.ratelimit.RateLimiter;
+import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
 import io.tailguard.core.testing.RedisExtension;
 import io.tailguard.core.testing.RedisTestServer;
@@ -126,6 +127,29 @@ class RedisRateLimiterStoreTest {
     assertThat(limiter.tryAcquire("other")).isTrue();
     assertThat(store.fallbacks()).isZero();
     assertThat(store.describe()).containsEntry("kind", "redis").containsEntry("scriptLoads", 1L);
+  }
+
+  @Test
+  void aRegistryGivesEachLimiterItsOwnStoreAndKeys() {
+    // The default prefixes, shared by every run on this server: start from clean keys.
+    connection.sync().del("tailguard:rl:search:{k}", "tailguard:rl:embed:{k}");
+    RateLimiterRegistry registry =
+        RateLimiterRegistry.builder()
+            .defaults(RateLimitConfig.of(1, Duration.ofMinutes(1)))
+            .stores(
+                RedisRateLimiterStore.factory(
+                    b ->
+                        b.commands(connection.async())
+                            .failurePolicy(RedisFailurePolicy.FAIL_CLOSED)))
+            .build();
+    RateLimiter search = registry.limiter("search");
+    RateLimiter embed = registry.limiter("embed");
+    assertThat(search.store()).isInstanceOf(RedisRateLimiterStore.class);
+    assertThat(search.tryAcquire("k")).isTrue();
+    assertThat(search.tryAcquire("k")).isFalse();
+    assertThat(embed.tryAcquire("k")).isTrue();
+    assertThat(search.store().describe()).containsEntry("keyPrefix", "tailguard:rl:search:");
+    connection.sync().del("tailguard:rl:search:{k}", "tailguard:rl:embed:{k}");
   }
 
   @Test
