@@ -22,6 +22,29 @@ class RedisExtensionTest {
   }
 
   @Test
+  void withoutAnyRedisATestFailsSayingWhatWasTried() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RedisTestServer.start(null, false, false))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "REDIS_URL is not set; Testcontainers was not tried; the embedded-redis binary was not"
+                + " tried");
+  }
+
+  @Test
+  void aRedisUrlThatDoesNotAnswerIsAnError() throws Exception {
+    int port;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String url = "redis://127.0.0.1:" + port;
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RedisTestServer.start(url, true, true))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("REDIS_URL is set but its server does not answer PING");
+  }
+
+  @Test
   void theSameServerServesTheWholeRun(RedisTestServer a, RedisTestServer b) {
     assertThat(a).isSameAs(b);
   }

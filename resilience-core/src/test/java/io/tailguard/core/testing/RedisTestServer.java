@@ -36,19 +36,37 @@ public final class RedisTestServer implements AutoCloseable {
   }
 
   static RedisTestServer start() {
-    String url = System.getenv("REDIS_URL");
-    if (url != null && !url.isBlank()) {
-      return new RedisTestServer(url.trim(), "REDIS_URL", () -> {});
+    return start(System.getenv("REDIS_URL"), true, true);
+  }
+
+  /**
+   * Starts or finds a server: {@code redisUrl} if not blank, else a container if {@code docker} and
+   * a Docker engine is available, else the embedded binary if {@code embedded}.
+   *
+   * @throws IllegalStateException saying what was tried, if no server answers
+   */
+  static RedisTestServer start(String redisUrl, boolean docker, boolean embedded) {
+    if (redisUrl != null && !redisUrl.isBlank()) {
+      RedisTestServer server = new RedisTestServer(redisUrl.trim(), "REDIS_URL", () -> {});
+      try {
+        server.ping();
+      } catch (RuntimeException e) {
+        throw new IllegalStateException(
+            "REDIS_URL is set but its server does not answer PING (" + e + ")", e);
+      }
+      return server;
     }
     List<String> tried = new ArrayList<>();
     tried.add("REDIS_URL is not set");
-    boolean docker;
-    try {
-      docker = DockerClientFactory.instance().isDockerAvailable();
-    } catch (RuntimeException | LinkageError e) {
-      docker = false;
-    }
+    boolean dockerUp = false;
     if (docker) {
+      try {
+        dockerUp = DockerClientFactory.instance().isDockerAvailable();
+      } catch (RuntimeException | LinkageError e) {
+        dockerUp = false;
+      }
+    }
+    if (dockerUp) {
       try {
         GenericContainer<?> c =
             new GenericContainer<>(DockerImageName.parse("redis:7-alpine")).withExposedPorts(6379);
@@ -59,9 +77,9 @@ public final class RedisTestServer implements AutoCloseable {
         tried.add("the redis:7-alpine container did not start (" + e + ")");
       }
     } else {
-      tried.add("no Docker engine for Testcontainers");
+      tried.add(docker ? "no Docker engine for Testcontainers" : "Testcontainers was not tried");
     }
-    for (int attempt = 0; attempt < 3; attempt++) {
+    for (int attempt = 0; embedded && attempt < 3; attempt++) {
       try {
         int port = freePort();
         RedisServer server =
@@ -78,6 +96,9 @@ public final class RedisTestServer implements AutoCloseable {
           tried.add("the embedded-redis binary did not start (" + e + ")");
         }
       }
+    }
+    if (!embedded) {
+      tried.add("the embedded-redis binary was not tried");
     }
     throw new IllegalStateException(String.join("; ", tried));
   }
@@ -114,6 +135,15 @@ public final class RedisTestServer implements AutoCloseable {
    */
   public TcpProxy proxy() {
     return TcpProxy.start(host, port);
+  }
+
+  private void ping() {
+    RedisClient client = RedisClient.create(uri);
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      c.sync().ping();
+    } finally {
+      client.shutdown();
+    }
   }
 
   /**
