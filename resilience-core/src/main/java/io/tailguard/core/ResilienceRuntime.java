@@ -12,7 +12,10 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.ratelimit.redis.RedisStores;
+import io.tailguard.core.ratelimit.store.RateLimiterStore;
 import io.tailguard.core.retry.HttpStatusExtractor;
 import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.retry.RetryRegistry;
@@ -128,8 +131,26 @@ public final class ResilienceRuntime implements AutoCloseable {
     if (b.scheduler != null) {
       rl.scheduler(b.scheduler);
     }
+    if (b.rateLimiterStores != null) {
+      rl.stores(b.rateLimiterStores);
+    } else if (c.rateLimiting().backend() == RateLimitBackend.REDIS) {
+      rl.stores(redisStores(c.rateLimiting().redis(), clock));
+    }
     c.rateLimiting().instances().forEach(rl::instance);
     this.rateLimiters = rl.build();
+  }
+
+  // Apart, so that Lettuce is needed only when the backend is redis.
+  private static RateLimiterStore.Factory redisStores(
+      ResilienceConfig.RedisSection redis, Clock clock) {
+    try {
+      Class.forName("io.lettuce.core.RedisClient", false, ResilienceRuntime.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(
+          "resilience.rate-limiting.backend redis needs io.lettuce:lettuce-core on the class path",
+          e);
+    }
+    return RedisStores.fromUri(redis, clock);
   }
 
   private RetryRegistry buildRetriers(Builder b, ResilienceConfig c) {
@@ -243,10 +264,14 @@ public final class ResilienceRuntime implements AutoCloseable {
    *
    * @param next the configuration
    * @return what changed (empty if nothing)
+   * @throws IllegalArgumentException if it changes {@code rate-limiting.backend} or, with the redis
+   *     backend, {@code rate-limiting.redis}: the stores are built once, so that needs a restart;
+   *     nothing is applied
    */
   public synchronized List<String> apply(ResilienceConfig next) {
     Validate.notNull("config", next);
     ResilienceConfig previous = config;
+    checkBackendUnchanged(previous.rateLimiting(), next.rateLimiting());
     List<String> changes = ConfigDiff.between(previous, next);
     if (changes.isEmpty()) {
       return changes;
@@ -265,6 +290,26 @@ public final class ResilienceRuntime implements AutoCloseable {
       listeners.publish(new ConfigApplied("resilience", clock.instant(), changes));
     }
     return changes;
+  }
+
+  /**
+   * The rate limiters' stores are built once, with the registry: a change of backend or of the
+   * Redis settings needs a restart, so it refuses the whole configuration.
+   */
+  private static void checkBackendUnchanged(
+      ResilienceConfig.RateLimitingSection before, ResilienceConfig.RateLimitingSection after) {
+    if (before.backend() != after.backend()) {
+      throw new IllegalArgumentException(
+          "resilience.rate-limiting.backend cannot change while running (in force: "
+              + before.backend().name().toLowerCase(java.util.Locale.ROOT)
+              + ", given: "
+              + after.backend().name().toLowerCase(java.util.Locale.ROOT)
+              + "); restart to change it");
+    }
+    if (before.backend() == RateLimitBackend.REDIS && !before.redis().equals(after.redis())) {
+      throw new IllegalArgumentException(
+          "resilience.rate-limiting.redis cannot change while running; restart to change it");
+    }
   }
 
   private void applyBreakers(ResilienceConfig next) {
@@ -399,6 +444,7 @@ public final class ResilienceRuntime implements AutoCloseable {
     private Scheduler scheduler;
     private java.util.concurrent.Executor executor;
     private boolean linkHedgersToBreakers = true;
+    private RateLimiterStore.Factory rateLimiterStores;
     private final List<HttpStatusExtractor> retryStatusExtractors = new ArrayList<>();
 
     private Builder() {}
@@ -470,6 +516,19 @@ public final class ResilienceRuntime implements AutoCloseable {
      */
     public Builder executor(java.util.concurrent.Executor executor) {
       this.executor = Validate.notNull("executor", executor);
+      return this;
+    }
+
+    /**
+     * Sets what creates the rate limiters' stores, in place of the one the configuration's {@code
+     * rate-limiting.backend} implies (the Spring starter passes one over the application's Redis
+     * connection, see {@link RedisStores#fromCommands}).
+     *
+     * @param stores the factory
+     * @return this builder
+     */
+    public Builder rateLimiterStores(RateLimiterStore.Factory stores) {
+      this.rateLimiterStores = Validate.notNull("rateLimiterStores", stores);
       return this;
     }
 
