@@ -94,6 +94,11 @@ public final class ResilienceRuntime implements AutoCloseable {
     this.clock = b.clock;
     this.config = b.config;
     ResilienceConfig c = b.config;
+    // First, so that a backend that cannot be built leaves nothing running behind.
+    RateLimiterStore.Factory stores = b.rateLimiterStores;
+    if (stores == null && c.rateLimiting().backend() == RateLimitBackend.REDIS) {
+      stores = redisStores(c.rateLimiting().redis(), clock);
+    }
     this.telemetry = new Telemetry(c.telemetry(), clock);
     CircuitBreakerRegistry.Builder cb =
         CircuitBreakerRegistry.builder()
@@ -131,10 +136,8 @@ public final class ResilienceRuntime implements AutoCloseable {
     if (b.scheduler != null) {
       rl.scheduler(b.scheduler);
     }
-    if (b.rateLimiterStores != null) {
-      rl.stores(b.rateLimiterStores);
-    } else if (c.rateLimiting().backend() == RateLimitBackend.REDIS) {
-      rl.stores(redisStores(c.rateLimiting().redis(), clock));
+    if (stores != null) {
+      rl.stores(stores);
     }
     c.rateLimiting().instances().forEach(rl::instance);
     this.rateLimiters = rl.build();
@@ -536,6 +539,9 @@ public final class ResilienceRuntime implements AutoCloseable {
      * Creates the runtime.
      *
      * @return the runtime
+     * @throws IllegalArgumentException if the backend is redis and there is neither a {@code
+     *     rate-limiting.redis.uri} nor a {@link #rateLimiterStores} factory
+     * @throws IllegalStateException if the backend is redis and Lettuce is not on the class path
      */
     public ResilienceRuntime build() {
       return new ResilienceRuntime(this);

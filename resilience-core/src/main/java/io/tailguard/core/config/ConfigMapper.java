@@ -524,10 +524,6 @@ final class ConfigMapper {
       }
     }
     ResilienceConfig.RedisSection redis = redis(r.child("redis"));
-    if (redis != null && backend[0] == RateLimitBackend.REDIS && redis.uri() == null) {
-      ConfigNode at = r.get("backend");
-      r.error("redis.uri", at, "must be set when backend is redis");
-    }
     r.finish();
     return new ResilienceConfig.RateLimitingSection(
         backend[0],

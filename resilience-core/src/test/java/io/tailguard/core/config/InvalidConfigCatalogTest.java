@@ -39,10 +39,6 @@ class InvalidConfigCatalogTest {
   static Stream<Arguments> rateLimitingRedis() {
     return Stream.of(
         doc(
-            "resilience:\n  rate-limiting:\n    backend: redis\n",
-            "resilience.rate-limiting.redis.uri: must be set when backend is redis (line 3,"
-                + " column 5)"),
-        doc(
             RR + "uri: http://cache:6379\n",
             RRP + "uri: must be a Redis URI (redis://host:port), was 'http://cache:6379'" + L4),
         doc(

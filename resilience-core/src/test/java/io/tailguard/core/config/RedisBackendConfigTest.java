@@ -83,6 +83,18 @@ class RedisBackendConfigTest {
   }
 
   @Test
+  void backendRedisWithoutUriNeedsAConnection() {
+    ResilienceConfig c =
+        YamlConfigLoader.loadString("resilience:\n  rate-limiting:\n    backend: redis\n");
+    assertThat(c.rateLimiting().redis().uri()).isNull();
+    assertThatThrownBy(() -> ResilienceRuntime.builder().config(c).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "resilience.rate-limiting.redis.uri must be set when backend is redis (or the runtime"
+                + " given a connection)");
+  }
+
+  @Test
   void theRedisSettingsCannotChangeWhileRunning(RedisTestServer redis) {
     try (ResilienceRuntime rt =
         ResilienceRuntime.builder()

@@ -32,7 +32,8 @@ public final class RedisStores {
     Validate.notNull("clock", clock);
     if (settings.uri() == null) {
       throw new IllegalArgumentException(
-          "resilience.rate-limiting.redis.uri must be set when backend is redis");
+          "resilience.rate-limiting.redis.uri must be set when backend is redis (or the runtime"
+              + " given a connection)");
     }
     String uri = settings.uri();
     return name ->
