@@ -115,6 +115,21 @@ class ResilienceRedisAutoConfigurationTests {
   }
 
   @Test
+  void anUnreachableApplicationRedisStopsTheApplicationNamingIt() {
+    runner
+        .withPropertyValues("spring.data.redis.url=redis://127.0.0.1:1")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(
+                      org.assertj.core.util.Throwables.getStackTrace(context.getStartupFailure()))
+                  .contains(
+                      "resilience.rate-limiting.backend redis: cannot connect to the Redis of"
+                          + " spring.data.redis.* (127.0.0.1:1)");
+            });
+  }
+
+  @Test
   void withoutSpringDataRedisTheConfiguredUriIsUsed(RedisTestServer redis) {
     runner
         .withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class))
