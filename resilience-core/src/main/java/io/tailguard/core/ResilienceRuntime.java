@@ -362,13 +362,6 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
   }
 
-  /**
-   * Records that a configuration from {@code source} was refused, for listeners and logs; the
-   * configuration in force stays.
-   *
-   * @param source where it came from
-   * @param reason why it was refused
-   */
   private void applyRateLimiters(ResilienceConfig next) {
     ResilienceConfig.RateLimitingSection s = next.rateLimiting();
     Set<String> configured = new HashSet<>(config.rateLimiting().instances().keySet());
@@ -381,6 +374,13 @@ public final class ResilienceRuntime implements AutoCloseable {
     rateLimiters.reconfigureDefaults(s.defaults());
   }
 
+  /**
+   * Records that a configuration from {@code source} was refused, for listeners and logs; the
+   * configuration in force stays.
+   *
+   * @param source where it came from
+   * @param reason why it was refused
+   */
   public void rejected(String source, String reason) {
     log.warn(
         "Resilience configuration from {} refused, keeping the one in force: {}", source, reason);
