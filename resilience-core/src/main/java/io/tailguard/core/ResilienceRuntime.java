@@ -12,7 +12,10 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.ratelimit.redis.RedisStores;
+import io.tailguard.core.ratelimit.store.RateLimiterStore;
 import io.tailguard.core.retry.HttpStatusExtractor;
 import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.retry.RetryRegistry;
@@ -91,6 +94,11 @@ public final class ResilienceRuntime implements AutoCloseable {
     this.clock = b.clock;
     this.config = b.config;
     ResilienceConfig c = b.config;
+    // First, so that a backend that cannot be built leaves nothing running behind.
+    RateLimiterStore.Factory stores = b.rateLimiterStores;
+    if (stores == null && c.rateLimiting().backend() == RateLimitBackend.REDIS) {
+      stores = redisStores(c.rateLimiting().redis(), clock);
+    }
     this.telemetry = new Telemetry(c.telemetry(), clock);
     CircuitBreakerRegistry.Builder cb =
         CircuitBreakerRegistry.builder()
@@ -128,8 +136,24 @@ public final class ResilienceRuntime implements AutoCloseable {
     if (b.scheduler != null) {
       rl.scheduler(b.scheduler);
     }
+    if (stores != null) {
+      rl.stores(stores);
+    }
     c.rateLimiting().instances().forEach(rl::instance);
     this.rateLimiters = rl.build();
+  }
+
+  // Apart, so that Lettuce is needed only when the backend is redis.
+  private static RateLimiterStore.Factory redisStores(
+      ResilienceConfig.RedisSection redis, Clock clock) {
+    try {
+      Class.forName("io.lettuce.core.RedisClient", false, ResilienceRuntime.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(
+          "resilience.rate-limiting.backend redis needs io.lettuce:lettuce-core on the class path",
+          e);
+    }
+    return RedisStores.fromUri(redis, clock);
   }
 
   private RetryRegistry buildRetriers(Builder b, ResilienceConfig c) {
@@ -243,10 +267,14 @@ public final class ResilienceRuntime implements AutoCloseable {
    *
    * @param next the configuration
    * @return what changed (empty if nothing)
+   * @throws IllegalArgumentException if it changes {@code rate-limiting.backend} or, with the redis
+   *     backend, {@code rate-limiting.redis}: the stores are built once, so that needs a restart;
+   *     nothing is applied
    */
   public synchronized List<String> apply(ResilienceConfig next) {
     Validate.notNull("config", next);
     ResilienceConfig previous = config;
+    checkBackendUnchanged(previous.rateLimiting(), next.rateLimiting());
     List<String> changes = ConfigDiff.between(previous, next);
     if (changes.isEmpty()) {
       return changes;
@@ -265,6 +293,26 @@ public final class ResilienceRuntime implements AutoCloseable {
       listeners.publish(new ConfigApplied("resilience", clock.instant(), changes));
     }
     return changes;
+  }
+
+  /**
+   * The rate limiters' stores are built once, with the registry: a change of backend or of the
+   * Redis settings needs a restart, so it refuses the whole configuration.
+   */
+  private static void checkBackendUnchanged(
+      ResilienceConfig.RateLimitingSection before, ResilienceConfig.RateLimitingSection after) {
+    if (before.backend() != after.backend()) {
+      throw new IllegalArgumentException(
+          "resilience.rate-limiting.backend cannot change while running (in force: "
+              + before.backend().name().toLowerCase(java.util.Locale.ROOT)
+              + ", given: "
+              + after.backend().name().toLowerCase(java.util.Locale.ROOT)
+              + "); restart to change it");
+    }
+    if (before.backend() == RateLimitBackend.REDIS && !before.redis().equals(after.redis())) {
+      throw new IllegalArgumentException(
+          "resilience.rate-limiting.redis cannot change while running; restart to change it");
+    }
   }
 
   private void applyBreakers(ResilienceConfig next) {
@@ -314,13 +362,6 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
   }
 
-  /**
-   * Records that a configuration from {@code source} was refused, for listeners and logs; the
-   * configuration in force stays.
-   *
-   * @param source where it came from
-   * @param reason why it was refused
-   */
   private void applyRateLimiters(ResilienceConfig next) {
     ResilienceConfig.RateLimitingSection s = next.rateLimiting();
     Set<String> configured = new HashSet<>(config.rateLimiting().instances().keySet());
@@ -333,6 +374,13 @@ public final class ResilienceRuntime implements AutoCloseable {
     rateLimiters.reconfigureDefaults(s.defaults());
   }
 
+  /**
+   * Records that a configuration from {@code source} was refused, for listeners and logs; the
+   * configuration in force stays.
+   *
+   * @param source where it came from
+   * @param reason why it was refused
+   */
   public void rejected(String source, String reason) {
     log.warn(
         "Resilience configuration from {} refused, keeping the one in force: {}", source, reason);
@@ -399,6 +447,7 @@ public final class ResilienceRuntime implements AutoCloseable {
     private Scheduler scheduler;
     private java.util.concurrent.Executor executor;
     private boolean linkHedgersToBreakers = true;
+    private RateLimiterStore.Factory rateLimiterStores;
     private final List<HttpStatusExtractor> retryStatusExtractors = new ArrayList<>();
 
     private Builder() {}
@@ -474,9 +523,25 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
 
     /**
+     * Sets what creates the rate limiters' stores, in place of the one the configuration's {@code
+     * rate-limiting.backend} implies (the Spring starter passes one over the application's Redis
+     * connection, see {@link RedisStores#fromCommands}).
+     *
+     * @param stores the factory
+     * @return this builder
+     */
+    public Builder rateLimiterStores(RateLimiterStore.Factory stores) {
+      this.rateLimiterStores = Validate.notNull("rateLimiterStores", stores);
+      return this;
+    }
+
+    /**
      * Creates the runtime.
      *
      * @return the runtime
+     * @throws IllegalArgumentException if the backend is redis and there is neither a {@code
+     *     rate-limiting.redis.uri} nor a {@link #rateLimiterStores} factory
+     * @throws IllegalStateException if the backend is redis and Lettuce is not on the class path
      */
     public ResilienceRuntime build() {
       return new ResilienceRuntime(this);

@@ -68,7 +68,7 @@ class StarterBadInputTests {
           resilience.circuit-breaker.defaults.open-cooldown | -5s | must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S), was '-5s'
           resilience.circuit-breaker.defaults.record-exceptions[0] | com.example.Missing | must name a class on the classpath, was 'com.example.Missing'
           resilience.rate-limiting.instances.search.capacity | 0 | must be in [1, 1000000000], was 0
-          resilience.rate-limiting.backend | mongo | must be one of [memory], was 'mongo'
+          resilience.rate-limiting.backend | mongo | must be one of [memory, redis], was 'mongo'
           resilience.hedging.instances.search.delay.strategy | sometimes | must be one of [fixed, percentile, adaptive, backoff], was 'sometimes'
           resilience.health.failure-threshold | 0 | must be in [1, 1000], was 0
           resilience.actuator.write-enabled | maybe | must be true or false, was 'maybe'

@@ -13,6 +13,7 @@ import io.tailguard.core.hedge.HedgeDelayType;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimitConfig;
+import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
 import io.tailguard.core.retry.Jitter;
 import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.telemetry.TelemetryConfig;
@@ -522,8 +523,66 @@ final class ConfigMapper {
         }
       }
     }
+    ResilienceConfig.RedisSection redis = redis(r.child("redis"));
     r.finish();
-    return new ResilienceConfig.RateLimitingSection(backend[0], defaults, instances);
+    return new ResilienceConfig.RateLimitingSection(
+        backend[0],
+        defaults,
+        instances,
+        redis == null ? ResilienceConfig.RedisSection.DEFAULTS : redis);
+  }
+
+  /** The {@code redis} group; the defaults if absent, null after an error. */
+  private ResilienceConfig.RedisSection redis(MapReader r) {
+    ResilienceConfig.RedisSection d = ResilienceConfig.RedisSection.DEFAULTS;
+    if (r == null) {
+      return d;
+    }
+    int before = errors.size();
+    String uri = r.string("uri");
+    String prefix = r.string("key-prefix");
+    Duration[] timeout = {d.commandTimeout()};
+    RedisFailurePolicy[] policy = {d.failurePolicy()};
+    int[] count = {d.instanceCount()};
+    r.duration("command-timeout", v -> timeout[0] = v);
+    r.enumeration("failure-policy", RedisFailurePolicy.class, v -> policy[0] = v);
+    r.integer("instance-count", v -> count[0] = v);
+    r.finish();
+    if (errors.size() > before) {
+      return null;
+    }
+    String keyPrefix = prefix == null ? d.keyPrefix() : prefix;
+    // Each setting alone, so that an error names its key.
+    ResilienceConfig.RedisSection[] out = {null};
+    r.run("uri", r.get("uri"), () -> d.withUri(uri));
+    r.run(
+        "key-prefix",
+        r.get("key-prefix"),
+        () ->
+            new ResilienceConfig.RedisSection(
+                null, keyPrefix, d.commandTimeout(), d.failurePolicy(), 1));
+    r.run(
+        "command-timeout",
+        r.get("command-timeout"),
+        () ->
+            new ResilienceConfig.RedisSection(
+                null, d.keyPrefix(), timeout[0], d.failurePolicy(), 1));
+    r.run(
+        "instance-count",
+        r.get("instance-count"),
+        () ->
+            new ResilienceConfig.RedisSection(
+                null, d.keyPrefix(), d.commandTimeout(), d.failurePolicy(), count[0]));
+    if (errors.size() > before) {
+      return null;
+    }
+    r.run(
+        null,
+        r.node(),
+        () ->
+            out[0] =
+                new ResilienceConfig.RedisSection(uri, keyPrefix, timeout[0], policy[0], count[0]));
+    return out[0];
   }
 
   static final String[] RATE_LIMIT_KEYS = {"capacity", "window", "cleanup-threshold", "max-keys"};

@@ -125,7 +125,15 @@ public final class ConfigWatcher implements AutoCloseable {
       runtime.rejected(file.toString(), e.getMessage());
       return List.of();
     }
-    List<String> changes = runtime.apply(next);
+    List<String> changes;
+    try {
+      changes = runtime.apply(next);
+    } catch (IllegalArgumentException e) {
+      // A valid document the runtime cannot take while running (a new rate-limiting backend).
+      rejected.incrementAndGet();
+      runtime.rejected(file.toString(), e.getMessage());
+      return List.of();
+    }
     applied.incrementAndGet();
     return changes;
   }

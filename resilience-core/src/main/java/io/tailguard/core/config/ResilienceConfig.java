@@ -7,8 +7,10 @@ import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimitConfig;
+import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
 import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.telemetry.TelemetryConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -58,7 +60,8 @@ public record ResilienceConfig(
         RetrySection.builtIn(),
         HealthConfig.defaults(),
         TelemetryConfig.defaults(),
-        new RateLimitingSection(RateLimitBackend.MEMORY, RateLimitConfig.defaults(), Map.of()));
+        new RateLimitingSection(
+            RateLimitBackend.MEMORY, RateLimitConfig.defaults(), Map.of(), RedisSection.DEFAULTS));
   }
 
   /**
@@ -107,9 +110,14 @@ public record ResilienceConfig(
    * @param defaults settings of every limiter
    * @param instances per-limiter (per-operation) settings, the defaults with the instance's keys
    *     applied
+   * @param redis the Redis store's settings, used when {@code backend} is {@link
+   *     RateLimitBackend#REDIS}
    */
   public record RateLimitingSection(
-      RateLimitBackend backend, RateLimitConfig defaults, Map<String, RateLimitConfig> instances) {
+      RateLimitBackend backend,
+      RateLimitConfig defaults,
+      Map<String, RateLimitConfig> instances,
+      RedisSection redis) {
     /**
      * Copies the instances.
      *
@@ -119,6 +127,83 @@ public record ResilienceConfig(
       Validate.notNull("rate-limiting.backend", backend);
       Validate.notNull("rate-limiting.defaults", defaults);
       instances = Map.copyOf(Validate.notNull("rate-limiting.instances", instances));
+      Validate.notNull("rate-limiting.redis", redis);
+    }
+
+    /**
+     * A section with the default Redis settings.
+     *
+     * @param backend where limiters keep their keys
+     * @param defaults settings of every limiter
+     * @param instances per-limiter settings
+     * @throws IllegalArgumentException if a part is null
+     */
+    public RateLimitingSection(
+        RateLimitBackend backend,
+        RateLimitConfig defaults,
+        Map<String, RateLimitConfig> instances) {
+      this(backend, defaults, instances, RedisSection.DEFAULTS);
+    }
+  }
+
+  /**
+   * The {@code rate-limiting.redis} group: how the limiters reach Redis when the backend is {@link
+   * RateLimitBackend#REDIS}. Each limiter gets a {@code RedisRateLimiterStore} with key prefix
+   * {@code keyPrefix + <limiter> + ":"}.
+   *
+   * @param uri the Redis URI ({@code redis://host:port}, {@code rediss://...}); null if not set
+   *     (then the limiters need a connection given in code)
+   * @param keyPrefix what every key starts with, before the limiter's name; at most 127 characters,
+   *     no braces
+   * @param commandTimeout the longest wait for Redis per request, in [1ms, 10s]
+   * @param failurePolicy what requests get while Redis cannot answer
+   * @param instanceCount how many instances of the service share the limits, in [1, 100,000]
+   */
+  public record RedisSection(
+      String uri,
+      String keyPrefix,
+      Duration commandTimeout,
+      RedisFailurePolicy failurePolicy,
+      int instanceCount) {
+
+    /** No URI, prefix {@code tailguard:rl:}, 100 ms, {@code LOCAL}, one instance. */
+    public static final RedisSection DEFAULTS =
+        new RedisSection(
+            null, "tailguard:rl:", Duration.ofMillis(100), RedisFailurePolicy.LOCAL, 1);
+
+    /**
+     * Validates every setting.
+     *
+     * @throws IllegalArgumentException naming the setting, the allowed values and the value given
+     */
+    public RedisSection {
+      if (uri != null && !uri.matches("(?i)(redis|rediss|redis-socket|redis-sentinel)://.+")) {
+        throw new IllegalArgumentException(
+            "uri must be a Redis URI (redis://host:port), was '"
+                + uri.replaceAll("//[^@/]*@", "//***@")
+                + "'");
+      }
+      Validate.notNull("keyPrefix", keyPrefix);
+      if (keyPrefix.length() > 127 || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+        throw new IllegalArgumentException(
+            "keyPrefix must have at most 127 characters and no '{' or '}', was '"
+                + keyPrefix
+                + "'");
+      }
+      Validate.inRange(
+          "commandTimeout", commandTimeout, Duration.ofMillis(1), Duration.ofSeconds(10));
+      Validate.notNull("failurePolicy", failurePolicy);
+      Validate.inRange("instanceCount", instanceCount, 1, 100_000);
+    }
+
+    /**
+     * Returns these settings with another URI.
+     *
+     * @param uri the URI, or null
+     * @return the new settings
+     */
+    public RedisSection withUri(String uri) {
+      return new RedisSection(uri, keyPrefix, commandTimeout, failurePolicy, instanceCount);
     }
   }
 

@@ -88,6 +88,7 @@ public final class YamlConfigWriter {
     Map<String, Object> rli = new TreeMap<>();
     config.rateLimiting().instances().forEach((n, c) -> rli.put(n, rateLimit(c)));
     rl.put("instances", rli);
+    rl.put("redis", redis(config.rateLimiting().redis()));
     resilience.put("rate-limiting", rl);
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("resilience", resilience);
@@ -213,6 +214,18 @@ public final class YamlConfigWriter {
     m.put("window", Durations.format(c.window()));
     m.put("cleanup-threshold", c.cleanupThreshold());
     m.put("max-keys", c.maxKeys());
+    return m;
+  }
+
+  static Map<String, Object> redis(ResilienceConfig.RedisSection r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (r.uri() != null) {
+      m.put("uri", r.uri());
+    }
+    m.put("key-prefix", r.keyPrefix());
+    m.put("command-timeout", Durations.format(r.commandTimeout()));
+    m.put("failure-policy", kebab(r.failurePolicy()));
+    m.put("instance-count", r.instanceCount());
     return m;
   }
 

@@ -30,7 +30,42 @@ class InvalidConfigCatalogTest {
   static final String L5 = " (line 5, column 9)";
 
   static Stream<Arguments> catalogue() {
-    return Stream.concat(general(), retry());
+    return Stream.concat(Stream.concat(general(), retry()), rateLimitingRedis());
+  }
+
+  static final String RR = "resilience:\n  rate-limiting:\n    redis:\n      ";
+  static final String RRP = "resilience.rate-limiting.redis.";
+
+  static Stream<Arguments> rateLimitingRedis() {
+    return Stream.of(
+        doc(
+            RR + "uri: http://cache:6379\n",
+            RRP + "uri: must be a Redis URI (redis://host:port), was 'http://cache:6379'" + L4),
+        doc(
+            RR + "uri: http://user:secret@cache:6379\n",
+            RRP + "uri: must be a Redis URI (redis://host:port), was 'http://***@cache:6379'" + L4),
+        doc(
+            RR + "uri: redis://user:secret@cache:6379\n      ur: x\n",
+            RRP + "ur: unknown key (did you mean 'uri'?) (line 5, column 7)"),
+        doc(RR + "uri: [a, b]\n", RRP + "uri: must be a string, was a list" + L4),
+        doc(
+            RR + "key-prefix: 'app:{rl}:'\n",
+            RRP
+                + "key-prefix: must have at most 127 characters and no '{' or '}', was"
+                + " 'app:{rl}:'"
+                + L4),
+        doc(
+            RR + "command-timeout: 30s\n",
+            RRP + "command-timeout: must be in [1ms, 10s], was 30s" + L4),
+        doc(
+            RR + "failure-policy: fail-opn\n",
+            RRP
+                + "failure-policy: must be one of [fail-open, fail-closed, local], was 'fail-opn'"
+                + " (did you mean 'fail-open'?)"
+                + L4),
+        doc(
+            RR + "instance-count: 0\n",
+            RRP + "instance-count: must be in [1, 100000], was 0" + L4));
   }
 
   static Stream<Arguments> retry() {
@@ -154,8 +189,8 @@ class InvalidConfigCatalogTest {
             RLP + "cleanup-threshold: must be in [1, maxKeys = 10], was 20 (line 5, column 7)"),
         doc(
             "resilience:\n  rate-limiting:\n    backend: redys\n",
-            "resilience.rate-limiting.backend: must be one of [memory], was 'redys' (line 3,"
-                + " column 5)"),
+            "resilience.rate-limiting.backend: must be one of [memory, redis], was 'redys' (did you"
+                + " mean 'redis'?) (line 3, column 5)"),
         doc(
             "resilience:\n  rate-limiting:\n    instances:\n      search: {capacity: -1}\n",
             "resilience.rate-limiting.instances.search.capacity: must be in [1, 1000000000], was -1"

@@ -9,6 +9,8 @@ import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.health.ProbeReport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -33,6 +35,7 @@ public final class ResilienceHealthContributor implements CompositeHealthContrib
 
   private final CircuitBreakerRegistry breakers;
   private final HealthRegistry probes;
+  private final Map<String, HealthIndicator> extra;
 
   /**
    * Creates the contributor.
@@ -41,8 +44,22 @@ public final class ResilienceHealthContributor implements CompositeHealthContrib
    * @param probes the health probes, or {@code null}
    */
   public ResilienceHealthContributor(CircuitBreakerRegistry breakers, HealthRegistry probes) {
+    this(breakers, probes, Map.of());
+  }
+
+  /**
+   * Creates the contributor with entries of its own after the breakers and probes (such as {@link
+   * RedisStoreHealthIndicator}).
+   *
+   * @param breakers the breakers, or {@code null}
+   * @param probes the health probes, or {@code null}
+   * @param extra more entries by name
+   */
+  public ResilienceHealthContributor(
+      CircuitBreakerRegistry breakers, HealthRegistry probes, Map<String, HealthIndicator> extra) {
     this.breakers = breakers;
     this.probes = probes;
+    this.extra = new TreeMap<>(extra);
   }
 
   /**
@@ -76,7 +93,7 @@ public final class ResilienceHealthContributor implements CompositeHealthContrib
     if (probes != null && probes.find(name).isPresent()) {
       return probe(name);
     }
-    return null;
+    return extra.get(name);
   }
 
   @Override
@@ -94,6 +111,12 @@ public final class ResilienceHealthContributor implements CompositeHealthContrib
           .filter(n -> breakers == null || breakers.find(n).isEmpty())
           .forEach(n -> entries.add(new Entry(n, probe(n))));
     }
+    extra.forEach(
+        (n, indicator) -> {
+          if (getContributor(n) == indicator) {
+            entries.add(new Entry(n, indicator));
+          }
+        });
     return entries.stream();
   }
 

@@ -94,7 +94,17 @@ public class WritableResilienceEndpoint extends ResilienceEndpoint {
       refused.put("errors", e.errors().stream().map(Object::toString).toList());
       return refused;
     }
-    List<String> changes = runtime.apply(next);
+    List<String> changes;
+    try {
+      changes = runtime.apply(next);
+    } catch (IllegalArgumentException e) {
+      // Valid, but not while running (a new rate-limiting backend); nothing was applied.
+      runtime.rejected("actuator", e.getMessage());
+      Map<String, Object> refused = new LinkedHashMap<>();
+      refused.put("applied", false);
+      refused.put("errors", List.of(e.getMessage()));
+      return refused;
+    }
     Map<String, Object> applied = new LinkedHashMap<>();
     applied.put("applied", true);
     applied.put("changes", changes);

@@ -6,10 +6,12 @@ import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.health.HealthProbe;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.retry.HttpStatusExtractor;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.telemetry.Telemetry;
+import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.spring.web.RestClientStatusExtractor;
 import io.tailguard.spring.web.WebClientStatusExtractor;
@@ -72,10 +74,16 @@ public final class ResilienceAutoConfiguration {
       ResilienceConfig config,
       @Qualifier("tailguardScheduler") DefaultScheduler scheduler,
       @Qualifier("tailguardHedgeExecutor") ManagedExecutor executor,
-      ObjectProvider<HttpStatusExtractor> statusExtractors) {
+      ObjectProvider<HttpStatusExtractor> statusExtractors,
+      ObjectProvider<RedisStoresSource> redis) {
     ResilienceRuntime.Builder b =
         ResilienceRuntime.builder().config(config).scheduler(scheduler).executor(executor);
     statusExtractors.orderedStream().forEach(b::retryStatusExtractor);
+    RedisStoresSource connection = redis.getIfAvailable();
+    if (connection != null && config.rateLimiting().backend() == RateLimitBackend.REDIS) {
+      // The application's Redis (spring.data.redis.*) wins over resilience.rate-limiting.redis.uri.
+      b.rateLimiterStores(connection.stores(config.rateLimiting().redis(), Clock.system()));
+    }
     return b.build();
   }
 

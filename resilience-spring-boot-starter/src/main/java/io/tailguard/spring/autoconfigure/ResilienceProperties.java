@@ -4,6 +4,7 @@ import io.tailguard.core.breaker.SampleWeighting;
 import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.hedge.HedgeDelayType;
 import io.tailguard.core.ratelimit.RateLimitBackend;
+import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
 import io.tailguard.core.retry.Jitter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -651,6 +652,13 @@ public class ResilienceProperties {
     /** Per-operation limiters (for example search, embed); each lists what differs. */
     private Map<String, RateLimitSettings> instances = new LinkedHashMap<>();
 
+    /** How limiters reach Redis when backend is redis. */
+    private final RedisSettings redis = new RedisSettings();
+
+    public RedisSettings getRedis() {
+      return redis;
+    }
+
     public RateLimitBackend getBackend() {
       return backend;
     }
@@ -685,6 +693,68 @@ public class ResilienceProperties {
 
     public void setInstances(Map<String, RateLimitSettings> instances) {
       this.instances = instances;
+    }
+  }
+
+  /** The Redis of the rate limiters (backend redis). */
+  public static class RedisSettings {
+
+    /**
+     * Redis URI (redis://host:port); ignored when the application has a Spring Data Redis Lettuce
+     * connection (spring.data.redis.*), which is used instead.
+     */
+    private String uri;
+
+    /** What every key starts with, before the limiter's name; at most 127 characters, no braces. */
+    private String keyPrefix = "tailguard:rl:";
+
+    /** Longest wait for Redis per request, in [1ms, 10s]. */
+    private Duration commandTimeout = Duration.ofMillis(100);
+
+    /** What requests get while Redis cannot answer. */
+    private RedisFailurePolicy failurePolicy = RedisFailurePolicy.LOCAL;
+
+    /** How many instances share the limits; under local each enforces capacity / count. */
+    private Integer instanceCount = 1;
+
+    public String getUri() {
+      return uri;
+    }
+
+    public void setUri(String uri) {
+      this.uri = uri;
+    }
+
+    public String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    public Duration getCommandTimeout() {
+      return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+    }
+
+    public RedisFailurePolicy getFailurePolicy() {
+      return failurePolicy;
+    }
+
+    public void setFailurePolicy(RedisFailurePolicy failurePolicy) {
+      this.failurePolicy = failurePolicy;
+    }
+
+    public Integer getInstanceCount() {
+      return instanceCount;
+    }
+
+    public void setInstanceCount(Integer instanceCount) {
+      this.instanceCount = instanceCount;
     }
   }
 

@@ -20,8 +20,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** A small web application using the starter as a user would. */
-@SpringBootApplication
+/**
+ * A small web application using the starter as a user would. It uses no Redis: Spring Data Redis is
+ * on the test class path only for the backend-redis tests, so its auto-configuration (and its
+ * health indicator, DOWN without a server) is excluded.
+ */
+@SpringBootApplication(
+    excludeName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 public class DemoApplication {
 
   /** The downstream the service calls; tests make it fail. */

@@ -1,0 +1,39 @@
+package io.tailguard.spring.actuate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailguard.core.ResilienceRuntime;
+import io.tailguard.core.ratelimit.RateLimitBackend;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A valid document that changes the rate-limiting backend is refused, not half-applied. */
+class WritableResilienceEndpointBackendTests {
+
+  @Test
+  void aNewBackendIsRefusedWithTheReasonAndNothingChanges() {
+    try (ResilienceRuntime runtime = ResilienceRuntime.builder().build()) {
+      Map<String, Object> answer =
+          new WritableResilienceEndpoint(runtime)
+              .reconfigure(
+                  """
+                  resilience:
+                    hedging:
+                      defaults: {max-hedges: 3}
+                    rate-limiting:
+                      backend: redis
+                      redis: {uri: 'redis://127.0.0.1:1'}
+                  """);
+      assertThat(answer)
+          .containsEntry("applied", false)
+          .containsEntry(
+              "errors",
+              List.of(
+                  "resilience.rate-limiting.backend cannot change while running (in force:"
+                      + " memory, given: redis); restart to change it"));
+      assertThat(runtime.config().rateLimiting().backend()).isEqualTo(RateLimitBackend.MEMORY);
+      assertThat(runtime.config().hedging().defaults().maxHedges()).isEqualTo(1);
+    }
+  }
+}
