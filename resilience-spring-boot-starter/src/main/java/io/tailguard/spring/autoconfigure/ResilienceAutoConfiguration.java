@@ -73,8 +73,15 @@ public final class ResilienceAutoConfiguration {
       @Qualifier("tailguardScheduler") DefaultScheduler scheduler,
       @Qualifier("tailguardHedgeExecutor") ManagedExecutor executor,
       ObjectProvider<HttpStatusExtractor> statusExtractors) {
+    // The aspects send every hedge attempt through @CircuitProtected's breaker; a hedger linked to
+    // the breaker of the same name as well would count each attempt twice (and take two half-open
+    // permits for one trial call).
     ResilienceRuntime.Builder b =
-        ResilienceRuntime.builder().config(config).scheduler(scheduler).executor(executor);
+        ResilienceRuntime.builder()
+            .config(config)
+            .scheduler(scheduler)
+            .executor(executor)
+            .linkHedgersToBreakers(false);
     statusExtractors.orderedStream().forEach(b::retryStatusExtractor);
     return b.build();
   }
