@@ -47,11 +47,11 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>hedging (45% of the duration): the downstream gets a heavy tail; clients call the hedged
  *       {@code /quotes} and the unhedged {@code /baseline/quotes} in turns, and the latencies and
  *       downstream requests of both are compared;
- *   <li>outage (40%, longer if the breaker has not closed yet, at most 30 s more): the downstream
- *       fails every request for a while; the {@code quotes} breaker's transitions, the answers and
- *       the overall health are recorded;
- *   <li>rate limits (15%): three API keys call {@code /search}, one greedy, one in a burst, one
- *       steady.
+ *   <li>outage (40%, longer if the breaker has not opened or not closed again yet, at most 30 s
+ *       more): the downstream fails every request for a while; the {@code quotes} breaker's
+ *       transitions, the answers and the overall health are recorded;
+ *   <li>rate limits (15%): three API keys call {@code /search}: one about 100 times a second, one
+ *       in a single burst, one once a second.
  * </ol>
  *
  * <p>A progress line shows while it runs. The downstream's profile is put back at the end.
@@ -65,6 +65,9 @@ public final class Demo {
 
   /** Pause of each client between outage-phase requests: a steady trickle, not a flood of 503s. */
   static final Duration OUTAGE_PACE = Duration.ofMillis(20);
+
+  /** Pause of the greedy API key between requests: about 100 a second, far over its limit. */
+  static final Duration GREEDY_PACE = Duration.ofMillis(10);
 
   /** Longest the outage phase waits past its share for the breaker to close. */
   static final Duration RECOVERY_GRACE = Duration.ofSeconds(30);
@@ -324,7 +327,11 @@ public final class Demo {
           startedAt = since(start);
           phase = "outage";
         }
-        if (startedAt != null && endedAt == null && now >= outageEnd && (opened || now >= end)) {
+        // The outage lasts its share of the phase, and at least until the breaker has opened.
+        if (startedAt != null
+            && endedAt == null
+            && now >= outageEnd
+            && (opened || now >= hardEnd - RECOVERY_GRACE.toNanos() / 2)) {
           downstream.set(calm);
           endedAt = since(start);
           phase = "recovery";
@@ -397,7 +404,7 @@ public final class Demo {
     RateLimitConfig limit = limiters.limiter("search").config();
     long start = System.nanoTime();
     long end = start + lengthNanos;
-    Key greedy = new Key("greedy", "as fast as it can");
+    Key greedy = new Key("greedy", "100 a second");
     Key bursty =
         new Key("bursty", limit.capacity() + limit.capacity() / 2 + " at once, then stops");
     Key steady = new Key("steady", "one a second");
@@ -409,6 +416,7 @@ public final class Demo {
               () -> {
                 while (System.nanoTime() < end) {
                   greedy.search();
+                  pause(GREEDY_PACE);
                 }
                 return null;
               }));
