@@ -16,11 +16,11 @@ import org.springframework.web.bind.annotation.RestController;
  * outage and watch the breakers, hedges and health react.
  *
  * <pre>
- * curl -s localhost:8080/admin/downstream
- * curl -s -H 'Content-Type: application/json' -d '{"outage":true}' localhost:8080/admin/downstream
+ * curl -s 127.0.0.1:8080/admin/downstream
+ * curl -s -H 'Content-Type: application/json' -d '{"outage":true}' 127.0.0.1:8080/admin/downstream
  * curl -s -H 'Content-Type: application/json' \
  *      -d '{"p50Ms":20,"tailMs":400,"tailProbability":0.05,"failureRate":0,"outage":false}' \
- *      localhost:8080/admin/downstream
+ *      127.0.0.1:8080/admin/downstream
  * </pre>
  *
  * <p>Fields left out stay as they are. A write endpoint like this one must never be reachable by
