@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the demo measured, and its rendering as a readable report.
+ * What the demo measured, and its rendering as a readable report. Immutable.
  *
  * @param target the application's base URL
  * @param elapsed how long the demo ran

@@ -24,6 +24,8 @@ import org.springframework.stereotype.Component;
  * ./mvnw -pl sample-app -am spring-boot:run -Dspring-boot.run.arguments=--demo
  * ./mvnw -pl sample-app -am spring-boot:run -Dspring-boot.run.arguments="--demo --demo.duration=20s"
  * </pre>
+ *
+ * <p>Thread-safe: the demo runs once, on its own thread; {@link #report()} may be read from any.
  */
 @Component
 @EnableConfigurationProperties(DemoProperties.class)

@@ -25,6 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>Fields left out stay as they are. A write endpoint like this one must never be reachable by
  * the public: the sample listens on 127.0.0.1 only (see the README's production hardening).
+ *
+ * <p>Thread-safe: the downstream swaps its profile atomically.
  */
 @RestController
 @RequestMapping("/admin/downstream")

@@ -14,7 +14,7 @@ import org.springframework.web.client.RestClientException;
 
 /**
  * Starts the embedded downstream with the application, and gives the services an HTTP client for it
- * and a health probe of it.
+ * and a health probe of it. Each bean is thread-safe.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DownstreamProperties.class)

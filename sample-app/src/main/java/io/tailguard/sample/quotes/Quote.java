@@ -1,7 +1,7 @@
 package io.tailguard.sample.quotes;
 
 /**
- * A price quote, as the downstream returns it.
+ * A price quote, as the downstream returns it. Immutable.
  *
  * @param symbol the ticker symbol
  * @param price the price

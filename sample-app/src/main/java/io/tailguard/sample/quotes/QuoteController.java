@@ -9,7 +9,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The quotes API: {@code GET /quotes/{symbol}} (hedged) and {@code GET /baseline/quotes/{symbol}}
- * (the same without hedging, for comparison).
+ * (the same without hedging, for comparison). Stateless and thread-safe.
  */
 @RestController
 public class QuoteController {

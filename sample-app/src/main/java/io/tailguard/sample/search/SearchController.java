@@ -10,7 +10,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The search API: {@code GET /search?q=...} with an {@code X-Api-Key} header. Over its key's limit
- * a caller gets 429 with {@code Retry-After}.
+ * a caller gets 429 with {@code Retry-After}. Stateless and thread-safe.
  */
 @RestController
 public class SearchController {
