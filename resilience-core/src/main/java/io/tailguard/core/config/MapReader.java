@@ -35,14 +35,17 @@ final class MapReader {
     this.classLoader = classLoader;
   }
 
-  /** Returns a reader for a map node, or null (with an error) if the node is not a map. */
+  /**
+   * Returns a reader for a map node (an {@linkplain #isEmptyValue empty value} reads as an empty
+   * map), or null (with an error) if the node is not a map.
+   */
   static MapReader of(
       ConfigNode node, String path, List<ConfigError> errors, ClassLoader classLoader) {
     if (node == null) {
       return null;
     }
     if (node.kind() != ConfigNode.Kind.MAP) {
-      if (node.kind() == ConfigNode.Kind.SCALAR && node.value() == null) {
+      if (isEmptyValue(node)) {
         return new MapReader(
             ConfigNode.map(Map.of(), node.line(), node.column()), path, errors, classLoader);
       }
@@ -102,10 +105,26 @@ final class MapReader {
     return b.toString();
   }
 
-  /** A list node, or a map whose keys are 0, 1, 2, ... (as Spring binds indexed properties). */
+  /**
+   * Whether a value says "nothing": YAML's null, or an empty string. Spring Boot turns {@code []},
+   * {@code {}} and a key without a value into an empty string, and a property or environment
+   * variable can only say "empty" that way, so a list- or map-valued key reads it as empty.
+   */
+  static boolean isEmptyValue(ConfigNode v) {
+    return v.kind() == ConfigNode.Kind.SCALAR
+        && (v.value() == null || (v.value() instanceof String s && s.isBlank()));
+  }
+
+  /**
+   * A list node, a map whose keys are 0, 1, 2, ... (as Spring binds indexed properties), or an
+   * empty list for an {@linkplain #isEmptyValue empty value}.
+   */
   static List<ConfigNode> asList(ConfigNode v) {
     if (v.kind() == ConfigNode.Kind.LIST) {
       return v.items();
+    }
+    if (isEmptyValue(v)) {
+      return List.of();
     }
     if (v.kind() == ConfigNode.Kind.MAP && !v.entries().isEmpty()) {
       List<ConfigNode> items = new ArrayList<>();
@@ -384,7 +403,7 @@ final class MapReader {
     if (v == null) {
       return Map.of();
     }
-    if (v.kind() == ConfigNode.Kind.SCALAR && v.value() == null) {
+    if (isEmptyValue(v)) {
       return Map.of();
     }
     if (v.kind() != ConfigNode.Kind.MAP) {

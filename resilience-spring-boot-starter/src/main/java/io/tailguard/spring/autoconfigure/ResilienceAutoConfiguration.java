@@ -76,8 +76,15 @@ public final class ResilienceAutoConfiguration {
       @Qualifier("tailguardHedgeExecutor") ManagedExecutor executor,
       ObjectProvider<HttpStatusExtractor> statusExtractors,
       ObjectProvider<RedisStoresSource> redis) {
+    // The aspects send every hedge attempt through @CircuitProtected's breaker; a hedger linked to
+    // the breaker of the same name as well would count each attempt twice (and take two half-open
+    // permits for one trial call).
     ResilienceRuntime.Builder b =
-        ResilienceRuntime.builder().config(config).scheduler(scheduler).executor(executor);
+        ResilienceRuntime.builder()
+            .config(config)
+            .scheduler(scheduler)
+            .executor(executor)
+            .linkHedgersToBreakers(false);
     statusExtractors.orderedStream().forEach(b::retryStatusExtractor);
     RedisStoresSource connection = redis.getIfAvailable();
     if (connection != null && config.rateLimiting().backend() == RateLimitBackend.REDIS) {

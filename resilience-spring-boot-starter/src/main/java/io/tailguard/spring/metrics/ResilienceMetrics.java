@@ -12,6 +12,7 @@ import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.breaker.CircuitEvent;
 import io.tailguard.core.breaker.CircuitMetrics;
+import io.tailguard.core.breaker.GlobalFuse;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.hedge.Hedger;
@@ -34,7 +35,7 @@ import java.util.function.ToDoubleFunction;
  *   <caption>Meters</caption>
  *   <tr><th>meter</th><th>tags</th></tr>
  *   <tr><td>{@code resilience_circuit_state} (0 closed, 1 open, 2 half-open, 3 forced-open, 4
- *       disabled)</td><td>name</td></tr>
+ *       disabled; the global fuse as {@code __global__})</td><td>name</td></tr>
  *   <tr><td>{@code resilience_circuit_calls_total}</td><td>name, outcome = success, failure, slow,
  *       ignored, rejected</td></tr>
  *   <tr><td>{@code resilience_circuit_transitions_total}</td><td>name, from, to</td></tr>
@@ -60,6 +61,9 @@ import java.util.function.ToDoubleFunction;
  * <p>Thread-safe.
  */
 public final class ResilienceMetrics implements MeterBinder {
+
+  private static final String STATE_DESCRIPTION =
+      "Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 forced-open, 4 disabled";
 
   private final CircuitBreakerRegistry breakers;
   private final HedgerRegistry hedgers;
@@ -90,6 +94,11 @@ public final class ResilienceMetrics implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry registry) {
     if (breakers != null) {
+      // The global fuse is derived, never added: its state is listed like a breaker's.
+      Gauge.builder("resilience.circuit.state", breakers.globalFuse(), f -> f.state().code())
+          .description(STATE_DESCRIPTION)
+          .tags("name", GlobalFuse.NAME)
+          .register(registry);
       breakers.onAdded(b -> bindBreaker(registry, b));
       breakers.onRemoved(b -> unbind(registry, "circuit:" + b.name()));
       breakers.subscribe(
@@ -135,8 +144,7 @@ public final class ResilienceMetrics implements MeterBinder {
     Tags tags = Tags.of("name", b.name());
     m.add(
         Gauge.builder("resilience.circuit.state", b, x -> x.state().code())
-            .description(
-                "Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 forced-open, 4 disabled")
+            .description(STATE_DESCRIPTION)
             .tags(tags)
             .register(registry));
     outcome(registry, m, b, "success", CircuitMetrics::successfulCalls);

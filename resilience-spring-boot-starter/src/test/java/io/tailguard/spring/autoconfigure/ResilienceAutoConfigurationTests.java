@@ -71,6 +71,28 @@ class ResilienceAutoConfigurationTests {
             });
   }
 
+  /** Spring Boot makes an empty string of YAML's [] and {}, as of a property set to nothing. */
+  @Test
+  void emptyListsAndMapsBindAsEmpty() {
+    runner
+        .withPropertyValues(
+            "resilience.circuit-breaker.defaults.record-exceptions=",
+            "resilience.circuit-breaker.instances=",
+            "resilience.hedging.defaults.fatal-exceptions=",
+            "resilience.hedging.instances.search=",
+            "resilience.health.providers=",
+            "resilience.retry.policies.default.non-retryable-exceptions=")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              ResilienceConfig config = context.getBean(ResilienceConfig.class);
+              assertThat(config.circuitBreaker())
+                  .isEqualTo(ResilienceConfig.defaults().circuitBreaker());
+              assertThat(config.hedging().instances().get("search"))
+                  .isEqualTo(config.hedging().defaults());
+            });
+  }
+
   @Test
   void anInvalidValueStopsTheContextWithThePropertyTheRangeAndTheValue() {
     runner

@@ -215,6 +215,7 @@ class StarterWebIntegrationTests {
     String metrics = get("/actuator/prometheus").body();
     assertThat(metrics)
         .contains("resilience_circuit_state{name=\"payments\"} 0.0")
+        .contains("resilience_circuit_state{name=\"__global__\"} 0.0")
         .contains("resilience_circuit_calls_total{name=\"payments\",outcome=\"success\"}")
         .contains("resilience_circuit_health_score{name=\"payments\"}")
         .contains("resilience_circuit_success_ratio{name=\"payments\"}")

@@ -1,0 +1,348 @@
+package io.tailguard.sample.demo;
+
+import io.tailguard.sample.downstream.DownstreamProfile;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the demo measured, and its rendering as a readable report. Immutable.
+ *
+ * @param target the application's base URL
+ * @param elapsed how long the demo ran
+ * @param hedging the hedging phase
+ * @param outage the outage phase
+ * @param rateLimits the rate-limit phase
+ */
+public record DemoReport(
+    String target, Duration elapsed, Hedging hedging, Outage outage, RateLimits rateLimits) {
+
+  /**
+   * Latencies of one endpoint, as the demo's clients saw them.
+   *
+   * @param calls calls made
+   * @param errors calls not answered 200
+   * @param p50Micros median latency
+   * @param p99Micros 99th percentile latency
+   * @param p999Micros 99.9th percentile latency
+   * @param downstreamRequests requests the downstream received for these calls
+   */
+  public record Latency(
+      long calls,
+      long errors,
+      long p50Micros,
+      long p99Micros,
+      long p999Micros,
+      long downstreamRequests) {
+
+    /**
+     * Downstream requests per call.
+     *
+     * @return the ratio, 0 without calls
+     */
+    public double requestsPerCall() {
+      return calls == 0 ? 0 : (double) downstreamRequests / calls;
+    }
+  }
+
+  /**
+   * The hedging phase: the same calls with and without hedging, against a downstream with a heavy
+   * tail.
+   *
+   * @param length how long it ran
+   * @param profile the downstream's profile
+   * @param without {@code /baseline/quotes}, not hedged
+   * @param with {@code /quotes}, hedged
+   * @param hedges hedges the hedger sent
+   * @param hedgeWins calls a hedge answered
+   * @param budgetRefusals hedges the budget refused
+   */
+  public record Hedging(
+      Duration length,
+      DownstreamProfile profile,
+      Latency without,
+      Latency with,
+      long hedges,
+      long hedgeWins,
+      long budgetRefusals) {
+
+    /**
+     * Extra downstream load of the hedged calls over the unhedged ones.
+     *
+     * @return for example 0.08 for 8% more requests per call
+     */
+    public double extraLoad() {
+      double base = without.requestsPerCall();
+      return base == 0 ? 0 : with.requestsPerCall() / base - 1;
+    }
+  }
+
+  /**
+   * A breaker transition.
+   *
+   * @param at when, from the start of the phase
+   * @param from the previous state
+   * @param to the new state
+   * @param reason why
+   */
+  public record Transition(Duration at, String from, String to, String reason) {}
+
+  /**
+   * A change of the application's overall health ({@code /actuator/health}).
+   *
+   * @param at when it was seen, from the start of the phase
+   * @param status the new status
+   */
+  public record HealthChange(Duration at, String status) {}
+
+  /**
+   * The outage phase: the downstream answers 503 for a while, then recovers.
+   *
+   * @param length how long it ran
+   * @param outageStart when the outage began, from the start of the phase
+   * @param outageEnd when it ended
+   * @param transitions the {@code quotes} breaker's transitions
+   * @param health changes of the overall health
+   * @param ok calls answered 200
+   * @param badGateway calls answered 502: downstream errors that got through every retry
+   * @param refused calls answered 503 by the open breaker
+   * @param refusedWithRetryAfter of those, how many carried {@code Retry-After}
+   * @param other calls answered anything else
+   */
+  public record Outage(
+      Duration length,
+      Duration outageStart,
+      Duration outageEnd,
+      List<Transition> transitions,
+      List<HealthChange> health,
+      long ok,
+      long badGateway,
+      long refused,
+      long refusedWithRetryAfter,
+      long other) {
+
+    /**
+     * Whether the breaker opened during the phase.
+     *
+     * @return true if it did
+     */
+    public boolean opened() {
+      return transitions.stream().anyMatch(t -> t.to().equals("OPEN"));
+    }
+
+    /**
+     * Whether the breaker was closed again at the end of the phase, after having opened.
+     *
+     * @return true if it was
+     */
+    public boolean closedAfter() {
+      return opened() && transitions.get(transitions.size() - 1).to().equals("CLOSED");
+    }
+  }
+
+  /**
+   * What one API key got.
+   *
+   * @param key the key
+   * @param behaviour how it sent its requests
+   * @param requests requests sent
+   * @param ok answered 200
+   * @param limited answered 429
+   * @param retryAfterSeconds the {@code Retry-After} of its first 429, 0 if none
+   */
+  public record KeyCounts(
+      String key, String behaviour, long requests, long ok, long limited, long retryAfterSeconds) {}
+
+  /**
+   * The rate-limit phase: three API keys against one limit per key.
+   *
+   * @param length how long it ran
+   * @param capacity permits per window and key
+   * @param window the window
+   * @param keys what each key got
+   */
+  public record RateLimits(Duration length, int capacity, Duration window, List<KeyCounts> keys) {}
+
+  /**
+   * The report as text.
+   *
+   * @return the report
+   */
+  public String render() {
+    StringBuilder b = new StringBuilder();
+    line(b, "");
+    line(b, "=== Tailguard demo: %s against %s ===", secs(elapsed), target);
+
+    Hedging h = hedging;
+    line(b, "");
+    line(
+        b,
+        "1. Hedging (%s; downstream: median %s ms, %s of requests %s ms or more)",
+        secs(h.length()),
+        num(h.profile().p50Ms()),
+        pct(h.profile().tailProbability()),
+        num(h.profile().tailMs()));
+    line(
+        b,
+        "   %-18s %8s %9s %9s %9s   %s",
+        "",
+        "calls",
+        "p50",
+        "p99",
+        "p99.9",
+        "downstream requests");
+    latency(b, "without hedging", h.without());
+    latency(b, "with hedging", h.with());
+    line(
+        b,
+        "   Hedging took p99 from %s to %s (%s) and p99.9 from %s to %s (%s),",
+        ms(h.without().p99Micros()),
+        ms(h.with().p99Micros()),
+        ratio(h.without().p99Micros(), h.with().p99Micros()),
+        ms(h.without().p999Micros()),
+        ms(h.with().p999Micros()),
+        ratio(h.without().p999Micros(), h.with().p999Micros()));
+    line(
+        b,
+        "   for %s extra downstream load (%d hedges sent, %d won the race; %d refused by the"
+            + " budget).%s",
+        pct(h.extraLoad()),
+        h.hedges(),
+        h.hedgeWins(),
+        h.budgetRefusals(),
+        h.with().calls() < 1000
+            ? System.lineSeparator()
+                + "   Few calls: percentiles this far out need a longer run (demo.duration)."
+            : "");
+
+    Outage o = outage;
+    line(b, "");
+    line(
+        b,
+        "2. Circuit breaker 'quotes' (%s; outage injected from %s to %s)",
+        secs(o.length()),
+        at(o.outageStart()),
+        at(o.outageEnd()));
+    line(
+        b,
+        "   %8s  outage starts: the downstream answers every request with 503",
+        at(o.outageStart()));
+    for (Transition t : o.transitions()) {
+      if (t.at().compareTo(o.outageEnd()) > 0 && o.outageEnd().compareTo(o.outageStart()) > 0) {
+        continue;
+      }
+      line(b, "   %8s  breaker %s -> %s (%s)", at(t.at()), t.from(), t.to(), t.reason());
+    }
+    line(b, "   %8s  outage ends", at(o.outageEnd()));
+    for (Transition t : o.transitions()) {
+      if (t.at().compareTo(o.outageEnd()) > 0) {
+        line(b, "   %8s  breaker %s -> %s (%s)", at(t.at()), t.from(), t.to(), t.reason());
+      }
+    }
+    line(
+        b,
+        "   Answers: %d x 200, %d x 502 (downstream errors after retries, before the breaker"
+            + " opened),",
+        o.ok(),
+        o.badGateway());
+    line(
+        b,
+        "            %d x 503 from the open breaker (%d with Retry-After)%s",
+        o.refused(),
+        o.refusedWithRetryAfter(),
+        o.other() > 0 ? ", " + o.other() + " other" : "");
+    if (!o.health().isEmpty()) {
+      StringBuilder health = new StringBuilder();
+      for (HealthChange c : o.health()) {
+        health
+            .append(health.length() == 0 ? "" : ", ")
+            .append(c.status())
+            .append(" at ")
+            .append(at(c.at()));
+      }
+      line(b, "   /actuator/health: %s", health);
+    }
+    line(
+        b,
+        "   %s",
+        o.closedAfter()
+            ? "The breaker opened during the outage and closed after it."
+            : o.opened()
+                ? "The breaker opened but had not closed again when the phase ended."
+                : "The breaker did not open.");
+
+    RateLimits r = rateLimits;
+    line(b, "");
+    line(
+        b,
+        "3. Rate limit 'search': %d requests per %s per API key (%s)",
+        r.capacity(),
+        secs(r.window()),
+        secs(r.length()));
+    line(b, "   %-8s %-32s %9s %7s %7s", "API key", "sends", "requests", "200", "429");
+    for (KeyCounts k : r.keys()) {
+      line(
+          b,
+          "   %-8s %-32s %9d %7d %7d%s",
+          k.key(),
+          k.behaviour(),
+          k.requests(),
+          k.ok(),
+          k.limited(),
+          k.retryAfterSeconds() > 0 ? "   (Retry-After: " + k.retryAfterSeconds() + " s)" : "");
+    }
+    line(b, "   Each key has a limit of its own: one greedy client cannot starve the others.");
+    line(b, "");
+    return b.toString();
+  }
+
+  private static void latency(StringBuilder b, String label, Latency l) {
+    line(
+        b,
+        "   %-18s %8d %9s %9s %9s   %d (%.2f per call)%s",
+        label,
+        l.calls(),
+        ms(l.p50Micros()),
+        ms(l.p99Micros()),
+        ms(l.p999Micros()),
+        l.downstreamRequests(),
+        l.requestsPerCall(),
+        l.errors() > 0 ? ", " + l.errors() + " errors" : "");
+  }
+
+  private static void line(StringBuilder b, String format, Object... args) {
+    b.append(String.format(Locale.ROOT, format, args)).append(System.lineSeparator());
+  }
+
+  static String ms(long micros) {
+    return micros >= 10_000
+        ? String.format(Locale.ROOT, "%d ms", Math.round(micros / 1000.0))
+        : String.format(Locale.ROOT, "%.1f ms", micros / 1000.0);
+  }
+
+  static String secs(Duration d) {
+    return String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0);
+  }
+
+  static String at(Duration d) {
+    return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+  }
+
+  static String pct(double share) {
+    return String.format(Locale.ROOT, "%.1f%%", share * 100);
+  }
+
+  static String num(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : String.format(Locale.ROOT, "%.1f", d);
+  }
+
+  static String ratio(long before, long after) {
+    if (after <= 0 || before <= 0) {
+      return "no data";
+    }
+    double r = (double) before / after;
+    return r >= 1
+        ? String.format(Locale.ROOT, "%.1fx lower", r)
+        : String.format(Locale.ROOT, "%.1fx higher", 1 / r);
+  }
+}
