@@ -2,6 +2,7 @@ package io.tailguard.core.breaker;
 
 import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.internal.Durations;
+import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -343,7 +344,7 @@ public final class CircuitConfig {
    * @return {@code true} if one of {@link #ignoreExceptions()} matches
    */
   public boolean isIgnored(Throwable failure) {
-    return matches(ignoreExceptions, failure);
+    return Failures.isAny(ignoreExceptions, failure);
   }
 
   /**
@@ -354,16 +355,7 @@ public final class CircuitConfig {
    * @return {@code true} if {@link #recordExceptions()} is empty or one of them matches
    */
   public boolean isRecorded(Throwable failure) {
-    return recordExceptions.isEmpty() || matches(recordExceptions, failure);
-  }
-
-  private static boolean matches(List<Class<? extends Throwable>> types, Throwable failure) {
-    for (int i = 0; i < types.size(); i++) {
-      if (types.get(i).isInstance(failure)) {
-        return true;
-      }
-    }
-    return false;
+    return recordExceptions.isEmpty() || Failures.isAny(recordExceptions, failure);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.tailguard.core.hedge;
 
 import io.tailguard.core.internal.Durations;
+import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,20 +166,11 @@ public final class HedgeConfig {
   }
 
   boolean isFatal(Throwable t) {
-    return matches(fatalExceptions, t);
+    return Failures.isAny(fatalExceptions, t);
   }
 
   boolean isRetryable(Throwable t) {
-    return retryableExceptions.isEmpty() || matches(retryableExceptions, t);
-  }
-
-  private static boolean matches(List<Class<? extends Throwable>> types, Throwable t) {
-    for (int i = 0; i < types.size(); i++) {
-      if (types.get(i).isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
+    return retryableExceptions.isEmpty() || Failures.isAny(retryableExceptions, t);
   }
 
   /**

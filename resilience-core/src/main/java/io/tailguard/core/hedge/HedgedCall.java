@@ -3,15 +3,14 @@ package io.tailguard.core.hedge;
 import io.tailguard.core.breaker.CallGuard;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.internal.Failures;
 import io.tailguard.core.time.Scheduler.ScheduledTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -231,7 +230,7 @@ final class HedgedCall<T> {
     long now = hedger.clock().nanoTime();
     long elapsed = now - a.startNanos;
     boolean superseded = a.cancelled;
-    Throwable cause = unwrap(error);
+    Throwable cause = Failures.unwrap(error);
     if (superseded) {
       a.releaseGuard();
     } else if (cause == null) {
@@ -431,15 +430,6 @@ final class HedgedCall<T> {
       timeoutTimer.cancel();
       timeoutTimer = null;
     }
-  }
-
-  static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   /** What to do after a decision made under the monitor. */

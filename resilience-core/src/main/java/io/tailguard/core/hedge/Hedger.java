@@ -6,6 +6,7 @@ import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
+import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.telemetry.CallOutcome;
@@ -293,7 +294,7 @@ public final class Hedger implements AutoCloseable {
             if (e == null) {
               mine.complete(v);
             } else {
-              mine.completeExceptionally(HedgedCall.unwrap(e));
+              mine.completeExceptionally(Failures.unwrap(e));
             }
           });
       return (CompletableFuture<T>) mine.copy();

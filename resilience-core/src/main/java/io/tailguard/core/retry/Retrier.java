@@ -3,6 +3,7 @@ package io.tailguard.core.retry;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
+import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.telemetry.CallOutcome;
@@ -24,10 +25,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -375,33 +374,31 @@ public final class Retrier implements AutoCloseable {
 
   /** The first status an extractor finds on the failure or, failing that, on its causes. */
   private OptionalInt statusOf(Throwable failure) {
-    Throwable t = failure;
-    for (int depth = 0; t != null && depth < RetryPolicy.MAX_CAUSE_DEPTH; depth++) {
-      for (int i = 0; i < extractors.size(); i++) {
-        try {
-          OptionalInt s = extractors.get(i).status(t);
-          if (s != null && s.isPresent()) {
-            return s;
-          }
-        } catch (RuntimeException e) {
-          onExtractorFault(e);
-        }
-      }
-      Throwable cause = t.getCause();
-      t = cause == t ? null : cause;
-    }
-    return OptionalInt.empty();
+    OptionalInt s = firstAnswer(failure, (e, t) -> e.status(t), OptionalInt::isPresent);
+    return s == null ? OptionalInt.empty() : s;
   }
 
   /** The Retry-After the failure carries, capped by maxDelay; -1 if none. */
   private long retryAfterNanos(Throwable failure, RetryPolicy p) {
+    Optional<Duration> d = firstAnswer(failure, (e, t) -> e.retryAfter(t), Optional::isPresent);
+    return d == null ? -1 : capped(d.get(), p.maxDelay().toNanos());
+  }
+
+  /**
+   * Asks each extractor about the failure, then about each of its causes, and returns the first
+   * present answer, or null. An extractor that throws counts as having no answer.
+   */
+  private <R> R firstAnswer(
+      Throwable failure,
+      java.util.function.BiFunction<HttpStatusExtractor, Throwable, R> question,
+      java.util.function.Predicate<R> present) {
     Throwable t = failure;
-    for (int depth = 0; t != null && depth < RetryPolicy.MAX_CAUSE_DEPTH; depth++) {
+    for (int depth = 0; t != null && depth < Failures.MAX_CAUSE_DEPTH; depth++) {
       for (int i = 0; i < extractors.size(); i++) {
         try {
-          Optional<Duration> d = extractors.get(i).retryAfter(t);
-          if (d != null && d.isPresent()) {
-            return capped(d.get(), p.maxDelay().toNanos());
+          R answer = question.apply(extractors.get(i), t);
+          if (answer != null && present.test(answer)) {
+            return answer;
           }
         } catch (RuntimeException e) {
           onExtractorFault(e);
@@ -410,7 +407,7 @@ public final class Retrier implements AutoCloseable {
       Throwable cause = t.getCause();
       t = cause == t ? null : cause;
     }
-    return -1;
+    return null;
   }
 
   private static long capped(Duration d, long maxNanos) {
@@ -454,15 +451,6 @@ public final class Retrier implements AutoCloseable {
     if (parent != null) {
       parent.publish(event);
     }
-  }
-
-  static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -606,7 +594,7 @@ public final class Retrier implements AutoCloseable {
         return;
       }
       running = stage;
-      stage.whenComplete((v, e) -> ended(v, e == null ? null : unwrap(e)));
+      stage.whenComplete((v, e) -> ended(v, e == null ? null : Failures.unwrap(e)));
     }
 
     void ended(T value, Throwable failure) {

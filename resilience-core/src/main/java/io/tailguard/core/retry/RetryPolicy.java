@@ -1,6 +1,7 @@
 package io.tailguard.core.retry;
 
 import io.tailguard.core.internal.Durations;
+import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,9 +59,6 @@ public final class RetryPolicy {
 
   /** The statuses retried by default: 429, 500, 502, 503 and 504. */
   public static final Set<Integer> DEFAULT_RETRYABLE_STATUSES = sortedSet(429, 500, 502, 503, 504);
-
-  /** How deep a chain of causes is searched for exception types and HTTP statuses. */
-  static final int MAX_CAUSE_DEPTH = 32;
 
   private static final RetryPolicy DEFAULTS = new Builder().build();
   private static final RetryPolicy EXPENSIVE =
@@ -268,13 +266,13 @@ public final class RetryPolicy {
   public boolean isRetryable(Throwable failure, java.util.OptionalInt httpStatus) {
     Validate.notNull("failure", failure);
     Validate.notNull("httpStatus", httpStatus);
-    if (matches(nonRetryableExceptions, failure)) {
+    if (Failures.isAnyInChain(nonRetryableExceptions, failure)) {
       return false;
     }
     boolean typeOk =
         retryableExceptions.isEmpty()
             ? failure instanceof Exception
-            : matches(retryableExceptions, failure);
+            : Failures.isAnyInChain(retryableExceptions, failure);
     if (!typeOk) {
       return false;
     }
@@ -289,24 +287,6 @@ public final class RetryPolicy {
    */
   boolean isUnacceptable(Object result) {
     return unacceptableResult != Builder.NONE && unacceptableResult.test(result);
-  }
-
-  /** Whether the failure or one of its causes (at most {@link #MAX_CAUSE_DEPTH}) is of a type. */
-  static boolean matches(List<Class<? extends Throwable>> types, Throwable failure) {
-    if (types.isEmpty()) {
-      return false;
-    }
-    Throwable t = failure;
-    for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++) {
-      for (int i = 0; i < types.size(); i++) {
-        if (types.get(i).isInstance(t)) {
-          return true;
-        }
-      }
-      Throwable cause = t.getCause();
-      t = cause == t ? null : cause;
-    }
-    return false;
   }
 
   /**
