@@ -6,6 +6,7 @@ import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -30,6 +31,17 @@ final class AnnotationLookup<A extends Annotation> extends StaticMethodMatcherPo
 
   Class<A> type() {
     return type;
+  }
+
+  /**
+   * The class of the bean an invocation runs on (behind its proxy), or the method's declaring class
+   * when there is no target.
+   */
+  static Class<?> targetClass(MethodInvocation invocation) {
+    Object target = invocation.getThis();
+    return target == null
+        ? invocation.getMethod().getDeclaringClass()
+        : AopUtils.getTargetClass(target);
   }
 
   Optional<A> find(Method method, Class<?> targetClass) {

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
-import org.springframework.aop.support.AopUtils;
 
 /**
  * Runs {@link CircuitProtected} methods through their breaker. Adapts return types only: the
@@ -39,8 +38,7 @@ final class CircuitProtectedInterceptor implements MethodInterceptor {
   public Object invoke(MethodInvocation invocation) throws Throwable {
     Method method = invocation.getMethod();
     Object target = invocation.getThis();
-    Class<?> targetClass =
-        target == null ? method.getDeclaringClass() : AopUtils.getTargetClass(target);
+    Class<?> targetClass = AnnotationLookup.targetClass(invocation);
     CircuitProtected annotation = lookup.find(method, targetClass).orElse(null);
     if (annotation == null) {
       return invocation.proceed();
@@ -54,10 +52,10 @@ final class CircuitProtectedInterceptor implements MethodInterceptor {
         return stage(invocation, breaker, fallback, target, args);
       case MONO:
         return ReactorSupport.guardMono(
-            invocation.proceed(), () -> hooks(breaker), e -> recover(fallback, target, args, e));
+            invocation.proceed(), () -> hooks(breaker), e -> fallback.recover(target, args, e));
       case FLUX:
         return ReactorSupport.guardFlux(
-            invocation.proceed(), () -> hooks(breaker), e -> recover(fallback, target, args, e));
+            invocation.proceed(), () -> hooks(breaker), e -> fallback.recover(target, args, e));
       default:
         return sync(invocation, breaker, fallback, target, args);
     }
@@ -107,21 +105,7 @@ final class CircuitProtectedInterceptor implements MethodInterceptor {
                 throw Sneaky.rethrow(t);
               }
             });
-    if (fallback.isEmpty()) {
-      return call;
-    }
-    return call.exceptionallyCompose(
-        e -> {
-          Throwable failure = Sneaky.unwrap(e);
-          try {
-            @SuppressWarnings("unchecked")
-            CompletionStage<Object> recovered =
-                (CompletionStage<Object>) fallback.handle(target, args, failure);
-            return recovered;
-          } catch (Throwable t) {
-            return CompletableFuture.failedFuture(t);
-          }
-        });
+    return fallback.recoverStage(call, target, args);
   }
 
   private static boolean abandonedAttempt() {
@@ -146,14 +130,5 @@ final class CircuitProtectedInterceptor implements MethodInterceptor {
         guard.release();
       }
     };
-  }
-
-  private static Object recover(
-      Fallbacks.Fallback fallback, Object target, Object[] args, Throwable failure) {
-    try {
-      return fallback.handle(target, args, failure);
-    } catch (Throwable t) {
-      throw Sneaky.rethrow(t);
-    }
   }
 }

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
@@ -47,6 +49,37 @@ final class Fallbacks {
         }
       }
       return null;
+    }
+
+    /**
+     * {@link #handle} for lambdas: strips a future's wrapper from the failure and rethrows what is
+     * not handled without declaring it.
+     */
+    Object recover(Object target, Object[] args, Throwable failure) {
+      try {
+        return handle(target, args, Sneaky.unwrap(failure));
+      } catch (Throwable t) {
+        throw Sneaky.rethrow(t);
+      }
+    }
+
+    /** Falls back when {@code call} fails, without blocking; {@code call} itself if none. */
+    CompletableFuture<Object> recoverStage(
+        CompletableFuture<Object> call, Object target, Object[] args) {
+      if (isEmpty()) {
+        return call;
+      }
+      return call.exceptionallyCompose(
+          e -> {
+            try {
+              @SuppressWarnings("unchecked")
+              CompletionStage<Object> recovered =
+                  (CompletionStage<Object>) handle(target, args, Sneaky.unwrap(e));
+              return recovered;
+            } catch (Throwable t) {
+              return CompletableFuture.failedFuture(t);
+            }
+          });
     }
 
     /** Calls the fallback for {@code failure}, or rethrows it if none declares it. */

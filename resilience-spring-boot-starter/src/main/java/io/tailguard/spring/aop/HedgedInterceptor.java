@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
-import org.springframework.aop.support.AopUtils;
 
 /**
  * Runs {@link Hedged} methods through their hedger: each attempt is a fresh invocation of the rest
@@ -37,8 +36,7 @@ final class HedgedInterceptor implements MethodInterceptor {
   public Object invoke(MethodInvocation invocation) throws Throwable {
     Method method = invocation.getMethod();
     Object target = invocation.getThis();
-    Class<?> targetClass =
-        target == null ? method.getDeclaringClass() : AopUtils.getTargetClass(target);
+    Class<?> targetClass = AnnotationLookup.targetClass(invocation);
     Hedged annotation = lookup.find(method, targetClass).orElse(null);
     if (annotation == null || !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
       return invocation.proceed();
@@ -52,31 +50,18 @@ final class HedgedInterceptor implements MethodInterceptor {
         {
           CompletableFuture<Object> call =
               hedger.callAsync(ctx -> asStage(attempt(proxyInvocation, ctx)));
-          if (fallback.isEmpty()) {
-            return call;
-          }
-          return call.exceptionallyCompose(
-              e -> {
-                try {
-                  @SuppressWarnings("unchecked")
-                  CompletionStage<Object> recovered =
-                      (CompletionStage<Object>) fallback.handle(target, args, Sneaky.unwrap(e));
-                  return recovered;
-                } catch (Throwable t) {
-                  return CompletableFuture.failedFuture(t);
-                }
-              });
+          return fallback.recoverStage(call, target, args);
         }
       case MONO:
-        return ReactorSupport.hedgeMono(
+        return ReactorSupport.callMono(
             attemptFn -> hedger.callAsync(ctx -> attemptFn.apply(ctx)),
             ctx -> attempt(proxyInvocation, (AttemptContext) ctx),
-            e -> recover(fallback, target, args, e));
+            e -> fallback.recover(target, args, e));
       case FLUX:
-        return ReactorSupport.hedgeFlux(
+        return ReactorSupport.callFlux(
             attemptFn -> hedger.callAsync(ctx -> attemptFn.apply(ctx)),
             ctx -> attempt(proxyInvocation, (AttemptContext) ctx),
-            e -> recover(fallback, target, args, e));
+            e -> fallback.recover(target, args, e));
       default:
         try {
           return hedger.call(ctx -> attempt(proxyInvocation, ctx));
@@ -101,14 +86,5 @@ final class HedgedInterceptor implements MethodInterceptor {
   @SuppressWarnings("unchecked")
   private static CompletionStage<Object> asStage(Object result) {
     return (CompletionStage<Object>) result;
-  }
-
-  private static Object recover(
-      Fallbacks.Fallback fallback, Object target, Object[] args, Throwable failure) {
-    try {
-      return fallback.handle(target, args, Sneaky.unwrap(failure));
-    } catch (Throwable t) {
-      throw Sneaky.rethrow(t);
-    }
   }
 }

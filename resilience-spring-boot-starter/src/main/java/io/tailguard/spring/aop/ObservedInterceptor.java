@@ -16,7 +16,6 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.ProxyMethodInvocation;
-import org.springframework.aop.support.AopUtils;
 
 /**
  * Wraps one engine's interceptor so that each call it protects is a {@link CallObserver} call:
@@ -61,9 +60,7 @@ final class ObservedInterceptor<A extends Annotation> implements MethodIntercept
   @Override
   public Object invoke(MethodInvocation invocation) throws Throwable {
     Method method = invocation.getMethod();
-    Object target = invocation.getThis();
-    Class<?> targetClass =
-        target == null ? method.getDeclaringClass() : AopUtils.getTargetClass(target);
+    Class<?> targetClass = AnnotationLookup.targetClass(invocation);
     A annotation = lookup.find(method, targetClass).orElse(null);
     if (annotation == null) {
       return delegate.invoke(invocation);

@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
-import org.springframework.aop.support.AopUtils;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
@@ -146,8 +145,7 @@ final class RateLimitedInterceptor implements MethodInterceptor {
   public Object invoke(MethodInvocation invocation) throws Throwable {
     Method method = invocation.getMethod();
     Object target = invocation.getThis();
-    Class<?> targetClass =
-        target == null ? method.getDeclaringClass() : AopUtils.getTargetClass(target);
+    Class<?> targetClass = AnnotationLookup.targetClass(invocation);
     RateLimited annotation = lookup.find(method, targetClass).orElse(null);
     if (annotation == null) {
       return invocation.proceed();
@@ -174,12 +172,12 @@ final class RateLimitedInterceptor implements MethodInterceptor {
         return ReactorSupport.guardMono(
             invocation.proceed(),
             () -> take(limiter, key, permits),
-            e -> recover(fallback, target, args, e));
+            e -> fallback.recover(target, args, e));
       case FLUX:
         return ReactorSupport.guardFlux(
             invocation.proceed(),
             () -> take(limiter, key, permits),
-            e -> recover(fallback, target, args, e));
+            e -> fallback.recover(target, args, e));
       default:
         try {
           limiter.acquireOrThrow(key, permits);
@@ -213,14 +211,5 @@ final class RateLimitedInterceptor implements MethodInterceptor {
           describe(expression, method) + " evaluated to null; a rate-limit key must not be null");
     }
     return value.toString();
-  }
-
-  private static Object recover(
-      Fallbacks.Fallback fallback, Object target, Object[] args, Throwable failure) {
-    try {
-      return fallback.handle(target, args, failure);
-    } catch (Throwable t) {
-      throw Sneaky.rethrow(t);
-    }
   }
 }

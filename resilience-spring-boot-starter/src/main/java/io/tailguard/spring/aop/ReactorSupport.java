@@ -51,8 +51,11 @@ final class ReactorSupport {
     return guarded.onErrorResume(e -> asFlux(fallback.apply(e)));
   }
 
-  /** Hedges a Mono: each subscription starts one hedged call whose attempts are subscriptions. */
-  static Object hedgeMono(
+  /**
+   * Runs a Mono through a multi-attempt engine (hedger, retrier): each subscription starts one call
+   * whose attempts are subscriptions.
+   */
+  static Object callMono(
       Function<Function<Object, CompletionStage<Object>>, CompletableFuture<Object>> call,
       Function<Object, Object> attempt,
       Function<Throwable, Object> fallback) {
@@ -65,8 +68,11 @@ final class ReactorSupport {
     return hedged.onErrorResume(e -> asMono(fallback.apply(e)));
   }
 
-  /** Hedges a Flux by collecting each attempt; the winner's elements are replayed. */
-  static Object hedgeFlux(
+  /**
+   * The same for a Flux: each attempt is collected, and the answering attempt's elements are
+   * replayed.
+   */
+  static Object callFlux(
       Function<Function<Object, CompletionStage<Object>>, CompletableFuture<Object>> call,
       Function<Object, Object> attempt,
       Function<Throwable, Object> fallback) {

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletionStage;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
-import org.springframework.aop.support.AopUtils;
 
 /**
  * Runs {@link Retried} methods through their retrier: each attempt is a fresh invocation of the
@@ -36,8 +35,7 @@ final class RetriedInterceptor implements MethodInterceptor {
   public Object invoke(MethodInvocation invocation) throws Throwable {
     Method method = invocation.getMethod();
     Object target = invocation.getThis();
-    Class<?> targetClass =
-        target == null ? method.getDeclaringClass() : AopUtils.getTargetClass(target);
+    Class<?> targetClass = AnnotationLookup.targetClass(invocation);
     Retried annotation = lookup.find(method, targetClass).orElse(null);
     if (annotation == null || !(invocation instanceof ProxyMethodInvocation proxyInvocation)) {
       return invocation.proceed();
@@ -51,29 +49,19 @@ final class RetriedInterceptor implements MethodInterceptor {
         {
           CompletableFuture<Object> call =
               retrier.callAsync(() -> asStage(attempt(proxyInvocation)));
-          if (fallback.isEmpty()) {
-            return call;
-          }
-          return call.exceptionallyCompose(
-              e -> {
-                try {
-                  return asStage(fallback.handle(target, args, Sneaky.unwrap(e)));
-                } catch (Throwable t) {
-                  return CompletableFuture.failedFuture(t);
-                }
-              });
+          return fallback.recoverStage(call, target, args);
         }
       case MONO:
         // Each subscription is one retried call whose attempts are subscriptions.
-        return ReactorSupport.hedgeMono(
+        return ReactorSupport.callMono(
             attemptFn -> retrier.callAsync(() -> attemptFn.apply(null)),
             ignored -> attempt(proxyInvocation),
-            e -> recover(fallback, target, args, e));
+            e -> fallback.recover(target, args, e));
       case FLUX:
-        return ReactorSupport.hedgeFlux(
+        return ReactorSupport.callFlux(
             attemptFn -> retrier.callAsync(() -> attemptFn.apply(null)),
             ignored -> attempt(proxyInvocation),
-            e -> recover(fallback, target, args, e));
+            e -> fallback.recover(target, args, e));
       default:
         try {
           return retrier.call(() -> attempt(proxyInvocation));
@@ -97,14 +85,5 @@ final class RetriedInterceptor implements MethodInterceptor {
   @SuppressWarnings("unchecked")
   private static CompletionStage<Object> asStage(Object result) {
     return (CompletionStage<Object>) result;
-  }
-
-  private static Object recover(
-      Fallbacks.Fallback fallback, Object target, Object[] args, Throwable failure) {
-    try {
-      return fallback.handle(target, args, Sneaky.unwrap(failure));
-    } catch (Throwable t) {
-      throw Sneaky.rethrow(t);
-    }
   }
 }
