@@ -2,8 +2,11 @@ package io.tailguard.benchmarks;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -70,5 +73,49 @@ public final class Comparison {
       byThreads.put(threads, scores);
     }
     return byThreads;
+  }
+
+  /**
+   * Prints a Markdown table: one row per benchmark name, with its score and its ratio to the
+   * reference row's score measured on the same thread count.
+   *
+   * @param byThreads what {@link #run} returned
+   * @param rows the benchmark names, in table order
+   * @param label the row's leading cell(s) for a name (may hold several cells separated by {@code
+   *     |})
+   * @param reference the name of the row a name is compared with
+   * @param labelHeader the leading header cell(s)
+   * @param unit the score's unit, for example {@code ns/op}
+   * @param ratioHeader the ratio columns' header
+   * @param scoreFormat the format of a score and its error, for example {@code %.1f ± %.1f}
+   */
+  public static void printTable(
+      Map<Integer, Map<String, Score>> byThreads,
+      List<String> rows,
+      Function<String, String> label,
+      Function<String, String> reference,
+      String labelHeader,
+      String unit,
+      String ratioHeader,
+      String scoreFormat) {
+    int labelCells = labelHeader.split("\\|").length;
+    StringBuilder header = new StringBuilder("| ").append(labelHeader);
+    for (int threads : THREADS) {
+      header.append(" | ").append(threads).append(threads == 1 ? " thread " : " threads ");
+      header.append(unit).append(" | ").append(ratioHeader);
+    }
+    System.out.println();
+    System.out.println(header.append(" |"));
+    System.out.println("|---".repeat(labelCells + 2 * THREADS.length) + "|");
+    for (String name : rows) {
+      StringBuilder row = new StringBuilder("| ").append(label.apply(name));
+      for (int threads : THREADS) {
+        Score s = byThreads.get(threads).get(name);
+        double ref = byThreads.get(threads).get(reference.apply(name)).score();
+        row.append(" | ").append(String.format(Locale.ROOT, scoreFormat, s.score(), s.error()));
+        row.append(String.format(Locale.ROOT, " | %.2fx", s.score() / ref));
+      }
+      System.out.println(row.append(" |"));
+    }
   }
 }

@@ -1,9 +1,7 @@
 package io.tailguard.benchmarks.breaker;
 
 import io.tailguard.benchmarks.Comparison;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.runner.RunnerException;
 
@@ -25,20 +23,14 @@ public final class BreakerComparison {
         Comparison.run(CircuitBreakerBenchmark.class, forks, iterations);
     List<String> order =
         List.of("floor", "tailguard", "resilience4jCount", "resilience4jTime", "failsafe");
-    System.out.println();
-    System.out.println(
-        "| variant | 1 thread ns/op | ratio to floor | 2 threads ns/op | ratio to floor |");
-    System.out.println("|---|---|---|---|---|");
-    for (String name : order) {
-      List<String> cells = new ArrayList<>();
-      cells.add(name);
-      for (int threads : Comparison.THREADS) {
-        Comparison.Score s = byThreads.get(threads).get(name);
-        double floor = byThreads.get(threads).get("floor").score();
-        cells.add(String.format(Locale.ROOT, "%.1f ± %.1f", s.score(), s.error()));
-        cells.add(String.format(Locale.ROOT, "%.2fx", s.score() / floor));
-      }
-      System.out.println("| " + String.join(" | ", cells) + " |");
-    }
+    Comparison.printTable(
+        byThreads,
+        List.of("floor", "tailguard", "resilience4jCount", "resilience4jTime", "failsafe"),
+        name -> name,
+        name -> "floor",
+        "variant",
+        "ns/op",
+        "ratio to floor",
+        "%.1f ± %.1f");
   }
 }

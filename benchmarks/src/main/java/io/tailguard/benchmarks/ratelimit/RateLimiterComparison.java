@@ -3,7 +3,6 @@ package io.tailguard.benchmarks.ratelimit;
 import io.tailguard.benchmarks.Comparison;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.runner.RunnerException;
 
@@ -23,25 +22,24 @@ public final class RateLimiterComparison {
     int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Map<Integer, Map<String, Comparison.Score>> byThreads =
         Comparison.run(RateLimiterBenchmark.class, forks, iterations);
-    System.out.println();
-    System.out.println(
-        "| keys | variant | 1 thread ns/op | peer / tailguard | 2 threads ns/op | peer / tailguard"
-            + " |");
-    System.out.println("|---|---|---|---|---|---|");
+    List<String> rows = new ArrayList<>();
     for (String keys : List.of("1", "10000")) {
       for (String variant : List.of("floor", "tailguard", "resilience4j", "bucket4j")) {
-        List<String> cells = new ArrayList<>();
-        cells.add(keys);
-        cells.add(variant);
-        for (int threads : Comparison.THREADS) {
-          Map<String, Comparison.Score> scores = byThreads.get(threads);
-          Comparison.Score s = scores.get(variant + "[keys=" + keys + "]");
-          double ours = scores.get("tailguard[keys=" + keys + "]").score();
-          cells.add(String.format(Locale.ROOT, "%.1f ± %.1f", s.score(), s.error()));
-          cells.add(String.format(Locale.ROOT, "%.2fx", s.score() / ours));
-        }
-        System.out.println("| " + String.join(" | ", cells) + " |");
+        rows.add(variant + "[keys=" + keys + "]");
       }
     }
+    Comparison.printTable(
+        byThreads,
+        rows,
+        // "tailguard[keys=1]" -> "1 | tailguard"
+        name ->
+            name.substring(name.indexOf('=') + 1, name.length() - 1)
+                + " | "
+                + name.substring(0, name.indexOf('[')),
+        name -> "tailguard" + name.substring(name.indexOf('[')),
+        "keys | variant",
+        "ns/op",
+        "peer / tailguard",
+        "%.1f ± %.1f");
   }
 }

@@ -1,9 +1,7 @@
 package io.tailguard.benchmarks.redis;
 
 import io.tailguard.benchmarks.Comparison;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.runner.RunnerException;
 
@@ -25,22 +23,14 @@ public final class RedisRateLimiterComparison {
     int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Map<Integer, Map<String, Comparison.Score>> byThreads =
         Comparison.run(RedisRateLimiterBenchmark.class, forks, iterations);
-    System.out.println();
-    System.out.println(
-        "| variant | 1 thread permits/s | ratio to bucket4j | 2 threads permits/s | ratio to"
-            + " bucket4j |");
-    System.out.println("|---|---|---|---|---|");
-    for (String variant : List.of("tailguard", "bucket4j")) {
-      List<String> cells = new ArrayList<>();
-      cells.add(variant);
-      for (int threads : Comparison.THREADS) {
-        Map<String, Comparison.Score> scores = byThreads.get(threads);
-        Comparison.Score s = scores.get(variant);
-        double peer = scores.get("bucket4j").score();
-        cells.add(String.format(Locale.ROOT, "%.0f ± %.0f", s.score(), s.error()));
-        cells.add(String.format(Locale.ROOT, "%.2fx", s.score() / peer));
-      }
-      System.out.println("| " + String.join(" | ", cells) + " |");
-    }
+    Comparison.printTable(
+        byThreads,
+        List.of("tailguard", "bucket4j"),
+        name -> name,
+        name -> "bucket4j",
+        "variant",
+        "permits/s",
+        "ratio to bucket4j",
+        "%.0f ± %.0f");
   }
 }

@@ -1,7 +1,7 @@
 package io.tailguard.benchmarks.spring;
 
 import io.tailguard.benchmarks.Comparison;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.runner.RunnerException;
 
@@ -22,20 +22,14 @@ public final class SpringProxyComparison {
     int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Map<Integer, Map<String, Comparison.Score>> byThreads =
         Comparison.run(SpringProxyBenchmark.class, forks, iterations);
-    System.out.println();
-    System.out.println(
-        "| variant | 1 thread ns/op | ratio to resilience4j | 2 threads ns/op | ratio to"
-            + " resilience4j |");
-    System.out.println("|---|---|---|---|---|");
-    for (String name : new String[] {"direct", "tailguard", "resilience4j"}) {
-      StringBuilder row = new StringBuilder("| ").append(name);
-      for (int threads : Comparison.THREADS) {
-        Comparison.Score s = byThreads.get(threads).get(name);
-        double peer = byThreads.get(threads).get("resilience4j").score();
-        row.append(String.format(Locale.ROOT, " | %.1f ± %.1f", s.score(), s.error()));
-        row.append(String.format(Locale.ROOT, " | %.2fx", s.score() / peer));
-      }
-      System.out.println(row.append(" |"));
-    }
+    Comparison.printTable(
+        byThreads,
+        List.of("direct", "tailguard", "resilience4j"),
+        name -> name,
+        name -> "resilience4j",
+        "variant",
+        "ns/op",
+        "ratio to resilience4j",
+        "%.1f ± %.1f");
   }
 }
