@@ -17,6 +17,8 @@ import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.hedge.Hedger;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.telemetry.CallOutcome;
+import io.tailguard.core.telemetry.EngineType;
 import io.tailguard.core.telemetry.Telemetry;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -65,10 +68,15 @@ public final class ResilienceMetrics implements MeterBinder {
   private static final String STATE_DESCRIPTION =
       "Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 forced-open, 4 disabled";
 
+  private static final TimeUnit NANOS = TimeUnit.NANOSECONDS;
+
   private final CircuitBreakerRegistry breakers;
   private final HedgerRegistry hedgers;
   private final HealthRegistry health;
   private final Telemetry telemetry;
+  // Call-duration timers by instance name, then by engine and outcome; slots filled lazily (a
+  // racy fill is harmless: registering the same id twice returns the same timer).
+  private final Map<String, Timer[]> timers = new ConcurrentHashMap<>();
   // Meters registered per instance, so removal can unregister them.
   private final Map<String, List<Meter>> meters = new ConcurrentHashMap<>();
 
@@ -122,17 +130,33 @@ public final class ResilienceMetrics implements MeterBinder {
     }
     if (telemetry != null) {
       telemetry.subscribe(
-          e ->
-              Timer.builder("resilience.call.duration")
-                  .description("Duration of protected calls")
-                  .tags(
-                      "name", e.name(), "engine", lower(e.engine()), "outcome", lower(e.outcome()))
-                  .publishPercentileHistogram()
-                  .minimumExpectedValue(Duration.ofMillis(1))
-                  .maximumExpectedValue(Duration.ofSeconds(60))
-                  .register(registry)
-                  .record(Duration.ofNanos(e.latencyNanos())));
+          e -> timer(registry, e.name(), e.engine(), e.outcome()).record(e.latencyNanos(), NANOS));
     }
+  }
+
+  /**
+   * The call-duration timer of one instance, engine and outcome. Every protected call records into
+   * one, so it is looked up in a map of arrays rather than built and registered per call.
+   */
+  private Timer timer(MeterRegistry registry, String name, EngineType engine, CallOutcome outcome) {
+    Timer[] byKind =
+        timers.computeIfAbsent(
+            name, n -> new Timer[EngineType.values().length * CallOutcome.values().length]);
+    int i = engine.ordinal() * CallOutcome.values().length + outcome.ordinal();
+    Timer t = byKind[i];
+    if (t == null) {
+      // Racy on purpose: two threads may both register, and Micrometer returns the same timer.
+      t =
+          Timer.builder("resilience.call.duration")
+              .description("Duration of protected calls")
+              .tags("name", name, "engine", lower(engine), "outcome", lower(outcome))
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofMillis(1))
+              .maximumExpectedValue(Duration.ofSeconds(60))
+              .register(registry);
+      byKind[i] = t;
+    }
+    return t;
   }
 
   private static String lower(Enum<?> e) {
