@@ -1,8 +1,7 @@
 package io.tailguard.core.breaker;
 
+import io.tailguard.core.breaker.window.OutcomeCells;
 import io.tailguard.core.breaker.window.RollingWindow;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -24,21 +23,11 @@ import java.util.concurrent.CancellationException;
  * <p>This class is thread-safe: the outcome may be reported from any thread, for example from the
  * callback of an asynchronous call.
  */
-public final class CallGuard implements AutoCloseable {
+public final class CallGuard extends OutcomeCells.Claim implements AutoCloseable {
 
   static final int KIND_CLOSED = 0;
   static final int KIND_HALF_OPEN = 1;
   static final int KIND_DISABLED = 2;
-
-  private static final VarHandle DONE;
-
-  static {
-    try {
-      DONE = MethodHandles.lookup().findVarHandle(CallGuard.class, "done", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
 
   final CircuitBreaker breaker;
   // The configuration in force when the permit was granted; the whole call is judged by it.
@@ -49,10 +38,8 @@ public final class CallGuard implements AutoCloseable {
   final RollingWindow window;
   // The breaker generation whose half-open permit this guard holds; meaningful for KIND_HALF_OPEN.
   final long generation;
-
-  // 0 until the outcome is claimed by CAS, then 1. Exactly one claimant reports an outcome.
-  @SuppressWarnings("unused") // accessed through DONE
-  private volatile int done;
+  // The stripe of the breaker's outcome cells under whose lock the outcome is claimed, once.
+  final OutcomeCells.Stripe stripe;
 
   CallGuard(
       CircuitBreaker breaker,
@@ -60,31 +47,25 @@ public final class CallGuard implements AutoCloseable {
       long startNanos,
       int kind,
       RollingWindow window,
-      long generation) {
+      long generation,
+      OutcomeCells.Stripe stripe) {
     this.breaker = breaker;
     this.config = config;
     this.startNanos = startNanos;
     this.kind = kind;
     this.window = window;
     this.generation = generation;
-  }
-
-  private boolean claim() {
-    return DONE.compareAndSet(this, 0, 1);
+    this.stripe = stripe;
   }
 
   /** Reports that the call succeeded. */
   public void success() {
-    if (claim()) {
-      breaker.complete(this, false);
-    }
+    breaker.complete(this, false);
   }
 
   /** Reports that the call failed, without an exception to classify. */
   public void failure() {
-    if (claim()) {
-      breaker.complete(this, true);
-    }
+    breaker.complete(this, true);
   }
 
   /**
@@ -98,16 +79,15 @@ public final class CallGuard implements AutoCloseable {
    * @param failure the exception; {@code null} counts as a plain failure
    */
   public void failure(Throwable failure) {
-    if (!claim()) {
-      return;
-    }
     if (failure == null) {
       breaker.complete(this, true);
     } else if (failure instanceof InterruptedException
         || failure instanceof CancellationException
         || Thread.currentThread().isInterrupted()) {
-      breaker.abandon(this);
-    } else {
+      if (breaker.claim(this)) {
+        breaker.abandon(this);
+      }
+    } else if (breaker.claim(this)) {
       breaker.completeExceptionally(this, failure);
     }
   }
@@ -117,7 +97,7 @@ public final class CallGuard implements AutoCloseable {
    * answered, such as a hedge attempt cancelled because another attempt won.
    */
   public void release() {
-    if (claim()) {
+    if (breaker.claim(this)) {
       breaker.abandon(this);
     }
   }
@@ -128,9 +108,7 @@ public final class CallGuard implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (claim()) {
-      breaker.complete(this, true);
-    }
+    breaker.complete(this, true);
   }
 
   /**
@@ -139,7 +117,7 @@ public final class CallGuard implements AutoCloseable {
    * @return {@code true} once any of the reporting methods has run
    */
   public boolean isDone() {
-    return (int) DONE.getVolatile(this) != 0;
+    return isClaimed();
   }
 
   /**

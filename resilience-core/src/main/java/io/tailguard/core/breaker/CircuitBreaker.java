@@ -1,5 +1,6 @@
 package io.tailguard.core.breaker;
 
+import io.tailguard.core.breaker.window.OutcomeCells;
 import io.tailguard.core.breaker.window.RollingWindow;
 import io.tailguard.core.breaker.window.WindowSnapshot;
 import io.tailguard.core.event.EventListener;
@@ -71,8 +72,10 @@ import org.slf4j.event.Level;
  * Receipt receipt = breaker.call(() -> payments.charge(order));   // the same, in one line
  * }</pre>
  *
- * <p>This class is thread-safe and lock-free on the call path: a closed breaker admits a call with
- * two volatile reads and records its outcome with a few striped-counter increments.
+ * <p>This class is thread-safe. A closed breaker admits a call with a few volatile reads and no
+ * atomic write, and records its outcome with one compare-and-set on a stripe of counters that the
+ * calling thread has to itself in the steady state (see {@link OutcomeCells}); state changes are
+ * compare-and-sets of one word.
  */
 public final class CircuitBreaker {
 
@@ -125,7 +128,8 @@ public final class CircuitBreaker {
    * edits and swaps it under that lock, so concurrent edits are never lost. Every decision reads
    * it once.
    *
-   * The lifetime totals are LongAdders; listeners, logging and the global fuse run outside any CAS
+   * Outcomes (lifetime totals and window buckets) are counted in `cells`, one CAS per call (see
+   * OutcomeCells); the ignored and rejected totals are LongAdders. Listeners, logging and the global fuse run outside any CAS
    * loop, on the thread that won the transition.
    */
 
@@ -173,9 +177,8 @@ public final class CircuitBreaker {
   private final RollingWindow.CompletedBucketListener baselineFeed = this::learnBucket;
   private final Object reconfigureLock = new Object();
 
-  private final LongAdder successfulCalls = new LongAdder();
-  private final LongAdder failedCalls = new LongAdder();
-  private final LongAdder slowCalls = new LongAdder();
+  // Lifetime outcome totals and the buckets of every window of this breaker.
+  private final OutcomeCells cells = new OutcomeCells();
   private final LongAdder ignoredCalls = new LongAdder();
   private final LongAdder rejectedCalls = new LongAdder();
 
@@ -256,7 +259,7 @@ public final class CircuitBreaker {
     if ((w & STATE_MASK) == CLOSED_CODE) {
       RollingWindow win = window;
       if (win.generation() == generation(w) && (fuse == null || !fuse.isOpen())) {
-        return new CallGuard(this, c, now, CallGuard.KIND_CLOSED, win, 0);
+        return new CallGuard(this, c, now, CallGuard.KIND_CLOSED, win, 0, cells.stripe());
       }
     }
     return acquireSlow(now, c);
@@ -276,10 +279,10 @@ public final class CircuitBreaker {
             if (fuse != null && fuse.isOpen()) {
               throw reject(CircuitRejectedException.Reason.GLOBAL_OPEN, fuse.retryAfter(now));
             }
-            return new CallGuard(this, c, now, CallGuard.KIND_CLOSED, win, 0);
+            return new CallGuard(this, c, now, CallGuard.KIND_CLOSED, win, 0, cells.stripe());
           }
         case DISABLED:
-          return new CallGuard(this, c, now, CallGuard.KIND_DISABLED, null, 0);
+          return new CallGuard(this, c, now, CallGuard.KIND_DISABLED, null, 0, cells.stripe());
         case FORCED_OPEN:
           throw reject(CircuitRejectedException.Reason.FORCED_OPEN, c.openCooldown());
         case OPEN:
@@ -296,7 +299,8 @@ public final class CircuitBreaker {
             if (STATE.compareAndSet(this, w, word(CircuitState.HALF_OPEN, gen, 1, 0, 0))) {
               onTransition(
                   CircuitState.OPEN, CircuitState.HALF_OPEN, TransitionReason.COOLDOWN_ELAPSED);
-              return new CallGuard(this, c, now, CallGuard.KIND_HALF_OPEN, null, gen);
+              return new CallGuard(
+                  this, c, now, CallGuard.KIND_HALF_OPEN, null, gen, cells.stripe());
             }
             continue;
           }
@@ -306,7 +310,8 @@ public final class CircuitBreaker {
               throw reject(CircuitRejectedException.Reason.HALF_OPEN_EXHAUSTED, Duration.ZERO);
             }
             if (STATE.compareAndSet(this, w, w + (1L << IN_FLIGHT_SHIFT))) {
-              return new CallGuard(this, c, now, CallGuard.KIND_HALF_OPEN, null, generation(w));
+              return new CallGuard(
+                  this, c, now, CallGuard.KIND_HALF_OPEN, null, generation(w), cells.stripe());
             }
             continue;
           }
@@ -325,18 +330,40 @@ public final class CircuitBreaker {
     return new CircuitRejectedException(name, reason, wait);
   }
 
-  /** Called once per guard with the classified outcome. */
+  /**
+   * Claims {@code guard} and records its outcome, with the one lock of its stripe, unless an
+   * outcome was reported before.
+   */
   void complete(CallGuard guard, boolean failed) {
+    finish(guard, failed, true);
+  }
+
+  /** Claims {@code guard} without recording; {@code false} if an outcome was reported before. */
+  boolean claim(CallGuard guard) {
+    return cells.claim(guard.stripe, guard);
+  }
+
+  private void finish(CallGuard guard, boolean failed, boolean claim) {
     long end = clock.nanoTime();
     long latency = end - guard.startNanos;
     CircuitConfig c = guard.config; // the call's own: a reconfiguration mid-call does not mix in
     boolean slow = latency >= c.slowCallNanos();
-    if (failed) {
-      failedCalls.increment();
-    } else if (slow) {
-      slowCalls.increment();
+    RollingWindow win = null;
+    if (guard.kind == CallGuard.KIND_CLOSED) {
+      long w = state;
+      win = guard.window;
+      if (stateOf(w) != CircuitState.CLOSED || generation(w) != win.generation() || win != window) {
+        // Its closed period is over, or a new window shape replaced its window: the outcome
+        // changes neither the window it tripped nor the fresh one, only the lifetime totals.
+        win = null;
+      }
+    }
+    if (claim) {
+      if (!cells.recordOnce(guard.stripe, guard, win, end, latency, failed, slow)) {
+        return; // an outcome was reported before
+      }
     } else {
-      successfulCalls.increment();
+      cells.record(win, end, latency, failed, slow);
     }
     if (recorder != null) {
       recorder.callEnded(
@@ -346,15 +373,7 @@ public final class CircuitBreaker {
           latency,
           1);
     }
-    if (guard.kind == CallGuard.KIND_CLOSED) {
-      RollingWindow win = guard.window;
-      long w = state;
-      if (stateOf(w) != CircuitState.CLOSED || generation(w) != win.generation() || win != window) {
-        // Its closed period is over, or a new window shape replaced its window: the outcome
-        // changes neither the window it tripped nor the fresh one (lifetime totals still count it).
-        return;
-      }
-      win.record(end, latency, failed, slow);
+    if (win != null) {
       if (failed) {
         long run = win.incrementConsecutiveFailures();
         evaluate(win, end, c, run);
@@ -369,6 +388,7 @@ public final class CircuitBreaker {
     }
   }
 
+  /** Classifies {@code failure} for a guard already claimed, and records or releases it. */
   void completeExceptionally(CallGuard guard, Throwable failure) {
     CircuitConfig c = guard.config;
     if (c.isIgnored(failure)) {
@@ -383,7 +403,7 @@ public final class CircuitBreaker {
       }
       release(guard);
     } else {
-      complete(guard, c.isRecorded(failure));
+      finish(guard, c.isRecorded(failure), false);
     }
   }
 
@@ -752,7 +772,7 @@ public final class CircuitBreaker {
   }
 
   private RollingWindow newWindow(long generation, long now, CircuitConfig c) {
-    return new RollingWindow(now, c.bucketNanos(), c.buckets(), generation, baselineFeed);
+    return new RollingWindow(now, c.bucketNanos(), c.buckets(), generation, baselineFeed, cells);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -922,6 +942,7 @@ public final class CircuitBreaker {
       default:
         health = HealthStatus.UP;
     }
+    long[] totals = cells.totals();
     return new CircuitMetrics(
         s,
         snap.calls(),
@@ -934,9 +955,9 @@ public final class CircuitBreaker {
         snap.latencyStdDevNanos(),
         score,
         health,
-        successfulCalls.sum(),
-        failedCalls.sum(),
-        slowCalls.sum(),
+        totals[0],
+        totals[1],
+        totals[2],
         ignoredCalls.sum(),
         rejectedCalls.sum());
   }

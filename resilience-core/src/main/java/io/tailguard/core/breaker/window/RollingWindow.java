@@ -3,13 +3,10 @@ package io.tailguard.core.breaker.window;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A ring of time buckets that counts call outcomes over the last {@code size * bucketNanos}
- * nanoseconds, lock-free.
+ * nanoseconds, lock-free for readers and with one compare-and-set per record.
  *
  * <p>Time is cut into epochs of {@code bucketNanos} counted from the window's origin; epoch {@code
  * e} lives in slot {@code e % size}. A call ending at time {@code t} is added to the bucket of
@@ -17,35 +14,35 @@ import java.util.concurrent.atomic.LongAdder;
  * buckets whose epoch lies in {@code (nowEpoch - size, nowEpoch]}: the current, partial bucket and
  * the {@code size - 1} before it.
  *
- * <p>This class is thread-safe and lock-free.
+ * <p>The counts live in {@link OutcomeCells}, striped per recording thread; a breaker passes the
+ * same cells to each of its windows so that its lifetime totals outlive them.
+ *
+ * <p>This class is thread-safe.
  */
 public final class RollingWindow {
 
   /*
    * Concurrency.
    *
-   * Each slot of `ring` holds an immutable-identity Bucket whose counters are LongAdders (striped
-   * cells, so two recording threads do not share a cache line once they have collided once). A
-   * bucket is never reset in place: the first thread that finds a slot holding an older epoch
-   * installs a fresh bucket with compareAndSet. A thread that loses that race re-reads the slot and
-   * adds to the winner's bucket, so no increment for the current epoch is ever lost. An increment
-   * that lands in a bucket after it was replaced belongs to an epoch at least `size` buckets old,
-   * which has left the window anyway.
+   * The buckets are in `cells`; see OutcomeCells for their protocol. A bucket is reset in place, by
+   * the recorder that first records an epoch newer than the one its slot holds, under the lock of
+   * its cell, so no increment for the current epoch is ever lost and an increment of an epoch that
+   * has left the window is dropped.
    *
-   * `current` is a hint to the newest bucket so the common case needs no division: a recorder
-   * reads it (acquire) and uses it if the time falls inside it. It only moves forward (CAS loop
-   * on epoch), and the thread whose CAS moves it past a bucket reports that bucket as completed,
-   * so each bucket is reported at most once.
+   * `newestEpoch` is the newest epoch any record has started. It only moves forward (CAS loop), and
+   * the thread whose CAS moves it past an epoch reports that epoch's bucket as completed, so each
+   * bucket is reported at most once.
    *
    * `consecutiveFailures` is written by every recorder: a failure increments it, a success sets it
    * to zero only if it is not zero already, so in a healthy steady state the line is only read.
    */
 
-  private static final VarHandle CURRENT;
+  private static final VarHandle NEWEST_EPOCH;
 
   static {
     try {
-      CURRENT = MethodHandles.lookup().findVarHandle(RollingWindow.class, "current", Bucket.class);
+      NEWEST_EPOCH =
+          MethodHandles.lookup().findVarHandle(RollingWindow.class, "newestEpoch", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -67,17 +64,20 @@ public final class RollingWindow {
   private final long bucketNanos;
   private final int size;
   private final long generation;
-  private final AtomicReferenceArray<Bucket> ring;
+  private final OutcomeCells cells;
+  // Numbers this window among those sharing its cells, in creation order.
+  private final long serial;
   private final CompletedBucketListener listener;
 
-  // The newest bucket; moves forward only, by CAS. Read with acquire semantics (volatile).
-  private volatile Bucket current;
+  // The newest epoch a record started; moves forward only, by CAS. See the concurrency comment.
+  @SuppressWarnings("unused") // accessed through NEWEST_EPOCH
+  private volatile long newestEpoch;
 
   // Failures in a row; see the class comment for its write protocol.
   private final AtomicLong consecutiveFailures = new AtomicLong();
 
   /**
-   * Creates an empty window.
+   * Creates an empty window with cells of its own.
    *
    * @param originNanos the clock time at which epoch 0 begins
    * @param bucketNanos the duration of one bucket, positive
@@ -91,19 +91,42 @@ public final class RollingWindow {
       int size,
       long generation,
       CompletedBucketListener listener) {
+    this(originNanos, bucketNanos, size, generation, listener, new OutcomeCells());
+  }
+
+  /**
+   * Creates an empty window that counts in {@code cells}, which its owner shares between its
+   * windows. A window created later takes over the cells from the ones before it; records of an
+   * earlier window then count in the cells' lifetime totals only.
+   *
+   * @param originNanos the clock time at which epoch 0 begins
+   * @param bucketNanos the duration of one bucket, positive
+   * @param size the number of buckets, positive
+   * @param generation an owner-defined tag, for example the breaker generation it belongs to
+   * @param listener told about each completed bucket; may be {@code null}
+   * @param cells where the counts live
+   */
+  public RollingWindow(
+      long originNanos,
+      long bucketNanos,
+      int size,
+      long generation,
+      CompletedBucketListener listener,
+      OutcomeCells cells) {
     if (bucketNanos <= 0 || size <= 0) {
       throw new IllegalArgumentException(
           "bucketNanos and size must be positive, was " + bucketNanos + " and " + size);
+    }
+    if (cells == null) {
+      throw new IllegalArgumentException("cells must not be null");
     }
     this.originNanos = originNanos;
     this.bucketNanos = bucketNanos;
     this.size = size;
     this.generation = generation;
     this.listener = listener;
-    this.ring = new AtomicReferenceArray<>(size);
-    Bucket first = new Bucket(0, originNanos);
-    ring.set(0, first);
-    this.current = first;
+    this.cells = cells;
+    this.serial = cells.nextSerial();
   }
 
   /**
@@ -143,7 +166,7 @@ public final class RollingWindow {
   }
 
   /**
-   * Counts one call.
+   * Counts one call, in this window and in the lifetime totals of its cells.
    *
    * @param endNanos the clock time at which the call ended
    * @param latencyNanos how long it took
@@ -151,24 +174,29 @@ public final class RollingWindow {
    * @param slow whether it was slow
    */
   public void record(long endNanos, long latencyNanos, boolean failure, boolean slow) {
-    Bucket b = current;
-    long offset = endNanos - b.startNanos;
-    if (offset < 0 || offset >= bucketNanos) {
-      b = bucketAt(endNanos);
-      if (b == null) {
-        return; // ended before the window's oldest live bucket: already expired
+    cells.record(this, endNanos, latencyNanos, failure, slow);
+  }
+
+  long serial() {
+    return serial;
+  }
+
+  /** A record started the bucket of {@code epoch}; reports the newest bucket before it, once. */
+  void epochStarted(long epoch) {
+    if (listener == null) {
+      return;
+    }
+    for (; ; ) {
+      long newest = (long) NEWEST_EPOCH.getVolatile(this);
+      if (newest >= epoch) {
+        return;
+      }
+      if (NEWEST_EPOCH.compareAndSet(this, newest, epoch)) {
+        long[] completed = cells.bucket(this, newest);
+        listener.onCompleted(completed[0], completed[1]);
+        return;
       }
     }
-    b.calls.increment();
-    if (failure) {
-      b.failures.increment();
-    }
-    if (slow) {
-      b.slow.increment();
-    }
-    b.latencyNanos.add(latencyNanos);
-    double millis = latencyNanos / 1e6;
-    b.latencySquaredMillis.add(millis * millis);
   }
 
   /**
@@ -196,41 +224,6 @@ public final class RollingWindow {
     return consecutiveFailures.get();
   }
 
-  private Bucket bucketAt(long nanos) {
-    long epoch = Math.max(0, Math.floorDiv(nanos - originNanos, bucketNanos));
-    int slot = (int) (epoch % size);
-    for (; ; ) {
-      Bucket b = ring.get(slot);
-      if (b != null && b.epoch == epoch) {
-        advanceCurrent(b);
-        return b;
-      }
-      if (b != null && b.epoch > epoch) {
-        return null;
-      }
-      Bucket fresh = new Bucket(epoch, originNanos + epoch * bucketNanos);
-      if (ring.compareAndSet(slot, b, fresh)) {
-        advanceCurrent(fresh);
-        return fresh;
-      }
-    }
-  }
-
-  private void advanceCurrent(Bucket b) {
-    for (; ; ) {
-      Bucket cur = current;
-      if (cur.epoch >= b.epoch) {
-        return;
-      }
-      if (CURRENT.compareAndSet(this, cur, b)) {
-        if (listener != null) {
-          listener.onCompleted(cur.calls.sum(), cur.failures.sum());
-        }
-        return;
-      }
-    }
-  }
-
   /**
    * Sums the live buckets.
    *
@@ -241,6 +234,9 @@ public final class RollingWindow {
    */
   public WindowSnapshot snapshot(long nowNanos, double decay) {
     long nowEpoch = Math.max(0, Math.floorDiv(nowNanos - originNanos, bucketNanos));
+    long[] byAge = new long[size * 4];
+    double[] squaresByAge = new double[size];
+    cells.collect(this, nowEpoch, byAge, squaresByAge);
     long calls = 0;
     long failures = 0;
     long slow = 0;
@@ -249,23 +245,18 @@ public final class RollingWindow {
     double weightedCalls = 0;
     double weightedFailures = 0;
     double weightedSlow = 0;
-    for (int i = 0; i < size; i++) {
-      Bucket b = ring.get(i);
-      if (b == null) {
+    for (int age = 0; age < size; age++) {
+      long c = byAge[age * 4];
+      if (c == 0) {
         continue;
       }
-      long age = nowEpoch - b.epoch;
-      if (age < 0 || age >= size) {
-        continue;
-      }
-      long c = b.calls.sum();
-      long f = b.failures.sum();
-      long s = b.slow.sum();
+      long f = byAge[age * 4 + 1];
+      long s = byAge[age * 4 + 2];
       calls += c;
       failures += f;
       slow += s;
-      latencySum += b.latencyNanos.sum();
-      squaresMillis += b.latencySquaredMillis.sum();
+      latencySum += byAge[age * 4 + 3];
+      squaresMillis += squaresByAge[age];
       double w = decay == 1.0 ? 1.0 : Math.pow(decay, age);
       weightedCalls += w * c;
       weightedFailures += w * f;
@@ -286,21 +277,5 @@ public final class RollingWindow {
         weightedCalls == 0 ? 0 : Math.min(1, weightedSlow / weightedCalls),
         mean,
         stdDev);
-  }
-
-  /** One epoch's counters. Identity matters: a slot is replaced, never reset. */
-  private static final class Bucket {
-    final long epoch;
-    final long startNanos;
-    final LongAdder calls = new LongAdder();
-    final LongAdder failures = new LongAdder();
-    final LongAdder slow = new LongAdder();
-    final LongAdder latencyNanos = new LongAdder();
-    final DoubleAdder latencySquaredMillis = new DoubleAdder();
-
-    Bucket(long epoch, long startNanos) {
-      this.epoch = epoch;
-      this.startNanos = startNanos;
-    }
   }
 }
