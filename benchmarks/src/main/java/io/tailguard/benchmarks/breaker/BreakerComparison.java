@@ -21,11 +21,15 @@ public final class BreakerComparison {
     int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Map<Integer, Map<String, Comparison.Score>> byThreads =
         Comparison.run(CircuitBreakerBenchmark.class, forks, iterations);
-    List<String> order =
-        List.of("floor", "tailguard", "resilience4jCount", "resilience4jTime", "failsafe");
     Comparison.printTable(
         byThreads,
-        List.of("floor", "tailguard", "resilience4jCount", "resilience4jTime", "failsafe"),
+        List.of(
+            "floor",
+            "tailguard",
+            "tailguardTryWithResources",
+            "resilience4jCount",
+            "resilience4jTime",
+            "failsafe"),
         name -> name,
         name -> "floor",
         "variant",

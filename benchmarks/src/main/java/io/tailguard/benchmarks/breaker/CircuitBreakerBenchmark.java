@@ -28,6 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       least any breaker that measures latency and counts calls can do.
  *   <li>{@code tailguard}: {@code acquire()} then {@code success()} on a default breaker (10 s
  *       window in 10 buckets); the guard reads the clock itself.
+ *   <li>{@code tailguardTryWithResources}: the same in the documented try-with-resources form,
+ *       whose {@code close()} after {@code success()} finds the outcome reported and does nothing;
+ *       its exception path keeps the JIT from removing the guard's allocation.
  *   <li>{@code resilience4jCount}, {@code resilience4jTime}: Resilience4j 2.4.0 with a count-based
  *       window of 100 calls and a time-based window of 10 s; {@code acquirePermission()}, then
  *       {@code onSuccess(latency)}.
@@ -95,6 +98,15 @@ public class CircuitBreakerBenchmark {
     int r = body();
     guard.success();
     return r;
+  }
+
+  @Benchmark
+  public long tailguardTryWithResources() {
+    try (CallGuard guard = tailguard.acquire()) {
+      int r = body();
+      guard.success();
+      return r;
+    }
   }
 
   @Benchmark

@@ -108,7 +108,9 @@ public final class CallGuard extends OutcomeCells.Claim implements AutoCloseable
    */
   @Override
   public void close() {
-    breaker.complete(this, true);
+    if (!isClaimed()) { // after success() or failure(): nothing to do, no clock read, no CAS
+      breaker.complete(this, true);
+    }
   }
 
   /**

@@ -478,6 +478,11 @@ public final class CircuitBreaker {
   }
 
   private void evaluate(RollingWindow win, long now, CircuitConfig c, long run) {
+    if (win != window) {
+      // A reconfiguration replaced the window since this outcome was counted; the new window
+      // may already hold some stripes, so the old one's snapshot would be partial.
+      return;
+    }
     if (!fits(win, c)) {
       // The call was admitted under a configuration of another window shape than the window it
       // counted in (a reconfiguration ran between the two reads); make sure the live window has
@@ -499,8 +504,8 @@ public final class CircuitBreaker {
     }
     for (; ; ) {
       long w = state;
-      if (stateOf(w) != CircuitState.CLOSED || generation(w) != win.generation()) {
-        return; // someone else already moved on
+      if (stateOf(w) != CircuitState.CLOSED || generation(w) != win.generation() || win != window) {
+        return; // someone else already moved on, or the window was replaced
       }
       long gen = nextGeneration(generation(w));
       if (STATE.compareAndSet(this, w, word(CircuitState.OPEN, gen, 0, 0, 0))) {

@@ -34,21 +34,31 @@ public final class OutcomeCells {
    * A thread's stripe is picked by hashing its id with `salt`, so running threads mostly stay on
    * stripes of their own and a stripe's cache line stays with one core. A recorder that finds its
    * stripe held does not wait for it: it tries the next one. Its collision grows the table (up to
-   * maxCells, each growth keeping every stripe, so no count is lost) and, once the table is full,
+   * maxStripes, each growth keeping every stripe, so no count is lost) and, once the table is full,
    * every SALT_AFTER_COLLISIONS collisions re-draw the salt, which re-deals threads to stripes (as
    * Striped64 re-draws a thread's probe). Only when every stripe is held at once does a recorder
-   * spin.
+   * wait (spin, then yield after SPINS_BEFORE_YIELD tries).
    *
-   * recordOnce() is the exception: it records a Claim (a breaker's call guard) on the stripe the
-   * call was given when it began and decides under that stripe's lock whether the claim is still
-   * open, so an outcome is recorded exactly once with the one CAS that records it. It waits
-   * (Thread.onSpinWait) while another recorder holds that stripe, which lasts the few stores of one
-   * record unless the holder is descheduled inside them.
+   * After taking a stripe the holder issues a StoreStore fence, as StampedLock does, so that no
+   * field store becomes visible before the odd seq (free on x86, needed on weaker machines).
    *
-   * Readers (snapshots, totals) never block recorders. They read a stripe's seq (acquire), the
-   * fields (plain), then seq again after an acquire fence, and keep the values only if seq was even
-   * and unchanged; after a few failed tries they take the stripe's lock like a recorder, so a reader
+   * recordOnce() and claim() are the exception: they decide a Claim (a breaker's call guard) on the
+   * stripe the call was given when it began, under that stripe's lock, so an outcome is recorded
+   * exactly once with the one CAS that records it. They wait while another thread holds that
+   * stripe: a recorder for the few stores of one record (longer only if it is descheduled inside
+   * them, hence the yield), or a reader that fell back to locking. The claim flag is set after the
+   * record is made (add() allocates before it changes anything), with a release store so that
+   * isClaimed() outside the lock sees it promptly.
+   *
+   * Readers (snapshots, totals) never make recorders wait in the common case. They read a stripe's
+   * seq (acquire), the fields (plain), then seq again after an acquire fence, and keep the values
+   * only if seq was even and unchanged; after OPTIMISTIC_READS failed tries they take the stripe's
+   * lock like a recorder (recorders then move to another stripe, claims wait for it), so a reader
    * always finishes.
+   *
+   * `maxStripes` bounds the table by the ring size of the newest window (RING_BUDGET_BYTES), so a
+   * breaker with a window of many buckets stays on few stripes; records without a window obey the
+   * same bound.
    *
    * Each stripe keeps a full ring of buckets for one window, its `owner`. Windows are numbered from
    * `serials` when created; a recorder of a newer window takes a stripe over (clearing its ring), a
@@ -79,6 +89,9 @@ public final class OutcomeCells {
 
   /** Collisions on a full table between re-draws of the salt; a power of two. */
   private static final int SALT_AFTER_COLLISIONS = 64;
+
+  /** Spins on a held stripe before a waiter yields its processor to the holder. */
+  private static final int SPINS_BEFORE_YIELD = 64;
 
   /** Optimistic reads tried before a reader takes the cell's lock. */
   private static final int OPTIMISTIC_READS = 4;
@@ -120,6 +133,9 @@ public final class OutcomeCells {
   // Collisions seen since the table stopped growing; a racy hint, so plain reads and writes.
   private int collisions;
 
+  // The most stripes the newest window's ring size allows; set when a window is created.
+  private volatile int maxStripes = maxCells(0);
+
   // Numbers windows in creation order; see the concurrency comment.
   private final AtomicLong serials = new AtomicLong();
 
@@ -131,7 +147,9 @@ public final class OutcomeCells {
     return cells;
   }
 
-  long nextSerial() {
+  /** Numbers a new window and sizes the stripe table for its ring (see maxCells). */
+  long nextSerial(int windowSize) {
+    maxStripes = maxCells(windowSize);
     return serials.incrementAndGet();
   }
 
@@ -155,12 +173,13 @@ public final class OutcomeCells {
       cell = table[i & (table.length - 1)];
       s = (long) SEQ.getOpaque(cell);
       if ((s & 1) == 0 && SEQ.compareAndSet(cell, s, s + 1)) {
+        VarHandle.storeStoreFence(); // the odd seq is seen before any field store (StampedLock)
         break;
       }
       if (tries == 0) {
-        collided(table, window);
+        collided(table);
       } else if (tries >= table.length) {
-        Thread.onSpinWait(); // every stripe is held at this instant
+        backOff(tries - table.length); // every stripe is held at this instant
       }
     }
     long started;
@@ -212,8 +231,9 @@ public final class OutcomeCells {
       if (claim.claimed != 0) {
         return false;
       }
-      claim.claimed = 1;
+      // add() changes nothing if it throws, so the claim is set only once the record is made
       started = stripe.add(window, endNanos, latencyNanos, failure, slow);
+      CLAIMED.setRelease(claim, 1);
     } finally {
       SEQ.setRelease(stripe, s + 2);
     }
@@ -237,7 +257,7 @@ public final class OutcomeCells {
       if (claim.claimed != 0) {
         return false;
       }
-      claim.claimed = 1;
+      CLAIMED.setRelease(claim, 1);
       return true;
     } finally {
       SEQ.setRelease(stripe, s + 2);
@@ -246,15 +266,28 @@ public final class OutcomeCells {
 
   /** Takes a given stripe's lock, waiting while another recorder holds it; returns the seq. */
   private long lockStripe(Stripe stripe, RollingWindow window) {
-    for (boolean first = true; ; first = false) {
+    for (int spins = 0; ; spins++) {
       long s = (long) SEQ.getOpaque(stripe);
       if ((s & 1) == 0 && SEQ.compareAndSet(stripe, s, s + 1)) {
+        VarHandle.storeStoreFence(); // the odd seq is seen before any field store (StampedLock)
         return s;
       }
-      if (first) {
-        collided(cells, window);
+      if (spins == 0) {
+        collided(cells);
       }
+      backOff(spins);
+    }
+  }
+
+  /**
+   * Waits a moment for a held stripe: a spin hint, and after {@link #SPINS_BEFORE_YIELD} tries a
+   * yield, in case the holder was descheduled inside its few stores.
+   */
+  private static void backOff(int spins) {
+    if (spins < SPINS_BEFORE_YIELD) {
       Thread.onSpinWait();
+    } else {
+      Thread.yield();
     }
   }
 
@@ -267,8 +300,8 @@ public final class OutcomeCells {
    * Two recorders met on one stripe: grow the table, or once it is full and collisions go on,
    * re-draw the salt so that running threads land on other stripes.
    */
-  void collided(Stripe[] table, RollingWindow window) {
-    if (table.length < maxCells(window)) {
+  void collided(Stripe[] table) {
+    if (table.length < maxStripes) {
       grow(table);
     } else if ((++collisions & (SALT_AFTER_COLLISIONS - 1)) == 0) {
       salt = ThreadLocalRandom.current().nextLong();
@@ -285,13 +318,15 @@ public final class OutcomeCells {
     CELLS.compareAndSet(this, table, bigger); // a lost race means someone else grew it
   }
 
-  private static int maxCells(RollingWindow window) {
-    int max = Integer.highestOneBit(Math.max(1, NCPU - 1)) << 2; // the power of two >= NCPU, x2
-    if (window != null) {
-      long ringBytes = (long) window.size() * STRIDE * Long.BYTES;
-      while (max > 1 && max * ringBytes > RING_BUDGET_BYTES) {
-        max >>= 1;
-      }
+  /**
+   * The most stripes a breaker may have: twice the power of two at or above the processor count,
+   * halved while their rings of {@code windowSize} buckets would take more than the ring budget.
+   */
+  static int maxCells(int windowSize) {
+    int max = (NCPU <= 1 ? 1 : Integer.highestOneBit(NCPU - 1) << 1) << 1;
+    long ringBytes = (long) windowSize * STRIDE * Long.BYTES;
+    while (max > 1 && max * ringBytes > RING_BUDGET_BYTES) {
+      max >>= 1;
     }
     return max;
   }
@@ -441,12 +476,12 @@ public final class OutcomeCells {
    * which the lock is released.
    */
   private static long lock(Stripe cell) {
-    for (; ; ) {
+    for (int spins = 0; ; spins++) {
       long s = (long) SEQ.getOpaque(cell);
       if ((s & 1) == 0 && SEQ.compareAndSet(cell, s, s + 1)) {
         return -(s + 1) - 1; // marks a locked read: negative
       }
-      Thread.onSpinWait();
+      backOff(spins);
     }
   }
 
@@ -523,6 +558,8 @@ public final class OutcomeCells {
      */
     long add(
         RollingWindow window, long endNanos, long latencyNanos, boolean failure, boolean slow) {
+      // the only allocation comes first, so that a failure to allocate leaves no partial record
+      long[] r = window == null || owner == window ? ring : ringFor(window);
       if (failure) {
         this.failed++;
       } else if (slow) {
@@ -533,12 +570,11 @@ public final class OutcomeCells {
       if (window == null) {
         return 0;
       }
-      long[] r = ring;
       if (owner != window) {
         if (owner != null && ownerSerial > window.serial()) {
           return 0; // a window replaced by the one this cell serves: no longer live
         }
-        r = takeOver(window);
+        takeOver(window, r);
       }
       long started = 0;
       int base;
@@ -576,13 +612,15 @@ public final class OutcomeCells {
       return started;
     }
 
-    private long[] takeOver(RollingWindow window) {
-      int length = window.size() * STRIDE;
+    /** The ring a take-over by {@code window} would use: this one if it has the right size. */
+    private long[] ringFor(RollingWindow window) {
       long[] r = ring;
-      if (r == null || r.length != length) {
-        r = new long[length];
-      }
-      for (int base = 0; base < length; base += STRIDE) {
+      int length = window.size() * STRIDE;
+      return r != null && r.length == length ? r : new long[length];
+    }
+
+    private void takeOver(RollingWindow window, long[] r) {
+      for (int base = 0; base < r.length; base += STRIDE) {
         resetSlot(r, base, EMPTY);
       }
       ring = r;
@@ -591,7 +629,6 @@ public final class OutcomeCells {
       currentEpoch = EMPTY;
       currentStart = 0;
       currentBase = 0;
-      return r;
     }
 
     private static void resetSlot(long[] r, int base, long epoch) {

@@ -2,7 +2,6 @@ package io.tailguard.core.breaker.window;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A ring of time buckets that counts call outcomes over the last {@code size * bucketNanos}
@@ -37,12 +36,18 @@ public final class RollingWindow {
    * to zero only if it is not zero already, so in a healthy steady state the line is only read.
    */
 
+  /** The most buckets a window may have. */
+  public static final int MAX_SIZE = 1_000_000;
+
   private static final VarHandle NEWEST_EPOCH;
+  private static final VarHandle CONSECUTIVE_FAILURES;
 
   static {
     try {
-      NEWEST_EPOCH =
-          MethodHandles.lookup().findVarHandle(RollingWindow.class, "newestEpoch", long.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      NEWEST_EPOCH = lookup.findVarHandle(RollingWindow.class, "newestEpoch", long.class);
+      CONSECUTIVE_FAILURES =
+          lookup.findVarHandle(RollingWindow.class, "consecutiveFailures", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -74,7 +79,9 @@ public final class RollingWindow {
   private volatile long newestEpoch;
 
   // Failures in a row; see the class comment for its write protocol.
-  private final AtomicLong consecutiveFailures = new AtomicLong();
+  // Accessed through CONSECUTIVE_FAILURES; a field of its own object would cost a dependent load.
+  @SuppressWarnings("unused")
+  private volatile long consecutiveFailures;
 
   /**
    * Creates an empty window with cells of its own.
@@ -117,6 +124,9 @@ public final class RollingWindow {
       throw new IllegalArgumentException(
           "bucketNanos and size must be positive, was " + bucketNanos + " and " + size);
     }
+    if (size > MAX_SIZE) {
+      throw new IllegalArgumentException("size must be at most " + MAX_SIZE + ", was " + size);
+    }
     if (cells == null) {
       throw new IllegalArgumentException("cells must not be null");
     }
@@ -126,7 +136,7 @@ public final class RollingWindow {
     this.generation = generation;
     this.listener = listener;
     this.cells = cells;
-    this.serial = cells.nextSerial();
+    this.serial = cells.nextSerial(size);
   }
 
   /**
@@ -205,13 +215,13 @@ public final class RollingWindow {
    * @return the length of the run including this failure
    */
   public long incrementConsecutiveFailures() {
-    return consecutiveFailures.incrementAndGet();
+    return (long) CONSECUTIVE_FAILURES.getAndAdd(this, 1L) + 1;
   }
 
   /** Ends the run of consecutive failures, writing only if there is a run to end. */
   public void clearConsecutiveFailures() {
-    if (consecutiveFailures.get() != 0) {
-      consecutiveFailures.set(0);
+    if ((long) CONSECUTIVE_FAILURES.getVolatile(this) != 0) {
+      CONSECUTIVE_FAILURES.setVolatile(this, 0L);
     }
   }
 
@@ -221,7 +231,7 @@ public final class RollingWindow {
    * @return failures in a row
    */
   public long consecutiveFailures() {
-    return consecutiveFailures.get();
+    return (long) CONSECUTIVE_FAILURES.getVolatile(this);
   }
 
   /**

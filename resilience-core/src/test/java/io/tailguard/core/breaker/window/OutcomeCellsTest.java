@@ -92,6 +92,37 @@ class OutcomeCellsTest {
   }
 
   @Test
+  void theStripeLimitIsTwiceThePowerOfTwoAtOrAboveTheProcessorsWithinTheRingBudget() {
+    int n = Runtime.getRuntime().availableProcessors();
+    int pow2 = 1;
+    while (pow2 < n) {
+      pow2 <<= 1;
+    }
+
+    assertThat(OutcomeCells.maxCells(10)).isEqualTo(Math.min(2 * pow2, 128)); // 480 B per ring
+    assertThat(OutcomeCells.maxCells(1000)).isEqualTo(1); // 48 KB per ring
+    assertThat(OutcomeCells.maxCells(100)).isEqualTo(Math.min(2 * pow2, 8)); // 4.8 KB per ring
+  }
+
+  @Test
+  void theNewestWindowsRingSizeBoundsStripesAddedForRecordsWithoutAWindow() {
+    OutcomeCells cells = new OutcomeCells();
+    new RollingWindow(0, 1, 1000, 0, null, cells);
+
+    cells.record(null, 1, 1, false, false);
+    cells.collided(cells.stripes());
+
+    assertThat(cells.stripes()).hasSize(1);
+  }
+
+  @Test
+  void aWindowOfMoreThanAMillionBucketsIsRefused() {
+    assertThatThrownBy(() -> new RollingWindow(0, 1, 1_000_001, 0, null))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessage("size must be at most 1000000, was 1000001");
+  }
+
+  @Test
   void aWindowNeedsCells() {
     assertThatThrownBy(() -> new RollingWindow(0, BUCKET, 4, 0, null, null))
         .isExactlyInstanceOf(IllegalArgumentException.class)
@@ -104,11 +135,10 @@ class OutcomeCellsTest {
     RollingWindow window = new RollingWindow(0, BUCKET, 10, 0, null, cells);
     window.record(10, 1, false, false);
     OutcomeCells.Stripe first = cells.stripes()[0];
-    int max =
-        Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() - 1)) << 2;
+    int max = OutcomeCells.maxCells(10);
 
     for (int i = 0; i < 40; i++) {
-      cells.collided(cells.stripes(), window);
+      cells.collided(cells.stripes());
     }
 
     assertThat(cells.stripes()).hasSize(max).contains(first);
@@ -120,7 +150,7 @@ class OutcomeCellsTest {
     OutcomeCells cells = new OutcomeCells();
     RollingWindow window = new RollingWindow(0, 1, 1000, 0, null, cells); // 48 KB per ring
 
-    cells.collided(cells.stripes(), window);
+    cells.collided(cells.stripes());
     hammer(4, 20_000, () -> window.record(5, 1, false, false));
 
     assertThat(cells.stripes()).hasSize(1);
