@@ -554,12 +554,23 @@ public final class OutcomeCells {
 
     /**
      * Counts one call; the caller holds this cell. Returns the epoch of a bucket this record
-     * started (a new newest bucket of this cell, above 0), or 0.
+     * started (a new newest bucket of this cell, above 0), or 0. The common case (a live window,
+     * the bucket of the last record) is kept small so that the JIT inlines it into the call path.
      */
     long add(
         RollingWindow window, long endNanos, long latencyNanos, boolean failure, boolean slow) {
-      // the only allocation comes first, so that a failure to allocate leaves no partial record
-      long[] r = window == null || owner == window ? ring : ringFor(window);
+      if (window != null && owner == window && currentEpoch != EMPTY) {
+        long offset = endNanos - currentStart;
+        if (offset >= 0 && offset < window.bucketNanos()) {
+          countLifetime(failure, slow);
+          count(ring, currentBase, latencyNanos, failure, slow);
+          return 0;
+        }
+      }
+      return addSlow(window, endNanos, latencyNanos, failure, slow);
+    }
+
+    private void countLifetime(boolean failure, boolean slow) {
       if (failure) {
         this.failed++;
       } else if (slow) {
@@ -567,6 +578,29 @@ public final class OutcomeCells {
       } else {
         this.successful++;
       }
+    }
+
+    private static void count(
+        long[] r, int base, long latencyNanos, boolean failure, boolean slow) {
+      r[base + CALLS]++;
+      if (failure) {
+        r[base + FAILURES]++;
+      }
+      if (slow) {
+        r[base + SLOW]++;
+      }
+      r[base + LATENCY] += latencyNanos;
+      double millis = latencyNanos * 1e-6;
+      r[base + SQUARES] =
+          Double.doubleToRawLongBits(Double.longBitsToDouble(r[base + SQUARES]) + millis * millis);
+    }
+
+    /** add() for a record without a window, a window change or a bucket change. */
+    private long addSlow(
+        RollingWindow window, long endNanos, long latencyNanos, boolean failure, boolean slow) {
+      // the only allocation comes first, so that a failure to allocate leaves no partial record
+      long[] r = window == null || owner == window ? ring : ringFor(window);
+      countLifetime(failure, slow);
       if (window == null) {
         return 0;
       }
@@ -598,17 +632,7 @@ public final class OutcomeCells {
           resetSlot(r, base, epoch); // the slot held a bucket at least a window older
         }
       }
-      r[base + CALLS]++;
-      if (failure) {
-        r[base + FAILURES]++;
-      }
-      if (slow) {
-        r[base + SLOW]++;
-      }
-      r[base + LATENCY] += latencyNanos;
-      double millis = latencyNanos * 1e-6;
-      r[base + SQUARES] =
-          Double.doubleToRawLongBits(Double.longBitsToDouble(r[base + SQUARES]) + millis * millis);
+      count(r, base, latencyNanos, failure, slow);
       return started;
     }
 
