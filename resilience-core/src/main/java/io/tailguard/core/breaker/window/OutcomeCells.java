@@ -8,17 +8,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where a circuit breaker counts call outcomes: lifetime totals and the buckets of its {@link
- * RollingWindow}s, striped over a few cells so that recording threads do not share a cache line.
- * Recording a call costs one compare-and-set, on a cell no other running thread uses, whatever it
- * updates (lifetime total, bucket count, failures, slow calls, latency sum and sum of squares).
+ * RollingWindow}s, striped over a few stripes so that recording threads do not share a cache line.
+ * Recording a call costs one compare-and-set, on a stripe no other running thread uses in the
+ * steady state, whatever it updates (lifetime total, bucket count, failures, slow calls, latency
+ * sum and sum of squares).
  *
  * <p>One instance serves every window of one breaker, so the lifetime totals survive the windows;
  * {@link RollingWindow}'s standalone constructor makes a private one.
  *
- * <p>This class is thread-safe. Recording never waits for a reader. {@link #record} waits for
- * another recorder only when every stripe is held at the same instant; {@link #recordOnce} and
- * {@link #claim} wait while another recorder holds the one stripe they name, which lasts a few
- * plain stores.
+ * <p>This class is thread-safe. Each stripe is a small lock held for a few plain stores. {@link
+ * #record} never waits for a held stripe unless every stripe is held at the same instant; {@link
+ * #recordOnce} and {@link #claim} wait while another thread holds the one stripe they name (a
+ * recorder, or a reader whose optimistic reads kept failing); readers never wait for long, since
+ * they fall back to the lock after a few tries.
  */
 public final class OutcomeCells {
 
