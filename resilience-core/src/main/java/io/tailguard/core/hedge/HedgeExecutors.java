@@ -1,5 +1,7 @@
 package io.tailguard.core.hedge;
 
+import io.tailguard.core.internal.Shutdown;
+import io.tailguard.core.internal.Validate;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -86,5 +88,21 @@ public final class HedgeExecutors {
     } catch (NoSuchMethodException | IllegalAccessException e) {
       return null;
     }
+  }
+
+  /**
+   * Stops an executor of hedge attempts in two phases: no new attempts and wait up to {@code
+   * grace}, then interrupt the attempts still running and wait up to {@code grace} again. An
+   * interrupt of the calling thread interrupts the attempts at once and is kept.
+   *
+   * @param executor the executor
+   * @param grace how long each phase waits, in [0, 1h]
+   * @return whether every attempt has ended
+   * @throws IllegalArgumentException if {@code grace} is out of range
+   */
+  public static boolean shutdown(ExecutorService executor, Duration grace) {
+    Validate.notNull("executor", executor);
+    return Shutdown.stop(
+        executor, Validate.inRange("grace", grace, Duration.ZERO, Shutdown.MAX_GRACE));
   }
 }

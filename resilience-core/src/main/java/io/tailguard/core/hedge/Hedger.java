@@ -8,6 +8,7 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
 import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.Shutdown;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.telemetry.CallOutcome;
 import io.tailguard.core.telemetry.CallRecorder;
@@ -38,7 +39,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -878,19 +878,10 @@ public final class Hedger implements AutoCloseable {
         log.warn("Hedger '{}': stopping its scheduler failed", name, e);
       }
     }
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
-      try {
-        if (!ownedExecutor.awaitTermination(closeGrace.toNanos(), TimeUnit.NANOSECONDS)) {
-          ownedExecutor.shutdownNow();
-          if (!ownedExecutor.awaitTermination(closeGrace.toNanos(), TimeUnit.NANOSECONDS)) {
-            log.warn("Hedger '{}': attempts still running {} after an interrupt", name, closeGrace);
-          }
-        }
-      } catch (InterruptedException e) {
-        ownedExecutor.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
+    if (ownedExecutor != null
+        && !Shutdown.stop(ownedExecutor, closeGrace)
+        && !Thread.currentThread().isInterrupted()) {
+      log.warn("Hedger '{}': attempts still running {} after an interrupt", name, closeGrace);
     }
   }
 
@@ -1017,7 +1008,7 @@ public final class Hedger implements AutoCloseable {
     private Scheduler scheduler;
     private Executor executor;
     private CircuitBreaker breaker;
-    private Duration closeGrace = Duration.ofSeconds(5);
+    private Duration closeGrace = Shutdown.DEFAULT_GRACE;
     private EventListeners<HedgeEvent> parent;
     private CallRecorder recorder;
 
@@ -1090,7 +1081,7 @@ public final class Hedger implements AutoCloseable {
      * @return this builder
      */
     public Builder closeGrace(Duration grace) {
-      this.closeGrace = Validate.inRange("closeGrace", grace, Duration.ZERO, Duration.ofHours(1));
+      this.closeGrace = Shutdown.checkGrace(grace);
       return this;
     }
 

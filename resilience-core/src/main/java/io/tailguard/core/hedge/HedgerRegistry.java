@@ -7,6 +7,7 @@ import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.InstanceTable;
+import io.tailguard.core.internal.Shutdown;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.DefaultScheduler;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -238,16 +238,7 @@ public final class HedgerRegistry implements AutoCloseable {
       ownedScheduler.close();
     }
     if (ownedExecutor != null) {
-      ownedExecutor.shutdown();
-      try {
-        if (!ownedExecutor.awaitTermination(closeGrace.toNanos(), TimeUnit.NANOSECONDS)) {
-          ownedExecutor.shutdownNow();
-          ownedExecutor.awaitTermination(closeGrace.toNanos(), TimeUnit.NANOSECONDS);
-        }
-      } catch (InterruptedException e) {
-        ownedExecutor.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
+      Shutdown.stop(ownedExecutor, closeGrace);
     }
   }
 
@@ -273,7 +264,7 @@ public final class HedgerRegistry implements AutoCloseable {
     private Scheduler scheduler;
     private Executor executor;
     private CircuitBreakerRegistry breakers;
-    private Duration closeGrace = Duration.ofSeconds(5);
+    private Duration closeGrace = Shutdown.DEFAULT_GRACE;
     private boolean strict;
     private io.tailguard.core.telemetry.CallRecorder recorder;
 
@@ -365,7 +356,7 @@ public final class HedgerRegistry implements AutoCloseable {
      * @return this builder
      */
     public Builder closeGrace(Duration grace) {
-      this.closeGrace = Validate.inRange("closeGrace", grace, Duration.ZERO, Duration.ofHours(1));
+      this.closeGrace = Shutdown.checkGrace(grace);
       return this;
     }
 

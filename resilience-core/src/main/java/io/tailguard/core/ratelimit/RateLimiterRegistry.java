@@ -6,6 +6,7 @@ import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.InstanceTable;
+import io.tailguard.core.internal.Shutdown;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
 import io.tailguard.core.ratelimit.store.RateLimiterStore;
@@ -258,7 +259,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
     private Clock clock = Clock.system();
     private Scheduler scheduler;
     private RateLimiterStore.Factory stores;
-    private Duration closeGrace = Duration.ofSeconds(5);
+    private Duration closeGrace = Shutdown.DEFAULT_GRACE;
     private boolean strict;
     private CallRecorder recorder;
 
@@ -353,7 +354,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
      * @return this builder
      */
     public Builder closeGrace(Duration grace) {
-      this.closeGrace = Validate.inRange("closeGrace", grace, Duration.ZERO, Duration.ofHours(1));
+      this.closeGrace = Shutdown.checkGrace(grace);
       return this;
     }
 

@@ -5,6 +5,7 @@ import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.Shutdown;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.telemetry.CallOutcome;
 import io.tailguard.core.telemetry.CallRecorder;
@@ -832,7 +833,7 @@ public final class Retrier implements AutoCloseable {
     private Sleeper sleeper;
     private RandomGenerator random;
     private final List<HttpStatusExtractor> extractors = new ArrayList<>();
-    private Duration closeGrace = Duration.ofSeconds(5);
+    private Duration closeGrace = Shutdown.DEFAULT_GRACE;
     private CallRecorder recorder;
     private EventListeners<RetryEvent> parent;
 
@@ -919,7 +920,7 @@ public final class Retrier implements AutoCloseable {
      * @return this builder
      */
     public Builder closeGrace(Duration grace) {
-      this.closeGrace = Validate.inRange("closeGrace", grace, Duration.ZERO, Duration.ofHours(1));
+      this.closeGrace = Shutdown.checkGrace(grace);
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.InstanceTable;
+import io.tailguard.core.internal.Shutdown;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.telemetry.CallRecorder;
 import io.tailguard.core.time.Clock;
@@ -302,7 +303,7 @@ public final class RetryRegistry implements AutoCloseable {
     private Sleeper sleeper;
     private RandomGenerator random;
     private final List<HttpStatusExtractor> extractors = new ArrayList<>();
-    private Duration closeGrace = Duration.ofSeconds(5);
+    private Duration closeGrace = Shutdown.DEFAULT_GRACE;
     private boolean strict;
     private CallRecorder recorder;
 
@@ -420,7 +421,7 @@ public final class RetryRegistry implements AutoCloseable {
      * @return this builder
      */
     public Builder closeGrace(Duration grace) {
-      this.closeGrace = Validate.inRange("closeGrace", grace, Duration.ZERO, Duration.ofHours(1));
+      this.closeGrace = Shutdown.checkGrace(grace);
       return this;
     }
 

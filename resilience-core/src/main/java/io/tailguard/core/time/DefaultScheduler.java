@@ -1,11 +1,11 @@
 package io.tailguard.core.time;
 
+import io.tailguard.core.internal.Shutdown;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,15 +83,13 @@ public final class DefaultScheduler implements Scheduler, AutoCloseable {
   /** Stops the scheduler; see the class description. Calling it again does nothing. */
   @Override
   public void close() {
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
-        executor.shutdownNow();
-        if (!executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
-          log.warn("Scheduler thread {} did not stop within {} after an interrupt", name, grace);
-          return;
-        }
+    if (!Shutdown.stop(executor, grace)) {
+      if (!Thread.currentThread().isInterrupted()) {
+        log.warn("Scheduler thread {} did not stop within {} after an interrupt", name, grace);
       }
+      return;
+    }
+    try {
       // awaitTermination() returns once the worker has left its loop, a moment before its thread
       // ends; joining makes "the thread has ended" exact.
       for (Thread t : threads) {
@@ -100,7 +98,6 @@ public final class DefaultScheduler implements Scheduler, AutoCloseable {
         }
       }
     } catch (InterruptedException e) {
-      executor.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

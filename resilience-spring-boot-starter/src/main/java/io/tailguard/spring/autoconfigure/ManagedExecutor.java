@@ -4,7 +4,6 @@ import io.tailguard.core.hedge.HedgeExecutors;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
@@ -49,11 +48,7 @@ public final class ManagedExecutor implements Executor, DisposableBean {
   }
 
   @Override
-  public void destroy() throws InterruptedException {
-    executor.shutdown();
-    if (!executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
-      executor.shutdownNow();
-      executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
-    }
+  public void destroy() {
+    HedgeExecutors.shutdown(executor, grace);
   }
 }
