@@ -72,7 +72,8 @@ class InMemoryRateLimiterStoreTest {
             entry("keys", 2L),
             entry("evictedKeys", 2L),
             entry("refusedKeys", 0L),
-            entry("sweeps", 1L));
+            entry("sweeps", 1L),
+            entry("leasedKeys", 0L));
   }
 
   @Test

@@ -561,7 +561,8 @@ class RateLimiterTest {
                     "keys", 2L,
                     "evictedKeys", 0L,
                     "refusedKeys", 1L,
-                    "sweeps", 1L)));
+                    "sweeps", 1L,
+                    "leasedKeys", 0L)));
     assertThat(l.rejectedCount()).isEqualTo(2);
     assertThat(l.name()).isEqualTo("search");
     assertThat(l.toString()).startsWith("RateLimiter[search, RateLimitConfig{capacity=10");

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,6 +31,23 @@ import java.util.concurrent.atomic.LongAdder;
  * refused ({@link #KEY_LIMIT}) after one more sweep, at most one per second, has failed to make
  * room; keys already tracked keep working.
  *
+ * <p><b>Leases on a contended key.</b> Threads that share one key pay for it on every permit: each
+ * compare-and-set moves the key's cache line between their cores (about 100 ns). Once a key has
+ * lost two compare-and-sets to other threads it gets a small table of per-thread leases, used by
+ * {@link #acquire} of one permit without waiting: a thread that keeps asking takes its permits in
+ * batches, debiting a batch from the TAT with one compare-and-set and handing the batch's permits
+ * to itself, without touching shared memory, for at most {@value #LEASE_MICROS} microseconds. The
+ * batch doubles while the thread uses it up within that time (up to {@value #MAX_LEASE}, and at
+ * most {@code capacity / (16 * slots)}) and halves when it does not, so a thread that asks now and
+ * then keeps taking one permit at a time and wastes nothing. The guarantee is unchanged: every
+ * leased permit is charged to the TAT as if it were taken at the end of its lease, so over any
+ * interval of length {@code t} a key is still granted at most {@code capacity + t / interval}
+ * permits. What a lease costs: permits a thread leased and did not use in time are lost (at most
+ * half of its last batch), and a key is leased only while at most half of its burst is spent, so
+ * near its limit a contended key is exactly the plain algorithm. A thread that finds every slot of
+ * the table taken by others, a request for more than one permit, a waiting request and {@link
+ * #decide} use the plain algorithm.
+ *
  * <p>This class is thread-safe and lock-free on its request path.
  */
 public final class InMemoryRateLimiterStore implements RateLimiterStore {
@@ -37,6 +55,23 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   // A cell's TAT after a sweep removed it; a request that finds it looks the key up again.
   private static final long EVICTED = Long.MIN_VALUE;
   private static final long FULL_SWEEP_SPACING_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /** How long a leased permit may be handed out after its lease was taken. */
+  static final int LEASE_MICROS = 50;
+
+  private static final long LEASE_NANOS = TimeUnit.MICROSECONDS.toNanos(LEASE_MICROS);
+
+  /** The largest lease, in permits. */
+  static final int MAX_LEASE = 256;
+
+  // A slot whose lease ended this long ago belongs to a thread that stopped asking; another thread
+  // may take it over.
+  private static final long STALE_LEASE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  // A cell's lease table until it lost a second compare-and-set: one lost race makes no hot key.
+  private static final Lease[] CONTENDED = new Lease[0];
+  // What acquire's fast path returns when it did not lease; never a valid result there.
+  private static final long NO_LEASE = Long.MAX_VALUE;
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Lease[].class);
 
   private final Clock clock;
   // Clock time at creation. The store keeps times relative to it, so a TAT is never EVICTED: that
@@ -55,6 +90,9 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   private final LongAdder evicted = new LongAdder();
   private final LongAdder refusedKeys = new LongAdder();
   private final LongAdder sweeps = new LongAdder();
+  private final LongAdder leasedKeys = new LongAdder();
+  // Slots per lease table: twice the power of two at or above the CPU count, at most 64.
+  private final int leaseSlots;
 
   /**
    * Creates a store.
@@ -62,9 +100,18 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
    * @param clock the clock requests are timed by
    */
   public InMemoryRateLimiterStore(Clock clock) {
+    this(clock, leaseSlotsFor(Runtime.getRuntime().availableProcessors()));
+  }
+
+  InMemoryRateLimiterStore(Clock clock, int leaseSlots) {
+    this.leaseSlots = leaseSlots;
     this.clock = Validate.notNull("clock", clock);
     this.origin = clock.nanoTime();
     this.lastFullSweep = -FULL_SWEEP_SPACING_NANOS;
+  }
+
+  static int leaseSlotsFor(int cpus) {
+    return Math.min(64, 2 * Integer.highestOneBit(Math.max(1, 2 * cpus - 1)));
   }
 
   /** The clock's time relative to {@link #origin}. */
@@ -85,13 +132,13 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
 
   @Override
   public long acquire(String key, int permits, long maxWaitNanos, RateLimitConfig config) {
-    long r = take(key, permits, maxWaitNanos, config, clockTime());
+    long r = take(key, permits, maxWaitNanos, config, clockTime(), true);
     return r > 0 ? Math.max(0, r - config.burstNanos()) : r;
   }
 
   @Override
   public RateLimitDecision decide(String key, int permits, RateLimitConfig config) {
-    long r = take(key, permits, 0, config, clockTime());
+    long r = take(key, permits, 0, config, clockTime(), false);
     if (r == KEY_LIMIT) {
       return RateLimitDecision.keyLimit(config);
     }
@@ -103,9 +150,149 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   /**
    * The algorithm. Returns how far ahead of {@code now} the key's new TAT is ({@code > 0}) when
    * permitted, the negated excess over {@code burst} ({@code < 0}, the time until the request would
-   * fit) when refused because that excess is above {@code maxWait}, or {@link #KEY_LIMIT}.
+   * fit) when refused because that excess is above {@code maxWait}, or {@link #KEY_LIMIT}. With
+   * {@code mayLease}, a single permit without waiting may come from a lease: then it returns a
+   * value in {@code (0, burst]}, which is not the TAT's distance.
+   *
+   * <p>This is the common case, a known key and an uncontended compare-and-set, kept small so that
+   * it inlines into its caller; a new key, an evicted cell or a lost race go to {@link #takeSlow}.
    */
-  private long take(String key, int permits, long maxWaitNanos, RateLimitConfig config, long now) {
+  private long take(
+      String key,
+      int permits,
+      long maxWaitNanos,
+      RateLimitConfig config,
+      long now,
+      boolean mayLease) {
+    Cell cell = cells.get(key);
+    if (cell != null) {
+      boolean lease = mayLease && permits == 1 && maxWaitNanos == 0;
+      Lease[] table = cell.leases;
+      if (lease && table != null && table.length != 0) {
+        long r = leased(cell, table, config, now);
+        if (r != NO_LEASE) {
+          return r;
+        }
+      }
+      long tat = cell.tat;
+      long cost = (long) permits * config.emissionIntervalNanos();
+      long base = tat - now < 0 ? now : tat;
+      long ahead = base + cost - now;
+      long excess = ahead - config.burstNanos();
+      if (tat != EVICTED) {
+        if (excess > maxWaitNanos) {
+          return -excess;
+        }
+        if (cell.casTat(tat, base + cost)) {
+          return ahead;
+        }
+        if (lease) {
+          contended(cell, config);
+        }
+      }
+    }
+    return takeSlow(key, permits, maxWaitNanos, config, now);
+  }
+
+  /**
+   * One permit for the calling thread from its lease on {@code cell}, or a new lease; {@link
+   * #NO_LEASE} if the thread has no slot in the table (then the plain algorithm decides) or the
+   * cell was evicted.
+   */
+  private long leased(Cell cell, Lease[] table, RateLimitConfig config, long now) {
+    long thread = Thread.currentThread().getId();
+    int mask = table.length - 1;
+    int home = (int) ((thread * 0x9E3779B97F4A7C15L) >>> 32);
+    // A few probes: a thread whose home slot is taken settles in one of the next ones.
+    for (int probe = 0; probe < 4; probe++) {
+      int i = (home + probe) & mask;
+      Lease l = (Lease) SLOTS.getAcquire(table, i);
+      if (l == null || (l.owner != thread && now - l.endOpaque() > STALE_LEASE_NANOS)) {
+        Lease mine = new Lease(thread, now);
+        if (!SLOTS.compareAndSet(table, i, l, mine)) {
+          continue;
+        }
+        l = mine;
+      } else if (l.owner != thread) {
+        continue;
+      }
+      if (l.credits > 0 && now - l.end < 0) {
+        l.credits--;
+        return 1;
+      }
+      return renew(cell, l, config, now);
+    }
+    return NO_LEASE;
+  }
+
+  /**
+   * Takes the calling thread's next lease on {@code cell}, {@code l} being its previous one, and
+   * grants the first of its permits; answers as {@link #take} does.
+   */
+  private long renew(Cell cell, Lease l, RateLimitConfig config, long now) {
+    long interval = config.emissionIntervalNanos();
+    long burst = config.burstNanos();
+    // Used up before it ended: the thread asks fast enough for a bigger batch.
+    boolean usedUp = l.size > 0 && l.credits == 0 && now - l.end < 0;
+    int size = usedUp ? Math.min(2 * l.size, maxLease(config)) : l.size / 2;
+    size = Math.max(1, size);
+    for (; ; ) {
+      long tat = cell.tat;
+      if (tat == EVICTED) {
+        return NO_LEASE;
+      }
+      long base = tat - now < 0 ? now : tat;
+      long next = base + interval;
+      int n = size;
+      if (n > 1) {
+        // The first permit is handed out now; the others may be handed out until the lease ends,
+        // so they are charged as if taken then: from no earlier than the lease's end.
+        long leased = Math.max(next, now + LEASE_NANOS) + (n - 1) * interval;
+        if (leased - now <= burst / 2) {
+          next = leased;
+        } else {
+          n = 1;
+        }
+      }
+      long ahead = next - now;
+      if (ahead > burst) {
+        return burst - ahead;
+      }
+      if (cell.casTat(tat, next)) {
+        l.size = n;
+        l.credits = n - 1;
+        l.endRelease(now + LEASE_NANOS);
+        return ahead;
+      }
+    }
+  }
+
+  /** The largest lease for {@code config}: leases hold at most 1/16 of the capacity in all. */
+  private int maxLease(RateLimitConfig config) {
+    return Math.min(MAX_LEASE, config.capacity() / (16 * leaseSlots));
+  }
+
+  /** Called when a request for one permit lost a compare-and-set on {@code cell}. */
+  private void contended(Cell cell, RateLimitConfig config) {
+    Lease[] table = cell.leases;
+    if (table == null) {
+      cell.casLeases(null, CONTENDED);
+    } else if (table == CONTENDED
+        && maxLease(config) > 1
+        && cell.casLeases(CONTENDED, new Lease[leaseSlots])) {
+      leasedKeys.increment();
+    }
+  }
+
+  /** Makes {@code key} contended now, as two lost races would; for tests. */
+  void contend(String key, RateLimitConfig config) {
+    Cell cell = cells.get(key);
+    contended(cell, config);
+    contended(cell, config);
+  }
+
+  private long takeSlow(
+      String key, int permits, long maxWaitNanos, RateLimitConfig config, long now) {
     long cost = (long) permits * config.emissionIntervalNanos();
     long burst = config.burstNanos();
     Cell cell = cells.get(key);
@@ -242,6 +429,7 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
     m.put("evictedKeys", evicted.sum());
     m.put("refusedKeys", refusedKeys.sum());
     m.put("sweeps", sweeps.sum());
+    m.put("leasedKeys", leasedKeys.sum());
     return m;
   }
 
@@ -265,13 +453,54 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
     return "InMemoryRateLimiterStore[keys=" + keyCount() + "]";
   }
 
+  /**
+   * One thread's lease on one key. Only the owning thread reads and writes its fields, except that
+   * other threads read {@link #end} to see whether the owner stopped asking.
+   */
+  static final class Lease {
+    private static final VarHandle END;
+
+    static {
+      try {
+        END = MethodHandles.lookup().findVarHandle(Lease.class, "end", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final long owner;
+    // When the lease's permits may no longer be handed out (time since the store's origin).
+    // Written by the owner with release, read by others opaquely: a stale value only delays a
+    // take-over.
+    long end;
+    // Permits of the lease not handed out yet; the owner's alone.
+    int credits;
+    // Permits of the last lease taken; the owner's alone.
+    int size;
+
+    Lease(long owner, long now) {
+      this.owner = owner;
+      this.end = now;
+    }
+
+    long endOpaque() {
+      return (long) END.getOpaque(this);
+    }
+
+    void endRelease(long time) {
+      END.setRelease(this, time);
+    }
+  }
+
   /** One key's state. */
   static final class Cell {
     private static final VarHandle TAT;
+    private static final VarHandle LEASES;
 
     static {
       try {
         TAT = MethodHandles.lookup().findVarHandle(Cell.class, "tat", long.class);
+        LEASES = MethodHandles.lookup().findVarHandle(Cell.class, "leases", Lease[].class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -280,6 +509,10 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
     // The theoretical arrival time in nanoseconds since the store's origin, or EVICTED; changed
     // only by CAS.
     volatile long tat;
+    // Null for a key nobody contends; CONTENDED after one lost race; then the table of leases by
+    // thread. Set by CAS, never taken back (the cell goes when its key is evicted). Fits in the
+    // cell's alignment padding, so a cell is 24 bytes either way.
+    volatile Lease[] leases;
 
     Cell(long tat) {
       this.tat = tat;
@@ -292,6 +525,10 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
 
     boolean casTat(long expect, long update) {
       return TAT.compareAndSet(this, expect, update);
+    }
+
+    boolean casLeases(Lease[] expect, Lease[] update) {
+      return LEASES.compareAndSet(this, expect, update);
     }
   }
 }
