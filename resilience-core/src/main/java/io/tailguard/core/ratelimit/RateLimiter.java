@@ -4,6 +4,7 @@ import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.OwnedCounter;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
 import io.tailguard.core.ratelimit.store.RateLimiterStore;
@@ -81,7 +82,8 @@ public final class RateLimiter {
   private final CallRecorder recorder;
   private final EventListeners<RateLimitEvent> listeners = new EventListeners<>();
   private final EventListeners<RateLimitEvent> parent;
-  private final LongAdder permitted = new LongAdder();
+  // Bumped on every permit: owned slots, so the common case is a plain store (see OwnedCounter).
+  private final OwnedCounter permitted = new OwnedCounter();
   private final LongAdder rejected = new LongAdder();
   private final LongAdder keyLimited = new LongAdder();
   // Read on every request; replaced by compare-and-set in reconfigure.
