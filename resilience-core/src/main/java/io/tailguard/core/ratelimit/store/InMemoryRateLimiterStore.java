@@ -36,17 +36,18 @@ import java.util.concurrent.atomic.LongAdder;
  * lost two compare-and-sets to other threads it gets a small table of per-thread leases, used by
  * {@link #acquire} of one permit without waiting: a thread that keeps asking takes its permits in
  * batches, debiting a batch from the TAT with one compare-and-set and handing the batch's permits
- * to itself, without touching shared memory, for at most {@value #LEASE_MICROS} microseconds. The
- * batch doubles while the thread uses it up within that time (up to {@value #MAX_LEASE}, and at
- * most {@code capacity / (16 * slots)}) and halves when it does not, so a thread that asks now and
- * then keeps taking one permit at a time and wastes nothing. The guarantee is unchanged: every
- * leased permit is charged to the TAT as if it were taken at the end of its lease, so over any
+ * to itself, without touching shared memory, for at most 50 microseconds. The batch doubles while
+ * the thread uses it up within that time (up to 256 permits, and at most {@code capacity / (16 *
+ * slots)}) and halves when it does not, so a thread that asks now and then keeps taking one permit
+ * at a time and wastes nothing. The guarantee is unchanged: a lease's first permit is charged as
+ * now and the others as if taken at the lease's end, never before they are handed out, so over any
  * interval of length {@code t} a key is still granted at most {@code capacity + t / interval}
- * permits. What a lease costs: permits a thread leased and did not use in time are lost (at most
- * half of its last batch), and a key is leased only while at most half of its burst is spent, so
- * near its limit a contended key is exactly the plain algorithm. A thread that finds every slot of
- * the table taken by others, a request for more than one permit, a waiting request and {@link
- * #decide} use the plain algorithm.
+ * permits. What a lease costs: permits leased and not handed out in time are lost (at most a batch
+ * less one, after which the thread's batch halves), and a key is leased only while at most half of
+ * its burst is spent, so near its limit a contended key is the plain algorithm but for permits
+ * still held in leases, for at most 50 microseconds. A thread that finds every slot it probes taken
+ * by others, a request for more than one permit, a waiting request and {@link #decide} use the
+ * plain algorithm.
  *
  * <p>This class is thread-safe and lock-free on its request path.
  */
