@@ -43,8 +43,10 @@ import java.util.concurrent.atomic.LongAdder;
  * now and the others as if taken at the lease's end, never before they are handed out, so over any
  * interval of length {@code t} a key is still granted at most {@code capacity + t / interval}
  * permits. What a lease costs: permits leased and not handed out in time are lost (at most a batch
- * less one, after which the thread's batch halves), and a key is leased only while at most half of
- * its burst is spent, so near its limit a contended key is the plain algorithm but for permits
+ * less one, after which the thread's batch halves); a lease taken on a key that is almost idle is
+ * charged from its end even if used up sooner, which costs up to {@code 50 µs / interval} permits
+ * of the burst when the interval is shorter than that; and a key is leased only while at most half
+ * of its burst is spent, so near its limit a contended key is the plain algorithm but for permits
  * still held in leases, for at most 50 microseconds. A thread that finds every slot it probes taken
  * by others, a request for more than one permit, a waiting request and {@link #decide} use the
  * plain algorithm.
@@ -105,6 +107,10 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   }
 
   InMemoryRateLimiterStore(Clock clock, int leaseSlots) {
+    if (leaseSlots < 1 || leaseSlots > 64 || Integer.bitCount(leaseSlots) != 1) {
+      throw new IllegalArgumentException(
+          "leaseSlots must be a power of two in [1, 64], was " + leaseSlots);
+    }
     this.leaseSlots = leaseSlots;
     this.clock = Validate.notNull("clock", clock);
     this.origin = clock.nanoTime();
@@ -288,6 +294,9 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   /** Makes {@code key} contended now, as two lost races would; for tests. */
   void contend(String key, RateLimitConfig config) {
     Cell cell = cells.get(key);
+    if (cell == null) {
+      throw new IllegalStateException("key '" + key + "' is not tracked");
+    }
     contended(cell, config);
     contended(cell, config);
   }

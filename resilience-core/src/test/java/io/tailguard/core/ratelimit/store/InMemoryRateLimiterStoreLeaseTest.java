@@ -1,6 +1,8 @@
 package io.tailguard.core.ratelimit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimitDecision;
@@ -878,5 +880,21 @@ class InMemoryRateLimiterStoreLeaseTest {
     assertThat(on(a, call)).isZero();
     assertThat(ahead(store, c)).isEqualTo(8 * MS - 1);
     assertThat(leasedKeys(store)).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, -1, 3, 128})
+  void aSlotCountThatIsNotAPowerOfTwoUpTo64IsRefused(int slots) {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new InMemoryRateLimiterStore(clock, slots))
+        .withMessage("leaseSlots must be a power of two in [1, 64], was " + slots);
+  }
+
+  @Test
+  void contendingAKeyTheStoreDoesNotTrackIsAClearError() {
+    InMemoryRateLimiterStore store = new InMemoryRateLimiterStore(clock, 2);
+    assertThatIllegalStateException()
+        .isThrownBy(() -> store.contend("nobody", RateLimitConfig.of(1_000, Duration.ofSeconds(1))))
+        .withMessage("key 'nobody' is not tracked");
   }
 }
