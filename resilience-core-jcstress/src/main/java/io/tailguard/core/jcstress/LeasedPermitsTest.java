@@ -17,21 +17,22 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * Two threads take permits of one key until refused, on a stopped clock: 256 permits per second, an
- * emission interval (about 3.9 ms) longer than a lease (50 µs), so a lease wastes nothing and every
- * permit debited is handed out. Whether the key becomes contended and leased depends on the race;
- * either way exactly the capacity is granted, never more and, since each thread uses up its lease
- * before it can be refused, never less.
+ * Two threads take permits of one key until refused, on a stopped clock: 4096 permits per second,
+ * enough for leases of two or more on machines of up to 64 CPUs, and an emission interval (about
+ * 244 µs) longer than a lease (50 µs), so a lease wastes nothing and every permit debited is handed
+ * out. Whether the key becomes contended and leased depends on the race; either way exactly the
+ * capacity is granted, never more and, since each thread uses up its lease before it can be
+ * refused, never less.
  */
 @JCStressTest
 @Description("Leases on a contended key: two threads together get exactly the capacity")
-@Outcome(id = "256, 0", expect = ACCEPTABLE, desc = "the capacity, no lease was taken")
-@Outcome(id = "256, 1", expect = ACCEPTABLE_INTERESTING, desc = "the capacity, through leases")
+@Outcome(id = "4096, 0", expect = ACCEPTABLE, desc = "the capacity, no lease was taken")
+@Outcome(id = "4096, 1", expect = ACCEPTABLE_INTERESTING, desc = "the capacity, through leases")
 @Outcome(expect = FORBIDDEN, desc = "more or fewer permits than the capacity")
 @State
 public class LeasedPermitsTest {
 
-  private static final int CAPACITY = 256;
+  private static final int CAPACITY = 4096;
 
   final RateLimiter limiter =
       RateLimiter.builder("leases")

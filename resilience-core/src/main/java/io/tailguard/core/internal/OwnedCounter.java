@@ -10,9 +10,13 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>The first threads to add each claim a slot of their own, on its own cache lines, and add to it
  * with a plain store: only the owner ever writes a slot, so no update is lost. A thread that finds
- * no free slot near its hash adds to a {@link LongAdder}, so a counter bumped by many threads costs
- * what a {@code LongAdder} costs. Slots are never given back: a thread id is never reused, and the
- * counts of threads that ended stay in the sum.
+ * no slot of its own or free among the few it probes adds to a {@link LongAdder}, after reading the
+ * slots' owner ids (a line nobody writes once the slots are taken), so a counter bumped by many
+ * threads costs a little more than a {@code LongAdder}. Slots are never given back: the counts of
+ * threads that ended stay in the sum, and threads that start later (a pool that was replaced,
+ * virtual threads) use the {@code LongAdder}. A slot is keyed by thread id; HotSpot never reuses
+ * one (the Java 17 specification allows reuse after a thread ended, in which case the new thread
+ * would continue the old one's count).
  *
  * <p>{@link #sum()} is a moving total, like {@link LongAdder#sum()}: exact when no thread is
  * adding.
@@ -22,12 +26,17 @@ import java.util.concurrent.atomic.LongAdder;
 public final class OwnedCounter {
 
   private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
-  // Longs per slot: 128 bytes, so that no two owners share a cache line, nor a pair of lines
-  // (some CPUs fetch lines in pairs). A slot holds its owner's thread id, 0 if free, and its count.
+  // Longs per count: 128 bytes, so that no two owners share a cache line, nor a pair of lines
+  // (some CPUs fetch lines in pairs).
   private static final int STRIDE = 16;
   private static final int PROBES = 4;
 
-  private final long[] slots;
+  // owners[i]: the id of the thread owning slot i, 0 while free; set once by CAS. Kept apart from
+  // the counts, so a thread probing past others' slots reads a line nobody writes.
+  private final long[] owners;
+  // counts[(i + 1) * STRIDE]: slot i's count, written by its owner only (the first stride is left
+  // empty: it would share lines with the array's header and its neighbours).
+  private final long[] counts;
   private final int mask;
   private final LongAdder others = new LongAdder();
 
@@ -48,7 +57,8 @@ public final class OwnedCounter {
       throw new IllegalArgumentException(
           "slotCount must be a power of two in [1, 1024], was " + slotCount);
     }
-    this.slots = new long[(slotCount + 1) * STRIDE];
+    this.owners = new long[slotCount];
+    this.counts = new long[(slotCount + 1) * STRIDE];
     this.mask = slotCount - 1;
   }
 
@@ -75,19 +85,26 @@ public final class OwnedCounter {
     long thread = Thread.currentThread().getId();
     int home = (int) ((thread * 0x9E3779B97F4A7C15L) >>> 32);
     for (int probe = 0; probe < PROBES; probe++) {
-      // Slot 0 is left empty: it would share lines with the array's header and neighbours.
-      int at = (((home + probe) & mask) + 1) * STRIDE;
-      long owner = (long) LONGS.getOpaque(slots, at);
-      if (owner == 0 && LONGS.compareAndSet(slots, at, 0L, thread)) {
-        owner = thread;
+      int i = (home + probe) & mask;
+      if ((long) LONGS.getOpaque(owners, i) == thread) {
+        addOwned(i, x);
+        return;
       }
-      if (owner == thread) {
-        // The owner is the slot's only writer: a plain read and an opaque (untorn) store suffice.
-        LONGS.setOpaque(slots, at + 1, slots[at + 1] + x);
+    }
+    for (int probe = 0; probe < PROBES; probe++) {
+      int i = (home + probe) & mask;
+      if ((long) LONGS.getOpaque(owners, i) == 0 && LONGS.compareAndSet(owners, i, 0L, thread)) {
+        addOwned(i, x);
         return;
       }
     }
     others.add(x);
+  }
+
+  private void addOwned(int slot, long x) {
+    int at = (slot + 1) * STRIDE;
+    // The owner is the count's only writer: a plain read and an opaque (untorn) store suffice.
+    LONGS.setOpaque(counts, at, counts[at] + x);
   }
 
   /**
@@ -97,8 +114,8 @@ public final class OwnedCounter {
    */
   public long sum() {
     long sum = others.sum();
-    for (int at = STRIDE; at < slots.length; at += STRIDE) {
-      sum += (long) LONGS.getOpaque(slots, at + 1);
+    for (int at = STRIDE; at < counts.length; at += STRIDE) {
+      sum += (long) LONGS.getOpaque(counts, at);
     }
     return sum;
   }

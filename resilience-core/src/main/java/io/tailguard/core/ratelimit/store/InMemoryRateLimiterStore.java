@@ -71,10 +71,10 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   // may take it over.
   private static final long STALE_LEASE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   // A cell's lease table until it lost a second compare-and-set: one lost race makes no hot key.
-  private static final Lease[] CONTENDED = new Lease[0];
+  private static final LeaseTable CONTENDED = new LeaseTable(1);
   // What acquire's fast path returns when it did not lease; never a valid result there.
   private static final long NO_LEASE = Long.MAX_VALUE;
-  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Lease[].class);
+  private static final int PROBES = 4;
 
   private final Clock clock;
   // Clock time at creation. The store keeps times relative to it, so a TAT is never EVICTED: that
@@ -174,8 +174,8 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
     Cell cell = cells.get(key);
     if (cell != null) {
       boolean lease = mayLease && permits == 1 && maxWaitNanos == 0;
-      Lease[] table = cell.leases;
-      if (lease && table != null && table.length != 0) {
+      LeaseTable table = cell.leases;
+      if (lease && table != null && table != CONTENDED) {
         long r = leased(cell, table, config, now);
         if (r != NO_LEASE) {
           return r;
@@ -206,43 +206,38 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
    * #NO_LEASE} if the thread has no slot in the table (then the plain algorithm decides) or the
    * cell was evicted.
    */
-  private long leased(Cell cell, Lease[] table, RateLimitConfig config, long now) {
+  private long leased(Cell cell, LeaseTable table, RateLimitConfig config, long now) {
     long thread = Thread.currentThread().getId();
-    int mask = table.length - 1;
     int home = (int) ((thread * 0x9E3779B97F4A7C15L) >>> 32);
-    // A few probes: a thread whose home slot is taken settles in one of the next ones.
-    for (int probe = 0; probe < 4; probe++) {
-      int i = (home + probe) & mask;
-      Lease l = (Lease) SLOTS.getAcquire(table, i);
-      if (l == null || (l.owner != thread && now - l.endOpaque() > STALE_LEASE_NANOS)) {
-        Lease mine = new Lease(thread, now);
-        if (!SLOTS.compareAndSet(table, i, l, mine)) {
-          continue;
-        }
-        l = mine;
-      } else if (l.owner != thread) {
-        continue;
+    int slot = table.find(home, thread);
+    if (slot < 0) {
+      slot = table.claim(home, thread, now);
+      if (slot < 0) {
+        return NO_LEASE;
       }
-      if (l.credits > 0 && now - l.end < 0) {
-        l.credits--;
-        return 1;
-      }
-      return renew(cell, l, config, now);
     }
-    return NO_LEASE;
+    Lease l = table.lease(slot);
+    if (l == null || l.owner != thread) {
+      // A thread that lost the slot to us installed its lease after ours: never use another
+      // thread's lease (its fields are that thread's alone); start a fresh one.
+      l = table.install(slot, thread, now);
+    }
+    if (l.credits > 0 && now - l.end < 0) {
+      l.credits--;
+      return 1;
+    }
+    return renew(cell, table, slot, l, config, now);
   }
 
   /**
    * Takes the calling thread's next lease on {@code cell}, {@code l} being its previous one, and
    * grants the first of its permits; answers as {@link #take} does.
    */
-  private long renew(Cell cell, Lease l, RateLimitConfig config, long now) {
+  private long renew(
+      Cell cell, LeaseTable table, int slot, Lease l, RateLimitConfig config, long now) {
     long interval = config.emissionIntervalNanos();
     long burst = config.burstNanos();
-    // Used up before it ended: the thread asks fast enough for a bigger batch.
-    boolean usedUp = l.size > 0 && l.credits == 0 && now - l.end < 0;
-    int size = usedUp ? Math.min(2 * l.size, maxLease(config)) : l.size / 2;
-    size = Math.max(1, size);
+    int size = nextLeaseSize(l, now, maxLease(config));
     for (; ; ) {
       long tat = cell.tat;
       if (tat == EVICTED) {
@@ -266,12 +261,34 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
         return burst - ahead;
       }
       if (cell.casTat(tat, next)) {
+        long end = now + LEASE_NANOS;
         l.size = n;
         l.credits = n - 1;
-        l.endRelease(now + LEASE_NANOS);
+        l.end = end;
+        table.ended(slot, end);
         return ahead;
       }
     }
+  }
+
+  /**
+   * The size of a thread's next lease: what it used of its last one at the pace it used it, over
+   * half a lease's time, so a steady caller uses its lease up with time to spare and wastes
+   * nothing; at most twice the last, so a burst of calls does not take a large lease at once.
+   */
+  static int nextLeaseSize(Lease l, long now, int max) {
+    if (l.size == 0) {
+      return 1;
+    }
+    boolean live = now - l.end < 0;
+    // A live lease is renewed only once used up; one that ended shows what its thread could use.
+    long used = live ? l.size : l.size - l.credits;
+    long took = live ? now - (l.end - LEASE_NANOS) : LEASE_NANOS;
+    long size = 2L * l.size;
+    if (took > 0) {
+      size = Math.min(size, used * LEASE_NANOS / (2 * took));
+    }
+    return (int) Math.max(1, Math.min(size, max));
   }
 
   /** The largest lease for {@code config}: leases hold at most 1/16 of the capacity in all. */
@@ -281,12 +298,12 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
 
   /** Called when a request for one permit lost a compare-and-set on {@code cell}. */
   private void contended(Cell cell, RateLimitConfig config) {
-    Lease[] table = cell.leases;
+    LeaseTable table = cell.leases;
     if (table == null) {
       cell.casLeases(null, CONTENDED);
     } else if (table == CONTENDED
         && maxLease(config) > 1
-        && cell.casLeases(CONTENDED, new Lease[leaseSlots])) {
+        && cell.casLeases(CONTENDED, new LeaseTable(leaseSlots))) {
       leasedKeys.increment();
     }
   }
@@ -464,41 +481,114 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   }
 
   /**
-   * One thread's lease on one key. Only the owning thread reads and writes its fields, except that
-   * other threads read {@link #end} to see whether the owner stopped asking.
+   * A contended key's leases, one slot per thread. Owner ids and lease ends are kept apart from the
+   * leases themselves, so a thread looking for its slot, or for a slot to take over, reads lines
+   * that change only when a slot changes hands or a lease is renewed, never on each permit.
    */
-  static final class Lease {
-    private static final VarHandle END;
+  static final class LeaseTable {
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle LEASES = MethodHandles.arrayElementVarHandle(Lease[].class);
 
-    static {
-      try {
-        END = MethodHandles.lookup().findVarHandle(Lease.class, "end", long.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
+    // owners[i]: the id of the thread owning slot i, 0 while free; changed only by CAS.
+    private final long[] owners;
+    // ends[i]: when slot i's lease ends, written by its owner (opaque) on each renewal, read by
+    // threads looking for a slot to take over. Advisory: a stale value only delays or hastens a
+    // take-over, which is safe either way (a lease is only ever used by the thread that made it).
+    private final long[] ends;
+    // leases[i]: slot i's lease, installed (release) by the thread that just claimed the slot.
+    private final Lease[] leases;
+    private final int mask;
+
+    LeaseTable(int slots) {
+      owners = new long[slots];
+      ends = new long[slots];
+      leases = new Lease[slots];
+      mask = slots - 1;
     }
 
+    /** The calling thread's slot among the probed ones, or -1. */
+    int find(int home, long thread) {
+      for (int probe = 0; probe < PROBES; probe++) {
+        int i = (home + probe) & mask;
+        if ((long) LONGS.getOpaque(owners, i) == thread) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    /**
+     * Claims a free slot among the probed ones, or one whose lease ended more than {@code
+     * STALE_LEASE_NANOS} ago (its thread stopped asking), and installs a fresh lease there; -1 if
+     * every probed slot is in use.
+     */
+    int claim(int home, long thread, long now) {
+      for (int probe = 0; probe < PROBES; probe++) {
+        int i = (home + probe) & mask;
+        long owner = (long) LONGS.getOpaque(owners, i);
+        boolean free = owner == 0 || now - (long) LONGS.getOpaque(ends, i) > STALE_LEASE_NANOS;
+        if (free && LONGS.compareAndSet(owners, i, owner, thread)) {
+          install(i, thread, now);
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    /** Installs a fresh lease of {@code thread}, which owns slot {@code i}. */
+    Lease install(int i, long thread, long now) {
+      Lease l = new Lease(thread, now);
+      LONGS.setOpaque(ends, i, now);
+      LEASES.setRelease(leases, i, l);
+      return l;
+    }
+
+    /** Slot {@code i}'s lease; read by the slot's owner, which installed it. */
+    Lease lease(int i) {
+      return (Lease) LEASES.getAcquire(leases, i);
+    }
+
+    void ended(int i, long end) {
+      LONGS.setOpaque(ends, i, end);
+    }
+  }
+
+  /** Padding before a lease's fields: leases of different threads must not share cache lines. */
+  @SuppressWarnings("unused")
+  abstract static class LeasePadBefore {
+    // Fills the gap after the object header, where the layout would otherwise put an int of the
+    // subclass (credits, written on every permit) next to whatever precedes the lease in memory.
+    int p;
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15;
+  }
+
+  /** A lease's fields, between padding (superclass fields are laid out first). */
+  abstract static class LeaseFields extends LeasePadBefore {
+    // The thread that made the lease. Only that thread reads or writes the fields below.
     final long owner;
     // When the lease's permits may no longer be handed out (time since the store's origin).
-    // Written by the owner with release, read by others opaquely: a stale value only delays a
-    // take-over.
     long end;
-    // Permits of the lease not handed out yet; the owner's alone.
+    // Permits of the lease not handed out yet.
     int credits;
-    // Permits of the last lease taken; the owner's alone.
+    // Permits of the lease when it was taken.
     int size;
 
-    Lease(long owner, long now) {
+    LeaseFields(long owner, long now) {
       this.owner = owner;
       this.end = now;
     }
+  }
 
-    long endOpaque() {
-      return (long) END.getOpaque(this);
-    }
+  /**
+   * One thread's lease on one key; padded so that leases of different threads, which a collector
+   * may copy next to each other, never share a cache line.
+   */
+  @SuppressWarnings("unused")
+  static final class Lease extends LeaseFields {
+    long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
-    void endRelease(long time) {
-      END.setRelease(this, time);
+    Lease(long owner, long now) {
+      super(owner, now);
     }
   }
 
@@ -510,7 +600,7 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
     static {
       try {
         TAT = MethodHandles.lookup().findVarHandle(Cell.class, "tat", long.class);
-        LEASES = MethodHandles.lookup().findVarHandle(Cell.class, "leases", Lease[].class);
+        LEASES = MethodHandles.lookup().findVarHandle(Cell.class, "leases", LeaseTable.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -522,7 +612,7 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
     // Null for a key nobody contends; CONTENDED after one lost race; then the table of leases by
     // thread. Set by CAS, never taken back (the cell goes when its key is evicted). Fits in the
     // cell's alignment padding, so a cell is 24 bytes either way.
-    volatile Lease[] leases;
+    volatile LeaseTable leases;
 
     Cell(long tat) {
       this.tat = tat;
@@ -537,7 +627,7 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
       return TAT.compareAndSet(this, expect, update);
     }
 
-    boolean casLeases(Lease[] expect, Lease[] update) {
+    boolean casLeases(LeaseTable expect, LeaseTable update) {
       return LEASES.compareAndSet(this, expect, update);
     }
   }

@@ -188,19 +188,21 @@ class InMemoryRateLimiterStoreLeaseTest {
   }
 
   @Test
-  void aTightLoopOnAMovingClockDoublesItsLeaseOnlyWhileItUsesItUpInTime() {
+  void aSteadyCallerSettlesOnALeaseItUsesUpInHalfItsTimeAndWastesNothing() {
     RateLimitConfig c = oneEveryMilli(1_000);
     InMemoryRateLimiterStore store = contended(1, c);
-    // 5 µs per call, so a lease (50 µs) lasts 10 calls: leases of up to 8 are used up in time,
-    // the one of 16 is not. The TAT (relative to the start, in ms) after each call: 1 (lease 1),
-    // 3 (lease 2), 7 (lease 4 at call 4), 15 (lease 8 at call 8), 31 (lease 16 at call 16, t = 75
-    // µs, ending at 125 µs: calls 17..25 use 9 credits), 39 (call 26 at t = 125 µs: the lease
-    // ended with 6 credits left, so the next one is halved to 8).
-    long[] tatMillis = {1, 3, 3, 7, 7, 7, 7, 15, 15, 15, 15, 15, 15, 15, 15};
-    tatMillis = Arrays.copyOf(tatMillis, 26);
-    Arrays.fill(tatMillis, 15, 25, 31);
-    tatMillis[25] = 39;
-    for (int call = 1; call <= 26; call++) {
+    // 5 µs per call. The next lease is what the thread used of its last one, at the pace it used
+    // it, over half a lease (25 µs), and at most twice the last. The TAT (relative to the start,
+    // in ms) after each call: 1 (lease 1), 3 (call 2 at 5 µs: 1 used in 5 µs, min(2, 5) = 2), 7
+    // (call 4: 2 in 10 µs, min(4, 5) = 4), 12 (call 8: 4 in 20 µs, min(8, 5) = 5), then a lease of
+    // 5 every 5 calls (5 in 25 µs): settled, and every permit charged exactly one interval.
+    long[] tatMillis = new long[32];
+    long[] start = {1, 3, 3, 7, 7, 7, 7};
+    System.arraycopy(start, 0, tatMillis, 0, start.length);
+    for (int call = 8; call <= 32; call++) {
+      tatMillis[call - 1] = 12 + 5L * ((call - 8) / 5);
+    }
+    for (int call = 1; call <= 32; call++) {
       long elapsed = (call - 1) * 5 * US;
       clock.advanceNanos(call > 1 ? 5 * US : 0);
       assertThat(take(store, c)).as("call %d", call).isZero();
@@ -208,6 +210,7 @@ class InMemoryRateLimiterStoreLeaseTest {
           .as("TAT after call %d", call)
           .isEqualTo(tatMillis[call - 1] * MS);
     }
+    assertThat(tatMillis[31]).as("32 permits, 32 intervals: nothing lost").isEqualTo(32);
   }
 
   @Test
@@ -226,15 +229,18 @@ class InMemoryRateLimiterStoreLeaseTest {
   }
 
   @Test
-  void withATinyIntervalAndAMovingClockEachLeaseIsChargedFromItsEndAndHalvesWhenLeftOver() {
+  void withATinyIntervalAndAMovingClockEachLeaseIsChargedFromItsEnd() {
     RateLimitConfig c = RateLimitConfig.of(1_000_000, Duration.ofSeconds(1)); // 1 µs
     InMemoryRateLimiterStore store = contended(1, c);
-    // 10 µs per call. t = 0: lease 1, TAT 1. t = 10: lease 2, max(11, 60) + 1 = 61, ends 60.
-    // t = 20: credit. t = 30: lease 4, max(62, 80) + 3 = 83, ends 80. t = 40..60: credits.
-    // t = 70: lease 8, max(84, 120) + 7 = 127, ends 120. t = 80..110: 4 credits. t = 120: the lease
-    // ended with 3 credits left: lease 4, max(128, 170) + 3 = 173. t = 130..150: credits.
-    // t = 160: used up in time: lease 8, max(174, 210) + 7 = 217.
-    long[] aheadMicros = {1, 51, 41, 53, 43, 33, 23, 57, 47, 37, 27, 17, 53, 43, 33, 23, 57};
+    // 10 µs per call. t = 0: lease 1, TAT 1. t = 10: 1 used in 10 µs, so min(2, 1 * 50 / 20) = 2:
+    // max(11, 60) + 1 = 61, ends 60. t = 20: credit. t = 30: 2 used in 20 µs, min(4, 2) = 2:
+    // max(62, 80) + 1 = 81. From then on a lease of 2 every 20 µs, each charged from its end: the
+    // TAT stays 51 µs ahead after a lease and 41 after its credit, and never runs further ahead.
+    long[] aheadMicros = new long[17];
+    aheadMicros[0] = 1;
+    for (int call = 2; call <= 17; call++) {
+      aheadMicros[call - 1] = call % 2 == 0 ? 51 : 41;
+    }
     for (int call = 1; call <= aheadMicros.length; call++) {
       if (call > 1) {
         clock.advanceNanos(10 * US);
@@ -302,7 +308,7 @@ class InMemoryRateLimiterStoreLeaseTest {
   // 4. Credits die with their lease.
 
   @Test
-  void creditsLeftWhenALeaseEndsAreNotHandedOutAndTheNextLeaseIsHalved() {
+  void creditsLeftWhenALeaseEndsAreNotHandedOutAndTheNextLeaseFitsWhatWasUsed() {
     RateLimitConfig c = oneEveryMilli(1_000);
     InMemoryRateLimiterStore store = contended(1, c);
     for (int call = 1; call <= 4; call++) {
@@ -314,11 +320,15 @@ class InMemoryRateLimiterStoreLeaseTest {
     assertThat(ahead(store, c)).as("a credit, nothing charged").isEqualTo(7 * MS - (LEASE - 1));
     clock.advanceNanos(1); // the lease has ended with 2 credits left
     assertThat(take(store, c)).isZero();
-    assertThat(ahead(store, c)).as("a new lease of 2").isEqualTo(9 * MS - LEASE);
+    assertThat(ahead(store, c))
+        .as("2 of 4 used in the whole lease, 1 in half of it: a lease of 1")
+        .isEqualTo(8 * MS - LEASE);
     assertThat(take(store, c)).isZero();
-    assertThat(ahead(store, c)).as("its credit").isEqualTo(9 * MS - LEASE);
+    assertThat(ahead(store, c)).as("used up at once: a lease of 2").isEqualTo(10 * MS - LEASE);
     assertThat(take(store, c)).isZero();
-    assertThat(ahead(store, c)).as("used up: a lease of 4").isEqualTo(13 * MS - LEASE);
+    assertThat(ahead(store, c)).as("its credit").isEqualTo(10 * MS - LEASE);
+    assertThat(take(store, c)).isZero();
+    assertThat(ahead(store, c)).as("used up: a lease of 4").isEqualTo(14 * MS - LEASE);
   }
 
   @Test
@@ -331,8 +341,8 @@ class InMemoryRateLimiterStoreLeaseTest {
     clock.advance(Duration.ofSeconds(2)); // the key is at full capacity again
     assertThat(take(store, c)).isZero();
     assertThat(ahead(store, c))
-        .as("the 2 credits left were dropped: a lease of 2")
-        .isEqualTo(2 * MS);
+        .as("the 2 credits left were dropped: a lease of 1 (2 used in the whole lease)")
+        .isEqualTo(MS);
     int granted = 1;
     while (take(store, c) == 0) {
       granted++;
