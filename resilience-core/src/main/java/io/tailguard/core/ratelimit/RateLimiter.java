@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * <p>Only refusals are reported to the call recorder (as {@link CallOutcome#REJECTED}): a permitted
  * request is not a call the limiter can time, since the work it guards runs after it returns.
  *
- * <p>This class is thread-safe; its request path is lock-free and, for the in-memory store,
- * allocation-free.
+ * <p>This class is thread-safe; its request path is lock-free and, for the in-memory store and a
+ * key it tracks, allocation-free (a contended key allocates its leases once, see {@link
+ * InMemoryRateLimiterStore}).
  */
 public final class RateLimiter {
 

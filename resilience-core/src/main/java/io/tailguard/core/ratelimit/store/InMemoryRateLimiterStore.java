@@ -36,20 +36,21 @@ import java.util.concurrent.atomic.LongAdder;
  * lost two compare-and-sets to other threads it gets a small table of per-thread leases, used by
  * {@link #acquire} of one permit without waiting: a thread that keeps asking takes its permits in
  * batches, debiting a batch from the TAT with one compare-and-set and handing the batch's permits
- * to itself, without touching shared memory, for at most 50 microseconds. The batch doubles while
- * the thread uses it up within that time (up to 256 permits, and at most {@code capacity / (16 *
- * slots)}) and halves when it does not, so a thread that asks now and then keeps taking one permit
- * at a time and wastes nothing. The guarantee is unchanged: a lease's first permit is charged as
- * now and the others as if taken at the lease's end, never before they are handed out, so over any
- * interval of length {@code t} a key is still granted at most {@code capacity + t / interval}
- * permits. What a lease costs: permits leased and not handed out in time are lost (at most a batch
- * less one, after which the thread's batch halves); a lease taken on a key that is almost idle is
- * charged from its end even if used up sooner, which costs up to {@code 50 µs / interval} permits
- * of the burst when the interval is shorter than that; and a key is leased only while at most half
- * of its burst is spent, so near its limit a contended key is the plain algorithm but for permits
- * still held in leases, for at most 50 microseconds. A thread that finds every slot it probes taken
- * by others, a request for more than one permit, a waiting request and {@link #decide} use the
- * plain algorithm.
+ * to itself, without touching shared memory, for at most 50 microseconds. The next batch is what
+ * the thread used of its last one, at the pace it used it, over half that time, at most twice the
+ * last (up to 256 permits, and at most {@code capacity / (16 * slots)}), so a steady caller settles
+ * on a batch it uses up with time to spare, and a thread that asks less often than every 25
+ * microseconds keeps taking one permit and wastes nothing. The guarantee is unchanged: a lease's
+ * first permit is charged as now and the others as if taken at the lease's end, never before they
+ * are handed out, so over any interval of length {@code t} a key is still granted at most {@code
+ * capacity + t / interval} permits. What a lease costs: permits leased and not handed out in time
+ * are lost (at most a batch less one, after which the thread's next batch fits what it used); a
+ * lease taken on a key that is almost idle is charged from its end even if used up sooner, which
+ * costs up to {@code 50 µs / interval} permits of the burst when the interval is shorter than that;
+ * and a key is leased only while at most half of its burst is spent, so near its limit a contended
+ * key is the plain algorithm but for permits still held in leases, for at most 50 microseconds. A
+ * thread that finds every slot it probes taken by others, a request for more than one permit, a
+ * waiting request and {@link #decide} use the plain algorithm.
  *
  * <p>This class is thread-safe and lock-free on its request path.
  */
