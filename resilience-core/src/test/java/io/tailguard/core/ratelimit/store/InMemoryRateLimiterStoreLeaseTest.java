@@ -907,4 +907,35 @@ class InMemoryRateLimiterStoreLeaseTest {
         .isThrownBy(() -> store.contend("nobody", RateLimitConfig.of(1_000, Duration.ofSeconds(1))))
         .withMessage("key 'nobody' is not tracked");
   }
+
+  @Test
+  void aSweepKeepsAKeyWhoseLeaseMayStillHandOutPermitsAndAnEvictedKeyStartsPlain() {
+    RateLimitConfig c = oneEveryMilli(1_000).toBuilder().cleanupThreshold(1).maxKeys(100).build();
+    InMemoryRateLimiterStore store = contended(1, c);
+    for (int call = 1; call <= 4; call++) {
+      assertThat(take(store, c)).isZero();
+    }
+    assertThat(ahead(store, c)).as("a lease of 4: 3 credits").isEqualTo(7 * MS);
+    clock.advanceNanos(LEASE - 1);
+    assertThat(store.acquire("other", 1, 0, c)).isZero(); // a new key past the threshold: a sweep
+    assertThat(sweeps(store)).isEqualTo(1);
+    assertThat(store.evictedKeys()).as("the leased key is ahead of the clock").isZero();
+    assertThat(take(store, c)).isZero();
+    assertThat(ahead(store, c)).as("a credit: nothing charged").isEqualTo(7 * MS - (LEASE - 1));
+
+    clock.advance(Duration.ofMillis(8)); // the lease ended long ago; both keys are idle
+    assertThat(store.acquire("third", 1, 0, c)).isZero();
+    assertThat(sweeps(store)).isEqualTo(2);
+    assertThat(store.evictedKeys()).isEqualTo(2);
+    // The key starts over in a fresh cell, without the table of its evicted one.
+    assertThat(take(store, c)).isZero();
+    assertThat(ahead(store, c)).isEqualTo(MS);
+    assertThat(take(store, c)).isZero();
+    assertThat(ahead(store, c)).as("plain: no lease of 2").isEqualTo(2 * MS);
+    assertThat(leasedKeys(store)).as("keys that ever got a table").isEqualTo(1);
+  }
+
+  private static long sweeps(InMemoryRateLimiterStore s) {
+    return (long) s.describe().get("sweeps");
+  }
 }
