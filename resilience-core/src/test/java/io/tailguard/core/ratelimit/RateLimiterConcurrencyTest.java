@@ -2,16 +2,15 @@ package io.tailguard.core.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailguard.core.testing.Race;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,21 +45,7 @@ class RateLimiterConcurrencyTest {
 
   /** Runs {@code task} on every worker at once; returns the workers' results. */
   private <T> List<T> race(int workers, Callable<T> task) throws Exception {
-    CyclicBarrier start = new CyclicBarrier(workers);
-    List<Future<T>> futures = new ArrayList<>();
-    for (int i = 0; i < workers; i++) {
-      futures.add(
-          pool.submit(
-              () -> {
-                start.await(10, TimeUnit.SECONDS);
-                return task.call();
-              }));
-    }
-    List<T> results = new ArrayList<>();
-    for (Future<T> f : futures) {
-      results.add(f.get(30, TimeUnit.SECONDS));
-    }
-    return results;
+    return Race.run(pool, workers, task);
   }
 
   @Test

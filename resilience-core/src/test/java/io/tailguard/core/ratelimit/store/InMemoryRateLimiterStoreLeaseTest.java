@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimitDecision;
+import io.tailguard.core.testing.Race;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -693,21 +693,7 @@ class InMemoryRateLimiterStoreLeaseTest {
   private <T> List<T> race(int workers, Callable<T> task) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     executors.add(pool);
-    CyclicBarrier start = new CyclicBarrier(workers);
-    List<Future<T>> futures = new ArrayList<>();
-    for (int i = 0; i < workers; i++) {
-      futures.add(
-          pool.submit(
-              () -> {
-                start.await(10, TimeUnit.SECONDS);
-                return task.call();
-              }));
-    }
-    List<T> results = new ArrayList<>();
-    for (Future<T> f : futures) {
-      results.add(f.get(60, TimeUnit.SECONDS));
-    }
-    return results;
+    return Race.run(pool, workers, task);
   }
 
   @ParameterizedTest(name = "{0} slots")
