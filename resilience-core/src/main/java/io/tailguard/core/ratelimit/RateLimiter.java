@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
  * request is not a call the limiter can time, since the work it guards runs after it returns.
  *
  * <p>This class is thread-safe; its request path is lock-free and, for the in-memory store and a
- * key it tracks, allocation-free (a contended key allocates its leases once, see {@link
- * InMemoryRateLimiterStore}).
+ * key it tracks, allocation-free (a contended key allocates a lease table once, and a thread a
+ * lease when it takes a slot in it; see {@link InMemoryRateLimiterStore}).
  */
 public final class RateLimiter {
 

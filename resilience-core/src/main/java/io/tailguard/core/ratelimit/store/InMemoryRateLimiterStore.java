@@ -36,21 +36,21 @@ import java.util.concurrent.atomic.LongAdder;
  * lost two compare-and-sets to other threads it gets a small table of per-thread leases, used by
  * {@link #acquire} of one permit without waiting: a thread that keeps asking takes its permits in
  * batches, debiting a batch from the TAT with one compare-and-set and handing the batch's permits
- * to itself, without touching shared memory, for at most 50 microseconds. The next batch is what
- * the thread used of its last one, at the pace it used it, over half that time, at most twice the
- * last (up to 256 permits, and at most {@code capacity / (16 * slots)}), so a steady caller settles
- * on a batch it uses up with time to spare, and a thread that asks less often than every 25
- * microseconds keeps taking one permit and wastes nothing. The guarantee is unchanged: a lease's
- * first permit is charged as now and the others as if taken at the lease's end, never before they
- * are handed out, so over any interval of length {@code t} a key is still granted at most {@code
- * capacity + t / interval} permits. What a lease costs: permits leased and not handed out in time
- * are lost (at most a batch less one, after which the thread's next batch fits what it used); a
- * lease taken on a key that is almost idle is charged from its end even if used up sooner, which
- * costs up to {@code 50 µs / interval} permits of the burst when the interval is shorter than that;
- * and a key is leased only while at most half of its burst is spent, so near its limit a contended
- * key is the plain algorithm but for permits still held in leases, for at most 50 microseconds. A
- * thread that finds every slot it probes taken by others, a request for more than one permit, a
- * waiting request and {@link #decide} use the plain algorithm.
+ * to itself, without writing shared memory, for at most 50 microseconds. The next batch is what the
+ * thread used of its last one, at the pace it used it, over half that time, at most twice the last
+ * (up to 256 permits, and at most {@code capacity / (16 * slots)}), so a steady caller settles on a
+ * batch it uses up with time to spare, and a thread that asks less often than every 25 microseconds
+ * keeps taking one permit and wastes nothing. The guarantee is unchanged: a lease's first permit is
+ * charged as now and the others as if taken at the lease's end, never before they are handed out,
+ * so over any interval of length {@code t} a key is still granted at most {@code capacity + t /
+ * interval} permits. What a lease costs: permits leased and not handed out in time are lost (at
+ * most a batch less one, after which the thread's next batch fits what it used); a lease taken on a
+ * key that is almost idle is charged from its end even if used up sooner, which costs up to {@code
+ * 50 µs / interval} permits of the burst when the interval is shorter than that; and a key is
+ * leased only while at most half of its burst is spent, so near its limit a contended key is the
+ * plain algorithm but for permits still held in leases, for at most 50 microseconds. A thread that
+ * finds every slot it probes taken by others, a request for more than one permit, a waiting request
+ * and {@link #decide} use the plain algorithm.
  *
  * <p>This class is thread-safe and lock-free on its request path.
  */
@@ -208,20 +208,21 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
    * cell was evicted.
    */
   private long leased(Cell cell, LeaseTable table, RateLimitConfig config, long now) {
-    long thread = Thread.currentThread().getId();
+    Thread me = Thread.currentThread();
+    long thread = me.getId();
     int home = (int) ((thread * 0x9E3779B97F4A7C15L) >>> 32);
     int slot = table.find(home, thread);
     if (slot < 0) {
-      slot = table.claim(home, thread, now);
+      slot = table.claim(home, me, now);
       if (slot < 0) {
         return NO_LEASE;
       }
     }
     Lease l = table.lease(slot);
-    if (l == null || l.owner != thread) {
+    if (l == null || l.owner != me) {
       // A thread that lost the slot to us installed its lease after ours: never use another
       // thread's lease (its fields are that thread's alone); start a fresh one.
-      l = table.install(slot, thread, now);
+      l = table.install(slot, me, now);
     }
     if (l.credits > 0 && now - l.end < 0) {
       l.credits--;
@@ -520,25 +521,26 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
 
     /**
      * Claims a free slot among the probed ones, or one whose lease ended more than {@code
-     * STALE_LEASE_NANOS} ago (its thread stopped asking), and installs a fresh lease there; -1 if
-     * every probed slot is in use.
+     * STALE_LEASE_NANOS} ago (its thread stopped asking, or is being refused), and installs a fresh
+     * lease there; -1 if every probed slot is in use.
      */
-    int claim(int home, long thread, long now) {
+    int claim(int home, Thread me, long now) {
+      long thread = me.getId();
       for (int probe = 0; probe < PROBES; probe++) {
         int i = (home + probe) & mask;
         long owner = (long) LONGS.getOpaque(owners, i);
         boolean free = owner == 0 || now - (long) LONGS.getOpaque(ends, i) > STALE_LEASE_NANOS;
         if (free && LONGS.compareAndSet(owners, i, owner, thread)) {
-          install(i, thread, now);
+          install(i, me, now);
           return i;
         }
       }
       return -1;
     }
 
-    /** Installs a fresh lease of {@code thread}, which owns slot {@code i}. */
-    Lease install(int i, long thread, long now) {
-      Lease l = new Lease(thread, now);
+    /** Installs a fresh lease of {@code owner}, which owns slot {@code i}. */
+    Lease install(int i, Thread owner, long now) {
+      Lease l = new Lease(owner, now);
       LONGS.setOpaque(ends, i, now);
       LEASES.setRelease(leases, i, l);
       return l;
@@ -565,8 +567,9 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
 
   /** A lease's fields, between padding (superclass fields are laid out first). */
   abstract static class LeaseFields extends LeasePadBefore {
-    // The thread that made the lease. Only that thread reads or writes the fields below.
-    final long owner;
+    // The thread that made the lease, compared by identity (ids only pick slots): only that
+    // thread reads or writes the fields below.
+    final Thread owner;
     // When the lease's permits may no longer be handed out (time since the store's origin).
     long end;
     // Permits of the lease not handed out yet.
@@ -574,7 +577,7 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
     // Permits of the lease when it was taken.
     int size;
 
-    LeaseFields(long owner, long now) {
+    LeaseFields(Thread owner, long now) {
       this.owner = owner;
       this.end = now;
     }
@@ -588,7 +591,7 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   static final class Lease extends LeaseFields {
     long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
-    Lease(long owner, long now) {
+    Lease(Thread owner, long now) {
       super(owner, now);
     }
   }
