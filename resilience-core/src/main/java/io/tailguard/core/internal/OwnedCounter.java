@@ -29,22 +29,18 @@ public final class OwnedCounter {
   // Longs per count: 128 bytes, so that no two owners share a cache line, nor a pair of lines
   // (some CPUs fetch lines in pairs).
   private static final int STRIDE = 16;
-  private static final int PROBES = 4;
 
-  // owners[i]: the id of the thread owning slot i, 0 while free; set once by CAS. Kept apart from
-  // the counts, so a thread probing past others' slots reads a line nobody writes.
-  private final long[] owners;
+  private final ThreadSlots slots;
   // counts[(i + 1) * STRIDE]: slot i's count, written by its owner only (the first stride is left
   // empty: it would share lines with the array's header and its neighbours).
   private final long[] counts;
-  private final int mask;
   private final LongAdder others = new LongAdder();
 
   /**
    * Creates a counter with slots for twice the power of two at or above the CPU count, up to 64.
    */
   public OwnedCounter() {
-    this(Math.min(64, 2 * Integer.highestOneBit(2 * cpus() - 1)));
+    this(Math.min(64, ThreadSlots.forCpus(Runtime.getRuntime().availableProcessors())));
   }
 
   /**
@@ -53,17 +49,8 @@ public final class OwnedCounter {
    * @param slotCount the number of threads that may own a slot; a power of two in [1, 1024]
    */
   public OwnedCounter(int slotCount) {
-    if (slotCount < 1 || slotCount > 1024 || Integer.bitCount(slotCount) != 1) {
-      throw new IllegalArgumentException(
-          "slotCount must be a power of two in [1, 1024], was " + slotCount);
-    }
-    this.owners = new long[slotCount];
+    this.slots = new ThreadSlots(slotCount);
     this.counts = new long[(slotCount + 1) * STRIDE];
-    this.mask = slotCount - 1;
-  }
-
-  private static int cpus() {
-    return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   /** Adds one. */
@@ -83,22 +70,13 @@ public final class OwnedCounter {
    */
   public void add(long x) {
     long thread = Thread.currentThread().getId();
-    int home = (int) ((thread * 0x9E3779B97F4A7C15L) >>> 32);
-    for (int probe = 0; probe < PROBES; probe++) {
-      int i = (home + probe) & mask;
-      if ((long) LONGS.getOpaque(owners, i) == thread) {
-        addOwned(i, x);
-        return;
-      }
+    int home = ThreadSlots.home(thread);
+    int i = slots.find(home, thread);
+    if (i < 0 && (i = slots.claim(home, thread, 0)) < 0) {
+      others.add(x);
+      return;
     }
-    for (int probe = 0; probe < PROBES; probe++) {
-      int i = (home + probe) & mask;
-      if ((long) LONGS.getOpaque(owners, i) == 0 && LONGS.compareAndSet(owners, i, 0L, thread)) {
-        addOwned(i, x);
-        return;
-      }
-    }
-    others.add(x);
+    addOwned(i, x);
   }
 
   private void addOwned(int slot, long x) {

@@ -3,9 +3,9 @@ package io.tailguard.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import io.tailguard.core.testing.Race;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,23 +38,16 @@ class OwnedCounterTest {
     int adds = 50_000;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      CyclicBarrier start = new CyclicBarrier(threads);
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        done.add(
-            pool.submit(
-                () -> {
-                  start.await(10, TimeUnit.SECONDS);
-                  for (int i = 0; i < adds; i++) {
-                    c.increment();
-                  }
-                  c.add(-5);
-                  return null;
-                }));
-      }
-      for (Future<?> f : done) {
-        f.get(30, TimeUnit.SECONDS);
-      }
+      Race.run(
+          pool,
+          threads,
+          () -> {
+            for (int i = 0; i < adds; i++) {
+              c.increment();
+            }
+            c.add(-5);
+            return null;
+          });
     } finally {
       pool.shutdownNow();
       assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

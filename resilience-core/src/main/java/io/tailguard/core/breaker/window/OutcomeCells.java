@@ -1,5 +1,6 @@
 package io.tailguard.core.breaker.window;
 
+import io.tailguard.core.internal.ThreadSlots;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -325,7 +326,7 @@ public final class OutcomeCells {
    * halved while their rings of {@code windowSize} buckets would take more than the ring budget.
    */
   static int maxCells(int windowSize) {
-    int max = (NCPU <= 1 ? 1 : Integer.highestOneBit(NCPU - 1) << 1) << 1;
+    int max = ThreadSlots.forCpus(NCPU);
     long ringBytes = (long) windowSize * STRIDE * Long.BYTES;
     while (max > 1 && max * ringBytes > RING_BUDGET_BYTES) {
       max >>= 1;

@@ -1,5 +1,6 @@
 package io.tailguard.core.ratelimit.store;
 
+import io.tailguard.core.internal.ThreadSlots;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimitDecision;
@@ -75,7 +76,6 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   private static final LeaseTable CONTENDED = new LeaseTable(1);
   // What acquire's fast path returns when it did not lease; never a valid result there.
   private static final long NO_LEASE = Long.MAX_VALUE;
-  private static final int PROBES = 4;
 
   private final Clock clock;
   // Clock time at creation. The store keeps times relative to it, so a TAT is never EVICTED: that
@@ -119,7 +119,7 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   }
 
   static int leaseSlotsFor(int cpus) {
-    return Math.min(64, 2 * Integer.highestOneBit(Math.max(1, 2 * cpus - 1)));
+    return Math.min(64, ThreadSlots.forCpus(cpus));
   }
 
   /** The clock's time relative to {@link #origin}. */
@@ -210,10 +210,10 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   private long leased(Cell cell, LeaseTable table, RateLimitConfig config, long now) {
     Thread me = Thread.currentThread();
     long thread = me.getId();
-    int home = (int) ((thread * 0x9E3779B97F4A7C15L) >>> 32);
+    int home = ThreadSlots.home(thread);
     int slot = table.find(home, thread);
     if (slot < 0) {
-      slot = table.claim(home, me, now);
+      slot = table.claim(home, thread, now);
       if (slot < 0) {
         return NO_LEASE;
       }
@@ -483,59 +483,33 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
   }
 
   /**
-   * A contended key's leases, one slot per thread. Owner ids and lease ends are kept apart from the
-   * leases themselves, so a thread looking for its slot, or for a slot to take over, reads lines
-   * that change only when a slot changes hands or a lease is renewed, never on each permit.
+   * A contended key's leases, one slot per thread ({@link ThreadSlots}). Lease ends are kept apart
+   * from the leases themselves, so a thread looking for a slot to take over reads lines that change
+   * only when a lease is renewed, never on each permit. A slot whose lease ended more than {@code
+   * STALE_LEASE_NANOS} ago (its thread stopped asking, or is being refused) may be taken over; the
+   * new owner installs a lease of its own, and a lease is only ever used by the thread that made
+   * it.
    */
-  static final class LeaseTable {
+  static final class LeaseTable extends ThreadSlots {
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle LEASES = MethodHandles.arrayElementVarHandle(Lease[].class);
 
-    // owners[i]: the id of the thread owning slot i, 0 while free; changed only by CAS.
-    private final long[] owners;
     // ends[i]: when slot i's lease ends, written by its owner (opaque) on each renewal, read by
     // threads looking for a slot to take over. Advisory: a stale value only delays or hastens a
-    // take-over, which is safe either way (a lease is only ever used by the thread that made it).
+    // take-over, which is safe either way.
     private final long[] ends;
-    // leases[i]: slot i's lease, installed (release) by the thread that just claimed the slot.
+    // leases[i]: slot i's lease, installed (release) by the thread that owns the slot.
     private final Lease[] leases;
-    private final int mask;
 
     LeaseTable(int slots) {
-      owners = new long[slots];
+      super(slots);
       ends = new long[slots];
       leases = new Lease[slots];
-      mask = slots - 1;
     }
 
-    /** The calling thread's slot among the probed ones, or -1. */
-    int find(int home, long thread) {
-      for (int probe = 0; probe < PROBES; probe++) {
-        int i = (home + probe) & mask;
-        if ((long) LONGS.getOpaque(owners, i) == thread) {
-          return i;
-        }
-      }
-      return -1;
-    }
-
-    /**
-     * Claims a free slot among the probed ones, or one whose lease ended more than {@code
-     * STALE_LEASE_NANOS} ago (its thread stopped asking, or is being refused), and installs a fresh
-     * lease there; -1 if every probed slot is in use.
-     */
-    int claim(int home, Thread me, long now) {
-      long thread = me.getId();
-      for (int probe = 0; probe < PROBES; probe++) {
-        int i = (home + probe) & mask;
-        long owner = (long) LONGS.getOpaque(owners, i);
-        boolean free = owner == 0 || now - (long) LONGS.getOpaque(ends, i) > STALE_LEASE_NANOS;
-        if (free && LONGS.compareAndSet(owners, i, owner, thread)) {
-          install(i, me, now);
-          return i;
-        }
-      }
-      return -1;
+    @Override
+    protected boolean reclaimable(int i, long now) {
+      return now - (long) LONGS.getOpaque(ends, i) > STALE_LEASE_NANOS;
     }
 
     /** Installs a fresh lease of {@code owner}, which owns slot {@code i}. */

@@ -3,12 +3,11 @@ package io.tailguard.core.breaker.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tailguard.core.testing.Race;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -228,23 +227,15 @@ class OutcomeCellsTest {
   private static void hammer(int threads, int times, Runnable action) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<?>> done = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        done.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  for (int i = 0; i < times; i++) {
-                    action.run();
-                  }
-                  return null;
-                }));
-      }
-      start.countDown();
-      for (Future<?> f : done) {
-        f.get(60, TimeUnit.SECONDS);
-      }
+      Race.run(
+          pool,
+          threads,
+          () -> {
+            for (int i = 0; i < times; i++) {
+              action.run();
+            }
+            return null;
+          });
     } finally {
       pool.shutdownNow();
       assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
