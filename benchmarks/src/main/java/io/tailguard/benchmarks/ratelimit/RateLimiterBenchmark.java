@@ -6,6 +6,9 @@ import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimiter;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +24,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * {@code tryAcquire} of one permit that is granted, on one hot key and spread over 10,000 keys,
@@ -39,8 +43,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * the key's own word, found in a {@link ConcurrentHashMap}): what a limiter that writes the key's
  * state on every permit must do at least.
  *
- * <p>Each thread walks the keys from its own starting point. Run both thread counts and get ratios
- * with {@link RateLimiterComparison}.
+ * <p>Each thread walks the keys in one shuffled order (not the order their state was allocated in),
+ * from its own starting point. A fork fills only the keys of the variant it measures, as a service
+ * holds only its own limiter's state: filling all four interleaved every key's state with the other
+ * three variants' objects, so each key's few words were spread over several times more cache lines
+ * than they take. Run both thread counts and get ratios with {@link RateLimiterComparison}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,6 +64,9 @@ public class RateLimiterBenchmark {
   public int keys;
 
   private String[] names;
+  // The keys in the order threads ask for them: shuffled, so that it is not the order their state
+  // was allocated in (adjacent in memory), which real traffic does not follow either.
+  private String[] walk;
   private RateLimiter tailguard;
   private AtomicRateLimiter r4jHot;
   private Bucket bucketHot;
@@ -65,7 +75,8 @@ public class RateLimiterBenchmark {
   private final AtomicInteger threadSeq = new AtomicInteger();
 
   @Setup
-  public void setUp() {
+  public void setUp(BenchmarkParams params) {
+    String variant = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
     names = new String[keys];
     for (int i = 0; i < keys; i++) {
       names[i] = "user-" + i;
@@ -86,11 +97,16 @@ public class RateLimiterBenchmark {
             .timeoutDuration(Duration.ZERO)
             .build();
     for (String name : names) {
-      tailguard.tryAcquire(name);
-      r4j.put(name, new AtomicRateLimiter(name, r4jConfig));
-      bucket4j.put(name, newBucket());
-      floorWords.put(name, new AtomicLong());
+      switch (variant) {
+        case "tailguard" -> tailguard.tryAcquire(name);
+        case "resilience4j" -> r4j.put(name, new AtomicRateLimiter(name, r4jConfig));
+        case "bucket4j" -> bucket4j.put(name, newBucket());
+        case "floor" -> floorWords.put(name, new AtomicLong());
+        default -> throw new IllegalStateException("unknown variant " + variant);
+      }
     }
+    walk = names.clone();
+    Collections.shuffle(Arrays.asList(walk), new Random(42));
     r4jHot = r4j.get(names[0]);
     bucketHot = bucket4j.get(names[0]);
   }
@@ -134,25 +150,25 @@ public class RateLimiterBenchmark {
   @Benchmark
   public boolean floor(Cursor c) {
     long now = System.nanoTime();
-    AtomicLong word = keys == 1 ? floorWord : floorWords.get(names[c.advance()]);
+    AtomicLong word = keys == 1 ? floorWord : floorWords.get(walk[c.advance()]);
     long v = word.get();
     return word.compareAndSet(v, Math.max(v, now) + 1);
   }
 
   @Benchmark
   public boolean tailguard(Cursor c) {
-    return tailguard.tryAcquire(names[c.advance()]);
+    return tailguard.tryAcquire(walk[c.advance()]);
   }
 
   @Benchmark
   public boolean resilience4j(Cursor c) {
-    String key = names[c.advance()];
+    String key = walk[c.advance()];
     return keys == 1 ? r4jHot.acquirePermission() : r4j.get(key).acquirePermission();
   }
 
   @Benchmark
   public boolean bucket4j(Cursor c) {
-    String key = names[c.advance()];
+    String key = walk[c.advance()];
     return keys == 1 ? bucketHot.tryConsume(1) : bucket4j.get(key).tryConsume(1);
   }
 }
