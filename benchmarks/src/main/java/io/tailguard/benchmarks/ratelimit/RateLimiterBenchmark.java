@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,6 +24,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.ThreadParams;
 
 /**
  * {@code tryAcquire} of one permit that is granted, on one hot key and spread over 10,000 keys,
@@ -44,10 +44,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * state on every permit must do at least.
  *
  * <p>Each thread walks the keys in one shuffled order (not the order their state was allocated in),
- * from its own starting point. A fork fills only the keys of the variant it measures, as a service
- * holds only its own limiter's state: filling all four interleaved every key's state with the other
- * three variants' objects, so each key's few words were spread over several times more cache lines
- * than they take. Run both thread counts and get ratios with {@link RateLimiterComparison}.
+ * from its own starting point. A trial fills only the keys of the variant it measures: filling all
+ * four interleaved every key's state with the other three variants' objects, so each key's few
+ * words were spread over several times more cache lines than they take. Run both thread counts and
+ * get ratios with {@link RateLimiterComparison}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -72,7 +72,6 @@ public class RateLimiterBenchmark {
   private Bucket bucketHot;
   private final ConcurrentHashMap<String, AtomicRateLimiter> r4j = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Bucket> bucket4j = new ConcurrentHashMap<>();
-  private final AtomicInteger threadSeq = new AtomicInteger();
 
   @Setup
   public void setUp(BenchmarkParams params) {
@@ -124,10 +123,10 @@ public class RateLimiterBenchmark {
     int size;
 
     @Setup
-    public void setUp(RateLimiterBenchmark b) {
+    public void setUp(RateLimiterBenchmark b, ThreadParams thread) {
       size = b.keys;
-      // Threads start half the key space apart, so they rarely ask for the same key at once.
-      next = (b.threadSeq.getAndIncrement() * (size / 2 + 1)) % size;
+      // Threads start evenly spread over the keys, so they rarely ask for the same key at once.
+      next = (int) ((long) thread.getThreadIndex() * size / thread.getThreadCount());
     }
 
     int advance() {
