@@ -36,22 +36,15 @@ class OwnedCounterTest {
     OwnedCounter c = new OwnedCounter(slots);
     int threads = 8;
     int adds = 50_000;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      Race.run(
-          pool,
-          threads,
-          () -> {
-            for (int i = 0; i < adds; i++) {
-              c.increment();
-            }
-            c.add(-5);
-            return null;
-          });
-    } finally {
-      pool.shutdownNow();
-      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
+    Race.onNewThreads(
+        threads,
+        () -> {
+          for (int i = 0; i < adds; i++) {
+            c.increment();
+          }
+          c.add(-5);
+          return null;
+        });
     assertThat(c.sum()).isEqualTo((long) threads * (adds - 5));
   }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -40,5 +41,27 @@ public final class Race {
       results.add(f.get(60, TimeUnit.SECONDS));
     }
     return results;
+  }
+
+  /**
+   * Runs {@code task} on {@code workers} new threads released together, as {@link #run}, then stops
+   * the threads.
+   *
+   * @param workers how many copies of the task to run
+   * @param task the task
+   * @return each worker's result
+   * @throws Exception if a worker failed, the workers took more than a minute, or their threads did
+   *     not stop within 10 seconds
+   */
+  public static <T> List<T> onNewThreads(int workers, Callable<T> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
+    try {
+      return run(pool, workers, task);
+    } finally {
+      pool.shutdownNow();
+      if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(workers + " race threads did not stop within 10 seconds");
+      }
+    }
   }
 }

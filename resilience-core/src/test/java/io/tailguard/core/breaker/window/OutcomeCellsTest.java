@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tailguard.core.testing.Race;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -225,20 +223,13 @@ class OutcomeCellsTest {
 
   /** Runs {@code action} {@code times} times on each of {@code threads} threads started at once. */
   private static void hammer(int threads, int times, Runnable action) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      Race.run(
-          pool,
-          threads,
-          () -> {
-            for (int i = 0; i < times; i++) {
-              action.run();
-            }
-            return null;
-          });
-    } finally {
-      pool.shutdownNow();
-      assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
+    Race.onNewThreads(
+        threads,
+        () -> {
+          for (int i = 0; i < times; i++) {
+            action.run();
+          }
+          return null;
+        });
   }
 }

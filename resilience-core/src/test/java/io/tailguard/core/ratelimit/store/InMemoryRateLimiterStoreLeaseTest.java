@@ -690,10 +690,8 @@ class InMemoryRateLimiterStoreLeaseTest {
   // 9. Real threads racing.
 
   /** Runs {@code task} on {@code workers} new threads at once; returns their results. */
-  private <T> List<T> race(int workers, Callable<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(workers);
-    executors.add(pool);
-    return Race.run(pool, workers, task);
+  private static <T> List<T> race(int workers, Callable<T> task) throws Exception {
+    return Race.onNewThreads(workers, task);
   }
 
   @ParameterizedTest(name = "{0} slots")
