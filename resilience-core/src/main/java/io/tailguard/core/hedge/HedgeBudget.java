@@ -1,27 +1,42 @@
 package io.tailguard.core.hedge;
 
+import io.tailguard.core.internal.SecondWindow;
 import io.tailguard.core.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The token bucket of {@link BudgetConfig}: primaries add {@code maxExtraLoad} tokens, hedges take
- * one, a floor refill adds {@code minHedgesPerSecond} per second, and the bucket holds at most
- * {@code burst}. It starts full.
+ * one, a floor refill adds {@code minHedgesPerSecond} per second, and the bucket holds at most the
+ * larger of {@code burst} and the share {@code maxExtraLoad} of the primaries of the last {@link
+ * #RESERVE_SECONDS} seconds. It starts with {@code burst}.
+ *
+ * <p>Why the capacity follows the traffic: a fixed burst of 10 tokens is half a second of budget at
+ * 400 calls per second, so a cluster of slow answers (a stall of the dependency, a slow replica)
+ * emptied it and the slow calls that followed went unhedged while the budget's long-run share was
+ * unspent. Holding a few seconds' worth of the share lets such a cluster spend what quiet seconds
+ * saved, and no more: unspent share older than the reserve is lost, so a long quiet spell cannot
+ * pay for a long storm.
  *
  * <p>Thread-safe and lock-free. {@code tokens} holds micro-tokens (so fractional refills add up
  * exactly) and changes only by CAS, capped at the burst. {@code lastRefillNanos} is claimed by CAS
  * before the floor refill it covers is added, so each nanosecond of floor refill is added once; a
  * refill too small to add a micro-token leaves the claim for later so no refill is lost to
  * rounding. Every addition rounds down, so hedges never exceed {@code burst + maxExtraLoad *
- * primaries + minHedgesPerSecond * seconds}.
+ * primaries + minHedgesPerSecond * seconds}: the capacity only limits what is kept. The primaries
+ * of the reserve are counted in a {@link SecondWindow}.
  */
 final class HedgeBudget {
 
   static final long SCALE = 1_000_000L;
 
+  /** How many seconds of the budget's share the bucket may hold beyond the burst. */
+  static final int RESERVE_SECONDS = 5;
+
   private final Clock clock;
   private final AtomicLong tokens;
   private final AtomicLong lastRefillNanos;
+  // Primaries started in the last RESERVE_SECONDS seconds.
+  private final SecondWindow primaries;
   private volatile BudgetConfig config;
 
   HedgeBudget(BudgetConfig config, Clock clock) {
@@ -29,14 +44,22 @@ final class HedgeBudget {
     this.clock = clock;
     this.tokens = new AtomicLong(capacity(config));
     this.lastRefillNanos = new AtomicLong(clock.nanoTime());
+    this.primaries = new SecondWindow(clock, RESERVE_SECONDS, 1);
   }
 
   private static long capacity(BudgetConfig c) {
     return (long) (c.burst() * SCALE);
   }
 
+  /** Returns the most tokens the bucket may hold now, in micro-tokens. */
+  private long capacity() {
+    BudgetConfig c = config;
+    return Math.max(capacity(c), (long) (c.maxExtraLoad() * primaries.sum(0) * SCALE));
+  }
+
   /** A primary attempt started: it earns {@code maxExtraLoad} of a hedge. */
   void onPrimary() {
+    primaries.increment(0);
     add((long) (config.maxExtraLoad() * SCALE));
   }
 
@@ -77,11 +100,12 @@ final class HedgeBudget {
   }
 
   private void add(long micro) {
-    long cap = capacity(config);
+    long cap = capacity();
     for (; ; ) {
       long t = tokens.get();
+      // Above a capacity that fell with the traffic, the excess is dropped.
       long next = Math.min(cap, t + micro);
-      if (next <= t || tokens.compareAndSet(t, next)) {
+      if (next == t || tokens.compareAndSet(t, next)) {
         return;
       }
     }
@@ -96,7 +120,7 @@ final class HedgeBudget {
   void reconfigure(BudgetConfig next) {
     config = next;
     add(0);
-    long cap = capacity(next);
+    long cap = capacity();
     tokens.getAndUpdate(t -> Math.min(t, cap));
   }
 }

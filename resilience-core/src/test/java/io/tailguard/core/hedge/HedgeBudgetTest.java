@@ -1,0 +1,58 @@
+package io.tailguard.core.hedge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.tailguard.core.time.FakeClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The hedge budget's reserve: a few seconds of the budget's share, following the traffic. */
+class HedgeBudgetTest {
+
+  final FakeClock clock = new FakeClock();
+
+  /** Starts {@code perSecond} primaries a second, evenly, for {@code seconds} seconds. */
+  void traffic(HedgeBudget budget, int perSecond, int seconds) {
+    for (int s = 0; s < seconds; s++) {
+      for (int i = 0; i < perSecond; i++) {
+        budget.onPrimary();
+        clock.advanceNanos(1_000_000_000L / perSecond);
+      }
+    }
+  }
+
+  @Test
+  void quietSecondsSaveUpToTheReserveOfTheBudgetsShare() {
+    HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 1), clock);
+    traffic(budget, 400, 20);
+    // 5% of the primaries of the last five seconds (four whole seconds and the current one)
+    double reserve = 0.05 * 400 * HedgeBudget.RESERVE_SECONDS;
+    assertThat(budget.available()).isCloseTo(reserve, within(0.05 * 400 + 1e-6));
+    int hedges = 0;
+    while (budget.tryAcquire()) {
+      hedges++;
+    }
+    assertThat(hedges)
+        .isGreaterThanOrEqualTo((int) reserve - 20)
+        .isLessThanOrEqualTo((int) reserve);
+  }
+
+  @Test
+  void theReserveFallsWithTheTrafficAndNeverBelowTheBurst() {
+    HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 3), clock);
+    traffic(budget, 400, 10);
+    assertThat(budget.available()).isGreaterThan(50);
+    clock.advance(Duration.ofSeconds(30));
+    traffic(budget, 10, 1); // a trickle: the capacity is the burst again
+    assertThat(budget.available()).isEqualTo(3.0);
+  }
+
+  @Test
+  void aColdBudgetHoldsTheBurst() {
+    HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 10), clock);
+    assertThat(budget.available()).isEqualTo(10.0);
+    budget.onPrimary();
+    assertThat(budget.available()).isEqualTo(10.0);
+  }
+}
