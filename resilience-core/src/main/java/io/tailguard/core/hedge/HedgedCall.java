@@ -31,6 +31,9 @@ final class HedgedCall<T> {
     void start(HedgedCall<T> call, Attempt<T> attempt);
   }
 
+  /** The longest wait between two tries of a hedge the budget refused. */
+  static final long MAX_RECHECK_NANOS = 1_000_000_000L;
+
   private final Hedger hedger;
   private final HedgeConfig config;
   private final Runner<T> runner;
@@ -51,6 +54,8 @@ final class HedgedCall<T> {
   private ScheduledTask hedgeTimer;
   private ScheduledTask timeoutTimer;
   private boolean primaryReported;
+  // Times the budget refused the next hedge at its timer; the timer is then armed again.
+  private int refusals;
 
   HedgedCall(Hedger hedger, HedgeConfig config, Runner<T> runner, long startNanos) {
     this.hedger = hedger;
@@ -175,7 +180,10 @@ final class HedgedCall<T> {
         return;
       }
     }
-    long delay = hedger.delayNanos(next);
+    armHedgeTimer(next, hedger.delayNanos(next));
+  }
+
+  private void armHedgeTimer(int next, long delay) {
     ScheduledTask timer = hedger.scheduler().schedule(this::onHedgeTimer, Duration.ofNanos(delay));
     ScheduledTask stale = null;
     boolean cancel;
@@ -196,20 +204,31 @@ final class HedgedCall<T> {
 
   private void onHedgeTimer() {
     int k;
+    int refused;
     synchronized (this) {
       if (done || stopHedging || started >= maxAttempts) {
         return;
       }
       hedgeTimer = null;
-      if (!hedger.budget().tryAcquire()) {
-        stopHedging = true;
-        k = -1;
-      } else {
+      if (hedger.budget().tryAcquire()) {
         k = started++;
+        refused = 0;
+      } else {
+        k = started;
+        refused = ++refusals;
       }
     }
-    if (k < 0) {
-      hedger.onBudgetExhausted();
+    if (refused > 0) {
+      // A call this slow is the one hedging is for: wait for a token rather than give up, trying
+      // again after twice the delay each time, at most MAX_RECHECK_NANOS apart, until the call
+      // ends. Only the first refusal of a call counts.
+      if (refused == 1) {
+        hedger.onBudgetExhausted();
+      }
+      int shift = Math.min(refused, 30);
+      long base = Math.max(1, hedger.delayNanos(k));
+      long wait = base > (MAX_RECHECK_NANOS >> shift) ? MAX_RECHECK_NANOS : base << shift;
+      armHedgeTimer(k, wait);
       return;
     }
     launch(k, HedgeEvent.Trigger.DELAY);
@@ -247,7 +266,15 @@ final class HedgedCall<T> {
       hedger.feedFailure();
     }
     if (a.index == 0) {
-      reportPrimary(elapsed, !superseded);
+      if (superseded) {
+        reportPrimary(elapsed, false);
+      } else if (cause == null) {
+        reportPrimary(elapsed, true);
+      } else {
+        // A failed primary says nothing about how long an answer takes (a fast failure would
+        // drag the delay down), so it is not reported; finish() must not report it either.
+        skipPrimaryReport();
+      }
     }
     Decision d;
     synchronized (this) {
@@ -295,6 +322,10 @@ final class HedgedCall<T> {
       primaryReported = true;
     }
     hedger.feedPrimary(elapsed, completed);
+  }
+
+  private synchronized void skipPrimaryReport() {
+    primaryReported = true;
   }
 
   // Holds this. Starts the next attempt at once if allowed, else decides whether the call is over.

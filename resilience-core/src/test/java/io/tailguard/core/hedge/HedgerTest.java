@@ -264,7 +264,7 @@ class HedgerTest {
   }
 
   @Test
-  void emptyBudgetStopsNewHedgesButNotRunningAttempts() throws Exception {
+  void emptyBudgetHoldsNewHedgesButNotRunningAttempts() throws Exception {
     Hedger h =
         hedger(
             fixed(Duration.ofMillis(100))
@@ -278,14 +278,75 @@ class HedgerTest {
     clock.advance(Duration.ofMillis(100));
     a.awaitStarted(1); // the only token
     awaitTimers(2);
-    clock.advance(Duration.ofMillis(100)); // no token: no hedge, and no more for this call
-    awaitTimers(1);
+    clock.advance(Duration.ofMillis(100)); // no token: no hedge; it is tried again later
+    awaitTimers(2);
+    clock.advance(Duration.ofSeconds(10));
     assertThat(a.hasStarted(2)).isFalse();
     a.answer(0, "primary");
     assertThat(join(result)).isEqualTo("primary");
     a.awaitInterrupted(1);
     assertThat(h.metrics().budgetExhausted()).isEqualTo(1);
     assertThat(events).anyMatch(e -> e instanceof HedgeEvent.BudgetExhausted);
+    assertThat(clock.pendingTasks()).isZero();
+  }
+
+  @Test
+  void aHedgeTheBudgetRefusedIsSentWhenATokenArrives() throws Exception {
+    // One hedge per second of floor refill and an empty bucket after the first hedge.
+    Hedger h =
+        hedger(
+            fixed(Duration.ofMillis(100))
+                .maxHedges(2)
+                .budget(new BudgetConfig(0.01, 1, 1))
+                .build());
+    ControlledAttempts a = new ControlledAttempts();
+    CompletableFuture<String> result = inBackground(h, a);
+    a.awaitStarted(0);
+    awaitTimers(2);
+    clock.advance(Duration.ofMillis(100)); // t = 100ms: the burst's token
+    a.awaitStarted(1);
+    awaitTimers(2);
+    clock.advance(Duration.ofMillis(100)); // t = 200ms: 0.2 tokens, refused; again in 200ms
+    awaitTimers(2);
+    clock.advance(Duration.ofMillis(200)); // t = 400ms: 0.4, refused; again in 400ms
+    awaitTimers(2);
+    clock.advance(Duration.ofMillis(400)); // t = 800ms: 0.8, refused; again in 800ms
+    awaitTimers(2);
+    assertThat(a.hasStarted(2)).isFalse();
+    clock.advance(Duration.ofMillis(800)); // t = 1.6s: 1.6 tokens, sent
+    a.awaitStarted(2);
+    a.answer(2, "late hedge");
+    assertThat(join(result)).isEqualTo("late hedge");
+    assertThat(h.metrics().hedges()).isEqualTo(2);
+    assertThat(h.metrics().budgetExhausted()).isEqualTo(1); // one call, counted once
+  }
+
+  @Test
+  void aRefusedHedgeIsTriedAgainAtMostASecondApart() throws Exception {
+    Hedger h = hedger(fixed(Duration.ofMillis(400)).budget(new BudgetConfig(0.01, 0, 1)).build());
+    ControlledAttempts first = new ControlledAttempts();
+    CompletableFuture<String> taker = inBackground(h, first);
+    first.awaitStarted(0);
+    awaitTimers(2);
+    clock.advance(Duration.ofMillis(400));
+    first.awaitStarted(1); // takes the token
+    first.answer(1, "done");
+    join(taker);
+    ControlledAttempts a = new ControlledAttempts();
+    CompletableFuture<String> result = inBackground(h, a);
+    a.awaitStarted(0);
+    awaitTimers(2);
+    assertThat(clock.nextTaskDelay()).isEqualTo(Duration.ofMillis(400));
+    clock.advance(Duration.ofMillis(400)); // refused: tried again after twice the delay
+    long[] gaps = {800, 1000, 1000, 1000};
+    for (long gap : gaps) {
+      awaitTimers(2);
+      assertThat(clock.nextTaskDelay()).isEqualTo(Duration.ofMillis(gap));
+      clock.advance(Duration.ofMillis(gap)); // refused again
+    }
+    assertThat(a.hasStarted(1)).isFalse();
+    a.answer(0, "primary");
+    assertThat(join(result)).isEqualTo("primary");
   }
 
   @Test
