@@ -298,6 +298,73 @@ class HedgerAsyncTest {
         .containsKeys("strategy", "config", "latencyP99Millis", "availableBudget");
   }
 
+  @Test
+  void theStrategyLearnsFromPrimariesThatAnsweredOrWereCutShortButNeverFromFailures() {
+    Hedger h = hedger(fixed(100).build());
+    RecordingStrategy seen = new RecordingStrategy();
+    h.useStrategy(seen);
+
+    CompletableFuture<String> answered = call(h);
+    clock.advance(Duration.ofMillis(30));
+    attempts.get(0).complete("fast");
+    assertThat(answered).isCompletedWithValue("fast");
+
+    CompletableFuture<String> failed = call(h);
+    attempts.get(1).completeExceptionally(new IllegalStateException("at once"));
+    attempts.get(2).complete("hedge after a failure");
+    assertThat(failed).isCompletedWithValue("hedge after a failure");
+
+    CompletableFuture<String> superseded = call(h);
+    clock.advance(Duration.ofMillis(100)); // the hedge starts
+    clock.advance(Duration.ofMillis(20));
+    attempts.get(4).complete("hedge wins");
+    assertThat(superseded).isCompletedWithValue("hedge wins");
+
+    assertThat(seen.primaries).containsExactly("30000000:true", "120000000:false");
+  }
+
+  /** Remembers what the hedger reported about primaries. */
+  static final class RecordingStrategy implements HedgeDelayStrategy {
+    final List<String> primaries = new ArrayList<>();
+
+    @Override
+    public long delayNanos(int hedge) {
+      return Duration.ofMillis(100).toNanos();
+    }
+
+    @Override
+    public void recordLatency(long latencyNanos) {}
+
+    @Override
+    public synchronized void recordPrimary(long elapsedNanos, boolean completed) {
+      primaries.add(elapsedNanos + ":" + completed);
+    }
+
+    @Override
+    public boolean isWarm() {
+      return true;
+    }
+
+    @Override
+    public HedgeDelayType type() {
+      return HedgeDelayType.FIXED;
+    }
+
+    @Override
+    public void reconfigure(DelayConfig config, BudgetConfig budget) {}
+
+    @Override
+    public Map<String, Object> describe() {
+      return Map.of();
+    }
+
+    @Override
+    public void writeState(DataOutput out) {}
+
+    @Override
+    public void readState(DataInput in) {}
+  }
+
   /** A strategy whose every method fails. */
   static final class BrokenStrategy implements HedgeDelayStrategy {
     final FixedDelay type = new FixedDelay(DelayConfig.defaults());

@@ -32,7 +32,7 @@ class HedgerPersistenceTest {
   Hedger warmPercentile() {
     Hedger h = hedger(HedgeDelayType.PERCENTILE);
     for (int i = 1; i <= 1000; i++) {
-      h.strategy().recordLatency(i * 100_000L); // 0.1ms .. 100ms
+      h.strategy().recordPrimary(i * 100_000L, true); // 0.1ms .. 100ms
     }
     clock.advance(Duration.ofSeconds(1));
     assertThat(h.strategy().isWarm()).isTrue();

@@ -14,9 +14,10 @@ import java.util.Map;
  * attempts it sees.
  *
  * <p>The {@link io.tailguard.core.hedge.Hedger} feeds a strategy only with latencies of attempts
- * that succeeded or were superseded (cancelled because another attempt won; their elapsed time is a
- * lower bound of their latency), so fast failures cannot drag a learned delay down. Any exception a
- * strategy throws is caught by the hedger, counted, and replaced by the warm-up delay.
+ * that answered or were superseded (cancelled because another attempt won; their elapsed time is a
+ * lower bound of their latency), never with failures, so fast failures cannot drag a learned delay
+ * down. Any exception a strategy throws is caught by the hedger, counted, and replaced by the
+ * warm-up delay.
  *
  * <p>Implementations must be thread-safe: every call of a hedger reads and feeds the same strategy
  * concurrently.
@@ -47,10 +48,11 @@ public interface HedgeDelayStrategy {
   default void recordSuccess() {}
 
   /**
-   * Records how the primary attempt of a call ended.
+   * Records how the primary attempt of a call ended, once per call. A primary that failed is not
+   * recorded.
    *
    * @param elapsedNanos its latency, or its elapsed time when it was cut short
-   * @param completed {@code true} if it completed (success or failure), {@code false} if it was
+   * @param completed {@code true} if it answered (with any result), {@code false} if it was
    *     superseded, timed out or cancelled, so that its latency is only known to exceed {@code
    *     elapsedNanos}
    */

@@ -14,9 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Waits for a percentile of recent attempt latencies: {@code percentile} of the latencies recorded
- * in the last {@code window}, clamped to [{@code minDelay}, {@code maxDelay}], and {@code
- * warmupDelay} until the window holds {@code warmupSamples} latencies.
+ * Waits for a percentile of recent primary latencies: {@code percentile} of the latencies of the
+ * primary attempts that answered (or their elapsed time when a hedge won) in the last {@code
+ * window}, clamped to [{@code minDelay}, {@code maxDelay}], and {@code warmupDelay} until the
+ * window holds {@code warmupSamples} latencies.
  *
  * <p>Latencies go into a {@link LatencyRecorder} (an HdrHistogram recorder, wait-free for the
  * recording callers). Every {@code recomputeInterval} one caller folds the interval into the window
@@ -58,7 +59,20 @@ public final class PercentileDelay implements HedgeDelayStrategy {
 
   @Override
   public void recordLatency(long latencyNanos) {
-    latencies.record(latencyNanos);
+    // Only primaries are learned from: see recordPrimary.
+  }
+
+  /**
+   * Learns from the primary attempts only, since the delay decides when a primary has waited long
+   * enough: the share of primaries slower than the delay is the share of calls that hedge. A hedge
+   * is sent only when its primary is slow, so counting hedges' latencies would learn from a
+   * different population. A primary cut short is counted at its elapsed time, a lower bound of its
+   * latency; that is exact for every delay below it, and the delay sits below it by construction (a
+   * primary is cut short only after a hedge was sent, at the delay).
+   */
+  @Override
+  public void recordPrimary(long elapsedNanos, boolean completed) {
+    latencies.record(elapsedNanos);
   }
 
   @Override

@@ -72,13 +72,13 @@ class DelayStrategyTest {
             config(HedgeDelayType.PERCENTILE).percentile(95).window(Duration.ofSeconds(10)).build(),
             clock);
     for (int i = 1; i <= 99; i++) {
-      d.recordLatency(i * MS);
+      d.recordPrimary(i * MS, true);
     }
     clock.advance(Duration.ofSeconds(1));
     assertThat(d.delayNanos(1)).isEqualTo(100 * MS);
     assertThat(d.isWarm()).isFalse();
     assertThat(d.windowCount()).isEqualTo(99);
-    d.recordLatency(100 * MS);
+    d.recordPrimary(100 * MS, true);
     clock.advance(Duration.ofSeconds(1));
     assertThat(d.isWarm()).isTrue();
     // p95 of 1..100 ms, at two significant digits of HdrHistogram
@@ -95,13 +95,13 @@ class DelayStrategyTest {
                 .build(),
             clock);
     for (int i = 0; i < 1000; i++) {
-      d.recordLatency(500 * MS);
+      d.recordPrimary(500 * MS, true);
     }
     clock.advance(Duration.ofSeconds(1));
     assertThat((double) d.delayNanos(1)).isCloseTo(500 * MS, within(5.0 * MS));
     for (int s = 0; s < 6; s++) {
       for (int i = 0; i < 100; i++) {
-        d.recordLatency(20 * MS);
+        d.recordPrimary(20 * MS, true);
       }
       clock.advance(Duration.ofSeconds(1));
       d.delayNanos(1);
@@ -120,11 +120,12 @@ class DelayStrategyTest {
                 .maxDelay(Duration.ofMillis(50))
                 .build(),
             clock);
-    d.recordLatency(MS / 10);
+    d.recordPrimary(MS / 10, true);
     clock.advance(Duration.ofSeconds(1));
     assertThat(d.delayNanos(1)).isEqualTo(5 * MS);
     for (int i = 0; i < 100; i++) {
-      d.recordLatency(Duration.ofHours(5).toNanos()); // beyond the histogram: recorded as 1 day
+      d.recordPrimary(
+          Duration.ofHours(5).toNanos(), true); // beyond the histogram: recorded as 1 day
     }
     clock.advance(Duration.ofSeconds(1));
     assertThat(d.delayNanos(1)).isEqualTo(50 * MS);
