@@ -273,7 +273,19 @@ final class ConfigMapper {
     DelayConfig.Builder b = base.toBuilder();
     r.enumeration("strategy", HedgeDelayType.class, b::strategy);
     r.duration("delay", b::delay);
-    r.decimal("percentile", b::percentile);
+    ConfigNode percentile = r.get("percentile");
+    if (r.isText("percentile", "auto")) {
+      b.percentileFromBudget();
+    } else if (percentile != null
+        && percentile.value() instanceof String text
+        && !text.trim().matches("[-+0-9.eE]+")) {
+      r.error(
+          "percentile",
+          percentile,
+          "must be a number in (0, 100) or auto, was " + percentile.describe());
+    } else {
+      r.decimal("percentile", b::percentile);
+    }
     r.integer("warmup-samples", b::warmupSamples);
     r.duration("warmup-delay", b::warmupDelay);
     r.duration("min-delay", b::minDelay);

@@ -241,6 +241,15 @@ final class MapReader {
     return null;
   }
 
+  /** Returns whether the key holds the given word (ignoring case), such as {@code auto}. */
+  boolean isText(String key, String word) {
+    ConfigNode v = get(key);
+    return v != null
+        && v.kind() == ConfigNode.Kind.SCALAR
+        && v.value() instanceof String s
+        && s.trim().equalsIgnoreCase(word);
+  }
+
   void decimal(String key, DoubleConsumer setter) {
     ConfigNode v = get(key);
     if (v == null) {

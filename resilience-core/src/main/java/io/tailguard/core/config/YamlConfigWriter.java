@@ -146,7 +146,8 @@ public final class YamlConfigWriter {
     Map<String, Object> delay = new LinkedHashMap<>();
     delay.put("strategy", kebab(d.strategy()));
     delay.put("delay", Durations.format(d.delay()));
-    delay.put("percentile", d.percentile());
+    delay.put(
+        "percentile", d.percentile().isPresent() ? (Object) d.percentile().getAsDouble() : "auto");
     delay.put("warmup-samples", d.warmupSamples());
     delay.put("warmup-delay", Durations.format(d.warmupDelay()));
     delay.put("min-delay", Durations.format(d.minDelay()));

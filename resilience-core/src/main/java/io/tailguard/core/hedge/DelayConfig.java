@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * Settings of a hedger's delay strategy. Each strategy reads the fields it needs; the others are
@@ -19,6 +20,12 @@ public final class DelayConfig {
   private static final Duration ONE_HOUR = Duration.ofHours(1);
 
   private static final DelayConfig DEFAULTS = new Builder().build();
+
+  /** The share of the budget that learning strategies aim at; the rest is headroom. */
+  public static final double HEADROOM = 0.8;
+
+  /** The highest hedge rate that learning strategies aim at, whatever the budget. */
+  public static final double MAX_TARGET_RATE = 0.5;
 
   private final HedgeDelayType strategy;
   private final Duration delay;
@@ -92,12 +99,28 @@ public final class DelayConfig {
   }
 
   /**
-   * The percentile of recent latencies PERCENTILE waits for, in (0, 100). Default 95.
+   * The percentile of recent primary latencies PERCENTILE waits for, in (0, 100), or empty (the
+   * default) to derive it from the budget: {@code 100 * (1 - targetRate)}, where the target rate is
+   * {@link #targetRate(BudgetConfig)}. A fixed percentile asks for {@code 100 - percentile} percent
+   * of calls to hedge whatever the budget allows: p95 with a 5% budget asks for every token, so any
+   * burst of slow calls finds the budget empty.
    *
-   * @return the percentile
+   * @return the percentile, or empty to derive it from the budget
    */
-  public double percentile() {
-    return percentile;
+  public OptionalDouble percentile() {
+    return Double.isNaN(percentile) ? OptionalDouble.empty() : OptionalDouble.of(percentile);
+  }
+
+  /**
+   * The share of calls a learning strategy aims to hedge within a budget: {@link #HEADROOM} of
+   * {@code maxExtraLoad}, at most {@link #MAX_TARGET_RATE}. The headroom leaves tokens for bursts
+   * of slow calls and for the attempts that retryable failures start at once.
+   *
+   * @param budget the budget
+   * @return the target hedge rate, in (0, 0.5]
+   */
+  public static double targetRate(BudgetConfig budget) {
+    return Math.min(MAX_TARGET_RATE, HEADROOM * budget.maxExtraLoad());
   }
 
   /**
@@ -182,7 +205,7 @@ public final class DelayConfig {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("strategy", strategy.name());
     m.put("delay", Durations.format(delay));
-    m.put("percentile", percentile);
+    m.put("percentile", Double.isNaN(percentile) ? "auto" : percentile);
     m.put("warmupSamples", warmupSamples);
     m.put("warmupDelay", Durations.format(warmupDelay));
     m.put("minDelay", Durations.format(minDelay));
@@ -246,7 +269,8 @@ public final class DelayConfig {
   public static final class Builder {
     private HedgeDelayType strategy = HedgeDelayType.PERCENTILE;
     private Duration delay = Duration.ofMillis(50);
-    private double percentile = 95;
+    // NaN: derived from the budget.
+    private double percentile = Double.NaN;
     private int warmupSamples = 100;
     private Duration warmupDelay = Duration.ofMillis(100);
     private Duration minDelay = Duration.ofMillis(1);
@@ -299,7 +323,7 @@ public final class DelayConfig {
     }
 
     /**
-     * Sets the percentile, in (0, 100).
+     * Sets a fixed percentile, in (0, 100), instead of the one derived from the budget.
      *
      * @param percentile the percentile
      * @return this builder
@@ -310,6 +334,16 @@ public final class DelayConfig {
             "delay.percentile must be in (0, 100), was " + Validate.num(percentile));
       }
       this.percentile = percentile;
+      return this;
+    }
+
+    /**
+     * Derives the percentile from the budget (the default): see {@link DelayConfig#percentile()}.
+     *
+     * @return this builder
+     */
+    public Builder percentileFromBudget() {
+      this.percentile = Double.NaN;
       return this;
     }
 

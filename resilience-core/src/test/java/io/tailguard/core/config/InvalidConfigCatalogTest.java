@@ -219,6 +219,11 @@ class InvalidConfigCatalogTest {
             HD + "delay: {percentile: 100}\n",
             HDP + "delay.percentile: must be in (0, 100), was 100 (line 4, column 15)"),
         doc(
+            HD + "delay: {percentile: high}\n",
+            HDP
+                + "delay.percentile: must be a number in (0, 100) or auto, was 'high' (line 4,"
+                + " column 15)"),
+        doc(
             HD + "budget: {max-extra-load: 0}\n",
             HDP + "budget.max-extra-load: must be in (0, 10], was 0 (line 4, column 16)"),
         doc(

@@ -118,6 +118,21 @@ class YamlConfigLoaderTest {
   }
 
   @Test
+  void percentileIsAutoByDefaultAndMayBeSpelledOutEitherWay() {
+    ResilienceConfig auto =
+        YamlConfigLoader.loadString(
+            "resilience:\n  hedging:\n    defaults:\n      delay: {percentile: AUTO}\n");
+    assertThat(auto.hedging().defaults().delay().percentile()).isEmpty();
+    ResilienceConfig fixed =
+        YamlConfigLoader.loadString(
+            "resilience:\n  hedging:\n    defaults:\n      delay: {percentile: 99.5}\n");
+    assertThat(fixed.hedging().defaults().delay().percentile()).hasValue(99.5);
+    assertThat(YamlConfigWriter.hedge(auto.hedging().defaults()).get("delay"))
+        .asString()
+        .contains("percentile=auto");
+  }
+
+  @Test
   void emptyDocumentsGiveTheDefaults() {
     assertThat(YamlConfigLoader.loadString("")).isEqualTo(ResilienceConfig.defaults());
     assertThat(YamlConfigLoader.loadString("resilience:\n")).isEqualTo(ResilienceConfig.defaults());

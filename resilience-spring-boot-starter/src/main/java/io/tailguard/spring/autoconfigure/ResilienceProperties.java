@@ -899,8 +899,11 @@ public class ResilienceProperties {
     /** Constant delay of FIXED and first delay of BACKOFF, in [0ms, 1h]. */
     private Duration delay = Duration.ofMillis(50);
 
-    /** Percentile of recent latencies PERCENTILE waits for, in (0, 100). */
-    private Double percentile = 95.0;
+    /**
+     * Percentile of recent primary latencies PERCENTILE waits for, in (0, 100), or auto to derive
+     * it from the budget (100 * (1 - 0.8 * max-extra-load)).
+     */
+    private String percentile = "auto";
 
     /** Latencies PERCENTILE and ADAPTIVE need before they trust their estimate. */
     private Integer warmupSamples = 100;
@@ -942,11 +945,11 @@ public class ResilienceProperties {
       this.delay = delay;
     }
 
-    public Double getPercentile() {
+    public String getPercentile() {
       return percentile;
     }
 
-    public void setPercentile(Double percentile) {
+    public void setPercentile(String percentile) {
       this.percentile = percentile;
     }
 

@@ -41,21 +41,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * (superseded, timed out) before {@code d} carries no information and is skipped; one cut short
  * after {@code d} did outlive it.
  *
- * <p>The target rate is {@code b = min(0.5, 0.9 * maxExtraLoad)}: 10% headroom under the budget for
- * hedges that retryable failures send at once. When the budget refuses a hedge, {@code d} grows by
- * {@code (1 + eta)}, so a budget that runs dry pushes the delay up until it stops doing so. {@code
- * d} stays within [{@code max(minDelay, 1us)}, {@code maxDelay}] and starts at {@code warmupDelay};
- * until {@code warmupSamples} calls have been learned the hedger uses {@code warmupDelay}.
+ * <p>The target rate is {@code b = min(0.5, 0.8 * maxExtraLoad)} ({@link
+ * DelayConfig#targetRate(BudgetConfig)}): headroom under the budget for bursts of slow calls and
+ * for hedges that retryable failures send at once. When the budget refuses a hedge, {@code d} grows
+ * by {@code (1 + eta)}, so a budget that runs dry pushes the delay up until it stops doing so.
+ * {@code d} stays within [{@code max(minDelay, 1us)}, {@code maxDelay}] and starts at {@code
+ * warmupDelay}; until {@code warmupSamples} calls have been learned the hedger uses {@code
+ * warmupDelay}.
  *
  * <p>This class is thread-safe and lock-free: {@code d} is one atomic value updated by CAS.
  */
 public final class AdaptiveDelay implements HedgeDelayStrategy {
-
-  /** The share of the budget aimed at; the rest is headroom. */
-  public static final double HEADROOM = 0.9;
-
-  /** The highest hedge rate aimed at, whatever the budget. */
-  public static final double MAX_TARGET_RATE = 0.5;
 
   private static final long MIN_NANOS = 1_000;
 
@@ -80,7 +76,7 @@ public final class AdaptiveDelay implements HedgeDelayStrategy {
   }
 
   private static double targetRate(BudgetConfig budget) {
-    return Math.min(MAX_TARGET_RATE, HEADROOM * budget.maxExtraLoad());
+    return DelayConfig.targetRate(budget);
   }
 
   private static double warmup(DelayConfig c) {
@@ -105,7 +101,7 @@ public final class AdaptiveDelay implements HedgeDelayStrategy {
   /**
    * Returns the hedge rate the strategy aims at.
    *
-   * @return {@code min(0.5, 0.9 * maxExtraLoad)}
+   * @return {@code min(0.5, 0.8 * maxExtraLoad)}
    */
   public double targetRate() {
     return targetRate;

@@ -119,7 +119,7 @@ public interface HedgeDelayStrategy {
       case FIXED:
         return new FixedDelay(config);
       case PERCENTILE:
-        return new PercentileDelay(config, clock);
+        return new PercentileDelay(config, budget, clock);
       case ADAPTIVE:
         return new AdaptiveDelay(config, budget);
       case BACKOFF:

@@ -33,6 +33,8 @@ public final class PercentileDelay implements HedgeDelayStrategy {
 
   // Results of the last recomputation, written under `this` by the thread that refreshed.
   private volatile DelayConfig config;
+  // The percentile in force: the configured one, or derived from the budget.
+  private volatile double percentile;
   private volatile long delayNanos;
   private volatile boolean warm;
   private volatile long windowCount;
@@ -44,7 +46,19 @@ public final class PercentileDelay implements HedgeDelayStrategy {
    * @param clock the clock that windows the histogram
    */
   public PercentileDelay(DelayConfig config, Clock clock) {
+    this(config, BudgetConfig.DEFAULTS, clock);
+  }
+
+  /**
+   * Creates the strategy, cold.
+   *
+   * @param config the settings
+   * @param budget the budget, from which the percentile is derived unless the settings fix it
+   * @param clock the clock that windows the histogram
+   */
+  public PercentileDelay(DelayConfig config, BudgetConfig budget, Clock clock) {
     this.config = config;
+    this.percentile = percentile(config, budget);
     this.latencies = new LatencyRecorder(clock, config.window(), config.recomputeInterval());
     this.delayNanos = config.warmupDelay().toNanos();
   }
@@ -92,12 +106,25 @@ public final class PercentileDelay implements HedgeDelayStrategy {
     return windowCount;
   }
 
+  private static double percentile(DelayConfig config, BudgetConfig budget) {
+    return config.percentile().orElse(100 * (1 - DelayConfig.targetRate(budget)));
+  }
+
+  /**
+   * Returns the percentile in force: the configured one, or the one derived from the budget.
+   *
+   * @return the percentile, in (0, 100)
+   */
+  public double percentile() {
+    return percentile;
+  }
+
   private synchronized void publish() {
     DelayConfig c = config;
     long count = latencies.count();
     windowCount = count;
     if (count > 0) {
-      long nanos = latencies.percentileNanos(c.percentile());
+      long nanos = latencies.percentileNanos(percentile);
       delayNanos = Math.max(c.minDelay().toNanos(), Math.min(c.maxDelay().toNanos(), nanos));
     }
     warm = count > 0 && count >= c.warmupSamples();
@@ -111,6 +138,7 @@ public final class PercentileDelay implements HedgeDelayStrategy {
   @Override
   public void reconfigure(DelayConfig config, BudgetConfig budget) {
     this.config = config;
+    this.percentile = percentile(config, budget);
     latencies.reconfigure(config.window(), config.recomputeInterval());
     publish();
   }
@@ -121,7 +149,8 @@ public final class PercentileDelay implements HedgeDelayStrategy {
     d.put("strategy", "PERCENTILE");
     d.put("delay", Durations.format(Duration.ofNanos(delayNanos(1))));
     d.put("warm", warm);
-    d.put("percentile", config.percentile());
+    d.put("percentile", percentile);
+    d.put("percentileFrom", config.percentile().isPresent() ? "configuration" : "budget");
     d.put("windowSamples", windowCount);
     return d;
   }

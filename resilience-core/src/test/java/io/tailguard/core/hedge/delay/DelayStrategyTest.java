@@ -86,6 +86,34 @@ class DelayStrategyTest {
   }
 
   @Test
+  void percentileIsDerivedFromTheBudgetUnlessConfigured() {
+    DelayConfig derived = config(HedgeDelayType.PERCENTILE).warmupSamples(1).build();
+    assertThat(derived.percentile()).isEmpty();
+    PercentileDelay d = new PercentileDelay(derived, new BudgetConfig(0.05, 0, 10), clock);
+    assertThat(d.percentile()).isCloseTo(96.0, within(1e-9)); // 0.8 of a 5% budget
+    for (int i = 1; i <= 1000; i++) {
+      d.recordPrimary(i * MS, true);
+    }
+    clock.advance(Duration.ofSeconds(1));
+    assertThat((double) d.delayNanos(1)).isCloseTo(960 * MS, within(8.0 * MS));
+
+    d.reconfigure(derived, new BudgetConfig(0.10, 0, 10));
+    assertThat(d.percentile()).isCloseTo(92.0, within(1e-9));
+    assertThat((double) d.delayNanos(1)).isCloseTo(920 * MS, within(8.0 * MS));
+
+    d.reconfigure(derived.toBuilder().percentile(50).build(), new BudgetConfig(0.10, 0, 10));
+    assertThat(d.percentile()).isEqualTo(50.0);
+    assertThat(d.describe()).containsEntry("percentileFrom", "configuration");
+  }
+
+  @Test
+  void aHugeBudgetAimsAtHalfTheCallsAtMost() {
+    assertThat(DelayConfig.targetRate(new BudgetConfig(5, 0, 10))).isEqualTo(0.5);
+    assertThat(DelayConfig.targetRate(new BudgetConfig(0.05, 0, 10)))
+        .isCloseTo(0.04, within(1e-12));
+  }
+
+  @Test
   void percentileForgetsLatenciesOlderThanTheWindow() {
     PercentileDelay d =
         new PercentileDelay(
@@ -142,7 +170,7 @@ class DelayStrategyTest {
                 .maxDelay(Duration.ofSeconds(10))
                 .build(),
             budget);
-    assertThat(d.targetRate()).isCloseTo(0.045, within(1e-12));
+    assertThat(d.targetRate()).isCloseTo(0.04, within(1e-12));
     SplittableRandom random = new SplittableRandom(42);
     for (int i = 0; i < 199; i++) {
       d.recordPrimary(lognormal(random, 20, 0.6), true);
@@ -153,8 +181,8 @@ class DelayStrategyTest {
       d.recordPrimary(lognormal(random, 20, 0.6), true);
     }
     assertThat(d.isWarm()).isTrue();
-    // The 95.5th percentile of lognormal(median 20ms, sigma 0.6) is 20 * exp(0.6 * 1.695) = 55.4ms.
-    assertThat(d.learnedDelayNanos() / MS).isCloseTo(55.4, within(6.0));
+    // The 96th percentile of lognormal(median 20ms, sigma 0.6) is 20 * exp(0.6 * 1.751) = 57.2ms.
+    assertThat(d.learnedDelayNanos() / MS).isCloseTo(57.2, within(6.0));
   }
 
   @Test
