@@ -54,7 +54,7 @@ public final class DelayConfig {
   }
 
   /**
-   * Returns the defaults: PERCENTILE at p95 after 100 samples, 100ms until then.
+   * Returns the defaults: ADAPTIVE, aiming at 0.8 of the budget's share, over a 10s window.
    *
    * @return the defaults
    */
@@ -81,7 +81,9 @@ public final class DelayConfig {
   }
 
   /**
-   * The strategy. Default {@link HedgeDelayType#PERCENTILE}.
+   * The strategy. Default {@link HedgeDelayType#ADAPTIVE}: it follows a shift of the latencies
+   * within a few hundred calls and keeps the hedges inside the budget whatever the latencies do
+   * (docs/hedging.md compares the strategies on a suite of scenarios).
    *
    * @return the strategy
    */
@@ -161,7 +163,8 @@ public final class DelayConfig {
   }
 
   /**
-   * How far back PERCENTILE looks. Default 60s.
+   * How far back PERCENTILE and ADAPTIVE look at primary latencies. Default 10s: a 60s window took
+   * a minute to notice that a dependency had become slower.
    *
    * @return the histogram window
    */
@@ -170,7 +173,8 @@ public final class DelayConfig {
   }
 
   /**
-   * How often PERCENTILE recomputes its delay (and the granularity of its window). Default 1s.
+   * How often PERCENTILE and ADAPTIVE recompute their delay from the window (and the granularity of
+   * the window). Default 250ms.
    *
    * @return the recompute interval
    */
@@ -267,7 +271,7 @@ public final class DelayConfig {
    * <p>This class is not thread-safe.
    */
   public static final class Builder {
-    private HedgeDelayType strategy = HedgeDelayType.PERCENTILE;
+    private HedgeDelayType strategy = HedgeDelayType.ADAPTIVE;
     private Duration delay = Duration.ofMillis(50);
     // NaN: derived from the budget.
     private double percentile = Double.NaN;
@@ -275,8 +279,8 @@ public final class DelayConfig {
     private Duration warmupDelay = Duration.ofMillis(100);
     private Duration minDelay = Duration.ofMillis(1);
     private Duration maxDelay = Duration.ofSeconds(10);
-    private Duration window = Duration.ofSeconds(60);
-    private Duration recomputeInterval = Duration.ofSeconds(1);
+    private Duration window = Duration.ofSeconds(10);
+    private Duration recomputeInterval = Duration.ofMillis(250);
     private double factor = 2.0;
     private double learningRate = 0.05;
 

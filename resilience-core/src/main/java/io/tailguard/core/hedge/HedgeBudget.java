@@ -6,9 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The token bucket of {@link BudgetConfig}: primaries add {@code maxExtraLoad} tokens, hedges take
- * one, a floor refill adds {@code minHedgesPerSecond} per second, and the bucket holds at most the
- * larger of {@code burst} and the share {@code maxExtraLoad} of the primaries of the last {@link
- * #RESERVE_SECONDS} seconds. It starts with {@code burst}.
+ * one, a floor refill adds what the primaries' share falls short of {@code minHedgesPerSecond} per
+ * second (nothing on a busy service, whose extra load stays its share), and the bucket holds at
+ * most the larger of {@code burst} and the share {@code maxExtraLoad} of the primaries of the last
+ * {@link #RESERVE_SECONDS} seconds. It starts with {@code burst}.
  *
  * <p>Why the capacity follows the traffic: a fixed burst of 10 tokens is half a second of budget at
  * 400 calls per second, so a cluster of slow answers (a stall of the dependency, a slow replica)
@@ -29,8 +30,12 @@ final class HedgeBudget {
 
   static final long SCALE = 1_000_000L;
 
-  /** How many seconds of the budget's share the bucket may hold beyond the burst. */
-  static final int RESERVE_SECONDS = 5;
+  /**
+   * How many seconds of the budget's share the bucket may hold beyond the burst. Two seconds cover
+   * a slow replica's episode of a few hundred milliseconds; more would let a saturated budget spend
+   * well over its share in any span of a few seconds.
+   */
+  static final int RESERVE_SECONDS = 2;
 
   private final Clock clock;
   private final AtomicLong tokens;
@@ -83,7 +88,10 @@ final class HedgeBudget {
   }
 
   private void refill() {
-    double rate = config.minHedgesPerSecond();
+    // The floor is for quiet services: it adds only what the primaries' share falls short of it.
+    BudgetConfig c = config;
+    double earned = c.maxExtraLoad() * primaries.sum(0) / RESERVE_SECONDS;
+    double rate = Math.max(0, c.minHedgesPerSecond() - earned);
     long now = clock.nanoTime();
     long last = lastRefillNanos.get();
     long elapsed = now - last;

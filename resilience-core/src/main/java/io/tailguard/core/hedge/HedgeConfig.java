@@ -77,7 +77,9 @@ public final class HedgeConfig {
   }
 
   /**
-   * The most extra attempts per call, in [1, 10]. Default 1.
+   * The most extra attempts per call, in [1, 10]. Default 2: a second hedge is sent only when the
+   * primary and the first hedge are both slow, so it costs little of the budget, and it cuts the
+   * calls whose first hedge stalled too, which set p99.9 once stalls reach a few percent.
    *
    * @return the maximum number of hedges
    */
@@ -249,7 +251,7 @@ public final class HedgeConfig {
   public static final class Builder {
     static final Predicate<Object> NONE = result -> false;
 
-    private int maxHedges = 1;
+    private int maxHedges = 2;
     private DelayConfig delay = DelayConfig.defaults();
     private BudgetConfig budget = BudgetConfig.DEFAULTS;
     private Duration timeout = Duration.ofSeconds(30);

@@ -223,7 +223,7 @@ final class HedgedCall<T> {
       // again after twice the delay each time, at most MAX_RECHECK_NANOS apart, until the call
       // ends. Only the first refusal of a call counts.
       if (refused == 1) {
-        hedger.onBudgetExhausted();
+        hedger.onBudgetExhausted(true);
       }
       int shift = Math.min(refused, 30);
       long base = Math.max(1, hedger.delayNanos(k));
@@ -388,7 +388,7 @@ final class HedgedCall<T> {
 
   private void apply(Decision d) {
     if (d.budgetExhausted) {
-      hedger.onBudgetExhausted();
+      hedger.onBudgetExhausted(false);
     }
     switch (d.kind) {
       case NONE:

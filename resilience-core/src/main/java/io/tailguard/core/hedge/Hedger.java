@@ -481,12 +481,20 @@ public final class Hedger implements AutoCloseable {
     }
   }
 
-  void onBudgetExhausted() {
+  /**
+   * The budget refused an attempt.
+   *
+   * @param delayed {@code true} if the strategy's delay asked for it; a refusal of an attempt that
+   *     a failure asked for says nothing about the delay, so the strategy is not told
+   */
+  void onBudgetExhausted(boolean delayed) {
     budgetExhausted.increment();
-    try {
-      strategy.recordBudgetExhausted();
-    } catch (RuntimeException e) {
-      onStrategyFault(e);
+    if (delayed) {
+      try {
+        strategy.recordBudgetExhausted();
+      } catch (RuntimeException e) {
+        onStrategyFault(e);
+      }
     }
     if (hasListeners()) {
       publish(new HedgeEvent.BudgetExhausted(name, clock.instant()));

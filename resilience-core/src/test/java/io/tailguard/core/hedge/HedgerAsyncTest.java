@@ -50,8 +50,10 @@ class HedgerAsyncTest {
         });
   }
 
+  /** One hedge (these tests were written for it), after a fixed delay. */
   static HedgeConfig.Builder fixed(long millis) {
     return HedgeConfig.builder()
+        .maxHedges(1)
         .delay(
             DelayConfig.builder()
                 .strategy(HedgeDelayType.FIXED)

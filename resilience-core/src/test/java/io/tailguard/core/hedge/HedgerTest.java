@@ -33,8 +33,10 @@ class HedgerTest {
     assertThat(attemptPool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
   }
 
+  /** One hedge (these tests were written for it), after a fixed delay. */
   static HedgeConfig.Builder fixed(Duration delay) {
     return HedgeConfig.builder()
+        .maxHedges(1)
         .delay(DelayConfig.builder().strategy(HedgeDelayType.FIXED).delay(delay).build());
   }
 
@@ -246,6 +248,7 @@ class HedgerTest {
     Hedger h =
         hedger(
             HedgeConfig.builder()
+                .maxHedges(1)
                 .timeout(Duration.ofHours(2))
                 .budget(new BudgetConfig(0.05, 0, 1))
                 .build());

@@ -810,7 +810,7 @@ public class ResilienceProperties {
   public static class HedgeSettings {
 
     /** Most extra attempts per call, in [1, 10]. */
-    private Integer maxHedges = 1;
+    private Integer maxHedges = 2;
 
     /** Time the whole call may take, all attempts included, in [1ms, 1d]. */
     private Duration timeout = Duration.ofSeconds(30);
@@ -894,7 +894,7 @@ public class ResilienceProperties {
   public static class Delay {
 
     /** The delay strategy. */
-    private HedgeDelayType strategy = HedgeDelayType.PERCENTILE;
+    private HedgeDelayType strategy = HedgeDelayType.ADAPTIVE;
 
     /** Constant delay of FIXED and first delay of BACKOFF, in [0ms, 1h]. */
     private Duration delay = Duration.ofMillis(50);
@@ -917,11 +917,11 @@ public class ResilienceProperties {
     /** Longest delay any strategy may choose, in [0ms, 1h]. */
     private Duration maxDelay = Duration.ofSeconds(10);
 
-    /** How far back PERCENTILE looks, in [1s, 1d]. */
-    private Duration window = Duration.ofSeconds(60);
+    /** How far back PERCENTILE and ADAPTIVE look at primary latencies, in [1s, 1d]. */
+    private Duration window = Duration.ofSeconds(10);
 
-    /** How often PERCENTILE recomputes its delay, in [10ms, 1h]. */
-    private Duration recomputeInterval = Duration.ofSeconds(1);
+    /** How often PERCENTILE and ADAPTIVE recompute their delay from the window, in [10ms, 1h]. */
+    private Duration recomputeInterval = Duration.ofMillis(250);
 
     /** Growth factor of BACKOFF, in [1, 100]. */
     private Double factor = 2.0;

@@ -3,6 +3,7 @@ package io.tailguard.spring.actuate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailguard.core.ResilienceRuntime;
+import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.ratelimit.RateLimitBackend;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ class WritableResilienceEndpointBackendTests {
                   "resilience.rate-limiting.backend cannot change while running (in force:"
                       + " memory, given: redis); restart to change it"));
       assertThat(runtime.config().rateLimiting().backend()).isEqualTo(RateLimitBackend.MEMORY);
-      assertThat(runtime.config().hedging().defaults().maxHedges()).isEqualTo(1);
+      assertThat(runtime.config().hedging().defaults().maxHedges())
+          .isEqualTo(HedgeConfig.defaults().maxHedges());
     }
   }
 }

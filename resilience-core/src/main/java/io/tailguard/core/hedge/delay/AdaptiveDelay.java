@@ -4,6 +4,8 @@ import io.tailguard.core.hedge.BudgetConfig;
 import io.tailguard.core.hedge.DelayConfig;
 import io.tailguard.core.hedge.HedgeDelayType;
 import io.tailguard.core.internal.Durations;
+import io.tailguard.core.telemetry.LatencyRecorder;
+import io.tailguard.core.time.Clock;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -43,17 +45,59 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The target rate is {@code b = min(0.5, 0.8 * maxExtraLoad)} ({@link
  * DelayConfig#targetRate(BudgetConfig)}): headroom under the budget for bursts of slow calls and
- * for hedges that retryable failures send at once. When the budget refuses a hedge, {@code d} grows
- * by {@code (1 + eta)}, so a budget that runs dry pushes the delay up until it stops doing so.
- * {@code d} stays within [{@code max(minDelay, 1us)}, {@code maxDelay}] and starts at {@code
- * warmupDelay}; until {@code warmupSamples} calls have been learned the hedger uses {@code
- * warmupDelay}.
+ * for hedges that retryable failures send at once. When the budget refuses a hedge the delay asked
+ * for, {@code d} grows by {@code (1 + eta)}, so a budget that runs dry pushes the delay up until it
+ * stops doing so. {@code d} stays within [{@code max(minDelay, 1us)}, {@code maxDelay}].
  *
- * <p>This class is thread-safe and lock-free: {@code d} is one atomic value updated by CAS.
+ * <h2>Anchored to the window's quantile</h2>
+ *
+ * <p>The steps alone are noisy where it matters: where latencies leave a gap (a fast body and rare
+ * stalls far above it), the share of primaries slower than {@code d} hardly changes across the gap,
+ * so the steps barely pull {@code d} down while each stall pushes it up, and left alone it wanders
+ * up the gap, every hedge coming later than it needs to. So every {@code recomputeInterval}, once
+ * warm, {@code d} is set to the {@code (1 - b)}-quantile of the primaries of the last {@code
+ * window}. A primary cut short counts there as slower than any delay (its latency is only known to
+ * exceed its elapsed time), so the quantile errs high rather than low; and when more than {@code b}
+ * of the window was cut short, the quantile is unknown and {@code d} is left to the steps, which
+ * follow rising latencies within a few hundred calls (a shift to slower answers, or more slow
+ * answers than the budget can hedge). The window's histogram is an HdrHistogram recorder: wait-free
+ * for the callers that record, folded by one caller per interval.
+ *
+ * <h2>Warming up</h2>
+ *
+ * <p>Stochastic approximation moves down slowly (a step of {@code eta * b} per call), so starting
+ * from a guess far above the quantile would leave the tail unguarded for thousands of calls. Until
+ * {@code warmupSamples} primaries have been seen, the strategy keeps their latencies and waits for
+ * their empirical {@code (1 - b)}-quantile (with fewer than {@code 1 / b} of them, their maximum),
+ * or for {@code warmupDelay} while it has seen fewer than {@link #MIN_ESTIMATE_SAMPLES}; the
+ * estimate it reaches then is where the tracking starts. The budget bounds what a poor early
+ * estimate can cost.
+ *
+ * <p>This class is thread-safe. Once warm it is lock-free: {@code d} is one atomic value updated by
+ * CAS. While warming up, the kept latencies are guarded by the warm-up buffer's monitor.
  */
 public final class AdaptiveDelay implements HedgeDelayStrategy {
 
   private static final long MIN_NANOS = 1_000;
+
+  /** The fewest primaries in the window that set the delay. */
+  public static final int MIN_WINDOW_SAMPLES = 100;
+
+  // Where a primary cut short is put in the window: beyond any delay (one hour).
+  private static final long CUT_SHORT_NANOS = 3_600_000_000_000L;
+
+  /** The fewest primaries whose latencies give an estimate while warming up. */
+  public static final int MIN_ESTIMATE_SAMPLES = 10;
+
+  // Latencies of the first warmupSamples primaries; null once warm. Guarded by warmupLock.
+  private long[] warmup;
+  private int warmupCount;
+  private final Object warmupLock = new Object();
+  // The estimate from the warm-up latencies, in nanoseconds; -1 until there is one.
+  private volatile long warmupEstimate = -1;
+
+  // Primary latencies of the last `window`, a primary cut short recorded as CUT_SHORT_NANOS.
+  private final LatencyRecorder window;
 
   // The learned delay in nanoseconds, as double bits; CAS-updated by any caller.
   private final AtomicLong delayBits;
@@ -70,9 +114,22 @@ public final class AdaptiveDelay implements HedgeDelayStrategy {
    * @param budget the budget it aims inside
    */
   public AdaptiveDelay(DelayConfig config, BudgetConfig budget) {
+    this(config, budget, Clock.system());
+  }
+
+  /**
+   * Creates the strategy, cold.
+   *
+   * @param config the settings
+   * @param budget the budget it aims inside
+   * @param clock the clock that windows the latencies the delay is pulled down to
+   */
+  public AdaptiveDelay(DelayConfig config, BudgetConfig budget, Clock clock) {
     this.config = config;
+    this.window = new LatencyRecorder(clock, config.window(), config.recomputeInterval());
     this.targetRate = targetRate(budget);
     this.delayBits = new AtomicLong(Double.doubleToRawLongBits(clamp(config, warmup(config))));
+    this.warmup = new long[Math.max(1, config.warmupSamples())];
   }
 
   private static double targetRate(BudgetConfig budget) {
@@ -109,7 +166,14 @@ public final class AdaptiveDelay implements HedgeDelayStrategy {
 
   @Override
   public long delayNanos(int hedge) {
-    return isWarm() ? (long) learnedDelayNanos() : config.warmupDelay().toNanos();
+    if (window.refreshIfDue()) {
+      followWindow();
+    }
+    if (isWarm()) {
+      return (long) learnedDelayNanos();
+    }
+    long estimate = warmupEstimate;
+    return estimate >= 0 ? estimate : config.warmupDelay().toNanos();
   }
 
   @Override
@@ -117,6 +181,10 @@ public final class AdaptiveDelay implements HedgeDelayStrategy {
 
   @Override
   public void recordPrimary(long elapsedNanos, boolean completed) {
+    window.record(completed ? elapsedNanos : CUT_SHORT_NANOS);
+    if (!isWarm() && learnWhileWarmingUp(elapsedNanos)) {
+      return;
+    }
     double d = learnedDelayNanos();
     boolean outlived;
     if (completed) {
@@ -135,6 +203,60 @@ public final class AdaptiveDelay implements HedgeDelayStrategy {
   @Override
   public void recordBudgetExhausted() {
     update(1 + config.learningRate());
+  }
+
+  /**
+   * Sets the delay to the window's {@code (1 - b)}-quantile, unless more than {@code b} of the
+   * window was cut short: that quantile is then unknown, and the steps take over. Primaries cut
+   * short count as slower than anything, so the quantile errs high rather than low.
+   */
+  private void followWindow() {
+    long count = window.count();
+    if (!isWarm() || count < Math.max(config.warmupSamples(), MIN_WINDOW_SAMPLES)) {
+      return;
+    }
+    long q = window.percentileNanos(100 * (1 - targetRate));
+    if (q < CUT_SHORT_NANOS / 2) {
+      delayBits.set(Double.doubleToRawLongBits(clamp(config, q)));
+    }
+  }
+
+  /**
+   * Keeps a primary's latency while warming up; the last one seeds the tracking with the empirical
+   * quantile. A latency that was cut short is kept at its elapsed time, a lower bound.
+   *
+   * @return false if the strategy turned warm meanwhile and the sample is for the tracking
+   */
+  private boolean learnWhileWarmingUp(long nanos) {
+    synchronized (warmupLock) {
+      long[] kept = warmup;
+      if (kept == null || samples.get() >= config.warmupSamples()) {
+        return false;
+      }
+      if (warmupCount < kept.length) {
+        kept[warmupCount++] = nanos;
+      }
+      long estimate = -1;
+      if (warmupCount >= Math.min(MIN_ESTIMATE_SAMPLES, config.warmupSamples())) {
+        estimate = (long) clamp(config, quantile(kept, warmupCount, 1 - targetRate));
+        warmupEstimate = estimate;
+      }
+      if (samples.incrementAndGet() >= config.warmupSamples()) {
+        if (estimate >= 0) {
+          delayBits.set(Double.doubleToRawLongBits(estimate));
+        }
+        warmup = null;
+      }
+      return true;
+    }
+  }
+
+  /** The empirical q-quantile of the first n values: the smallest with at least q of them below. */
+  private static double quantile(long[] values, int n, double q) {
+    long[] sorted = java.util.Arrays.copyOf(values, n);
+    java.util.Arrays.sort(sorted);
+    int rank = (int) Math.ceil(q * n) - 1;
+    return sorted[Math.max(0, Math.min(n - 1, rank))];
   }
 
   private void update(double factor) {
@@ -171,6 +293,7 @@ public final class AdaptiveDelay implements HedgeDelayStrategy {
   public void reconfigure(DelayConfig config, BudgetConfig budget) {
     this.config = config;
     this.targetRate = targetRate(budget);
+    window.reconfigure(config.window(), config.recomputeInterval());
     update(1.0); // re-clamp to the new bounds
   }
 

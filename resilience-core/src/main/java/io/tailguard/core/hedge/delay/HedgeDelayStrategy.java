@@ -58,7 +58,10 @@ public interface HedgeDelayStrategy {
    */
   default void recordPrimary(long elapsedNanos, boolean completed) {}
 
-  /** Records that a hedge was wanted but the budget had no token for it. */
+  /**
+   * Records that a hedge this strategy's delay asked for found no token in the budget (once per
+   * call). Attempts that failures ask for are not reported.
+   */
   default void recordBudgetExhausted() {}
 
   /**
@@ -121,7 +124,7 @@ public interface HedgeDelayStrategy {
       case PERCENTILE:
         return new PercentileDelay(config, budget, clock);
       case ADAPTIVE:
-        return new AdaptiveDelay(config, budget);
+        return new AdaptiveDelay(config, budget, clock);
       case BACKOFF:
         return new BackoffDelay(config);
       default:

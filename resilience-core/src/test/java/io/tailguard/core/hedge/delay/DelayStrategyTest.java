@@ -172,11 +172,13 @@ class DelayStrategyTest {
             budget);
     assertThat(d.targetRate()).isCloseTo(0.04, within(1e-12));
     SplittableRandom random = new SplittableRandom(42);
+    assertThat(d.delayNanos(1)).isEqualTo(100 * MS); // nothing seen: the warm-up delay
     for (int i = 0; i < 199; i++) {
       d.recordPrimary(lognormal(random, 20, 0.6), true);
     }
     assertThat(d.isWarm()).isFalse();
-    assertThat(d.delayNanos(1)).isEqualTo(100 * MS);
+    // Still warming up, it waits for the 96th percentile of what it has seen.
+    assertThat(d.delayNanos(1) / (double) MS).isCloseTo(57.2, within(15.0));
     for (int i = 0; i < 100_000; i++) {
       d.recordPrimary(lognormal(random, 20, 0.6), true);
     }
@@ -234,6 +236,96 @@ class DelayStrategyTest {
     double beforeExhaustion = d.learnedDelayNanos();
     d.recordBudgetExhausted();
     assertThat(d.learnedDelayNanos()).isCloseTo(beforeExhaustion * 1.05, within(1.0));
+  }
+
+  @Test
+  void adaptiveEstimatesFromItsFirstSamplesWhileWarmingUp() {
+    AdaptiveDelay d =
+        new AdaptiveDelay(
+            config(HedgeDelayType.ADAPTIVE).warmupSamples(50).build(),
+            new BudgetConfig(0.05, 0, 10),
+            clock);
+    for (int i = 1; i < AdaptiveDelay.MIN_ESTIMATE_SAMPLES; i++) {
+      d.recordPrimary(i * MS, true);
+      assertThat(d.delayNanos(1)).isEqualTo(100 * MS);
+    }
+    d.recordPrimary(10 * MS, true); // ten samples: fewer than 1 / b, so their maximum
+    assertThat(d.delayNanos(1)).isEqualTo(10 * MS);
+    for (int i = 11; i <= 50; i++) {
+      d.recordPrimary(i * MS, true);
+    }
+    // Warm: the tracking starts at the 96th percentile of 1..50 ms, the 48th value.
+    assertThat(d.isWarm()).isTrue();
+    assertThat(d.delayNanos(1)).isEqualTo(48 * MS);
+  }
+
+  @Test
+  void adaptiveFollowsTheWindowsQuantileOnceWarm() {
+    AdaptiveDelay d =
+        new AdaptiveDelay(
+            config(HedgeDelayType.ADAPTIVE)
+                .warmupSamples(100)
+                .window(Duration.ofSeconds(10))
+                .recomputeInterval(Duration.ofMillis(250))
+                .build(),
+            new BudgetConfig(0.05, 0, 10),
+            clock);
+    // A fast body, 1..100 ms evenly, and 2% stalls of 1 s: the 96th percentile lies in the body.
+    for (int round = 0; round < 20; round++) {
+      for (int i = 1; i <= 98; i++) {
+        d.recordPrimary(i * MS, true);
+      }
+      d.recordPrimary(1000 * MS, true);
+      d.recordPrimary(1000 * MS, true);
+      clock.advance(Duration.ofMillis(250));
+      d.delayNanos(1);
+    }
+    assertThat(d.isWarm()).isTrue();
+    // 96th percentile of the window: 96% of 100 values are at most 96 ms (two significant digits).
+    assertThat(d.delayNanos(1) / (double) MS).isCloseTo(96, within(2.0));
+  }
+
+  @Test
+  void adaptiveLeavesRisingLatenciesToItsStepsWhenTheWindowWasCutShort() {
+    AdaptiveDelay d =
+        new AdaptiveDelay(
+            config(HedgeDelayType.ADAPTIVE).warmupSamples(100).learningRate(0.05).build(),
+            new BudgetConfig(0.05, 0, 10),
+            clock);
+    for (int i = 0; i < 100; i++) {
+      d.recordPrimary(10 * MS, true);
+    }
+    double before = d.learnedDelayNanos();
+    // Every primary now outlives the delay and is cut short by its hedge: the window's quantile
+    // is unknown, so nothing pulls the delay back while the steps raise it.
+    for (int i = 0; i < 200; i++) {
+      d.recordPrimary((long) d.learnedDelayNanos() + MS, false);
+      if (i % 50 == 0) {
+        clock.advance(Duration.ofSeconds(1));
+        d.delayNanos(1);
+      }
+    }
+    assertThat(d.learnedDelayNanos()).isGreaterThan(before * 100);
+  }
+
+  @Test
+  void adaptiveRisesWhenTheBudgetRefusesAndTheWindowBringsItBack() {
+    AdaptiveDelay d =
+        new AdaptiveDelay(
+            config(HedgeDelayType.ADAPTIVE).warmupSamples(100).build(),
+            new BudgetConfig(0.05, 0, 10),
+            clock);
+    for (int i = 1; i <= 100; i++) {
+      d.recordPrimary(i * MS, true);
+    }
+    clock.advance(Duration.ofSeconds(1));
+    long settled = d.delayNanos(1);
+    for (int i = 0; i < 50; i++) {
+      d.recordBudgetExhausted();
+    }
+    assertThat((double) d.learnedDelayNanos()).isGreaterThan(settled * 5.0);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(d.delayNanos(1)).isEqualTo(settled);
   }
 
   static long lognormal(SplittableRandom random, double medianMillis, double sigma) {
