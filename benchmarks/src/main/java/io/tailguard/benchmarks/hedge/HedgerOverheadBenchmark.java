@@ -3,9 +3,13 @@ package io.tailguard.benchmarks.hedge;
 import io.tailguard.core.hedge.DelayConfig;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.hedge.HedgeDelayType;
+import io.tailguard.core.hedge.HedgeExecutors;
 import io.tailguard.core.hedge.Hedger;
+import io.tailguard.core.time.DefaultScheduler;
+import io.tailguard.core.time.Scheduler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,6 +40,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HedgerOverheadBenchmark {
 
   private Hedger hedger;
+  // For the parts of a blocking call, measured alone (see RESULTS.md).
+  private ExecutorService executor;
+  private DefaultScheduler scheduler;
+  private Hedger noTimers;
+  private Hedger inline;
   private final CompletableFuture<String> answered = CompletableFuture.completedFuture("answer");
 
   @Setup(Level.Trial)
@@ -51,11 +60,20 @@ public class HedgerOverheadBenchmark {
                             .build())
                     .build())
             .build();
+    executor = HedgeExecutors.newDefault();
+    inline =
+        Hedger.builder("bench-inline").config(hedger.config()).primaryOnCallingThread(true).build();
+    noTimers = Hedger.builder("bench-no-timers").scheduler((task, delay) -> NEVER).build();
+    scheduler = new DefaultScheduler("bench", Duration.ofSeconds(1));
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     hedger.close();
+    noTimers.close();
+    inline.close();
+    HedgeExecutors.shutdown(executor, Duration.ofSeconds(1));
+    scheduler.close();
   }
 
   static String answer(Object context) {
@@ -73,7 +91,57 @@ public class HedgerOverheadBenchmark {
   }
 
   @Benchmark
+  public String hedgedBlockingPrimaryOnCaller() {
+    return inline.call(HedgerOverheadBenchmark::answer);
+  }
+
+  @Benchmark
   public String hedgedAsync() {
     return hedger.callAsync(ctx -> answered).join();
   }
+
+  /** Part: hand a task to the default executor and wait for its answer on a future. */
+  @Benchmark
+  public String partExecutorRoundTrip() throws Exception {
+    CompletableFuture<String> f = new CompletableFuture<>();
+    executor.execute(() -> f.complete(answer(null)));
+    return f.get();
+  }
+
+  /** Part: arm and cancel one timer on the default scheduler. */
+  @Benchmark
+  public boolean partOneTimer() {
+    return scheduler.schedule(HedgerOverheadBenchmark::noop, Duration.ofSeconds(30)).cancel();
+  }
+
+  /** Part: arm the timeout and the hedge timer, then cancel both, as a call does. */
+  @Benchmark
+  public boolean partTwoTimers() {
+    Scheduler.ScheduledTask timeout =
+        scheduler.schedule(HedgerOverheadBenchmark::noop, Duration.ofSeconds(30));
+    Scheduler.ScheduledTask hedge =
+        scheduler.schedule(HedgerOverheadBenchmark::noop, Duration.ofSeconds(10));
+    return hedge.cancel() & timeout.cancel();
+  }
+
+  /** Part: a blocking call whose scheduler never runs its timers (so never wakes a thread). */
+  @Benchmark
+  public String partBlockingWithoutTimers() {
+    return noTimers.call(HedgerOverheadBenchmark::answer);
+  }
+
+  static void noop() {}
+
+  private static final Scheduler.ScheduledTask NEVER =
+      new Scheduler.ScheduledTask() {
+        @Override
+        public boolean cancel() {
+          return true;
+        }
+
+        @Override
+        public boolean isCancelled() {
+          return true;
+        }
+      };
 }

@@ -76,7 +76,9 @@ import org.slf4j.LoggerFactory;
  *       permit without counting).
  *   <li>Attempts run on the executor (virtual threads on JDK 21+, a bounded platform pool on 17, or
  *       the one given). If it refuses the primary, the call runs on the caller's thread, unhedged;
- *       a refused hedge stops hedging for the call. Refusals are counted.
+ *       a refused hedge stops hedging for the call. Refusals are counted. With {@link
+ *       Builder#primaryOnCallingThread(boolean)}, a blocking call runs its primary on the calling
+ *       thread instead, for attempts that respond to interrupts.
  *   <li>A fault of the delay strategy or the statistics never reaches the caller: the warm-up delay
  *       is used and the fault is counted.
  * </ul>
@@ -114,6 +116,7 @@ public final class Hedger implements AutoCloseable {
   private final ExecutorService ownedExecutor;
   private final CircuitBreaker breaker;
   private final Duration closeGrace;
+  private final boolean primaryOnCallingThread;
   private final EventListeners<HedgeEvent> listeners = new EventListeners<>();
   private final EventListeners<HedgeEvent> parent;
   // Told about every call that ends; null when nobody records calls.
@@ -150,6 +153,7 @@ public final class Hedger implements AutoCloseable {
     this.parent = b.parent;
     this.recorder = b.recorder;
     this.closeGrace = b.closeGrace;
+    this.primaryOnCallingThread = b.primaryOnCallingThread;
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
       this.ownedScheduler = null;
@@ -198,7 +202,8 @@ public final class Hedger implements AutoCloseable {
    */
   public <T> T call(Function<AttemptContext, T> attempt) {
     Validate.notNull("attempt", attempt);
-    HedgedCall<T> call = newCall(new BlockingRunner<>(attempt, executor));
+    BlockingRunner<T> runner = new BlockingRunner<>(attempt, executor, primaryOnCallingThread);
+    HedgedCall<T> call = newCall(runner);
     if (call == null) {
       throw closedException();
     }
@@ -206,6 +211,7 @@ public final class Hedger implements AutoCloseable {
       inFlight.remove(call);
       return runUnhedged(attempt);
     }
+    runner.runPrimaryHere();
     return await(call);
   }
 
@@ -302,7 +308,7 @@ public final class Hedger implements AutoCloseable {
   }
 
   private <T> CompletableFuture<T> startBlockingFuture(Function<AttemptContext, T> attempt) {
-    HedgedCall<T> call = newCall(new BlockingRunner<>(attempt, executor));
+    HedgedCall<T> call = newCall(new BlockingRunner<>(attempt, executor, false));
     if (call == null) {
       return CompletableFuture.failedFuture(closedException());
     }
@@ -913,25 +919,106 @@ public final class Hedger implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Runners
 
-  /** Runs a blocking attempt on the executor; cancelling interrupts its thread. */
+  /**
+   * Runs a blocking attempt on the executor; cancelling interrupts its thread. With {@code
+   * primaryHere}, the primary is not handed to the executor but kept for {@link #runPrimaryHere()},
+   * which the caller runs once the call has started (and armed its timers).
+   *
+   * <p>One runner per call. {@code pending} is written and read by the calling thread only: the
+   * primary is started from {@link HedgedCall#start()} on the caller's thread.
+   */
   private static final class BlockingRunner<T> implements HedgedCall.Runner<T> {
     private final Function<AttemptContext, T> body;
     private final Executor executor;
+    private final boolean primaryHere;
+    private CallerTask<T> pending;
 
-    BlockingRunner(Function<AttemptContext, T> body, Executor executor) {
+    BlockingRunner(Function<AttemptContext, T> body, Executor executor, boolean primaryHere) {
       this.body = body;
       this.executor = executor;
+      this.primaryHere = primaryHere;
     }
 
     @Override
     public void start(HedgedCall<T> call, HedgedCall.Attempt<T> attempt) {
+      if (primaryHere && attempt.index == 0) {
+        CallerTask<T> task = new CallerTask<>(call, attempt, body);
+        pending = task;
+        attempt.setFuture(task);
+        return;
+      }
       AttemptTask<T> task = new AttemptTask<>(call, attempt, body);
       attempt.setFuture(task);
       executor.execute(task);
     }
+
+    /** Runs the primary kept for the calling thread, if any. */
+    void runPrimaryHere() {
+      CallerTask<T> task = pending;
+      if (task != null) {
+        pending = null;
+        task.runOnCaller();
+      }
+    }
   }
 
-  private static final class AttemptTask<T> extends FutureTask<T> {
+  /**
+   * The primary, run on the calling thread. Cancelling it interrupts the caller only while the body
+   * runs, and the caller clears that interrupt when the body returns, so it does not leak into the
+   * caller's later code. (An interrupt from elsewhere that lands while the body runs and the call
+   * is also cancelling it cannot be told apart, and is cleared too.)
+   */
+  private static final class CallerTask<T> extends AttemptTask<T> {
+    private static final int WAITING = 0;
+    private static final int RUNNING = 1;
+    private static final int RETURNED = 2;
+
+    // Guarded by this.
+    private int phase = WAITING;
+    private Thread caller;
+    private boolean interruptedCaller;
+
+    CallerTask(
+        HedgedCall<T> call, HedgedCall.Attempt<T> attempt, Function<AttemptContext, T> body) {
+      super(call, attempt, body);
+    }
+
+    void runOnCaller() {
+      synchronized (this) {
+        caller = Thread.currentThread();
+        phase = RUNNING;
+      }
+      try {
+        run();
+      } finally {
+        boolean clear;
+        synchronized (this) {
+          phase = RETURNED;
+          caller = null;
+          clear = interruptedCaller;
+        }
+        if (clear) {
+          Thread.interrupted();
+        }
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(false);
+      if (cancelled && mayInterruptIfRunning) {
+        synchronized (this) {
+          if (phase == RUNNING) {
+            interruptedCaller = true;
+            caller.interrupt();
+          }
+        }
+      }
+      return cancelled;
+    }
+  }
+
+  private static class AttemptTask<T> extends FutureTask<T> {
     private final HedgedCall<T> call;
     private final HedgedCall.Attempt<T> attempt;
 
@@ -1017,6 +1104,7 @@ public final class Hedger implements AutoCloseable {
     private Executor executor;
     private CircuitBreaker breaker;
     private Duration closeGrace = Shutdown.DEFAULT_GRACE;
+    private boolean primaryOnCallingThread;
     private EventListeners<HedgeEvent> parent;
     private CallRecorder recorder;
 
@@ -1067,6 +1155,29 @@ public final class Hedger implements AutoCloseable {
      */
     public Builder executor(Executor executor) {
       this.executor = Validate.notNull("executor", executor);
+      return this;
+    }
+
+    /**
+     * Runs the primary attempt of a blocking {@link Hedger#call(Function)} on the calling thread
+     * instead of the executor (hedges still run on the executor); default {@code false}. This saves
+     * handing the primary to another thread and waking the caller when it answers, which costs tens
+     * of microseconds on some machines (see {@code benchmarks/RESULTS.md}).
+     *
+     * <p>Only for attempts that respond to interrupts (blocking I/O that is interruptible, {@code
+     * Future.get}, {@code Thread.sleep}, a loop that checks {@link AttemptContext#isCancelled()}):
+     * while the primary runs, the caller is inside it, so when a hedge wins or the timeout passes
+     * the caller's thread is interrupted, and the call returns the hedge's answer (or fails with
+     * the timeout) only once the primary's body has returned. A primary that ignores interrupts
+     * delays the call until it ends, and the timeout cannot cut it short. The interrupt the call
+     * sends is cleared before the call returns. Coalesced calls ({@link Hedger#call(Object,
+     * Function)}) and asynchronous calls are not affected.
+     *
+     * @param enabled whether the primary runs on the calling thread
+     * @return this builder
+     */
+    public Builder primaryOnCallingThread(boolean enabled) {
+      this.primaryOnCallingThread = enabled;
       return this;
     }
 
