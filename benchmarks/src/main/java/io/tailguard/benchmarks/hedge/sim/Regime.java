@@ -1,0 +1,125 @@
+package io.tailguard.benchmarks.hedge.sim;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * One latency regime of a backend: a lognormal body, plus with probability {@code stallProbability}
+ * an additive stall drawn from a Pareto distribution (scale 40 ms, shape 1.5, capped at 3 s), and
+ * with probability {@code failureProbability} an instant failure instead.
+ *
+ * @param medianMillis the median of the body
+ * @param sigma the body's log-space standard deviation
+ * @param stallProbability the chance of a stall
+ * @param failureProbability the chance of an instant failure
+ */
+record Regime(
+    double medianMillis, double sigma, double stallProbability, double failureProbability) {
+
+  /** The body's median in the base regime, in milliseconds. */
+  static final double MEDIAN_MILLIS = 3;
+
+  /** The body's sigma. */
+  static final double SIGMA = 0.5;
+
+  static final double STALL_SCALE_MILLIS = 40;
+  static final double STALL_SHAPE = 1.5;
+  static final double STALL_CAP_MILLIS = 3000;
+
+  /**
+   * Returns a regime with the base body and stalls, without failures.
+   *
+   * @param medianMillis the body's median
+   * @param stallProbability the chance of a stall
+   * @return the regime
+   */
+  static Regime of(double medianMillis, double stallProbability) {
+    return new Regime(medianMillis, SIGMA, stallProbability, 0);
+  }
+
+  /**
+   * Returns this regime with instant failures.
+   *
+   * @param probability the chance of a failure
+   * @return the regime
+   */
+  Regime withFailures(double probability) {
+    return new Regime(medianMillis, sigma, stallProbability, probability);
+  }
+
+  /**
+   * Draws one attempt's duration. The generator is always read four times in the same order, so
+   * that regimes that differ only in their parameters see the same underlying draws.
+   *
+   * @param r the attempt's generator
+   * @param forceStall whether the attempt stalls whatever the draw (a replica's slow episode)
+   * @return the duration in nanoseconds (at least 1), or {@link LatencyModel#FAILURE}
+   */
+  long sampleNanos(SplittableRandom r, boolean forceStall) {
+    double failure = r.nextDouble();
+    double gaussian = r.nextGaussian();
+    double stall = r.nextDouble();
+    double stallSize = r.nextDouble();
+    if (failure < failureProbability) {
+      return LatencyModel.FAILURE;
+    }
+    double millis = medianMillis * Math.exp(sigma * gaussian);
+    if (forceStall || stall < stallProbability) {
+      millis += stallMillis(stallSize);
+    }
+    return Math.max(1, Math.round(millis * 1e6));
+  }
+
+  /**
+   * Returns the mean duration of an attempt that does not fail, in milliseconds.
+   *
+   * @return the mean
+   */
+  double meanMillis() {
+    return medianMillis * Math.exp(sigma * sigma / 2) + stallProbability * meanStallMillis();
+  }
+
+  /** E[min(X, cap)] of the Pareto stall: scale + scale (1 - (scale/cap)^(shape-1)) / (shape-1). */
+  static double meanStallMillis() {
+    double s = STALL_SCALE_MILLIS;
+    double a = STALL_SHAPE;
+    return s + s * (1 - Math.pow(s / STALL_CAP_MILLIS, a - 1)) / (a - 1);
+  }
+
+  private static double stallMillis(double u) {
+    return Math.min(STALL_CAP_MILLIS, STALL_SCALE_MILLIS / Math.pow(1 - u, 1 / STALL_SHAPE));
+  }
+
+  /**
+   * Describes the regime in a line.
+   *
+   * @return the description
+   */
+  String describe() {
+    String s =
+        String.format(
+            Locale.ROOT,
+            "lognormal body median %.0f ms sigma %.1f, stalls %.0f%%",
+            medianMillis,
+            sigma,
+            stallProbability * 100);
+    return failureProbability == 0
+        ? s
+        : s + String.format(Locale.ROOT, ", instant failures %.0f%%", failureProbability * 100);
+  }
+
+  /**
+   * Describes the stall distribution.
+   *
+   * @return the description
+   */
+  static String describeStalls() {
+    return String.format(
+        Locale.ROOT,
+        "stall = +Pareto(scale %.0f ms, shape %.1f) capped at %.0f s (mean %.1f ms)",
+        STALL_SCALE_MILLIS,
+        STALL_SHAPE,
+        STALL_CAP_MILLIS / 1000,
+        meanStallMillis());
+  }
+}

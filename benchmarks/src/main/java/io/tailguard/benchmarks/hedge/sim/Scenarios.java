@@ -1,0 +1,210 @@
+package io.tailguard.benchmarks.hedge.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The scenarios, built for one set of {@link RunOptions}: stationary stalls at 1, 3 and 5%, a shift
+ * of the distribution at half time in either direction, replicas with slow episodes, a backend that
+ * pauses, an overloaded backend with a queue, fast failures, a cold start and a restart from a
+ * snapshot.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class Scenarios {
+
+  private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+  private static final long MILLI = TimeUnit.MILLISECONDS.toNanos(1);
+  // Time-based processes are computed this far beyond the last arrival, for attempts still running.
+  private static final long HORIZON_MARGIN = 120 * SECOND;
+  private static final long SHORT_SPAN = 5 * SECOND;
+  private static final long TRAINING = 20 * SECOND;
+  private static final int SERVERS = 8;
+  private static final double UTILISATION = 0.9;
+
+  private Scenarios() {}
+
+  /**
+   * Returns the scenarios the options ask for, in the order of the report.
+   *
+   * @param o the options
+   * @return the scenarios
+   * @throws IllegalArgumentException if {@code --only} names an unknown scenario
+   */
+  static List<Scenario> of(RunOptions o) {
+    List<Scenario> all = all(o);
+    if (o.only().isEmpty()) {
+      return all;
+    }
+    List<String> names = all.stream().map(Scenario::name).collect(Collectors.toList());
+    for (String n : o.only()) {
+      if (!names.contains(n)) {
+        throw new IllegalArgumentException("unknown scenario '" + n + "'; known: " + names);
+      }
+    }
+    return all.stream().filter(s -> o.only().contains(s.name())).collect(Collectors.toList());
+  }
+
+  private static List<Scenario> all(RunOptions o) {
+    long seed = o.seed();
+    long warmup = o.warmupSeconds() * SECOND;
+    long measured = o.seconds() * SECOND;
+    long shiftAt = warmup + measured / 2;
+    long horizon = warmup + measured + HORIZON_MARGIN;
+    double rate = o.rate();
+    List<Scenario> s = new ArrayList<>();
+
+    for (int percent : new int[] {1, 3, 5}) {
+      String name = "stationary-" + percent;
+      Regime r = Regime.of(Regime.MEDIAN_MILLIS, percent / 100.0);
+      s.add(
+          tail(name, r.describe(), rate, warmup, measured, RegimeModel.stationary(seed, name, r)));
+    }
+
+    Regime fast = Regime.of(Regime.MEDIAN_MILLIS, 0.03);
+    Regime slow = Regime.of(3 * Regime.MEDIAN_MILLIS, 0.05);
+    s.add(
+        tail(
+            "shift-up",
+            "first half: " + fast.describe() + "; second half: " + slow.describe(),
+            rate,
+            warmup,
+            measured,
+            new RegimeModel(seed, "shift-up", fast, slow, shiftAt)));
+    s.add(
+        tail(
+            "shift-down",
+            "first half: " + slow.describe() + "; second half: " + fast.describe(),
+            rate,
+            warmup,
+            measured,
+            new RegimeModel(seed, "shift-down", slow, fast, shiftAt)));
+
+    Regime base = Regime.of(Regime.MEDIAN_MILLIS, 0.01);
+    ReplicaModel replicas =
+        new ReplicaModel(seed, "replicas", base, 3, 5.0 * SECOND, 500.0 * MILLI, horizon);
+    s.add(
+        tail(
+            "replicas",
+            "3 replicas, attempt k of request i on replica (i + k) mod 3; each "
+                + base.describe()
+                + ", plus slow episodes (gaps exp. mean 5 s, length exp. mean 500 ms) in which"
+                + " every attempt stalls: "
+                + replicas.describeEpisodes(warmup + measured),
+            rate,
+            warmup,
+            measured,
+            replicas));
+
+    Intervals pauses =
+        Intervals.periodic(
+            Draws.forProcess(seed, "correlated-pauses", "pauses"),
+            3 * SECOND,
+            200 * MILLI,
+            500 * MILLI,
+            horizon);
+    s.add(
+        new Scenario(
+            "correlated-pauses",
+            base.describe()
+                + String.format(
+                    Locale.ROOT,
+                    "; a 200 ms pause every 3 s (mid-period, jitter +-0.5 s) freezes every attempt"
+                        + " in flight: %d pauses, %.1f s paused",
+                    pauses.countBefore(warmup + measured),
+                    pauses.totalBefore(warmup + measured) / 1e9)
+                + timeline(rate, warmup, measured),
+            Targets.Kind.PAUSES,
+            rate,
+            warmup,
+            measured,
+            false,
+            new PauseModel(RegimeModel.stationary(seed, "correlated-pauses", base), pauses),
+            0));
+
+    double overloadRate = UTILISATION * SERVERS / (base.meanMillis() / 1000);
+    s.add(
+        new Scenario(
+            "overload",
+            String.format(
+                    Locale.ROOT,
+                    "%d servers, FIFO queue; service time %s (mean %.3f ms); rate %.1f/s for %.0f%%"
+                        + " utilisation without hedging",
+                    SERVERS,
+                    base.describe(),
+                    base.meanMillis(),
+                    overloadRate,
+                    UTILISATION * 100)
+                + timeline(overloadRate, warmup, measured),
+            Targets.Kind.OVERLOAD,
+            overloadRate,
+            warmup,
+            measured,
+            false,
+            RegimeModel.stationary(seed, "overload", base),
+            SERVERS));
+
+    Regime failing = Regime.of(Regime.MEDIAN_MILLIS, 0.03).withFailures(0.10);
+    s.add(
+        tail(
+            "fast-failures",
+            failing.describe(),
+            rate,
+            warmup,
+            measured,
+            RegimeModel.stationary(seed, "fast-failures", failing)));
+
+    long shortSpan = Math.min(SHORT_SPAN, measured);
+    s.add(
+        tail(
+            "cold-start",
+            fast.describe() + "; brand-new hedgers, no warm-up",
+            rate,
+            0,
+            shortSpan,
+            RegimeModel.stationary(seed, "cold-start", fast)));
+    s.add(
+        new Scenario(
+            "restored",
+            fast.describe()
+                + "; each policy trained for 20 s, then replaced by a new instance restored from"
+                + " its snapshot (running-p95 and none start cold)"
+                + timeline(rate, TRAINING, shortSpan),
+            Targets.Kind.TAIL,
+            rate,
+            TRAINING,
+            shortSpan,
+            true,
+            RegimeModel.stationary(seed, "restored", fast),
+            0));
+    return s;
+  }
+
+  private static Scenario tail(
+      String name, String backend, double rate, long warmup, long measured, LatencyModel model) {
+    return new Scenario(
+        name,
+        backend + timeline(rate, warmup, measured),
+        Targets.Kind.TAIL,
+        rate,
+        warmup,
+        measured,
+        false,
+        model,
+        0);
+  }
+
+  private static String timeline(double rate, long warmup, long measured) {
+    return String.format(
+        Locale.ROOT,
+        "; %s; %.1f requests/s; unmeasured %.0f s, then measured %.0f s (halves of %.1f s)",
+        Regime.describeStalls(),
+        rate,
+        warmup / 1e9,
+        measured / 1e9,
+        measured / 2e9);
+  }
+}

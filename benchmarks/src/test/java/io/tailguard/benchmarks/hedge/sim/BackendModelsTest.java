@@ -1,0 +1,54 @@
+package io.tailguard.benchmarks.hedge.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class BackendModelsTest {
+
+  private static final long MS = 1_000_000L;
+
+  @Test
+  void aPauseFreezesEveryAttemptInFlightOrStartingInIt() {
+    // Without jitter: pauses [1500, 1700), [4500, 4700), ... ms.
+    Intervals pauses =
+        Intervals.periodic(new SplittableRandom(1), 3000 * MS, 200 * MS, 0, 60_000 * MS);
+
+    assertThat(pauses.completion(0, 5 * MS)).as("before any pause").isEqualTo(5 * MS);
+    assertThat(pauses.completion(1400 * MS, 200 * MS))
+        .as("in flight when the pause starts")
+        .isEqualTo(1800 * MS);
+    assertThat(pauses.completion(1600 * MS, 50 * MS))
+        .as("starts inside the pause")
+        .isEqualTo(1750 * MS);
+    assertThat(pauses.completion(1000 * MS, 3500 * MS))
+        .as("runs into two pauses")
+        .isEqualTo(4900 * MS);
+    assertThat(pauses.completion(1300 * MS, 200 * MS))
+        .as("completes exactly as the pause starts")
+        .isEqualTo(1500 * MS);
+  }
+
+  @Test
+  void aWithdrawnAttemptLeavesTheQueueOrFreesItsServerAtOnce() {
+    Scenario scenario =
+        new Scenario(
+            "q", "", Targets.Kind.OVERLOAD, 1, 0, 1_000 * MS, false, (i, k, t) -> 10 * MS, 1);
+    SimTime sim = new SimTime();
+    QueueBackend backend = new QueueBackend(scenario.model(), 1, sim, 0, new QueueStats(scenario));
+
+    CompletableFuture<String> serving = backend.attempt(0, 0);
+    CompletableFuture<String> withdrawn = backend.attempt(1, 0);
+    CompletableFuture<String> waiting = backend.attempt(2, 0);
+    withdrawn.cancel(true);
+    sim.runUntil(MS);
+    serving.cancel(true);
+    sim.runUntil(5 * MS);
+
+    assertThat(waiting).as("served from 1 ms, not after the withdrawn one").isNotDone();
+    sim.runUntil(11 * MS);
+    assertThat(waiting).isCompletedWithValue("ok");
+  }
+}
