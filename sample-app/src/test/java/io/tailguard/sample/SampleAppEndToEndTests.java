@@ -42,7 +42,7 @@ class SampleAppEndToEndTests extends SampleAppTestSupport {
    */
   @Test
   void hedgingKeepsTheTailShortWhenTheDownstreamTailGrows() throws Exception {
-    for (int i = 0; i < 40; i++) { // warm the percentile delay on a calm downstream
+    for (int i = 0; i < 40; i++) { // warm the learnt delay on a calm downstream
       assertThat(get("/quotes/W" + i).statusCode()).isEqualTo(200);
     }
     long slow = Duration.ofMillis(200).toNanos();
@@ -91,7 +91,7 @@ class SampleAppEndToEndTests extends SampleAppTestSupport {
     assertThat(slowHedged * 3).as(summary).isLessThanOrEqualTo(slowUnhedged);
     assertThat(p99(hedged)).as(summary).isLessThan(p99(unhedged));
 
-    // The price: hedges are a bounded share of the load (the budget allows 15% + a burst).
+    // The price: hedges are a bounded share of the load (the budget allows 10% + a burst).
     long hedgedRequests = downstream.stats().of("quotes") - hedgedBefore;
     assertThat(hedgedRequests).as(summary).isBetween(300L, 300L + 45 + 20 + 30);
     String metrics = metrics();

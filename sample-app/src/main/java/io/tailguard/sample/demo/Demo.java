@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongConsumer;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,9 +44,11 @@ import tools.jackson.databind.json.JsonMapper;
  * the breaker and the rate limiter did:
  *
  * <ol>
- *   <li>hedging (45% of the duration): the downstream gets a heavy tail; clients call the hedged
- *       {@code /quotes} and the unhedged {@code /baseline/quotes} in turns, and the latencies and
- *       downstream requests of both are compared;
+ *   <li>hedging (45% of the duration): the downstream gets a heavy tail; an open-loop load
+ *       generator sends {@code demo.rate} pairs of calls a second, each pair one hedged {@code
+ *       /quotes} call and one unhedged {@code /baseline/quotes} call, and the latencies and
+ *       downstream requests of both are compared, after a warm-up ({@code demo.warmup}, at most a
+ *       fifth of the phase) measured in neither;
  *   <li>outage (40%, longer if the breaker has not opened or not closed again yet, at most 30 s
  *       more): the downstream fails every request for a while; the {@code quotes} breaker's
  *       transitions, the answers and the overall health are recorded;
@@ -68,6 +70,9 @@ public final class Demo {
 
   /** Pause of the greedy API key between requests: about 100 a second, far over its limit. */
   static final Duration GREEDY_PACE = Duration.ofMillis(10);
+
+  /** Threads sending the hedging phase's calls. */
+  static final int SENDERS = 64;
 
   /** Longest the outage phase waits past its share for the breaker to close. */
   static final Duration RECOVERY_GRACE = Duration.ofSeconds(30);
@@ -115,9 +120,9 @@ public final class Demo {
       throw new IllegalArgumentException(
           "demo.duration must be at least 1s, was " + properties.getDuration());
     }
-    if (properties.getClients() < 1 || properties.getClients() > 64) {
+    if (properties.getRate() < 1 || properties.getRate() > 1000) {
       throw new IllegalArgumentException(
-          "demo.clients must be in [1, 64], was " + properties.getClients());
+          "demo.rate must be in [1, 1000], was " + properties.getRate());
     }
     this.base = base;
     this.downstream = downstream;
@@ -210,27 +215,67 @@ public final class Demo {
             false);
     downstream.set(tail);
     long start = System.nanoTime();
-    Downstream.Stats before = downstream.stats();
-    HedgeMetrics hedgeBefore = hedgers.hedger("quotes").metrics();
+    long end = start + lengthNanos;
+    // Warm-up, measured in neither arm: the JIT, the connection pools and the hedger's delay
+    // (learnt from the primaries of its window) settle. At most a fifth of the phase.
+    long warmupNanos = Math.min(properties.getWarmup().toNanos(), lengthNanos / 5);
+    long measureFrom = start + warmupNanos;
     Arm hedged = new Arm();
     Arm unhedged = new Arm();
-    runClients(
-        properties.getClients(),
-        start + lengthNanos,
-        n -> {
-          hedged.call("/quotes/H" + n);
-          unhedged.call("/baseline/quotes/B" + n);
-        });
+    // Open loop: a pair of calls (one hedged, one not, on the same downstream) every 1/rate s,
+    // sent without waiting for earlier answers, so the offered load does not depend on latency.
+    long interval = Math.max(1, TimeUnit.SECONDS.toNanos(1) / properties.getRate());
+    List<CompletableFuture<?>> inFlight = new ArrayList<>();
+    Downstream.Stats before = null;
+    HedgeMetrics hedgeBefore = null;
+    long next = start;
+    // Enough senders for the calls in flight (a few dozen at this load, a tail call taking up to
+    // 4 s). Blocking sends, as in the other phases: the client reuses their connections.
+    ExecutorService senders = clientPool(SENDERS);
+    try {
+      for (long n = 0; next < end && !Thread.currentThread().isInterrupted(); n++) {
+        boolean measured = next >= measureFrom;
+        if (measured && before == null) {
+          before = downstream.stats();
+          hedgeBefore = hedgers.hedger("quotes").metrics();
+        }
+        inFlight.add(hedged.call(senders, "/quotes/H" + n, measured));
+        inFlight.add(unhedged.call(senders, "/baseline/quotes/B" + n, measured));
+        inFlight.removeIf(CompletableFuture::isDone);
+        next += interval;
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+      }
+      for (CompletableFuture<?> f : inFlight) {
+        try {
+          f.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+          // counted as an error by the arm
+        }
+      }
+    } finally {
+      senders.shutdownNow();
+      senders.awaitTermination(30, TimeUnit.SECONDS);
+    }
+    if (before == null) {
+      before = downstream.stats();
+      hedgeBefore = hedgers.hedger("quotes").metrics();
+    }
     Downstream.Stats after = downstream.stats();
     HedgeMetrics hedgeAfter = hedgers.hedger("quotes").metrics();
     return new DemoReport.Hedging(
         Duration.ofNanos(System.nanoTime() - start),
+        Duration.ofNanos(warmupNanos),
+        properties.getRate(),
         tail,
         unhedged.latency(after.of("quotes-baseline") - before.of("quotes-baseline")),
         hedged.latency(after.of("quotes") - before.of("quotes")),
         hedgeAfter.hedges() - hedgeBefore.hedges(),
         hedgeAfter.hedgeWins() - hedgeBefore.hedgeWins(),
-        hedgeAfter.budgetExhausted() - hedgeBefore.budgetExhausted());
+        hedgeAfter.budgetExhausted() - hedgeBefore.budgetExhausted(),
+        hedgers.hedger("quotes").config().budget().maxExtraLoad());
   }
 
   /** The calls of one endpoint: latencies of those answered 200, and a count of the others. */
@@ -238,15 +283,23 @@ public final class Demo {
     final Histogram micros = new ConcurrentHistogram(TimeUnit.MINUTES.toMicros(10), 3);
     final LongAdder errors = new LongAdder();
 
-    void call(String path) {
-      long t0 = System.nanoTime();
-      Answer a = get(path, null);
-      long us = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0);
-      if (a.status() == 200) {
-        micros.recordValue(Math.min(us, micros.getHighestTrackableValue()));
-      } else {
-        errors.increment();
-      }
+    /** Sends one call on {@code senders}; its outcome is recorded if {@code measured}. */
+    CompletableFuture<?> call(ExecutorService senders, String path, boolean measured) {
+      return CompletableFuture.runAsync(
+          () -> {
+            long t0 = System.nanoTime();
+            Answer a = get(path, null);
+            long us = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0);
+            if (!measured) {
+              return;
+            }
+            if (a.status() == 200) {
+              micros.recordValue(Math.min(us, micros.getHighestTrackableValue()));
+            } else {
+              errors.increment();
+            }
+          },
+          senders);
     }
 
     Latency latency(long downstreamRequests) {
@@ -515,27 +568,6 @@ public final class Demo {
       return Long.parseLong(s.trim());
     } catch (NumberFormatException e) {
       return 0L;
-    }
-  }
-
-  private void runClients(int threads, long deadline, LongConsumer body)
-      throws InterruptedException {
-    ExecutorService clients = clientPool(threads);
-    List<Future<?>> running = new ArrayList<>();
-    AtomicLong n = new AtomicLong();
-    try {
-      for (int i = 0; i < threads; i++) {
-        running.add(
-            clients.submit(
-                () -> {
-                  while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
-                    body.accept(n.incrementAndGet());
-                  }
-                  return null;
-                }));
-      }
-    } finally {
-      await(clients, running);
     }
   }
 

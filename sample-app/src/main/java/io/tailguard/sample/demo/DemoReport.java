@@ -49,22 +49,52 @@ public record DemoReport(
    * The hedging phase: the same calls with and without hedging, against a downstream with a heavy
    * tail.
    *
-   * @param length how long it ran
+   * @param length how long it ran, warm-up included
+   * @param warmup its start, measured in neither arm
+   * @param rate pairs of calls sent per second
    * @param profile the downstream's profile
    * @param without {@code /baseline/quotes}, not hedged
    * @param with {@code /quotes}, hedged
    * @param hedges hedges the hedger sent
    * @param hedgeWins calls a hedge answered
    * @param budgetRefusals hedges the budget refused
+   * @param maxExtraLoad the {@code quotes} hedger's configured {@code budget.max-extra-load}
    */
   public record Hedging(
       Duration length,
+      Duration warmup,
+      int rate,
       DownstreamProfile profile,
       Latency without,
       Latency with,
       long hedges,
       long hedgeWins,
-      long budgetRefusals) {
+      long budgetRefusals,
+      double maxExtraLoad) {
+
+    /** The target: p99.9 at least this many times lower, within the configured extra load. */
+    public static final double TARGET_CUT = 15;
+
+    /**
+     * How many times lower p99.9 is with hedging.
+     *
+     * @return the ratio, 0 without data
+     */
+    public double cut() {
+      return without.p999Micros() <= 0 || with.p999Micros() <= 0
+          ? 0
+          : (double) without.p999Micros() / with.p999Micros();
+    }
+
+    /**
+     * Whether hedging met the target: p99.9 at least {@link #TARGET_CUT} times lower, for at most
+     * the configured extra load.
+     *
+     * @return true if it did
+     */
+    public boolean passed() {
+      return cut() >= TARGET_CUT && extraLoad() <= maxExtraLoad;
+    }
 
     /**
      * Extra downstream load of the hedged calls over the unhedged ones.
@@ -177,11 +207,17 @@ public record DemoReport(
     line(b, "");
     line(
         b,
-        "1. Hedging (%s; downstream: median %s ms, %s of requests %s ms or more)",
+        "1. Hedging (%s, the first %s not measured; downstream: median %s ms, %s of requests %s ms"
+            + " or more)",
         secs(h.length()),
+        secs(h.warmup()),
         num(h.profile().p50Ms()),
         pct(h.profile().tailProbability()),
         num(h.profile().tailMs()));
+    line(
+        b,
+        "   Open loop: %d pairs of calls a second, one hedged and one not, sent without waiting.",
+        h.rate());
     line(
         b,
         "   %-18s %8s %9s %9s %9s   %s",
@@ -204,15 +240,28 @@ public record DemoReport(
         ratio(h.without().p999Micros(), h.with().p999Micros()));
     line(
         b,
-        "   for %s extra downstream load (%d hedges sent, %d won the race; %d refused by the"
-            + " budget).%s",
+        "   for %s extra downstream load, configured max-extra-load %s (%d hedges sent, %d won the"
+            + " race; %d refused by the budget).",
         pct(h.extraLoad()),
+        pct(h.maxExtraLoad()),
         h.hedges(),
         h.hedgeWins(),
-        h.budgetRefusals(),
-        h.with().calls() < 1000
+        h.budgetRefusals());
+    line(
+        b,
+        "   %s: p99.9 cut %.1fx (target >= %.0fx) at %s extra load (target <= %s).%s",
+        h.passed() ? "PASS" : "FAIL",
+        h.cut(),
+        Hedging.TARGET_CUT,
+        pct(h.extraLoad()),
+        pct(h.maxExtraLoad()),
+        Math.min(h.with().calls(), h.without().calls()) < 10_000
             ? System.lineSeparator()
-                + "   Few calls: percentiles this far out need a longer run (demo.duration)."
+                + "   Few calls: p99.9 of "
+                + Math.min(h.with().calls(), h.without().calls())
+                + " calls rests on the slowest "
+                + Math.max(1, Math.min(h.with().calls(), h.without().calls()) / 1000)
+                + "; take 10,000 or more (demo.duration, demo.rate)."
             : "");
 
     Outage o = outage;

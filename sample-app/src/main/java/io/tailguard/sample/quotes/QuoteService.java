@@ -16,9 +16,10 @@ import org.springframework.web.client.RestClient;
  *   <li>{@code @Retried("quotes")}: a 503 or a connection failure is tried again after a short,
  *       jittered backoff, within the retry budget; an open circuit is not retried (see {@code
  *       application.yml});
- *   <li>{@code @Hedged("quotes")}: when the downstream has not answered after the 90th percentile
- *       of recent latencies, another request goes out (two at most) and the first answer wins;
- *       hedges are at most 15% extra load;
+ *   <li>{@code @Hedged("quotes")}: when the downstream has not answered after the delay the default
+ *       ADAPTIVE strategy learns (the quantile of recent latencies that leaves hedges 80% of the
+ *       budget), another request goes out (two at most) and the first answer wins; hedges are at
+ *       most 10% extra load;
  *   <li>{@code @CircuitProtected("quotes")}: every attempt, primary or hedge, passes the breaker,
  *       which stops calling a failing downstream and answers 503 with {@code Retry-After}.
  * </ul>
