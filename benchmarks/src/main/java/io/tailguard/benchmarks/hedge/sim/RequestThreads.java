@@ -1,15 +1,12 @@
 package io.tailguard.benchmarks.hedge.sim;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import io.tailguard.core.hedge.HedgeExecutors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The threads real-time requests run on, one per request: virtual threads on JDK 21 and later
- * (found by reflection, since the code is compiled for 17), else a cached pool of daemon platform
- * threads.
+ * The threads real-time requests run on, one per request: virtual threads on JDK 21 and later (the
+ * hedger's own default executor there), else a cached pool of daemon platform threads.
  *
  * <p>Stateless and thread-safe.
  */
@@ -23,14 +20,10 @@ final class RequestThreads {
    * @return the executor, owned by the caller
    */
   static ExecutorService newExecutor() {
-    MethodHandle virtual = virtualFactory();
-    if (virtual != null) {
-      try {
-        return (ExecutorService) virtual.invokeExact();
-      } catch (Throwable e) {
-        throw new IllegalStateException("cannot create a virtual-thread executor", e);
-      }
+    if (HedgeExecutors.virtualThreadsAvailable()) {
+      return HedgeExecutors.newDefault();
     }
+    // Not HedgeExecutors' platform pool: that one is bounded, and a request must never be refused.
     return Executors.newCachedThreadPool(
         r -> {
           Thread t = new Thread(r, "sim-request");
@@ -42,23 +35,11 @@ final class RequestThreads {
   /**
    * Describes the threads {@link #newExecutor()} uses.
    *
-   * @return "virtual threads" or "platform threads"
+   * @return what kind of thread each request gets
    */
   static String describe() {
-    return virtualFactory() != null
+    return HedgeExecutors.virtualThreadsAvailable()
         ? "a virtual thread per request"
         : "a platform thread per request (cached pool)";
-  }
-
-  private static MethodHandle virtualFactory() {
-    try {
-      return MethodHandles.publicLookup()
-          .findStatic(
-              Executors.class,
-              "newVirtualThreadPerTaskExecutor",
-              MethodType.methodType(ExecutorService.class));
-    } catch (NoSuchMethodException | IllegalAccessException e) {
-      return null;
-    }
   }
 }
