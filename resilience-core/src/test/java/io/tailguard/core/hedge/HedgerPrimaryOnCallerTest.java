@@ -8,7 +8,6 @@ import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -79,11 +78,7 @@ class HedgerPrimaryOnCallerTest {
   }
 
   static <T> T join(CompletableFuture<T> f) throws Exception {
-    try {
-      return f.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw (Exception) e.getCause();
-    }
+    return HedgerTest.join(f);
   }
 
   @Test
