@@ -48,7 +48,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       generator sends {@code demo.rate} pairs of calls a second, each pair one hedged {@code
  *       /quotes} call and one unhedged {@code /baseline/quotes} call, and the latencies and
  *       downstream requests of both are compared, after a warm-up ({@code demo.warmup}, at most a
- *       fifth of the phase) measured in neither;
+ *       third of the phase) measured in neither;
  *   <li>outage (40%, longer if the breaker has not opened or not closed again yet, at most 30 s
  *       more): the downstream fails every request for a while; the {@code quotes} breaker's
  *       transitions, the answers and the overall health are recorded;
@@ -217,8 +217,9 @@ public final class Demo {
     long start = System.nanoTime();
     long end = start + lengthNanos;
     // Warm-up, measured in neither arm: the JIT, the connection pools and the hedger's delay
-    // (learnt from the primaries of its window) settle. At most a fifth of the phase.
-    long warmupNanos = Math.min(properties.getWarmup().toNanos(), lengthNanos / 5);
+    // (learnt from the primaries of its window, which remembers the cold start) settle. At most a
+    // third of the phase.
+    long warmupNanos = Math.min(properties.getWarmup().toNanos(), lengthNanos / 3);
     long measureFrom = start + warmupNanos;
     Arm hedged = new Arm();
     Arm unhedged = new Arm();

@@ -16,20 +16,22 @@ public class DemoProperties {
    * How long the demo drives load, in all: 45% hedging, 40% the outage (longer if the breaker has
    * not closed yet), 15% rate limits.
    */
-  private Duration duration = Duration.ofSeconds(100);
+  private Duration duration = Duration.ofSeconds(150);
 
   /**
    * Pairs of calls (one hedged, one not) sent per second during the hedging phase, open loop, in
-   * [1, 1000]. The default 100 gives about 4,000 measured calls per arm in the default 100 s run
-   * (p99.9 rests on about 4 calls); 250 gives 10,000 but overloads a busy 2-core machine.
+   * [1, 1000]. The default 100 gives about 5,000 measured calls per arm in the default 150 s run
+   * (p99.9 rests on about 5 calls); 250 gives 13,000 but overloads a busy 2-core machine.
    */
   private int rate = 100;
 
   /**
-   * Start of the hedging phase measured in neither arm (the JIT, the connection pools and the
-   * hedger's learnt delay settle), capped at a fifth of the phase.
+   * Start of the hedging phase measured in neither arm, capped at a third of the phase: the JIT and
+   * the connection pools settle (the first calls of a fresh JVM take hundreds of milliseconds), and
+   * then the hedger's window (10 s by default) must let the cold start age out before its delay is
+   * the steady state's.
    */
-  private Duration warmup = Duration.ofSeconds(5);
+  private Duration warmup = Duration.ofSeconds(15);
 
   /** Whether the application exits once the report is printed. */
   private boolean exit = true;
