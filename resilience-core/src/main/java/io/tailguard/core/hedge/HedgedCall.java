@@ -517,27 +517,39 @@ final class HedgedCall<T> {
     List<Object> unreturned = new ArrayList<>();
     Throwable[] earlier = null;
     AttemptContext.CancelReason why = cancelReason(outcome);
-    int n;
+    int n = 0;
+    boolean ends;
+    boolean dropValue;
     synchronized (this) {
-      if (done) {
-        return;
-      }
-      done = true;
-      endReason = why;
-      returned = value;
-      cancelTimersLocked();
-      n = started;
-      for (int i = 0; i < started; i++) {
-        if (attempts[i] != null && i != winner) {
-          losers.add(attempts[i]);
+      ends = !done;
+      // Another decision ended the call first (two attempts answered at the same moment): this
+      // value is nobody's, unless it is the returned object or an unacceptable result, which the
+      // first decision closes with the others.
+      dropValue = !ends && value != returned && !(winner >= 0 && isUnacceptable[winner]);
+      if (ends) {
+        done = true;
+        endReason = why;
+        returned = value;
+        cancelTimersLocked();
+        n = started;
+        for (int i = 0; i < started; i++) {
+          if (attempts[i] != null && i != winner) {
+            losers.add(attempts[i]);
+          }
+          if (isUnacceptable[i] && i != winner) {
+            unreturned.add(unacceptable[i]);
+          }
         }
-        if (isUnacceptable[i] && i != winner) {
-          unreturned.add(unacceptable[i]);
+        if (outcome == HedgeEvent.Outcome.TIMEOUT) {
+          earlier = failures.clone();
         }
       }
-      if (outcome == HedgeEvent.Outcome.TIMEOUT) {
-        earlier = failures.clone();
+    }
+    if (!ends) {
+      if (dropValue) {
+        discard(value);
       }
+      return;
     }
     if (outcome == HedgeEvent.Outcome.TIMEOUT) {
       attachSuppressed(error, earlier);

@@ -181,6 +181,39 @@ class HedgerLosingResultsTest {
   }
 
   @Test
+  void ofTwoAnswersDecidedAtTheSameMomentTheOneNotReturnedIsClosed() throws Exception {
+    List<CompletableFuture<Resource>> stages = new ArrayList<>();
+    Resource first = new Resource("first");
+    Resource second = new Resource("second");
+    // The hedge answers while the primary's answer is being judged: both are acceptable, and both
+    // attempts decide to win before either has finished the call.
+    Hedger h =
+        async(
+            fixed(1)
+                .unacceptableResult(
+                    r -> {
+                      if (r == first) {
+                        stages.get(1).complete(second);
+                      }
+                      return false;
+                    })
+                .build());
+    CompletableFuture<Resource> result =
+        h.callAsync(
+            ctx -> {
+              CompletableFuture<Resource> f = new CompletableFuture<>();
+              stages.add(f);
+              return f;
+            });
+    clock.advance(Duration.ofMillis(100));
+    stages.get(0).complete(first);
+    Resource returned = join(result);
+    Resource other = returned == first ? second : first;
+    assertThat(returned.closes).hasValue(0);
+    assertThat(other.closes).hasValue(1);
+  }
+
+  @Test
   void aResultThatArrivesAfterTheCallTimedOutIsClosed() {
     Hedger h = async(fixed(1).timeout(Duration.ofSeconds(1)).build());
     CompletableFuture<Resource> stage = new Uncancellable<>();
