@@ -1,12 +1,13 @@
 package io.tailguard.core.hedge;
 
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What an attempt of a hedged call knows about itself: its number, the idempotency key it shares
  * with the other attempts of the same call (send it downstream so the dependency can recognise
- * duplicates), and whether it has been cancelled because the call already has its answer.
+ * duplicates), and whether it has been cancelled, and why.
  *
  * <p>This class is thread-safe.
  */
@@ -15,7 +16,8 @@ public final class AttemptContext {
   private final String hedger;
   private final int attempt;
   private final CallKey key;
-  private volatile boolean cancelled;
+  // Null while the attempt is wanted. Written once: a call cancels each attempt at most once.
+  private volatile CancelReason cancelReason;
 
   AttemptContext(String hedger, int attempt, CallKey key) {
     this.hedger = hedger;
@@ -57,7 +59,18 @@ public final class AttemptContext {
    * @return {@code true} once cancelled
    */
   public boolean isCancelled() {
-    return cancelled;
+    return cancelReason != null;
+  }
+
+  /**
+   * Returns why the call no longer needs this attempt. It is set before the attempt is interrupted
+   * or its stage cancelled, so code that sees the attempt stop can tell a timeout (the dependency
+   * did not answer in time: a failure) from a loss (another attempt answered: no outcome).
+   *
+   * @return the reason, or empty while the attempt is still wanted
+   */
+  public Optional<CancelReason> cancelReason() {
+    return Optional.ofNullable(cancelReason);
   }
 
   /**
@@ -69,8 +82,9 @@ public final class AttemptContext {
     return hedger;
   }
 
-  void cancel() {
-    cancelled = true;
+  /** Records why the attempt was cancelled. */
+  void cancel(CancelReason reason) {
+    cancelReason = reason;
   }
 
   @Override
@@ -79,8 +93,23 @@ public final class AttemptContext {
         + hedger
         + ", attempt "
         + attempt
-        + (cancelled ? ", cancelled" : "")
+        + (cancelReason != null ? ", cancelled: " + cancelReason : "")
         + "]";
+  }
+
+  /** Why a hedged call cancelled one of its attempts. Immutable and thread-safe. */
+  public enum CancelReason {
+    /** Another attempt of the call answered first; this one says nothing about the dependency. */
+    ANOTHER_ATTEMPT_WON,
+    /**
+     * The call's timeout passed with no answer: the attempt counts as a failure of the dependency
+     * (the hedger's own breaker records it so; a breaker inside the attempt should too).
+     */
+    TIMED_OUT,
+    /** The call failed without this attempt: another attempt failed with a fatal exception. */
+    CALL_FAILED,
+    /** The caller gave up (an interrupt, a cancelled future) or the hedger was closed. */
+    CALL_CANCELLED
   }
 
   /** The per-call key, made on first use so calls that never ask for it pay nothing. */

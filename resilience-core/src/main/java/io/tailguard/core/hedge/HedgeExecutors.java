@@ -58,7 +58,9 @@ public final class HedgeExecutors {
 
   /**
    * Creates a pool of up to {@value #MAX_PLATFORM_THREADS} daemon platform threads that are started
-   * on demand and end after 30 seconds idle; a task arriving when all are busy is refused.
+   * on demand and end after 30 seconds idle; a task arriving when all are busy is refused. A {@link
+   * Hedger} whose blocking primary is refused runs it on the caller's thread, unhedged and still
+   * under its timeout; a refused hedge is not sent.
    *
    * @return a new executor, owned by the caller
    */

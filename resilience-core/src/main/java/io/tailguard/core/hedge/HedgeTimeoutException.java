@@ -5,8 +5,10 @@ import java.time.Duration;
 
 /**
  * Thrown (or completes a future) when a hedged call has no answer within its timeout. Every attempt
- * has been cancelled; the failures of attempts that ended earlier are attached as suppressed
- * exceptions.
+ * has been cancelled (its {@link AttemptContext#cancelReason()} is {@link
+ * AttemptContext.CancelReason#TIMED_OUT TIMED_OUT}), and with the hedger's breaker each attempt
+ * still running counted as a failure. The failures of attempts that ended earlier are attached as
+ * suppressed exceptions, each distinct instance once.
  *
  * <p>Instances are thread-safe once thrown.
  */

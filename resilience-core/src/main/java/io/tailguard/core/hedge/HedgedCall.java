@@ -4,6 +4,7 @@ import io.tailguard.core.breaker.CallGuard;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.internal.Failures;
+import io.tailguard.core.ratelimit.RateLimitExceededException;
 import io.tailguard.core.time.Scheduler.ScheduledTask;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One hedged call: its attempts, the timer of the next hedge, the timeout, and the decision of how
@@ -23,12 +26,28 @@ import java.util.concurrent.RejectedExecutionException;
  * attempts, completing the result, events) happens after the monitor is released, so an executor
  * that runs an attempt on the calling thread cannot re-enter a half-made decision. The monitor is
  * per call, so calls never contend with each other.
+ *
+ * <p>What the call leaves behind: a result that no caller will see (a loser's, one that arrives
+ * after the call ended, an unacceptable result that is not returned) is {@linkplain
+ * #discard(Object) closed} if it is {@link AutoCloseable}, unless it is the very object the call
+ * returned.
  */
 final class HedgedCall<T> {
+
+  private static final Logger log = LoggerFactory.getLogger(Hedger.class);
 
   /** Starts the body of an attempt; its end must be reported with {@link #attemptEnded}. */
   interface Runner<T> {
     void start(HedgedCall<T> call, Attempt<T> attempt);
+
+    /**
+     * The executor refused the primary: keeps it to run on the calling thread, if this runner can.
+     *
+     * @return false if it cannot, and the call fails with the executor's refusal
+     */
+    default boolean keepPrimaryForCaller(HedgedCall<T> call, Attempt<T> attempt) {
+      return false;
+    }
   }
 
   /** The longest wait between two tries of a hedge the budget refused. */
@@ -50,6 +69,11 @@ final class HedgedCall<T> {
   private int started;
   private int ended;
   private boolean done;
+  // Why the call ended, and what it returned (compared by identity, never closed); set with done.
+  private AttemptContext.CancelReason endReason;
+  private Object returned;
+  // The first refusal (a breaker's or a rate limiter's) of an attempt; it ends the call.
+  private Throwable refusal;
   private boolean stopHedging;
   private ScheduledTask hedgeTimer;
   private ScheduledTask timeoutTimer;
@@ -69,12 +93,8 @@ final class HedgedCall<T> {
     this.isUnacceptable = new boolean[maxAttempts];
   }
 
-  /**
-   * Starts the primary and the timers.
-   *
-   * @return false if the executor refused the primary (nothing else was started)
-   */
-  boolean start() {
+  /** Starts the primary and the timers. */
+  void start() {
     hedger.budget().onPrimary();
     synchronized (this) {
       started = 1;
@@ -83,9 +103,7 @@ final class HedgedCall<T> {
     synchronized (this) {
       timeoutTimer = timeout;
     }
-    if (!launch(0, null)) {
-      return false;
-    }
+    launch(0, null);
     scheduleNextHedge(0);
     result.whenComplete(
         (v, e) -> {
@@ -93,7 +111,6 @@ final class HedgedCall<T> {
             cancel(HedgeEvent.Outcome.CANCELLED);
           }
         });
-    return true;
   }
 
   /** Cancels the call: the caller gave up, or the hedger is closing. */
@@ -105,12 +122,8 @@ final class HedgedCall<T> {
         -1);
   }
 
-  /**
-   * Starts attempt {@code k}, whose slot is already reserved.
-   *
-   * @return false only if the executor refused the primary
-   */
-  private boolean launch(int k, HedgeEvent.Trigger trigger) {
+  /** Starts attempt {@code k}, whose slot is already reserved. */
+  private void launch(int k, HedgeEvent.Trigger trigger) {
     CallGuard guard = null;
     CircuitBreaker breaker = hedger.breaker();
     if (breaker != null) {
@@ -118,43 +131,48 @@ final class HedgedCall<T> {
         guard = breaker.acquire();
       } catch (CircuitRejectedException e) {
         notStarted(k, e, true);
-        return true;
+        return;
       }
     }
     Attempt<T> a =
         new Attempt<>(
             k, new AttemptContext(hedger.name(), k, key), guard, hedger.clock().nanoTime());
     boolean abandoned;
+    AttemptContext.CancelReason why;
     synchronized (this) {
       attempts[k] = a;
       abandoned = done;
+      why = endReason;
     }
     if (abandoned) {
-      a.cancel();
+      a.cancel(why);
       a.releaseGuard();
-      return true;
+      return;
     }
     hedger.onAttemptStarted(k, trigger);
     try {
       runner.start(this, a);
     } catch (RejectedExecutionException e) {
-      a.releaseGuard();
       hedger.onExecutorRefused(k);
-      if (k == 0) {
+      if (k == 0 && runner.keepPrimaryForCaller(this, a)) {
+        // A saturated executor: the primary runs on the caller's thread, still under the
+        // timeout, and the call sends no hedge (it would only add load to a saturated service).
         synchronized (this) {
-          done = true;
-          cancelTimersLocked();
+          stopHedging = true;
         }
-        return false;
+        return;
       }
+      a.releaseGuard();
       notStarted(k, e, false);
     }
-    return true;
   }
 
-  /** Attempt k could not start: a breaker refused it, or the executor did. */
-  private void notStarted(int k, Throwable why, boolean breakerRejected) {
-    if (k > 0 && breakerRejected) {
+  /**
+   * Attempt k could not start: a breaker refused it ({@code refused}), or the executor did. A
+   * refusal ends the call (see {@link #refusedLocked}); a hedge the executor refused stops hedging.
+   */
+  private void notStarted(int k, Throwable why, boolean refused) {
+    if (k > 0 && refused) {
       hedger.budget().refund();
     }
     Decision d;
@@ -164,12 +182,45 @@ final class HedgedCall<T> {
       if (done) {
         return;
       }
-      if (k == 0) {
-        failures[0] = why;
+      if (refused) {
+        d = refusedLocked(k, why);
+      } else {
+        if (k == 0) {
+          failures[0] = why;
+        }
+        d = decideAfterEndLocked(false);
       }
-      d = decideAfterEndLocked(false);
     }
     apply(d);
+  }
+
+  /**
+   * Returns whether {@code failure} is a refusal rather than a failure of the dependency: a circuit
+   * breaker or a rate limiter in front of it (inside the attempt, or the hedger's own breaker)
+   * refused the attempt.
+   */
+  static boolean isRefusal(Throwable failure) {
+    return failure instanceof CircuitRejectedException
+        || failure instanceof RateLimitExceededException;
+  }
+
+  /**
+   * Holds this. Attempt k was refused: no hedge follows (each would be refused too, and cost a
+   * token), and once no attempt is running the call fails with the first refusal. An attempt that
+   * is still running is left to answer: it holds a permit the breaker granted, perhaps its
+   * half-open trial.
+   */
+  private Decision refusedLocked(int k, Throwable why) {
+    stopHedging = true;
+    if (hedgeTimer != null) {
+      hedgeTimer.cancel();
+      hedgeTimer = null;
+    }
+    failures[k] = why;
+    if (refusal == null) {
+      refusal = why;
+    }
+    return decideAfterEndLocked(false);
   }
 
   /** Arms the timer of the attempt after {@code launched}, unless something already moved on. */
@@ -250,14 +301,21 @@ final class HedgedCall<T> {
     long elapsed = now - a.startNanos;
     boolean superseded = a.cancelled;
     Throwable cause = Failures.unwrap(error);
-    if (superseded) {
+    // A refusal is not the dependency's answer: the breaker and the strategy learn nothing, and a
+    // hedge gets its token back.
+    boolean refused = cause != null && isRefusal(cause);
+    if (superseded || refused) {
       a.releaseGuard();
     } else if (cause == null) {
       a.succeedGuard();
     } else {
       a.failGuard(cause);
     }
-    if (superseded) {
+    if (refused) {
+      if (a.index > 0) {
+        hedger.budget().refund();
+      }
+    } else if (superseded) {
       hedger.feedLatency(elapsed);
     } else if (cause == null) {
       hedger.feedLatency(elapsed);
@@ -266,7 +324,9 @@ final class HedgedCall<T> {
       hedger.feedFailure();
     }
     if (a.index == 0) {
-      if (superseded) {
+      if (refused) {
+        skipPrimaryReport();
+      } else if (superseded) {
         reportPrimary(elapsed, false);
       } else if (cause == null) {
         reportPrimary(elapsed, true);
@@ -280,12 +340,13 @@ final class HedgedCall<T> {
     synchronized (this) {
       ended++;
       if (done) {
-        return;
-      }
-      if (cause == null && !isUnacceptable(value)) {
+        d = null;
+      } else if (cause == null && !isUnacceptable(value)) {
         d = Decision.win(a.index, value);
       } else if (cause != null && config.isFatal(cause)) {
         d = Decision.fail(cause);
+      } else if (refused) {
+        d = refusedLocked(a.index, cause);
       } else {
         boolean fireNow;
         HedgeEvent.Trigger trigger;
@@ -301,6 +362,14 @@ final class HedgedCall<T> {
         }
         d = fireNow ? fireNowLocked(trigger) : decideAfterEndLocked(false);
       }
+    }
+    if (d == null) {
+      // The call ended without this attempt (it lost, or came after the timeout): nobody will
+      // see its result.
+      if (cause == null) {
+        discardUnlessReturned(value);
+      }
+      return;
     }
     apply(d);
   }
@@ -368,22 +437,55 @@ final class HedgedCall<T> {
         return d;
       }
     }
-    Throwable primary = null;
-    for (int i = 0; i < started; i++) {
-      if (failures[i] != null) {
-        if (primary == null) {
-          primary = failures[i];
-        } else if (failures[i] != primary) {
-          primary.addSuppressed(failures[i]);
+    // A refusal first: it says why no attempt could answer (the breaker is open, the limit is
+    // reached), which is what the caller's fallback or retry needs to know. Else the earliest
+    // failure, the primary's if it failed.
+    Throwable first = refusal;
+    for (int i = 0; i < started && first == null; i++) {
+      first = failures[i];
+    }
+    if (first == null) {
+      first = new IllegalStateException("hedged call of '" + hedger.name() + "' had no attempt");
+    }
+    Decision d = Decision.fail(first);
+    d.others = failures.clone();
+    d.budgetExhausted = budgetExhausted;
+    return d;
+  }
+
+  /**
+   * Attaches {@code others} to {@code main} as suppressed exceptions, each distinct instance once
+   * and never {@code main} itself, unless {@code main} already carries suppressed exceptions. That
+   * bound matters for an exception instance thrown by many calls (a static or cached exception):
+   * its suppressed list would otherwise grow by a call's failures on every call, for ever. Such an
+   * instance keeps what the first call attached; a fresh exception, the usual case, gets them all.
+   * Checked and attached under {@code main}'s monitor, the lock {@link Throwable#addSuppressed}
+   * takes, so two calls failing with the same instance at once attach one set.
+   */
+  static void attachSuppressed(Throwable main, Throwable[] others) {
+    if (others == null) {
+      return;
+    }
+    synchronized (main) {
+      if (main.getSuppressed().length > 0) {
+        return;
+      }
+      for (int i = 0; i < others.length; i++) {
+        Throwable t = others[i];
+        if (t != null && t != main && !appearsBefore(others, i, t)) {
+          main.addSuppressed(t);
         }
       }
     }
-    if (primary == null) {
-      primary = new IllegalStateException("hedged call of '" + hedger.name() + "' had no attempt");
+  }
+
+  private static boolean appearsBefore(Throwable[] all, int end, Throwable t) {
+    for (int j = 0; j < end; j++) {
+      if (all[j] == t) {
+        return true;
+      }
     }
-    Decision d = Decision.fail(primary);
-    d.budgetExhausted = budgetExhausted;
-    return d;
+    return false;
   }
 
   private void apply(Decision d) {
@@ -401,6 +503,7 @@ final class HedgedCall<T> {
         finish(HedgeEvent.Outcome.SUCCESS, d.value, null, d.attempt);
         return;
       case FAIL:
+        attachSuppressed(d.error, d.others);
         finish(HedgeEvent.Outcome.FAILURE, null, d.error, -1);
         return;
       default:
@@ -411,30 +514,55 @@ final class HedgedCall<T> {
   @SuppressWarnings("unchecked")
   private void finish(HedgeEvent.Outcome outcome, Object value, Throwable error, int winner) {
     List<Attempt<?>> losers = new ArrayList<>();
-    int n;
+    List<Object> unreturned = new ArrayList<>();
+    Throwable[] earlier = null;
+    AttemptContext.CancelReason why = cancelReason(outcome);
+    int n = 0;
+    boolean ends;
+    boolean dropValue;
     synchronized (this) {
-      if (done) {
-        return;
-      }
-      done = true;
-      cancelTimersLocked();
-      n = started;
-      for (int i = 0; i < started; i++) {
-        if (attempts[i] != null && i != winner) {
-          losers.add(attempts[i]);
-        }
-      }
-      if (outcome == HedgeEvent.Outcome.TIMEOUT) {
+      ends = !done;
+      // Another decision ended the call first (two attempts answered at the same moment): this
+      // value is nobody's, unless it is the returned object or an unacceptable result, which the
+      // first decision closes with the others.
+      dropValue = !ends && value != returned && !(winner >= 0 && isUnacceptable[winner]);
+      if (ends) {
+        done = true;
+        endReason = why;
+        returned = value;
+        cancelTimersLocked();
+        n = started;
         for (int i = 0; i < started; i++) {
-          if (failures[i] != null && failures[i] != error) {
-            error.addSuppressed(failures[i]);
+          if (attempts[i] != null && i != winner) {
+            losers.add(attempts[i]);
+          }
+          if (isUnacceptable[i] && i != winner) {
+            unreturned.add(unacceptable[i]);
           }
         }
+        if (outcome == HedgeEvent.Outcome.TIMEOUT) {
+          earlier = failures.clone();
+        }
+      }
+    }
+    if (!ends) {
+      if (dropValue) {
+        discard(value);
+      }
+      return;
+    }
+    if (outcome == HedgeEvent.Outcome.TIMEOUT) {
+      attachSuppressed(error, earlier);
+      // The dependency did not answer in time: every attempt still running counts as its
+      // failure (and, by its latency, a slow call) before the permit could be released as a
+      // cancelled loser's is.
+      for (Attempt<?> a : losers) {
+        a.timedOut();
       }
     }
     // Tell every other attempt to stop before the caller sees the answer.
     for (Attempt<?> a : losers) {
-      a.cancel();
+      a.cancel(why);
     }
     Attempt<?> primary;
     synchronized (this) {
@@ -444,10 +572,69 @@ final class HedgedCall<T> {
       reportPrimary(hedger.clock().nanoTime() - primary.startNanos, false);
     }
     hedger.onCallCompleted(outcome, winner, n, hedger.clock().nanoTime() - startNanos);
+    for (int i = 0; i < unreturned.size(); i++) {
+      Object u = unreturned.get(i);
+      if (u != value && indexOfSame(unreturned, u) == i) {
+        discard(u);
+      }
+    }
     if (error == null) {
-      result.complete((T) value);
+      if (!result.complete((T) value)) {
+        discard(value); // the caller cancelled the call meanwhile
+      }
     } else {
       result.completeExceptionally(error);
+    }
+  }
+
+  private static int indexOfSame(List<Object> values, Object v) {
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) == v) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static AttemptContext.CancelReason cancelReason(HedgeEvent.Outcome outcome) {
+    switch (outcome) {
+      case SUCCESS:
+        return AttemptContext.CancelReason.ANOTHER_ATTEMPT_WON;
+      case TIMEOUT:
+        return AttemptContext.CancelReason.TIMED_OUT;
+      case FAILURE:
+        return AttemptContext.CancelReason.CALL_FAILED;
+      default:
+        return AttemptContext.CancelReason.CALL_CANCELLED;
+    }
+  }
+
+  /** Closes a result that arrived after the call ended, unless the call returned that object. */
+  void discardUnlessReturned(Object value) {
+    Object r;
+    synchronized (this) {
+      r = returned;
+    }
+    if (value != r) {
+      discard(value);
+    }
+  }
+
+  /**
+   * Closes a result no caller will see, if it holds a resource ({@link AutoCloseable}): a stream or
+   * a response would otherwise leak. A failure to close is logged at debug and goes no further.
+   */
+  void discard(Object value) {
+    if (!(value instanceof AutoCloseable)) {
+      return;
+    }
+    try {
+      ((AutoCloseable) value).close();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.debug("Hedger '{}': closing the result of a losing attempt failed", hedger.name(), e);
     }
   }
 
@@ -479,6 +666,8 @@ final class HedgedCall<T> {
     HedgeEvent.Trigger trigger;
     Object value;
     Throwable error;
+    // For FAIL: every attempt's failure, to attach to error as suppressed; null if none.
+    Throwable[] others;
     boolean budgetExhausted;
 
     private Decision(Kind kind) {
@@ -539,9 +728,9 @@ final class HedgedCall<T> {
       this.startNanos = startNanos;
     }
 
-    void cancel() {
+    void cancel(AttemptContext.CancelReason why) {
       cancelled = true;
-      context.cancel();
+      context.cancel(why);
       java.util.concurrent.Future<?> f = future;
       if (f != null) {
         f.cancel(true);
@@ -589,6 +778,17 @@ final class HedgedCall<T> {
     void failGuard(Throwable t) {
       if (guard != null) {
         guard.failure(t);
+      }
+    }
+
+    /**
+     * The call timed out while this attempt ran: a failure of the dependency, whatever the body
+     * does once interrupted. Reported without an exception, so that neither the exception's type
+     * nor an interrupt of the reporting thread can turn it into a release.
+     */
+    void timedOut() {
+      if (guard != null) {
+        guard.failure();
       }
     }
   }

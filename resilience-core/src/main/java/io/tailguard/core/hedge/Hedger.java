@@ -1,6 +1,5 @@
 package io.tailguard.core.hedge;
 
-import io.tailguard.core.breaker.CallGuard;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
@@ -64,21 +63,41 @@ import org.slf4j.LoggerFactory;
  *       cancelled, and {@link AttemptContext#isCancelled()} turns true.
  *   <li>A failure of a fatal type ends the call at once. A retryable failure or an unacceptable
  *       result starts the next attempt at once (budget permitting). When every attempt has ended
- *       without an answer and no more may start, the call fails with the primary's exception, the
- *       others attached as suppressed; if some attempt returned an unacceptable result, the
- *       earliest such result is returned instead.
+ *       without an answer and no more may start, the call fails with the primary's exception (the
+ *       earliest failure), the others attached as suppressed; if some attempt returned an
+ *       unacceptable result, the earliest such result is returned instead. Suppressed exceptions
+ *       are attached only to an exception that carries none yet, each distinct instance once: an
+ *       exception instance thrown by many calls (a static or cached one) keeps what the first call
+ *       attached instead of growing on every call.
+ *   <li>A refusal is not a failure of the dependency: a {@link
+ *       io.tailguard.core.breaker.CircuitRejectedException} or {@link
+ *       io.tailguard.core.ratelimit.RateLimitExceededException} of an attempt (thrown inside it, or
+ *       the hedger's own breaker refusing it) stops hedging for the call, gives a hedge's budget
+ *       token back, is not learnt by the delay strategy nor counted by the hedger's breaker, and
+ *       once no attempt is running the call fails with that refusal (the other attempts' failures
+ *       suppressed). An attempt already running is left to answer.
  *   <li>The {@code timeout} covers all attempts: when it passes, all are cancelled and the call
  *       fails with {@link HedgeTimeoutException}.
  *   <li>A hedger whose operation is not {@code idempotent} never hedges.
- *   <li>With a {@linkplain Builder#breaker(CircuitBreaker) breaker}, every attempt takes a permit:
- *       a refused primary fails the call with the breaker's rejection, a refused hedge stops
- *       hedging for the call, and attempt outcomes feed the breaker (cancelled losers release their
- *       permit without counting).
+ *   <li>With a {@linkplain Builder#breaker(CircuitBreaker) breaker}, every attempt takes a permit
+ *       and attempt outcomes feed the breaker. An attempt still running when the timeout passes
+ *       counts as a failure (and by its latency a slow call): the dependency did not answer. A
+ *       loser cancelled for any other reason (another attempt won, the call failed or was
+ *       cancelled) releases its permit without counting. {@link AttemptContext#cancelReason()}
+ *       tells an attempt's own breaker which it was.
+ *   <li>A result no caller will see (a losing attempt's, one arriving after the call ended, an
+ *       unacceptable result not returned) is closed if it is {@link AutoCloseable}, unless it is
+ *       the object the call returned; a failure to close is logged at debug. A blocking attempt's
+ *       late result is closed when its body returns; an asynchronous attempt's only if its stage
+ *       still completes after being cancelled (a cancelled {@link CompletableFuture} drops it).
  *   <li>Attempts run on the executor (virtual threads on JDK 21+, a bounded platform pool on 17, or
- *       the one given). If it refuses the primary, the call runs on the caller's thread, unhedged;
- *       a refused hedge stops hedging for the call. Refusals are counted. With {@link
+ *       the one given). If it refuses a blocking call's primary (it is saturated), the primary runs
+ *       on the caller's thread, unhedged but under the timeout: when the timeout passes the
+ *       caller's thread is interrupted and the call fails with {@link HedgeTimeoutException} once
+ *       the body returns (at once for a body that responds to interrupts). A refused hedge stops
+ *       hedging for the call. Refusals are counted. With {@link
  *       Builder#primaryOnCallingThread(boolean)}, a blocking call runs its primary on the calling
- *       thread instead, for attempts that respond to interrupts.
+ *       thread always, for attempts that respond to interrupts.
  *   <li>A fault of the delay strategy or the statistics never reaches the caller: the warm-up delay
  *       is used and the fault is counted.
  * </ul>
@@ -207,10 +226,7 @@ public final class Hedger implements AutoCloseable {
     if (call == null) {
       throw closedException();
     }
-    if (!call.start()) {
-      inFlight.remove(call);
-      return runUnhedged(attempt);
-    }
+    call.start();
     runner.runPrimaryHere();
     return await(call);
   }
@@ -308,14 +324,13 @@ public final class Hedger implements AutoCloseable {
   }
 
   private <T> CompletableFuture<T> startBlockingFuture(Function<AttemptContext, T> attempt) {
-    HedgedCall<T> call = newCall(new BlockingRunner<>(attempt, executor, false));
+    BlockingRunner<T> runner = new BlockingRunner<>(attempt, executor, false);
+    HedgedCall<T> call = newCall(runner);
     if (call == null) {
       return CompletableFuture.failedFuture(closedException());
     }
-    if (!call.start()) {
-      inFlight.remove(call);
-      return CompletableFuture.supplyAsync(() -> runUnhedged(attempt), Runnable::run);
-    }
+    call.start();
+    runner.runPrimaryHere(); // only if the executor refused it
     return call.result;
   }
 
@@ -337,6 +352,9 @@ public final class Hedger implements AutoCloseable {
       return call.result.get();
     } catch (InterruptedException e) {
       call.cancel(HedgeEvent.Outcome.CANCELLED);
+      if (call.result.isDone() && !call.result.isCompletedExceptionally()) {
+        call.discard(call.result.getNow(null)); // answered as we gave up: nobody will see it
+      }
       Thread.currentThread().interrupt();
       CancellationException c =
           new CancellationException("interrupted while waiting for hedged call of '" + name + "'");
@@ -369,27 +387,6 @@ public final class Hedger implements AutoCloseable {
       throw (Error) cause;
     }
     throw new CompletionException(cause);
-  }
-
-  private <T> T runUnhedged(Function<AttemptContext, T> attempt) {
-    CallGuard guard = breaker == null ? null : breaker.acquire();
-    long start = clock.nanoTime();
-    AttemptContext context = new AttemptContext(name, 0, new AttemptContext.CallKey());
-    onAttemptStarted(0, null);
-    try {
-      T value = attempt.apply(context);
-      if (guard != null) {
-        guard.success();
-      }
-      onCallCompleted(HedgeEvent.Outcome.SUCCESS, 0, 1, clock.nanoTime() - start);
-      return value;
-    } catch (RuntimeException | Error e) {
-      if (guard != null) {
-        guard.failure(e);
-      }
-      onCallCompleted(HedgeEvent.Outcome.FAILURE, -1, 1, clock.nanoTime() - start);
-      throw e;
-    }
   }
 
   private IllegalStateException closedException() {
@@ -921,8 +918,9 @@ public final class Hedger implements AutoCloseable {
 
   /**
    * Runs a blocking attempt on the executor; cancelling interrupts its thread. With {@code
-   * primaryHere}, the primary is not handed to the executor but kept for {@link #runPrimaryHere()},
-   * which the caller runs once the call has started (and armed its timers).
+   * primaryHere}, or when the executor refuses it, the primary is not run by the executor but kept
+   * for {@link #runPrimaryHere()}, which the caller runs once the call has started (and armed its
+   * timers), so the timeout covers it.
    *
    * <p>One runner per call. {@code pending} is written and read by the calling thread only: the
    * primary is started from {@link HedgedCall#start()} on the caller's thread.
@@ -942,14 +940,21 @@ public final class Hedger implements AutoCloseable {
     @Override
     public void start(HedgedCall<T> call, HedgedCall.Attempt<T> attempt) {
       if (primaryHere && attempt.index == 0) {
-        CallerTask<T> task = new CallerTask<>(call, attempt, body);
-        pending = task;
-        attempt.setFuture(task);
+        keepPrimaryForCaller(call, attempt);
         return;
       }
       AttemptTask<T> task = new AttemptTask<>(call, attempt, body);
-      attempt.setFuture(task);
       executor.execute(task);
+      // After execute: a task the executor refused must not be cancelled (and so reported) too.
+      attempt.setFuture(task);
+    }
+
+    @Override
+    public boolean keepPrimaryForCaller(HedgedCall<T> call, HedgedCall.Attempt<T> attempt) {
+      CallerTask<T> task = new CallerTask<>(call, attempt, body);
+      pending = task;
+      attempt.setFuture(task);
+      return true;
     }
 
     /** Runs the primary kept for the calling thread, if any. */
@@ -1018,6 +1023,10 @@ public final class Hedger implements AutoCloseable {
     }
   }
 
+  /**
+   * A blocking attempt. Once cancelled it reports its end at once ({@link #done()}); what its body
+   * returns afterwards never reaches the call, so {@link #set} closes it.
+   */
   private static class AttemptTask<T> extends FutureTask<T> {
     private final HedgedCall<T> call;
     private final HedgedCall.Attempt<T> attempt;
@@ -1027,6 +1036,14 @@ public final class Hedger implements AutoCloseable {
       super(() -> body.apply(attempt.context));
       this.call = call;
       this.attempt = attempt;
+    }
+
+    @Override
+    protected void set(T value) {
+      super.set(value);
+      if (isCancelled()) { // cancelled before the body returned: the value was dropped
+        call.discardUnlessReturned(value);
+      }
     }
 
     @Override

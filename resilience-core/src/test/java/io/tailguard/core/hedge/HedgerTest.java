@@ -9,10 +9,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -388,6 +391,62 @@ class HedgerTest {
     assertThat(result).isEqualTo("inline");
     assertThat(h.metrics().executorRefusals()).isEqualTo(1);
     assertThat(clock.pendingTasks()).isZero();
+  }
+
+  @Test
+  void aSaturatedExecutorRunsThePrimaryOnTheCallersThreadAndTheTimeoutStillEndsIt()
+      throws Exception {
+    // One thread, busy, and no queue: every attempt handed to it is refused.
+    ThreadPoolExecutor saturated =
+        new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES, new SynchronousQueue<>());
+    CountDownLatch busy = new CountDownLatch(1);
+    saturated.execute(
+        () -> {
+          try {
+            busy.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    try {
+      Hedger h =
+          Hedger.builder("search")
+              .config(fixed(Duration.ofMillis(100)).timeout(Duration.ofSeconds(2)).build())
+              .clock(clock)
+              .scheduler(clock)
+              .executor(saturated)
+              .build();
+      ControlledAttempts a = new ControlledAttempts();
+      CompletableFuture<Thread> caller = new CompletableFuture<>();
+      CompletableFuture<String> result =
+          CompletableFuture.supplyAsync(
+              () -> {
+                caller.complete(Thread.currentThread());
+                return h.call(
+                    ctx -> {
+                      assertThat(Thread.currentThread()).isSameAs(caller.join());
+                      return a.apply(ctx);
+                    });
+              },
+              callers);
+      a.awaitStarted(0);
+      awaitTimers(1); // the timeout; no hedge timer, the call stays unhedged
+      clock.advance(Duration.ofMillis(1999));
+      assertThat(result).isNotDone();
+      clock.advance(Duration.ofMillis(1));
+      a.awaitInterrupted(0);
+      assertThatThrownBy(() -> join(result))
+          .isInstanceOf(HedgeTimeoutException.class)
+          .hasMessage("Hedged call of 'search' timed out after 2s with 1 attempt");
+      HedgeMetrics m = h.metrics();
+      assertThat(m.executorRefusals()).isEqualTo(1);
+      assertThat(m.timeouts()).isEqualTo(1);
+      assertThat(m.hedges()).isZero();
+      assertThat(clock.pendingTasks()).isZero();
+    } finally {
+      busy.countDown();
+      saturated.shutdown();
+    }
   }
 
   @Test

@@ -21,6 +21,8 @@ public class QuoteService {
   /** What the methods call, and what they saw; a bean of its own, so it is not proxied. */
   public static class Downstream {
     volatile Function<String, String> behaviour = s -> "quote:" + s;
+    volatile Function<String, CompletableFuture<String>> stages =
+        s -> CompletableFuture.completedFuture("quote:" + s);
     final List<AttemptContext> attempts = new CopyOnWriteArrayList<>();
 
     String apply(String s) {
@@ -160,6 +162,13 @@ public class QuoteService {
   public String search(String query) {
     CurrentAttempt.get().ifPresent(downstream.attempts::add);
     return downstream.apply(query);
+  }
+
+  @Hedged("search")
+  @CircuitProtected("search")
+  public CompletableFuture<String> searchProtectedAsync(String query) {
+    CurrentAttempt.get().ifPresent(downstream.attempts::add);
+    return downstream.stages.apply(query);
   }
 
   @Hedged("search")
