@@ -113,6 +113,20 @@ class ReloadKeepsStateTest {
   }
 
   @Test
+  void aShorterCooldownCutsTheRemainingCooldownOfAnOpenBreaker() {
+    runtime(breakers("", 1));
+    CircuitBreaker payments = openPayments();
+
+    apply(breakers(", open-cooldown: 20s", 1));
+
+    assertThat(payments.state()).isEqualTo(CircuitState.OPEN);
+    assertThat(payments.remainingCooldown()).isEqualTo(Duration.ofSeconds(20));
+    clock.advance(Duration.ofSeconds(20));
+    payments.acquire().success();
+    assertThat(payments.state()).isEqualTo(CircuitState.HALF_OPEN);
+  }
+
+  @Test
   void windowCountsSurviveAChangeThatKeepsTheWindowsShapeAndResetWhenItChanges() {
     runtime(breakers(", min-calls: 10", 1));
     CircuitBreaker payments = rt.circuitBreakers().breaker("payments");
