@@ -329,6 +329,35 @@ class ReloadKeepsStateTest {
     assertThat(permits(search, "carol")).isEqualTo(4);
   }
 
+  @Test
+  void aNewWindowRescalesEachKeysUsedShareOfItsBucket() {
+    runtime(LIMITERS.formatted(10, "60s", 1));
+    RateLimiter search = rt.rateLimiters().limiter("search");
+    assertThat(permits(search, "alice")).isEqualTo(10); // all of her bucket
+    for (int i = 0; i < 5; i++) {
+      assertThat(search.tryAcquire("bob")).isTrue(); // half of his
+    }
+
+    apply(LIMITERS.formatted(10, "10s", 1));
+
+    // Alice's bucket is still empty: she waits one new interval (1 s), not what was left of the
+    // old window (60 s). Bob still has half of his.
+    assertThat(search.tryAcquire("alice")).isFalse();
+    assertThat(permits(search, "bob")).isEqualTo(5);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(permits(search, "alice")).isEqualTo(1);
+
+    // Back to the longer window: still one share each, now of a 60 s window.
+    for (int i = 0; i < 5; i++) {
+      assertThat(search.tryAcquire("carol")).isTrue(); // half of her bucket
+    }
+    apply(LIMITERS.formatted(10, "60s", 1));
+    assertThat(permits(search, "carol")).isEqualTo(5);
+    assertThat(search.tryAcquire("alice")).isFalse();
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(permits(search, "alice")).isEqualTo(1);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Retriers
 
