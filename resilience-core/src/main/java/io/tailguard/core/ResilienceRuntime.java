@@ -26,11 +26,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>{@link #apply(ResilienceConfig)} takes a new configuration: existing instances keep their
- * state and take their new settings, new names appear, removed names are retired. The new
+ * state as far as their new settings allow, new names appear, and an instance whose settings were
+ * removed goes on with the defaults, its state kept likewise (its name is still served: an open
+ * breaker stays open, a hedger's calls in flight run on, a limiter keeps its keys). The new
  * configuration was validated as a whole before it got here (a {@code ResilienceConfig} that exists
  * is valid), so a refused configuration never reaches the engines and nothing half-applies. Each
  * instance swaps its settings atomically, so one call never sees two configurations of the same
@@ -315,37 +315,27 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
   }
 
+  // Each engine in the same order, so every instance is reconfigured once: those with settings of
+  // their own take them, those on the defaults take the new defaults, and those whose own settings
+  // were dropped go on with the new defaults (see InstanceTable for the rule).
+
   private void applyBreakers(ResilienceConfig next) {
     ResilienceConfig.CircuitBreakerSection s = next.circuitBreaker();
     breakers.reconfigureGlobalFuse(s.global());
-    Set<String> configured = new HashSet<>(config.circuitBreaker().instances().keySet());
     s.instances().forEach(breakers::reconfigure);
-    for (String name : configured) {
-      if (!s.instances().containsKey(name)) {
-        // Retired: it falls back to the defaults if still in use, as an unnamed breaker would.
-        breakers.find(name).ifPresent(b -> b.reconfigure(s.defaults()));
-        breakers.remove(name);
-      }
-    }
     breakers.reconfigureDefaults(s.defaults());
+    dropped(config.circuitBreaker().instances(), s.instances()).forEach(breakers::useDefaults);
   }
 
   private void applyHedgers(ResilienceConfig next) {
     ResilienceConfig.HedgingSection s = next.hedging();
-    Set<String> configured = new HashSet<>(config.hedging().instances().keySet());
     s.instances().forEach(hedgers::reconfigure);
-    for (String name : configured) {
-      if (!s.instances().containsKey(name)) {
-        hedgers.remove(name);
-      }
-    }
     hedgers.reconfigureDefaults(s.defaults());
+    dropped(config.hedging().instances(), s.instances()).forEach(hedgers::useDefaults);
   }
 
   private void applyRetriers(ResilienceConfig next) {
     ResilienceConfig.RetrySection s = next.retry();
-    Set<String> configured = new HashSet<>(config.retry().policies().keySet());
-    retriers.reconfigureDefaults(s.defaults());
     s.policies()
         .forEach(
             (name, policy) -> {
@@ -353,25 +343,22 @@ public final class ResilienceRuntime implements AutoCloseable {
                 retriers.reconfigure(name, policy);
               }
             });
-    for (String name : configured) {
-      if (!s.policies().containsKey(name)) {
-        // Retired: it falls back to the defaults if still in use, as an unnamed retrier would.
-        retriers.find(name).ifPresent(r -> r.reconfigure(s.defaults()));
-        retriers.remove(name);
-      }
-    }
+    retriers.reconfigureDefaults(s.defaults());
+    dropped(config.retry().policies(), s.policies()).forEach(retriers::useDefaults);
   }
 
   private void applyRateLimiters(ResilienceConfig next) {
     ResilienceConfig.RateLimitingSection s = next.rateLimiting();
-    Set<String> configured = new HashSet<>(config.rateLimiting().instances().keySet());
     s.instances().forEach(rateLimiters::reconfigure);
-    for (String name : configured) {
-      if (!s.instances().containsKey(name)) {
-        rateLimiters.remove(name);
-      }
-    }
     rateLimiters.reconfigureDefaults(s.defaults());
+    dropped(config.rateLimiting().instances(), s.instances()).forEach(rateLimiters::useDefaults);
+  }
+
+  /** The names {@code before} configured and {@code after} does not. */
+  private static List<String> dropped(Map<String, ?> before, Map<String, ?> after) {
+    List<String> names = new ArrayList<>(before.keySet());
+    names.removeAll(after.keySet());
+    return names;
   }
 
   /**

@@ -785,7 +785,9 @@ public final class CircuitBreaker {
 
   /**
    * Replaces the configuration. Takes effect for the next decision; a change of the window's
-   * duration or bucket count starts a fresh window (state and totals are kept).
+   * duration or bucket count starts a fresh window (state and totals are kept). An open breaker
+   * stays open: what is left of its cooldown is kept, or cut to the cooldown the new configuration
+   * gives it from now if that is shorter (a longer one never lengthens it).
    *
    * @param next the new configuration
    * @throws IllegalArgumentException if {@code next} is {@code null}; the old one stays in force
@@ -827,6 +829,7 @@ public final class CircuitBreaker {
     if (!previous.sameWindowAs(next)) {
       refitWindow();
     }
+    shortenCooldown(next);
     return previous;
   }
 
@@ -1217,6 +1220,36 @@ public final class CircuitBreaker {
      */
     public CircuitBreaker build() {
       return new CircuitBreaker(name, config, clock, fuse, parent, recorder);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reconfiguring an open period
+
+  /**
+   * Cuts the open period in progress to the cooldown {@code next} gives it from now, if that ends
+   * sooner: an operator who shortens the cooldown means it for the breaker that is open now too.
+   * The caller holds {@code reconfigureLock}. Replaces the OpenInfo of the current generation only,
+   * by CAS; a reset() racing with this may then fail to clear that record, which is harmless: every
+   * later open publishes its own before anything reads it.
+   */
+  private void shortenCooldown(CircuitConfig next) {
+    long now = clock.nanoTime();
+    for (; ; ) {
+      long w = state;
+      OpenInfo open = openInfo;
+      if (stateOf(w) != CircuitState.OPEN || open == null || open.generation != generation(w)) {
+        return;
+      }
+      long cooldown =
+          cooldownNanos(
+              next.openCooldown().toNanos(), next.maxOpenCooldown().toNanos(), open.reopens);
+      long until = now + cooldown;
+      if (until - open.untilNanos >= 0
+          || OPEN_INFO.compareAndSet(
+              this, open, new OpenInfo(open.generation, until, open.reopens))) {
+        return;
+      }
     }
   }
 }

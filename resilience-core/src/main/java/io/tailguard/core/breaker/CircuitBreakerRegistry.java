@@ -60,7 +60,7 @@ public final class CircuitBreakerRegistry {
             .factory(this::create)
             .reconfigurer(CircuitBreaker::reconfigure)
             .afterCreate(this::componentsChanged)
-            .afterRemove(this::componentsChanged)
+            .retire(this::componentsChanged)
             .build();
     Collection<CircuitBreaker> view = table.values();
     this.fuse = new GlobalFuse(b.global, () -> view, listeners, clock);
@@ -220,8 +220,22 @@ public final class CircuitBreakerRegistry {
   }
 
   /**
-   * Removes a breaker, for example when it disappears from the configuration. Callers still holding
-   * it may go on using it; it no longer counts toward the global fuse.
+   * Takes away one breaker's own settings, as a configuration that no longer names it does. The
+   * breaker goes on with the defaults and keeps its state as {@link
+   * CircuitBreaker#reconfigure(CircuitConfig)} describes (an open breaker stays open); in a strict
+   * registry, where the name is then unknown, it is removed instead.
+   *
+   * @param name the name
+   * @return the breaker now on the defaults, or empty if there is none
+   */
+  public Optional<CircuitBreaker> useDefaults(String name) {
+    return table.useDefaults(name);
+  }
+
+  /**
+   * Removes a breaker: the registry stops serving it (a later lookup of a non-strict registry
+   * creates a new one) and it no longer counts toward the global fuse. Callers still holding it may
+   * go on using it.
    *
    * @param name the name
    * @return the removed breaker, or empty if there was none

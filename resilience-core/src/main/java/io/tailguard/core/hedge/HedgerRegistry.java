@@ -74,7 +74,6 @@ public final class HedgerRegistry implements AutoCloseable {
             .defaults(b.defaults)
             .factory(this::create)
             .reconfigurer(Hedger::reconfigure)
-            .afterRemove(Hedger::close)
             .build();
     b.instances.forEach(table::preload);
   }
@@ -186,7 +185,22 @@ public final class HedgerRegistry implements AutoCloseable {
   }
 
   /**
-   * Removes a hedger and closes it (its calls in flight are cancelled).
+   * Takes away one hedger's own settings, as a configuration that no longer names it does. The
+   * hedger goes on with the defaults and keeps what it learnt as {@link
+   * Hedger#reconfigure(HedgeConfig)} describes; in a strict registry, where the name is then
+   * unknown, it is removed instead.
+   *
+   * @param name the name
+   * @return the hedger now on the defaults, or empty if there is none
+   */
+  public Optional<Hedger> useDefaults(String name) {
+    return table.useDefaults(name);
+  }
+
+  /**
+   * Removes a hedger: the registry stops serving it (a later lookup of a non-strict registry
+   * creates a new one). It is not closed: its calls in flight run to their end, and callers still
+   * holding it may go on using it until the registry closes (its threads are the registry's).
    *
    * @param name the name
    * @return the removed hedger, or empty

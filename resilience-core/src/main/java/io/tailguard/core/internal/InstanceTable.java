@@ -25,8 +25,24 @@ import java.util.function.Function;
  * own, and the defaults for every other name; it looks names up leniently (creating an instance
  * with the defaults) or strictly, reconfigures one instance or the defaults, removes instances, and
  * tells hooks about instances added and removed. The registry supplies what differs: how an
- * instance is created and reconfigured, and what else happens when one is created or removed
- * (linking it to a global fuse, closing it).
+ * instance is created and reconfigured, and what else happens when one is created or retired
+ * (linking it to a global fuse, closing its store).
+ *
+ * <h2>Reloads and retirement: one rule for every registry</h2>
+ *
+ * <ul>
+ *   <li>An instance whose settings change is reconfigured in place: it keeps its state as far as
+ *       its new settings allow (each engine's {@code reconfigure} says how far).
+ *   <li>An instance whose own settings are taken away ({@link #useDefaults}) is reconfigured to the
+ *       defaults in place if the table is lenient, since its name is still served; so an open
+ *       breaker stays open, a hedger keeps what it learnt and a limiter its keys. In a strict table
+ *       the name is then unknown, and the instance is removed.
+ *   <li>A removed instance ({@link #remove}) is retired: the table stops serving it at once (a
+ *       lenient lookup then creates a new instance), nothing running on it is cancelled or refused,
+ *       and the registry's {@linkplain Builder#retire retire action} releases what it holds of its
+ *       own. Registries share their threads among their instances, so that is little: a limiter's
+ *       store.
+ * </ul>
  *
  * <p>Not part of the public API. This class is thread-safe.
  *
@@ -53,7 +69,7 @@ public final class InstanceTable<I, C> {
   private final BiFunction<String, C, I> factory;
   private final BiConsumer<I, C> reconfigurer;
   private final Consumer<? super I> afterCreate;
-  private final Consumer<? super I> afterRemove;
+  private final Consumer<? super I> retire;
 
   private final Object lock = new Object();
   // The instances by name. Guarded by `lock` for writes, except the lock-free computeIfAbsent of
@@ -82,7 +98,7 @@ public final class InstanceTable<I, C> {
     this.factory = Validate.notNull("factory", b.factory);
     this.reconfigurer = Validate.notNull("reconfigurer", b.reconfigurer);
     this.afterCreate = b.afterCreate;
-    this.afterRemove = b.afterRemove;
+    this.retire = b.retire;
     this.defaults = Validate.notNull("defaults", b.defaults);
   }
 
@@ -301,8 +317,49 @@ public final class InstanceTable<I, C> {
   }
 
   /**
-   * Removes an instance and its own settings, runs the table's remove action on it, then tells the
-   * removal hooks.
+   * Takes away the settings of its own of one instance, as a configuration that no longer names it
+   * does. In a lenient table its name is still served, so the instance stays and takes the defaults
+   * (its state kept as far as they allow); in a strict table the name is then unknown, so the
+   * instance is removed and retired ({@link #remove}). A name without settings of its own is left
+   * as it is.
+   *
+   * @param name the name
+   * @return the instance that now runs on the defaults, or empty if there is none (the name has no
+   *     instance, or it was removed)
+   */
+  public Optional<I> useDefaults(String name) {
+    if (name == null) {
+      return Optional.empty();
+    }
+    if (strict) {
+      synchronized (lock) {
+        if (!ownConfigs.containsKey(name)) {
+          return Optional.ofNullable(instances.get(name));
+        }
+      }
+      remove(name);
+      return Optional.empty();
+    }
+    I instance;
+    C config;
+    synchronized (lock) {
+      if (ownConfigs.remove(name) == null) {
+        return Optional.ofNullable(instances.get(name));
+      }
+      instance = instances.get(name);
+      config = defaults;
+    }
+    if (instance == null) {
+      return Optional.empty();
+    }
+    reconfigurer.accept(instance, config);
+    return Optional.of(instance);
+  }
+
+  /**
+   * Removes an instance and its own settings and retires it: runs the table's retire action on it,
+   * then tells the removal hooks. Calls running on it, or made through references taken before, are
+   * neither cancelled nor refused.
    *
    * @param name the name
    * @return the removed instance, or empty
@@ -317,7 +374,7 @@ public final class InstanceTable<I, C> {
       removed = instances.remove(name);
     }
     if (removed != null) {
-      afterRemove.accept(removed);
+      retire.accept(removed);
       for (Consumer<? super I> hook : removedHooks) {
         hook.accept(removed);
       }
@@ -385,7 +442,7 @@ public final class InstanceTable<I, C> {
     private BiFunction<String, C, I> factory;
     private BiConsumer<I, C> reconfigurer;
     private Consumer<? super I> afterCreate = i -> {};
-    private Consumer<? super I> afterRemove = i -> {};
+    private Consumer<? super I> retire = i -> {};
 
     private Builder(String engine, String registry) {
       this.engine = Validate.notNull("engine", engine);
@@ -473,14 +530,15 @@ public final class InstanceTable<I, C> {
     }
 
     /**
-     * Sets what happens to a removed instance, before the removal hooks are told (for example,
-     * closing it); default nothing.
+     * Sets what retiring a removed instance does, before the removal hooks are told: release what
+     * the instance holds of its own (for example, closing a limiter's store). It must neither
+     * cancel nor refuse the calls running on the instance, nor wait for them; default nothing.
      *
      * @param action the action, called outside the table's lock
      * @return this builder
      */
-    public Builder<I, C> afterRemove(Consumer<? super I> action) {
-      this.afterRemove = Validate.notNull("afterRemove", action);
+    public Builder<I, C> retire(Consumer<? super I> action) {
+      this.retire = Validate.notNull("retire", action);
       return this;
     }
 

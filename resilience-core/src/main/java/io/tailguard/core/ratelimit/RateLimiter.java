@@ -378,10 +378,10 @@ public final class RateLimiter {
   }
 
   /**
-   * Replaces the settings. Keys keep their state, which is a point in time (how far the key has
-   * drawn ahead of the clock), so the change applies from each key's next request and a key that
-   * had spent its allowance keeps waiting for the time it owed. Either way, the new limit holds
-   * exactly from one window after the change.
+   * Replaces the settings. Keys keep the share of their allowance they have used, rescaled to the
+   * new window (see {@link RateLimiterStore#reconfigured}): a key that had spent all of it waits
+   * one new interval for its next permit, one that had spent half has half of the new capacity. A
+   * change of capacity alone changes no key's wait, only how many permits the rest of it holds.
    *
    * @param next the new settings
    */
@@ -414,6 +414,7 @@ public final class RateLimiter {
     if (previous.equals(next)) {
       return;
     }
+    store.reconfigured(previous, next);
     log.atInfo()
         .addKeyValue("name", name)
         .addKeyValue("capacity", next.capacity())

@@ -67,7 +67,7 @@ public final class RateLimiterRegistry implements AutoCloseable {
             .factory(this::create)
             .reconfigurer(RateLimiter::reconfigure)
             .refuseReconfigureWhenClosed(true)
-            .afterRemove(l -> l.store().close())
+            .retire(l -> l.store().close())
             .build();
     b.instances.forEach(table::preload);
   }
@@ -189,7 +189,23 @@ public final class RateLimiterRegistry implements AutoCloseable {
   }
 
   /**
-   * Removes a limiter and closes its store.
+   * Takes away one limiter's own settings, as a configuration that no longer names it does. The
+   * limiter goes on with the defaults and keeps its keys as {@link
+   * RateLimiter#reconfigure(RateLimitConfig)} describes; in a strict registry, where the name is
+   * then unknown, it is removed instead.
+   *
+   * @param name the name
+   * @return the limiter now on the defaults, or empty if there is none
+   */
+  public Optional<RateLimiter> useDefaults(String name) {
+    return table.useDefaults(name);
+  }
+
+  /**
+   * Removes a limiter and closes its store: the registry stops serving it (a later lookup of a
+   * non-strict registry creates a new one, with new keys). Closing an in-memory store changes
+   * nothing for callers still holding the limiter; a Redis store that owns its client closes it,
+   * and a request on it still gets an answer, from the store's failure policy.
    *
    * @param name the name
    * @return the removed limiter, or empty

@@ -220,9 +220,21 @@ public final class RetryRegistry implements AutoCloseable {
   }
 
   /**
-   * Removes a retrier and its own policy. It is not closed: calls holding it finish with the policy
-   * they started with, and a later lookup of the name gets a new retrier with the defaults. The
-   * {@value RetryPolicy#DEFAULT_NAME} retrier cannot be removed.
+   * Takes away one retrier's own policy, as a configuration that no longer names it does. The
+   * retrier goes on with the defaults and keeps its counters and budget; in a strict registry,
+   * where the name is then unknown, it is removed instead.
+   *
+   * @param name the name
+   * @return the retrier now on the defaults, or empty if there is none
+   */
+  public Optional<Retrier> useDefaults(String name) {
+    return table.useDefaults(name);
+  }
+
+  /**
+   * Removes a retrier and its own policy: the registry stops serving it. It is not closed: calls
+   * holding it finish with the policy they started with, and a later lookup of the name gets a new
+   * retrier with the defaults. The {@value RetryPolicy#DEFAULT_NAME} retrier cannot be removed.
    *
    * @param name the name
    * @return the removed retrier, or empty

@@ -416,13 +416,17 @@ class CircuitBreakerPropertyTest {
 
     /** Re-open k waits min(maxOpenCooldown, openCooldown * 2^k). */
     private void open(TransitionReason reason, int k, CircuitConfig c, long now) {
+      moveTo(CircuitState.OPEN, reason, now);
+      openUntil = now + cooldown(c, k);
+      reopens = k;
+    }
+
+    private static long cooldown(CircuitConfig c, int k) {
       long cooldown = c.openCooldown().toNanos();
       for (int i = 0; i < k && cooldown < c.maxOpenCooldown().toNanos(); i++) {
         cooldown = Math.min(c.maxOpenCooldown().toNanos(), cooldown * 2);
       }
-      moveTo(CircuitState.OPEN, reason, now);
-      openUntil = now + cooldown;
-      reopens = k;
+      return cooldown;
     }
 
     private void returnPermit(Permit p) {
@@ -465,6 +469,10 @@ class CircuitBreakerPropertyTest {
       config = next;
       if (newShape) {
         window = new Window(now, next);
+      }
+      // An open period is cut to the new cooldown from now, if that ends sooner.
+      if (state == CircuitState.OPEN) {
+        openUntil = Math.min(openUntil, now + cooldown(next, reopens));
       }
     }
 

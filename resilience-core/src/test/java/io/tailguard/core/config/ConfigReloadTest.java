@@ -55,7 +55,7 @@ class ConfigReloadTest {
   }
 
   @Test
-  void rateLimitersKeepTheirKeysTakeNewLimitsAndRetire() {
+  void rateLimitersKeepTheirKeysTakeNewLimitsAndDroppedOnesTakeTheDefaults() {
     ResilienceRuntime rt =
         runtime(
             """
@@ -95,13 +95,16 @@ class ConfigReloadTest {
     assertThat(search.tryAcquire("bob")).isTrue();
     assertThat(search.tryAcquire("bob")).isTrue();
     assertThat(search.tryAcquire("bob")).isFalse();
-    assertThat(rt.rateLimiters().find("legacy")).isEmpty();
+    // Dropped from the configuration, legacy goes on with the defaults.
+    assertThat(rt.rateLimiters().find("legacy"))
+        .hasValueSatisfying(
+            l -> assertThat(l.config()).isEqualTo(rt.config().rateLimiting().defaults()));
     rt.close();
     assertThat(rt.rateLimiters().isTerminated()).isTrue();
   }
 
   @Test
-  void applyKeepsStateChangesSettingsAddsAndRetires() {
+  void applyKeepsStateChangesSettingsAddsAndPutsDroppedNamesOnTheDefaults() {
     ResilienceRuntime rt = runtime(V1);
     CircuitBreaker payments = rt.circuitBreakers().breaker("payments");
     payments.acquire().failure();
@@ -122,7 +125,9 @@ class ConfigReloadTest {
     assertThat(payments.state()).isEqualTo(CircuitState.OPEN); // state kept
     assertThat(payments.config().failureRateThreshold()).isEqualTo(0.25);
     assertThat(rt.circuitBreakers().find("orders")).isPresent();
-    assertThat(rt.circuitBreakers().find("legacy")).isEmpty();
+    assertThat(rt.circuitBreakers().find("legacy"))
+        .hasValueSatisfying(
+            b -> assertThat(b.config()).isEqualTo(rt.config().circuitBreaker().defaults()));
     assertThat(rt.hedgers().hedger("search").config().maxHedges()).isEqualTo(3);
     assertThat(rt.config()).isEqualTo(YamlConfigLoader.loadString(V2));
     assertThat(events).singleElement().isInstanceOf(ResilienceRuntime.ConfigApplied.class);

@@ -194,8 +194,9 @@ class RetryConfigTest {
       assertThat(payments.metrics().calls()).isEqualTo(1); // state kept
       assertThat(unnamed.policy().baseDelay()).isEqualTo(Duration.ofMillis(20));
       assertThat(rt.retriers().find("orders")).isPresent();
-      assertThat(rt.retriers().find("legacy")).isEmpty();
-      assertThat(legacy.policy()).isEqualTo(rt.config().retry().defaults()); // retired
+      // Dropped from the policies, legacy goes on with the defaults.
+      assertThat(rt.retriers().find("legacy")).containsSame(legacy);
+      assertThat(legacy.policy()).isEqualTo(rt.config().retry().defaults());
       assertThat(rt.exportYaml()).contains("orders:").doesNotContain("legacy:");
     }
   }

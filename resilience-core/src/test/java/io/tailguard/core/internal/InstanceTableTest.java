@@ -35,7 +35,7 @@ class InstanceTableTest {
         .factory(Thing::new)
         .reconfigurer((t, c) -> t.config = c)
         .afterCreate(t -> events.add("created " + t.name))
-        .afterRemove(t -> events.add("removed " + t.name));
+        .retire(t -> events.add("retired " + t.name));
   }
 
   @Test
@@ -90,14 +90,49 @@ class InstanceTableTest {
   }
 
   @Test
-  void removeRunsAfterRemoveBeforeTheHooks() {
+  void removeRetiresBeforeTheHooks() {
     InstanceTable<Thing, String> table = builder().build();
     table.get("a");
     table.onRemoved(t -> events.add("hook " + t.name));
     assertThat(table.remove("a")).isPresent();
     assertThat(table.remove("a")).isEmpty();
     assertThat(table.remove(null)).isEmpty();
-    assertThat(events).containsExactly("created a", "removed a", "hook a");
+    assertThat(events).containsExactly("created a", "retired a", "hook a");
+  }
+
+  @Test
+  void useDefaultsKeepsTheInstanceOfALenientTableOnTheDefaults() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.preload("own", "o1");
+    Thing own = table.get("own");
+    Thing shared = table.get("shared");
+    table.onRemoved(t -> events.add("hook " + t.name));
+
+    assertThat(table.useDefaults("own")).containsSame(own);
+    assertThat(own.config).isEqualTo("d0");
+    assertThat(table.get("own")).isSameAs(own);
+    assertThat(table.ownConfigs()).isEmpty();
+    table.reconfigureDefaults("d1"); // it is one of the instances on the defaults now
+    assertThat(own.config).isEqualTo("d1");
+
+    shared.config = "touched";
+    assertThat(table.useDefaults("shared")).containsSame(shared); // had no settings of its own
+    assertThat(shared.config).isEqualTo("touched");
+    assertThat(table.useDefaults("never")).isEmpty();
+    assertThat(table.useDefaults(null)).isEmpty();
+    assertThat(events).containsExactly("created shared");
+  }
+
+  @Test
+  void useDefaultsRemovesTheInstanceOfAStrictTable() {
+    InstanceTable<Thing, String> table = builder().strict(true).build();
+    table.preload("own", "o1");
+    table.onRemoved(t -> events.add("hook " + t.name));
+
+    assertThat(table.useDefaults("own")).isEmpty();
+    assertThat(table.find("own")).isEmpty();
+    assertThatThrownBy(() -> table.get("own")).isInstanceOf(UnknownInstanceException.class);
+    assertThat(events).containsExactly("retired own", "hook own");
   }
 
   @Test

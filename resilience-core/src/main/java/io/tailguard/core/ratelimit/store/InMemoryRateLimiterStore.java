@@ -427,6 +427,34 @@ public final class InMemoryRateLimiterStore implements RateLimiterStore {
     }
   }
 
+  /**
+   * Rescales every key's lead over the clock by the ratio of the new window to the old, one CAS per
+   * key, so each key keeps the share of its allowance it has used. A request racing with this on
+   * the same key may be charged once under the old settings; a key idle at full capacity is left as
+   * it is.
+   */
+  @Override
+  public void reconfigured(RateLimitConfig previous, RateLimitConfig next) {
+    long from = previous.burstNanos();
+    long to = next.burstNanos();
+    if (from == to) {
+      return;
+    }
+    double scale = (double) to / from;
+    long now = clockTime();
+    for (Cell cell : cells.values()) {
+      for (; ; ) {
+        long tat = cell.tat;
+        if (tat == EVICTED || tat - now <= 0) {
+          break;
+        }
+        if (cell.casTat(tat, now + Math.round((tat - now) * scale))) {
+          break;
+        }
+      }
+    }
+  }
+
   @Override
   public long keyCount() {
     return keys.get();

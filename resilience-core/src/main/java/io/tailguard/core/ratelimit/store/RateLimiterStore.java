@@ -8,7 +8,7 @@ import java.util.Map;
  * Where a {@link io.tailguard.core.ratelimit.RateLimiter} keeps the state of its keys: in memory by
  * default ({@link InMemoryRateLimiterStore}), or in a shared server so that several instances of a
  * service share one limit. A store serves one limiter; the limiter passes the configuration in
- * force with every request, so a reconfiguration needs nothing from the store.
+ * force with every request, and tells the store of a reconfiguration ({@link #reconfigured}).
  *
  * <p>Keys reach the store already checked (not null, at most {@link RateLimitConfig#MAX_KEY_LENGTH}
  * characters), and {@code permits} is in {@code [1, capacity]}.
@@ -55,6 +55,19 @@ public interface RateLimiterStore extends AutoCloseable {
    * @param config the configuration in force
    */
   default void release(String key, int permits, RateLimitConfig config) {}
+
+  /**
+   * Tells the store that its limiter's settings changed, so that it can carry its keys over. A
+   * key's state is how far it has drawn ahead of the clock, at most one window; the in-memory store
+   * rescales it by the ratio of the windows, so each key keeps the share of its allowance it has
+   * used. The default does nothing: keys keep their state as time, so after a shorter window a key
+   * may wait up to what it owed under the old one (the Redis store does this: its keys are not
+   * scanned).
+   *
+   * @param previous the settings replaced
+   * @param next the settings in force from now
+   */
+  default void reconfigured(RateLimitConfig previous, RateLimitConfig next) {}
 
   /**
    * Returns the number of keys tracked now, or -1 if the store cannot tell cheaply.
