@@ -1,8 +1,11 @@
 package io.tailguard.core.retry;
 
+import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.hedge.HedgeTimeoutException;
 import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimit.RateLimitExceededException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,6 +35,11 @@ import java.util.function.Predicate;
  * <ol>
  *   <li>neither it nor any of its causes is of a {@linkplain #nonRetryableExceptions()
  *       non-retryable type} (non-retryable wins over retryable);
+ *   <li>neither it nor any of its causes is one of Tailguard's own {@linkplain #REFUSALS refusals}
+ *       (an open circuit, a rate limit, a hedge timeout), unless that refusal's own type is listed
+ *       in {@linkplain #retryableExceptions() retryable types}: a refusal says "not now", and
+ *       retrying it only delays the error (a hedge timeout, retried, sends a hung dependency every
+ *       attempt of every hedged call again);
  *   <li>{@linkplain #retryableExceptions() retryable types} is empty and it is an {@link Exception}
  *       (an {@link Error} is retried only when listed), or it or one of its causes is of a
  *       retryable type;
@@ -56,6 +64,17 @@ public final class RetryPolicy {
 
   /** The largest {@code maxDelay}: {@code Long.MAX_VALUE} nanoseconds, about 292 years. */
   public static final Duration MAX_DELAY_LIMIT = Duration.ofNanos(Long.MAX_VALUE);
+
+  /**
+   * Tailguard's own refusals: {@link CircuitRejectedException}, {@link RateLimitExceededException}
+   * and {@link HedgeTimeoutException}. They are not retried unless {@link #retryableExceptions()}
+   * names the type itself (a supertype such as {@code RuntimeException} does not count).
+   */
+  public static final List<Class<? extends Throwable>> REFUSALS =
+      List.of(
+          CircuitRejectedException.class,
+          RateLimitExceededException.class,
+          HedgeTimeoutException.class);
 
   /** The statuses retried by default: 429, 500, 502, 503 and 504. */
   public static final Set<Integer> DEFAULT_RETRYABLE_STATUSES = sortedSet(429, 500, 502, 503, 504);
@@ -197,7 +216,8 @@ public final class RetryPolicy {
 
   /**
    * The exception types worth another attempt (a failure matches if it or one of its causes is of
-   * one of them); empty (the default) means every {@link Exception}.
+   * one of them); empty (the default) means every {@link Exception} but the {@link #REFUSALS}. A
+   * refusal is retried only when its own type is listed here.
    *
    * @return the retryable types
    */
@@ -266,7 +286,7 @@ public final class RetryPolicy {
   public boolean isRetryable(Throwable failure, java.util.OptionalInt httpStatus) {
     Validate.notNull("failure", failure);
     Validate.notNull("httpStatus", httpStatus);
-    if (Failures.isAnyInChain(nonRetryableExceptions, failure)) {
+    if (Failures.isAnyInChain(nonRetryableExceptions, failure) || isUnlistedRefusal(failure)) {
       return false;
     }
     boolean typeOk =
@@ -277,6 +297,22 @@ public final class RetryPolicy {
       return false;
     }
     return httpStatus.isEmpty() || retryableStatuses.contains(httpStatus.getAsInt());
+  }
+
+  /**
+   * Whether the failure or one of its causes is a refusal whose type is not listed as retryable.
+   */
+  private boolean isUnlistedRefusal(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < Failures.MAX_CAUSE_DEPTH; depth++) {
+      // The refusal types are final: a listed type either is the refusal's class or is broader.
+      if (REFUSALS.contains(t.getClass()) && !retryableExceptions.contains(t.getClass())) {
+        return true;
+      }
+      Throwable cause = t.getCause();
+      t = cause == t ? null : cause;
+    }
+    return false;
   }
 
   /**
@@ -460,7 +496,8 @@ public final class RetryPolicy {
     }
 
     /**
-     * Sets the exception types worth another attempt; empty means every {@link Exception}.
+     * Sets the exception types worth another attempt; empty means every {@link Exception} but the
+     * {@link #REFUSALS}. Listing a refusal's own type makes it retryable.
      *
      * @param types the types
      * @return this builder

@@ -538,7 +538,11 @@ public class ResilienceProperties {
     /** Randomisation of the delay. */
     private Jitter jitter;
 
-    /** Exception types that are retried (causes are matched too); empty: every Exception. */
+    /**
+     * Exception types that are retried (causes are matched too); empty: every Exception except
+     * Tailguard's refusals (open circuit, rate limit, hedge timeout), which are retried only when
+     * their own type is listed.
+     */
     private List<Class<? extends Throwable>> retryableExceptions = new ArrayList<>();
 
     /** Exception types never retried (causes are matched too); these win. */
