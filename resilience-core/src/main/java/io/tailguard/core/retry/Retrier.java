@@ -46,11 +46,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A call makes up to {@link RetryPolicy#maxAttempts()} attempts. After an attempt that failed
- *       with a {@linkplain RetryPolicy#isRetryable(Throwable, OptionalInt) retryable failure} or
- *       returned an {@linkplain RetryPolicy#unacceptableResult() unacceptable result}, it waits the
- *       {@linkplain Backoff backoff delay} and tries again. When the failure carries a {@code
- *       Retry-After} (an {@link HttpStatusCarrier}, or read by an {@link HttpStatusExtractor}), it
- *       waits that long instead, capped by {@link RetryPolicy#maxDelay()}.
+ *       with a {@linkplain RetryPolicy#isRetryable(Throwable, OptionalInt, Optional) retryable
+ *       failure} or returned an {@linkplain RetryPolicy#unacceptableResult() unacceptable result},
+ *       it waits the {@linkplain Backoff backoff delay} and tries again. When the failure carries a
+ *       {@code Retry-After} (an {@link HttpStatusCarrier}, or read by an {@link
+ *       HttpStatusExtractor}), it waits that long instead, capped by {@link
+ *       RetryPolicy#maxDelay()}.
  *   <li>A call reads the policy once, when it starts: a {@link #reconfigure(RetryPolicy)} never
  *       mixes two policies within one call.
  *   <li>When the attempts run out, the call fails with the last failure, the earlier ones added to
@@ -298,7 +299,7 @@ public final class Retrier implements AutoCloseable {
       stop(s, RetryResult.NOT_RETRYABLE, failure, true);
       return STOP;
     }
-    if (failure != null && !p.isRetryable(failure, statusOf(failure))) {
+    if (failure != null && !p.isRetryable(failure, statusOf(failure), methodOf(failure))) {
       stop(s, RetryResult.NOT_RETRYABLE, failure, false);
       return STOP;
     }
@@ -377,6 +378,12 @@ public final class Retrier implements AutoCloseable {
   private OptionalInt statusOf(Throwable failure) {
     OptionalInt s = firstAnswer(failure, (e, t) -> e.status(t), OptionalInt::isPresent);
     return s == null ? OptionalInt.empty() : s;
+  }
+
+  /** The method of the request that failed, as the first extractor to know it says. */
+  private Optional<String> methodOf(Throwable failure) {
+    Optional<String> m = firstAnswer(failure, (e, t) -> e.method(t), Optional::isPresent);
+    return m == null ? Optional.empty() : m;
   }
 
   /** The Retry-After the failure carries, capped by maxDelay; -1 if none. */

@@ -104,6 +104,24 @@ class RetryBadInputTest {
         bad(
             () -> RetryPolicy.builder().retryableStatuses(List.of(503, 600)),
             "retryableStatuses must be HTTP status codes in [100, 599], was 600 at 1"),
+        bad(
+            () -> RetryPolicy.builder().retryableMethods(null),
+            "retryableMethods must not be null"),
+        bad(
+            () -> RetryPolicy.builder().retryableMethods(Arrays.asList("GET", null)),
+            "retryableMethods must not contain null, was null at 1"),
+        bad(
+            () -> RetryPolicy.builder().retryableMethods(List.of("GET", "")),
+            "retryableMethods must be HTTP method names (letters, digits, - and _), was"
+                + " '' at 1"),
+        bad(
+            () -> RetryPolicy.builder().retryableMethods(List.of("GE T")),
+            "retryableMethods must be HTTP method names (letters, digits, - and _), was"
+                + " 'GE T' at 0"),
+        bad(
+            () -> RetryPolicy.builder().retryableMethods(List.of("GET,POST")),
+            "retryableMethods must be HTTP method names (letters, digits, - and _), was"
+                + " 'GET,POST' at 0"),
         bad(() -> RetryPolicy.builder().budget(0), "budget must be in (0, 1], was 0"),
         bad(() -> RetryPolicy.builder().budget(1.5), "budget must be in (0, 1], was 1.5"),
         bad(() -> RetryPolicy.builder().budget(Double.NaN), "budget must be in (0, 1], was NaN"),

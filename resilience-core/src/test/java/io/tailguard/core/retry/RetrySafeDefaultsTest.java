@@ -9,8 +9,10 @@ import io.tailguard.core.ratelimit.RateLimitDecision;
 import io.tailguard.core.ratelimit.RateLimitExceededException;
 import io.tailguard.core.time.FakeClock;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -122,5 +124,121 @@ class RetrySafeDefaultsTest {
             .nonRetryableExceptions(List.of(RuntimeException.class))
             .build();
     assertThat(p.isRetryable(HEDGE_TIMEOUT, OptionalInt.empty())).isFalse();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // HTTP methods
+
+  /** A client failure that knows its status and the method of the request that failed. */
+  static final class HttpFailure extends RuntimeException implements HttpStatusCarrier {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final String method;
+
+    HttpFailure(int status, String method) {
+      super(method + " answered " + status);
+      this.status = status;
+      this.method = method;
+    }
+
+    @Override
+    public int httpStatus() {
+      return status;
+    }
+
+    @Override
+    public Optional<String> httpMethod() {
+      return Optional.ofNullable(method);
+    }
+  }
+
+  static final OptionalInt S503 = OptionalInt.of(503);
+
+  @Test
+  void theDefaultPolicyRetriesOnlyIdempotentMethodsWhenTheMethodIsKnown() {
+    RetryPolicy p = RetryPolicy.defaults();
+    assertThat(p.retryableMethods())
+        .containsExactly("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE");
+    IOException e = new IOException("reset");
+    for (String m : List.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE", "get")) {
+      assertThat(p.isRetryable(e, S503, Optional.of(m))).as(m).isTrue();
+    }
+    for (String m : List.of("POST", "PATCH", "CONNECT", "post", "PURGE")) {
+      assertThat(p.isRetryable(e, S503, Optional.of(m))).as(m).isFalse();
+      // a connection reset on a POST is no safer than a 503: the request may have been processed
+      assertThat(p.isRetryable(e, OptionalInt.empty(), Optional.of(m))).as(m).isFalse();
+    }
+    // an unknown method is judged as before
+    assertThat(p.isRetryable(e, S503, Optional.empty())).isTrue();
+    assertThat(p.isRetryable(e, S503)).isTrue();
+  }
+
+  @Test
+  void aRetrierReadsTheMethodFromCarriersAndExtractorsOnTheFailureOrItsCauses() throws Exception {
+    Retrier r = retrier(quick().build());
+    assertThat(attemptsUntilGivingUp(r, new HttpFailure(503, "POST"))).isEqualTo(1);
+    assertThat(attemptsUntilGivingUp(r, new HttpFailure(503, "PATCH"))).isEqualTo(1);
+    assertThat(attemptsUntilGivingUp(r, new HttpFailure(503, "GET"))).isEqualTo(3);
+    assertThat(attemptsUntilGivingUp(r, new HttpFailure(503, null))).isEqualTo(3);
+    assertThat(
+            attemptsUntilGivingUp(
+                r, new IllegalStateException("wrapped", new HttpFailure(503, "POST"))))
+        .isEqualTo(1);
+
+    // a foreign exception, read by an extractor: the status on the outer one, the method on a cause
+    final class RequestFailed extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+      final String method;
+
+      RequestFailed(String method, Throwable cause) {
+        super(method, cause);
+        this.method = method;
+      }
+    }
+    HttpStatusExtractor extractor =
+        new HttpStatusExtractor() {
+          @Override
+          public OptionalInt status(Throwable failure) {
+            return failure instanceof UncheckedIOException ? S503 : OptionalInt.empty();
+          }
+
+          @Override
+          public Optional<String> method(Throwable failure) {
+            return failure instanceof RequestFailed f ? Optional.of(f.method) : Optional.empty();
+          }
+        };
+    Retrier x =
+        Retrier.builder("x")
+            .policy(quick().build())
+            .clock(clock)
+            .scheduler(clock)
+            .statusExtractor(extractor)
+            .build();
+    UncheckedIOException post =
+        new UncheckedIOException(new IOException("io", new RequestFailed("POST", null)));
+    assertThat(attemptsUntilGivingUp(x, post)).isEqualTo(1);
+    UncheckedIOException get =
+        new UncheckedIOException(new IOException("io", new RequestFailed("GET", null)));
+    assertThat(attemptsUntilGivingUp(x, get)).isEqualTo(3);
+    assertThat(
+            HttpStatusExtractor.composite(List.of(HttpStatusExtractor.carrier(), extractor))
+                .method(new RequestFailed("PUT", null)))
+        .hasValue("PUT");
+  }
+
+  @Test
+  void retryableMethodsLetsAPolicyRetryWritesItKnowsAreIdempotent() {
+    RetryPolicy p = quick().retryableMethods(List.of("get", " post ", "GET")).build();
+    assertThat(p.retryableMethods()).containsExactly("GET", "POST");
+    assertThat(p.isRetryable(new IOException(), S503, Optional.of("POST"))).isTrue();
+    assertThat(p.isRetryable(new IOException(), S503, Optional.of("PUT"))).isFalse();
+    assertThat(attemptsUntilGivingUp(retrier(p), new HttpFailure(503, "POST"))).isEqualTo(3);
+    // empty: no request whose method is known is retried
+    RetryPolicy none = quick().retryableMethods(List.of()).build();
+    assertThat(none.isRetryable(new IOException(), S503, Optional.of("GET"))).isFalse();
+    assertThat(none.isRetryable(new IOException(), S503, Optional.empty())).isTrue();
+    assertThat(p.toMap()).containsEntry("retryableMethods", List.of("GET", "POST"));
+    assertThat(p).isNotEqualTo(quick().build());
+    assertThat(p.toBuilder().build()).isEqualTo(p).hasSameHashCodeAs(p);
   }
 }
