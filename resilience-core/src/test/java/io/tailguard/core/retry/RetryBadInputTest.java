@@ -186,12 +186,21 @@ class RetryBadInputTest {
             () -> b.policy(null),
             () -> b.clock(null),
             () -> b.scheduler(null),
+            () -> b.executor(null),
             () -> b.sleeper(null),
             () -> b.random(null),
             () -> b.statusExtractor(null),
             () -> b.recorder(null));
     List<String> fields =
-        List.of("policy", "clock", "scheduler", "sleeper", "random", "statusExtractor", "recorder");
+        List.of(
+            "policy",
+            "clock",
+            "scheduler",
+            "executor",
+            "sleeper",
+            "random",
+            "statusExtractor",
+            "recorder");
     for (int i = 0; i < nulls.size(); i++) {
       assertThatThrownBy(nulls.get(i)::execute)
           .isInstanceOf(IllegalArgumentException.class)
@@ -314,5 +323,8 @@ class RetryBadInputTest {
     assertThatThrownBy(() -> b.statusExtractor(null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("statusExtractor must not be null");
+    assertThatThrownBy(() -> b.executor(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("executor must not be null");
   }
 }
