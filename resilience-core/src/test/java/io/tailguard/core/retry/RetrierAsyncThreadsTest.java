@@ -76,7 +76,7 @@ class RetrierAsyncThreadsTest {
               secondThread.set(Thread.currentThread());
               secondStarted.countDown();
               try {
-                release.await(WAIT_SECONDS, TimeUnit.SECONDS); // a body that blocks
+                release.await(3 * WAIT_SECONDS, TimeUnit.SECONDS); // a body that blocks
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
