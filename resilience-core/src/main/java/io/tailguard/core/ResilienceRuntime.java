@@ -162,6 +162,9 @@ public final class ResilienceRuntime implements AutoCloseable {
     if (b.scheduler != null) {
       rb.scheduler(b.scheduler);
     }
+    if (b.executor != null) {
+      rb.executor(b.executor);
+    }
     b.retryStatusExtractors.forEach(rb::statusExtractor);
     return rb.build();
   }
@@ -499,7 +502,8 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets the executor for hedge attempts; default one owned by the runtime.
+     * Sets the executor for hedge attempts and for the retries of asynchronous retried calls (the
+     * scheduler only hands those to it); default one per registry, owned by the runtime.
      *
      * @param executor the executor
      * @return this builder

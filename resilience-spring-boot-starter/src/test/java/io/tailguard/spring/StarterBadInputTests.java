@@ -71,6 +71,7 @@ class StarterBadInputTests {
           resilience.rate-limiting.backend | mongo | must be one of [memory, redis], was 'mongo'
           resilience.hedging.instances.search.delay.strategy | sometimes | must be one of [fixed, percentile, adaptive, backoff], was 'sometimes'
           resilience.health.failure-threshold | 0 | must be in [1, 1000], was 0
+          resilience.retry.policies.default.retryable-methods | GET;POST | must be HTTP method names (letters, digits, - and _), was 'GET;POST' at 0
           resilience.actuator.write-enabled | maybe | must be true or false, was 'maybe'
           resilience.web.problem-details | yes | must be true or false, was 'yes'
           """)

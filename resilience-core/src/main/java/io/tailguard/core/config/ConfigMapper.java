@@ -371,6 +371,7 @@ final class ConfigMapper {
     r.exceptionTypes("retryable-exceptions", b::retryableExceptions);
     r.exceptionTypes("non-retryable-exceptions", b::nonRetryableExceptions);
     retryableStatuses(r, b);
+    retryableMethods(r, b);
     retryBudget(r, b);
     r.decimal("min-retries-per-second", b::minRetriesPerSecond);
     r.finish();
@@ -427,6 +428,45 @@ final class ConfigMapper {
     if (ok) {
       r.run(key, v, () -> b.retryableStatuses(statuses));
     }
+  }
+
+  /** A list of HTTP methods, one method, or methods separated by commas (as environment values). */
+  private static void retryableMethods(MapReader r, RetryPolicy.Builder b) {
+    String key = "retryable-methods";
+    ConfigNode v = r.get(key);
+    if (v == null) {
+      return;
+    }
+    List<ConfigNode> items = MapReader.asList(v);
+    List<String> methods = new ArrayList<>();
+    if (items == null) {
+      if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof String s) {
+        for (String part : s.split(",", -1)) {
+          methods.add(part.trim());
+        }
+      } else {
+        r.error(key, v, "must be a list of HTTP methods, was " + v.describe());
+        return;
+      }
+    } else {
+      boolean ok = true;
+      for (int i = 0; i < items.size(); i++) {
+        ConfigNode item = items.get(i);
+        if (item.kind() == ConfigNode.Kind.SCALAR && item.value() instanceof String s) {
+          methods.add(s);
+        } else {
+          r.error(
+              key + "[" + i + "]",
+              item,
+              "must be an HTTP method name such as GET, was " + item.describe());
+          ok = false;
+        }
+      }
+      if (!ok) {
+        return;
+      }
+    }
+    r.run(key, v, () -> b.retryableMethods(methods));
   }
 
   private static final Set<String> BUDGET_OFF = Set.of("off", "none", "false");

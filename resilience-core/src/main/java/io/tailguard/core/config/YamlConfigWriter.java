@@ -184,6 +184,7 @@ public final class YamlConfigWriter {
     m.put("retryable-exceptions", names(p.retryableExceptions()));
     m.put("non-retryable-exceptions", names(p.nonRetryableExceptions()));
     m.put("retryable-statuses", new ArrayList<>(p.retryableStatuses()));
+    m.put("retryable-methods", new ArrayList<>(p.retryableMethods()));
     m.put("budget", p.budget().isPresent() ? (Object) p.budget().getAsDouble() : "off");
     m.put("min-retries-per-second", p.minRetriesPerSecond());
     return m;

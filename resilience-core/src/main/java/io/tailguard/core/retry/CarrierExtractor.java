@@ -19,4 +19,9 @@ enum CarrierExtractor implements HttpStatusExtractor {
   public Optional<Duration> retryAfter(Throwable failure) {
     return failure instanceof HttpStatusCarrier c ? c.retryAfter() : Optional.empty();
   }
+
+  @Override
+  public Optional<String> method(Throwable failure) {
+    return failure instanceof HttpStatusCarrier c ? c.httpMethod() : Optional.empty();
+  }
 }

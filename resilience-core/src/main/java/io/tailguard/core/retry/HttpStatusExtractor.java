@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Reads the HTTP status, and the {@code Retry-After} delay, from an exception thrown by an HTTP
- * client, so that a {@link Retrier} can retry only {@linkplain RetryPolicy#retryableStatuses()
- * retryable statuses} and wait as long as the server asked. The Spring Boot starter adds one for
+ * Reads the HTTP status, the {@code Retry-After} delay and the request's method from an exception
+ * thrown by an HTTP client, so that a {@link Retrier} can retry only {@linkplain
+ * RetryPolicy#retryableStatuses() retryable statuses} of {@linkplain RetryPolicy#retryableMethods()
+ * retryable methods} and wait as long as the server asked. The Spring Boot starter adds one for
  * Spring's HTTP client exceptions; exceptions of your own can implement {@link HttpStatusCarrier}
  * instead, which every retrier reads without an extractor.
  *
@@ -35,6 +36,17 @@ public interface HttpStatusExtractor {
    * @return the delay, or empty
    */
   default Optional<Duration> retryAfter(Throwable failure) {
+    return Optional.empty();
+  }
+
+  /**
+   * Returns the method of the HTTP request this exception stands for (for example {@code POST}), if
+   * it knows it. Default: unknown, and the failure is then judged without its method.
+   *
+   * @param failure an exception (never {@code null})
+   * @return the method, or empty
+   */
+  default Optional<String> method(Throwable failure) {
     return Optional.empty();
   }
 
@@ -84,6 +96,17 @@ public interface HttpStatusExtractor {
           Optional<Duration> d = e.retryAfter(failure);
           if (d != null && d.isPresent()) {
             return d;
+          }
+        }
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String> method(Throwable failure) {
+        for (HttpStatusExtractor e : copy) {
+          Optional<String> m = e.method(failure);
+          if (m != null && m.isPresent()) {
+            return m;
           }
         }
         return Optional.empty();

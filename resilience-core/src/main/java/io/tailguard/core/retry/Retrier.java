@@ -6,6 +6,7 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Shutdown;
+import io.tailguard.core.internal.TaskExecutors;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.telemetry.CallOutcome;
 import io.tailguard.core.telemetry.CallRecorder;
@@ -28,6 +29,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -46,11 +49,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>A call makes up to {@link RetryPolicy#maxAttempts()} attempts. After an attempt that failed
- *       with a {@linkplain RetryPolicy#isRetryable(Throwable, OptionalInt) retryable failure} or
- *       returned an {@linkplain RetryPolicy#unacceptableResult() unacceptable result}, it waits the
- *       {@linkplain Backoff backoff delay} and tries again. When the failure carries a {@code
- *       Retry-After} (an {@link HttpStatusCarrier}, or read by an {@link HttpStatusExtractor}), it
- *       waits that long instead, capped by {@link RetryPolicy#maxDelay()}.
+ *       with a {@linkplain RetryPolicy#isRetryable(Throwable, OptionalInt, Optional) retryable
+ *       failure} or returned an {@linkplain RetryPolicy#unacceptableResult() unacceptable result},
+ *       it waits the {@linkplain Backoff backoff delay} and tries again. When the failure carries a
+ *       {@code Retry-After} (an {@link HttpStatusCarrier}, or read by an {@link
+ *       HttpStatusExtractor}), it waits that long instead, capped by {@link
+ *       RetryPolicy#maxDelay()}.
  *   <li>A call reads the policy once, when it starts: a {@link #reconfigure(RetryPolicy)} never
  *       mixes two policies within one call.
  *   <li>When the attempts run out, the call fails with the last failure, the earlier ones added to
@@ -67,9 +71,12 @@ import org.slf4j.LoggerFactory;
  *       thread's interrupt status is set. Cancelling the future of {@link #callAsync(Supplier)}
  *       stops its retries and cancels its running attempt.
  *   <li>Waits: a blocking call sleeps on its own thread through the {@link Sleeper} (by default the
- *       clock, if it is one, else the system's); an asynchronous call never blocks a thread: its
- *       next attempt is scheduled on the {@link Scheduler}, and the supplier runs on the
- *       scheduler's thread, so it must only start the work and return its stage.
+ *       clock, if it is one, else the system's); an asynchronous call never blocks a thread: the
+ *       {@link Scheduler} waits out the delay and only hands the next attempt to the {@linkplain
+ *       Builder#executor(Executor) executor}, on which the supplier runs. So a supplier that blocks
+ *       holds up one executor thread, never the scheduler's timers (which the hedgers, probes and
+ *       other retriers of a runtime share). An executor that refuses the attempt ends the call as a
+ *       refusing scheduler does.
  *   <li>Each call yields one {@link io.tailguard.core.telemetry.CallEvent} (engine {@link
  *       EngineType#RETRY}, with its number of attempts) when a recorder is set; each ending is
  *       counted by {@link RetryResult}. Listeners that throw never reach the call.
@@ -93,7 +100,8 @@ public final class Retrier implements AutoCloseable {
    * LongAdders and the budget is lock-free (see RetryBudget). A call's own state (CallState) is
    * confined to the thread running the call; for an asynchronous call, its steps run one after
    * another, each handed to the next through the completion of the attempt's stage or through the
-   * scheduler, both of which order memory. Its `finished` flag is claimed by CAS, so a
+   * scheduler and then the executor, all of which order memory (the scheduler's task only calls
+   * executor.execute, which happens-before the attempt). Its `finished` flag is claimed by CAS, so a
    * cancellation racing with the last step counts the call exactly once. `inFlight` holds the
    * asynchronous calls that have not ended, so close() can cancel them.
    */
@@ -109,6 +117,11 @@ public final class Retrier implements AutoCloseable {
   private final Clock clock;
   private final Scheduler scheduler;
   private final DefaultScheduler ownedScheduler;
+  // Runs asynchronous attempts after the first; the scheduler's task only hands them over.
+  private final Executor executor;
+  // The executor when the retrier made it (stopped by close()), else null.
+  private final ExecutorService ownedExecutor;
+  private final Duration closeGrace;
   private final Sleeper sleeper;
   // Null means ThreadLocalRandom.current() of the calling thread.
   private final RandomGenerator random;
@@ -155,6 +168,15 @@ public final class Retrier implements AutoCloseable {
       this.ownedScheduler = new DefaultScheduler("retry", b.closeGrace);
       this.scheduler = ownedScheduler;
     }
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      // Starts no thread until the first asynchronous retry.
+      this.ownedExecutor = TaskExecutors.newDefault("retry-attempt");
+      this.executor = ownedExecutor;
+    }
+    this.closeGrace = b.closeGrace;
     this.budget = new RetryBudget(clock);
   }
 
@@ -215,10 +237,12 @@ public final class Retrier implements AutoCloseable {
 
   /**
    * Runs an asynchronous operation, retrying it as the policy says. Never blocks: the first attempt
-   * starts on the calling thread, retries on the scheduler's thread after their delay. Cancelling
-   * the returned future stops the retries and cancels the running attempt's future.
+   * starts on the calling thread; each retry waits its delay on the scheduler, which hands it to
+   * the executor, where the supplier runs. Cancelling the returned future stops the retries and
+   * cancels the running attempt's future.
    *
-   * @param supplier starts one attempt and returns its stage
+   * @param supplier starts one attempt and returns its stage; called on the calling thread for the
+   *     first attempt, on the executor for the others
    * @param <T> the result type
    * @return a future of the first acceptable result; it fails with the last failure, earlier ones
    *     suppressed, if no attempt answered
@@ -298,7 +322,7 @@ public final class Retrier implements AutoCloseable {
       stop(s, RetryResult.NOT_RETRYABLE, failure, true);
       return STOP;
     }
-    if (failure != null && !p.isRetryable(failure, statusOf(failure))) {
+    if (failure != null && !p.isRetryable(failure, statusOf(failure), methodOf(failure))) {
       stop(s, RetryResult.NOT_RETRYABLE, failure, false);
       return STOP;
     }
@@ -377,6 +401,12 @@ public final class Retrier implements AutoCloseable {
   private OptionalInt statusOf(Throwable failure) {
     OptionalInt s = firstAnswer(failure, (e, t) -> e.status(t), OptionalInt::isPresent);
     return s == null ? OptionalInt.empty() : s;
+  }
+
+  /** The method of the request that failed, as the first extractor to know it says. */
+  private Optional<String> methodOf(Throwable failure) {
+    Optional<String> m = firstAnswer(failure, (e, t) -> e.method(t), Optional::isPresent);
+    return m == null ? Optional.empty() : m;
   }
 
   /** The Retry-After the failure carries, capped by maxDelay; -1 if none. */
@@ -614,21 +644,41 @@ public final class Retrier implements AutoCloseable {
         return;
       }
       try {
-        pending = scheduler.schedule(this::attempt, Duration.ofNanos(delay));
+        pending = scheduler.schedule(this::handOff, Duration.ofNanos(delay));
       } catch (RejectedExecutionException e) {
-        CancellationException c =
-            new CancellationException("the scheduler of retrier '" + name + "' refused a retry");
-        c.initCause(e);
-        if (s.lastWasFailure) {
-          s.extraSuppressed = c;
-        }
-        stop(s, RetryResult.NOT_RETRYABLE, c, true);
-        complete();
+        refused("scheduler", e);
         return;
       }
       if (result.isDone()) { // cancelled meanwhile
         pending.cancel();
       }
+    }
+
+    /**
+     * The scheduler's task: hands the next attempt to the executor, so that the scheduler's thread
+     * never runs the supplier (a supplier that blocks would stop every timer of the scheduler).
+     */
+    void handOff() {
+      if (result.isDone()) {
+        return;
+      }
+      try {
+        executor.execute(this::attempt);
+      } catch (RejectedExecutionException e) {
+        refused("executor", e);
+      }
+    }
+
+    /** The scheduler or the executor refused the next attempt: the call ends with what it has. */
+    void refused(String what, RejectedExecutionException e) {
+      CancellationException c =
+          new CancellationException("the " + what + " of retrier '" + name + "' refused a retry");
+      c.initCause(e);
+      if (s.lastWasFailure) {
+        s.extraSuppressed = c;
+      }
+      stop(s, RetryResult.NOT_RETRYABLE, c, true);
+      complete();
     }
 
     @SuppressWarnings("unchecked")
@@ -789,8 +839,9 @@ public final class Retrier implements AutoCloseable {
 
   /**
    * Refuses further calls, cancels the asynchronous calls waiting for a retry, and stops the
-   * scheduler this retrier owns (a scheduler given to the builder is left to its owner). Blocking
-   * calls already running finish as usual.
+   * scheduler and the executor this retrier owns (gracefully, then by interrupting after the grace
+   * period; a scheduler or executor given to the builder is left to its owner). Blocking calls
+   * already running finish as usual.
    */
   @Override
   public void close() {
@@ -804,15 +855,22 @@ public final class Retrier implements AutoCloseable {
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }
+    if (ownedExecutor != null
+        && !Shutdown.stop(ownedExecutor, closeGrace)
+        && !Thread.currentThread().isInterrupted()) {
+      log.warn("Retrier '{}': attempts still running {} after an interrupt", name, closeGrace);
+    }
   }
 
   /**
-   * Returns whether the scheduler this retrier owns has stopped; {@code true} if it owns none.
+   * Returns whether the scheduler and the executor this retrier owns have stopped; {@code true} for
+   * those it does not own.
    *
-   * @return whether its thread has ended
+   * @return whether their threads have ended
    */
   public boolean isTerminated() {
-    return ownedScheduler == null || ownedScheduler.isTerminated();
+    return (ownedScheduler == null || ownedScheduler.isTerminated())
+        && (ownedExecutor == null || ownedExecutor.isTerminated());
   }
 
   @Override
@@ -830,6 +888,7 @@ public final class Retrier implements AutoCloseable {
     private RetryPolicy policy = RetryPolicy.defaults();
     private Clock clock = Clock.system();
     private Scheduler scheduler;
+    private Executor executor;
     private Sleeper sleeper;
     private RandomGenerator random;
     private final List<HttpStatusExtractor> extractors = new ArrayList<>();
@@ -876,6 +935,20 @@ public final class Retrier implements AutoCloseable {
     }
 
     /**
+     * Sets the executor on which the attempts of an asynchronous call after the first run, owned by
+     * the caller; default one owned by the retrier: virtual threads on JDK 21+, else up to 256
+     * daemon threads named {@code tailguard-retry-attempt-N} (a retry arriving when all are busy is
+     * refused, which ends its call). The scheduler only hands attempts to it.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Validate.notNull("executor", executor);
+      return this;
+    }
+
+    /**
      * Sets how a blocking call waits between attempts; default the clock if it is a {@link Sleeper}
      * (as the test fixtures' fake clock is), else {@link Sleeper#system()}.
      *
@@ -913,8 +986,8 @@ public final class Retrier implements AutoCloseable {
     }
 
     /**
-     * Sets how long {@link Retrier#close()} waits for an owned scheduler in each of its two phases;
-     * default 5s.
+     * Sets how long {@link Retrier#close()} waits for an owned scheduler and an owned executor in
+     * each of its two phases; default 5s.
      *
      * @param grace the grace period, in [0, 1h]
      * @return this builder

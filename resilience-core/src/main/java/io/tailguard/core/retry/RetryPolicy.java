@@ -1,17 +1,23 @@
 package io.tailguard.core.retry;
 
+import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.hedge.HedgeTimeoutException;
 import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimit.RateLimitExceededException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -26,17 +32,26 @@ import java.util.function.Predicate;
  * 500ms base delay, 5s maximum, x2, full jitter) and {@link #expensive()} (named {@value
  * #EXPENSIVE_NAME}: 5 attempts, 1s base delay, 10s maximum, x2, full jitter).
  *
- * <p>A failure is retried when all of these hold (see {@link #isRetryable(Throwable,
- * java.util.OptionalInt)}):
+ * <p>A failure is retried when all of these hold (see {@link #isRetryable(Throwable, OptionalInt,
+ * Optional)}):
  *
  * <ol>
  *   <li>neither it nor any of its causes is of a {@linkplain #nonRetryableExceptions()
  *       non-retryable type} (non-retryable wins over retryable);
+ *   <li>neither it nor any of its causes is one of Tailguard's own {@linkplain #REFUSALS refusals}
+ *       (an open circuit, a rate limit, a hedge timeout), unless that refusal's own type is listed
+ *       in {@linkplain #retryableExceptions() retryable types}: a refusal says "not now", and
+ *       retrying it only delays the error (a hedge timeout, retried, sends a hung dependency every
+ *       attempt of every hedged call again);
  *   <li>{@linkplain #retryableExceptions() retryable types} is empty and it is an {@link Exception}
  *       (an {@link Error} is retried only when listed), or it or one of its causes is of a
  *       retryable type;
  *   <li>if it carries an HTTP status (read by an {@link HttpStatusExtractor}), the status is one of
- *       {@link #retryableStatuses()}.
+ *       {@link #retryableStatuses()};
+ *   <li>if the method of the HTTP request that failed is known (an {@link HttpStatusCarrier} or an
+ *       {@link HttpStatusExtractor} says it), it is one of {@link #retryableMethods()}: by default
+ *       the idempotent methods, so a POST, PATCH or CONNECT is not sent twice. A failure whose
+ *       method is unknown is judged by the other rules alone.
  * </ol>
  *
  * <p>Build one with {@link #builder()} or {@link #toBuilder()}. Every setter checks its value at
@@ -57,8 +72,27 @@ public final class RetryPolicy {
   /** The largest {@code maxDelay}: {@code Long.MAX_VALUE} nanoseconds, about 292 years. */
   public static final Duration MAX_DELAY_LIMIT = Duration.ofNanos(Long.MAX_VALUE);
 
+  /**
+   * Tailguard's own refusals: {@link CircuitRejectedException}, {@link RateLimitExceededException}
+   * and {@link HedgeTimeoutException}. They are not retried unless {@link #retryableExceptions()}
+   * names the type itself (a supertype such as {@code RuntimeException} does not count).
+   */
+  public static final List<Class<? extends Throwable>> REFUSALS =
+      List.of(
+          CircuitRejectedException.class,
+          RateLimitExceededException.class,
+          HedgeTimeoutException.class);
+
   /** The statuses retried by default: 429, 500, 502, 503 and 504. */
   public static final Set<Integer> DEFAULT_RETRYABLE_STATUSES = sortedSet(429, 500, 502, 503, 504);
+
+  /**
+   * The HTTP methods retried by default: DELETE, GET, HEAD, OPTIONS, PUT and TRACE, the idempotent
+   * methods of RFC 9110 section 9.2.2. POST, PATCH and CONNECT are not among them.
+   */
+  public static final Set<String> DEFAULT_RETRYABLE_METHODS =
+      Collections.unmodifiableSortedSet(
+          new TreeSet<>(List.of("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE")));
 
   private static final RetryPolicy DEFAULTS = new Builder().build();
   private static final RetryPolicy EXPENSIVE =
@@ -77,6 +111,8 @@ public final class RetryPolicy {
   private final List<Class<? extends Throwable>> nonRetryableExceptions;
   private final Predicate<Object> unacceptableResult;
   private final Set<Integer> retryableStatuses;
+  // Upper case.
+  private final Set<String> retryableMethods;
   // NaN when the budget is off.
   private final double budget;
   private final double minRetriesPerSecond;
@@ -93,6 +129,7 @@ public final class RetryPolicy {
     this.nonRetryableExceptions = b.nonRetryableExceptions;
     this.unacceptableResult = b.unacceptableResult;
     this.retryableStatuses = b.retryableStatuses;
+    this.retryableMethods = b.retryableMethods;
     this.budget = b.budget;
     this.minRetriesPerSecond = b.minRetriesPerSecond;
     this.maxExponent =
@@ -197,7 +234,8 @@ public final class RetryPolicy {
 
   /**
    * The exception types worth another attempt (a failure matches if it or one of its causes is of
-   * one of them); empty (the default) means every {@link Exception}.
+   * one of them); empty (the default) means every {@link Exception} but the {@link #REFUSALS}. A
+   * refusal is retried only when its own type is listed here.
    *
    * @return the retryable types
    */
@@ -236,6 +274,18 @@ public final class RetryPolicy {
   }
 
   /**
+   * The HTTP methods whose requests are worth another attempt, in upper case; a failure of a
+   * request with another method is not retried, and a failure whose method is unknown is judged by
+   * the other rules alone. Methods are compared ignoring case. Default DELETE, GET, HEAD, OPTIONS,
+   * PUT, TRACE ({@link #DEFAULT_RETRYABLE_METHODS}).
+   *
+   * @return the methods, sorted, unmodifiable
+   */
+  public Set<String> retryableMethods() {
+    return retryableMethods;
+  }
+
+  /**
    * The share of calls that may be retries, in a rolling window of 10 seconds, in (0, 1]; empty
    * when the budget is off. Default 0.1: retries may add at most 10% to the load (plus the
    * {@linkplain #minRetriesPerSecond() floor}).
@@ -257,16 +307,35 @@ public final class RetryPolicy {
   }
 
   /**
-   * Returns whether a failure is worth another attempt, by the rules of the class description.
+   * Returns whether a failure whose HTTP method is unknown is worth another attempt, by the rules
+   * of the class description.
    *
    * @param failure the failure
    * @param httpStatus the HTTP status it carries, if any
    * @return {@code true} if it may be retried
    */
-  public boolean isRetryable(Throwable failure, java.util.OptionalInt httpStatus) {
+  public boolean isRetryable(Throwable failure, OptionalInt httpStatus) {
+    return isRetryable(failure, httpStatus, Optional.empty());
+  }
+
+  /**
+   * Returns whether a failure is worth another attempt, by the rules of the class description.
+   *
+   * @param failure the failure
+   * @param httpStatus the HTTP status it carries, if any
+   * @param httpMethod the method of the HTTP request that failed, if known
+   * @return {@code true} if it may be retried
+   */
+  public boolean isRetryable(
+      Throwable failure, OptionalInt httpStatus, Optional<String> httpMethod) {
     Validate.notNull("failure", failure);
     Validate.notNull("httpStatus", httpStatus);
-    if (Failures.isAnyInChain(nonRetryableExceptions, failure)) {
+    Validate.notNull("httpMethod", httpMethod);
+    if (httpMethod.isPresent()
+        && !retryableMethods.contains(httpMethod.get().toUpperCase(Locale.ROOT))) {
+      return false;
+    }
+    if (Failures.isAnyInChain(nonRetryableExceptions, failure) || isUnlistedRefusal(failure)) {
       return false;
     }
     boolean typeOk =
@@ -277,6 +346,22 @@ public final class RetryPolicy {
       return false;
     }
     return httpStatus.isEmpty() || retryableStatuses.contains(httpStatus.getAsInt());
+  }
+
+  /**
+   * Whether the failure or one of its causes is a refusal whose type is not listed as retryable.
+   */
+  private boolean isUnlistedRefusal(Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < Failures.MAX_CAUSE_DEPTH; depth++) {
+      // The refusal types are final: a listed type either is the refusal's class or is broader.
+      if (REFUSALS.contains(t.getClass()) && !retryableExceptions.contains(t.getClass())) {
+        return true;
+      }
+      Throwable cause = t.getCause();
+      t = cause == t ? null : cause;
+    }
+    return false;
   }
 
   /**
@@ -304,6 +389,7 @@ public final class RetryPolicy {
     m.put("retryableExceptions", names(retryableExceptions));
     m.put("nonRetryableExceptions", names(nonRetryableExceptions));
     m.put("retryableStatuses", new ArrayList<>(retryableStatuses));
+    m.put("retryableMethods", new ArrayList<>(retryableMethods));
     m.put("unacceptableResult", unacceptableResult == Builder.NONE ? "none" : "custom");
     m.put("budget", Double.isNaN(budget) ? "off" : budget);
     m.put("minRetriesPerSecond", minRetriesPerSecond);
@@ -335,6 +421,7 @@ public final class RetryPolicy {
         && retryableExceptions.equals(p.retryableExceptions)
         && nonRetryableExceptions.equals(p.nonRetryableExceptions)
         && retryableStatuses.equals(p.retryableStatuses)
+        && retryableMethods.equals(p.retryableMethods)
         && unacceptableResult.equals(p.unacceptableResult);
   }
 
@@ -350,6 +437,7 @@ public final class RetryPolicy {
         nonRetryableExceptions,
         unacceptableResult,
         retryableStatuses,
+        retryableMethods,
         budget,
         minRetriesPerSecond);
   }
@@ -380,6 +468,7 @@ public final class RetryPolicy {
     private List<Class<? extends Throwable>> nonRetryableExceptions = List.of();
     private Predicate<Object> unacceptableResult = NONE;
     private Set<Integer> retryableStatuses = DEFAULT_RETRYABLE_STATUSES;
+    private Set<String> retryableMethods = DEFAULT_RETRYABLE_METHODS;
     private double budget = 0.1;
     private double minRetriesPerSecond = 10;
 
@@ -395,6 +484,7 @@ public final class RetryPolicy {
       nonRetryableExceptions = p.nonRetryableExceptions;
       unacceptableResult = p.unacceptableResult;
       retryableStatuses = p.retryableStatuses;
+      retryableMethods = p.retryableMethods;
       budget = p.budget;
       minRetriesPerSecond = p.minRetriesPerSecond;
     }
@@ -460,7 +550,8 @@ public final class RetryPolicy {
     }
 
     /**
-     * Sets the exception types worth another attempt; empty means every {@link Exception}.
+     * Sets the exception types worth another attempt; empty means every {@link Exception} but the
+     * {@link #REFUSALS}. Listing a refusal's own type makes it retryable.
      *
      * @param types the types
      * @return this builder
@@ -516,6 +607,57 @@ public final class RetryPolicy {
       }
       this.retryableStatuses = Collections.unmodifiableSortedSet(copy);
       return this;
+    }
+
+    /**
+     * Sets the HTTP methods whose failed requests are worth another attempt; names are trimmed and
+     * upper-cased, and must be letters, digits, {@code -} and {@code _}. Empty means that no
+     * request whose method is known is retried.
+     *
+     * @param methods the methods, for example {@code GET} and {@code POST}
+     * @return this builder
+     */
+    public Builder retryableMethods(Collection<String> methods) {
+      Validate.notNull("retryableMethods", methods);
+      TreeSet<String> copy = new TreeSet<>();
+      int i = 0;
+      for (String m : methods) {
+        if (m == null) {
+          throw new IllegalArgumentException(
+              "retryableMethods must not contain null, was null at " + i);
+        }
+        String name = m.trim();
+        if (!isMethodName(name)) {
+          throw new IllegalArgumentException(
+              "retryableMethods must be HTTP method names (letters, digits, - and _), was '"
+                  + m
+                  + "' at "
+                  + i);
+        }
+        copy.add(name.toUpperCase(Locale.ROOT));
+        i++;
+      }
+      this.retryableMethods = Collections.unmodifiableSortedSet(copy);
+      return this;
+    }
+
+    private static boolean isMethodName(String s) {
+      if (s.isEmpty()) {
+        return false;
+      }
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        boolean ok =
+            (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '_';
+        if (!ok) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /**

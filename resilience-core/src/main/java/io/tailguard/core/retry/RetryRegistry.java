@@ -7,6 +7,7 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.InstanceTable;
 import io.tailguard.core.internal.Shutdown;
+import io.tailguard.core.internal.TaskExecutors;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.telemetry.CallRecorder;
 import io.tailguard.core.time.Clock;
@@ -23,11 +24,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * The named retriers of an application, one per named policy, sharing one scheduler.
+ * The named retriers of an application, one per named policy, sharing one scheduler (which waits
+ * out the backoffs of asynchronous calls) and one executor (which runs their retries).
  *
  * <p>The policy named {@value RetryPolicy#DEFAULT_NAME} is the defaults: retriers without a policy
  * of their own use it, and {@link #reconfigureDefaults(RetryPolicy)} (or {@code
@@ -37,7 +41,8 @@ import java.util.random.RandomGenerator;
  * retrier exists from the start for each named policy. Any other name asked of {@link
  * #retrier(String)} gets a retrier with the defaults, unless the registry is strict.
  *
- * <p>This class is thread-safe. {@link #close()} stops every retrier and the shared scheduler.
+ * <p>This class is thread-safe. {@link #close()} stops every retrier and the scheduler and executor
+ * the registry owns.
  */
 public final class RetryRegistry implements AutoCloseable {
 
@@ -50,6 +55,10 @@ public final class RetryRegistry implements AutoCloseable {
   private final Clock clock;
   private final Scheduler scheduler;
   private final DefaultScheduler ownedScheduler;
+  private final Executor executor;
+  // The executor when the registry made it (stopped by close()), else null.
+  private final ExecutorService ownedExecutor;
+  private final Duration closeGrace;
   private final Sleeper sleeper;
   private final RandomGenerator random;
   private final List<HttpStatusExtractor> extractors;
@@ -69,6 +78,15 @@ public final class RetryRegistry implements AutoCloseable {
       this.ownedScheduler = new DefaultScheduler("retry", b.closeGrace);
       this.scheduler = ownedScheduler;
     }
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      // Starts no thread until the first asynchronous retry.
+      this.ownedExecutor = TaskExecutors.newDefault("retry-attempt");
+      this.executor = ownedExecutor;
+    }
+    this.closeGrace = b.closeGrace;
     this.table =
         InstanceTable.<Retrier, RetryPolicy>builder(ENGINE, "retry registry")
             .strict(b.strict)
@@ -107,7 +125,12 @@ public final class RetryRegistry implements AutoCloseable {
 
   private Retrier create(String name, RetryPolicy policy) {
     Retrier.Builder b =
-        Retrier.builder(name).policy(policy).clock(clock).scheduler(scheduler).parent(listeners);
+        Retrier.builder(name)
+            .policy(policy)
+            .clock(clock)
+            .scheduler(scheduler)
+            .executor(executor)
+            .parent(listeners);
     if (sleeper != null) {
       b.sleeper(sleeper);
     }
@@ -283,7 +306,8 @@ public final class RetryRegistry implements AutoCloseable {
 
   /**
    * Closes every retrier (cancelling asynchronous calls waiting for a retry), then stops the
-   * scheduler the registry owns: gracefully, then by interrupting after the grace period.
+   * scheduler and the executor the registry owns: gracefully, then by interrupting after the grace
+   * period.
    */
   @Override
   public void close() {
@@ -292,15 +316,20 @@ public final class RetryRegistry implements AutoCloseable {
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }
+    if (ownedExecutor != null) {
+      Shutdown.stop(ownedExecutor, closeGrace);
+    }
   }
 
   /**
-   * Returns whether the scheduler the registry owns has stopped; {@code true} if it owns none.
+   * Returns whether the scheduler and the executor the registry owns have stopped; {@code true} for
+   * those it does not own.
    *
-   * @return {@code true} once it has
+   * @return {@code true} once they have
    */
   public boolean isTerminated() {
-    return ownedScheduler == null || ownedScheduler.isTerminated();
+    return (ownedScheduler == null || ownedScheduler.isTerminated())
+        && (ownedExecutor == null || ownedExecutor.isTerminated());
   }
 
   /**
@@ -312,6 +341,7 @@ public final class RetryRegistry implements AutoCloseable {
     private final Map<String, RetryPolicy> policies = new LinkedHashMap<>(RetryPolicy.builtIns());
     private Clock clock = Clock.system();
     private Scheduler scheduler;
+    private Executor executor;
     private Sleeper sleeper;
     private RandomGenerator random;
     private final List<HttpStatusExtractor> extractors = new ArrayList<>();
@@ -379,6 +409,18 @@ public final class RetryRegistry implements AutoCloseable {
      */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Validate.notNull("scheduler", scheduler);
+      return this;
+    }
+
+    /**
+     * Sets the shared executor on which asynchronous retries run, owned by the caller; default one
+     * owned by the registry, as {@link Retrier.Builder#executor(Executor)} describes.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Validate.notNull("executor", executor);
       return this;
     }
 

@@ -33,6 +33,7 @@ class EmptyValuesTest {
                 policies:
                   default:
                     retryable-statuses: ''
+                    retryable-methods: ''
                     non-retryable-exceptions:
               health:
                 providers: ''
@@ -49,6 +50,7 @@ class EmptyValuesTest {
     assertThat(c.rateLimiting()).isEqualTo(d.rateLimiting());
     // An empty list of statuses is a real setting: no failure with a status is retried.
     assertThat(c.retry().policies().get("default").retryableStatuses()).isEmpty();
+    assertThat(c.retry().policies().get("default").retryableMethods()).isEmpty();
   }
 
   @Test

@@ -108,6 +108,20 @@ class InvalidConfigCatalogTest {
             RT + "retryable-statuses: {code: 503}\n",
             RTP + "retryable-statuses: must be a list of HTTP status codes, was a map" + L5),
         doc(
+            RT + "retryable-methods: [GET, 'PO ST']\n",
+            RTP
+                + "retryable-methods: must be HTTP method names (letters, digits, - and _), was"
+                + " 'PO ST' at 1"
+                + L5),
+        doc(
+            RT + "retryable-methods: [GET, 5]\n",
+            RTP
+                + "retryable-methods[1]: must be an HTTP method name such as GET, was 5"
+                + " (line 5, column 34)"),
+        doc(
+            RT + "retryable-methods: {method: GET}\n",
+            RTP + "retryable-methods: must be a list of HTTP methods, was a map" + L5),
+        doc(
             RT + "base-delay: 10s\n",
             "resilience.retry.policies.default: maxDelay must be at least baseDelay (10s), was 5s"
                 + " (line 4, column 7)"),

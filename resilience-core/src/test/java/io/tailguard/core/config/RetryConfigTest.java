@@ -30,6 +30,7 @@ class RetryConfigTest {
               max-attempts: 4
               retryable-exceptions: [java.io.IOException]
               non-retryable-exceptions: java.io.FileNotFoundException
+              retryable-methods: [get, post, PUT]
             default:
               base-delay: 100ms
               max-delay: 2s
@@ -41,6 +42,7 @@ class RetryConfigTest {
               budget: off
             search:
               retryable-statuses: "429, 503"
+              retryable-methods: "GET, HEAD"
               multiplier: 1.5
               jitter: decorrelated
             forever:
@@ -49,6 +51,7 @@ class RetryConfigTest {
               max-delay: 9223372036854775807ns
               jitter: none
               retryable-statuses: []
+              retryable-methods: []
       """;
 
   @Test
@@ -72,6 +75,9 @@ class RetryConfigTest {
     assertThat(payments.retryableExceptions()).containsExactly(IOException.class);
     assertThat(payments.nonRetryableExceptions())
         .containsExactly(java.io.FileNotFoundException.class);
+    assertThat(payments.retryableMethods()).containsExactly("GET", "POST", "PUT");
+    assertThat(d.retryableMethods())
+        .containsExactly("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"); // built-in
 
     RetryPolicy expensive = p.get("expensive");
     assertThat(expensive.maxAttempts()).isEqualTo(6);
@@ -80,12 +86,14 @@ class RetryConfigTest {
 
     RetryPolicy search = p.get("search");
     assertThat(search.retryableStatuses()).containsExactly(429, 503);
+    assertThat(search.retryableMethods()).containsExactly("GET", "HEAD");
     assertThat(search.multiplier()).isEqualTo(1.5);
     assertThat(search.jitter()).isEqualTo(Jitter.DECORRELATED);
 
     RetryPolicy forever = p.get("forever");
     assertThat(forever.maxDelay()).isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
     assertThat(forever.retryableStatuses()).isEmpty();
+    assertThat(forever.retryableMethods()).isEmpty();
   }
 
   @Test
@@ -101,7 +109,8 @@ class RetryConfigTest {
     assertThat(exported)
         .contains("retry:")
         .contains("budget: \"off\"")
-        .contains("jitter: decorrelated");
+        .contains("jitter: decorrelated")
+        .contains("retryable-methods:");
     ResilienceConfig second = YamlConfigLoader.loadString(exported);
     assertThat(second).isEqualTo(first);
     assertThat(YamlConfigWriter.toYaml(second)).isEqualTo(exported);

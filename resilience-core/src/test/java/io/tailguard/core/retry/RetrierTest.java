@@ -36,6 +36,14 @@ class RetrierTest {
 
   final FakeClock clock = new FakeClock();
   final List<RetryEvent> events = new CopyOnWriteArrayList<>();
+  // The retriers' executor: runs each hand-off at once on the thread that advances the fake clock,
+  // so the tests decide when attempts happen, and counts the hand-offs.
+  final AtomicInteger handOffs = new AtomicInteger();
+  final java.util.concurrent.Executor executor =
+      task -> {
+        handOffs.incrementAndGet();
+        task.run();
+      };
 
   @AfterEach
   void clearInterrupt() {
@@ -48,7 +56,13 @@ class RetrierTest {
 
   Retrier retrier(RetryPolicy policy, Random random) {
     Retrier r =
-        Retrier.builder("test").policy(policy).clock(clock).scheduler(clock).random(random).build();
+        Retrier.builder("test")
+            .policy(policy)
+            .clock(clock)
+            .scheduler(clock)
+            .executor(executor)
+            .random(random)
+            .build();
     r.subscribe(events::add);
     return r;
   }
@@ -664,12 +678,17 @@ class RetrierTest {
     assertThat(clock.nextTaskDelay()).isEqualTo(Duration.ofMillis(100));
     clock.advance(Duration.ofMillis(99));
     assertThat(s.calls).hasValue(1);
+    assertThat(handOffs).hasValue(0);
     clock.advance(Duration.ofMillis(1));
+    // the scheduler's task handed the attempt to the executor, which ran it
+    assertThat(handOffs).hasValue(1);
     assertThat(s.calls).hasValue(2);
     assertThat(clock.nextTaskDelay()).isEqualTo(Duration.ofMillis(200));
     clock.advance(Duration.ofMillis(200));
+    assertThat(handOffs).hasValue(2);
     assertThat(f).isCompletedWithValue("ok");
-    assertThat(s.threads).containsOnly(Thread.currentThread()); // the fake scheduler's thread
+    // this test's executor runs tasks where they are handed over: on the fake clock's thread
+    assertThat(s.threads).containsOnly(Thread.currentThread());
     assertThat(r.metrics().successRetry()).isEqualTo(1);
   }
 
@@ -787,6 +806,38 @@ class RetrierTest {
     CompletableFuture<String> f = r.callAsync(() -> CompletableFuture.failedFuture(down));
     assertThat(catchThrowable(f::join).getCause()).isSameAs(down);
     assertThat(down.getSuppressed()).singleElement().isInstanceOf(CancellationException.class);
+  }
+
+  @Test
+  void anExecutorThatRefusesEndsTheAsyncCall() {
+    Retrier r =
+        Retrier.builder("x")
+            .policy(plain().build())
+            .clock(clock)
+            .scheduler(clock)
+            .executor(
+                task -> {
+                  throw new java.util.concurrent.RejectedExecutionException("full");
+                })
+            .build();
+    IOException down = new IOException("down");
+    AtomicInteger attempts = new AtomicInteger();
+    CompletableFuture<String> f =
+        r.callAsync(
+            () -> {
+              attempts.incrementAndGet();
+              return CompletableFuture.failedFuture(down);
+            });
+    assertThat(f).isNotDone();
+    clock.advance(Duration.ofMillis(100));
+    assertThat(catchThrowable(f::join).getCause()).isSameAs(down);
+    assertThat(down.getSuppressed()).hasSize(1);
+    assertThat(down.getSuppressed()[0])
+        .isInstanceOf(CancellationException.class)
+        .hasMessage("the executor of retrier 'x' refused a retry");
+    assertThat(attempts).hasValue(1);
+    assertThat(r.metrics().notRetryable()).isEqualTo(1);
+    assertThat(r.metrics().interrupted()).isEqualTo(1);
   }
 
   // ---------------------------------------------------------------------------------------------

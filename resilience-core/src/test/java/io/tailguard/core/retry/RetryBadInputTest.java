@@ -104,6 +104,24 @@ class RetryBadInputTest {
         bad(
             () -> RetryPolicy.builder().retryableStatuses(List.of(503, 600)),
             "retryableStatuses must be HTTP status codes in [100, 599], was 600 at 1"),
+        bad(
+            () -> RetryPolicy.builder().retryableMethods(null),
+            "retryableMethods must not be null"),
+        bad(
+            () -> RetryPolicy.builder().retryableMethods(Arrays.asList("GET", null)),
+            "retryableMethods must not contain null, was null at 1"),
+        bad(
+            () -> RetryPolicy.builder().retryableMethods(List.of("GET", "")),
+            "retryableMethods must be HTTP method names (letters, digits, - and _), was"
+                + " '' at 1"),
+        bad(
+            () -> RetryPolicy.builder().retryableMethods(List.of("GE T")),
+            "retryableMethods must be HTTP method names (letters, digits, - and _), was"
+                + " 'GE T' at 0"),
+        bad(
+            () -> RetryPolicy.builder().retryableMethods(List.of("GET,POST")),
+            "retryableMethods must be HTTP method names (letters, digits, - and _), was"
+                + " 'GET,POST' at 0"),
         bad(() -> RetryPolicy.builder().budget(0), "budget must be in (0, 1], was 0"),
         bad(() -> RetryPolicy.builder().budget(1.5), "budget must be in (0, 1], was 1.5"),
         bad(() -> RetryPolicy.builder().budget(Double.NaN), "budget must be in (0, 1], was NaN"),
@@ -168,12 +186,21 @@ class RetryBadInputTest {
             () -> b.policy(null),
             () -> b.clock(null),
             () -> b.scheduler(null),
+            () -> b.executor(null),
             () -> b.sleeper(null),
             () -> b.random(null),
             () -> b.statusExtractor(null),
             () -> b.recorder(null));
     List<String> fields =
-        List.of("policy", "clock", "scheduler", "sleeper", "random", "statusExtractor", "recorder");
+        List.of(
+            "policy",
+            "clock",
+            "scheduler",
+            "executor",
+            "sleeper",
+            "random",
+            "statusExtractor",
+            "recorder");
     for (int i = 0; i < nulls.size(); i++) {
       assertThatThrownBy(nulls.get(i)::execute)
           .isInstanceOf(IllegalArgumentException.class)
@@ -296,5 +323,8 @@ class RetryBadInputTest {
     assertThatThrownBy(() -> b.statusExtractor(null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("statusExtractor must not be null");
+    assertThatThrownBy(() -> b.executor(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("executor must not be null");
   }
 }

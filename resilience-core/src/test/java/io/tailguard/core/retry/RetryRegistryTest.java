@@ -228,8 +228,20 @@ class RetryRegistryTest {
                     .baseDelay(Duration.ofHours(1))
                     .maxDelay(Duration.ofHours(1))
                     .build())
+            .policy("quick", QUICK)
             .closeGrace(Duration.ofSeconds(2))
             .build();
+    // A call that retried once: its second attempt ran on the registry's executor.
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    CompletableFuture<String> quick =
+        r.retrier("quick")
+            .callAsync(
+                () ->
+                    attempts.incrementAndGet() == 1
+                        ? CompletableFuture.failedFuture(new IOException("once"))
+                        : CompletableFuture.completedFuture("ok"));
+    assertThat(quick).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("ok");
     CompletableFuture<String> f =
         r.retrier("slow").callAsync(() -> CompletableFuture.failedFuture(new IOException("down")));
     assertThat(f).isNotDone();

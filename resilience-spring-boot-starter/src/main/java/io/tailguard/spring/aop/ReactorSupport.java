@@ -53,7 +53,8 @@ final class ReactorSupport {
 
   /**
    * Runs a Mono through a multi-attempt engine (hedger, retrier): each subscription starts one call
-   * whose attempts are subscriptions.
+   * whose attempts are subscriptions. The engine subscribes for the first attempt on the
+   * subscribing thread and for later ones on its executor (never on its scheduler's thread).
    */
   static Object callMono(
       Function<Function<Object, CompletionStage<Object>>, CompletableFuture<Object>> call,

@@ -14,7 +14,9 @@ import org.springframework.aop.ProxyMethodInvocation;
 /**
  * Runs {@link Retried} methods through their retrier: each attempt is a fresh invocation of the
  * rest of the interceptor chain and the method ({@link ProxyMethodInvocation#invocableClone()}).
- * Adapts return types only: the retrier decides everything.
+ * Adapts return types only: the retrier decides everything. For a stage, a Mono or a Flux, the
+ * retrier waits out each backoff on the scheduler and makes the retry (invokes the method again and
+ * subscribes to what it returns) on its executor, never on the scheduler's thread.
  *
  * <p>Thread-safe.
  */

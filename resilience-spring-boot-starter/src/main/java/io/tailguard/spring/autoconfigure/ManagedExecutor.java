@@ -7,8 +7,9 @@ import java.util.concurrent.ExecutorService;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * The executor the starter creates for hedge attempts, shut down with the application context in
- * two phases: stop accepting work and wait, then interrupt and wait again.
+ * The executor the starter creates for hedge attempts and for the retries of asynchronous
+ * {@code @Retried} calls, shut down with the application context in two phases: stop accepting work
+ * and wait, then interrupt and wait again.
  *
  * <p>Thread-safe, as the executor it wraps.
  */

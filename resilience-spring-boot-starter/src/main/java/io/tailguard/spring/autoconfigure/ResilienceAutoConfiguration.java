@@ -38,9 +38,10 @@ import org.springframework.core.env.Environment;
  * <p>{@link HealthProbe} beans are registered with the health registry, which runs them every
  * {@code resilience.health.interval}.
  *
- * <p>Hedge attempts run on an executor of virtual threads when {@code
- * spring.threads.virtual.enabled} is true (and the JDK has them), otherwise on a bounded platform
- * pool; it and the scheduler shut down with the context.
+ * <p>Hedge attempts, and the retries of {@code @Retried} methods returning a stage or a Reactor
+ * type, run on an executor of virtual threads when {@code spring.threads.virtual.enabled} is true
+ * (and the JDK has them), otherwise on a bounded platform pool; the shared scheduler only times
+ * them. Both shut down with the context.
  */
 @AutoConfiguration
 @Conditional(OnResilienceEnabledCondition.class)

@@ -538,7 +538,11 @@ public class ResilienceProperties {
     /** Randomisation of the delay. */
     private Jitter jitter;
 
-    /** Exception types that are retried (causes are matched too); empty: every Exception. */
+    /**
+     * Exception types that are retried (causes are matched too); empty: every Exception except
+     * Tailguard's refusals (open circuit, rate limit, hedge timeout), which are retried only when
+     * their own type is listed.
+     */
     private List<Class<? extends Throwable>> retryableExceptions = new ArrayList<>();
 
     /** Exception types never retried (causes are matched too); these win. */
@@ -546,6 +550,13 @@ public class ResilienceProperties {
 
     /** HTTP statuses that are retried; default 429, 500, 502, 503, 504. */
     private List<Integer> retryableStatuses = new ArrayList<>();
+
+    /**
+     * HTTP methods whose failed requests are retried when the failure says its method (WebClient
+     * failures do, RestClient and RestTemplate failures do not); default the idempotent methods
+     * DELETE, GET, HEAD, OPTIONS, PUT, TRACE, so POST, PATCH and CONNECT are not sent twice.
+     */
+    private List<String> retryableMethods = new ArrayList<>();
 
     /** Largest share of calls that may be retries, in (0, 1], or 'off'. */
     private String budget;
@@ -615,6 +626,14 @@ public class ResilienceProperties {
 
     public void setRetryableStatuses(List<Integer> retryableStatuses) {
       this.retryableStatuses = retryableStatuses;
+    }
+
+    public List<String> getRetryableMethods() {
+      return retryableMethods;
+    }
+
+    public void setRetryableMethods(List<String> retryableMethods) {
+      this.retryableMethods = retryableMethods;
     }
 
     public String getBudget() {

@@ -14,6 +14,13 @@ import org.springframework.web.client.RestClientResponseException;
  * subclasses), so that {@code @Retried} retries only retryable statuses and waits as long as the
  * server asked.
  *
+ * <p>These exceptions do not carry the request's method, nor does the {@code
+ * ResourceAccessException} of an I/O error, so a failed POST through {@code RestClient} is judged
+ * without its method: it is retried like a GET unless the policy says otherwise (a policy of its
+ * own with {@code max-attempts: 1}, or {@code non-retryable-exceptions}), or the application throws
+ * an exception implementing {@link io.tailguard.core.retry.HttpStatusCarrier} whose {@code
+ * httpMethod()} says it.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class RestClientStatusExtractor implements HttpStatusExtractor {

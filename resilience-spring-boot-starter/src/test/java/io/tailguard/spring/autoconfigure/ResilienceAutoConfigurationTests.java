@@ -71,6 +71,25 @@ class ResilienceAutoConfigurationTests {
             });
   }
 
+  @Test
+  void retryableMethodsBindAsAListOrAsCommaSeparatedText() {
+    runner
+        .withPropertyValues(
+            "resilience.retry.policies.payments.retryable-methods=get, POST",
+            "resilience.retry.policies.orders.retryable-methods[0]=PUT",
+            "resilience.retry.policies.orders.retryable-methods[1]=patch")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              var policies = context.getBean(ResilienceConfig.class).retry().policies();
+              assertThat(policies.get("payments").retryableMethods())
+                  .containsExactly("GET", "POST");
+              assertThat(policies.get("orders").retryableMethods()).containsExactly("PATCH", "PUT");
+              assertThat(policies.get("default").retryableMethods())
+                  .containsExactly("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE");
+            });
+  }
+
   /** Spring Boot makes an empty string of YAML's [] and {}, as of a property set to nothing. */
   @Test
   void emptyListsAndMapsBindAsEmpty() {

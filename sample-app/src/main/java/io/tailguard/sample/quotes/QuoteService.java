@@ -14,8 +14,8 @@ import org.springframework.web.client.RestClient;
  *
  * <ul>
  *   <li>{@code @Retried("quotes")}: a 503 or a connection failure is tried again after a short,
- *       jittered backoff, within the retry budget; an open circuit is not retried (see {@code
- *       application.yml});
+ *       jittered backoff, within the retry budget; an open circuit or a hedge timeout is not
+ *       retried (Tailguard's own refusals are not, by default);
  *   <li>{@code @Hedged("quotes")}: when the downstream has not answered after the delay the default
  *       ADAPTIVE strategy learns (the quantile of recent latencies that leaves hedges 80% of the
  *       budget), another request goes out (two at most) and the first answer wins; hedges are at
