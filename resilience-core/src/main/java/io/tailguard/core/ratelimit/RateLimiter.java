@@ -45,10 +45,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Keys must not be null and are at most {@link RateLimitConfig#MAX_KEY_LENGTH} characters;
- * longer keys are refused with an {@link IllegalArgumentException}, never truncated (two keys that
- * share a prefix must not share a limit). The key table is bounded by {@code maxKeys}: once full, a
- * new key is refused with {@link RateLimitDecision.Reason#KEY_LIMIT} while known keys keep working,
- * so a flood of made-up keys cannot exhaust memory.
+ * longer keys are refused with an {@link InvalidRateLimitKeyException}, never truncated (two keys
+ * that share a prefix must not share a limit). The key table is bounded by {@code maxKeys}: once
+ * full, a new key is refused with {@link RateLimitDecision.Reason#KEY_LIMIT} while known keys keep
+ * working, so a flood of made-up keys cannot exhaust memory.
  *
  * <p>Waiting for a permit is a reservation: the permit is taken at once and the caller waits until
  * its turn, so waiting callers are served in order and never more than the rate. An interrupted
@@ -355,12 +355,13 @@ public final class RateLimiter {
     }
   }
 
-  private static void check(String key, int permits, RateLimitConfig c) {
+  private void check(String key, int permits, RateLimitConfig c) {
     if (key == null) {
-      throw new IllegalArgumentException("key must not be null");
+      throw new InvalidRateLimitKeyException(name, "key must not be null");
     }
     if (key.length() > RateLimitConfig.MAX_KEY_LENGTH) {
-      throw new IllegalArgumentException(
+      throw new InvalidRateLimitKeyException(
+          name,
           "key must be at most "
               + RateLimitConfig.MAX_KEY_LENGTH
               + " characters, was "

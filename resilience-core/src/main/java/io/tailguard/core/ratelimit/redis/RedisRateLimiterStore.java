@@ -17,6 +17,7 @@ import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimit.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimitDecision;
 import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
@@ -74,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * so the store works on a cluster, and keys spread over its slots by their own hash. A key that
  * holds {@code '{'} or {@code '}'} (which would move the hash tag, letting a client pile keys on
  * one shard) or an unpaired surrogate (which UTF-8 cannot encode, so two such keys would share one
- * Redis key) is refused with an {@link IllegalArgumentException}.
+ * Redis key) is refused with an {@link InvalidRateLimitKeyException}.
  *
  * <h2>When Redis fails</h2>
  *
@@ -371,7 +372,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
     for (int i = 0, n = key.length(); i < n; i++) {
       char c = key.charAt(i);
       if (c == '{' || c == '}') {
-        throw new IllegalArgumentException(
+        throw new InvalidRateLimitKeyException(
+            limiterName,
             "key must not contain '{' or '}' (a Redis Cluster hash tag), found at index " + i);
       }
       if (Character.isSurrogate(c)) {
@@ -380,7 +382,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
             && Character.isLowSurrogate(key.charAt(i + 1))) {
           i++;
         } else {
-          throw new IllegalArgumentException(
+          throw new InvalidRateLimitKeyException(
+              limiterName,
               "key must be valid UTF-16 (Redis keys are UTF-8), found an unpaired surrogate at"
                   + " index "
                   + i);
