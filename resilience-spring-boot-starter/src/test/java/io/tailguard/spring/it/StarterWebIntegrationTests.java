@@ -238,4 +238,16 @@ class StarterWebIntegrationTests {
     HttpResponse<String> windows = get("/actuator/resilienceevents/windows?seconds=60&window=30");
     assertThat(windows.body()).contains("\"windows\":[");
   }
+
+  @Test
+  void aRateLimitKeyThatBreaksAKeyRuleAnswers400NamingTheRule() throws Exception {
+    HttpResponse<String> refused = search("k".repeat(300));
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(refused.body())
+        .contains("\"type\":\"https://tailguard.io/problems/invalid-rate-limit-key\"")
+        .contains("\"limiter\":\"search\"")
+        .contains("key must be at most 256 characters, was 300 characters")
+        .doesNotContain("kkkkkkkk");
+  }
 }
