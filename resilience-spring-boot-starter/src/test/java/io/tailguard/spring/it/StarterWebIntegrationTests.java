@@ -250,4 +250,23 @@ class StarterWebIntegrationTests {
         .contains("key must be at most 256 characters, was 300 characters")
         .doesNotContain("kkkkkkkk");
   }
+
+  @Test
+  void theEventsEndpointRefusesQueriesOverItsBoundsWith400NamingTheParameter() throws Exception {
+    // 100,000 overlapping windows of 100,000 s: about 10^9 steps before the bounds.
+    HttpResponse<String> costly =
+        get("/actuator/resilienceevents/windows?seconds=100000&window=100000&step=1");
+    assertThat(costly.statusCode()).isEqualTo(400);
+    assertThat(costly.body()).contains("step must be in [100, 604800] for seconds=100000");
+    HttpResponse<String> far = get("/actuator/resilienceevents?seconds=9223372036854775807");
+    assertThat(far.statusCode()).isEqualTo(400);
+    assertThat(far.body()).contains("seconds must be in [1, 604800]");
+    HttpResponse<String> engine = get("/actuator/resilienceevents?engine=nope");
+    assertThat(engine.statusCode()).isEqualTo(400);
+    assertThat(engine.body()).contains("engine must be one of [circuit-breaker, hedge");
+    assertThat(
+            get("/actuator/resilienceevents/windows?seconds=100000&window=100000&step=100")
+                .statusCode())
+        .isEqualTo(200);
+  }
 }
