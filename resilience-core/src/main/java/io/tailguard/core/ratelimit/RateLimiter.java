@@ -45,10 +45,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Keys must not be null and are at most {@link RateLimitConfig#MAX_KEY_LENGTH} characters;
- * longer keys are refused with an {@link IllegalArgumentException}, never truncated (two keys that
- * share a prefix must not share a limit). The key table is bounded by {@code maxKeys}: once full, a
- * new key is refused with {@link RateLimitDecision.Reason#KEY_LIMIT} while known keys keep working,
- * so a flood of made-up keys cannot exhaust memory.
+ * longer keys are refused with an {@link InvalidRateLimitKeyException}, never truncated (two keys
+ * that share a prefix must not share a limit). The key table is bounded by {@code maxKeys}: once
+ * full, a new key is refused with {@link RateLimitDecision.Reason#KEY_LIMIT} while known keys keep
+ * working, so a flood of made-up keys cannot exhaust memory.
  *
  * <p>Waiting for a permit is a reservation: the permit is taken at once and the caller waits until
  * its turn, so waiting callers are served in order and never more than the rate. An interrupted
@@ -272,21 +272,34 @@ public final class RateLimiter {
 
   /**
    * Takes {@code permits} for {@code key}, completing when they are available (at most {@code
-   * timeout} from now) without blocking a thread. If they cannot be had within the timeout, the
-   * stage fails at once with a {@link RateLimitExceededException}. A stage that had to wait
-   * completes on the scheduler's thread: chain real work with the {@code *Async} methods of {@link
-   * CompletableFuture} or an executor of your own, not on that thread.
+   * timeout} from now) without blocking a thread, on a store that talks to a server too (the
+   * request is sent with {@link RateLimiterStore#acquireAsync}). If they cannot be had within the
+   * timeout, the stage fails with a {@link RateLimitExceededException}. A stage that had to wait
+   * completes on the scheduler's thread, and one the server decided on the server client's thread:
+   * chain real work with the {@code *Async} methods of {@link CompletableFuture} or an executor of
+   * your own, not on those threads.
    *
    * @param key the key
    * @param permits in [1, capacity]
    * @param timeout the longest wait, in [0, window]
    * @return a stage that completes when the permits are the caller's
+   * @throws InvalidRateLimitKeyException if the key breaks a key rule (of the store's too)
    */
   public CompletionStage<Void> acquireAsync(String key, int permits, Duration timeout) {
     RateLimitConfig c = config;
     check(key, permits, c);
     long maxWait = checkTimeout(timeout, c);
-    long r = store.acquire(key, permits, maxWait, c);
+    CompletionStage<Long> decision = store.acquireAsync(key, permits, maxWait, c);
+    if (decision instanceof CompletableFuture<Long> f
+        && f.isDone()
+        && !f.isCompletedExceptionally()) {
+      return granted(key, permits, c, f.join()); // decided already (in memory): nothing to chain
+    }
+    return decision.thenCompose(r -> granted(key, permits, c, r));
+  }
+
+  /** The caller's stage once the store decided {@code r}, as {@link RateLimiterStore#acquire}. */
+  private CompletableFuture<Void> granted(String key, int permits, RateLimitConfig c, long r) {
     if (r < 0) {
       refused(key, permits, r, c);
       return CompletableFuture.failedFuture(
@@ -355,12 +368,13 @@ public final class RateLimiter {
     }
   }
 
-  private static void check(String key, int permits, RateLimitConfig c) {
+  private void check(String key, int permits, RateLimitConfig c) {
     if (key == null) {
-      throw new IllegalArgumentException("key must not be null");
+      throw new InvalidRateLimitKeyException(name, "key must not be null");
     }
     if (key.length() > RateLimitConfig.MAX_KEY_LENGTH) {
-      throw new IllegalArgumentException(
+      throw new InvalidRateLimitKeyException(
+          name,
           "key must be at most "
               + RateLimitConfig.MAX_KEY_LENGTH
               + " characters, was "

@@ -229,33 +229,38 @@ public final class EventLog implements CallEventSink {
           "the range holds " + count + " windows; at most 100000 are computed");
     }
     List<CallEvent> events = between(from, to, filter);
-    List<WindowMetrics> out = new ArrayList<>();
-    int first = 0;
+    // Prefix sums over the events (sorted by end), so each window costs two index moves and a
+    // subtraction whatever its size: summing each window afresh cost events x (size / step),
+    // 10^9 steps for 100,000 windows of 100,000 s over a full log of 10,000 events.
+    int n = events.size();
+    long[] successes = new long[n + 1];
+    double[] latency = new double[n + 1];
+    double[] cost = new double[n + 1];
+    for (int i = 0; i < n; i++) {
+      CallEvent e = events.get(i);
+      successes[i + 1] = successes[i] + (e.outcome().isSuccess() ? 1 : 0);
+      latency[i + 1] = latency[i] + e.latencyNanos();
+      cost[i + 1] = cost[i] + e.costUnits();
+    }
+    List<WindowMetrics> out = new ArrayList<>((int) count);
+    int first = 0; // the first event not before the window's start
+    int stopAt = 0; // the first event not before the window's stop; starts and stops only grow
     for (Instant start = from; start.isBefore(to); start = start.plus(step)) {
       Instant end = start.plus(size);
       Instant stop = end.isBefore(to) ? end : to;
-      while (first < events.size() && events.get(first).end().isBefore(start)) {
+      while (first < n && events.get(first).end().isBefore(start)) {
         first++;
       }
-      long n = 0;
-      long successes = 0;
-      double latency = 0;
-      double cost = 0;
-      for (int i = first; i < events.size(); i++) {
-        CallEvent e = events.get(i);
-        if (!e.end().isBefore(stop)) {
-          break;
-        }
-        n++;
-        latency += e.latencyNanos();
-        cost += e.costUnits();
-        if (e.outcome().isSuccess()) {
-          successes++;
-        }
+      stopAt = Math.max(stopAt, first);
+      while (stopAt < n && events.get(stopAt).end().isBefore(stop)) {
+        stopAt++;
       }
+      long calls = stopAt - first;
+      long ok = successes[stopAt] - successes[first];
+      double meanLatency = calls == 0 ? 0 : (latency[stopAt] - latency[first]) / calls;
       out.add(
           new WindowMetrics(
-              start, end, n, n == 0 ? 0 : latency / n, cost, successes, n - successes));
+              start, end, calls, meanLatency, cost[stopAt] - cost[first], ok, calls - ok));
     }
     return out;
   }

@@ -96,6 +96,47 @@ class EventLogTest {
   }
 
   @Test
+  void windowsMatchCountingEachWindowAfreshForOverlapsGapsAndTheEdges() {
+    // Each window is read off prefix sums; these must be exactly what summing it afresh gives.
+    java.util.Random random = new java.util.Random(42);
+    EventLog log = new EventLog(500);
+    CallOutcome[] outcomes = CallOutcome.values();
+    for (int i = 0; i < 500; i++) {
+      log.accept(
+          event(
+              random.nextBoolean() ? "a" : "b",
+              random.nextInt(120),
+              outcomes[random.nextInt(outcomes.length)],
+              random.nextInt(1000),
+              random.nextInt(5)));
+    }
+    java.util.function.Predicate<CallEvent> onlyA = e -> e.name().equals("a");
+    long[][] sizesAndSteps = {{10, 10}, {30, 1}, {7, 3}, {1, 9}, {200, 1}, {1, 1}};
+    for (long[] sizeAndStep : sizesAndSteps) {
+      for (java.util.function.Predicate<CallEvent> filter : java.util.Arrays.asList(null, onlyA)) {
+        Instant from = T0.plusSeconds(5);
+        Instant to = T0.plusSeconds(115);
+        Duration size = Duration.ofSeconds(sizeAndStep[0]);
+        List<WindowMetrics> windows =
+            log.windows(from, to, size, Duration.ofSeconds(sizeAndStep[1]), filter);
+        assertThat(windows).isNotEmpty();
+        for (WindowMetrics w : windows) {
+          Instant stop = w.end().isBefore(to) ? w.end() : to;
+          List<CallEvent> in = log.between(w.start(), stop, filter);
+          long successes = in.stream().filter(e -> e.outcome().isSuccess()).count();
+          double cost = in.stream().mapToDouble(CallEvent::costUnits).sum();
+          double latency = in.stream().mapToDouble(CallEvent::latencyNanos).sum();
+          assertThat(w.count()).isEqualTo(in.size());
+          assertThat(w.successes()).isEqualTo(successes);
+          assertThat(w.failures()).isEqualTo(in.size() - successes);
+          assertThat(w.totalCost()).isEqualTo(cost);
+          assertThat(w.meanLatencyNanos()).isEqualTo(in.isEmpty() ? 0 : latency / in.size());
+        }
+      }
+    }
+  }
+
+  @Test
   void badArgumentsAreRefused() {
     EventLog log = new EventLog(10);
     assertThatThrownBy(() -> new EventLog(0))

@@ -63,12 +63,30 @@ final class Fallbacks {
       }
     }
 
-    /** Falls back when {@code call} fails, without blocking; {@code call} itself if none. */
+    /**
+     * Falls back when {@code call} fails, without blocking; {@code call} itself if none. Cancelling
+     * the returned future cancels {@code call} (so a hedged call stops its attempts and a breaker
+     * frees its permit), and the fallback does not run for it.
+     */
     CompletableFuture<Object> recoverStage(
         CompletableFuture<Object> call, Object target, Object[] args) {
       if (isEmpty()) {
         return call;
       }
+      CompletableFuture<Object> recovered = recover(call, target, args);
+      // A dependent's cancel never travels back to its source: pass it on by hand. By then
+      // `recovered` is done, so the fallback function no longer runs when `call` fails with it.
+      recovered.whenComplete(
+          (v, e) -> {
+            if (recovered.isCancelled()) {
+              call.cancel(true);
+            }
+          });
+      return recovered;
+    }
+
+    private CompletableFuture<Object> recover(
+        CompletableFuture<Object> call, Object target, Object[] args) {
       return call.exceptionallyCompose(
           e -> {
             try {

@@ -5,6 +5,7 @@ import io.tailguard.core.ratelimit.RateLimiter;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.spring.annotation.RateLimited;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +30,10 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
 
 /**
  * Takes a permit before {@link RateLimited} methods run, keyed by the annotation's SpEL expression.
- * Adapts return types only: the limiter decides everything.
+ * Adapts return types only: the limiter decides everything. A {@code Mono} or {@code Flux} asks for
+ * its permit at each subscription without blocking ({@link RateLimiter#acquireAsync}), so on the
+ * Redis backend no event loop waits for Redis; plain and {@code CompletionStage} methods take it on
+ * the calling thread before the method runs.
  *
  * <p>Thread-safe: parsed expressions are cached per expression text.
  */
@@ -38,17 +42,6 @@ final class RateLimitedInterceptor implements MethodInterceptor {
   private static final ExpressionParser PARSER = new SpelExpressionParser();
   private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
   private static final ConcurrentMap<String, Expression> EXPRESSIONS = new ConcurrentHashMap<>();
-  private static final ReactorSupport.Hooks NO_HOOKS =
-      new ReactorSupport.Hooks() {
-        @Override
-        public void success() {}
-
-        @Override
-        public void failure(Throwable t) {}
-
-        @Override
-        public void cancel() {}
-      };
 
   private final AnnotationLookup<RateLimited> lookup;
   private final RateLimiterRegistry limiters;
@@ -169,14 +162,16 @@ final class RateLimitedInterceptor implements MethodInterceptor {
         }
         return invocation.proceed();
       case MONO:
-        return ReactorSupport.guardMono(
+        // Asked for without blocking the subscribing thread (an event loop, under WebFlux): on
+        // the Redis backend the method's publisher is subscribed when Redis answers.
+        return ReactorSupport.gateMono(
             invocation.proceed(),
-            () -> take(limiter, key, permits),
+            () -> limiter.acquireAsync(key, permits, Duration.ZERO),
             e -> fallback.recover(target, args, e));
       case FLUX:
-        return ReactorSupport.guardFlux(
+        return ReactorSupport.gateFlux(
             invocation.proceed(),
-            () -> take(limiter, key, permits),
+            () -> limiter.acquireAsync(key, permits, Duration.ZERO),
             e -> fallback.recover(target, args, e));
       default:
         try {
@@ -186,11 +181,6 @@ final class RateLimitedInterceptor implements MethodInterceptor {
         }
         return invocation.proceed();
     }
-  }
-
-  private static ReactorSupport.Hooks take(RateLimiter limiter, String key, int permits) {
-    limiter.acquireOrThrow(key, permits); // a refusal errors this subscription
-    return NO_HOOKS;
   }
 
   private static String key(String expression, Object target, Method method, Object[] args) {

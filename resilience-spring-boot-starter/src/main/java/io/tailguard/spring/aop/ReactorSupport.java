@@ -52,6 +52,32 @@ final class ReactorSupport {
   }
 
   /**
+   * Gates each subscription on a permit asked for without blocking: {@code permit} runs at
+   * subscription, and the publisher is subscribed once its stage completes (on the thread that
+   * completes it, such as a Redis client's); a failed stage errors the subscription instead.
+   */
+  static Object gateMono(
+      Object publisher,
+      Supplier<? extends CompletionStage<?>> permit,
+      Function<Throwable, Object> fallback) {
+    @SuppressWarnings("unchecked")
+    Mono<Object> mono = (Mono<Object>) publisher;
+    Mono<Object> gated = Mono.defer(() -> Mono.fromCompletionStage(permit.get())).then(mono);
+    return gated.onErrorResume(e -> asMono(fallback.apply(e)));
+  }
+
+  /** {@link #gateMono} for a Flux. */
+  static Object gateFlux(
+      Object publisher,
+      Supplier<? extends CompletionStage<?>> permit,
+      Function<Throwable, Object> fallback) {
+    @SuppressWarnings("unchecked")
+    Flux<Object> flux = (Flux<Object>) publisher;
+    Flux<Object> gated = Mono.defer(() -> Mono.fromCompletionStage(permit.get())).thenMany(flux);
+    return gated.onErrorResume(e -> asFlux(fallback.apply(e)));
+  }
+
+  /**
    * Runs a Mono through a multi-attempt engine (hedger, retrier): each subscription starts one call
    * whose attempts are subscriptions. The engine subscribes for the first attempt on the
    * subscribing thread and for later ones on its executor (never on its scheduler's thread).

@@ -4,8 +4,10 @@ import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.spring.actuate.ResilienceEndpoint;
 import io.tailguard.spring.actuate.ResilienceEventsEndpoint;
+import io.tailguard.spring.actuate.ResilienceEventsEndpointWebExtension;
 import io.tailguard.spring.actuate.WritableResilienceEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -52,5 +54,17 @@ public final class ResilienceEndpointAutoConfiguration {
   @ConditionalOnAvailableEndpoint(endpoint = ResilienceEventsEndpoint.class)
   ResilienceEventsEndpoint resilienceEventsEndpoint(Telemetry telemetry) {
     return new ResilienceEventsEndpoint(telemetry);
+  }
+
+  /** Says over HTTP why a query was refused (400), which Boot's error page would not. */
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBean(ResilienceEventsEndpoint.class)
+  @ConditionalOnAvailableEndpoint(
+      endpoint = ResilienceEventsEndpoint.class,
+      exposure = EndpointExposure.WEB)
+  ResilienceEventsEndpointWebExtension resilienceEventsEndpointWebExtension(
+      ResilienceEventsEndpoint endpoint) {
+    return new ResilienceEventsEndpointWebExtension(endpoint);
   }
 }

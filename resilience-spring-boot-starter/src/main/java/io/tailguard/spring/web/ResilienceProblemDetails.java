@@ -2,6 +2,7 @@ package io.tailguard.spring.web;
 
 import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.hedge.HedgeTimeoutException;
+import io.tailguard.core.ratelimit.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimit.RateLimitExceededException;
 import java.net.URI;
 import java.time.Duration;
@@ -17,10 +18,12 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 /**
  * Turns rejections that reach a web controller into RFC 9457 problem details: an open circuit
  * becomes 503 Service Unavailable with {@code Retry-After}, a rate-limit refusal 429 Too Many
- * Requests with {@code Retry-After}, a hedging timeout 504 Gateway Timeout. Works with Spring MVC
- * and WebFlux. Ordered just before the lowest precedence, so an application's own handlers with an
- * explicit order win, and a catch-all {@code @ExceptionHandler(Exception.class)} at the default
- * order does not hide these.
+ * Requests with {@code Retry-After}, a rate-limit key that breaks a key rule (keys often come from
+ * the client) 400 Bad Request, a hedging timeout 504 Gateway Timeout. {@code Retry-After} is in
+ * whole seconds, rounded up and never 0: a client told to retry at once would hammer what refused
+ * it. Works with Spring MVC and WebFlux. Ordered just before the lowest precedence, so an
+ * application's own handlers with an explicit order win, and a catch-all
+ * {@code @ExceptionHandler(Exception.class)} at the default order does not hide these.
  *
  * <p>Stateless and thread-safe.
  */
@@ -38,7 +41,7 @@ public class ResilienceProblemDetails {
    * Answers an open circuit.
    *
    * @param e the rejection
-   * @return 503 with Retry-After (whole seconds, rounded up) and a problem detail
+   * @return 503 with Retry-After (whole seconds, rounded up, at least 1) and a problem detail
    */
   @ExceptionHandler(CircuitRejectedException.class)
   public ResponseEntity<ProblemDetail> circuitRejected(CircuitRejectedException e) {
@@ -50,7 +53,9 @@ public class ResilienceProblemDetails {
     problem.setTitle("Service Unavailable");
     problem.setProperty("circuit", e.name());
     problem.setProperty("reason", e.reason().name());
-    long retryAfter = seconds(e.retryAfter());
+    // A half-open breaker's permit may free up any moment (zero): one second is the least a header
+    // of whole seconds can say without inviting an immediate retry.
+    long retryAfter = retryAfterSeconds(e.retryAfter());
     problem.setProperty("retryAfterSeconds", retryAfter);
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
@@ -92,7 +97,7 @@ public class ResilienceProblemDetails {
     problem.setTitle("Too Many Requests");
     problem.setProperty("limiter", e.limiterName());
     problem.setProperty("reason", e.reason().name());
-    long retryAfter = Math.max(1, seconds(e.retryAfter()));
+    long retryAfter = retryAfterSeconds(e.retryAfter());
     problem.setProperty("retryAfterSeconds", retryAfter);
     return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
         .header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter))
@@ -101,9 +106,33 @@ public class ResilienceProblemDetails {
         .body(problem);
   }
 
-  /** Whole seconds, rounded up, at least 1 when not zero. */
-  static long seconds(Duration d) {
+  /** The problem type of a request whose rate-limit key breaks a key rule. */
+  public static final URI INVALID_RATE_LIMIT_KEY =
+      URI.create("https://tailguard.io/problems/invalid-rate-limit-key");
+
+  /**
+   * Answers a rate-limit key that breaks a key rule (too long, or braces on the Redis backend).
+   *
+   * @param e the refusal
+   * @return 400 with a problem detail that names the limiter and the rule, never the key
+   */
+  @ExceptionHandler(InvalidRateLimitKeyException.class)
+  public ResponseEntity<ProblemDetail> invalidRateLimitKey(InvalidRateLimitKeyException e) {
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.BAD_REQUEST, "The rate-limit key is not valid: " + e.getMessage());
+    problem.setType(INVALID_RATE_LIMIT_KEY);
+    problem.setTitle("Bad Request");
+    problem.setProperty("limiter", e.limiterName());
+    return ResponseEntity.status(HttpStatus.BAD_REQUEST).body(problem);
+  }
+
+  /** The value of a {@code Retry-After} header: whole seconds, rounded up, at least 1. */
+  static long retryAfterSeconds(Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      return 1;
+    }
     long s = d.getSeconds();
-    return d.getNano() > 0 ? s + 1 : s;
+    return d.getNano() > 0 && s < Long.MAX_VALUE ? s + 1 : s;
   }
 }

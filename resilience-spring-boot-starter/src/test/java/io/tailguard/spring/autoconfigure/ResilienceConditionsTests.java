@@ -17,6 +17,7 @@ import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.spring.actuate.ResilienceEndpoint;
 import io.tailguard.spring.actuate.ResilienceEventsEndpoint;
+import io.tailguard.spring.actuate.ResilienceEventsEndpointWebExtension;
 import io.tailguard.spring.actuate.ResilienceHealthContributor;
 import io.tailguard.spring.actuate.WritableResilienceEndpoint;
 import io.tailguard.spring.annotation.CircuitProtected;
@@ -100,6 +101,7 @@ class ResilienceConditionsTests {
           ResilienceHealthContributor.class,
           ResilienceEndpoint.class,
           ResilienceEventsEndpoint.class,
+          ResilienceEventsEndpointWebExtension.class,
           ResilienceMetrics.class,
           RateLimiterMetrics.class,
           ResilienceProblemDetails.class,
@@ -170,6 +172,12 @@ class ResilienceConditionsTests {
             "myEventsEndpoint",
             ResilienceEventsEndpoint.class,
             r -> new ResilienceEventsEndpoint(r.telemetry())),
+        replaceable(
+            "myEventsWebExtension",
+            ResilienceEventsEndpointWebExtension.class,
+            r ->
+                new ResilienceEventsEndpointWebExtension(
+                    new ResilienceEventsEndpoint(r.telemetry()))),
         replaceable(
             "resilienceHealthContributor",
             ResilienceHealthContributor.class,
@@ -333,6 +341,7 @@ class ResilienceConditionsTests {
               assertThat(context).hasNotFailed();
               assertThat(context).doesNotHaveBean(ResilienceEndpoint.class);
               assertThat(context).doesNotHaveBean(ResilienceEventsEndpoint.class);
+              assertThat(context).doesNotHaveBean(ResilienceEventsEndpointWebExtension.class);
               assertThat(context).hasSingleBean(ResilienceRuntime.class);
             });
     new ApplicationContextRunner()
@@ -341,6 +350,17 @@ class ResilienceConditionsTests {
             context -> {
               assertThat(context).doesNotHaveBean(ResilienceEndpoint.class);
               assertThat(context).doesNotHaveBean(ResilienceEventsEndpoint.class);
+              assertThat(context).doesNotHaveBean(ResilienceEventsEndpointWebExtension.class);
+            });
+    // Over JMX only: the endpoint, without its web extension.
+    new ApplicationContextRunner()
+        .withConfiguration(ALL)
+        .withPropertyValues(
+            "spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=resilienceevents")
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(ResilienceEventsEndpoint.class);
+              assertThat(context).doesNotHaveBean(ResilienceEventsEndpointWebExtension.class);
             });
     runner
         .withPropertyValues("management.endpoint.resilience.access=NONE")

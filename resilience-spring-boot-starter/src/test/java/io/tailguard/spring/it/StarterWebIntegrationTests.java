@@ -238,4 +238,35 @@ class StarterWebIntegrationTests {
     HttpResponse<String> windows = get("/actuator/resilienceevents/windows?seconds=60&window=30");
     assertThat(windows.body()).contains("\"windows\":[");
   }
+
+  @Test
+  void aRateLimitKeyThatBreaksAKeyRuleAnswers400NamingTheRule() throws Exception {
+    HttpResponse<String> refused = search("k".repeat(300));
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(refused.body())
+        .contains("\"type\":\"https://tailguard.io/problems/invalid-rate-limit-key\"")
+        .contains("\"limiter\":\"search\"")
+        .contains("key must be at most 256 characters, was 300 characters")
+        .doesNotContain("kkkkkkkk");
+  }
+
+  @Test
+  void theEventsEndpointRefusesQueriesOverItsBoundsWith400NamingTheParameter() throws Exception {
+    // 100,000 overlapping windows of 100,000 s: about 10^9 steps before the bounds.
+    HttpResponse<String> costly =
+        get("/actuator/resilienceevents/windows?seconds=100000&window=100000&step=1");
+    assertThat(costly.statusCode()).isEqualTo(400);
+    assertThat(costly.body()).contains("step must be in [100, 604800] for seconds=100000");
+    HttpResponse<String> far = get("/actuator/resilienceevents?seconds=9223372036854775807");
+    assertThat(far.statusCode()).isEqualTo(400);
+    assertThat(far.body()).contains("seconds must be in [1, 604800]");
+    HttpResponse<String> engine = get("/actuator/resilienceevents?engine=nope");
+    assertThat(engine.statusCode()).isEqualTo(400);
+    assertThat(engine.body()).contains("engine must be one of [circuit-breaker, hedge");
+    assertThat(
+            get("/actuator/resilienceevents/windows?seconds=100000&window=100000&step=100")
+                .statusCode())
+        .isEqualTo(200);
+  }
 }

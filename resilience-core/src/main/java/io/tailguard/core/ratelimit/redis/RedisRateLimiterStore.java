@@ -17,6 +17,7 @@ import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimit.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimitDecision;
 import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
@@ -34,10 +35,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -74,7 +79,7 @@ import org.slf4j.LoggerFactory;
  * so the store works on a cluster, and keys spread over its slots by their own hash. A key that
  * holds {@code '{'} or {@code '}'} (which would move the hash tag, letting a client pile keys on
  * one shard) or an unpaired surrogate (which UTF-8 cannot encode, so two such keys would share one
- * Redis key) is refused with an {@link IllegalArgumentException}.
+ * Redis key) is refused with an {@link InvalidRateLimitKeyException}.
  *
  * <h2>When Redis fails</h2>
  *
@@ -86,6 +91,14 @@ import org.slf4j.LoggerFactory;
  * counted; each episode is logged once at WARN when it starts and once at INFO when Redis answers
  * again. Shared limiting resumes by itself: the breaker lets a trial call through after its
  * cooldown, the client reconnects, and the script is reloaded if Redis lost it.
+ *
+ * <h2>Without blocking</h2>
+ *
+ * {@link #acquireAsync} (behind {@code RateLimiter.acquireAsync}, which the starter uses for
+ * reactive methods) sends the script and returns: the decision completes on Lettuce's thread when
+ * Redis answers, or with the failure policy's answer when it cannot within {@code commandTimeout}
+ * (then on a pool thread, not the JDK's shared timer). The blocking methods wait for Redis on the
+ * calling thread, up to the same timeout.
  *
  * <p>Requires Redis 5 or later (scripts that write after {@code TIME}) and {@code
  * io.lettuce:lettuce-core} on the class path.
@@ -99,7 +112,9 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
    * breaker (thread-safe), the local fallback store (thread-safe), the cached local config
    * (`local`, a volatile immutable pair replaced whole when the shared config changes; a race only
    * computes the same pair twice), the `degraded` flag (flipped by CAS, so exactly one thread logs
-   * the start and one the end of each fallback episode) and LongAdder counters.
+   * the start and one the end of each fallback episode) and LongAdder counters. An asynchronous
+   * request's state (its guard, its command in flight) belongs to that request and is published
+   * through the CompletableFuture chain that Lettuce, or the timeout, completes.
    */
 
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiterStore.class);
@@ -202,7 +217,28 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
   @Override
   public long acquire(String key, int permits, long maxWaitNanos, RateLimitConfig config) {
     String redisKey = redisKey(key);
-    long r = shared(redisKey, permits, maxWaitNanos, config, 'a');
+    return acquired(
+        key, permits, maxWaitNanos, config, shared(redisKey, permits, maxWaitNanos, config, 'a'));
+  }
+
+  /**
+   * Sends the script and completes when Redis answers, on Lettuce's thread; a Redis that cannot
+   * answer within {@code commandTimeout} (or an open breaker) is decided by the failure policy, as
+   * in {@link #acquire}. Never blocks the caller, not even for the connection.
+   *
+   * @throws InvalidRateLimitKeyException at once if the key breaks a Redis key rule
+   */
+  @Override
+  public CompletionStage<Long> acquireAsync(
+      String key, int permits, long maxWaitNanos, RateLimitConfig config) {
+    String redisKey = redisKey(key);
+    return sharedAsync(redisKey, permits, maxWaitNanos, config)
+        .thenApply(r -> acquired(key, permits, maxWaitNanos, config, r));
+  }
+
+  /** What {@link #acquire} returns once Redis answered {@code r}, or could not (UNAVAILABLE). */
+  private long acquired(
+      String key, int permits, long maxWaitNanos, RateLimitConfig config, long r) {
     if (r == UNAVAILABLE) {
       fallbacks.increment();
       switch (policy) {
@@ -275,9 +311,7 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
     try {
       long r = eval(redisKey, args(permits, maxWaitNanos, config, op));
       guard.success();
-      if (degraded.get() && degraded.compareAndSet(true, false)) {
-        log.info("Rate limiter '{}': Redis answers again, shared limits resume", limiterName);
-      }
+      recovered();
       return r;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -291,6 +325,108 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
       return UNAVAILABLE;
     } finally {
       guard.close();
+    }
+  }
+
+  /**
+   * {@link #shared} without blocking: the stage completes with the script's answer or UNAVAILABLE,
+   * never exceptionally. The breaker and the counters see each request as on the blocking path.
+   */
+  private CompletableFuture<Long> sharedAsync(
+      String redisKey, int permits, long maxWaitNanos, RateLimitConfig config) {
+    CallGuard guard;
+    try {
+      guard = breaker.acquire();
+    } catch (CircuitRejectedException e) {
+      degrade(e);
+      return CompletableFuture.completedFuture(UNAVAILABLE);
+    }
+    // The command in flight, cancelled if the timeout passes first (as the blocking path does).
+    AtomicReference<Future<?>> inFlight = new AtomicReference<>();
+    CompletableFuture<Long> answer;
+    try {
+      answer = evalAsync(redisKey, args(permits, maxWaitNanos, config, 'a'), inFlight);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Long> result = new CompletableFuture<>();
+    answer
+        .orTimeout(commandTimeoutNanos, TimeUnit.NANOSECONDS)
+        .whenComplete(
+            (r, e) -> {
+              if (e == null) {
+                guard.success();
+                recovered();
+                result.complete(r);
+                return;
+              }
+              Throwable cause =
+                  e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              redisErrors.increment();
+              guard.failure(cause);
+              degrade(cause);
+              if (cause instanceof TimeoutException) {
+                Future<?> f = inFlight.get();
+                if (f != null) {
+                  f.cancel(true);
+                }
+                // On the JDK's timer thread now, which every timeout shares: the caller's work
+                // that follows runs elsewhere.
+                result.completeAsync(() -> UNAVAILABLE);
+              } else {
+                result.complete(UNAVAILABLE);
+              }
+            });
+    return result;
+  }
+
+  /**
+   * Runs the script without blocking: connects if needed, and loads the script once if Redis lost
+   * it, each step chained on the last one's answer. {@code inFlight} holds the latest command.
+   */
+  private CompletableFuture<Long> evalAsync(
+      String redisKey, String[] args, AtomicReference<Future<?>> inFlight) {
+    String[] keys = {redisKey};
+    return link.commandsAsync()
+        .thenCompose(
+            commands -> {
+              RedisFuture<List<Object>> first =
+                  commands.evalsha(SHA, ScriptOutputType.MULTI, keys, args);
+              inFlight.set(first);
+              return first
+                  .handle(
+                      (out, e) -> {
+                        if (e == null) {
+                          return CompletableFuture.completedFuture(out);
+                        }
+                        if (!isNoScript(e)) {
+                          return CompletableFuture.<List<Object>>failedFuture(e);
+                        }
+                        // Redis lost its scripts: load it and try once more.
+                        scriptLoads.increment();
+                        RedisFuture<String> load = commands.scriptLoad(SCRIPT);
+                        inFlight.set(load);
+                        return load.thenCompose(
+                            sha -> {
+                              RedisFuture<List<Object>> again =
+                                  commands.evalsha(SHA, ScriptOutputType.MULTI, keys, args);
+                              inFlight.set(again);
+                              return again;
+                            });
+                      })
+                  .thenCompose(stage -> stage);
+            })
+        .thenApply(RedisRateLimiterStore::decode);
+  }
+
+  private static boolean isNoScript(Throwable e) {
+    Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    return c.getMessage() != null && c.getMessage().startsWith("NOSCRIPT");
+  }
+
+  private void recovered() {
+    if (degraded.get() && degraded.compareAndSet(true, false)) {
+      log.info("Rate limiter '{}': Redis answers again, shared limits resume", limiterName);
     }
   }
 
@@ -349,6 +485,11 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
       await(commands.scriptLoad(SCRIPT), deadline);
       out = await(commands.evalsha(SHA, ScriptOutputType.MULTI, keys, args), deadline);
     }
+    return decode(out);
+  }
+
+  /** The script's answer: {@code [1 or 0, seconds, nanoseconds]}, as {@link #shared} returns it. */
+  private static long decode(List<Object> out) {
     long code = (Long) out.get(0);
     long nanos = (Long) out.get(1) * NANOS_PER_SECOND + (Long) out.get(2);
     return code == 1 ? nanos : -nanos;
@@ -371,7 +512,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
     for (int i = 0, n = key.length(); i < n; i++) {
       char c = key.charAt(i);
       if (c == '{' || c == '}') {
-        throw new IllegalArgumentException(
+        throw new InvalidRateLimitKeyException(
+            limiterName,
             "key must not contain '{' or '}' (a Redis Cluster hash tag), found at index " + i);
       }
       if (Character.isSurrogate(c)) {
@@ -380,7 +522,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
             && Character.isLowSurrogate(key.charAt(i + 1))) {
           i++;
         } else {
-          throw new IllegalArgumentException(
+          throw new InvalidRateLimitKeyException(
+              limiterName,
               "key must be valid UTF-16 (Redis keys are UTF-8), found an unpaired surrogate at"
                   + " index "
                   + i);
@@ -529,6 +672,9 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
   private interface Link {
     RedisScriptingAsyncCommands<String, String> commands(long timeoutNanos) throws Exception;
 
+    /** The commands once connected, without waiting for the connection. */
+    CompletableFuture<RedisScriptingAsyncCommands<String, String>> commandsAsync();
+
     String describe();
 
     void close();
@@ -538,13 +684,21 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
   private static final class FixedLink implements Link {
     private final RedisScriptingAsyncCommands<String, String> commands;
 
+    private final CompletableFuture<RedisScriptingAsyncCommands<String, String>> ready;
+
     FixedLink(RedisScriptingAsyncCommands<String, String> commands) {
       this.commands = commands;
+      this.ready = CompletableFuture.completedFuture(commands);
     }
 
     @Override
     public RedisScriptingAsyncCommands<String, String> commands(long timeoutNanos) {
       return commands;
+    }
+
+    @Override
+    public CompletableFuture<RedisScriptingAsyncCommands<String, String>> commandsAsync() {
+      return ready;
     }
 
     @Override
@@ -593,12 +747,25 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
     @Override
     public RedisScriptingAsyncCommands<String, String> commands(long timeoutNanos)
         throws Exception {
-      CompletableFuture<StatefulRedisConnection<String, String>> f;
+      return connection().get(timeoutNanos, TimeUnit.NANOSECONDS).async();
+    }
+
+    @Override
+    public CompletableFuture<RedisScriptingAsyncCommands<String, String>> commandsAsync() {
+      try {
+        return connection().thenApply(StatefulRedisConnection::async);
+      } catch (IllegalStateException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    /** The pending or open connection, after starting a new one if the last failed or closed. */
+    private CompletableFuture<StatefulRedisConnection<String, String>> connection() {
       synchronized (this) {
         if (closed) {
           throw new IllegalStateException("store closed");
         }
-        f = connection;
+        CompletableFuture<StatefulRedisConnection<String, String>> f = connection;
         if (f != null && f.isDone() && !f.isCompletedExceptionally() && !f.join().isOpen()) {
           f.join().closeAsync();
           f = null;
@@ -607,8 +774,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
           f = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
           connection = f;
         }
+        return f;
       }
-      return f.get(timeoutNanos, TimeUnit.NANOSECONDS).async();
     }
 
     @Override

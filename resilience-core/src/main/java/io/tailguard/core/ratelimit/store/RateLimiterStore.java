@@ -3,6 +3,8 @@ package io.tailguard.core.ratelimit.store;
 import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimitDecision;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where a {@link io.tailguard.core.ratelimit.RateLimiter} keeps the state of its keys: in memory by
@@ -14,7 +16,7 @@ import java.util.Map;
  * characters), and {@code permits} is in {@code [1, capacity]}.
  *
  * <p>Implementations must be thread-safe and must not block for long: a store that talks to a
- * server bounds its calls with a timeout.
+ * server bounds its calls with a timeout, and answers {@link #acquireAsync} without blocking.
  */
 public interface RateLimiterStore extends AutoCloseable {
 
@@ -35,6 +37,26 @@ public interface RateLimiterStore extends AutoCloseable {
    *     be permitted
    */
   long acquire(String key, int permits, long maxWaitNanos, RateLimitConfig config);
+
+  /**
+   * Like {@link #acquire}, without blocking the calling thread: a store that talks to a server
+   * sends the request and completes the stage when the server answers (on the client's thread), or
+   * with the answer of its failure policy when it cannot. The default answers at once with {@link
+   * #acquire}, which is right for a store that never waits (in memory).
+   *
+   * <p>A key the store refuses (such as a Redis key rule) throws at once, as with {@link #acquire};
+   * the stage itself never fails for a server's fault, which is the failure policy's to decide.
+   *
+   * @param key the key
+   * @param permits the permits wanted
+   * @param maxWaitNanos the longest wait the caller accepts, 0 for none
+   * @param config the configuration in force
+   * @return a stage of what {@link #acquire} returns
+   */
+  default CompletionStage<Long> acquireAsync(
+      String key, int permits, long maxWaitNanos, RateLimitConfig config) {
+    return CompletableFuture.completedFuture(acquire(key, permits, maxWaitNanos, config));
+  }
 
   /**
    * Like {@link #acquire} without waiting, but answers with everything a response header needs.

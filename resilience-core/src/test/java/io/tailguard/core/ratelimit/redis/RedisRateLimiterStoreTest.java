@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.tailguard.core.ratelimit.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimitDecision;
 import io.tailguard.core.ratelimit.RateLimiter;
@@ -168,13 +169,15 @@ class RedisRateLimiterStoreTest {
     RedisRateLimiterStore store = store("hostile").build();
     RateLimitConfig config = RateLimitConfig.of(1, Duration.ofMinutes(1));
     assertThatThrownBy(() -> store.acquire("a}b", 1, 0, config))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOfSatisfying(
+            InvalidRateLimitKeyException.class,
+            e -> assertThat(e.limiterName()).isEqualTo("hostile"))
         .hasMessage("key must not contain '{' or '}' (a Redis Cluster hash tag), found at index 1");
     assertThatThrownBy(() -> store.decide("{x", 1, config))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("index 0");
     assertThatThrownBy(() -> store.acquire("ab\uD800", 1, 0, config))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidRateLimitKeyException.class)
         .hasMessage(
             "key must be valid UTF-16 (Redis keys are UTF-8), found an unpaired surrogate at index"
                 + " 2");
