@@ -42,7 +42,9 @@ class ResilienceRedisAutoConfigurationTests {
               "resilience.rate-limiting.backend=redis",
               "resilience.rate-limiting.redis.key-prefix=" + prefix,
               "resilience.rate-limiting.redis.failure-policy=fail-closed",
-              "resilience.rate-limiting.redis.command-timeout=200ms",
+              // Long enough that a healthy command never times out on a loaded machine (200 ms
+              // did).
+              "resilience.rate-limiting.redis.command-timeout=2s",
               "resilience.rate-limiting.instances.search.capacity=3",
               "resilience.rate-limiting.instances.search.window=1h");
 

@@ -36,7 +36,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(RedisExtension.class)
 class RedisOutageTest {
 
-  private static final Duration COMMAND_TIMEOUT = Duration.ofMillis(200);
+  // Long enough that a healthy command on a loaded 2-core machine never times out (200 ms did, now
+  // and then), short enough to tell a call that waited for it from one decided at once.
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
   private static final int THREADS = 2;
   private static final int CALLS_PER_THREAD = 100;
 
@@ -120,7 +122,7 @@ class RedisOutageTest {
       assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
       // Only the calls that reached Redis before the breaker opened waited, each at most the
       // command timeout; every later call was decided at once.
-      long slowNanos = Duration.ofMillis(50).toNanos();
+      long slowNanos = COMMAND_TIMEOUT.dividedBy(2).toNanos();
       assertThat(down.latencies.stream().filter(n -> n > slowNanos).count())
           .isLessThanOrEqualTo(3 + THREADS - 1);
       assertThat(down.latencies.stream().mapToLong(Long::longValue).max().orElseThrow())
