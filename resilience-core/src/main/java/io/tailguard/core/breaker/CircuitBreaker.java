@@ -43,7 +43,9 @@ import org.slf4j.event.Level;
  *       or the health score falls to {@code criticalHealthScore}; or, whatever the window holds,
  *       when {@code consecutiveFailuresThreshold} calls fail in a row.
  *   <li>{@link CircuitState#OPEN}: calls are refused with {@link CircuitRejectedException}. The
- *       first acquire after the cooldown moves to half-open; no timer thread is involved.
+ *       first acquire after the cooldown moves to half-open; no timer thread is involved. In a
+ *       registry whose global fuse is open, a call the fuse refuses after the cooldown moves it
+ *       too, since the fuse may be what keeps every call away from it.
  *   <li>{@link CircuitState#HALF_OPEN}: up to {@code halfOpenMaxConcurrent} trial calls at once.
  *       After {@code halfOpenRequiredSuccesses} successes the breaker closes with a fresh window;
  *       after more than {@code halfOpenAllowedFailures} failures (slow calls count as failures) it
@@ -276,8 +278,10 @@ public final class CircuitBreaker {
               installWindow(generation(w), now);
               continue;
             }
-            if (fuse != null && fuse.isOpen()) {
-              throw reject(CircuitRejectedException.Reason.GLOBAL_OPEN, fuse.retryAfter(now));
+            if (fuse != null && fuse.refuses(now)) {
+              throw reject(
+                  CircuitRejectedException.Reason.GLOBAL_OPEN,
+                  fuse.retryAfter(now, c.openCooldown()));
             }
             return new CallGuard(this, c, now, CallGuard.KIND_CLOSED, win, 0, cells.stripe());
           }
@@ -556,6 +560,44 @@ public final class CircuitBreaker {
       }
     }
     lastOpenedAtMillis = clock.currentTimeMillis();
+  }
+
+  /**
+   * Moves the breaker from OPEN to HALF_OPEN, with every trial permit free, if its cooldown has
+   * ended by {@code now}; otherwise does nothing. The global fuse calls it for the components
+   * nobody calls while the fuse refuses (see {@link GlobalFuse}); an acquire does the same move
+   * lazily and takes the first permit.
+   */
+  void halfOpenIfDue(long now) {
+    for (; ; ) {
+      long w = state;
+      if (stateOf(w) != CircuitState.OPEN) {
+        return;
+      }
+      OpenInfo open = openInfo;
+      if (open == null || open.generation != generation(w) || open.untilNanos - now > 0) {
+        return; // not published yet (so just opened), or still cooling down
+      }
+      long gen = nextGeneration(generation(w));
+      if (STATE.compareAndSet(this, w, word(CircuitState.HALF_OPEN, gen, 0, 0, 0))) {
+        onTransition(CircuitState.OPEN, CircuitState.HALF_OPEN, TransitionReason.COOLDOWN_ELAPSED);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Returns the clock time at which the current OPEN period's cooldown ends; for a breaker that has
+   * just opened and not yet published its cooldown, or that is no longer OPEN, {@code now} plus the
+   * base cooldown (the transition that follows makes the fuse ask again).
+   */
+  long cooldownEndNanos(long now) {
+    long w = state;
+    OpenInfo open = openInfo;
+    if (stateOf(w) == CircuitState.OPEN && open != null && open.generation == generation(w)) {
+      return open.untilNanos;
+    }
+    return now + config.openCooldown().toNanos();
   }
 
   /**
@@ -866,7 +908,8 @@ public final class CircuitBreaker {
 
   /**
    * Returns the current state. An open breaker whose cooldown has passed still reports OPEN until
-   * the next acquire moves it to half-open.
+   * the next acquire moves it to half-open (or, in a registry whose global fuse is open, until a
+   * call the fuse refuses does).
    *
    * @return the state
    */
