@@ -66,6 +66,10 @@ class StarterBadInputTests {
           resilience.circuit-breaker.instances.payments.min-calls | abc | must be a whole number, was 'abc'
           resilience.circuit-breaker.defaults.open-cooldown | soon | must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S), was 'soon'
           resilience.circuit-breaker.defaults.open-cooldown | -5s | must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S), was '-5s'
+          resilience.circuit-breaker.defaults.half-open-trial-timeout | 0s | must be in [1ms, 1d], was 0ms
+          resilience.circuit-breaker.defaults.half-open-trial-timeout | -PT1S | must be in [1ms, 1d], was -1s
+          resilience.circuit-breaker.instances.payments.half-open-trial-timeout | soon | must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S), or auto, was 'soon'
+          resilience.circuit-breaker.instances.payments.half-open-trial-timeout | 30 | must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S), or auto, was '30'
           resilience.circuit-breaker.defaults.record-exceptions[0] | com.example.Missing | must name a class on the classpath, was 'com.example.Missing'
           resilience.rate-limiting.instances.search.capacity | 0 | must be in [1, 1000000000], was 0
           resilience.rate-limiting.backend | mongo | must be one of [memory, redis], was 'mongo'

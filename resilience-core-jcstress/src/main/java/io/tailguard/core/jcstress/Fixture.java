@@ -24,6 +24,9 @@ final class Fixture {
   /** The longest cooldown of a fixture breaker, whatever the number of re-opens. */
   static final Duration MAX_COOLDOWN = Duration.ofSeconds(8);
 
+  /** How long a fixture breaker's trial permit may go unreported before it is written off. */
+  static final Duration TRIAL_TIMEOUT = Duration.ofSeconds(2);
+
   private static final int STATES = CircuitState.values().length;
 
   final TestClock clock = new TestClock();
@@ -46,7 +49,8 @@ final class Fixture {
 
   /**
    * Settings that make the breaker easy to steer: one failure opens it, {@code minCalls} is too
-   * high for a rate to trip it, and the half-open trial never ends on its own.
+   * high for a rate to trip it, and the half-open trial never ends on its own (trial permits time
+   * out after {@link #TRIAL_TIMEOUT}, which only the tests that want it let pass).
    */
   static CircuitConfig.Builder config() {
     return CircuitConfig.builder()
@@ -58,7 +62,8 @@ final class Fixture {
         .maxOpenCooldown(MAX_COOLDOWN)
         .halfOpenMaxConcurrent(1)
         .halfOpenRequiredSuccesses(CircuitConfig.MAX_HALF_OPEN)
-        .halfOpenAllowedFailures(CircuitConfig.MAX_HALF_OPEN - 1);
+        .halfOpenAllowedFailures(CircuitConfig.MAX_HALF_OPEN - 1)
+        .halfOpenTrialTimeout(TRIAL_TIMEOUT);
   }
 
   /** Opens the closed breaker with one failed call. */
@@ -81,6 +86,16 @@ final class Fixture {
     if (breaker.state() != CircuitState.HALF_OPEN || !first.isTrial()) {
       throw new IllegalStateException("expected a half-open breaker, was " + breaker);
     }
+    return first;
+  }
+
+  /**
+   * Opens the breaker, lets the cooldown pass, takes the first trial permit and lets the trial
+   * timeout pass: the next caller that finds every permit out writes that one off.
+   */
+  CallGuard halfOpenWithOverdueTrial() {
+    CallGuard first = halfOpen();
+    clock.advanceNanos(TRIAL_TIMEOUT.toNanos());
     return first;
   }
 

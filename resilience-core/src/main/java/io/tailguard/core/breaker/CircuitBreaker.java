@@ -7,6 +7,7 @@ import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.health.HealthStatus;
+import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.telemetry.CallOutcome;
@@ -43,11 +44,15 @@ import org.slf4j.event.Level;
  *       or the health score falls to {@code criticalHealthScore}; or, whatever the window holds,
  *       when {@code consecutiveFailuresThreshold} calls fail in a row.
  *   <li>{@link CircuitState#OPEN}: calls are refused with {@link CircuitRejectedException}. The
- *       first acquire after the cooldown moves to half-open; no timer thread is involved.
+ *       first acquire after the cooldown moves to half-open; no timer thread is involved. In a
+ *       registry whose global fuse is open, a call the fuse refuses after the cooldown moves it
+ *       too, since the fuse may be what keeps every call away from it.
  *   <li>{@link CircuitState#HALF_OPEN}: up to {@code halfOpenMaxConcurrent} trial calls at once.
  *       After {@code halfOpenRequiredSuccesses} successes the breaker closes with a fresh window;
  *       after more than {@code halfOpenAllowedFailures} failures (slow calls count as failures) it
- *       opens again with twice the previous cooldown, up to {@code maxOpenCooldown}.
+ *       opens again with twice the previous cooldown, up to {@code maxOpenCooldown}. Trial permits
+ *       left unreported for {@code halfOpenTrialTimeout} count as failures once every permit is
+ *       out, so hung trials cannot keep the breaker refusing for ever.
  *   <li>{@link CircuitState#FORCED_OPEN} and {@link CircuitState#DISABLED}: set by an operator with
  *       {@link #forceOpen()} and {@link #disable()}; left with {@link #close()} or {@link
  *       #reset()}.
@@ -88,13 +93,25 @@ public final class CircuitBreaker {
    *   bits  3-12  half-open permits in flight
    *   bits 13-22  half-open successes
    *   bits 23-32  half-open failures
-   *   bits 33-63  the generation, incremented by every transition
+   *   bits 33-63  the generation, incremented by every transition and when trial permits time out
    *
    * Keeping the half-open counters in the same word as the state makes every half-open decision
    * (take a permit, count an outcome, close or re-open) one CAS, so permits can never exceed
    * halfOpenMaxConcurrent and a permit from an earlier generation can never be counted in a later
    * trial: a guard remembers the generation it was granted in and is ignored once it differs.
    * The config caps the three counters at 1000, so 10 bits hold them.
+   *
+   * Trial permits that are never reported (a hung call) would keep HALF_OPEN refusing everything.
+   * `lastTrialGrantNanos` is the start time of the latest trial permit granted; every grant writes
+   * it (keeping the larger value) and then CASes the state word, both under `trialLock`. A caller
+   * that finds every permit out and `now - lastTrialGrantNanos >= halfOpenTrialTimeout` knows that
+   * every permit in the word is overdue (each was granted no later than the latest), and writes
+   * them all off as failed trials in one CAS to a new generation (expireTrials). It makes that
+   * decision under `trialLock` too: a release followed by a new grant could otherwise bring back
+   * the very word it read, fresh permit included (ABA), and the fresh permit would be written off.
+   * Releases and outcomes never recreate an earlier word (they lower the count or raise a
+   * counter), so they need no lock. The lock is taken only to grant a trial permit, at most
+   * halfOpenMaxConcurrent times per trial period, and to write permits off, never while CLOSED.
    *
    * `window` is the RollingWindow of the current closed period; its generation is the generation
    * of the CLOSED word it belongs to. A transition into CLOSED installs a fresh window before its
@@ -176,6 +193,8 @@ public final class CircuitBreaker {
   private final AdaptiveBaseline baseline = new AdaptiveBaseline();
   private final RollingWindow.CompletedBucketListener baselineFeed = this::learnBucket;
   private final Object reconfigureLock = new Object();
+  // Held by every grant of a trial permit and by expireTrials(); see the class comment.
+  private final Object trialLock = new Object();
 
   // Lifetime outcome totals and the buckets of every window of this breaker.
   private final OutcomeCells cells = new OutcomeCells();
@@ -191,6 +210,9 @@ public final class CircuitBreaker {
   // Wall time of the last transition into OPEN, or 0 if never; written by that transition's winner.
   private volatile long lastOpenedAtMillis;
 
+  // The clock time of the latest trial permit granted (never decreases); written under trialLock.
+  private volatile long lastTrialGrantNanos;
+
   private CircuitBreaker(
       String name,
       CircuitConfig config,
@@ -205,6 +227,7 @@ public final class CircuitBreaker {
     this.clock = clock;
     this.fuse = fuse;
     this.window = newWindow(0, clock.nanoTime(), config);
+    this.lastTrialGrantNanos = clock.nanoTime();
     this.state = word(CircuitState.CLOSED, 0, 0, 0, 0);
   }
 
@@ -276,8 +299,10 @@ public final class CircuitBreaker {
               installWindow(generation(w), now);
               continue;
             }
-            if (fuse != null && fuse.isOpen()) {
-              throw reject(CircuitRejectedException.Reason.GLOBAL_OPEN, fuse.retryAfter(now));
+            if (fuse != null && fuse.refuses(now)) {
+              throw reject(
+                  CircuitRejectedException.Reason.GLOBAL_OPEN,
+                  fuse.retryAfter(now, c.openCooldown()));
             }
             return new CallGuard(this, c, now, CallGuard.KIND_CLOSED, win, 0, cells.stripe());
           }
@@ -296,7 +321,7 @@ public final class CircuitBreaker {
               throw reject(CircuitRejectedException.Reason.OPEN, Duration.ofNanos(remaining));
             }
             long gen = nextGeneration(generation(w));
-            if (STATE.compareAndSet(this, w, word(CircuitState.HALF_OPEN, gen, 1, 0, 0))) {
+            if (grantTrial(w, word(CircuitState.HALF_OPEN, gen, 1, 0, 0), now)) {
               onTransition(
                   CircuitState.OPEN, CircuitState.HALF_OPEN, TransitionReason.COOLDOWN_ELAPSED);
               return new CallGuard(
@@ -307,9 +332,14 @@ public final class CircuitBreaker {
         case HALF_OPEN:
           {
             if (inFlight(w) >= c.halfOpenMaxConcurrent()) {
-              throw reject(CircuitRejectedException.Reason.HALF_OPEN_EXHAUSTED, Duration.ZERO);
+              // Every permit is out. If the latest was granted halfOpenTrialTimeout ago, all are
+              // overdue: write them off and look again; the first test takes no lock.
+              if (now - lastTrialGrantNanos < c.trialTimeoutNanos() || !expireTrials(now, c)) {
+                throw reject(CircuitRejectedException.Reason.HALF_OPEN_EXHAUSTED, Duration.ZERO);
+              }
+              continue;
             }
-            if (STATE.compareAndSet(this, w, w + (1L << IN_FLIGHT_SHIFT))) {
+            if (grantTrial(w, w + (1L << IN_FLIGHT_SHIFT), now)) {
               return new CallGuard(
                   this, c, now, CallGuard.KIND_HALF_OPEN, null, generation(w), cells.stripe());
             }
@@ -328,6 +358,76 @@ public final class CircuitBreaker {
       publish(new CircuitEvent.CallRejected(name, clock.instant(), reason, wait));
     }
     return new CircuitRejectedException(name, reason, wait);
+  }
+
+  /**
+   * Takes a trial permit whose call starts at {@code now}: stamps the start, then moves the state
+   * from {@code w} to {@code next}; returns whether the compare-and-set won. Holds {@code
+   * trialLock}, so no grant falls between an expiry's reads and its compare-and-set (see the class
+   * comment).
+   */
+  private boolean grantTrial(long w, long next, long now) {
+    synchronized (trialLock) {
+      if (now - lastTrialGrantNanos > 0) {
+        lastTrialGrantNanos = now; // before the CAS: a reader of the new word sees it
+      }
+      return STATE.compareAndSet(this, w, next);
+    }
+  }
+
+  /**
+   * Writes off the trial permits of a half-open period whose permits are all out and were all
+   * granted at least {@code halfOpenTrialTimeout} before {@code now}: each counts as a failed
+   * trial. More failures than {@code halfOpenAllowedFailures} re-open the breaker ({@link
+   * TransitionReason#TRIAL_TIMED_OUT}); otherwise the period goes on in a new generation with every
+   * permit free, so the written-off guards' late reports are ignored like any stale permit's.
+   *
+   * @return {@code true} if the caller should look at the state again, {@code false} if it should
+   *     refuse (a permit granted meanwhile is not overdue)
+   */
+  private boolean expireTrials(long now, CircuitConfig c) {
+    long w;
+    long next;
+    synchronized (trialLock) { // no permit can be granted until the CAS below: no ABA
+      for (; ; ) {
+        w = state;
+        if (stateOf(w) != CircuitState.HALF_OPEN || inFlight(w) < c.halfOpenMaxConcurrent()) {
+          return true; // the trial moved on or a permit came back
+        }
+        if (now - lastTrialGrantNanos < c.trialTimeoutNanos()) {
+          return false;
+        }
+        long gen = nextGeneration(generation(w));
+        long failures = failures(w) + inFlight(w);
+        next =
+            failures > c.halfOpenAllowedFailures()
+                ? word(CircuitState.OPEN, gen, 0, 0, 0)
+                : word(CircuitState.HALF_OPEN, gen, 0, successes(w), failures);
+        if (STATE.compareAndSet(this, w, next)) {
+          break;
+        }
+      }
+    }
+    log.atWarn()
+        .addKeyValue("name", name)
+        .addKeyValue("timed_out_trials", inFlight(w))
+        .addKeyValue("timeout_ms", c.effectiveHalfOpenTrialTimeout().toMillis())
+        .setMessage("Circuit breaker '{}': {} trial calls unreported after {} count as failed")
+        .addArgument(name)
+        .addArgument(inFlight(w))
+        .addArgument(Durations.format(c.effectiveHalfOpenTrialTimeout()))
+        .log();
+    if (stateOf(next) == CircuitState.OPEN) {
+      enterOpen(generation(next), now, nextReopens(), c);
+      onTransition(CircuitState.HALF_OPEN, CircuitState.OPEN, TransitionReason.TRIAL_TIMED_OUT);
+    }
+    return true;
+  }
+
+  /** The re-open count of an open that comes straight from HALF_OPEN. */
+  private int nextReopens() {
+    OpenInfo previous = openInfo;
+    return previous == null ? 1 : Math.min(previous.reopens + 1, MAX_REOPEN_EXPONENT);
   }
 
   /**
@@ -465,9 +565,7 @@ public final class CircuitBreaker {
       }
       if (STATE.compareAndSet(this, w, next)) {
         if (to == CircuitState.OPEN) {
-          OpenInfo previous = openInfo;
-          int reopens = previous == null ? 1 : Math.min(previous.reopens + 1, MAX_REOPEN_EXPONENT);
-          enterOpen(nextGen, now, reopens, c);
+          enterOpen(nextGen, now, nextReopens(), c);
         }
         if (to != null) {
           onTransition(CircuitState.HALF_OPEN, to, reason);
@@ -556,6 +654,44 @@ public final class CircuitBreaker {
       }
     }
     lastOpenedAtMillis = clock.currentTimeMillis();
+  }
+
+  /**
+   * Moves the breaker from OPEN to HALF_OPEN, with every trial permit free, if its cooldown has
+   * ended by {@code now}; otherwise does nothing. The global fuse calls it for the components
+   * nobody calls while the fuse refuses (see {@link GlobalFuse}); an acquire does the same move
+   * lazily and takes the first permit.
+   */
+  void halfOpenIfDue(long now) {
+    for (; ; ) {
+      long w = state;
+      if (stateOf(w) != CircuitState.OPEN) {
+        return;
+      }
+      OpenInfo open = openInfo;
+      if (open == null || open.generation != generation(w) || open.untilNanos - now > 0) {
+        return; // not published yet (so just opened), or still cooling down
+      }
+      long gen = nextGeneration(generation(w));
+      if (STATE.compareAndSet(this, w, word(CircuitState.HALF_OPEN, gen, 0, 0, 0))) {
+        onTransition(CircuitState.OPEN, CircuitState.HALF_OPEN, TransitionReason.COOLDOWN_ELAPSED);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Returns the clock time at which the current OPEN period's cooldown ends; for a breaker that has
+   * just opened and not yet published its cooldown, or that is no longer OPEN, {@code now} plus the
+   * base cooldown (the transition that follows makes the fuse ask again).
+   */
+  long cooldownEndNanos(long now) {
+    long w = state;
+    OpenInfo open = openInfo;
+    if (stateOf(w) == CircuitState.OPEN && open != null && open.generation == generation(w)) {
+      return open.untilNanos;
+    }
+    return now + config.openCooldown().toNanos();
   }
 
   /**
@@ -869,7 +1005,8 @@ public final class CircuitBreaker {
 
   /**
    * Returns the current state. An open breaker whose cooldown has passed still reports OPEN until
-   * the next acquire moves it to half-open.
+   * the next acquire moves it to half-open (or, in a registry whose global fuse is open, until a
+   * call the fuse refuses does).
    *
    * @return the state
    */

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The settings of one {@link CircuitBreaker}: its rolling window, trip thresholds, cooldown,
@@ -50,6 +51,8 @@ public final class CircuitConfig {
   private final int halfOpenMaxConcurrent;
   private final int halfOpenRequiredSuccesses;
   private final int halfOpenAllowedFailures;
+  // null: the trial timeout follows slowCallDuration.
+  private final Duration halfOpenTrialTimeout;
   private final SampleWeighting sampleWeighting;
   private final double ewmaAlpha;
   private final AdaptiveThreshold adaptiveThreshold;
@@ -62,6 +65,7 @@ public final class CircuitConfig {
   // Derived once so the hot path does not convert durations.
   private final long bucketNanos;
   private final long slowCallNanos;
+  private final long trialTimeoutNanos;
 
   private CircuitConfig(Builder b) {
     this.rollingWindow = b.rollingWindow;
@@ -76,6 +80,7 @@ public final class CircuitConfig {
     this.halfOpenMaxConcurrent = b.halfOpenMaxConcurrent;
     this.halfOpenRequiredSuccesses = b.halfOpenRequiredSuccesses;
     this.halfOpenAllowedFailures = b.halfOpenAllowedFailures;
+    this.halfOpenTrialTimeout = b.halfOpenTrialTimeout;
     this.sampleWeighting = b.sampleWeighting;
     this.ewmaAlpha = b.ewmaAlpha;
     this.adaptiveThreshold = b.adaptiveThreshold;
@@ -86,6 +91,7 @@ public final class CircuitConfig {
     this.ignoreExceptions = List.copyOf(b.ignoreExceptions);
     this.bucketNanos = rollingWindow.toNanos() / buckets;
     this.slowCallNanos = slowCallDuration.toNanos();
+    this.trialTimeoutNanos = effectiveHalfOpenTrialTimeout().toNanos();
   }
 
   /**
@@ -239,6 +245,31 @@ public final class CircuitConfig {
   }
 
   /**
+   * How long a half-open trial call may go unreported before it counts as a failed trial, or empty
+   * (the default) for {@link #slowCallDuration()}: a trial that has run that long can only end as a
+   * slow call, which fails the trial anyway, so waiting longer would only keep the breaker refusing
+   * calls for a trial whose verdict is known. A trial whose caller hangs would otherwise hold its
+   * permit, and with every permit held the breaker would refuse every call, for ever.
+   *
+   * @return the trial timeout, or empty to follow {@code slowCallDuration}
+   * @see Builder#halfOpenTrialTimeout(Duration)
+   * @see #effectiveHalfOpenTrialTimeout()
+   */
+  public Optional<Duration> halfOpenTrialTimeout() {
+    return Optional.ofNullable(halfOpenTrialTimeout);
+  }
+
+  /**
+   * The trial timeout in force: {@link #halfOpenTrialTimeout()} if set, else {@link
+   * #slowCallDuration()}.
+   *
+   * @return the trial timeout
+   */
+  public Duration effectiveHalfOpenTrialTimeout() {
+    return halfOpenTrialTimeout != null ? halfOpenTrialTimeout : slowCallDuration;
+  }
+
+  /**
    * How buckets are weighted when rates are computed. Default {@link SampleWeighting#SLIDING}.
    *
    * @return the weighting
@@ -337,6 +368,10 @@ public final class CircuitConfig {
     return slowCallNanos;
   }
 
+  long trialTimeoutNanos() {
+    return trialTimeoutNanos;
+  }
+
   /**
    * Returns whether a failure with this exception is ignored.
    *
@@ -386,6 +421,9 @@ public final class CircuitConfig {
     m.put("halfOpenMaxConcurrent", halfOpenMaxConcurrent);
     m.put("halfOpenRequiredSuccesses", halfOpenRequiredSuccesses);
     m.put("halfOpenAllowedFailures", halfOpenAllowedFailures);
+    m.put(
+        "halfOpenTrialTimeout",
+        halfOpenTrialTimeout == null ? "auto" : Durations.format(halfOpenTrialTimeout));
     m.put("sampleWeighting", sampleWeighting.name());
     m.put("ewmaAlpha", ewmaAlpha);
     Map<String, Object> adaptive = new LinkedHashMap<>();
@@ -426,6 +464,7 @@ public final class CircuitConfig {
         && halfOpenMaxConcurrent == c.halfOpenMaxConcurrent
         && halfOpenRequiredSuccesses == c.halfOpenRequiredSuccesses
         && halfOpenAllowedFailures == c.halfOpenAllowedFailures
+        && Objects.equals(halfOpenTrialTimeout, c.halfOpenTrialTimeout)
         && Double.compare(ewmaAlpha, c.ewmaAlpha) == 0
         && Double.compare(minHealthScore, c.minHealthScore) == 0
         && Double.compare(criticalHealthScore, c.criticalHealthScore) == 0
@@ -455,6 +494,7 @@ public final class CircuitConfig {
         halfOpenMaxConcurrent,
         halfOpenRequiredSuccesses,
         halfOpenAllowedFailures,
+        halfOpenTrialTimeout,
         sampleWeighting,
         ewmaAlpha,
         adaptiveThreshold,
@@ -489,6 +529,7 @@ public final class CircuitConfig {
     private int halfOpenMaxConcurrent = 5;
     private int halfOpenRequiredSuccesses = 5;
     private int halfOpenAllowedFailures = 0;
+    private Duration halfOpenTrialTimeout = null;
     private SampleWeighting sampleWeighting = SampleWeighting.SLIDING;
     private double ewmaAlpha = 0.3;
     private AdaptiveThreshold adaptiveThreshold = AdaptiveThreshold.DISABLED;
@@ -513,6 +554,7 @@ public final class CircuitConfig {
       halfOpenMaxConcurrent = c.halfOpenMaxConcurrent;
       halfOpenRequiredSuccesses = c.halfOpenRequiredSuccesses;
       halfOpenAllowedFailures = c.halfOpenAllowedFailures;
+      halfOpenTrialTimeout = c.halfOpenTrialTimeout;
       sampleWeighting = c.sampleWeighting;
       ewmaAlpha = c.ewmaAlpha;
       adaptiveThreshold = c.adaptiveThreshold;
@@ -669,6 +711,31 @@ public final class CircuitConfig {
     public Builder halfOpenAllowedFailures(int failures) {
       this.halfOpenAllowedFailures =
           Validate.inRange("halfOpenAllowedFailures", failures, 0, MAX_HALF_OPEN);
+      return this;
+    }
+
+    /**
+     * Sets how long a trial call may go unreported before it counts as a failed trial, in [1ms,
+     * 1d], instead of following {@link #slowCallDuration(Duration)}.
+     *
+     * @param timeout the trial timeout
+     * @return this builder
+     * @throws IllegalArgumentException if {@code null} or out of range
+     */
+    public Builder halfOpenTrialTimeout(Duration timeout) {
+      this.halfOpenTrialTimeout =
+          Validate.inRange("halfOpenTrialTimeout", timeout, ONE_MS, ONE_DAY);
+      return this;
+    }
+
+    /**
+     * Makes the trial timeout follow the slow-call duration (the default): see {@link
+     * CircuitConfig#halfOpenTrialTimeout()}.
+     *
+     * @return this builder
+     */
+    public Builder halfOpenTrialTimeoutFromSlowCallDuration() {
+      this.halfOpenTrialTimeout = null;
       return this;
     }
 

@@ -74,9 +74,11 @@ public final class CircuitRejectedException extends RuntimeException {
   }
 
   /**
-   * Returns how long to wait before trying again: the remaining cooldown when open, the earliest
-   * remaining cooldown of an open component for the global fuse, the base cooldown when forced open
-   * (an operator decides when it ends), and zero when half-open (a permit may free up any moment).
+   * Returns how long to wait before trying again: the remaining cooldown when open; for the global
+   * fuse, the time until the earliest cooldown of an open component ends (never zero), or the
+   * refusing breaker's base cooldown if only forced-open components hold the fuse open; the base
+   * cooldown when forced open (an operator decides when it ends); and zero when half-open (a permit
+   * may free up any moment).
    *
    * @return the suggested wait, never negative
    */

@@ -17,21 +17,36 @@ import org.slf4j.LoggerFactory;
  * The global fuse of a {@link CircuitBreakerRegistry}: open while at least {@code
  * componentOpenRatio} of at least {@code minComponents} component breakers are open (OPEN or
  * FORCED_OPEN). While it is open, closed breakers refuse every call with {@link
- * CircuitRejectedException.Reason#GLOBAL_OPEN}; open breakers still move to half-open after their
- * cooldown and run their trials, so the components recover one by one and the fuse closes by itself
- * once the ratio falls.
+ * CircuitRejectedException.Reason#GLOBAL_OPEN}, suggesting a retry when the earliest component
+ * cooldown ends; open breakers still move to half-open after their cooldown and run their trials,
+ * so the components recover one by one and the fuse closes by itself once the ratio falls.
  *
  * <p>The fuse has no state machine of its own: its state is derived from the component states and
  * recomputed after every component transition into or out of an open state. It is listed as {@value
  * #NAME} beside the components and announces its own transitions to the registry's listeners.
  *
+ * <p>An open component moves to half-open lazily, when it is called. If the only calls that reach
+ * it pass through a closed breaker of the same registry (say {@code auth}, whose protected call
+ * reaches {@code db}), the fuse refusing {@code auth} would keep it open for ever. So once the
+ * earliest component cooldown has ended, the next call the fuse would refuse first moves every
+ * component whose cooldown has ended to half-open (with all its trial permits free) and recomputes
+ * the fuse; the call is let through if the fuse closed. The fuse remembers when that earliest
+ * cooldown ends, so this costs a refused call one comparison, and an admitted call in a registry
+ * whose fuse is closed nothing more than before (one volatile read).
+ *
  * <p>This class is thread-safe. {@link #isOpen()} is one volatile read; recomputation holds this
- * object's monitor and happens only on transitions.
+ * object's monitor and happens only on transitions and when a cooldown ends.
  */
 public final class GlobalFuse {
 
   /** The name the fuse is listed under. */
   public static final String NAME = "__global__";
+
+  /**
+   * The retry-after of a refusal that races with the end of the earliest cooldown (a recomputation
+   * is under way): retry at once, but never suggest zero.
+   */
+  static final Duration RETRY_SOON = Duration.ofNanos(1);
 
   private static final Logger log = LoggerFactory.getLogger(GlobalFuse.class);
 
@@ -39,9 +54,13 @@ public final class GlobalFuse {
   private final EventListeners<CircuitEvent> listeners;
   private final Clock clock;
 
-  // Written under this object's monitor by recompute(); read by every closed-breaker acquire.
+  // Written under this object's monitor by recompute(), reopenAtNanos and timed before open, so a
+  // reader that reads open first sees them at least as new; open is read by every closed acquire.
   private volatile GlobalFuseConfig config;
   private volatile boolean open;
+  // Whether some component is OPEN (not only FORCED_OPEN), and when the earliest such cooldown
+  // ends (clock time); meaningful only while timed.
+  private volatile boolean timed;
   private volatile long reopenAtNanos;
   private volatile int openComponents;
   private volatile int componentCount;
@@ -84,8 +103,36 @@ public final class GlobalFuse {
     return config;
   }
 
-  Duration retryAfter(long now) {
-    return Duration.ofNanos(Math.max(0, reopenAtNanos - now));
+  /**
+   * Returns whether a closed breaker must refuse a call at {@code now}: the fuse is open and no
+   * component cooldown has ended since it was last recomputed. Once one has, moves the components
+   * whose cooldown has ended to half-open and answers from the recomputed state.
+   */
+  boolean refuses(long now) {
+    if (!open) {
+      return false;
+    }
+    if (!timed || now - reopenAtNanos < 0) {
+      return true;
+    }
+    for (CircuitBreaker b : components.get()) {
+      b.halfOpenIfDue(now); // each move recomputes the fuse
+    }
+    onComponentTransition(); // and again in case another thread made the moves
+    return open;
+  }
+
+  /**
+   * The wait a {@link CircuitRejectedException.Reason#GLOBAL_OPEN} refusal suggests: until the
+   * earliest component cooldown ends, or {@code whenUntimed} (the refusing breaker's own cooldown)
+   * if only forced-open components hold the fuse open, since no cooldown ends those. Never zero.
+   */
+  Duration retryAfter(long now, Duration whenUntimed) {
+    if (!timed) {
+      return whenUntimed;
+    }
+    long remaining = reopenAtNanos - now;
+    return remaining > 0 ? Duration.ofNanos(remaining) : RETRY_SOON;
   }
 
   void reconfigure(GlobalFuseConfig next) {
@@ -93,7 +140,10 @@ public final class GlobalFuse {
     onComponentTransition();
   }
 
-  /** Recomputes the derived state; called after a component enters or leaves an open state. */
+  /**
+   * Recomputes the derived state; called after a component enters or leaves an open state, when a
+   * breaker is added or removed, and by {@link #refuses(long)} once a cooldown has ended.
+   */
   void onComponentTransition() {
     boolean changed;
     boolean nowOpen;
@@ -102,14 +152,19 @@ public final class GlobalFuse {
       long now = clock.nanoTime();
       int total = 0;
       int opened = 0;
-      long earliest = Long.MAX_VALUE;
+      boolean anyTimed = false;
+      long earliest = 0;
       for (CircuitBreaker b : components.get()) {
         total++;
         CircuitState s = b.state();
         if (s.isOpen()) {
           opened++;
           if (s == CircuitState.OPEN) {
-            earliest = Math.min(earliest, b.remainingCooldown().toNanos());
+            long end = b.cooldownEndNanos(now);
+            if (!anyTimed || end - earliest < 0) {
+              earliest = end;
+            }
+            anyTimed = true;
           }
         }
       }
@@ -117,7 +172,8 @@ public final class GlobalFuse {
       openComponents = opened;
       nowOpen =
           c.enabled() && total >= c.minComponents() && opened >= c.componentOpenRatio() * total;
-      reopenAtNanos = now + (earliest == Long.MAX_VALUE ? 0 : earliest);
+      reopenAtNanos = earliest;
+      timed = anyTimed;
       changed = nowOpen != open;
       open = nowOpen;
     }

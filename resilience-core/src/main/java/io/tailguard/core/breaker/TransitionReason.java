@@ -20,6 +20,11 @@ public enum TransitionReason {
   TRIAL_SUCCEEDED,
   /** More than {@code halfOpenAllowedFailures} trial calls failed. */
   TRIAL_FAILED,
+  /**
+   * Every trial permit was taken and went unreported for {@code halfOpenTrialTimeout}; counted as
+   * failed trials, they brought the failures above {@code halfOpenAllowedFailures}.
+   */
+  TRIAL_TIMED_OUT,
   /** An operator called {@code forceOpen()}. */
   FORCED_OPEN,
   /** An operator called {@code disable()}. */

@@ -138,6 +138,7 @@ final class ConfigMapper {
     "half-open-max-concurrent",
     "half-open-required-successes",
     "half-open-allowed-failures",
+    "half-open-trial-timeout",
     "sample-weighting",
     "ewma-alpha",
     "adaptive-threshold",
@@ -162,6 +163,11 @@ final class ConfigMapper {
     r.integer("half-open-max-concurrent", b::halfOpenMaxConcurrent);
     r.integer("half-open-required-successes", b::halfOpenRequiredSuccesses);
     r.integer("half-open-allowed-failures", b::halfOpenAllowedFailures);
+    r.durationOr(
+        "half-open-trial-timeout",
+        "auto",
+        b::halfOpenTrialTimeoutFromSlowCallDuration,
+        b::halfOpenTrialTimeout);
     r.enumeration("sample-weighting", SampleWeighting.class, b::sampleWeighting);
     r.decimal("ewma-alpha", b::ewmaAlpha);
     MapReader a = r.child("adaptive-threshold");

@@ -183,6 +183,43 @@ final class MapReader {
     }
   }
 
+  /**
+   * Reads a duration, or {@code word} (ignoring case, such as {@code auto}), which runs {@code
+   * onWord} instead; anything else is an error that names both forms.
+   */
+  void durationOr(String key, String word, Runnable onWord, Consumer<Duration> setter) {
+    ConfigNode v = get(key);
+    if (v == null) {
+      return;
+    }
+    if (isText(key, word)) {
+      apply(key, v, onWord);
+      return;
+    }
+    Duration d = null;
+    if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof Duration given) {
+      d = given;
+    } else if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof String s) {
+      try {
+        d = Durations.parse(key, s);
+      } catch (IllegalArgumentException e) {
+        d = null;
+      }
+    }
+    if (d == null) {
+      error(
+          key,
+          v,
+          "must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S), or "
+              + word
+              + ", was "
+              + v.describe());
+      return;
+    }
+    Duration value = d;
+    apply(key, v, () -> setter.accept(value));
+  }
+
   private Duration toDuration(String key, ConfigNode v) {
     if (v.kind() == ConfigNode.Kind.SCALAR && v.value() instanceof Duration d) {
       return d;

@@ -119,6 +119,11 @@ public final class YamlConfigWriter {
     m.put("half-open-max-concurrent", c.halfOpenMaxConcurrent());
     m.put("half-open-required-successes", c.halfOpenRequiredSuccesses());
     m.put("half-open-allowed-failures", c.halfOpenAllowedFailures());
+    m.put(
+        "half-open-trial-timeout",
+        c.halfOpenTrialTimeout().isPresent()
+            ? (Object) Durations.format(c.halfOpenTrialTimeout().get())
+            : "auto");
     m.put("sample-weighting", kebab(c.sampleWeighting()));
     m.put("ewma-alpha", c.ewmaAlpha());
     Map<String, Object> a = new LinkedHashMap<>();

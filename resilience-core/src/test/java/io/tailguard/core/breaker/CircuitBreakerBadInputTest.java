@@ -160,6 +160,19 @@ class CircuitBreakerBadInputTest {
             (UnaryOperator<CircuitConfig.Builder>) c -> c.rollingWindow(Duration.ofMillis(5)),
             "rollingWindow / buckets must be at least 1ms, was rollingWindow=5ms, buckets=10"),
         Arguments.of(
+            "zero trial timeout",
+            (UnaryOperator<CircuitConfig.Builder>) c -> c.halfOpenTrialTimeout(Duration.ZERO),
+            "halfOpenTrialTimeout must be in [1ms, 1d], was 0ms"),
+        Arguments.of(
+            "negative trial timeout",
+            (UnaryOperator<CircuitConfig.Builder>)
+                c -> c.halfOpenTrialTimeout(Duration.ofSeconds(-30)),
+            "halfOpenTrialTimeout must be in [1ms, 1d], was -30s"),
+        Arguments.of(
+            "null trial timeout",
+            (UnaryOperator<CircuitConfig.Builder>) c -> c.halfOpenTrialTimeout(null),
+            "halfOpenTrialTimeout must not be null"),
+        Arguments.of(
             "null builder returned",
             (UnaryOperator<CircuitConfig.Builder>) c -> null,
             "the builder returned by changes must not be null"),

@@ -134,6 +134,8 @@ class CircuitBreakerPropertyTest {
                       TransitionReason.TRIAL_FAILED)) {
                 c.check(r).count(n -> n >= 20);
               }
+              // Rarer: every permit held past the timeout, then one more acquire (about 20 a run).
+              c.check(TransitionReason.TRIAL_TIMED_OUT).count(n -> n >= 5);
             });
   }
 
@@ -292,6 +294,7 @@ class CircuitBreakerPropertyTest {
     int failures;
     long openUntil;
     int reopens;
+    long lastTrialGrant; // the start of the latest trial permit granted
     long successful;
     long failed;
     long slow;
@@ -303,6 +306,7 @@ class CircuitBreakerPropertyTest {
     Model(CircuitConfig config, long now) {
       this.config = config;
       this.window = new Window(now, config);
+      this.lastTrialGrant = now;
     }
 
     synchronized Object acquire(long now) {
@@ -321,13 +325,27 @@ class CircuitBreakerPropertyTest {
           }
           moveTo(CircuitState.HALF_OPEN, TransitionReason.COOLDOWN_ELAPSED, now);
           inFlight = 1;
+          lastTrialGrant = Math.max(lastTrialGrant, now);
           return new Permit(Kind.TRIAL, generation, null, config, now);
         default: // HALF_OPEN
           if (inFlight >= config.halfOpenMaxConcurrent()) {
-            rejected++;
-            return new Refusal(Reason.HALF_OPEN_EXHAUSTED, Duration.ZERO);
+            if (now - lastTrialGrant < config.effectiveHalfOpenTrialTimeout().toNanos()) {
+              rejected++;
+              return new Refusal(Reason.HALF_OPEN_EXHAUSTED, Duration.ZERO);
+            }
+            // Every permit is out and overdue: each is a failed trial; the permits are freed and
+            // their guards go stale.
+            failures += inFlight;
+            if (failures > config.halfOpenAllowedFailures()) {
+              open(TransitionReason.TRIAL_TIMED_OUT, Math.min(reopens + 1, 62), config, now);
+              rejected++;
+              return new Refusal(Reason.OPEN, Duration.ofNanos(openUntil - now));
+            }
+            generation++;
+            inFlight = 0;
           }
           inFlight++;
+          lastTrialGrant = Math.max(lastTrialGrant, now);
           return new Permit(Kind.TRIAL, generation, null, config, now);
       }
     }
@@ -629,10 +647,15 @@ class CircuitBreakerPropertyTest {
                 Arbitraries.integers().between(0, 3),
                 Arbitraries.integers().between(0, 3))
             .as(Recovery::new);
-    return Combinators.combine(shape, recovery).as(CircuitBreakerPropertyTest::config);
+    // 0: auto (the slow-call duration)
+    Arbitrary<Long> trialTimeoutMillis =
+        Arbitraries.frequencyOf(
+            Tuple.of(1, Arbitraries.just(0L)), Tuple.of(1, Arbitraries.longs().between(1, 1500)));
+    return Combinators.combine(shape, recovery, trialTimeoutMillis)
+        .as(CircuitBreakerPropertyTest::config);
   }
 
-  static CircuitConfig config(Shape s, Recovery r) {
+  static CircuitConfig config(Shape s, Recovery r, long trialTimeoutMillis) {
     List<Class<? extends Throwable>> record = new ArrayList<>();
     List<Class<? extends Throwable>> ignore = new ArrayList<>();
     if ((r.recordMask() & 1) != 0) {
@@ -647,27 +670,31 @@ class CircuitBreakerPropertyTest {
     if ((r.ignoreMask() & 2) != 0 && !record.contains(Other.class)) {
       ignore.add(Other.class);
     }
-    return CircuitConfig.builder()
-        .rollingWindow(Duration.ofMillis(s.windowMillis()))
-        .buckets((int) Math.min(s.buckets(), s.windowMillis()))
-        .minCalls(s.minCalls())
-        .failureRateThreshold(s.failureRate())
-        .consecutiveFailuresThreshold(s.consecutive())
-        .slowCallDuration(Duration.ofMillis(s.slowMillis()))
-        .slowCallRateThreshold(s.slowRate())
-        .openCooldown(Duration.ofMillis(r.cooldownMillis()))
-        .maxOpenCooldown(Duration.ofMillis(r.cooldownMillis() * r.maxFactor()))
-        .halfOpenMaxConcurrent(r.concurrent())
-        .halfOpenRequiredSuccesses(r.required())
-        .halfOpenAllowedFailures(r.allowed())
-        .sampleWeighting(SampleWeighting.SLIDING)
-        .adaptiveThreshold(AdaptiveThreshold.DISABLED)
-        .minHealthScore(0)
-        .criticalHealthScore(0)
-        .openHealthStatus(r.openHealth())
-        .recordExceptions(record)
-        .ignoreExceptions(ignore)
-        .build();
+    CircuitConfig.Builder b =
+        CircuitConfig.builder()
+            .rollingWindow(Duration.ofMillis(s.windowMillis()))
+            .buckets((int) Math.min(s.buckets(), s.windowMillis()))
+            .minCalls(s.minCalls())
+            .failureRateThreshold(s.failureRate())
+            .consecutiveFailuresThreshold(s.consecutive())
+            .slowCallDuration(Duration.ofMillis(s.slowMillis()))
+            .slowCallRateThreshold(s.slowRate())
+            .openCooldown(Duration.ofMillis(r.cooldownMillis()))
+            .maxOpenCooldown(Duration.ofMillis(r.cooldownMillis() * r.maxFactor()))
+            .halfOpenMaxConcurrent(r.concurrent())
+            .halfOpenRequiredSuccesses(r.required())
+            .halfOpenAllowedFailures(r.allowed())
+            .sampleWeighting(SampleWeighting.SLIDING)
+            .adaptiveThreshold(AdaptiveThreshold.DISABLED)
+            .minHealthScore(0)
+            .criticalHealthScore(0)
+            .openHealthStatus(r.openHealth())
+            .recordExceptions(record)
+            .ignoreExceptions(ignore);
+    if (trialTimeoutMillis > 0) {
+      b.halfOpenTrialTimeout(Duration.ofMillis(trialTimeoutMillis));
+    }
+    return b.build();
   }
 
   @Provide

@@ -668,6 +668,163 @@ class CircuitBreakerTransitionTest {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // HALF_OPEN: trial permits that are never reported
+
+  @Nested
+  class TrialTimeout {
+
+    /** Open with the cooldown (1s) passed: the next acquire starts the trial. */
+    private CircuitBreaker halfOpenBreaker(UnaryOperator<CircuitConfig.Builder> trial) {
+      CircuitBreaker b =
+          breaker(
+              c ->
+                  trial.apply(
+                      c.minCalls(1)
+                          .openCooldown(ofSeconds(1))
+                          .maxOpenCooldown(ofSeconds(8))
+                          .slowCallDuration(ofSeconds(1))));
+      fail(b, 1);
+      clock.advance(ofSeconds(1));
+      return b;
+    }
+
+    @Test
+    void aHungTrialCountsAsAFailedTrialOnceTheTimeoutHasPassed() {
+      CircuitBreaker b =
+          halfOpenBreaker(
+              c ->
+                  c.halfOpenMaxConcurrent(1)
+                      .halfOpenRequiredSuccesses(1)
+                      .halfOpenTrialTimeout(ofSeconds(5)));
+      CallGuard hung = b.acquire();
+      clock.advance(ofSeconds(5).minusNanos(1));
+      assertThat(rejection(b).reason()).isEqualTo(Reason.HALF_OPEN_EXHAUSTED);
+
+      clock.advanceNanos(1);
+      CircuitRejectedException e = rejection(b);
+
+      assertThat(e.reason()).isEqualTo(Reason.OPEN);
+      assertThat(e.retryAfter()).as("a re-open: the cooldown doubles").isEqualTo(ofSeconds(2));
+      assertLastTransition(
+          CircuitState.HALF_OPEN, CircuitState.OPEN, TransitionReason.TRIAL_TIMED_OUT);
+      assertThat(b.describe()).containsEntry("reopens", 1);
+
+      hung.success(); // the verdict is in: its late report changes nothing
+      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
+      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(2));
+      clock.advance(ofSeconds(2));
+      succeed(b, 1);
+      assertThat(b.state()).isEqualTo(CircuitState.CLOSED);
+    }
+
+    @Test
+    void withinTheAllowedFailuresTheTimedOutPermitsAreFreedAndTheTrialGoesOn() {
+      CircuitBreaker b =
+          halfOpenBreaker(
+              c ->
+                  c.halfOpenMaxConcurrent(2)
+                      .halfOpenRequiredSuccesses(2)
+                      .halfOpenAllowedFailures(2)
+                      .halfOpenTrialTimeout(ofSeconds(5)));
+      CallGuard hung1 = b.acquire();
+      CallGuard hung2 = b.acquire();
+      clock.advance(ofSeconds(5));
+      int transitionsBefore = transitions.size();
+
+      CallGuard next = b.acquire();
+
+      assertThat(next.isTrial()).isTrue();
+      assertThat(b.state()).isEqualTo(CircuitState.HALF_OPEN);
+      assertThat(halfOpen(b))
+          .containsEntry("inFlight", 1L)
+          .containsEntry("successes", 0L)
+          .containsEntry("failures", 2L);
+      assertThat(transitions).hasSize(transitionsBefore);
+      // The timed-out permits were written off: their late reports neither count nor free a permit.
+      hung1.success();
+      hung2.release();
+      assertThat(halfOpen(b))
+          .containsEntry("inFlight", 1L)
+          .containsEntry("successes", 0L)
+          .containsEntry("failures", 2L);
+      next.success();
+      succeed(b, 1);
+      assertThat(b.state()).isEqualTo(CircuitState.CLOSED);
+    }
+
+    @Test
+    void thePermitsTimeOutTogetherOnceTheLatestIsOverdue() {
+      CircuitBreaker b =
+          halfOpenBreaker(
+              c ->
+                  c.halfOpenMaxConcurrent(2)
+                      .halfOpenRequiredSuccesses(2)
+                      .halfOpenTrialTimeout(ofSeconds(5)));
+      b.acquire();
+      clock.advance(ofSeconds(3));
+      b.acquire();
+      clock.advance(ofSeconds(2)); // the first is due, the second has 3s left
+
+      assertThat(rejection(b).reason()).isEqualTo(Reason.HALF_OPEN_EXHAUSTED);
+      assertThat(halfOpen(b)).containsEntry("inFlight", 2L);
+
+      clock.advance(ofSeconds(3));
+      assertThat(rejection(b).reason()).isEqualTo(Reason.OPEN);
+      assertLastTransition(
+          CircuitState.HALF_OPEN, CircuitState.OPEN, TransitionReason.TRIAL_TIMED_OUT);
+    }
+
+    @Test
+    void theDeadlineRunsFromEachPermitNotFromTheStartOfTheTrial() {
+      CircuitBreaker b =
+          halfOpenBreaker(
+              c ->
+                  c.slowCallDuration(ofSeconds(10))
+                      .halfOpenMaxConcurrent(1)
+                      .halfOpenRequiredSuccesses(3)
+                      .halfOpenTrialTimeout(ofSeconds(5)));
+      CallGuard first = b.acquire();
+      clock.advance(ofSeconds(4));
+      first.success(); // in time: one success of three
+      b.acquire();
+      clock.advance(ofSeconds(4)); // 8s into the trial, 4s into the permit
+
+      assertThat(rejection(b).reason()).isEqualTo(Reason.HALF_OPEN_EXHAUSTED);
+      assertThat(halfOpen(b)).containsEntry("successes", 1L).containsEntry("inFlight", 1L);
+      clock.advance(ofSeconds(1));
+      assertThat(rejection(b).reason()).isEqualTo(Reason.OPEN);
+    }
+
+    @Test
+    void byDefaultTheTimeoutIsTheSlowCallDuration() {
+      CircuitBreaker b =
+          halfOpenBreaker(c -> c.halfOpenMaxConcurrent(1).halfOpenRequiredSuccesses(1));
+      assertThat(b.config().halfOpenTrialTimeout()).isEmpty();
+      b.acquire();
+
+      clock.advance(ofSeconds(1).minusNanos(1));
+      assertThat(rejection(b).reason()).isEqualTo(Reason.HALF_OPEN_EXHAUSTED);
+      clock.advanceNanos(1);
+      assertThat(rejection(b).reason()).isEqualTo(Reason.OPEN);
+      assertLastTransition(
+          CircuitState.HALF_OPEN, CircuitState.OPEN, TransitionReason.TRIAL_TIMED_OUT);
+    }
+
+    @Test
+    void theTimeoutInForceAppliesToPermitsAlreadyOut() {
+      CircuitBreaker b =
+          halfOpenBreaker(c -> c.halfOpenMaxConcurrent(1).halfOpenRequiredSuccesses(1));
+      b.acquire();
+      clock.advance(ofSeconds(2));
+      b.reconfigure(c -> c.slowCallDuration(ofSeconds(3))); // the timeout follows: 3s
+
+      assertThat(rejection(b).reason()).isEqualTo(Reason.HALF_OPEN_EXHAUSTED);
+      b.reconfigure(c -> c.halfOpenTrialTimeout(ofSeconds(2)));
+      assertThat(rejection(b).reason()).isEqualTo(Reason.OPEN);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Cooldown
 
   @Nested

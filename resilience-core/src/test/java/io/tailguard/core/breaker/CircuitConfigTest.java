@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -138,6 +139,21 @@ class CircuitConfigTest {
             b -> b.halfOpenAllowedFailures(1000),
             c -> c.halfOpenAllowedFailures(),
             1000),
+        accepted(
+            "halfOpenTrialTimeout",
+            b -> b.halfOpenTrialTimeout(ONE_MS),
+            c -> c.halfOpenTrialTimeout(),
+            Optional.of(ONE_MS)),
+        accepted(
+            "halfOpenTrialTimeout",
+            b -> b.halfOpenTrialTimeout(ONE_DAY),
+            c -> c.halfOpenTrialTimeout(),
+            Optional.of(ONE_DAY)),
+        accepted(
+            "halfOpenTrialTimeout",
+            b -> b.halfOpenTrialTimeout(ONE_DAY).halfOpenTrialTimeoutFromSlowCallDuration(),
+            c -> c.halfOpenTrialTimeout(),
+            Optional.empty()),
         accepted(
             "sampleWeighting",
             b -> b.sampleWeighting(SampleWeighting.SLIDING),
@@ -272,6 +288,13 @@ class CircuitConfigTest {
         1,
         1000);
     ints(all, "halfOpenAllowedFailures", CircuitConfig.Builder::halfOpenAllowedFailures, 0, 1000);
+    durations(
+        all,
+        "halfOpenTrialTimeout",
+        CircuitConfig.Builder::halfOpenTrialTimeout,
+        "[1ms, 1d]",
+        ONE_DAY.plusNanos(1),
+        "86400000000001ns");
     refused(
         all,
         "sampleWeighting",
@@ -584,6 +607,8 @@ class CircuitConfigTest {
     assertThat(c.halfOpenMaxConcurrent()).isEqualTo(5);
     assertThat(c.halfOpenRequiredSuccesses()).isEqualTo(5);
     assertThat(c.halfOpenAllowedFailures()).isZero();
+    assertThat(c.halfOpenTrialTimeout()).isEmpty();
+    assertThat(c.effectiveHalfOpenTrialTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.sampleWeighting()).isEqualTo(SampleWeighting.SLIDING);
     assertThat(c.ewmaAlpha()).isEqualTo(0.3);
     assertThat(c.adaptiveThreshold().enabled()).isFalse();
@@ -595,6 +620,21 @@ class CircuitConfigTest {
     assertThat(c.recordExceptions()).isEmpty();
     assertThat(c.ignoreExceptions()).isEmpty();
     assertThat(c.bucketNanos()).isEqualTo(1_000_000_000L);
+  }
+
+  @Test
+  void theTrialTimeoutFollowsTheSlowCallDurationUntilItIsSet() {
+    CircuitConfig following =
+        CircuitConfig.builder().slowCallDuration(Duration.ofMillis(1500)).build();
+    CircuitConfig set = following.toBuilder().halfOpenTrialTimeout(Duration.ofSeconds(5)).build();
+
+    assertThat(following.effectiveHalfOpenTrialTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(set.effectiveHalfOpenTrialTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(set.toBuilder().slowCallDuration(Duration.ofSeconds(9)).build())
+        .extracting(CircuitConfig::effectiveHalfOpenTrialTimeout)
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(set.toBuilder().halfOpenTrialTimeoutFromSlowCallDuration().build())
+        .isEqualTo(following);
   }
 
   @Test
@@ -628,6 +668,7 @@ class CircuitConfigTest {
         .halfOpenMaxConcurrent(3)
         .halfOpenRequiredSuccesses(2)
         .halfOpenAllowedFailures(1)
+        .halfOpenTrialTimeout(Duration.ofSeconds(3))
         .sampleWeighting(SampleWeighting.EXPONENTIAL)
         .ewmaAlpha(0.2)
         .adaptiveThreshold(new AdaptiveThreshold(true, 2.0, 0.05))
@@ -694,6 +735,8 @@ class CircuitConfigTest {
             Map.entry("halfOpenMaxConcurrent", b -> b.halfOpenMaxConcurrent(6)),
             Map.entry("halfOpenRequiredSuccesses", b -> b.halfOpenRequiredSuccesses(6)),
             Map.entry("halfOpenAllowedFailures", b -> b.halfOpenAllowedFailures(1)),
+            // as long as the default slowCallDuration, but set: it no longer follows it
+            Map.entry("halfOpenTrialTimeout", b -> b.halfOpenTrialTimeout(Duration.ofSeconds(60))),
             Map.entry("sampleWeighting", b -> b.sampleWeighting(SampleWeighting.EXPONENTIAL)),
             Map.entry("ewmaAlpha", b -> b.ewmaAlpha(0.31)),
             Map.entry(
@@ -769,6 +812,7 @@ class CircuitConfigTest {
             entry("halfOpenMaxConcurrent", 5),
             entry("halfOpenRequiredSuccesses", 5),
             entry("halfOpenAllowedFailures", 0),
+            entry("halfOpenTrialTimeout", "auto"),
             entry("sampleWeighting", "SLIDING"),
             entry("ewmaAlpha", 0.3),
             entry("adaptiveThreshold", Map.of("enabled", false, "sensitivity", 3.0, "floor", 0.1)),
@@ -786,6 +830,7 @@ class CircuitConfigTest {
     assertThat(m.get("rollingWindow")).isEqualTo("20s");
     assertThat(m.get("slowCallDuration")).isEqualTo("1500ms");
     assertThat(m.get("maxOpenCooldown")).isEqualTo("1m");
+    assertThat(m.get("halfOpenTrialTimeout")).isEqualTo("3s");
     assertThat(m.get("sampleWeighting")).isEqualTo("EXPONENTIAL");
     assertThat(m.get("openHealthStatus")).isEqualTo("DOWN");
     assertThat(m.get("adaptiveThreshold"))

@@ -7,6 +7,7 @@ import io.tailguard.core.breaker.CircuitEvent.StateTransition;
 import io.tailguard.core.breaker.CircuitRejectedException.Reason;
 import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.time.FakeClock;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ class GlobalFuseTest {
 
   private final FakeClock clock = new FakeClock();
   private final List<StateTransition> fuseTransitions = new CopyOnWriteArrayList<>();
+  private final List<StateTransition> componentTransitions = new CopyOnWriteArrayList<>();
 
   private CircuitBreakerRegistry registry(GlobalFuseConfig fuse, String... names) {
     CircuitBreakerRegistry.Builder b =
@@ -45,8 +47,8 @@ class GlobalFuseTest {
     CircuitBreakerRegistry r = b.build();
     r.subscribe(
         e -> {
-          if (e instanceof StateTransition t && t.name().equals(GlobalFuse.NAME)) {
-            fuseTransitions.add(t);
+          if (e instanceof StateTransition t) {
+            (t.name().equals(GlobalFuse.NAME) ? fuseTransitions : componentTransitions).add(t);
           }
         });
     return r;
@@ -155,14 +157,17 @@ class GlobalFuseTest {
   }
 
   @Test
-  void withOnlyForcedOpenComponentsTheRetryAfterIsZero() {
+  void withOnlyForcedOpenComponentsTheRetryAfterIsTheRefusingBreakersCooldown() {
     CircuitBreakerRegistry r = registry(new GlobalFuseConfig(true, 0.5, 2), "a", "b");
     r.breaker("a").forceOpen();
 
     CircuitRejectedException e = rejection(r.breaker("b"));
 
+    // No cooldown ends a forced open; like a FORCED_OPEN refusal, suggest the base cooldown.
     assertThat(e.reason()).isEqualTo(Reason.GLOBAL_OPEN);
-    assertThat(e.retryAfter()).isEqualTo(Duration.ZERO);
+    assertThat(e.retryAfter()).isEqualTo(COOLDOWN);
+    clock.advance(COOLDOWN.multipliedBy(3));
+    assertThat(rejection(r.breaker("b")).retryAfter()).isEqualTo(COOLDOWN);
   }
 
   @Test
@@ -247,5 +252,174 @@ class GlobalFuseTest {
     List<String> open = (List<String>) d.get("openComponents");
     assertThat(open).containsExactlyInAnyOrder("b", "c");
     assertThat(r.describe().get(GlobalFuse.NAME)).isEqualTo(d);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Recovery when the open breakers are reached only through a closed one
+
+  /**
+   * A service whose every request passes the breaker {@code auth}; inside auth's protected call it
+   * reaches {@code db} and {@code inventory}, each through its own breaker, and answers with a
+   * fallback when one of them fails or refuses (so auth itself stays closed). Nothing else calls db
+   * or inventory: while the fuse makes auth refuse, no call reaches them.
+   */
+  private static final class Service {
+    private final CircuitBreakerRegistry registry;
+    volatile boolean dbUp = true;
+    volatile boolean inventoryUp = true;
+
+    Service(CircuitBreakerRegistry registry) {
+      this.registry = registry;
+    }
+
+    String handle() throws Exception {
+      return registry
+          .breaker("auth")
+          .call(() -> dependency("db", dbUp) + "," + dependency("inventory", inventoryUp));
+    }
+
+    private String dependency(String name, boolean up) {
+      try {
+        return registry
+            .breaker(name)
+            .call(
+                () -> {
+                  if (!up) {
+                    throw new IOException(name + " is down");
+                  }
+                  return name;
+                });
+      } catch (Exception e) {
+        return name + "-fallback";
+      }
+    }
+
+    CircuitRejectedException refusal() {
+      try {
+        handle();
+      } catch (CircuitRejectedException e) {
+        return e;
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      throw new AssertionError("expected auth to refuse the request");
+    }
+  }
+
+  private Service serviceWithItsDependenciesDown(CircuitBreakerRegistry r) throws Exception {
+    Service s = new Service(r);
+    s.dbUp = false;
+    s.inventoryUp = false;
+    assertThat(s.handle()).isEqualTo("db-fallback,inventory-fallback");
+    assertThat(r.states())
+        .containsEntry("auth", CircuitState.CLOSED)
+        .containsEntry("db", CircuitState.OPEN)
+        .containsEntry("inventory", CircuitState.OPEN)
+        .containsEntry(GlobalFuse.NAME, CircuitState.OPEN);
+    return s;
+  }
+
+  private List<String> componentTransitions(String name) {
+    return componentTransitions.stream()
+        .filter(t -> t.name().equals(name))
+        .map(t -> t.from() + "->" + t.to() + " " + t.reason())
+        .toList();
+  }
+
+  @Test
+  void theFuseLetsCallsThroughOnceTheEarliestCooldownHasEndedAndClosesAsTheComponentsRecover()
+      throws Exception {
+    CircuitBreakerRegistry r =
+        registry(new GlobalFuseConfig(true, 0.5, 3), "auth", "db", "inventory");
+    Service s = serviceWithItsDependenciesDown(r);
+
+    CircuitRejectedException refused = s.refusal();
+    assertThat(refused.name()).isEqualTo("auth");
+    assertThat(refused.reason()).isEqualTo(Reason.GLOBAL_OPEN);
+    assertThat(refused.retryAfter()).as("db's and inventory's cooldown").isEqualTo(COOLDOWN);
+    clock.advance(COOLDOWN.minusSeconds(4));
+    assertThat(s.refusal().retryAfter()).isEqualTo(Duration.ofSeconds(4));
+    clock.advance(Duration.ofSeconds(4).minusNanos(1));
+    assertThat(s.refusal().retryAfter()).as("never zero").isEqualTo(Duration.ofNanos(1));
+
+    s.dbUp = true;
+    s.inventoryUp = true;
+    clock.advanceNanos(1); // the cooldowns end
+
+    assertThat(s.handle()).isEqualTo("db,inventory");
+    assertThat(r.states())
+        .containsEntry("auth", CircuitState.CLOSED)
+        .containsEntry("db", CircuitState.CLOSED)
+        .containsEntry("inventory", CircuitState.CLOSED)
+        .containsEntry(GlobalFuse.NAME, CircuitState.CLOSED);
+    for (String dependency : List.of("db", "inventory")) {
+      assertThat(componentTransitions(dependency))
+          .containsExactly(
+              "CLOSED->OPEN FAILURE_RATE",
+              "OPEN->HALF_OPEN COOLDOWN_ELAPSED",
+              "HALF_OPEN->CLOSED TRIAL_SUCCEEDED");
+    }
+    assertThat(componentTransitions("auth")).isEmpty();
+    assertThat(fuseTransitions)
+        .extracting(StateTransition::to)
+        .containsExactly(CircuitState.OPEN, CircuitState.CLOSED);
+    assertThat(s.handle()).isEqualTo("db,inventory");
+  }
+
+  @Test
+  void failedTrialsOpenTheFuseAgainUntilTheDoubledCooldownEnds() throws Exception {
+    CircuitBreakerRegistry r =
+        registry(new GlobalFuseConfig(true, 0.5, 3), "auth", "db", "inventory");
+    Service s = serviceWithItsDependenciesDown(r);
+    clock.advance(COOLDOWN);
+
+    // Still down: the request gets through, both trials fail, both re-open for twice as long.
+    assertThat(s.handle()).isEqualTo("db-fallback,inventory-fallback");
+
+    assertThat(r.states())
+        .containsEntry("db", CircuitState.OPEN)
+        .containsEntry("inventory", CircuitState.OPEN)
+        .containsEntry(GlobalFuse.NAME, CircuitState.OPEN);
+    assertThat(s.refusal().retryAfter()).isEqualTo(COOLDOWN.multipliedBy(2));
+    clock.advance(COOLDOWN);
+    assertThat(s.refusal().retryAfter()).isEqualTo(COOLDOWN);
+
+    s.dbUp = true;
+    s.inventoryUp = true;
+    clock.advance(COOLDOWN);
+    assertThat(s.handle()).isEqualTo("db,inventory");
+    assertThat(r.states()).containsEntry(GlobalFuse.NAME, CircuitState.CLOSED);
+    assertThat(fuseTransitions)
+        .extracting(StateTransition::to)
+        .containsExactly(
+            CircuitState.OPEN, CircuitState.CLOSED, CircuitState.OPEN, CircuitState.CLOSED);
+  }
+
+  @Test
+  void onlyTheComponentsWhoseCooldownEndedMoveToHalfOpenWithAllTheirPermitsFree() {
+    CircuitBreakerRegistry r = registry(new GlobalFuseConfig(true, 0.5, 4), "a", "b", "c", "d");
+    trip(r.breaker("a"));
+    clock.advance(Duration.ofSeconds(3));
+    trip(r.breaker("b")); // 2 of 4 open: a's cooldown ends at 10s, b's at 13s
+    r.breaker("c").forceOpen(); // no cooldown ends a forced open
+    clock.advance(Duration.ofSeconds(7));
+
+    // a's cooldown has ended: d's call moves a to HALF_OPEN; b and c (2 of 4) keep the fuse open.
+    CircuitRejectedException e = rejection(r.breaker("d"));
+
+    assertThat(e.reason()).isEqualTo(Reason.GLOBAL_OPEN);
+    assertThat(e.retryAfter()).as("until b's cooldown ends").isEqualTo(Duration.ofSeconds(3));
+    assertThat(r.breaker("a").state()).isEqualTo(CircuitState.HALF_OPEN);
+    assertThat(r.breaker("a").describe().get("halfOpen"))
+        .isEqualTo(Map.of("inFlight", 0L, "successes", 0L, "failures", 0L));
+    assertThat(r.breaker("b").state()).isEqualTo(CircuitState.OPEN);
+    assertThat(r.breaker("c").state()).isEqualTo(CircuitState.FORCED_OPEN);
+
+    clock.advance(Duration.ofSeconds(3));
+    r.breaker("d").acquire().success(); // b moves too: 1 of 4 open, the fuse closes
+    assertThat(r.breaker("b").state()).isEqualTo(CircuitState.HALF_OPEN);
+    assertThat(r.globalFuse().isOpen()).isFalse();
+    r.breaker("a").acquire().success();
+    assertThat(r.breaker("a").state()).isEqualTo(CircuitState.CLOSED);
   }
 }

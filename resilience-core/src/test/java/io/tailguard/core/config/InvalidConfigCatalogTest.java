@@ -228,6 +228,51 @@ class InvalidConfigCatalogTest {
         doc(CB + "ewma-alpha: 0\n", CBP + "ewma-alpha: must be in (0, 1], was 0" + L4),
         doc(CB + "open-cooldown: 0ms\n", CBP + "open-cooldown: must be in [1ms, 1d], was 0ms" + L4),
         doc(CB + "rolling-window: 2d\n", CBP + "rolling-window: must be in [1ms, 1d], was 2d" + L4),
+        // half-open-trial-timeout: a duration in [1ms, 1d] or auto
+        doc(
+            CB + "half-open-trial-timeout: 0s\n",
+            CBP + "half-open-trial-timeout: must be in [1ms, 1d], was 0ms" + L4),
+        doc(
+            CB + "half-open-trial-timeout: -PT5S\n",
+            CBP + "half-open-trial-timeout: must be in [1ms, 1d], was -5s" + L4),
+        doc(
+            CB + "half-open-trial-timeout: 2d\n",
+            CBP + "half-open-trial-timeout: must be in [1ms, 1d], was 2d" + L4),
+        doc(
+            CB + "half-open-trial-timeout: -5s\n",
+            CBP
+                + "half-open-trial-timeout: must be a duration such as 500ms, 10s, 5m, 1h, 2d or"
+                + " ISO-8601 (PT10S), or auto, was '-5s'"
+                + L4),
+        doc(
+            CB + "half-open-trial-timeout: 30\n",
+            CBP
+                + "half-open-trial-timeout: must be a duration such as 500ms, 10s, 5m, 1h, 2d or"
+                + " ISO-8601 (PT10S), or auto, was 30"
+                + L4),
+        doc(
+            CB + "half-open-trial-timeout: true\n",
+            CBP
+                + "half-open-trial-timeout: must be a duration such as 500ms, 10s, 5m, 1h, 2d or"
+                + " ISO-8601 (PT10S), or auto, was true"
+                + L4),
+        doc(
+            CB + "half-open-trial-timeout: [10s]\n",
+            CBP
+                + "half-open-trial-timeout: must be a duration such as 500ms, 10s, 5m, 1h, 2d or"
+                + " ISO-8601 (PT10S), or auto, was a list"
+                + L4),
+        doc(
+            CB + "half-open-trial-timeout: automatic\n",
+            CBP
+                + "half-open-trial-timeout: must be a duration such as 500ms, 10s, 5m, 1h, 2d or"
+                + " ISO-8601 (PT10S), or auto, was 'automatic'"
+                + L4),
+        doc(
+            CB + "half-open-trial-timout: 10s\n",
+            CBP
+                + "half-open-trial-timout: unknown key (did you mean 'half-open-trial-timeout'?)"
+                + L4),
         doc(HD + "max-hedges: 11\n", HDP + "max-hedges: must be in [1, 10], was 11" + L4),
         doc(
             HD + "delay: {percentile: 100}\n",

@@ -40,6 +40,7 @@ class YamlConfigLoaderTest {
               failure-rate-threshold: 0.25
               open-health-status: down
               adaptive-threshold: {floor: 0.2}
+              half-open-trial-timeout: 5s
             search: {}
         hedging:
           defaults:
@@ -90,6 +91,8 @@ class YamlConfigLoaderTest {
     assertThat(payments.openHealthStatus()).isEqualTo(HealthStatus.DOWN);
     assertThat(payments.adaptiveThreshold().floor()).isEqualTo(0.2);
     assertThat(payments.adaptiveThreshold().sensitivity()).isEqualTo(2.5);
+    assertThat(payments.halfOpenTrialTimeout()).hasValue(Duration.ofSeconds(5));
+    assertThat(d.halfOpenTrialTimeout()).isEmpty();
     assertThat(c.circuitBreaker().instances().get("search")).isEqualTo(d);
     assertThat(payments.sampleWeighting()).isEqualTo(SampleWeighting.SLIDING);
 
@@ -130,6 +133,29 @@ class YamlConfigLoaderTest {
     assertThat(YamlConfigWriter.hedge(auto.hedging().defaults()).get("delay"))
         .asString()
         .contains("percentile=auto");
+  }
+
+  @Test
+  void halfOpenTrialTimeoutIsAutoByDefaultAndAnInstanceMayGoBackToAuto() {
+    ResilienceConfig c =
+        YamlConfigLoader.loadString(
+            """
+            resilience:
+              circuit-breaker:
+                defaults: {half-open-trial-timeout: PT20S, slow-call-duration: 3s}
+                instances:
+                  payments: {half-open-trial-timeout: Auto}
+                  search: {}
+            """);
+    CircuitConfig d = c.circuitBreaker().defaults();
+    CircuitConfig payments = c.circuitBreaker().instances().get("payments");
+    assertThat(d.halfOpenTrialTimeout()).hasValue(Duration.ofSeconds(20));
+    assertThat(c.circuitBreaker().instances().get("search").halfOpenTrialTimeout())
+        .hasValue(Duration.ofSeconds(20));
+    assertThat(payments.halfOpenTrialTimeout()).isEmpty();
+    assertThat(payments.effectiveHalfOpenTrialTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(YamlConfigWriter.circuit(payments)).containsEntry("half-open-trial-timeout", "auto");
+    assertThat(YamlConfigWriter.circuit(d)).containsEntry("half-open-trial-timeout", "20s");
   }
 
   @Test

@@ -224,6 +224,13 @@ public class ResilienceProperties {
     /** Trial failures tolerated; one more opens the breaker again, in [0, 1000]. */
     private Integer halfOpenAllowedFailures = 0;
 
+    /**
+     * How long a trial call may go unreported before it counts as a failed trial: a duration in
+     * [1ms, 1d], or auto to follow slow-call-duration (a trial that has run that long can only end
+     * as a slow, so failed, trial).
+     */
+    private String halfOpenTrialTimeout = "auto";
+
     /** How the window's buckets are weighted. */
     private SampleWeighting sampleWeighting = SampleWeighting.SLIDING;
 
@@ -342,6 +349,14 @@ public class ResilienceProperties {
 
     public void setHalfOpenAllowedFailures(Integer halfOpenAllowedFailures) {
       this.halfOpenAllowedFailures = halfOpenAllowedFailures;
+    }
+
+    public String getHalfOpenTrialTimeout() {
+      return halfOpenTrialTimeout;
+    }
+
+    public void setHalfOpenTrialTimeout(String halfOpenTrialTimeout) {
+      this.halfOpenTrialTimeout = halfOpenTrialTimeout;
     }
 
     public SampleWeighting getSampleWeighting() {

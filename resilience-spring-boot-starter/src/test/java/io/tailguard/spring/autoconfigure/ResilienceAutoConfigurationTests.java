@@ -8,6 +8,7 @@ import io.tailguard.core.config.ConfigException;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.telemetry.Telemetry;
+import java.time.Duration;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ class ResilienceAutoConfigurationTests {
     runner
         .withPropertyValues(
             "resilience.circuit-breaker.instances.payments.failure-rate-threshold=0.25",
+            "resilience.circuit-breaker.instances.payments.half-open-trial-timeout=15s",
             "resilience.hedging.defaults.max-hedges=2",
             "resilience.hedging.instances.search.delay.strategy=adaptive")
         .run(
@@ -40,6 +42,9 @@ class ResilienceAutoConfigurationTests {
               CircuitBreakerRegistry breakers = context.getBean(CircuitBreakerRegistry.class);
               assertThat(breakers.breaker("payments").config().failureRateThreshold())
                   .isEqualTo(0.25);
+              assertThat(breakers.breaker("payments").config().halfOpenTrialTimeout())
+                  .hasValue(Duration.ofSeconds(15));
+              assertThat(breakers.breaker("other").config().halfOpenTrialTimeout()).isEmpty();
               HedgerRegistry hedgers = context.getBean(HedgerRegistry.class);
               assertThat(hedgers.hedger("search").config().maxHedges()).isEqualTo(2);
               assertThat(hedgers.hedger("search").strategy().type().name()).isEqualTo("ADAPTIVE");
