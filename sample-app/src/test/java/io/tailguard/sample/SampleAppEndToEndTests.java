@@ -242,4 +242,22 @@ class SampleAppEndToEndTests extends SampleAppTestSupport {
     HttpResponse<String> state = get("/admin/downstream");
     assertThat(json(state, "$.profile.failureRate")).isEqualTo(0.0);
   }
+
+  @Test
+  void theAdminEndpointRefusesInvalidFaultsNamingTheFieldAndKeepsTheOldProfile() {
+    assertThat(post("/admin/downstream", "{\"down\":[\"payments\"]}").body())
+        .contains(
+            "down must list routes among [auth, db, inventory, quotes, search], was 'payments'");
+    assertThat(post("/admin/downstream", "{\"flapMs\":5}").body())
+        .contains("flapMs must be in [10, 600000], was 5.0");
+    assertThat(post("/admin/downstream", "{\"slowRate\":-0.1}").body())
+        .contains("slowRate must be in [0, 1], was -0.1");
+    assertThat(post("/admin/downstream", "{\"resetRate\":2}").statusCode()).isEqualTo(400);
+    assertThat(post("/admin/downstream", "{\"garbageRate\":2}").statusCode()).isEqualTo(400);
+    assertThat(post("/admin/downstream", "{\"slowMs\":60001}").statusCode()).isEqualTo(400);
+    assertThat(downstream.profile()).isEqualTo(CALM);
+    HttpResponse<String> state = get("/admin/downstream");
+    assertThat(json(state, "$.profile.down")).asList().isEmpty();
+    assertThat(json(state, "$.profile.hang")).isEqualTo(false);
+  }
 }

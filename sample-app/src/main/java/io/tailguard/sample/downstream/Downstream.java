@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -26,16 +28,25 @@ import java.util.regex.Pattern;
  * {@code com.sun.net.httpserver}), so hedges, retries and breakers act on real network calls.
  *
  * <pre>
- * GET /quotes/{symbol}   {"symbol":"ACME","price":123.45}
- * GET /search?q=text     {"query":"text","hits":["text-1","text-2","text-3"]}
- * GET /health            200 {"status":"UP"}, or 503 {"status":"DOWN"} during an outage
+ * GET /quotes/{symbol}    {"symbol":"ACME","price":123.45}
+ * GET /search?q=text      {"query":"text","hits":["text-1","text-2","text-3"]}
+ * GET /auth/{user}        {"user":"alice","allowed":true}
+ * GET /db/orders/{id}     {"id":"42","sku":"SKU-7"}
+ * GET /inventory/{sku}    {"sku":"SKU-7","stock":12}
+ * GET /health             200 {"status":"UP"}, or 503 {"status":"DOWN"} during an outage
  * </pre>
  *
- * <p>Each quote and search request draws its latency and failure from the {@link DownstreamProfile}
- * in force (see {@link LatencyModel}); the profile can be changed at any time with {@link #update}.
- * A slow answer does not hold a thread: the request is parsed on one of a few handler threads, and
- * the answer is written by a scheduler thread when its latency has passed. A client that gave up (a
- * cancelled hedge) has closed its connection; the late write fails and is dropped.
+ * <p>Each request but {@code /health} draws its latency, failure and injected fault from the {@link
+ * DownstreamProfile} in force (see {@link LatencyModel}); the profile can be changed at any time
+ * with {@link #update}. A slow answer does not hold a thread: the request is parsed on one of a few
+ * handler threads, and the answer is written by a scheduler thread when its latency has passed. A
+ * client that gave up (a cancelled hedge) has closed its connection; the late write fails and is
+ * dropped. A request that arrives during a {@code hang} holds no thread either: its exchange is
+ * kept (at most {@link #MAX_HELD}) until the hang ends, when its connection is closed.
+ *
+ * <p>A "reset" closes the connection without an answer: the JDK server does not expose its sockets,
+ * so the close is orderly (FIN, not RST), but the client sees what a reset shows it, a connection
+ * that ended before the answer.
  *
  * <p>Requests are counted per {@code X-Client} header, so callers can see how much load each of
  * them sent (the demo's "extra load" of hedging is read here).
@@ -54,6 +65,12 @@ public final class Downstream implements AutoCloseable {
   /** Most distinct {@code X-Client} values counted; later ones count as "other". */
   static final int MAX_CLIENTS = 32;
 
+  /** Most requests held unanswered during a hang; later ones have their connection closed. */
+  static final int MAX_HELD = 10_000;
+
+  /** Length of a garbage answer, in bytes. */
+  static final int GARBAGE_BYTES = 64;
+
   private static final String NODELAY = "sun.net.httpserver.nodelay";
   private static final Pattern CLIENT = Pattern.compile("[A-Za-z0-9._-]{1,40}");
   private static final Pattern TEXT = Pattern.compile("[A-Za-z0-9 ._-]{0,64}");
@@ -63,19 +80,27 @@ public final class Downstream implements AutoCloseable {
   private final ScheduledThreadPoolExecutor responders;
   private final LatencyModel model;
 
-  // Swapped whole by update(); each request reads it once.
-  private final AtomicReference<DownstreamProfile> profile;
+  // The profile and when its flapping started; swapped whole by set() and update(), each request
+  // reads it once.
+  private final AtomicReference<Mode> mode;
+  // Exchanges held unanswered by a hang. Added by handler threads; drained by whoever ends the hang
+  // (a handler that adds after the drain sees the hang over and drains again).
+  private final Set<HttpExchange> held = ConcurrentHashMap.newKeySet();
   // Request numbers, so draws are reproducible for one order of requests.
   private final AtomicLong requests = new AtomicLong();
   private final LongAdder failures = new LongAdder();
   private final LongAdder tailRequests = new LongAdder();
+  private final LongAdder slowRequests = new LongAdder();
+  private final LongAdder resets = new LongAdder();
+  private final LongAdder garbage = new LongAdder();
+  private final LongAdder hung = new LongAdder();
   // Per X-Client header value; bounded by MAX_CLIENTS.
   private final Map<String, LongAdder> byClient = new ConcurrentHashMap<>();
 
   private Downstream(
       HttpServer server, DownstreamProfile initial, long seed, ThreadFactory threads) {
     this.server = server;
-    this.profile = new AtomicReference<>(initial);
+    this.mode = new AtomicReference<>(new Mode(initial, System.nanoTime()));
     this.model = new LatencyModel(seed);
     this.handlers = Executors.newFixedThreadPool(HANDLER_THREADS, threads);
     this.responders = new ScheduledThreadPoolExecutor(RESPONDER_THREADS, threads);
@@ -83,6 +108,9 @@ public final class Downstream implements AutoCloseable {
     server.setExecutor(handlers);
     server.createContext("/quotes/", this::quote);
     server.createContext("/search", this::search);
+    server.createContext("/auth/", this::auth);
+    server.createContext("/db/orders/", this::order);
+    server.createContext("/inventory/", this::stock);
     server.createContext("/health", this::health);
   }
 
@@ -135,7 +163,7 @@ public final class Downstream implements AutoCloseable {
    * @return the profile
    */
   public DownstreamProfile profile() {
-    return profile.get();
+    return mode.get().profile();
   }
 
   /**
@@ -147,7 +175,16 @@ public final class Downstream implements AutoCloseable {
    *     force stays
    */
   public DownstreamProfile update(DownstreamProfile.Change change) {
-    return profile.updateAndGet(p -> p.with(change));
+    Mode prev;
+    Mode next;
+    do {
+      prev = mode.get();
+      next = prev.then(prev.profile().with(change), System.nanoTime());
+    } while (!mode.compareAndSet(prev, next));
+    if (!next.profile().hang()) {
+      releaseHeld();
+    }
+    return next.profile();
   }
 
   /**
@@ -156,18 +193,74 @@ public final class Downstream implements AutoCloseable {
    * @param next the new profile
    */
   public void set(DownstreamProfile next) {
-    profile.set(next);
+    if (next == null) {
+      throw new IllegalArgumentException("profile must not be null");
+    }
+    long now = System.nanoTime();
+    Mode m = mode.updateAndGet(prev -> prev.then(next, now));
+    if (!m.profile().hang()) {
+      releaseHeld();
+    }
+  }
+
+  /**
+   * When the flapping in force started: the {@link System#nanoTime()} at which the profile that set
+   * {@code flapMs} came into force. Its phases, healthy first, are counted from there.
+   *
+   * @return the start, meaningful while {@code flapMs} is not 0
+   */
+  public long flapStartNanos() {
+    return mode.get().flapStartNanos();
+  }
+
+  /**
+   * A profile and when its flapping started. Immutable.
+   *
+   * @param profile the profile
+   * @param flapStartNanos when the current flapping started ({@link System#nanoTime()})
+   */
+  private record Mode(DownstreamProfile profile, long flapStartNanos) {
+
+    /** The mode after {@code next} comes into force at {@code now}. */
+    Mode then(DownstreamProfile next, long now) {
+      boolean restart = next.flapMs() != profile.flapMs();
+      return new Mode(next, restart ? now : flapStartNanos);
+    }
+
+    /** Whether a flapping downstream is in a failing phase at {@code now}. */
+    boolean failing(long now) {
+      double flapMs = profile.flapMs();
+      if (flapMs <= 0) {
+        return false;
+      }
+      long phase = (long) ((now - flapStartNanos) / (flapMs * 1_000_000));
+      return (phase & 1) == 1;
+    }
   }
 
   /**
    * What the downstream has served since it started.
    *
-   * @param requests quote and search requests
+   * @param requests requests of every route but {@code /health}
    * @param failures those answered 503
    * @param tailRequests those whose latency came from the tail
+   * @param slowRequests those made slow by the brownout's {@code slowMs}
+   * @param resets those whose connection was closed without an answer
+   * @param garbage those answered with bytes that are not JSON
+   * @param hung those held unanswered by a hang
+   * @param held those held unanswered now
    * @param byClient requests per {@code X-Client} header ("none" without one)
    */
-  public record Stats(long requests, long failures, long tailRequests, Map<String, Long> byClient) {
+  public record Stats(
+      long requests,
+      long failures,
+      long tailRequests,
+      long slowRequests,
+      long resets,
+      long garbage,
+      long hung,
+      long held,
+      Map<String, Long> byClient) {
     /**
      * Requests of one client.
      *
@@ -187,7 +280,16 @@ public final class Downstream implements AutoCloseable {
   public Stats stats() {
     Map<String, Long> clients = new TreeMap<>();
     byClient.forEach((k, v) -> clients.put(k, v.sum()));
-    return new Stats(requests.get(), failures.sum(), tailRequests.sum(), clients);
+    return new Stats(
+        requests.get(),
+        failures.sum(),
+        tailRequests.sum(),
+        slowRequests.sum(),
+        resets.sum(),
+        garbage.sum(),
+        hung.sum(),
+        held.size(),
+        clients);
   }
 
   private void quote(HttpExchange exchange) {
@@ -198,7 +300,36 @@ public final class Downstream implements AutoCloseable {
       return;
     }
     double price = 10 + Math.floorMod(symbol.hashCode(), 99_000) / 100.0;
-    serve(exchange, "{\"symbol\":\"" + symbol + "\",\"price\":" + price + "}");
+    serve(exchange, "quotes", "{\"symbol\":\"" + symbol + "\",\"price\":" + price + "}");
+  }
+
+  private void auth(HttpExchange exchange) {
+    String user = exchange.getRequestURI().getPath().substring("/auth/".length());
+    if (!exchange.getRequestMethod().equals("GET") || !TEXT.matcher(user).matches()) {
+      respond(exchange, 400, "{\"error\":\"bad request\"}");
+      return;
+    }
+    serve(exchange, "auth", "{\"user\":\"" + user + "\",\"allowed\":true}");
+  }
+
+  private void order(HttpExchange exchange) {
+    String id = exchange.getRequestURI().getPath().substring("/db/orders/".length());
+    if (!exchange.getRequestMethod().equals("GET") || !TEXT.matcher(id).matches()) {
+      respond(exchange, 400, "{\"error\":\"bad request\"}");
+      return;
+    }
+    String sku = "SKU-" + Math.floorMod(id.hashCode(), 100);
+    serve(exchange, "db", "{\"id\":\"" + id + "\",\"sku\":\"" + sku + "\"}");
+  }
+
+  private void stock(HttpExchange exchange) {
+    String sku = exchange.getRequestURI().getPath().substring("/inventory/".length());
+    if (!exchange.getRequestMethod().equals("GET") || !TEXT.matcher(sku).matches()) {
+      respond(exchange, 400, "{\"error\":\"bad request\"}");
+      return;
+    }
+    int stock = Math.floorMod(sku.hashCode(), 50);
+    serve(exchange, "inventory", "{\"sku\":\"" + sku + "\",\"stock\":" + stock + "}");
   }
 
   private void search(HttpExchange exchange) {
@@ -210,36 +341,91 @@ public final class Downstream implements AutoCloseable {
     }
     serve(
         exchange,
+        "search",
         "{\"query\":\"" + q + "\",\"hits\":[\"" + q + "-1\",\"" + q + "-2\",\"" + q + "-3\"]}");
   }
 
   private void health(HttpExchange exchange) {
-    if (profile.get().outage()) {
+    if (mode.get().profile().outage()) {
       respond(exchange, 503, "{\"status\":\"DOWN\"}");
     } else {
       respond(exchange, 200, "{\"status\":\"UP\"}");
     }
   }
 
-  private void serve(HttpExchange exchange, String body) {
+  private void serve(HttpExchange exchange, String route, String body) {
     count(exchange.getRequestHeaders().getFirst("X-Client"));
-    LatencyModel.Draw draw = model.draw(profile.get(), requests.getAndIncrement());
+    long n = requests.getAndIncrement();
+    Mode m = mode.get();
+    DownstreamProfile p = m.profile();
+    if (p.isDown(route) || m.failing(System.nanoTime())) {
+      failures.increment();
+      respond(exchange, 503, "{\"error\":\"unavailable\"}");
+      return;
+    }
+    if (p.hang()) {
+      hold(exchange);
+      return;
+    }
+    LatencyModel.Draw draw = model.draw(p, n);
     if (draw.tail()) {
       tailRequests.increment();
     }
-    if (draw.fails()) {
-      failures.increment();
+    if (draw.slow()) {
+      slowRequests.increment();
     }
-    int status = draw.fails() ? 503 : 200;
-    String answer = draw.fails() ? "{\"error\":\"unavailable\"}" : body;
+    Runnable answer;
+    if (draw.reset()) {
+      resets.increment();
+      answer = exchange::close;
+    } else if (draw.garbage()) {
+      garbage.increment();
+      byte[] bytes = garbage(n);
+      answer = () -> respond(exchange, 200, bytes);
+    } else if (draw.fails()) {
+      failures.increment();
+      answer = () -> respond(exchange, 503, "{\"error\":\"unavailable\"}");
+    } else {
+      answer = () -> respond(exchange, 200, body);
+    }
     if (draw.latencyNanos() <= 0) {
-      respond(exchange, status, answer);
+      answer.run();
     } else {
       try {
-        responders.schedule(
-            () -> respond(exchange, status, answer), draw.latencyNanos(), TimeUnit.NANOSECONDS);
+        responders.schedule(answer, draw.latencyNanos(), TimeUnit.NANOSECONDS);
       } catch (RuntimeException closing) {
         exchange.close();
+      }
+    }
+  }
+
+  /** Bytes that no JSON parser accepts (0xFF never starts a UTF-8 character), seeded by n. */
+  private static byte[] garbage(long n) {
+    byte[] bytes = new byte[GARBAGE_BYTES];
+    new SplittableRandom(n).nextBytes(bytes);
+    bytes[0] = (byte) 0xFF;
+    return bytes;
+  }
+
+  /** Keeps a request unanswered until the hang ends. */
+  private void hold(HttpExchange exchange) {
+    hung.increment();
+    if (held.size() >= MAX_HELD) {
+      exchange.close();
+      return;
+    }
+    held.add(exchange);
+    // The hang may have ended between the read of the mode and the add, after its drain.
+    if (!mode.get().profile().hang()) {
+      releaseHeld();
+    }
+  }
+
+  /** Closes the connections of the requests a hang held. */
+  private void releaseHeld() {
+    for (HttpExchange e : held) {
+      if (held.remove(e)) {
+        e.close();
       }
     }
   }
@@ -257,7 +443,10 @@ public final class Downstream implements AutoCloseable {
   }
 
   private static void respond(HttpExchange exchange, int status, String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    respond(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void respond(HttpExchange exchange, int status, byte[] bytes) {
     try (exchange;
         OutputStream out = exchange.getResponseBody()) {
       exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -268,10 +457,11 @@ public final class Downstream implements AutoCloseable {
     }
   }
 
-  /** Stops accepting, drops answers not yet written, and stops every thread. */
+  /** Stops accepting, drops answers not yet written and held requests, and stops every thread. */
   @Override
   public void close() {
     server.stop(0);
+    releaseHeld();
     responders.shutdownNow();
     handlers.shutdownNow();
     try {

@@ -12,8 +12,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Changes the embedded downstream at run time, so a user can grow its latency tail or cause an
- * outage and watch the breakers, hedges and health react.
+ * Changes the embedded downstream at run time, so a user can grow its latency tail, cause an outage
+ * or inject a fault (the chaos suite's) and watch the breakers, hedges and health react.
  *
  * <pre>
  * curl -s 127.0.0.1:8080/admin/downstream
@@ -22,6 +22,12 @@ import org.springframework.web.bind.annotation.RestController;
  *      -d '{"p50Ms":20,"tailMs":400,"tailProbability":0.05,"failureRate":0,"outage":false}' \
  *      127.0.0.1:8080/admin/downstream
  * </pre>
+ *
+ * <p>Faults (see {@link DownstreamProfile}): {@code {"hang":true}} (requests read, never answered),
+ * {@code {"slowRate":0.5,"slowMs":300}} (a brownout), {@code {"flapMs":1500}} (healthy and failing
+ * in turn; 0 stops it), {@code {"resetRate":0.2}} (connections closed without an answer), {@code
+ * {"garbageRate":0.2}} (200 with bytes that are not JSON), {@code {"down":["db","inventory"]}}
+ * (those routes answer 503; {@code []} brings them back).
  *
  * <p>Fields left out stay as they are. A write endpoint like this one must never be reachable by
  * the public: the sample listens on 127.0.0.1 only (see the README's production hardening).

@@ -1,16 +1,24 @@
 package io.tailguard.sample.downstream;
 
+import java.util.List;
+import java.util.Set;
+
 /**
- * How the simulated downstream behaves: its latency distribution and its failures. Immutable.
+ * How the simulated downstream behaves: its latency distribution, its failures, and the faults the
+ * chaos tests inject. Immutable.
  *
- * <p>A request fails at once with 503 during an {@code outage}. Otherwise it fails with 503 with
- * probability {@code failureRate}, and it takes:
+ * <p>A request fails at once with 503 during an {@code outage}, when its route is {@code down}, or
+ * in a failing phase of {@code flapMs}. During a {@code hang} it is read and never answered.
+ * Otherwise its connection is closed without an answer with probability {@code resetRate}, it is
+ * answered 200 with bytes that are not JSON with probability {@code garbageRate}, and it fails with
+ * 503 with probability {@code failureRate}; it takes:
  *
  * <ul>
  *   <li>with probability {@code tailProbability}: {@code tailMs} times a Pareto variate (shape 2,
  *       so half of these take more than 1.4 x {@code tailMs}, one in a hundred more than 10 x),
  *       capped at 20 x {@code tailMs}: the heavy tail that hedging is for;
- *   <li>otherwise: lognormal with median {@code p50Ms} (sigma 0.35: p99 about 2.3 x the median).
+ *   <li>otherwise: lognormal with median {@code p50Ms} (sigma 0.35: p99 about 2.3 x the median);
+ *   <li>and, with probability {@code slowRate}, {@code slowMs} more (a brownout).
  * </ul>
  *
  * @param p50Ms median latency of the body of the distribution, in [0, 60000] ms
@@ -18,9 +26,33 @@ package io.tailguard.sample.downstream;
  * @param tailProbability share of requests in the tail, in [0, 1]
  * @param failureRate share of requests answered 503, in [0, 1]
  * @param outage whether every request is answered 503 (and the health check fails)
+ * @param hang whether requests are read and never answered (the health check still answers);
+ *     requests held when it ends have their connections closed
+ * @param slowRate share of requests that take {@code slowMs} longer, in [0, 1]
+ * @param slowMs extra latency of a slow request, in [0, 60000] ms
+ * @param flapMs 0, or the length in [10, 600000] ms of each phase of a downstream that alternates
+ *     between healthy and failing (every request 503 at once), healthy first, counted from when the
+ *     profile that set it came into force
+ * @param resetRate share of requests whose connection is closed without an answer, in [0, 1]
+ * @param garbageRate share of requests answered 200 with bytes that are not JSON, in [0, 1]
+ * @param down routes answered 503 at once, each one of {@link #ROUTES}
  */
 public record DownstreamProfile(
-    double p50Ms, double tailMs, double tailProbability, double failureRate, boolean outage) {
+    double p50Ms,
+    double tailMs,
+    double tailProbability,
+    double failureRate,
+    boolean outage,
+    boolean hang,
+    double slowRate,
+    double slowMs,
+    double flapMs,
+    double resetRate,
+    double garbageRate,
+    List<String> down) {
+
+  /** The downstream's routes, by the first segment of their path. */
+  public static final Set<String> ROUTES = Set.of("quotes", "search", "auth", "db", "inventory");
 
   /** Validates the fields. */
   public DownstreamProfile {
@@ -28,6 +60,38 @@ public record DownstreamProfile(
     range("tailMs", tailMs, 0, 60_000);
     range("tailProbability", tailProbability, 0, 1);
     range("failureRate", failureRate, 0, 1);
+    range("slowRate", slowRate, 0, 1);
+    range("slowMs", slowMs, 0, 60_000);
+    if (flapMs != 0) {
+      range("flapMs", flapMs, 10, 600_000);
+    }
+    range("resetRate", resetRate, 0, 1);
+    range("garbageRate", garbageRate, 0, 1);
+    down = down == null ? List.of() : List.copyOf(down);
+    for (String route : down) {
+      if (!ROUTES.contains(route)) {
+        throw new IllegalArgumentException(
+            "down must list routes among "
+                + ROUTES.stream().sorted().toList()
+                + ", was '"
+                + route
+                + "'");
+      }
+    }
+  }
+
+  /**
+   * A profile without injected faults.
+   *
+   * @param p50Ms median latency, in [0, 60000] ms
+   * @param tailMs least latency of a tail request, in [0, 60000] ms
+   * @param tailProbability share of requests in the tail, in [0, 1]
+   * @param failureRate share of requests answered 503, in [0, 1]
+   * @param outage whether every request is answered 503
+   */
+  public DownstreamProfile(
+      double p50Ms, double tailMs, double tailProbability, double failureRate, boolean outage) {
+    this(p50Ms, tailMs, tailProbability, failureRate, outage, false, 0, 0, 0, 0, 0, List.of());
   }
 
   private static void range(String field, double value, double min, double max) {
@@ -39,6 +103,26 @@ public record DownstreamProfile(
 
   private static String fmt(double d) {
     return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  /**
+   * Whether a request of this route is answered 503 at once, before any draw.
+   *
+   * @param route the route
+   * @return whether it is down
+   */
+  boolean isDown(String route) {
+    return outage || down.contains(route);
+  }
+
+  /**
+   * This profile without its injected faults (hang, slow calls, flapping, resets, garbage, routes
+   * down); latency, failure rate and outage stay.
+   *
+   * @return the profile
+   */
+  public DownstreamProfile withoutFaults() {
+    return new DownstreamProfile(p50Ms, tailMs, tailProbability, failureRate, outage);
   }
 
   /**
@@ -54,7 +138,14 @@ public record DownstreamProfile(
         change.tailMs() != null ? change.tailMs() : tailMs,
         change.tailProbability() != null ? change.tailProbability() : tailProbability,
         change.failureRate() != null ? change.failureRate() : failureRate,
-        change.outage() != null ? change.outage() : outage);
+        change.outage() != null ? change.outage() : outage,
+        change.hang() != null ? change.hang() : hang,
+        change.slowRate() != null ? change.slowRate() : slowRate,
+        change.slowMs() != null ? change.slowMs() : slowMs,
+        change.flapMs() != null ? change.flapMs() : flapMs,
+        change.resetRate() != null ? change.resetRate() : resetRate,
+        change.garbageRate() != null ? change.garbageRate() : garbageRate,
+        change.down() != null ? change.down() : down);
   }
 
   /**
@@ -66,7 +157,25 @@ public record DownstreamProfile(
    * @param tailProbability new tail share, or null
    * @param failureRate new failure share, or null
    * @param outage new outage switch, or null
+   * @param hang new hang switch, or null
+   * @param slowRate new share of slow requests, or null
+   * @param slowMs new extra latency of slow requests, or null
+   * @param flapMs new flapping phase length (0 stops flapping), or null
+   * @param resetRate new share of connections closed without an answer, or null
+   * @param garbageRate new share of garbage answers, or null
+   * @param down new routes down (empty: none), or null
    */
   public record Change(
-      Double p50Ms, Double tailMs, Double tailProbability, Double failureRate, Boolean outage) {}
+      Double p50Ms,
+      Double tailMs,
+      Double tailProbability,
+      Double failureRate,
+      Boolean outage,
+      Boolean hang,
+      Double slowRate,
+      Double slowMs,
+      Double flapMs,
+      Double resetRate,
+      Double garbageRate,
+      List<String> down) {}
 }

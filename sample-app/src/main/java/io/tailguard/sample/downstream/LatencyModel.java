@@ -4,9 +4,9 @@ import java.util.SplittableRandom;
 
 /**
  * Draws what the downstream does with one request from its {@link DownstreamProfile}: how long it
- * takes and whether it fails. The draw for request number {@code n} depends only on the seed, the
- * profile and {@code n}, so a run with the same seed and the same order of requests sees the same
- * latencies.
+ * takes, whether it fails, and whether an injected fault (a reset, a garbage answer) hits it. The
+ * draw for request number {@code n} depends only on the seed, the profile and {@code n}, so a run
+ * with the same seed and the same order of requests sees the same latencies.
  *
  * <p>Stateless and thread-safe.
  */
@@ -38,8 +38,17 @@ public final class LatencyModel {
    * @param latencyNanos how long before it answers
    * @param fails whether it answers 503
    * @param tail whether the latency came from the tail
+   * @param slow whether the latency includes the brownout's {@code slowMs}
+   * @param reset whether its connection is closed without an answer (wins over the rest)
+   * @param garbage whether it is answered 200 with bytes that are not JSON (wins over failing)
    */
-  public record Draw(long latencyNanos, boolean fails, boolean tail) {}
+  public record Draw(
+      long latencyNanos,
+      boolean fails,
+      boolean tail,
+      boolean slow,
+      boolean reset,
+      boolean garbage) {}
 
   /**
    * Draws the fate of request number {@code n}.
@@ -50,7 +59,7 @@ public final class LatencyModel {
    */
   public Draw draw(DownstreamProfile profile, long n) {
     if (profile.outage()) {
-      return new Draw(0, true, false);
+      return new Draw(0, true, false, false, false, false);
     }
     SplittableRandom random = new SplittableRandom(seed ^ (n * 0x9E3779B97F4A7C15L));
     boolean fails = random.nextDouble() < profile.failureRate();
@@ -62,6 +71,13 @@ public final class LatencyModel {
     } else {
       ms = profile.p50Ms() * Math.exp(BODY_SIGMA * random.nextGaussian());
     }
-    return new Draw((long) (ms * 1_000_000), fails, tail);
+    // Drawn after the others, so that a profile without faults sees the draws it always saw.
+    boolean slow = random.nextDouble() < profile.slowRate();
+    boolean reset = random.nextDouble() < profile.resetRate();
+    boolean garbage = random.nextDouble() < profile.garbageRate();
+    if (slow) {
+      ms += profile.slowMs();
+    }
+    return new Draw((long) (ms * 1_000_000), fails, tail, slow, reset, garbage);
   }
 }
