@@ -1,17 +1,10 @@
 package io.tailguard.core.hedge;
 
 import io.tailguard.core.internal.Shutdown;
+import io.tailguard.core.internal.TaskExecutors;
 import io.tailguard.core.internal.Validate;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The default executors for hedge attempts: virtual threads where the JDK has them (21 and later,
@@ -23,9 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HedgeExecutors {
 
   /** The most platform threads the fallback pool starts; beyond them attempts are refused. */
-  public static final int MAX_PLATFORM_THREADS = 256;
-
-  private static final AtomicInteger POOL_THREADS = new AtomicInteger();
+  public static final int MAX_PLATFORM_THREADS = TaskExecutors.MAX_PLATFORM_THREADS;
 
   private HedgeExecutors() {}
 
@@ -35,7 +26,7 @@ public final class HedgeExecutors {
    * @return {@code true} on JDK 21 and later
    */
   public static boolean virtualThreadsAvailable() {
-    return virtualFactory() != null;
+    return TaskExecutors.virtualThreadsAvailable();
   }
 
   /**
@@ -45,15 +36,7 @@ public final class HedgeExecutors {
    * @return a new executor, owned by the caller
    */
   public static ExecutorService newDefault() {
-    MethodHandle factory = virtualFactory();
-    if (factory != null) {
-      try {
-        return (ExecutorService) factory.invoke();
-      } catch (Throwable e) {
-        // fall through to the platform pool
-      }
-    }
-    return newPlatformPool();
+    return TaskExecutors.newDefault("hedge");
   }
 
   /**
@@ -65,31 +48,7 @@ public final class HedgeExecutors {
    * @return a new executor, owned by the caller
    */
   public static ExecutorService newPlatformPool() {
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            0,
-            MAX_PLATFORM_THREADS,
-            Duration.ofSeconds(30).toNanos(),
-            TimeUnit.NANOSECONDS,
-            new SynchronousQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "tailguard-hedge-" + POOL_THREADS.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    return pool;
-  }
-
-  private static MethodHandle virtualFactory() {
-    try {
-      return MethodHandles.publicLookup()
-          .findStatic(
-              Executors.class,
-              "newVirtualThreadPerTaskExecutor",
-              MethodType.methodType(ExecutorService.class));
-    } catch (NoSuchMethodException | IllegalAccessException e) {
-      return null;
-    }
+    return TaskExecutors.newPlatformPool("hedge");
   }
 
   /**

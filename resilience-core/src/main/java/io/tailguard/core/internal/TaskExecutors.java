@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Executors for the user's code that an engine runs on its own initiative (a retry after its
  * backoff), so that a scheduler's timer thread only hands work over: virtual threads where the JDK
  * has them (21 and later, found at run time so the code still runs on 17), otherwise a bounded pool
- * of daemon platform threads named {@code tailguard-<purpose>-N}. The same choice as {@code
- * HedgeExecutors}, with a thread name of the engine's own.
+ * of daemon platform threads named {@code tailguard-<purpose>-N}. {@code HedgeExecutors} makes the
+ * same choice through it, with its own thread names.
  *
  * <p>Not part of the public API. This class is stateless and thread-safe.
  */
@@ -28,6 +28,15 @@ public final class TaskExecutors {
   private static final AtomicInteger POOL_THREADS = new AtomicInteger();
 
   private TaskExecutors() {}
+
+  /**
+   * Returns whether this JDK offers virtual threads.
+   *
+   * @return {@code true} on JDK 21 and later
+   */
+  public static boolean virtualThreadsAvailable() {
+    return virtualFactory() != null;
+  }
 
   /**
    * Creates a virtual-thread-per-task executor on JDK 21+, else {@link #newPlatformPool(String)}.
