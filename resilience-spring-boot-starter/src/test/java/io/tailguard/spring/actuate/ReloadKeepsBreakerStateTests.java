@@ -44,7 +44,7 @@ class ReloadKeepsBreakerStateTests {
           .withUserConfiguration(Beans.class)
           .withPropertyValues(
               "management.endpoints.web.exposure.include=resilience",
-              "resilience.actuator.write-enabled=true",
+              "management.endpoint.resilience.access=UNRESTRICTED",
               "resilience.circuit-breaker.defaults.min-calls=2",
               "resilience.circuit-breaker.defaults.open-cooldown=60s",
               "resilience.circuit-breaker.instances.payments.failure-rate-threshold=0.5");
@@ -97,7 +97,7 @@ class ReloadKeepsBreakerStateTests {
         context -> {
           Payments payments = context.getBean(Payments.class);
           AtomicBoolean down = context.getBean(AtomicBoolean.class);
-          WritableResilienceEndpoint endpoint = context.getBean(WritableResilienceEndpoint.class);
+          ResilienceEndpoint endpoint = context.getBean(ResilienceEndpoint.class);
           CircuitBreaker breaker =
               context.getBean(CircuitBreakerRegistry.class).breaker("payments");
           down.set(true);

@@ -65,6 +65,18 @@ class ConfigurationMetadataTests {
       assertThat(properties).containsKey(starterKey);
       assertThat(properties.get(starterKey).get("description").asString()).isNotBlank();
     }
+    // Write access is Boot's endpoint access, read-only by default; the old switch says so.
+    assertThat(
+            properties
+                .get("management.endpoint.resilience.access")
+                .get("defaultValue")
+                .asString()
+                .replace('_', '-'))
+        .isEqualToIgnoringCase("read-only");
+    JsonNode deprecation = properties.get("resilience.actuator.write-enabled").get("deprecation");
+    assertThat(deprecation).isNotNull();
+    assertThat(deprecation.get("replacement").asString())
+        .isEqualTo("management.endpoint.resilience.access");
   }
 
   /** Equal as numbers, as durations (60s = 1m), or as text ignoring case. */

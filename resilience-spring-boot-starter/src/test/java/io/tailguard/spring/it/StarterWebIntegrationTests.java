@@ -126,7 +126,7 @@ class StarterWebIntegrationTests {
     HttpResponse<String> limiter = get("/actuator/resilience/rate-limiters/search");
     assertThat(json(limiter, "$.store.kind")).isEqualTo("memory");
     assertThat(get("/actuator/resilience/retriers/expensive").statusCode()).isEqualTo(200);
-    // Read only unless resilience.actuator.write-enabled=true.
+    // Read only unless management.endpoint.resilience.access=unrestricted.
     HttpResponse<String> write =
         http.send(
             HttpRequest.newBuilder(

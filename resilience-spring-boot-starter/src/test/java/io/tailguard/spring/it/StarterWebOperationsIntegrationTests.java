@@ -39,7 +39,7 @@ import org.springframework.context.annotation.Configuration;
       "management.endpoint.health.show-details=always",
       "management.endpoint.health.probes.enabled=true",
       "management.endpoint.health.group.readiness.include=readinessState,resilience",
-      "resilience.actuator.write-enabled=true",
+      "management.endpoint.resilience.access=unrestricted",
       "resilience.circuit-breaker.global.enabled=false",
       "resilience.hedging.instances.catalogue.max-hedges=1",
       "resilience.hedging.instances.catalogue.delay.strategy=fixed",

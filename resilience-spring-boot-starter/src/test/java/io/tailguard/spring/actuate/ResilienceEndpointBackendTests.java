@@ -10,13 +10,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A valid document that changes the rate-limiting backend is refused, not half-applied. */
-class WritableResilienceEndpointBackendTests {
+class ResilienceEndpointBackendTests {
 
   @Test
   void aNewBackendIsRefusedWithTheReasonAndNothingChanges() {
     try (ResilienceRuntime runtime = ResilienceRuntime.builder().build()) {
       Map<String, Object> answer =
-          new WritableResilienceEndpoint(runtime)
+          new ResilienceEndpoint(runtime)
               .reconfigure(
                   """
                   resilience:
