@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -49,47 +52,95 @@ public class ResilienceEndpoint {
   };
 
   final ResilienceRuntime runtime;
+  private final ValueSanitizer sanitizer;
+  private final Show showValues;
+
+  /**
+   * Creates the endpoint with no sanitizing functions, never showing values of sensitive keys.
+   *
+   * @param runtime the engines
+   */
+  public ResilienceEndpoint(ResilienceRuntime runtime) {
+    this(runtime, List.of(), Show.NEVER);
+  }
 
   /**
    * Creates the endpoint.
    *
    * @param runtime the engines
+   * @param sanitizingFunctions applied to every value, in order (see {@link Sanitizer})
+   * @param showValues when values of keys Spring Boot deems sensitive are shown; this endpoint
+   *     itself (JMX, direct calls) treats its caller as authorized, as Boot's {@code env} endpoint
+   *     does, and {@link ResilienceEndpointWebExtension} decides per request
    */
-  public ResilienceEndpoint(ResilienceRuntime runtime) {
+  public ResilienceEndpoint(
+      ResilienceRuntime runtime,
+      Iterable<SanitizingFunction> sanitizingFunctions,
+      Show showValues) {
     this.runtime = runtime;
+    this.sanitizer = new ValueSanitizer(sanitizingFunctions);
+    this.showValues = showValues;
   }
 
   /**
-   * Returns every engine's instances and the configuration in force.
+   * Returns every engine's instances and the configuration in force, sanitized.
    *
    * @return the description
    */
   @ReadOperation
   public Map<String, Object> resilience() {
+    return resilience(showValues.isShown(true));
+  }
+
+  /**
+   * Returns every engine's instances and the configuration in force.
+   *
+   * @param showUnsanitized whether values of sensitive keys are shown (a URI's password never is)
+   * @return the description
+   */
+  public Map<String, Object> resilience(boolean showUnsanitized) {
     Map<String, Object> all = new LinkedHashMap<>();
     for (String engine : ENGINES) {
-      all.put(engine, engine(engine));
+      all.put(engine, engine(engine, showUnsanitized));
     }
     return all;
   }
 
   /**
-   * Returns one engine's instances.
+   * Returns one engine's instances, sanitized.
    *
    * @param engine the engine
    * @return its instances by name, or {@code null} (404) for an unknown engine
    */
   @ReadOperation
   public Map<String, Object> engine(@Selector String engine) {
+    return engine(engine, showValues.isShown(true));
+  }
+
+  /**
+   * Returns one engine's instances.
+   *
+   * @param engine the engine
+   * @param showUnsanitized whether values of sensitive keys are shown (a URI's password never is)
+   * @return its instances by name, or {@code null} for an unknown engine
+   */
+  public Map<String, Object> engine(String engine, boolean showUnsanitized) {
+    // The configuration's keys are its property names (resilience.rate-limiting.redis.uri), as
+    // SanitizingFunctions written for Boot's env and configprops endpoints expect.
+    String key = engine.equals("config") ? "" : engine;
+    return sanitizer.map(key, describe(engine), showUnsanitized);
+  }
+
+  private Map<String, ?> describe(String engine) {
     switch (engine) {
       case "circuit-breakers":
-        return new LinkedHashMap<>(runtime.circuitBreakers().describe());
+        return runtime.circuitBreakers().describe();
       case "hedgers":
-        return new LinkedHashMap<>(runtime.hedgers().describe());
+        return runtime.hedgers().describe();
       case "rate-limiters":
-        return new LinkedHashMap<>(runtime.rateLimiters().describe());
+        return runtime.rateLimiters().describe();
       case "retriers":
-        return new LinkedHashMap<>(runtime.retriers().describe());
+        return runtime.retriers().describe();
       case "health":
         return runtime.health().describe();
       case "telemetry":
@@ -102,7 +153,7 @@ public class ResilienceEndpoint {
   }
 
   /**
-   * Returns one instance.
+   * Returns one instance, sanitized.
    *
    * @param engine the engine
    * @param name the instance
@@ -110,18 +161,36 @@ public class ResilienceEndpoint {
    */
   @ReadOperation
   public Map<String, Object> instance(@Selector String engine, @Selector String name) {
+    return instance(engine, name, showValues.isShown(true));
+  }
+
+  /**
+   * Returns one instance.
+   *
+   * @param engine the engine
+   * @param name the instance
+   * @param showUnsanitized whether values of sensitive keys are shown (a URI's password never is)
+   * @return its description, or {@code null} if there is none
+   */
+  public Map<String, Object> instance(String engine, String name, boolean showUnsanitized) {
+    Map<String, Object> d;
     switch (engine) {
       case "circuit-breakers":
-        return runtime.circuitBreakers().describe().get(name);
+        d = runtime.circuitBreakers().describe().get(name);
+        break;
       case "hedgers":
-        return runtime.hedgers().find(name).map(h -> h.describe()).orElse(null);
+        d = runtime.hedgers().find(name).map(h -> h.describe()).orElse(null);
+        break;
       case "rate-limiters":
-        return runtime.rateLimiters().find(name).map(l -> l.describe()).orElse(null);
+        d = runtime.rateLimiters().find(name).map(l -> l.describe()).orElse(null);
+        break;
       case "retriers":
-        return runtime.retriers().find(name).map(r -> r.describe()).orElse(null);
+        d = runtime.retriers().find(name).map(r -> r.describe()).orElse(null);
+        break;
       default:
-        return null;
+        d = null;
     }
+    return sanitizer.map(engine + "." + name, d, showUnsanitized);
   }
 
   /**
@@ -193,7 +262,7 @@ public class ResilienceEndpoint {
     }
     Map<String, Object> applied = new LinkedHashMap<>();
     applied.put("applied", true);
-    applied.put("changes", changes);
+    applied.put("changes", sanitizer.changes(changes, showValues.isShown(true)));
     return applied;
   }
 

@@ -77,6 +77,14 @@ class ConfigurationMetadataTests {
     assertThat(deprecation).isNotNull();
     assertThat(deprecation.get("replacement").asString())
         .isEqualTo("management.endpoint.resilience.access");
+    // Values of sensitive keys: never shown by default, as Boot's env and configprops.
+    assertThat(
+            properties
+                .get("management.endpoint.resilience.show-values")
+                .get("defaultValue")
+                .asString())
+        .isEqualToIgnoringCase("never");
+    assertThat(properties).containsKey("management.endpoint.resilience.roles");
   }
 
   /** Equal as numbers, as durations (60s = 1m), or as text ignoring case. */

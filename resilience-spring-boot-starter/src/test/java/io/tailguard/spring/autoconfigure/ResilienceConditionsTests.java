@@ -16,6 +16,7 @@ import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.spring.actuate.ResilienceEndpoint;
+import io.tailguard.spring.actuate.ResilienceEndpointWebExtension;
 import io.tailguard.spring.actuate.ResilienceEventsEndpoint;
 import io.tailguard.spring.actuate.ResilienceEventsEndpointWebExtension;
 import io.tailguard.spring.actuate.ResilienceHealthContributor;
@@ -48,6 +49,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -114,6 +116,7 @@ class ResilienceConditionsTests {
           ResilienceAnnotationsVerifier.class,
           ResilienceHealthContributor.class,
           ResilienceEndpoint.class,
+          ResilienceEndpointWebExtension.class,
           ResilienceEventsEndpoint.class,
           ResilienceEventsEndpointWebExtension.class,
           ResilienceMetrics.class,
@@ -180,6 +183,12 @@ class ResilienceConditionsTests {
             RateLimiterMetrics.class,
             r -> new RateLimiterMetrics(r.rateLimiters())),
         replaceable("myEndpoint", ResilienceEndpoint.class, r -> new ResilienceEndpoint(r)),
+        replaceable(
+            "myWebExtension",
+            ResilienceEndpointWebExtension.class,
+            r ->
+                new ResilienceEndpointWebExtension(
+                    new ResilienceEndpoint(r), Show.ALWAYS, List.of())),
         replaceable(
             "myEventsEndpoint",
             ResilienceEventsEndpoint.class,
@@ -361,6 +370,7 @@ class ResilienceConditionsTests {
         .run(
             context -> {
               assertThat(context).doesNotHaveBean(ResilienceEndpoint.class);
+              assertThat(context).doesNotHaveBean(ResilienceEndpointWebExtension.class);
               assertThat(context).doesNotHaveBean(ResilienceEventsEndpoint.class);
               assertThat(context).doesNotHaveBean(ResilienceEventsEndpointWebExtension.class);
             });
@@ -368,11 +378,14 @@ class ResilienceConditionsTests {
     new ApplicationContextRunner()
         .withConfiguration(ALL)
         .withPropertyValues(
-            "spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=resilienceevents")
+            "spring.jmx.enabled=true",
+            "management.endpoints.jmx.exposure.include=resilience,resilienceevents")
         .run(
             context -> {
               assertThat(context).hasSingleBean(ResilienceEventsEndpoint.class);
               assertThat(context).doesNotHaveBean(ResilienceEventsEndpointWebExtension.class);
+              assertThat(context).hasSingleBean(ResilienceEndpoint.class);
+              assertThat(context).doesNotHaveBean(ResilienceEndpointWebExtension.class);
             });
     runner
         .withPropertyValues("management.endpoint.resilience.access=NONE")
