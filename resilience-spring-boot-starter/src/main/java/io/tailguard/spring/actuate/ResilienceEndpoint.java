@@ -2,13 +2,17 @@ package io.tailguard.spring.actuate;
 
 import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
+import io.tailguard.core.config.ConfigError;
 import io.tailguard.core.config.ConfigException;
+import io.tailguard.core.config.ConfigPatch;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.config.YamlConfigLoader;
 import io.tailguard.core.config.YamlConfigWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
@@ -30,9 +34,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *   <li>{@code GET /actuator/resilience/{engine}/{name}}: one instance
  *   <li>{@code POST /actuator/resilience/circuit-breakers/{name}} with {@code {"action":
  *       "force-open" | "disable" | "close" | "reset"}}: an operator action on a breaker
- *   <li>{@code POST /actuator/resilience} with {@code {"yaml": "resilience: ..."}}: applies a
- *       configuration document, validated first exactly as at start-up; a refused one changes
- *       nothing and the answer lists every problem
+ *   <li>{@code POST /actuator/resilience} with {@code {"yaml": "resilience: ..."}}: merges a
+ *       partial configuration document into the configuration in force ({@code "mode": "replace"}
+ *       for a whole document), validated first exactly as at start-up; a refused one changes
+ *       nothing and the answer (400, an RFC 9457 problem detail) lists every problem
  * </ul>
  *
  * <p>Access follows Spring Boot's endpoint access model: read-only by default, so the write
@@ -194,21 +199,70 @@ public class ResilienceEndpoint {
   }
 
   /**
+   * What a write operation answers: an HTTP status (the web extension answers with it; JMX and
+   * direct callers get the body only) and the body, an RFC 9457 problem detail when refused.
+   *
+   * @param status 200, 400 or 404
+   * @param body the answer
+   */
+  public record Outcome(int status, Map<String, Object> body) {
+
+    /**
+     * Returns whether the operation was refused.
+     *
+     * @return whether the status is not 200
+     */
+    public boolean refused() {
+      return status != 200;
+    }
+  }
+
+  /** The problem types of refused writes (RFC 9457 {@code type}). */
+  public static final String INVALID_CONFIGURATION =
+      "https://tailguard.io/problems/invalid-configuration";
+
+  /** An operator action the endpoint cannot run as asked. */
+  public static final String INVALID_ACTION = "https://tailguard.io/problems/invalid-action";
+
+  /** An action on a breaker that does not exist. */
+  public static final String UNKNOWN_INSTANCE = "https://tailguard.io/problems/unknown-instance";
+
+  private static final List<String> ACTIONS = List.of("force-open", "disable", "close", "reset");
+  private static final List<String> MODES = List.of("merge", "replace");
+
+  /**
    * Runs an operator action on a circuit breaker.
    *
    * @param engine must be {@code circuit-breakers}
    * @param name the breaker
    * @param action force-open, disable, close or reset
-   * @return the breaker's description after the action, or an error description
+   * @return the breaker's description after the action, or a problem detail
    */
   @WriteOperation
   public Map<String, Object> act(@Selector String engine, @Selector String name, String action) {
+    return runAction(engine, name, action).body();
+  }
+
+  /**
+   * Runs an operator action on a circuit breaker.
+   *
+   * @param engine must be {@code circuit-breakers}
+   * @param name the breaker
+   * @param action force-open, disable, close or reset
+   * @return 200 with the breaker's description after the action; 400 for another engine or an
+   *     unknown action, 404 for an unknown breaker, each with a problem detail
+   */
+  public Outcome runAction(String engine, String name, String action) {
     if (!"circuit-breakers".equals(engine)) {
-      return error("actions exist for circuit-breakers only, was '" + engine + "'");
+      return problem(
+          400,
+          INVALID_ACTION,
+          "actions exist for circuit-breakers only, was '" + engine + "'",
+          Map.of());
     }
     var found = runtime.circuitBreakers().find(name);
     if (found.isEmpty()) {
-      return error("no circuit breaker named '" + name + "'");
+      return problem(404, UNKNOWN_INSTANCE, "no circuit breaker named '" + name + "'", Map.of());
     }
     CircuitBreaker b = found.get();
     switch (action == null ? "" : action) {
@@ -225,50 +279,128 @@ public class ResilienceEndpoint {
         b.reset();
         break;
       default:
-        return error(
-            "action must be one of [force-open, disable, close, reset], was '" + action + "'");
+        return problem(
+            400,
+            INVALID_ACTION,
+            "action must be one of " + ACTIONS + ", was '" + action + "'",
+            Map.of());
     }
-    return b.describe();
+    return new Outcome(200, b.describe());
   }
 
   /**
-   * Applies a configuration document.
+   * Applies a configuration document: by default merged into the configuration in force.
    *
    * @param yaml the document, rooted at {@code resilience:}
-   * @return the changes, or every problem if refused
+   * @param mode {@code merge} (the default) or {@code replace}; see {@link #applyDocument}
+   * @return the changes, or a problem detail naming every problem
    */
   @WriteOperation
-  public Map<String, Object> reconfigure(String yaml) {
+  public Map<String, Object> reconfigure(String yaml, @Nullable String mode) {
+    return applyDocument(yaml, mode, showValues.isShown(true)).body();
+  }
+
+  /**
+   * Applies a configuration document, validated exactly as at start-up; a refused one changes
+   * nothing.
+   *
+   * <ul>
+   *   <li>{@code merge} (the default): the document is a patch ({@link ConfigPatch}, the rules of
+   *       an RFC 7386 merge patch) on the configuration in force as {@code GET
+   *       /actuator/resilience/config} shows it: the keys it names change, a {@code null} removes a
+   *       key (an instance then goes on with the defaults), every other setting stays. An instance
+   *       listed under {@code instances} holds every setting, so a default it names reaches the
+   *       instances that are not listed.
+   *   <li>{@code replace}: the document is the whole configuration; what it leaves out takes its
+   *       default, and instances it leaves out go on with the defaults.
+   * </ul>
+   *
+   * @param yaml the document, rooted at {@code resilience:}
+   * @param mode {@code merge} or {@code replace}; null is {@code merge}
+   * @param showUnsanitized whether the changes show values of sensitive keys
+   * @return 200 with {@code applied} and the changes, or 400 with a problem detail listing every
+   *     problem, each with its key and the allowed values
+   */
+  public Outcome applyDocument(String yaml, @Nullable String mode, boolean showUnsanitized) {
+    if (mode != null && !MODES.contains(mode)) {
+      return refused(
+          List.of(
+              Map.of("key", "mode", "message", "must be one of " + MODES + ", was '" + mode + "'")),
+          false);
+    }
+    String text = yaml == null ? "" : yaml;
     ResilienceConfig next;
     try {
-      next = YamlConfigLoader.loadString(yaml == null ? "" : yaml);
+      next =
+          "replace".equals(mode)
+              ? YamlConfigLoader.loadString(text)
+              : ConfigPatch.parse(text).applyTo(runtime.config());
     } catch (ConfigException e) {
-      runtime.rejected("actuator", e.getMessage());
-      Map<String, Object> refused = new LinkedHashMap<>();
-      refused.put("applied", false);
-      refused.put("errors", e.errors().stream().map(Object::toString).toList());
-      return refused;
+      List<Map<String, Object>> errors = new ArrayList<>();
+      for (ConfigError error : e.errors()) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("key", error.path());
+        one.put("message", error.message());
+        if (error.line() > 0) {
+          one.put("line", error.line());
+          one.put("column", error.column());
+        }
+        errors.add(one);
+      }
+      return refused(errors, true);
     }
     List<String> changes;
     try {
       changes = runtime.apply(next);
     } catch (IllegalArgumentException e) {
-      // Valid, but not while running (a new rate-limiting backend); nothing was applied.
-      runtime.rejected("actuator", e.getMessage());
-      Map<String, Object> refused = new LinkedHashMap<>();
-      refused.put("applied", false);
-      refused.put("errors", List.of(e.getMessage()));
-      return refused;
+      // Valid, but not while running (a new rate-limiting backend); nothing was applied. The
+      // message starts with the key.
+      String message = e.getMessage();
+      int space = message.indexOf(' ');
+      Map<String, Object> error =
+          message.startsWith("resilience.") && space > 0
+              ? Map.of("key", message.substring(0, space), "message", message.substring(space + 1))
+              : Map.of("key", "resilience", "message", message);
+      return refused(List.of(error), true);
     }
     Map<String, Object> applied = new LinkedHashMap<>();
     applied.put("applied", true);
-    applied.put("changes", sanitizer.changes(changes, showValues.isShown(true)));
-    return applied;
+    applied.put("changes", sanitizer.changes(changes, showUnsanitized));
+    return new Outcome(200, applied);
   }
 
-  private static Map<String, Object> error(String message) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("error", message);
-    return m;
+  /**
+   * A refused document: 400 naming each problem; recorded with the runtime unless only the mode.
+   */
+  private Outcome refused(List<Map<String, Object>> errors, boolean record) {
+    List<String> lines = new ArrayList<>();
+    for (Map<String, Object> e : errors) {
+      lines.add(
+          e.get("key")
+              + ": "
+              + e.get("message")
+              + (e.containsKey("line")
+                  ? " (line " + e.get("line") + ", column " + e.get("column") + ")"
+                  : ""));
+    }
+    String detail = String.join("; ", lines);
+    if (record) {
+      runtime.rejected("actuator", detail);
+    }
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("applied", false);
+    extra.put("errors", errors);
+    return problem(400, INVALID_CONFIGURATION, detail, extra);
+  }
+
+  private static Outcome problem(
+      int status, String type, String detail, Map<String, Object> extra) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("type", type);
+    p.put("title", status == 404 ? "Not Found" : "Bad Request");
+    p.put("status", status);
+    p.put("detail", detail);
+    p.putAll(extra);
+    return new Outcome(status, p);
   }
 }

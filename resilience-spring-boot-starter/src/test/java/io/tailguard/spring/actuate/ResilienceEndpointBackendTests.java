@@ -25,14 +25,20 @@ class ResilienceEndpointBackendTests {
                     rate-limiting:
                       backend: redis
                       redis: {uri: 'redis://127.0.0.1:1'}
-                  """);
+                  """,
+                  null);
       assertThat(answer)
+          .containsEntry("status", 400)
           .containsEntry("applied", false)
           .containsEntry(
               "errors",
               List.of(
-                  "resilience.rate-limiting.backend cannot change while running (in force:"
-                      + " memory, given: redis); restart to change it"));
+                  Map.of(
+                      "key",
+                      "resilience.rate-limiting.backend",
+                      "message",
+                      "cannot change while running (in force: memory, given: redis); restart to"
+                          + " change it")));
       assertThat(runtime.config().rateLimiting().backend()).isEqualTo(RateLimitBackend.MEMORY);
       assertThat(runtime.config().hedging().defaults().maxHedges())
           .isEqualTo(HedgeConfig.defaults().maxHedges());

@@ -180,7 +180,8 @@ class ResilienceEndpointSanitizingTests {
               Map<String, Object> answer =
                   endpoint.reconfigure(
                       "resilience:\n  rate-limiting:\n    redis: {uri:"
-                          + " 'redis://user:other@127.0.0.1:6380'}\n");
+                          + " 'redis://user:other@127.0.0.1:6380'}\n",
+                      null);
               assertThat(answer).containsEntry("applied", true);
               assertThat(json(answer)).doesNotContain("secret").doesNotContain("other");
             });
