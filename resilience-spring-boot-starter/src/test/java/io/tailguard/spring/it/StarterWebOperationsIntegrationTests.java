@@ -268,8 +268,9 @@ class StarterWebOperationsIntegrationTests {
     assertThat(get("/catalogue/sku-2").body()).isEqualTo("sku-2 from attempt 0");
   }
 
+  /** The application opted in: readiness includes resilience (ResilienceReadinessTests: not). */
   @Test
-  void aDownProbeMakesHealthAndReadinessDownWith503ButNotLiveness() throws Exception {
+  void aDownProbeFailsReadinessWhenResilienceIsInItsGroupButNeverLiveness() throws Exception {
     HttpResponse<String> all = get("/actuator/health");
     assertThat(all.statusCode()).isEqualTo(503);
     assertThat(json(all, "$.status")).isEqualTo("DOWN");
