@@ -21,6 +21,9 @@ import java.util.Set;
  *       list or a map.
  * </ul>
  *
+ * <p>The patch's root holds {@code resilience:} only, and that is a map: a misspelt root, or a
+ * null that would reset every setting, is refused.
+ *
  * <p>Settings match relaxed, as the mapper reads them ({@code maxHedges} is {@code max-hedges}),
  * keeping the document's spelling; instance names (the keys of {@code instances}, {@code policies}
  * and {@code providers}) match exactly. The merged tree keeps the patch's lines and columns, so an
@@ -91,7 +94,19 @@ public final class ConfigPatch {
     node.entries()
         .forEach(
             (key, value) -> {
-              if (!key.equals(ConfigMapper.ROOT)) {
+              if (key.equals(ConfigMapper.ROOT)) {
+                // A null would remove every setting: too easy to send by mistake ("resilience:").
+                if (MapReader.isEmptyValue(value)) {
+                  errors.add(
+                      new ConfigError(
+                          key,
+                          "must be a map of the settings to change, was "
+                              + value.describe()
+                              + " (a whole document, not a patch, resets every setting)",
+                          value.line(),
+                          value.column()));
+                }
+              } else {
                 String hint = Suggestions.closest(key, Set.of(ConfigMapper.ROOT));
                 errors.add(
                     new ConfigError(

@@ -159,6 +159,17 @@ class ConfigPatchTest {
   }
 
   @Test
+  void aNullRootIsRefusedRatherThanResettingEverySetting() {
+    for (String yaml : List.of("resilience:\n", "resilience: null\n")) {
+      assertThatThrownBy(() -> ConfigPatch.parse(yaml))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(
+              "resilience: must be a map of the settings to change, was null (a whole document,"
+                  + " not a patch, resets every setting)");
+    }
+  }
+
+  @Test
   void theConfigurationInForceIsTheDocumentWhenNoneIsKept() {
     ResilienceConfig inForce = YamlConfigLoader.loadString(IN_FORCE);
     ResilienceConfig after =
