@@ -45,8 +45,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * management.endpoint.resilience.access=unrestricted} (and no lower {@code
  * management.endpoints.access.max-permitted}).
  *
+ * <p>Values are sanitized with Spring Boot's rules ({@code ValueSanitizer}): those of keys Boot
+ * deems sensitive, such as {@code resilience.rate-limiting.redis.uri}, are shown only as {@code
+ * management.endpoint.resilience.show-values} allows, {@link SanitizingFunction} beans apply, and a
+ * URI's password is always masked.
+ *
  * <p>Thread-safe: it reads the engines' own thread-safe descriptions, and writes go through their
- * thread-safe operations.
+ * thread-safe operations ({@link ResilienceRuntime#apply} serialises reconfigurations).
  */
 @Endpoint(id = "resilience", defaultAccess = Access.READ_ONLY)
 public class ResilienceEndpoint {
@@ -55,6 +60,19 @@ public class ResilienceEndpoint {
   static final String[] ENGINES = {
     "circuit-breakers", "hedgers", "rate-limiters", "retriers", "health", "telemetry", "config"
   };
+
+  /** A configuration document refused (the RFC 9457 problem {@code type}). */
+  public static final String INVALID_CONFIGURATION =
+      "https://tailguard.io/problems/invalid-configuration";
+
+  /** An operator action the endpoint cannot run as asked. */
+  public static final String INVALID_ACTION = "https://tailguard.io/problems/invalid-action";
+
+  /** An action on a breaker that does not exist. */
+  public static final String UNKNOWN_INSTANCE = "https://tailguard.io/problems/unknown-instance";
+
+  private static final List<String> ACTIONS = List.of("force-open", "disable", "close", "reset");
+  private static final List<String> MODES = List.of("merge", "replace");
 
   final ResilienceRuntime runtime;
   private final ValueSanitizer sanitizer;
@@ -216,19 +234,6 @@ public class ResilienceEndpoint {
       return status != 200;
     }
   }
-
-  /** The problem types of refused writes (RFC 9457 {@code type}). */
-  public static final String INVALID_CONFIGURATION =
-      "https://tailguard.io/problems/invalid-configuration";
-
-  /** An operator action the endpoint cannot run as asked. */
-  public static final String INVALID_ACTION = "https://tailguard.io/problems/invalid-action";
-
-  /** An action on a breaker that does not exist. */
-  public static final String UNKNOWN_INSTANCE = "https://tailguard.io/problems/unknown-instance";
-
-  private static final List<String> ACTIONS = List.of("force-open", "disable", "close", "reset");
-  private static final List<String> MODES = List.of("merge", "replace");
 
   /**
    * Runs an operator action on a circuit breaker.
