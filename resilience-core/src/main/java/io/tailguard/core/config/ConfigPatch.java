@@ -21,8 +21,8 @@ import java.util.Set;
  *       list or a map.
  * </ul>
  *
- * <p>The patch's root holds {@code resilience:} only, and that is a map: a misspelt root, or a
- * null that would reset every setting, is refused.
+ * <p>The patch's root holds {@code resilience:} only, and that is a map: a misspelt root, or a null
+ * that would reset every setting, is refused.
  *
  * <p>Settings match relaxed, as the mapper reads them ({@code maxHedges} is {@code max-hedges}),
  * keeping the document's spelling; instance names (the keys of {@code instances}, {@code policies}
