@@ -9,7 +9,8 @@ import java.util.TreeSet;
 /**
  * What changed between two configurations, as lines such as {@code
  * resilience.hedging.instances.search.max-hedges: 1 -> 2}, {@code
- * resilience.circuit-breaker.instances.orders: added} or {@code ...: removed}.
+ * resilience.circuit-breaker.instances.orders: added} or {@code ...: removed}. A URI's password is
+ * masked ({@link Secrets#maskUriPasswords}).
  *
  * <p>This class is stateless and thread-safe.
  */
@@ -48,7 +49,8 @@ public final class ConfigDiff {
         }
       }
     } else if (!Objects.equals(a, b)) {
-      out.add(path + ": " + a + " -> " + b);
+      // A URI's password stays out of the line: it is logged, published and answered.
+      out.add(path + ": " + Secrets.maskUriPasswords(a + " -> " + b));
     }
   }
 }

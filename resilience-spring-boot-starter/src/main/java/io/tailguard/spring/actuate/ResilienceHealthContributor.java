@@ -24,7 +24,11 @@ import org.springframework.boot.health.contributor.Status;
  *
  * <p>Statuses map one to one; Tailguard's DEGRADED is a status of its own, {@link #DEGRADED}, which
  * the starter orders between DOWN and UP by default and which answers HTTP 200 (one ailing
- * dependency must not fail a liveness probe). Put {@code resilience} in the readiness group.
+ * dependency must not fail a probe). The component is in neither the liveness nor the readiness
+ * group unless the application adds it ({@code management.endpoint.health.group.readiness.include},
+ * best with the entries the instance cannot serve without, such as {@code resilience/local-cache}):
+ * a DOWN probe of a dependency that every instance shares would otherwise take every instance out
+ * of service at once.
  *
  * <p>Thread-safe: it holds no state of its own.
  */

@@ -22,7 +22,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * The {@code resilience} health component (circuit breakers, the global fuse, health probes, and
  * the rate limiters' Redis stores when the backend is redis). Off with {@code
- * management.health.resilience.enabled=false}.
+ * management.health.resilience.enabled=false}. It is part of {@code /actuator/health} only: the
+ * liveness and readiness groups hold it when the application names it (see {@link
+ * ResilienceHealthContributor}).
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
 @ConditionalOnClass(HealthContributor.class)

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * Tailguard's settings under {@code resilience.*}: the same schema as the core's YAML files, plus a
@@ -125,14 +126,34 @@ public class ResilienceProperties {
 
     /**
      * Whether the resilience endpoint offers write operations (force-open, close, reset,
-     * reconfigure). Off by default.
+     * reconfigure). Deprecated: Spring Boot's management.endpoint.resilience.access decides
+     * (read-only by default, unrestricted for the write operations); true still grants them when
+     * that is not set.
      */
     private boolean writeEnabled = false;
 
+    /**
+     * Returns whether write operations were asked for with the old switch.
+     *
+     * @return the value
+     * @deprecated use {@code management.endpoint.resilience.access=unrestricted}
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    @DeprecatedConfigurationProperty(
+        replacement = "management.endpoint.resilience.access",
+        reason = "Spring Boot's endpoint access model replaces the starter's own switch",
+        since = "0.1.0")
     public boolean isWriteEnabled() {
       return writeEnabled;
     }
 
+    /**
+     * Sets the old switch.
+     *
+     * @param writeEnabled the value
+     * @deprecated use {@code management.endpoint.resilience.access=unrestricted}
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public void setWriteEnabled(boolean writeEnabled) {
       this.writeEnabled = writeEnabled;
     }

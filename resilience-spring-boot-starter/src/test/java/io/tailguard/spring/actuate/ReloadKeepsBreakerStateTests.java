@@ -26,8 +26,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * A configuration written through {@code POST /actuator/resilience} while a breaker is OPEN leaves
- * it OPEN: when its own settings change, and when they are dropped (it goes on with the defaults),
- * so the annotated method stays protected.
+ * it OPEN: when its own settings change, and when they are dropped ({@code payments: null} in the
+ * patch: it goes on with the defaults), so the annotated method stays protected.
  */
 class ReloadKeepsBreakerStateTests {
 
@@ -44,7 +44,7 @@ class ReloadKeepsBreakerStateTests {
           .withUserConfiguration(Beans.class)
           .withPropertyValues(
               "management.endpoints.web.exposure.include=resilience",
-              "resilience.actuator.write-enabled=true",
+              "management.endpoint.resilience.access=UNRESTRICTED",
               "resilience.circuit-breaker.defaults.min-calls=2",
               "resilience.circuit-breaker.defaults.open-cooldown=60s",
               "resilience.circuit-breaker.instances.payments.failure-rate-threshold=0.5");
@@ -97,7 +97,7 @@ class ReloadKeepsBreakerStateTests {
         context -> {
           Payments payments = context.getBean(Payments.class);
           AtomicBoolean down = context.getBean(AtomicBoolean.class);
-          WritableResilienceEndpoint endpoint = context.getBean(WritableResilienceEndpoint.class);
+          ResilienceEndpoint endpoint = context.getBean(ResilienceEndpoint.class);
           CircuitBreaker breaker =
               context.getBean(CircuitBreakerRegistry.class).breaker("payments");
           down.set(true);
@@ -115,7 +115,8 @@ class ReloadKeepsBreakerStateTests {
                       defaults: {min-calls: 2, open-cooldown: 60s}
                       instances:
                         payments: {failure-rate-threshold: 0.25}
-                  """);
+                  """,
+                  null);
           assertThat(changed).containsEntry("applied", true);
           assertThat(context.getBean(CircuitBreakerRegistry.class).breaker("payments"))
               .isSameAs(breaker);
@@ -128,8 +129,10 @@ class ReloadKeepsBreakerStateTests {
                   """
                   resilience:
                     circuit-breaker:
-                      defaults: {min-calls: 2, open-cooldown: 60s}
-                  """);
+                      instances:
+                        payments: null
+                  """,
+                  null);
           assertThat(dropped).containsEntry("applied", true);
           assertThat(context.getBean(CircuitBreakerRegistry.class).breaker("payments"))
               .isSameAs(breaker);

@@ -65,6 +65,26 @@ class ConfigurationMetadataTests {
       assertThat(properties).containsKey(starterKey);
       assertThat(properties.get(starterKey).get("description").asString()).isNotBlank();
     }
+    // Write access is Boot's endpoint access, read-only by default; the old switch says so.
+    assertThat(
+            properties
+                .get("management.endpoint.resilience.access")
+                .get("defaultValue")
+                .asString()
+                .replace('_', '-'))
+        .isEqualToIgnoringCase("read-only");
+    JsonNode deprecation = properties.get("resilience.actuator.write-enabled").get("deprecation");
+    assertThat(deprecation).isNotNull();
+    assertThat(deprecation.get("replacement").asString())
+        .isEqualTo("management.endpoint.resilience.access");
+    // Values of sensitive keys: never shown by default, as Boot's env and configprops.
+    assertThat(
+            properties
+                .get("management.endpoint.resilience.show-values")
+                .get("defaultValue")
+                .asString())
+        .isEqualToIgnoringCase("never");
+    assertThat(properties).containsKey("management.endpoint.resilience.roles");
   }
 
   /** Equal as numbers, as durations (60s = 1m), or as text ignoring case. */

@@ -16,10 +16,10 @@ import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.spring.actuate.ResilienceEndpoint;
+import io.tailguard.spring.actuate.ResilienceEndpointWebExtension;
 import io.tailguard.spring.actuate.ResilienceEventsEndpoint;
 import io.tailguard.spring.actuate.ResilienceEventsEndpointWebExtension;
 import io.tailguard.spring.actuate.ResilienceHealthContributor;
-import io.tailguard.spring.actuate.WritableResilienceEndpoint;
 import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.Hedged;
 import io.tailguard.spring.annotation.RateLimited;
@@ -32,19 +32,30 @@ import io.tailguard.spring.web.ResilienceProblemDetails;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.aop.Advisor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
@@ -52,6 +63,11 @@ import org.springframework.boot.micrometer.observation.autoconfigure.Observation
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Every condition and override of the starter's auto-configurations, all of them loaded together
@@ -100,6 +116,7 @@ class ResilienceConditionsTests {
           ResilienceAnnotationsVerifier.class,
           ResilienceHealthContributor.class,
           ResilienceEndpoint.class,
+          ResilienceEndpointWebExtension.class,
           ResilienceEventsEndpoint.class,
           ResilienceEventsEndpointWebExtension.class,
           ResilienceMetrics.class,
@@ -118,8 +135,6 @@ class ResilienceConditionsTests {
           assertThat(context.getBeansOfType(ResilienceAdvisor.class).values())
               .extracting(ResilienceAdvisor::aspect)
               .containsExactlyInAnyOrder("rate-limited", "retried", "hedged", "circuit-protected");
-          assertThat(context.getBean(ResilienceEndpoint.class))
-              .isNotInstanceOf(WritableResilienceEndpoint.class);
           assertThat(context)
               .getBean(CallObserver.class)
               .isInstanceOf(ObservationCallObserver.class);
@@ -168,6 +183,12 @@ class ResilienceConditionsTests {
             RateLimiterMetrics.class,
             r -> new RateLimiterMetrics(r.rateLimiters())),
         replaceable("myEndpoint", ResilienceEndpoint.class, r -> new ResilienceEndpoint(r)),
+        replaceable(
+            "myWebExtension",
+            ResilienceEndpointWebExtension.class,
+            r ->
+                new ResilienceEndpointWebExtension(
+                    new ResilienceEndpoint(r), Show.ALWAYS, List.of())),
         replaceable(
             "myEventsEndpoint",
             ResilienceEventsEndpoint.class,
@@ -349,6 +370,7 @@ class ResilienceConditionsTests {
         .run(
             context -> {
               assertThat(context).doesNotHaveBean(ResilienceEndpoint.class);
+              assertThat(context).doesNotHaveBean(ResilienceEndpointWebExtension.class);
               assertThat(context).doesNotHaveBean(ResilienceEventsEndpoint.class);
               assertThat(context).doesNotHaveBean(ResilienceEventsEndpointWebExtension.class);
             });
@@ -356,11 +378,14 @@ class ResilienceConditionsTests {
     new ApplicationContextRunner()
         .withConfiguration(ALL)
         .withPropertyValues(
-            "spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=resilienceevents")
+            "spring.jmx.enabled=true",
+            "management.endpoints.jmx.exposure.include=resilience,resilienceevents")
         .run(
             context -> {
               assertThat(context).hasSingleBean(ResilienceEventsEndpoint.class);
               assertThat(context).doesNotHaveBean(ResilienceEventsEndpointWebExtension.class);
+              assertThat(context).hasSingleBean(ResilienceEndpoint.class);
+              assertThat(context).doesNotHaveBean(ResilienceEndpointWebExtension.class);
             });
     runner
         .withPropertyValues("management.endpoint.resilience.access=NONE")
@@ -371,20 +396,105 @@ class ResilienceConditionsTests {
             });
   }
 
+  /** The web operations of {@code /actuator/resilience}, as "GET path" and "POST path". */
+  static Set<String> resilienceWebOperations(ApplicationContext context) {
+    return context.getBean(WebEndpointsSupplier.class).getEndpoints().stream()
+        .filter(e -> e.getEndpointId().equals(EndpointId.of("resilience")))
+        .flatMap(e -> e.getOperations().stream())
+        .map(o -> o.getRequestPredicate().getHttpMethod() + " " + o.getRequestPredicate().getPath())
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  static final Set<String> READS =
+      Set.of("GET resilience", "GET resilience/{engine}", "GET resilience/{engine}/{name}");
+
+  static final Set<String> WRITES = Set.of("POST resilience", "POST resilience/{engine}/{name}");
+
+  /** Runs the starter's environment post-processors, as SpringApplication does. */
+  static void postProcessEnvironment(ConfigurableApplicationContext context) {
+    new ResilienceEndpointAccessDefaults(DeferredLogFactoryForTests.INSTANCE)
+        .postProcessEnvironment(context.getEnvironment(), new SpringApplication());
+  }
+
+  /** A log factory that logs at once, for post-processors run outside SpringApplication. */
+  enum DeferredLogFactoryForTests implements DeferredLogFactory {
+    INSTANCE;
+
+    @Override
+    public org.apache.commons.logging.Log getLog(
+        Supplier<org.apache.commons.logging.Log> destination) {
+      return destination.get();
+    }
+  }
+
   @Test
-  void writeOperationsOnlyWhenGranted() {
-    runner.run(
-        context ->
-            assertThat(context.getBean(ResilienceEndpoint.class))
-                .isNotInstanceOf(WritableResilienceEndpoint.class));
-    runner
-        .withPropertyValues("resilience.actuator.write-enabled=true")
+  void writeOperationsFollowBootsAccessModelReadOnlyByDefault() {
+    WebApplicationContextRunner endpoints =
+        web.withConfiguration(AutoConfigurations.of(WebEndpointAutoConfiguration.class))
+            .withInitializer(ResilienceConditionsTests::postProcessEnvironment);
+    endpoints.run(context -> assertThat(resilienceWebOperations(context)).isEqualTo(READS));
+    endpoints
+        .withPropertyValues("management.endpoint.resilience.access=UNRESTRICTED")
         .run(
-            context -> {
-              assertThat(context).hasSingleBean(ResilienceEndpoint.class);
-              assertThat(context.getBean(ResilienceEndpoint.class))
-                  .isInstanceOf(WritableResilienceEndpoint.class);
-            });
+            context ->
+                assertThat(resilienceWebOperations(context))
+                    .containsAll(READS)
+                    .containsAll(WRITES)
+                    .hasSize(READS.size() + WRITES.size()));
+    endpoints
+        .withPropertyValues("management.endpoint.resilience.access=READ_ONLY")
+        .run(context -> assertThat(resilienceWebOperations(context)).isEqualTo(READS));
+    // Boot's cap applies to ours too.
+    endpoints
+        .withPropertyValues(
+            "management.endpoint.resilience.access=UNRESTRICTED",
+            "management.endpoints.access.max-permitted=READ_ONLY")
+        .run(context -> assertThat(resilienceWebOperations(context)).isEqualTo(READS));
+  }
+
+  @Test
+  void theDeprecatedWriteEnabledStillGrantsWriteAccessUnlessAccessIsSet() {
+    WebApplicationContextRunner endpoints =
+        web.withConfiguration(AutoConfigurations.of(WebEndpointAutoConfiguration.class))
+            .withInitializer(ResilienceConditionsTests::postProcessEnvironment);
+    endpoints
+        .withPropertyValues("resilience.actuator.write-enabled=true")
+        .run(context -> assertThat(resilienceWebOperations(context)).containsAll(WRITES));
+    endpoints
+        .withPropertyValues("resilience.actuator.write-enabled=false")
+        .run(context -> assertThat(resilienceWebOperations(context)).isEqualTo(READS));
+    // Boot's own property, when set, decides.
+    endpoints
+        .withPropertyValues(
+            "resilience.actuator.write-enabled=true",
+            "management.endpoint.resilience.access=READ_ONLY")
+        .run(context -> assertThat(resilienceWebOperations(context)).isEqualTo(READS));
+    endpoints
+        .withPropertyValues(
+            "resilience.actuator.write-enabled=true",
+            "management.endpoints.access.max-permitted=READ_ONLY")
+        .run(context -> assertThat(resilienceWebOperations(context)).isEqualTo(READS));
+  }
+
+  /** An application with nothing of its own, for SpringApplication runs. */
+  @Configuration(proxyBeanMethods = false)
+  static class Empty {}
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void springApplicationMapsTheDeprecatedSwitchAndWarns(CapturedOutput output) {
+    try (ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(Empty.class)
+            .web(WebApplicationType.NONE)
+            .properties("resilience.actuator.write-enabled=true", "spring.main.banner-mode=off")
+            .run()) {
+      assertThat(context.getEnvironment().getProperty("management.endpoint.resilience.access"))
+          .isEqualTo("UNRESTRICTED");
+    }
+    assertThat(output)
+        .contains(
+            "resilience.actuator.write-enabled is deprecated and will be removed: use"
+                + " management.endpoint.resilience.access=unrestricted");
   }
 
   @Test

@@ -33,7 +33,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       "resilience.retry.policies.inventory.max-attempts=3",
       "resilience.retry.policies.inventory.base-delay=1ms",
       "resilience.retry.policies.inventory.max-delay=5ms",
-      "resilience.retry.policies.inventory.budget=off"
+      "resilience.retry.policies.inventory.budget=off",
+      "resilience.rate-limiting.redis.uri=redis://user:secret@127.0.0.1:6379"
     })
 class StarterWebIntegrationTests {
 
@@ -118,6 +119,11 @@ class StarterWebIntegrationTests {
     assertThat(json(all, "$.circuit-breakers.__global__.state")).isEqualTo("CLOSED");
     assertThat(json(all, "$.config.resilience.circuit-breaker.instances.payments.min-calls"))
         .isEqualTo(2);
+    // Values of sensitive keys are not shown by default
+    // (management.endpoint.resilience.show-values).
+    assertThat(all.body()).doesNotContain("secret");
+    assertThat(json(all, "$.config.resilience.rate-limiting.redis.uri")).isEqualTo("******");
+    assertThat(get("/actuator/resilience/config").body()).doesNotContain("secret");
     HttpResponse<String> one = get("/actuator/resilience/circuit-breakers/payments");
     assertThat(json(one, "$.config.minCalls")).isEqualTo(2);
     assertThat(get("/actuator/resilience/circuit-breakers/nope").statusCode()).isEqualTo(404);
@@ -126,7 +132,7 @@ class StarterWebIntegrationTests {
     HttpResponse<String> limiter = get("/actuator/resilience/rate-limiters/search");
     assertThat(json(limiter, "$.store.kind")).isEqualTo("memory");
     assertThat(get("/actuator/resilience/retriers/expensive").statusCode()).isEqualTo(200);
-    // Read only unless resilience.actuator.write-enabled=true.
+    // Read only unless management.endpoint.resilience.access=unrestricted.
     HttpResponse<String> write =
         http.send(
             HttpRequest.newBuilder(

@@ -2,9 +2,11 @@ package io.tailguard.spring.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.jayway.jsonpath.JsonPath;
 import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.config.ConfigDiff;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.health.HealthCheckResult;
 import io.tailguard.core.health.HealthProbe;
@@ -15,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +42,7 @@ import org.springframework.context.annotation.Configuration;
       "management.endpoint.health.show-details=always",
       "management.endpoint.health.probes.enabled=true",
       "management.endpoint.health.group.readiness.include=readinessState,resilience",
-      "resilience.actuator.write-enabled=true",
+      "management.endpoint.resilience.access=unrestricted",
       "resilience.circuit-breaker.global.enabled=false",
       "resilience.hedging.instances.catalogue.max-hedges=1",
       "resilience.hedging.instances.catalogue.delay.strategy=fixed",
@@ -115,39 +118,121 @@ class StarterWebOperationsIntegrationTests {
     assertThat(json(reset, "$.state")).isEqualTo("CLOSED");
     assertThat(breaker.state().name()).isEqualTo("CLOSED");
 
+    // Refusals are RFC 9457 problem details with the status that says why.
     HttpResponse<String> unknown =
         post("/actuator/resilience/circuit-breakers/catalogue", "{\"action\":\"explode\"}");
-    assertThat(json(unknown, "$.error"))
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(json(unknown, "$.detail"))
         .isEqualTo("action must be one of [force-open, disable, close, reset], was 'explode'");
-    assertThat(
-            json(
-                post("/actuator/resilience/circuit-breakers/nope", "{\"action\":\"reset\"}"),
-                "$.error"))
-        .isEqualTo("no circuit breaker named 'nope'");
-
-    // A whole configuration document, validated as at start-up.
-    HttpResponse<String> refused =
-        post(
-            "/actuator/resilience",
-            "{\"yaml\":\"resilience:\\n  circuit-breaker:\\n    instances:\\n      catalogue:"
-                + " { min-calls: 0 }\\n\"}");
-    assertThat(refused.statusCode()).isEqualTo(200);
-    assertThat(json(refused, "$.applied")).isEqualTo(false);
-    assertThat(refused.body())
-        .contains("resilience.circuit-breaker.instances.catalogue.min-calls: must be in [1,");
-    assertThat(breaker.config().minCalls())
-        .isEqualTo(startupConfig.circuitBreaker().defaults().minCalls());
+    HttpResponse<String> nope =
+        post("/actuator/resilience/circuit-breakers/nope", "{\"action\":\"reset\"}");
+    assertThat(nope.statusCode()).isEqualTo(404);
+    assertThat(json(nope, "$.detail")).isEqualTo("no circuit breaker named 'nope'");
 
     HttpResponse<String> applied =
         post(
             "/actuator/resilience",
             "{\"yaml\":\"resilience:\\n  circuit-breaker:\\n    instances:\\n      catalogue:"
                 + " { min-calls: 7 }\\n\"}");
+    assertThat(applied.statusCode()).isEqualTo(200);
     assertThat(json(applied, "$.applied")).isEqualTo(true);
     assertThat(applied.body()).contains("catalogue");
     assertThat(breaker.config().minCalls()).isEqualTo(7);
     assertThat(json(get("/actuator/resilience/circuit-breakers/catalogue"), "$.config.minCalls"))
         .isEqualTo(7);
+  }
+
+  static String yaml(String document) {
+    return "{\"yaml\":\"" + document.replace("\n", "\\n") + "\"}";
+  }
+
+  @Test
+  void aPartialDocumentChangesOnlyTheKeysItNames() throws Exception {
+    HttpResponse<String> applied =
+        post(
+            "/actuator/resilience",
+            yaml(
+                "resilience:\n"
+                    + "  hedging:\n"
+                    + "    instances:\n"
+                    + "      catalogue:\n"
+                    + "        timeout: 2s\n"));
+    assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+    assertThat(json(applied, "$.applied")).isEqualTo(true);
+    // One setting changed; the rest of the configuration in force (the global fuse off, the
+    // catalogue hedger's fixed delay, the probe's threshold) is kept, not reset to defaults.
+    assertThat(ConfigDiff.between(startupConfig, runtime.config()))
+        .containsExactly("resilience.hedging.instances.catalogue.timeout: 30s -> 2s");
+    assertThat(JsonPath.<List<String>>read(applied.body(), "$.changes"))
+        .containsExactly("resilience.hedging.instances.catalogue.timeout: 30s -> 2s");
+    assertThat(runtime.hedgers().hedger("catalogue").config().timeout())
+        .isEqualTo(Duration.ofSeconds(2));
+
+    // A null drops an instance's own settings: it goes on with the defaults.
+    HttpResponse<String> dropped =
+        post(
+            "/actuator/resilience",
+            yaml("resilience:\n  hedging:\n    instances:\n      catalogue: null\n"));
+    assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
+    assertThat(runtime.config().hedging().instances()).doesNotContainKey("catalogue");
+    assertThat(runtime.hedgers().hedger("catalogue").config())
+        .isEqualTo(runtime.config().hedging().defaults());
+  }
+
+  @Test
+  void aWholeDocumentReplacesTheConfigurationWhenAsked() throws Exception {
+    HttpResponse<String> replaced =
+        post(
+            "/actuator/resilience",
+            "{\"mode\":\"replace\",\"yaml\":\"resilience:\\n  circuit-breaker:\\n    defaults:"
+                + " { min-calls: 9 }\\n\"}");
+    assertThat(replaced.statusCode()).as(replaced.body()).isEqualTo(200);
+    assertThat(runtime.config().circuitBreaker().defaults().minCalls()).isEqualTo(9);
+    // What it leaves out takes its default: the global fuse is on again, the hedger's own
+    // settings are gone.
+    assertThat(runtime.config().circuitBreaker().global().enabled()).isTrue();
+    assertThat(runtime.config().hedging().instances()).isEmpty();
+
+    HttpResponse<String> badMode =
+        post("/actuator/resilience", "{\"mode\":\"upsert\",\"yaml\":\"resilience: {}\"}");
+    assertThat(badMode.statusCode()).isEqualTo(400);
+    assertThat(json(badMode, "$.detail"))
+        .isEqualTo("mode: must be one of [merge, replace], was 'upsert'");
+  }
+
+  @Test
+  void aRefusedDocumentAnswers400WithAProblemDetailAndChangesNothing() throws Exception {
+    HttpResponse<String> refused =
+        post(
+            "/actuator/resilience",
+            yaml(
+                "resilience:\n  circuit-breaker:\n    instances:\n      catalogue:\n"
+                    + "        min-calls: 0\n  rate-limiting:\n    backend: mongo\n"));
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(json(refused, "$.type"))
+        .isEqualTo("https://tailguard.io/problems/invalid-configuration");
+    assertThat(json(refused, "$.title")).isEqualTo("Bad Request");
+    assertThat(json(refused, "$.status")).isEqualTo(400);
+    assertThat(json(refused, "$.applied")).isEqualTo(false);
+    // Each problem names its key, the allowed values and the value given, with its line.
+    assertThat(JsonPath.<List<String>>read(refused.body(), "$.errors[*].key"))
+        .containsExactlyInAnyOrder(
+            "resilience.circuit-breaker.instances.catalogue.min-calls",
+            "resilience.rate-limiting.backend");
+    assertThat(JsonPath.<List<String>>read(refused.body(), "$.errors[*].message"))
+        .anySatisfy(m -> assertThat(m).startsWith("must be in [1, ").endsWith("was 0"))
+        .contains("must be one of [memory, redis], was 'mongo'");
+    assertThat((String) json(refused, "$.detail"))
+        .contains("resilience.circuit-breaker.instances.catalogue.min-calls: must be in [1, ")
+        .contains("resilience.rate-limiting.backend: must be one of [memory, redis], was 'mongo'")
+        .contains("(line 5, column");
+    assertThat(ConfigDiff.between(startupConfig, runtime.config())).isEmpty();
+
+    HttpResponse<String> notYaml = post("/actuator/resilience", yaml("resilience: {a: [1, 2}"));
+    assertThat(notYaml.statusCode()).isEqualTo(400);
+    assertThat((String) json(notYaml, "$.detail")).contains("is not valid YAML");
   }
 
   @Test
@@ -183,8 +268,9 @@ class StarterWebOperationsIntegrationTests {
     assertThat(get("/catalogue/sku-2").body()).isEqualTo("sku-2 from attempt 0");
   }
 
+  /** The application opted in: readiness includes resilience (ResilienceReadinessTests: not). */
   @Test
-  void aDownProbeMakesHealthAndReadinessDownWith503ButNotLiveness() throws Exception {
+  void aDownProbeFailsReadinessWhenResilienceIsInItsGroupButNeverLiveness() throws Exception {
     HttpResponse<String> all = get("/actuator/health");
     assertThat(all.statusCode()).isEqualTo(503);
     assertThat(json(all, "$.status")).isEqualTo("DOWN");

@@ -10,13 +10,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A valid document that changes the rate-limiting backend is refused, not half-applied. */
-class WritableResilienceEndpointBackendTests {
+class ResilienceEndpointBackendTests {
 
   @Test
   void aNewBackendIsRefusedWithTheReasonAndNothingChanges() {
     try (ResilienceRuntime runtime = ResilienceRuntime.builder().build()) {
       Map<String, Object> answer =
-          new WritableResilienceEndpoint(runtime)
+          new ResilienceEndpoint(runtime)
               .reconfigure(
                   """
                   resilience:
@@ -25,14 +25,20 @@ class WritableResilienceEndpointBackendTests {
                     rate-limiting:
                       backend: redis
                       redis: {uri: 'redis://127.0.0.1:1'}
-                  """);
+                  """,
+                  null);
       assertThat(answer)
+          .containsEntry("status", 400)
           .containsEntry("applied", false)
           .containsEntry(
               "errors",
               List.of(
-                  "resilience.rate-limiting.backend cannot change while running (in force:"
-                      + " memory, given: redis); restart to change it"));
+                  Map.of(
+                      "key",
+                      "resilience.rate-limiting.backend",
+                      "message",
+                      "cannot change while running (in force: memory, given: redis); restart to"
+                          + " change it")));
       assertThat(runtime.config().rateLimiting().backend()).isEqualTo(RateLimitBackend.MEMORY);
       assertThat(runtime.config().hedging().defaults().maxHedges())
           .isEqualTo(HedgeConfig.defaults().maxHedges());
