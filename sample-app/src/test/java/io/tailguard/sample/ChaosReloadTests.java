@@ -156,8 +156,11 @@ class ChaosReloadTests extends ChaosTestSupport {
       totals.add(failedAndRejected());
       for (String yaml : List.of(withoutSettings, withSettings)) {
         boolean dropped = yaml.equals(withoutSettings);
+        // Whole documents: "replace" drops what they leave out (a plain POST merges).
         HttpResponse<String> r =
-            post("/actuator/resilience", new JsonMapper().writeValueAsString(Map.of("yaml", yaml)));
+            post(
+                "/actuator/resilience",
+                new JsonMapper().writeValueAsString(Map.of("yaml", yaml, "mode", "replace")));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(JsonPath.<Boolean>read(r.body(), "$.applied")).as(r.body()).isTrue();
         states.add(breakers.breaker("quotes").state());

@@ -87,7 +87,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "resilience.rate-limiting.redis.instance-count=2",
       "resilience.rate-limiting.instances.search.capacity=10",
       "resilience.rate-limiting.instances.search.window=1h",
-      "resilience.actuator.write-enabled=true",
+      "management.endpoint.resilience.access=unrestricted",
       "sample.downstream.p50-ms=5",
       "sample.downstream.tail-probability=0",
       "sample.downstream.failure-rate=0",
