@@ -1,0 +1,192 @@
+package io.tailguard.core.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tailguard.core.time.FakeClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the latency window turns over (once per interval, not before), how reconfiguring and
+ * restoring change it, and the exact figures of a snapshot.
+ */
+class LatencyRecorderWindowTest {
+
+  static final long MS = 1_000_000L;
+  final FakeClock clock = new FakeClock();
+
+  LatencyRecorder recorder(int windowSeconds, int intervalSeconds) {
+    return new LatencyRecorder(
+        clock, Duration.ofSeconds(windowSeconds), Duration.ofSeconds(intervalSeconds));
+  }
+
+  @Test
+  void refreshIfDueFoldsOnlyOnceAnIntervalHasPassed() {
+    LatencyRecorder r = recorder(10, 1);
+    r.record(5 * MS);
+    clock.advanceMillis(999);
+    assertThat(r.refreshIfDue()).isFalse();
+    assertThat(r.count()).isZero();
+    clock.advanceMillis(1);
+    assertThat(r.refreshIfDue()).isTrue();
+    assertThat(r.count()).isEqualTo(1);
+    // The next turn is one interval after this one, not at once.
+    r.record(5 * MS);
+    assertThat(r.refreshIfDue()).isFalse();
+    clock.advanceMillis(999);
+    assertThat(r.refreshIfDue()).isFalse();
+    assertThat(r.count()).isEqualTo(1);
+    clock.advanceMillis(1);
+    assertThat(r.refreshIfDue()).isTrue();
+    assertThat(r.count()).isEqualTo(2);
+  }
+
+  @Test
+  void anExplicitRefreshAlsoPostponesTheNextTurn() {
+    LatencyRecorder r = recorder(10, 1);
+    clock.advanceMillis(500);
+    r.refresh();
+    clock.advanceMillis(999);
+    assertThat(r.refreshIfDue()).isFalse();
+    clock.advanceMillis(1);
+    assertThat(r.refreshIfDue()).isTrue();
+  }
+
+  @Test
+  void aShorterIntervalTakesEffectFromTheReconfiguration() {
+    LatencyRecorder r = recorder(10, 5);
+    clock.advance(Duration.ofSeconds(1));
+    r.reconfigure(Duration.ofSeconds(10), Duration.ofSeconds(1));
+    // Due one new interval after the change, not at once and not at the old five seconds.
+    r.record(5 * MS);
+    assertThat(r.refreshIfDue()).isFalse();
+    clock.advanceMillis(999);
+    assertThat(r.refreshIfDue()).isFalse();
+    clock.advanceMillis(1);
+    assertThat(r.refreshIfDue()).isTrue();
+    assertThat(r.count()).isEqualTo(1);
+  }
+
+  @Test
+  void aLongerIntervalDoesNotDelayATurnAlreadyDue() {
+    LatencyRecorder r = recorder(60, 1);
+    r.reconfigure(Duration.ofSeconds(60), Duration.ofSeconds(30));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(r.refreshIfDue()).isTrue();
+    clock.advance(Duration.ofSeconds(29));
+    assertThat(r.refreshIfDue()).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(r.refreshIfDue()).isTrue();
+  }
+
+  @Test
+  void aShorterWindowAgesLatenciesOutSooner() {
+    LatencyRecorder r = recorder(60, 1);
+    r.record(5 * MS);
+    clock.advance(Duration.ofSeconds(1));
+    r.refresh();
+    assertThat(r.count()).isEqualTo(1);
+    r.reconfigure(Duration.ofSeconds(2), Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(2));
+    r.refresh();
+    assertThat(r.count()).isZero();
+  }
+
+  @Test
+  void reconfigureValidatesLikeTheConstructorAndKeepsTheOldWindowOnError() {
+    LatencyRecorder r = recorder(10, 1);
+    assertThatThrownBy(() -> r.reconfigure(Duration.ofSeconds(1), Duration.ofSeconds(2)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("interval must be in [10ms, 1s], was 2s");
+    r.record(5 * MS);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(r.refreshIfDue()).isTrue();
+    clock.advance(Duration.ofSeconds(9));
+    r.refresh();
+    assertThat(r.count()).isEqualTo(1); // still ten seconds
+  }
+
+  @Test
+  void aSnapshotReportsEveryPercentileInNanoseconds() {
+    LatencyRecorder r = recorder(10, 1);
+    // 1..100 ms: each percentile is a distinct value, exact to HdrHistogram's two digits.
+    for (int i = 1; i <= 100; i++) {
+      r.record(i * MS);
+    }
+    clock.advance(Duration.ofSeconds(1));
+    LatencySnapshot s = r.snapshot();
+    assertThat(s.count()).isEqualTo(100);
+    assertThat(s.p50Nanos()).isBetween(50 * MS, 50 * MS + MS / 2);
+    assertThat(s.p90Nanos()).isBetween(90 * MS, 90 * MS + MS / 2);
+    assertThat(s.p95Nanos()).isBetween(95 * MS, 95 * MS + MS / 2);
+    assertThat(s.p99Nanos()).isBetween(99 * MS, 99 * MS + MS / 2);
+    assertThat(s.p999Nanos()).isBetween(100 * MS, 100 * MS + MS);
+    assertThat(s.maxNanos()).isBetween(100 * MS, 100 * MS + MS);
+    assertThat(s.meanNanos()).isBetween(50.5 * MS * 0.99, 50.5 * MS * 1.01);
+    assertThat(r.percentileNanos(90)).isEqualTo(s.p90Nanos());
+  }
+
+  @Test
+  void anEmptyWindowHasNoPercentiles() {
+    LatencyRecorder r = recorder(10, 1);
+    assertThat(r.percentileNanos(99)).isZero();
+    assertThat(r.snapshot()).isSameAs(LatencySnapshot.EMPTY);
+  }
+
+  @Test
+  void aRestoredWindowReplacesWhatWasThereAndAgesOutLikeAFreshInterval() {
+    LatencyRecorder source = recorder(10, 1);
+    for (int i = 0; i < 3; i++) {
+      source.record(7 * MS);
+    }
+    byte[] encoded = source.encodeWindow();
+
+    LatencyRecorder r = recorder(10, 1);
+    for (int i = 0; i < 5; i++) {
+      r.record(100 * MS);
+    }
+    clock.advance(Duration.ofSeconds(1));
+    r.refresh();
+    assertThat(r.count()).isEqualTo(5);
+    r.restoreWindow(encoded);
+    assertThat(r.count()).isEqualTo(3);
+    assertThat(r.percentileNanos(100)).isLessThan(8 * MS);
+    // Later turns keep it until it is a window old ...
+    clock.advance(Duration.ofSeconds(9));
+    r.refresh();
+    assertThat(r.count()).isEqualTo(3);
+    // ... and then drop it.
+    clock.advance(Duration.ofSeconds(1));
+    r.refresh();
+    assertThat(r.count()).isZero();
+  }
+
+  @Test
+  void anEmptyWindowRoundTrips() {
+    byte[] encoded = recorder(10, 1).encodeWindow();
+    LatencyRecorder r = recorder(10, 1);
+    r.record(5 * MS);
+    r.refresh();
+    r.restoreWindow(encoded);
+    assertThat(r.count()).isZero();
+  }
+
+  @Test
+  void encodingFoldsWhatWasRecordedSinceTheLastTurn() {
+    LatencyRecorder source = recorder(10, 1);
+    source.record(3 * MS);
+    source.record(4 * MS);
+    LatencyRecorder copy = recorder(10, 1);
+    copy.restoreWindow(source.encodeWindow());
+    assertThat(copy.count()).isEqualTo(2);
+    assertThat(source.count()).isEqualTo(2);
+  }
+
+  @Test
+  void restoringNullIsRefusedByName() {
+    assertThatThrownBy(() -> recorder(10, 1).restoreWindow(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("encoded must not be null");
+  }
+}
