@@ -1,0 +1,343 @@
+package io.tailguard.core.hedge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
+import io.tailguard.core.time.FakeClock;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a hedger tells its delay strategy about each attempt (latency, success, failure, the
+ * primary, an empty budget), and how a strategy that throws from any of those is counted and kept
+ * away from the caller. Asynchronous calls on one thread: the fake clock fires timers, a direct
+ * executor starts hedges inline, the test completes each attempt.
+ */
+class HedgeStrategyFeedbackTest {
+
+  static final long MS = 1_000_000L;
+  final FakeClock clock = new FakeClock();
+  final List<CompletableFuture<String>> attempts = new ArrayList<>();
+
+  /** Which of the strategy's methods throw. */
+  enum Fault {
+    DELAY,
+    LATENCY,
+    SUCCESS,
+    FAILURE,
+    PRIMARY,
+    BUDGET,
+    WARM,
+    DESCRIBE
+  }
+
+  /** A strategy with a fixed delay that writes down every call the hedger makes to it. */
+  static final class ScriptedStrategy implements HedgeDelayStrategy {
+    final List<String> told = new ArrayList<>();
+    final Set<Fault> faults = EnumSet.noneOf(Fault.class);
+    long delayNanos = 100 * MS;
+    int delayQueries;
+
+    void maybeFail(Fault f) {
+      if (faults.contains(f)) {
+        throw new IllegalStateException("strategy fault: " + f);
+      }
+    }
+
+    @Override
+    public long delayNanos(int hedge) {
+      delayQueries++;
+      maybeFail(Fault.DELAY);
+      return delayNanos;
+    }
+
+    @Override
+    public void recordLatency(long latencyNanos) {
+      maybeFail(Fault.LATENCY);
+      told.add("latency " + latencyNanos / MS);
+    }
+
+    @Override
+    public void recordSuccess() {
+      maybeFail(Fault.SUCCESS);
+      told.add("success");
+    }
+
+    @Override
+    public void recordFailure() {
+      maybeFail(Fault.FAILURE);
+      told.add("failure");
+    }
+
+    @Override
+    public void recordPrimary(long elapsedNanos, boolean completed) {
+      maybeFail(Fault.PRIMARY);
+      told.add("primary " + elapsedNanos / MS + " " + completed);
+    }
+
+    @Override
+    public void recordBudgetExhausted() {
+      maybeFail(Fault.BUDGET);
+      told.add("budget exhausted");
+    }
+
+    @Override
+    public boolean isWarm() {
+      maybeFail(Fault.WARM);
+      return true;
+    }
+
+    @Override
+    public HedgeDelayType type() {
+      return HedgeDelayType.FIXED;
+    }
+
+    @Override
+    public void reconfigure(DelayConfig config, BudgetConfig budget) {}
+
+    @Override
+    public Map<String, Object> describe() {
+      maybeFail(Fault.DESCRIBE);
+      return Map.of("strategy", "scripted");
+    }
+
+    @Override
+    public void writeState(DataOutput out) {}
+
+    @Override
+    public void readState(DataInput in) {}
+  }
+
+  final ScriptedStrategy strategy = new ScriptedStrategy();
+
+  Hedger hedger(HedgeConfig.Builder config) {
+    Hedger h =
+        Hedger.builder("feedback")
+            .config(
+                config
+                    .delay(
+                        DelayConfig.builder()
+                            .strategy(HedgeDelayType.FIXED)
+                            .warmupDelay(Duration.ofMillis(70))
+                            .build())
+                    .build())
+            .clock(clock)
+            .scheduler(clock)
+            .executor(Runnable::run)
+            .build();
+    h.useStrategy(strategy);
+    return h;
+  }
+
+  Hedger hedger() {
+    return hedger(HedgeConfig.builder().maxHedges(1));
+  }
+
+  CompletableFuture<String> call(Hedger h) {
+    return h.callAsync(
+        ctx -> {
+          CompletableFuture<String> f = new CompletableFuture<>();
+          attempts.add(f);
+          return f;
+        });
+  }
+
+  @Test
+  void aPrimaryThatAnswersReportsItsLatencyItsSuccessAndItself() {
+    Hedger h = hedger();
+    CompletableFuture<String> r = call(h);
+    clock.advance(Duration.ofMillis(30));
+    attempts.get(0).complete("ok");
+    assertThat(r).isCompletedWithValue("ok");
+    assertThat(strategy.told).containsExactly("latency 30", "success", "primary 30 true");
+  }
+
+  @Test
+  void aSupersededPrimaryReportsItsElapsedTimeAsALowerBoundAndNoSuccess() {
+    Hedger h = hedger();
+    CompletableFuture<String> r = call(h);
+    clock.advance(Duration.ofMillis(100));
+    clock.advance(Duration.ofMillis(25));
+    attempts.get(1).complete("hedge");
+    assertThat(r).isCompletedWithValue("hedge");
+    assertThat(strategy.told)
+        .containsExactly("latency 25", "success", "latency 125", "primary 125 false");
+  }
+
+  @Test
+  void aFailedAttemptReportsAFailureAndAFailedPrimaryIsNotReported() {
+    Hedger h = hedger();
+    CompletableFuture<String> r = call(h);
+    clock.advance(Duration.ofMillis(10));
+    attempts.get(0).completeExceptionally(new IllegalStateException("down"));
+    attempts.get(1).complete("hedge");
+    assertThat(r).isCompletedWithValue("hedge");
+    assertThat(strategy.told).containsExactly("failure", "latency 0", "success");
+  }
+
+  @Test
+  void aRefusedPrimaryTeachesTheStrategyNothing() {
+    Hedger h = hedger();
+    CompletableFuture<String> r = call(h);
+    clock.advance(Duration.ofMillis(10));
+    attempts
+        .get(0)
+        .completeExceptionally(
+            new io.tailguard.core.breaker.CircuitRejectedException(
+                "inner",
+                io.tailguard.core.breaker.CircuitRejectedException.Reason.OPEN,
+                Duration.ofSeconds(1)));
+    assertThat(r).isCompletedExceptionally();
+    assertThat(strategy.told).isEmpty();
+  }
+
+  @Test
+  void aHedgeTheBudgetRefusesAtItsDelayIsReportedOnceButOneAFailureAskedForIsNot() {
+    Hedger h = hedger(HedgeConfig.builder().maxHedges(1).budget(new BudgetConfig(0.05, 0, 1)));
+    // The only token goes to the first call's hedge.
+    CompletableFuture<String> first = call(h);
+    clock.advance(Duration.ofMillis(100));
+    attempts.get(1).complete("hedge");
+    assertThat(first).isDone();
+    strategy.told.clear();
+
+    CompletableFuture<String> delayed = call(h);
+    clock.advance(Duration.ofMillis(100));
+    clock.advance(Duration.ofMillis(200)); // tried again, refused again: reported once
+    assertThat(attempts).hasSize(3);
+    assertThat(strategy.told).containsExactly("budget exhausted");
+    attempts.get(2).complete("primary");
+    assertThat(delayed).isDone();
+    strategy.told.clear();
+
+    CompletableFuture<String> failing = call(h);
+    attempts.get(3).completeExceptionally(new IllegalStateException("down"));
+    assertThat(failing).isCompletedExceptionally();
+    assertThat(strategy.told).containsExactly("failure");
+    assertThat(h.metrics().budgetExhausted()).isEqualTo(2);
+  }
+
+  @Test
+  void withoutListenersTheStrategyIsAskedOnceForEachHedgesDelay() {
+    Hedger h = hedger();
+    CompletableFuture<String> r = call(h);
+    clock.advance(Duration.ofMillis(100));
+    attempts.get(1).complete("hedge");
+    assertThat(r).isDone();
+    assertThat(strategy.delayQueries).isEqualTo(1);
+  }
+
+  @Test
+  void aZeroDelayHedgesAtOnceAndIsNoFault() {
+    strategy.delayNanos = 0;
+    Hedger h = hedger();
+    call(h);
+    clock.runDueTasks();
+    assertThat(attempts).hasSize(2);
+    assertThat(h.metrics().strategyFaults()).isZero();
+  }
+
+  @Test
+  void aNegativeDelayIsAFaultAndTheWarmupDelayIsUsed() {
+    strategy.delayNanos = -1;
+    Hedger h = hedger();
+    call(h);
+    clock.advance(Duration.ofMillis(69));
+    assertThat(attempts).hasSize(1);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(attempts).hasSize(2);
+    // The hedge's delay; metrics() reads the count before asking for the current delay.
+    assertThat(h.metrics().strategyFaults()).isEqualTo(1);
+    assertThat(h.metrics().currentDelayNanos()).isEqualTo(70 * MS);
+  }
+
+  @Test
+  void aStrategyThatThrowsForTheDelayIsCountedAndTheWarmupDelayIsUsed() {
+    strategy.faults.add(Fault.DELAY);
+    Hedger h = hedger();
+    List<HedgeEvent> events = new ArrayList<>();
+    h.subscribe(events::add);
+    call(h);
+    clock.advance(Duration.ofMillis(70));
+    assertThat(attempts).hasSize(2);
+    assertThat(h.metrics().strategyFaults()).isGreaterThanOrEqualTo(1);
+    assertThat(events)
+        .filteredOn(e -> e instanceof HedgeEvent.StrategyFault)
+        .first()
+        .satisfies(
+            e ->
+                assertThat(((HedgeEvent.StrategyFault) e).error())
+                    .hasMessage("strategy fault: DELAY"));
+  }
+
+  @Test
+  void faultsWhileLearningAreCountedOneByOneAndTheCallsStillAnswer() {
+    strategy.faults.addAll(EnumSet.of(Fault.LATENCY, Fault.SUCCESS, Fault.PRIMARY));
+    Hedger h = hedger();
+    CompletableFuture<String> r = call(h);
+    attempts.get(0).complete("ok");
+    assertThat(r).isCompletedWithValue("ok");
+    assertThat(h.metrics().strategyFaults()).isEqualTo(3);
+
+    strategy.faults.clear();
+    strategy.faults.add(Fault.FAILURE);
+    CompletableFuture<String> failing = call(h);
+    attempts.get(1).completeExceptionally(new IllegalStateException("down"));
+    attempts.get(2).complete("hedge");
+    assertThat(failing).isCompletedWithValue("hedge");
+    assertThat(h.metrics().strategyFaults()).isEqualTo(4);
+  }
+
+  @Test
+  void aStrategyThatThrowsWhenTheBudgetIsEmptyIsCounted() {
+    strategy.faults.add(Fault.BUDGET);
+    Hedger h = hedger(HedgeConfig.builder().maxHedges(1).budget(new BudgetConfig(0.05, 0, 1)));
+    CompletableFuture<String> first = call(h);
+    clock.advance(Duration.ofMillis(100));
+    attempts.get(1).complete("hedge");
+    CompletableFuture<String> second = call(h);
+    clock.advance(Duration.ofMillis(100));
+    attempts.get(2).complete("primary");
+    assertThat(first).isDone();
+    assertThat(second).isCompletedWithValue("primary");
+    assertThat(h.metrics().strategyFaults()).isEqualTo(1);
+    assertThat(h.metrics().budgetExhausted()).isEqualTo(1);
+  }
+
+  @Test
+  void aStrategyThatCannotSayWhetherItIsWarmOrDescribeItselfIsCounted() {
+    strategy.faults.addAll(EnumSet.of(Fault.WARM, Fault.DESCRIBE));
+    Hedger h = hedger();
+    HedgeMetrics m = h.metrics();
+    assertThat(m.warm()).isFalse();
+    assertThat(m.strategyFaults()).isEqualTo(1);
+    Map<String, Object> d = h.describe();
+    assertThat(d).doesNotContainKey("strategy").containsEntry("warm", false);
+    assertThat(h.metrics().strategyFaults()).isEqualTo(4); // metrics, describe's metrics, describe
+  }
+
+  @Test
+  void aResultTestThatThrowsCountsAsAFaultAndTheResultAsAcceptable() {
+    Hedger h =
+        hedger(
+            HedgeConfig.builder()
+                .maxHedges(1)
+                .unacceptableResult(
+                    v -> {
+                      throw new IllegalStateException("bad predicate");
+                    }));
+    CompletableFuture<String> r = call(h);
+    attempts.get(0).complete("taken");
+    assertThat(r).isCompletedWithValue("taken");
+    assertThat(attempts).hasSize(1);
+    assertThat(h.metrics().strategyFaults()).isEqualTo(1);
+  }
+}
