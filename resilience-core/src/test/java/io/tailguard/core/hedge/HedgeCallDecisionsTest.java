@@ -280,6 +280,23 @@ class HedgeCallDecisionsTest {
   }
 
   @Test
+  void theLastAttemptStartedAtOnceLeavesNoHedgeTimerBehind() {
+    Hedger h =
+        hedger(
+            fixed(100)
+                .maxHedges(1)
+                .retryableExceptions(List.of(java.io.UncheckedIOException.class))
+                .build());
+    CompletableFuture<String> r = call(h);
+    assertThat(clock.pendingTasks()).isEqualTo(2); // the timeout and the hedge's timer
+    attempts.get(0).completeExceptionally(new IllegalStateException("not retryable"));
+    assertThat(attempts).hasSize(2);
+    assertThat(clock.pendingTasks()).isEqualTo(1); // only the timeout
+    attempts.get(1).complete("hedge");
+    assertThat(r).isCompletedWithValue("hedge");
+  }
+
+  @Test
   void anAnswerThatArrivesAsTheCallerGivesUpIsClosed() {
     Hedger h = hedger(fixed(100).build());
     List<CompletableFuture<Resource>> stages = new ArrayList<>();
