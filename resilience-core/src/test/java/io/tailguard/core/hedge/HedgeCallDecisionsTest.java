@@ -177,6 +177,22 @@ class HedgeCallDecisionsTest {
   }
 
   @Test
+  void aPrimaryThatFailedBeforeTheExecutorRefusedTheNextAttemptIsStillTheCallsFailure() {
+    Hedger h =
+        hedger(
+            fixed(100).retryableExceptions(List.of(java.io.UncheckedIOException.class)).build(),
+            task -> {
+              throw new RejectedExecutionException("saturated");
+            });
+    CompletableFuture<String> r = call(h);
+    IllegalStateException down = new IllegalStateException("not retryable");
+    // Nothing else runs, so the next attempt is asked for at once; the executor refuses it.
+    attempts.get(0).completeExceptionally(down);
+    assertThat(failureOf(r)).isSameAs(down);
+    assertThat(h.metrics().executorRefusals()).isEqualTo(1);
+  }
+
+  @Test
   void aStageReturnedAfterItsCallEndedIsCancelled() {
     Hedger h = hedger(fixed(100).build());
     CompletableFuture<String> primary = new CompletableFuture<>();
