@@ -177,6 +177,22 @@ class HedgeCallDecisionsTest {
   }
 
   @Test
+  void aPrimaryThatFailedBeforeTheExecutorRefusedTheNextAttemptIsStillTheCallsFailure() {
+    Hedger h =
+        hedger(
+            fixed(100).retryableExceptions(List.of(java.io.UncheckedIOException.class)).build(),
+            task -> {
+              throw new RejectedExecutionException("saturated");
+            });
+    CompletableFuture<String> r = call(h);
+    IllegalStateException down = new IllegalStateException("not retryable");
+    // Nothing else runs, so the next attempt is asked for at once; the executor refuses it.
+    attempts.get(0).completeExceptionally(down);
+    assertThat(failureOf(r)).isSameAs(down);
+    assertThat(h.metrics().executorRefusals()).isEqualTo(1);
+  }
+
+  @Test
   void aStageReturnedAfterItsCallEndedIsCancelled() {
     Hedger h = hedger(fixed(100).build());
     CompletableFuture<String> primary = new CompletableFuture<>();
@@ -277,6 +293,23 @@ class HedgeCallDecisionsTest {
     assertThat(attempts).hasSize(3);
     attempts.get(2).complete("third");
     assertThat(r).isCompletedWithValue("third");
+  }
+
+  @Test
+  void theLastAttemptStartedAtOnceLeavesNoHedgeTimerBehind() {
+    Hedger h =
+        hedger(
+            fixed(100)
+                .maxHedges(1)
+                .retryableExceptions(List.of(java.io.UncheckedIOException.class))
+                .build());
+    CompletableFuture<String> r = call(h);
+    assertThat(clock.pendingTasks()).isEqualTo(2); // the timeout and the hedge's timer
+    attempts.get(0).completeExceptionally(new IllegalStateException("not retryable"));
+    assertThat(attempts).hasSize(2);
+    assertThat(clock.pendingTasks()).isEqualTo(1); // only the timeout
+    attempts.get(1).complete("hedge");
+    assertThat(r).isCompletedWithValue("hedge");
   }
 
   @Test
