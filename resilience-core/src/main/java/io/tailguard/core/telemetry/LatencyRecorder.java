@@ -33,6 +33,10 @@ public final class LatencyRecorder {
 
   private static final int DIGITS = 2;
 
+  /** The end of the bucket that holds {@link #HIGHEST_MICROS}: the largest value a window holds. */
+  private static final long HIGHEST_EQUIVALENT_MICROS =
+      new Histogram(1, HIGHEST_MICROS, DIGITS).highestEquivalentValue(HIGHEST_MICROS);
+
   private final Clock clock;
   private final Recorder recorder = new Recorder(1, HIGHEST_MICROS, DIGITS);
 
@@ -235,7 +239,8 @@ public final class LatencyRecorder {
     } catch (DataFormatException | RuntimeException e) {
       throw new IllegalArgumentException("not a valid latency histogram: " + e, e);
     }
-    if (restored.getTotalCount() < 0 || restored.getMaxValue() > HIGHEST_MICROS) {
+    // A latency near the cap lands in the last bucket, whose end lies above the cap itself.
+    if (restored.getTotalCount() < 0 || restored.getMaxValue() > HIGHEST_EQUIVALENT_MICROS) {
       throw new IllegalArgumentException("latency histogram out of range");
     }
     Histogram copy = new Histogram(1, HIGHEST_MICROS, DIGITS);

@@ -184,6 +184,35 @@ class LatencyRecorderWindowTest {
   }
 
   @Test
+  void aWindowHoldingALatencyAtTheOneDayCapRoundTrips() {
+    LatencyRecorder source = recorder(10, 1);
+    source.record(Duration.ofDays(1).toNanos());
+    source.record(Duration.ofDays(2).toNanos()); // recorded as the cap
+    source.record(Duration.ofHours(23).plusMinutes(55).toNanos());
+    LatencyRecorder copy = recorder(10, 1);
+    copy.restoreWindow(source.encodeWindow());
+    assertThat(copy.count()).isEqualTo(3);
+    assertThat(copy.percentileNanos(100)).isGreaterThanOrEqualTo(Duration.ofDays(1).toNanos());
+  }
+
+  @Test
+  void aHistogramReachingPastTheCapIsRefused() {
+    org.HdrHistogram.Histogram wide =
+        new org.HdrHistogram.Histogram(1, 10 * LatencyRecorder.HIGHEST_MICROS, 2);
+    wide.recordValue(3 * LatencyRecorder.HIGHEST_MICROS);
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(wide.getNeededByteBufferCapacity());
+    int length = wide.encodeIntoCompressedByteBuffer(buffer);
+    byte[] encoded = java.util.Arrays.copyOf(buffer.array(), length);
+    LatencyRecorder r = recorder(10, 1);
+    r.record(5 * MS);
+    r.refresh();
+    assertThatThrownBy(() -> r.restoreWindow(encoded))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("latency histogram out of range");
+    assertThat(r.count()).isEqualTo(1);
+  }
+
+  @Test
   void restoringNullIsRefusedByName() {
     assertThatThrownBy(() -> recorder(10, 1).restoreWindow(null))
         .isInstanceOf(IllegalArgumentException.class)
