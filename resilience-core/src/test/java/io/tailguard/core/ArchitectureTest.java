@@ -43,7 +43,7 @@ class ArchitectureTest {
         .definedBy("io.tailguard.core.internal..")
         .layer("telemetry")
         .definedBy("io.tailguard.core.telemetry..")
-        .layer("engine plumbing")
+        .optionalLayer("engine plumbing")
         .definedBy("io.tailguard.core.engine..")
         .layer("engines")
         .definedBy(
