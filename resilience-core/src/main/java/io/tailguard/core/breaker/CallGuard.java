@@ -1,7 +1,7 @@
 package io.tailguard.core.breaker;
 
-import io.tailguard.core.breaker.window.OutcomeCells;
-import io.tailguard.core.breaker.window.RollingWindow;
+import io.tailguard.core.internal.window.OutcomeCells;
+import io.tailguard.core.internal.window.RollingWindow;
 import java.util.concurrent.CancellationException;
 
 /**

@@ -1,15 +1,15 @@
 package io.tailguard.core.breaker;
 
-import io.tailguard.core.breaker.window.OutcomeCells;
-import io.tailguard.core.breaker.window.RollingWindow;
-import io.tailguard.core.breaker.window.WindowSnapshot;
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
-import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.internal.window.OutcomeCells;
+import io.tailguard.core.internal.window.RollingWindow;
+import io.tailguard.core.internal.window.WindowSnapshot;
 import io.tailguard.core.telemetry.CallOutcome;
 import io.tailguard.core.telemetry.CallRecorder;
 import io.tailguard.core.telemetry.EngineType;

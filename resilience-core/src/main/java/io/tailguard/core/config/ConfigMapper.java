@@ -1,11 +1,11 @@
 package io.tailguard.core.config;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.breaker.AdaptiveThreshold;
 import io.tailguard.core.breaker.CircuitConfig;
 import io.tailguard.core.breaker.GlobalFuseConfig;
 import io.tailguard.core.breaker.SampleWeighting;
 import io.tailguard.core.health.HealthConfig;
-import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.hedge.BudgetConfig;
 import io.tailguard.core.hedge.DelayConfig;
 import io.tailguard.core.hedge.HedgeConfig;

@@ -1,5 +1,6 @@
 package io.tailguard.core.health;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.UnknownInstanceException;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;

@@ -4,7 +4,6 @@ import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
-import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
 import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Shutdown;

@@ -8,8 +8,6 @@ import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.InstanceTable;
 import io.tailguard.core.internal.Shutdown;
 import io.tailguard.core.internal.Validate;
-import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
-import io.tailguard.core.ratelimit.store.RateLimiterStore;
 import io.tailguard.core.telemetry.CallRecorder;
 import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.DefaultScheduler;

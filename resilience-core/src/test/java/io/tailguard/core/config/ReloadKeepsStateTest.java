@@ -3,16 +3,16 @@ package io.tailguard.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.breaker.CircuitState;
 import io.tailguard.core.hedge.HedgeConfig;
+import io.tailguard.core.hedge.HedgeDelayStrategy;
 import io.tailguard.core.hedge.Hedger;
 import io.tailguard.core.hedge.HedgerRegistry;
-import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
 import io.tailguard.core.ratelimit.RateLimiter;
 import io.tailguard.core.retry.Retrier;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.tailguard.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.retry.RetryRegistry;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.spring.metrics.RateLimiterMetrics;
 import io.tailguard.spring.metrics.ResilienceMetrics;

@@ -1,7 +1,7 @@
 package io.tailguard.spring.autoconfigure;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.breaker.SampleWeighting;
-import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.hedge.HedgeDelayType;
 import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;

@@ -3,7 +3,6 @@ package io.tailguard.spring.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ConfigDiff;
@@ -11,6 +10,7 @@ import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.health.HealthCheckResult;
 import io.tailguard.core.health.HealthProbe;
 import io.tailguard.core.health.HealthRegistry;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,6 +1,8 @@
-package io.tailguard.core.config;
+package io.tailguard.core.runtime;
 
-import io.tailguard.core.ResilienceRuntime;
+import io.tailguard.core.config.ConfigException;
+import io.tailguard.core.config.ResilienceConfig;
+import io.tailguard.core.config.YamlConfigLoader;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.time.Scheduler;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.tailguard.core.breaker.window;
+package io.tailguard.core.internal.window;
 
 /**
  * The outcomes a {@link RollingWindow} holds at one moment. Counts are plain sums over the live

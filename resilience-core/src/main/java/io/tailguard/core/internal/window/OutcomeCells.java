@@ -1,4 +1,4 @@
-package io.tailguard.core.breaker.window;
+package io.tailguard.core.internal.window;
 
 import io.tailguard.core.internal.ThreadSlots;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,4 @@
-package io.tailguard.core.breaker.window;
+package io.tailguard.core.internal.window;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,4 @@
-package io.tailguard.core.health;
+package io.tailguard.core;
 
 /**
  * The health of a component, from best to worst.

@@ -1,11 +1,9 @@
-package io.tailguard.core.ratelimit.store;
+package io.tailguard.core.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-import io.tailguard.core.ratelimit.RateLimitConfig;
-import io.tailguard.core.ratelimit.RateLimitDecision;
 import io.tailguard.core.testing.Race;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;

@@ -1,11 +1,8 @@
-package io.tailguard.core.hedge.delay;
+package io.tailguard.core.hedge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.tailguard.core.hedge.BudgetConfig;
-import io.tailguard.core.hedge.DelayConfig;
-import io.tailguard.core.hedge.HedgeDelayType;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.SplittableRandom;

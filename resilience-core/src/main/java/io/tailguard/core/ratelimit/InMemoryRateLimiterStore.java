@@ -1,9 +1,7 @@
-package io.tailguard.core.ratelimit.store;
+package io.tailguard.core.ratelimit;
 
 import io.tailguard.core.internal.ThreadSlots;
 import io.tailguard.core.internal.Validate;
-import io.tailguard.core.ratelimit.RateLimitConfig;
-import io.tailguard.core.ratelimit.RateLimitDecision;
 import io.tailguard.core.time.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,8 +1,5 @@
-package io.tailguard.core.hedge.delay;
+package io.tailguard.core.hedge;
 
-import io.tailguard.core.hedge.BudgetConfig;
-import io.tailguard.core.hedge.DelayConfig;
-import io.tailguard.core.hedge.HedgeDelayType;
 import io.tailguard.core.internal.Durations;
 import java.io.DataInput;
 import java.io.DataOutput;

@@ -1,4 +1,4 @@
-package io.tailguard.core;
+package io.tailguard.core.runtime;
 
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ConfigDiff;
@@ -14,8 +14,7 @@ import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
-import io.tailguard.core.ratelimit.redis.RedisStores;
-import io.tailguard.core.ratelimit.store.RateLimiterStore;
+import io.tailguard.core.ratelimit.RateLimiterStore;
 import io.tailguard.core.retry.HttpStatusExtractor;
 import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.retry.RetryRegistry;

@@ -3,4 +3,4 @@
  * per-thread stripes, one compare-and-set per recorded call. Public for tests and benchmarks;
  * applications use {@link io.tailguard.core.breaker.CircuitBreaker}.
  */
-package io.tailguard.core.breaker.window;
+package io.tailguard.core.internal.window;

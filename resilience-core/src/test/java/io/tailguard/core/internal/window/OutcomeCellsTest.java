@@ -1,4 +1,4 @@
-package io.tailguard.core.breaker.window;
+package io.tailguard.core.internal.window;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

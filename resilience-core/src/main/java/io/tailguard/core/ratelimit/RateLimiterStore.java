@@ -1,7 +1,5 @@
-package io.tailguard.core.ratelimit.store;
+package io.tailguard.core.ratelimit;
 
-import io.tailguard.core.ratelimit.RateLimitConfig;
-import io.tailguard.core.ratelimit.RateLimitDecision;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
