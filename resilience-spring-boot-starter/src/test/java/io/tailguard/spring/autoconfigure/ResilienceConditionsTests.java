@@ -281,6 +281,8 @@ class ResilienceConditionsTests {
                         .getBeanProvider(HedgerRegistry.class),
                     new org.springframework.beans.factory.support.StaticListableBeanFactory()
                         .getBeanProvider(CallObserver.class),
+                    new org.springframework.beans.factory.support.StaticListableBeanFactory()
+                        .getBeanProvider(io.tailguard.spring.aop.AttemptContextPropagator.class),
                     io.tailguard.spring.aop.ResilienceAspects.DEFAULT_ORDER))
         .run(context -> assertThat(context.getBeansOfType(ResilienceAdvisor.class)).hasSize(4));
   }
