@@ -15,6 +15,8 @@ import io.tailguard.spring.annotation.Retried;
 import io.tailguard.spring.autoconfigure.ResilienceAspectsAutoConfiguration;
 import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;
 import io.tailguard.spring.autoconfigure.ResilienceContextPropagationAutoConfiguration;
+import io.tailguard.spring.autoconfigure.ResilienceObservationAutoConfiguration;
+import io.tailguard.spring.observation.ObservationCallObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -406,6 +408,28 @@ class AttemptContextPropagationTests {
           assertThat(seen.observation()).isSameAs(request);
           assertTheAttemptThreadIsClean();
         });
+  }
+
+  @Test
+  void withObservedCallsTheCurrentObservationInAnAttemptIsTheHedgedCall() {
+    runner
+        .withConfiguration(AutoConfigurations.of(ResilienceObservationAutoConfiguration.class))
+        .withBean("observationRegistry", ObservationRegistry.class, () -> OBSERVATIONS)
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(ObservationCallObserver.class);
+              ContextService s = context.getBean(ContextService.class);
+              Seen seen = asCaller(s::hedgedBlocking);
+              assertThat(seen.thread()).isEqualTo(ATTEMPT_THREAD);
+              // The attempt's spans are children of the hedged call, itself the caller's child.
+              Observation current = seen.observation();
+              assertThat(current).isNotNull().isNotSameAs(callerObservation);
+              assertThat(current.getContext().getContextualName()).isEqualTo("hedge blocking");
+              assertThat(current.getContext().getParentObservation()).isSameAs(callerObservation);
+              assertThat(seen.traceId()).isEqualTo(current.getContext().<String>get("traceId"));
+              assertThat(seen.user()).isEqualTo("alice");
+              assertTheAttemptThreadIsClean();
+            });
   }
 
   @Test
