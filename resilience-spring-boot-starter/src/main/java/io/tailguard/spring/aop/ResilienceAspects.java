@@ -237,6 +237,18 @@ public final class ResilienceAspects {
   }
 
   /**
+   * Tells whether the starter runs a method's calls asynchronously: it returns a {@code
+   * CompletionStage}, a Reactor {@code Mono} or a {@code Flux}, so its retries run on the retry
+   * executor rather than on the calling thread.
+   *
+   * @param method the protected method
+   * @return whether its calls are asynchronous
+   */
+  public static boolean isAsynchronous(java.lang.reflect.Method method) {
+    return ReturnKind.of(method) != ReturnKind.SYNC;
+  }
+
+  /**
    * Resolves a fallback method now, so a missing one fails at start-up rather than at the first
    * failure.
    *
