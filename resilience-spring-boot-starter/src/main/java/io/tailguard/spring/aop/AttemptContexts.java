@@ -40,7 +40,7 @@ final class AttemptContexts {
    */
   Call capture(@Nullable Object reactorContext) {
     if (propagators.length == 0) {
-      return new Call(new AttemptContextPropagator.Captured[0]);
+      return Call.AS_IS;
     }
     AttemptContextPropagator.Captured[] captured =
         new AttemptContextPropagator.Captured[propagators.length];
@@ -61,6 +61,9 @@ final class AttemptContexts {
    * volatile says the field is shared.)
    */
   static final class Call {
+    /** Carries nothing: shared by every call, as it keeps no state. */
+    static final Call AS_IS = new Call(new AttemptContextPropagator.Captured[0]);
+
     private final AttemptContextPropagator.Captured[] captured;
     private volatile @Nullable Thread starter;
 
@@ -76,6 +79,9 @@ final class AttemptContexts {
      * @return what the engine returned
      */
     <R> R start(Supplier<R> engineCall) {
+      if (captured.length == 0) {
+        return engineCall.get();
+      }
       starter = Thread.currentThread();
       try {
         return engineCall.get();
