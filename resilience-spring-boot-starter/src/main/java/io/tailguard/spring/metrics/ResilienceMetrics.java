@@ -71,7 +71,7 @@ import java.util.function.ToDoubleFunction;
  * <p>Call durations are one timer per call, {@code resilience_call_duration_seconds}: it times
  * every call the engines record, observed or not. The {@code resilience.call} observation's own
  * timer would time the same calls again, so the starter's auto-configuration denies it. Percentile
- * histograms are opt-in, the Spring Boot way: each adds a few dozen bucket series per instance,
+ * histograms are opt-in, the Spring Boot way: each adds dozens of bucket series per instance,
  * engine and outcome.
  *
  * <p>Tags carry instance names only, never user keys, so cardinality stays bounded. Counters read
