@@ -25,6 +25,7 @@ import io.tailguard.spring.annotation.Hedged;
 import io.tailguard.spring.annotation.RateLimited;
 import io.tailguard.spring.aop.CallObserver;
 import io.tailguard.spring.aop.ResilienceAdvisor;
+import io.tailguard.spring.metrics.ObservationTimerFilter;
 import io.tailguard.spring.metrics.RateLimiterMetrics;
 import io.tailguard.spring.metrics.ResilienceMetrics;
 import io.tailguard.spring.observation.ObservationCallObserver;
@@ -121,6 +122,7 @@ class ResilienceConditionsTests {
           ResilienceEventsEndpointWebExtension.class,
           ResilienceMetrics.class,
           RateLimiterMetrics.class,
+          ObservationTimerFilter.class,
           ResilienceProblemDetails.class,
           CallObserver.class);
 
@@ -182,6 +184,10 @@ class ResilienceConditionsTests {
             "myLimiterMetrics",
             RateLimiterMetrics.class,
             r -> new RateLimiterMetrics(r.rateLimiters())),
+        replaceable(
+            "myObservationTimerFilter",
+            ObservationTimerFilter.class,
+            r -> new ObservationTimerFilter("")),
         replaceable("myEndpoint", ResilienceEndpoint.class, r -> new ResilienceEndpoint(r)),
         replaceable(
             "myWebExtension",
