@@ -5,6 +5,7 @@ import io.tailguard.core.config.ConfigDiff;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.config.YamlConfigLoader;
 import io.tailguard.core.config.YamlConfigWriter;
+import io.tailguard.core.engine.EngineContext;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.ResilienceEvent;
@@ -80,6 +81,8 @@ public final class ResilienceRuntime implements AutoCloseable {
       implements RuntimeEvent {}
 
   private final Clock clock;
+  // The clock, threads and recorder every registry shares; closed last.
+  private final EngineContext context;
   private final CircuitBreakerRegistry breakers;
   private final HedgerRegistry hedgers;
   private final RetryRegistry retriers;
@@ -99,42 +102,43 @@ public final class ResilienceRuntime implements AutoCloseable {
       stores = redisStores(c.rateLimiting().redis(), clock);
     }
     this.telemetry = new Telemetry(c.telemetry(), clock);
+    EngineContext.Builder shared = EngineContext.builder().clock(clock).recorder(telemetry);
+    if (b.scheduler != null) {
+      shared.scheduler(b.scheduler);
+    }
+    if (b.executor != null) {
+      shared.executor(b.executor);
+    }
+    this.context = shared.build();
     CircuitBreakerRegistry.Builder cb =
         CircuitBreakerRegistry.builder()
+            .context(context)
             .defaults(c.circuitBreaker().defaults())
-            .globalFuse(c.circuitBreaker().global())
-            .clock(clock)
-            .recorder(telemetry);
+            .globalFuse(c.circuitBreaker().global());
     c.circuitBreaker().instances().forEach(cb::instance);
     this.breakers = cb.build();
     HedgerRegistry.Builder hb =
-        HedgerRegistry.builder().defaults(c.hedging().defaults()).clock(clock).recorder(telemetry);
+        HedgerRegistry.builder().context(context).defaults(c.hedging().defaults());
     if (b.linkHedgersToBreakers) {
       hb.breakers(breakers);
     }
-    if (b.scheduler != null) {
-      hb.scheduler(b.scheduler);
-    }
-    if (b.executor != null) {
-      hb.executor(b.executor);
-    }
     c.hedging().instances().forEach(hb::instance);
     this.hedgers = hb.build();
-    this.retriers = buildRetriers(b, c);
-    HealthRegistry.Builder health = HealthRegistry.builder().config(c.health()).clock(clock);
-    if (b.scheduler != null) {
-      health.scheduler(b.scheduler);
-    }
-    this.health = health.build();
+    RetryRegistry.Builder rb =
+        RetryRegistry.builder().context(context).policies(c.retry().policies());
+    b.retryStatusExtractors.forEach(rb::statusExtractor);
+    this.retriers = rb.build();
+    // The health registry keeps its own probe executor: probes block, engine tasks must not wait
+    // behind them. It shares the timer thread.
+    this.health =
+        HealthRegistry.builder()
+            .config(c.health())
+            .clock(clock)
+            .scheduler(context.scheduler())
+            .build();
     this.health.addBreakers(breakers);
     RateLimiterRegistry.Builder rl =
-        RateLimiterRegistry.builder()
-            .defaults(c.rateLimiting().defaults())
-            .clock(clock)
-            .recorder(telemetry);
-    if (b.scheduler != null) {
-      rl.scheduler(b.scheduler);
-    }
+        RateLimiterRegistry.builder().context(context).defaults(c.rateLimiting().defaults());
     if (stores != null) {
       rl.stores(stores);
     }
@@ -153,19 +157,6 @@ public final class ResilienceRuntime implements AutoCloseable {
           e);
     }
     return RedisStores.fromUri(redis, clock);
-  }
-
-  private RetryRegistry buildRetriers(Builder b, ResilienceConfig c) {
-    RetryRegistry.Builder rb =
-        RetryRegistry.builder().policies(c.retry().policies()).clock(clock).recorder(telemetry);
-    if (b.scheduler != null) {
-      rb.scheduler(b.scheduler);
-    }
-    if (b.executor != null) {
-      rb.executor(b.executor);
-    }
-    b.retryStatusExtractors.forEach(rb::statusExtractor);
-    return rb.build();
   }
 
   /**
@@ -405,23 +396,35 @@ public final class ResilienceRuntime implements AutoCloseable {
   }
 
   /**
-   * Stops the threads of the hedgers, the retriers, the health probes and the rate limiters' waits.
-   * Breakers and telemetry own none.
+   * Closes every registry (ending the calls in flight, closing the limiters' stores, stopping the
+   * health probes), then stops the shared threads the runtime owns: gracefully, then by
+   * interrupting after the grace period. A scheduler or executor given to the builder is left to
+   * its owner. Telemetry owns no thread.
    */
   @Override
   public void close() {
-    try {
-      hedgers.close();
-    } finally {
+    RuntimeException failure = null;
+    List<Runnable> parts =
+        List.of(
+            hedgers::close,
+            retriers::close,
+            health::close,
+            rateLimiters::close,
+            breakers::close,
+            context::close);
+    for (Runnable part : parts) {
       try {
-        retriers.close();
-      } finally {
-        try {
-          health.close();
-        } finally {
-          rateLimiters.close();
+        part.run();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
         }
       }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
@@ -489,8 +492,9 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets the scheduler for hedge delays and timeouts, asynchronous retries and health probes;
-     * default one per registry, owned by the runtime.
+     * Sets the scheduler for hedge delays and timeouts, asynchronous retries, rate limiters' waits
+     * and health probes, owned by the caller; default one shared by every engine, owned by the
+     * runtime.
      *
      * @param scheduler the scheduler
      * @return this builder
@@ -502,7 +506,8 @@ public final class ResilienceRuntime implements AutoCloseable {
 
     /**
      * Sets the executor for hedge attempts and for the retries of asynchronous retried calls (the
-     * scheduler only hands those to it); default one per registry, owned by the runtime.
+     * scheduler only hands those to it), owned by the caller; default one shared by the engines,
+     * owned by the runtime (health probes keep a pool of their own: they block).
      *
      * @param executor the executor
      * @return this builder
