@@ -32,10 +32,11 @@ import java.util.function.Consumer;
  * with the defaults, unless the registry is {@linkplain Builder#strict strict}, which refuses it
  * with {@link UnknownInstanceException}.
  *
- * <p>One rule for every engine on reconfiguration and removal: an instance given new settings is
- * reconfigured in place and keeps its state as far as they allow; one whose own settings are taken
- * away ({@link #useDefaults}) goes on with the defaults; one removed is no longer served, its calls
- * in flight run to their end, and then it is closed. {@link #close()} refuses new names and {@code
+ * <p>One rule for every engine on reconfiguration and removal: an instance whose settings do not
+ * change on a reload ({@link #apply}) is not touched; one given new settings is reconfigured in
+ * place and keeps its state as far as they allow; one whose own settings are taken away ({@link
+ * #useDefaults}) goes on with the defaults; one removed is no longer served, its calls in flight
+ * run to their end, and then it is closed. {@link #close()} refuses new names and {@code
  * reconfigure}, closes every instance, served or retiring (ending their calls in flight), and then
  * closes the context if the registry made it; a context given to the builder is left to its owner.
  *
@@ -245,6 +246,21 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
    */
   public void reconfigureDefaults(C config) {
     table.reconfigureDefaults(config);
+  }
+
+  /**
+   * Applies a whole new configuration, as a reload does, by the rule of the class description: an
+   * instance whose settings do not change is not touched; one whose settings change is reconfigured
+   * in place; a new name gets an instance; a name no longer configured goes on with the defaults
+   * ({@link #useDefaults}).
+   *
+   * @param defaults the new defaults
+   * @param instances every name's own settings
+   * @throws IllegalArgumentException if an argument is invalid
+   * @throws IllegalStateException if the registry is closed and a name's settings changed
+   */
+  public void apply(C defaults, Map<String, C> instances) {
+    table.apply(defaults, instances);
   }
 
   /**

@@ -32,7 +32,11 @@ import java.util.function.Function;
  *
  * <h2>Reloads and retirement: one rule for every registry</h2>
  *
+ * <p>{@link #apply} takes a whole new configuration (the defaults and every name's own settings)
+ * and follows these rules:
+ *
  * <ul>
+ *   <li>An instance whose settings do not change is not touched: it keeps its state.
  *   <li>An instance whose settings change is reconfigured in place: it keeps its state as far as
  *       its new settings allow (each engine's {@code reconfigure} says how far).
  *   <li>An instance whose own settings are taken away ({@link #useDefaults}) is reconfigured to the
@@ -331,6 +335,35 @@ public final class InstanceTable<I, C> {
       added(created);
     }
     affected.forEach(i -> reconfigurer.accept(i, config));
+  }
+
+  /**
+   * Applies a whole new configuration, as a reload does (see the class description): each name in
+   * {@code configs} whose settings changed is reconfigured (or created), the defaults, if changed,
+   * reach every instance without settings of its own, and each name that had settings of its own
+   * and is no longer in {@code configs} goes on with the defaults ({@link #useDefaults}; in a
+   * strict table it is removed). Unchanged instances are not touched.
+   *
+   * @param newDefaults the defaults
+   * @param configs every name's own settings
+   * @throws IllegalArgumentException if an argument is invalid
+   * @throws IllegalStateException if the table is closed and a name's settings changed
+   */
+  public void apply(C newDefaults, Map<String, C> configs) {
+    Validate.notNull(configField, newDefaults);
+    Validate.notNull("configs", configs);
+    configs.forEach(
+        (name, config) -> {
+          if (!config.equals(ownConfigs.get(name))) {
+            reconfigure(name, config);
+          }
+        });
+    if (!newDefaults.equals(defaults)) {
+      reconfigureDefaults(newDefaults);
+    }
+    List<String> dropped = new ArrayList<>(ownConfigs.keySet());
+    dropped.removeAll(configs.keySet());
+    dropped.forEach(this::useDefaults);
   }
 
   /**

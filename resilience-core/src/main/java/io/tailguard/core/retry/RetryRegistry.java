@@ -8,6 +8,7 @@ import io.tailguard.core.time.Sleeper;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -175,6 +176,23 @@ public final class RetryRegistry extends EngineRegistry<Retrier, RetryPolicy, Re
   public void reconfigureDefaults(RetryPolicy policy) {
     // The "default" retrier exists while the registry is open, even if it was never looked up.
     table().reconfigureDefaults(policy, RetryPolicy.DEFAULT_NAME);
+  }
+
+  /**
+   * Applies a configuration's {@code retry.policies}, by the rule of {@link EngineRegistry#apply}:
+   * the one named {@value RetryPolicy#DEFAULT_NAME} is the defaults, the others are named retriers,
+   * and built-in names missing from the map keep their built-in policy (as the builder's {@link
+   * Builder#policies}).
+   *
+   * @param policies every named policy
+   * @throws IllegalArgumentException if an argument is invalid
+   */
+  public void apply(Map<String, RetryPolicy> policies) {
+    Validate.notNull("policies", policies);
+    Map<String, RetryPolicy> named = new LinkedHashMap<>(RetryPolicy.builtIns());
+    named.putAll(policies);
+    RetryPolicy defaults = named.remove(RetryPolicy.DEFAULT_NAME);
+    apply(defaults, named);
   }
 
   /**

@@ -17,7 +17,6 @@ import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.ratelimit.RateLimiterStore;
 import io.tailguard.core.retry.HttpStatusExtractor;
-import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.Clock;
@@ -272,10 +271,14 @@ public final class ResilienceRuntime implements AutoCloseable {
     if (changes.isEmpty()) {
       return changes;
     }
-    applyBreakers(next);
-    applyHedgers(next);
-    applyRateLimiters(next);
-    applyRetriers(next);
+    // Each registry by the one rule of EngineRegistry.apply: unchanged instances are not touched,
+    // changed ones are reconfigured in place, and names no longer configured go on with the
+    // defaults.
+    breakers.reconfigureGlobalFuse(next.circuitBreaker().global());
+    breakers.apply(next.circuitBreaker().defaults(), next.circuitBreaker().instances());
+    hedgers.apply(next.hedging().defaults(), next.hedging().instances());
+    rateLimiters.apply(next.rateLimiting().defaults(), next.rateLimiting().instances());
+    retriers.apply(next.retry().policies());
     health.reconfigure(next.health());
     telemetry.reconfigure(next.telemetry());
     config = next;
@@ -306,52 +309,6 @@ public final class ResilienceRuntime implements AutoCloseable {
       throw new IllegalArgumentException(
           "resilience.rate-limiting.redis cannot change while running; restart to change it");
     }
-  }
-
-  // Each engine in the same order, so every instance is reconfigured once: those with settings of
-  // their own take them, those on the defaults take the new defaults, and those whose own settings
-  // were dropped go on with the new defaults (see InstanceTable for the rule).
-
-  private void applyBreakers(ResilienceConfig next) {
-    ResilienceConfig.CircuitBreakerSection s = next.circuitBreaker();
-    breakers.reconfigureGlobalFuse(s.global());
-    s.instances().forEach(breakers::reconfigure);
-    breakers.reconfigureDefaults(s.defaults());
-    dropped(config.circuitBreaker().instances(), s.instances()).forEach(breakers::useDefaults);
-  }
-
-  private void applyHedgers(ResilienceConfig next) {
-    ResilienceConfig.HedgingSection s = next.hedging();
-    s.instances().forEach(hedgers::reconfigure);
-    hedgers.reconfigureDefaults(s.defaults());
-    dropped(config.hedging().instances(), s.instances()).forEach(hedgers::useDefaults);
-  }
-
-  private void applyRetriers(ResilienceConfig next) {
-    ResilienceConfig.RetrySection s = next.retry();
-    s.policies()
-        .forEach(
-            (name, policy) -> {
-              if (!name.equals(RetryPolicy.DEFAULT_NAME)) {
-                retriers.reconfigure(name, policy);
-              }
-            });
-    retriers.reconfigureDefaults(s.defaults());
-    dropped(config.retry().policies(), s.policies()).forEach(retriers::useDefaults);
-  }
-
-  private void applyRateLimiters(ResilienceConfig next) {
-    ResilienceConfig.RateLimitingSection s = next.rateLimiting();
-    s.instances().forEach(rateLimiters::reconfigure);
-    rateLimiters.reconfigureDefaults(s.defaults());
-    dropped(config.rateLimiting().instances(), s.instances()).forEach(rateLimiters::useDefaults);
-  }
-
-  /** The names {@code before} configured and {@code after} does not. */
-  private static List<String> dropped(Map<String, ?> before, Map<String, ?> after) {
-    List<String> names = new ArrayList<>(before.keySet());
-    names.removeAll(after.keySet());
-    return names;
   }
 
   /**

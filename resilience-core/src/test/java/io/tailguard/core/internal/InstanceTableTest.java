@@ -181,6 +181,42 @@ class InstanceTableTest {
   }
 
   @Test
+  void applyTouchesOnlyWhatChangedAndPutsDroppedNamesOnTheDefaults() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.preload("same", "s1");
+    table.preload("changed", "c1");
+    table.preload("dropped", "x1");
+    Thing shared = table.get("shared");
+    List<String> reconfigured = new ArrayList<>();
+    InstanceTable<Thing, String> watched =
+        builder()
+            .reconfigurer(
+                (t, c) -> {
+                  reconfigured.add(t.name + "=" + c);
+                  t.config = c;
+                })
+            .build();
+    watched.preload("same", "s1");
+    watched.preload("changed", "c1");
+    watched.preload("dropped", "x1");
+    watched.get("shared");
+
+    watched.apply("d0", Map.of("same", "s1", "changed", "c2", "new", "n1"));
+
+    // Unchanged settings and unchanged defaults: those instances are not touched.
+    assertThat(reconfigured).containsExactlyInAnyOrder("changed=c2", "dropped=d0");
+    assertThat(watched.find("new")).hasValueSatisfying(t -> assertThat(t.config).isEqualTo("n1"));
+    assertThat(watched.ownConfigs()).containsOnlyKeys("same", "changed", "new");
+    reconfigured.clear();
+    watched.apply("d1", Map.of("same", "s1", "changed", "c2", "new", "n1"));
+    assertThat(reconfigured).containsExactlyInAnyOrder("shared=d1", "dropped=d1");
+
+    table.apply("d0", Map.of());
+    assertThat(shared.config).isEqualTo("d0");
+    assertThat(table.get("dropped").config).isEqualTo("d0");
+  }
+
+  @Test
   void reconfigureNamesTheSettingsFieldAndDescribeSortsByName() {
     InstanceTable<Thing, String> table = builder().configField("policy").build();
     assertThatThrownBy(() -> table.reconfigure("a", null))
