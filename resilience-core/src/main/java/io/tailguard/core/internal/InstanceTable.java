@@ -63,7 +63,8 @@ public final class InstanceTable<I, C> {
   /*
    * Concurrency. A lenient lookup of a missing name inserts with ConcurrentMap.computeIfAbsent
    * and takes no lock, so lookups never wait for each other. Every other change to `instances`,
-   * every change to `ownConfigs`, `defaults`, `retiring` and `closed`, is made holding `lock`, so
+   * every change to `ownConfigs`, `defaults` and `closed`, and every addition to `retiring`, is
+   * made holding `lock` (an instance leaves `retiring` when its retirement ends, on any thread), so
    * that reconfigure(name, config), reconfigureDefaults, remove and close see one consistent pair
    * of maps: an instance reconfigured to the defaults is one without its own settings at the moment
    * the defaults change, and an instance removed is in `retiring` before close() can look for it.
@@ -354,7 +355,7 @@ public final class InstanceTable<I, C> {
     Validate.notNull("configs", configs);
     configs.forEach(
         (name, config) -> {
-          if (!config.equals(ownConfigs.get(name))) {
+          if (config == null || !config.equals(ownConfigs.get(name))) { // null: refused below
             reconfigure(name, config);
           }
         });
