@@ -64,6 +64,16 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
    * @param configField the name of the settings argument in messages (for example {@code policy})
    */
   protected EngineRegistry(Builder<C, ?> b, String engine, String registry, String configField) {
+    if (b.context != null && b.contextSet != null) {
+      throw new IllegalArgumentException(
+          "context: the "
+              + registry
+              + " was given a context and "
+              + b.contextSet
+              + "; set "
+              + b.contextSet
+              + " on the EngineContext instead");
+    }
     this.ownsContext = b.context == null;
     this.context = ownsContext ? b.contextBuilder.build() : b.context;
     this.table =
@@ -370,6 +380,8 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
     private boolean strict;
     private final EngineContext.Builder contextBuilder = EngineContext.builder();
     private EngineContext context;
+    // The first setter of contextBuilder called, so that it and context() are not both used.
+    private String contextSet;
 
     /**
      * Creates a builder.
@@ -430,8 +442,9 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
     }
 
     /**
-     * Builds the instances with a shared context, which its owner closes; the clock, scheduler,
-     * executor, recorder and grace period set on this builder are then not used.
+     * Builds the instances with a shared context, which its owner closes. The clock, scheduler,
+     * executor, recorder and grace period then come from it: setting one of them on this builder
+     * too is refused when the registry is built.
      *
      * @param context the context
      * @return this builder
@@ -449,6 +462,7 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
      */
     public B clock(Clock clock) {
       contextBuilder.clock(clock);
+      noted("clock");
       return self();
     }
 
@@ -461,6 +475,7 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
      */
     public B scheduler(Scheduler scheduler) {
       contextBuilder.scheduler(scheduler);
+      noted("scheduler");
       return self();
     }
 
@@ -473,6 +488,7 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
      */
     public B executor(Executor executor) {
       contextBuilder.executor(executor);
+      noted("executor");
       return self();
     }
 
@@ -484,6 +500,7 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
      */
     public B recorder(CallRecorder recorder) {
       contextBuilder.recorder(recorder);
+      noted("recorder");
       return self();
     }
 
@@ -495,7 +512,14 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
      */
     public B closeGrace(Duration grace) {
       contextBuilder.closeGrace(grace);
+      noted("closeGrace");
       return self();
+    }
+
+    private void noted(String setting) {
+      if (contextSet == null) {
+        contextSet = setting;
+      }
     }
   }
 }

@@ -129,6 +129,25 @@ class EngineContextTest {
   }
 
   @Test
+  void aRegistryGivenAContextRefusesItsOwnThreadsOrClockNamingTheSetting() {
+    try (EngineContext shared = EngineContext.builder().build()) {
+      assertThatThrownBy(() -> HedgerRegistry.builder().context(shared).clock(clock).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "context: the hedger registry was given a context and clock; set clock on the"
+                  + " EngineContext instead");
+      assertThatThrownBy(
+              () ->
+                  RetryRegistry.builder()
+                      .scheduler(clock)
+                      .executor(Runnable::run)
+                      .context(shared)
+                      .build())
+          .hasMessageContaining("set scheduler on the EngineContext");
+    }
+  }
+
+  @Test
   void aRegistryClosesTheContextItMade() {
     HedgerRegistry hedgers = HedgerRegistry.builder().closeGrace(Duration.ofSeconds(2)).build();
     EngineContext own = hedgers.context();
