@@ -16,8 +16,8 @@ import java.util.concurrent.ExecutorService;
  * What the engines of one application share: the clock, the scheduler that times delays and
  * timeouts, the executor that runs attempts the engines start on their own, the recorder told about
  * every call, and the grace period of each shutdown phase. Every registry takes one, and {@link
- * io.tailguard.core.runtime.ResilienceRuntime} makes one and gives it to all of its registries, so an
- * application has one timer thread and one attempt executor, not one per engine.
+ * io.tailguard.core.runtime.ResilienceRuntime} makes one and gives it to all of its registries, so
+ * an application has one timer thread and one attempt executor, not one per engine.
  *
  * <p>A scheduler or executor given to the builder is <em>borrowed</em>: its owner stops it. One not
  * given is <em>owned</em>: the context creates it on first use (so a context nobody asks for a

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.retry.RetryRegistry;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.CallRecorder;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
