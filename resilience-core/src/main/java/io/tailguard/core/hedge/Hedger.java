@@ -117,8 +117,11 @@ public final class Hedger implements AutoCloseable {
    * reconfigureLock); every call reads `config` once at its start and the strategy each time it
    * needs a delay, so a strategy swap takes effect for the next hedge of calls already running.
    * The budget, the counters and the latency Recorder are lock-free. `inFlight` holds the calls
-   * that have not ended, so close() can cancel them. Each call's own state is guarded by the
-   * call's monitor (see HedgedCall).
+   * that have not ended, so close() can cancel them. `retiring` is set once, by closeWhenIdle();
+   * from then on the call that leaves `inFlight` empty closes the hedger. Each side writes (the
+   * flag, or the removal from the set) before it reads the other's, so at least one of them sees
+   * the hedger both retiring and idle. Each call's own state is guarded by the call's monitor (see
+   * HedgedCall).
    */
 
   private static final Logger log = LoggerFactory.getLogger(Hedger.class);
@@ -162,6 +165,10 @@ public final class Hedger implements AutoCloseable {
   private volatile HedgeConfig config;
   private volatile HedgeDelayStrategy strategy;
   private volatile boolean closed;
+  // Set once, by closeWhenIdle(); read by every call that ends.
+  private volatile boolean retiring;
+  // Completed by close(); what closeWhenIdle() waits for.
+  private final CompletableFuture<Void> closedStage = new CompletableFuture<>();
 
   private Hedger(Builder b) {
     this.name = b.name;
@@ -339,7 +346,13 @@ public final class Hedger implements AutoCloseable {
     }
     HedgedCall<T> call = new HedgedCall<>(this, config, runner, clock.nanoTime());
     inFlight.add(call);
-    call.result.whenComplete((v, e) -> inFlight.remove(call));
+    call.result.whenComplete(
+        (v, e) -> {
+          inFlight.remove(call);
+          if (retiring && inFlight.isEmpty()) {
+            close();
+          }
+        });
     if (closed) { // close() raced with us: make sure close() or we cancel it
       call.cancel(HedgeEvent.Outcome.CANCELLED);
     }
@@ -868,6 +881,21 @@ public final class Hedger implements AutoCloseable {
   }
 
   /**
+   * Closes this hedger once the calls in flight on it have ended, without cancelling them: at once
+   * if there are none. Calls may still start until then. The registry retires a removed hedger so;
+   * its hedgers own no threads, so the close that the last call's thread runs waits for nothing.
+   *
+   * @return a stage that completes once the hedger is closed
+   */
+  CompletionStage<Void> closeWhenIdle() {
+    retiring = true;
+    if (inFlight.isEmpty()) {
+      close();
+    }
+    return closedStage.minimalCompletionStage();
+  }
+
+  /**
    * Cancels the calls in flight, stops the scheduler and executor this hedger owns (gracefully,
    * then by interrupting after the grace period) and refuses further calls. Executors and
    * schedulers given to the builder are left to their owner.
@@ -893,6 +921,7 @@ public final class Hedger implements AutoCloseable {
         && !Thread.currentThread().isInterrupted()) {
       log.warn("Hedger '{}': attempts still running {} after an interrupt", name, closeGrace);
     }
+    closedStage.complete(null);
   }
 
   /**

@@ -103,7 +103,10 @@ public final class Retrier implements AutoCloseable {
    * scheduler and then the executor, all of which order memory (the scheduler's task only calls
    * executor.execute, which happens-before the attempt). Its `finished` flag is claimed by CAS, so a
    * cancellation racing with the last step counts the call exactly once. `inFlight` holds the
-   * asynchronous calls that have not ended, so close() can cancel them.
+   * asynchronous calls that have not ended, so close() can cancel them. `retiring` is set once,
+   * by closeWhenIdle(); from then on the call that leaves `inFlight` empty closes the retrier. Each
+   * side writes (the flag, or the removal from the set) before it reads the other's, so at least
+   * one of them sees the retrier both retiring and idle.
    */
 
   private static final Logger log = LoggerFactory.getLogger(Retrier.class);
@@ -146,6 +149,10 @@ public final class Retrier implements AutoCloseable {
 
   private volatile RetryPolicy policy;
   private volatile boolean closed;
+  // Set once, by closeWhenIdle(); read by every asynchronous call that ends.
+  private volatile boolean retiring;
+  // Completed by close(); what closeWhenIdle() waits for.
+  private final CompletableFuture<Void> closedStage = new CompletableFuture<>();
 
   private Retrier(Builder b) {
     this.name = b.name;
@@ -259,6 +266,9 @@ public final class Retrier implements AutoCloseable {
           inFlight.remove(call);
           if (call.result.isCancelled()) {
             call.cancelled();
+          }
+          if (retiring && inFlight.isEmpty()) {
+            close();
           }
         });
     if (closed) { // close() raced with us: make sure close() or we cancel it
@@ -838,6 +848,22 @@ public final class Retrier implements AutoCloseable {
   }
 
   /**
+   * Closes this retrier once its asynchronous calls in flight have ended, without cancelling them:
+   * at once if there are none (blocking calls already running finish as usual, as after {@link
+   * #close()}). Calls may still start until then. The registry retires a removed retrier so; its
+   * retriers own no threads, so the close that the last call's thread runs waits for nothing.
+   *
+   * @return a stage that completes once the retrier is closed
+   */
+  CompletionStage<Void> closeWhenIdle() {
+    retiring = true;
+    if (inFlight.isEmpty()) {
+      close();
+    }
+    return closedStage.minimalCompletionStage();
+  }
+
+  /**
    * Refuses further calls, cancels the asynchronous calls waiting for a retry, and stops the
    * scheduler and the executor this retrier owns (gracefully, then by interrupting after the grace
    * period; a scheduler or executor given to the builder is left to its owner). Blocking calls
@@ -860,6 +886,7 @@ public final class Retrier implements AutoCloseable {
         && !Thread.currentThread().isInterrupted()) {
       log.warn("Retrier '{}': attempts still running {} after an interrupt", name, closeGrace);
     }
+    closedStage.complete(null);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.tailguard.core.config.ConfigDiff;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.config.YamlConfigLoader;
 import io.tailguard.core.config.YamlConfigWriter;
+import io.tailguard.core.engine.EngineContext;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.ResilienceEvent;
@@ -16,7 +17,6 @@ import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.ratelimit.RateLimiterStore;
 import io.tailguard.core.retry.HttpStatusExtractor;
-import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.Clock;
@@ -80,6 +80,8 @@ public final class ResilienceRuntime implements AutoCloseable {
       implements RuntimeEvent {}
 
   private final Clock clock;
+  // The clock, threads and recorder every registry shares; closed last.
+  private final EngineContext context;
   private final CircuitBreakerRegistry breakers;
   private final HedgerRegistry hedgers;
   private final RetryRegistry retriers;
@@ -99,42 +101,43 @@ public final class ResilienceRuntime implements AutoCloseable {
       stores = redisStores(c.rateLimiting().redis(), clock);
     }
     this.telemetry = new Telemetry(c.telemetry(), clock);
+    EngineContext.Builder shared = EngineContext.builder().clock(clock).recorder(telemetry);
+    if (b.scheduler != null) {
+      shared.scheduler(b.scheduler);
+    }
+    if (b.executor != null) {
+      shared.executor(b.executor);
+    }
+    this.context = shared.build();
     CircuitBreakerRegistry.Builder cb =
         CircuitBreakerRegistry.builder()
+            .context(context)
             .defaults(c.circuitBreaker().defaults())
-            .globalFuse(c.circuitBreaker().global())
-            .clock(clock)
-            .recorder(telemetry);
+            .globalFuse(c.circuitBreaker().global());
     c.circuitBreaker().instances().forEach(cb::instance);
     this.breakers = cb.build();
     HedgerRegistry.Builder hb =
-        HedgerRegistry.builder().defaults(c.hedging().defaults()).clock(clock).recorder(telemetry);
+        HedgerRegistry.builder().context(context).defaults(c.hedging().defaults());
     if (b.linkHedgersToBreakers) {
       hb.breakers(breakers);
     }
-    if (b.scheduler != null) {
-      hb.scheduler(b.scheduler);
-    }
-    if (b.executor != null) {
-      hb.executor(b.executor);
-    }
     c.hedging().instances().forEach(hb::instance);
     this.hedgers = hb.build();
-    this.retriers = buildRetriers(b, c);
-    HealthRegistry.Builder health = HealthRegistry.builder().config(c.health()).clock(clock);
-    if (b.scheduler != null) {
-      health.scheduler(b.scheduler);
-    }
-    this.health = health.build();
+    RetryRegistry.Builder rb =
+        RetryRegistry.builder().context(context).policies(c.retry().policies());
+    b.retryStatusExtractors.forEach(rb::statusExtractor);
+    this.retriers = rb.build();
+    // The health registry keeps its own probe executor: probes block, engine tasks must not wait
+    // behind them. It shares the timer thread.
+    this.health =
+        HealthRegistry.builder()
+            .config(c.health())
+            .clock(clock)
+            .scheduler(context.scheduler())
+            .build();
     this.health.addBreakers(breakers);
     RateLimiterRegistry.Builder rl =
-        RateLimiterRegistry.builder()
-            .defaults(c.rateLimiting().defaults())
-            .clock(clock)
-            .recorder(telemetry);
-    if (b.scheduler != null) {
-      rl.scheduler(b.scheduler);
-    }
+        RateLimiterRegistry.builder().context(context).defaults(c.rateLimiting().defaults());
     if (stores != null) {
       rl.stores(stores);
     }
@@ -153,19 +156,6 @@ public final class ResilienceRuntime implements AutoCloseable {
           e);
     }
     return RedisStores.fromUri(redis, clock);
-  }
-
-  private RetryRegistry buildRetriers(Builder b, ResilienceConfig c) {
-    RetryRegistry.Builder rb =
-        RetryRegistry.builder().policies(c.retry().policies()).clock(clock).recorder(telemetry);
-    if (b.scheduler != null) {
-      rb.scheduler(b.scheduler);
-    }
-    if (b.executor != null) {
-      rb.executor(b.executor);
-    }
-    b.retryStatusExtractors.forEach(rb::statusExtractor);
-    return rb.build();
   }
 
   /**
@@ -281,10 +271,14 @@ public final class ResilienceRuntime implements AutoCloseable {
     if (changes.isEmpty()) {
       return changes;
     }
-    applyBreakers(next);
-    applyHedgers(next);
-    applyRateLimiters(next);
-    applyRetriers(next);
+    // Each registry by the one rule of EngineRegistry.apply: unchanged instances are not touched,
+    // changed ones are reconfigured in place, and names no longer configured go on with the
+    // defaults.
+    breakers.reconfigureGlobalFuse(next.circuitBreaker().global());
+    breakers.apply(next.circuitBreaker().defaults(), next.circuitBreaker().instances());
+    hedgers.apply(next.hedging().defaults(), next.hedging().instances());
+    rateLimiters.apply(next.rateLimiting().defaults(), next.rateLimiting().instances());
+    retriers.apply(next.retry().policies());
     health.reconfigure(next.health());
     telemetry.reconfigure(next.telemetry());
     config = next;
@@ -315,52 +309,6 @@ public final class ResilienceRuntime implements AutoCloseable {
       throw new IllegalArgumentException(
           "resilience.rate-limiting.redis cannot change while running; restart to change it");
     }
-  }
-
-  // Each engine in the same order, so every instance is reconfigured once: those with settings of
-  // their own take them, those on the defaults take the new defaults, and those whose own settings
-  // were dropped go on with the new defaults (see InstanceTable for the rule).
-
-  private void applyBreakers(ResilienceConfig next) {
-    ResilienceConfig.CircuitBreakerSection s = next.circuitBreaker();
-    breakers.reconfigureGlobalFuse(s.global());
-    s.instances().forEach(breakers::reconfigure);
-    breakers.reconfigureDefaults(s.defaults());
-    dropped(config.circuitBreaker().instances(), s.instances()).forEach(breakers::useDefaults);
-  }
-
-  private void applyHedgers(ResilienceConfig next) {
-    ResilienceConfig.HedgingSection s = next.hedging();
-    s.instances().forEach(hedgers::reconfigure);
-    hedgers.reconfigureDefaults(s.defaults());
-    dropped(config.hedging().instances(), s.instances()).forEach(hedgers::useDefaults);
-  }
-
-  private void applyRetriers(ResilienceConfig next) {
-    ResilienceConfig.RetrySection s = next.retry();
-    s.policies()
-        .forEach(
-            (name, policy) -> {
-              if (!name.equals(RetryPolicy.DEFAULT_NAME)) {
-                retriers.reconfigure(name, policy);
-              }
-            });
-    retriers.reconfigureDefaults(s.defaults());
-    dropped(config.retry().policies(), s.policies()).forEach(retriers::useDefaults);
-  }
-
-  private void applyRateLimiters(ResilienceConfig next) {
-    ResilienceConfig.RateLimitingSection s = next.rateLimiting();
-    s.instances().forEach(rateLimiters::reconfigure);
-    rateLimiters.reconfigureDefaults(s.defaults());
-    dropped(config.rateLimiting().instances(), s.instances()).forEach(rateLimiters::useDefaults);
-  }
-
-  /** The names {@code before} configured and {@code after} does not. */
-  private static List<String> dropped(Map<String, ?> before, Map<String, ?> after) {
-    List<String> names = new ArrayList<>(before.keySet());
-    names.removeAll(after.keySet());
-    return names;
   }
 
   /**
@@ -405,23 +353,35 @@ public final class ResilienceRuntime implements AutoCloseable {
   }
 
   /**
-   * Stops the threads of the hedgers, the retriers, the health probes and the rate limiters' waits.
-   * Breakers and telemetry own none.
+   * Closes every registry (ending the calls in flight, closing the limiters' stores, stopping the
+   * health probes), then stops the shared threads the runtime owns: gracefully, then by
+   * interrupting after the grace period. A scheduler or executor given to the builder is left to
+   * its owner. Telemetry owns no thread.
    */
   @Override
   public void close() {
-    try {
-      hedgers.close();
-    } finally {
+    RuntimeException failure = null;
+    List<Runnable> parts =
+        List.of(
+            hedgers::close,
+            retriers::close,
+            health::close,
+            rateLimiters::close,
+            breakers::close,
+            context::close);
+    for (Runnable part : parts) {
       try {
-        retriers.close();
-      } finally {
-        try {
-          health.close();
-        } finally {
-          rateLimiters.close();
+        part.run();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
         }
       }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
@@ -489,8 +449,9 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
 
     /**
-     * Sets the scheduler for hedge delays and timeouts, asynchronous retries and health probes;
-     * default one per registry, owned by the runtime.
+     * Sets the scheduler for hedge delays and timeouts, asynchronous retries, rate limiters' waits
+     * and health probes, owned by the caller; default one shared by every engine, owned by the
+     * runtime.
      *
      * @param scheduler the scheduler
      * @return this builder
@@ -502,7 +463,8 @@ public final class ResilienceRuntime implements AutoCloseable {
 
     /**
      * Sets the executor for hedge attempts and for the retries of asynchronous retried calls (the
-     * scheduler only hands those to it); default one per registry, owned by the runtime.
+     * scheduler only hands those to it), owned by the caller; default one shared by the engines,
+     * owned by the runtime (health probes keep a pool of their own: they block).
      *
      * @param executor the executor
      * @return this builder

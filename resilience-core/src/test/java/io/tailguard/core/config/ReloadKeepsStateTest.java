@@ -258,7 +258,7 @@ class ReloadKeepsStateTest {
   }
 
   @Test
-  void removingAHedgerRetiresItWithoutCancellingItsCallsInFlight() {
+  void removingAHedgerRetiresItWithoutCancellingItsCallsInFlightThenClosesIt() {
     try (HedgerRegistry registry =
         HedgerRegistry.builder()
             .clock(clock)
@@ -272,12 +272,14 @@ class ReloadKeepsStateTest {
 
       assertThat(registry.remove("search")).containsSame(search);
 
-      // The registry serves a new hedger for the name; the call in flight runs to its end.
+      // The registry serves a new hedger for the name; the call in flight runs to its end, and
+      // then the retired hedger is closed.
       assertThat(registry.hedger("search")).isNotSameAs(search);
       assertThat(call).isNotDone();
+      assertThat(search.isClosed()).isFalse();
       attempt.complete("answer");
       assertThat(call).isCompletedWithValue("answer");
-      assertThat(search.isClosed()).isFalse();
+      assertThat(search.isClosed()).isTrue();
     }
   }
 
