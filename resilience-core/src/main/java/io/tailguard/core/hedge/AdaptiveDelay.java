@@ -73,7 +73,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>This class is thread-safe. Once warm it is lock-free: {@code d} is one atomic value updated by
  * CAS. While warming up, the kept latencies are guarded by the warm-up buffer's monitor.
  */
-public final class AdaptiveDelay implements HedgeDelayStrategy {
+final class AdaptiveDelay implements HedgeDelayStrategy {
 
   private static final long MIN_NANOS = 1_000;
 

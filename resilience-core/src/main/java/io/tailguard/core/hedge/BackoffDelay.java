@@ -21,7 +21,7 @@ import java.util.Map;
  * <p>This class is thread-safe: the penalty is one atomic value; updates may race, and a lost
  * update only shifts the penalty by one step.
  */
-public final class BackoffDelay implements HedgeDelayStrategy {
+final class BackoffDelay implements HedgeDelayStrategy {
 
   /** How many consecutive failures can lengthen the delay. */
   public static final int MAX_PENALTY_STEPS = 8;

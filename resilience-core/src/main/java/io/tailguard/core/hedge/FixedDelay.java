@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * <p>This class is thread-safe.
  */
-public final class FixedDelay implements HedgeDelayStrategy {
+final class FixedDelay implements HedgeDelayStrategy {
 
   // Replaced whole by reconfigure().
   private volatile long delayNanos;

@@ -24,7 +24,7 @@ import java.util.Map;
  * <p>This class is thread-safe. Recording is wait-free; reading the delay is a volatile read plus,
  * once per interval, a try-lock that never blocks.
  */
-public final class PercentileDelay implements HedgeDelayStrategy {
+final class PercentileDelay implements HedgeDelayStrategy {
 
   private final LatencyRecorder latencies;
 

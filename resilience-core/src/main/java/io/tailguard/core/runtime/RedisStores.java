@@ -49,6 +49,7 @@ public final class RedisStores {
    * @param clock the limiters' clock
    * @return the factory
    */
+  @SuppressWarnings("exports") // Lettuce is optional: a caller with a connection has it
   public static RateLimiterStore.Factory fromCommands(
       ResilienceConfig.RedisSection settings,
       RedisScriptingAsyncCommands<String, String> commands,

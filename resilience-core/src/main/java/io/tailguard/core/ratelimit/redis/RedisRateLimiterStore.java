@@ -826,6 +826,7 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
      * @param commands the commands
      * @return this builder
      */
+    @SuppressWarnings("exports") // Lettuce is optional: a caller with a connection has it
     public Builder commands(RedisScriptingAsyncCommands<String, String> commands) {
       this.commands = Validate.notNull("commands", commands);
       return this;
