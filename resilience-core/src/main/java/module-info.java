@@ -16,6 +16,7 @@ module io.tailguard.core {
   exports io.tailguard.core;
   exports io.tailguard.core.breaker;
   exports io.tailguard.core.config;
+  exports io.tailguard.core.engine;
   exports io.tailguard.core.event;
   exports io.tailguard.core.health;
   exports io.tailguard.core.hedge;

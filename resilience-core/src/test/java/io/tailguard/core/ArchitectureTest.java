@@ -43,7 +43,7 @@ class ArchitectureTest {
         .definedBy("io.tailguard.core.internal..")
         .layer("telemetry")
         .definedBy("io.tailguard.core.telemetry..")
-        .optionalLayer("engine plumbing")
+        .layer("engine plumbing")
         .definedBy("io.tailguard.core.engine..")
         .layer("engines")
         .definedBy(

@@ -99,6 +99,9 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
    *
    * @return the table
    */
+  // For the core's own registries, which live in other packages of the module; InstanceTable is
+  // internal, so a subclass outside the core cannot use this.
+  @SuppressWarnings("exports")
   protected InstanceTable<I, C> table() {
     return table;
   }
