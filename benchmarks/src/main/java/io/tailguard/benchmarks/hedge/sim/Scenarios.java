@@ -85,7 +85,14 @@ final class Scenarios {
 
     Regime base = Regime.of(Regime.MEDIAN_MILLIS, 0.01);
     ReplicaModel replicas =
-        new ReplicaModel(seed, "replicas", base, 3, 5.0 * SECOND, 500.0 * MILLI, horizon);
+        new ReplicaModel(
+            seed,
+            "replicas",
+            base,
+            Integer.getInteger("sim.replicas", 3),
+            Double.parseDouble(System.getProperty("sim.gapS", "5")) * SECOND,
+            Double.parseDouble(System.getProperty("sim.episodeMs", "500")) * MILLI,
+            horizon);
     s.add(
         tail(
             "replicas",
