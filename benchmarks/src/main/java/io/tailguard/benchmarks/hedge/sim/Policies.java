@@ -69,15 +69,7 @@ final class Policies {
                         .recomputeInterval(Duration.ofSeconds(3))
                         .build())
                 .build()));
-    if (Boolean.getBoolean("sim.aimedDefault")) {
-      all.add(new PolicySpec(TG_DEFAULT, w -> aimed(w, TG_DEFAULT)));
-    } else {
-      all.add(hedged(TG_DEFAULT, HedgeConfig.defaults()));
-    }
-    if (Boolean.getBoolean("sim.replay")) {
-      all.add(new PolicySpec("tg-replay", w -> replay(w, "p999")));
-      all.add(new PolicySpec("tg-replay-cvar", w -> replay(w, "cvar")));
-    }
+    all.add(hedged(TG_DEFAULT, HedgeConfig.defaults()));
     for (HedgeDelayType type :
         List.of(
             HedgeDelayType.FIXED,
@@ -112,93 +104,6 @@ final class Policies {
                 w.clock(),
                 null,
                 true));
-  }
-
-  private static SimPolicy replay(Wiring w, String rule) {
-    HedgeConfig c = HedgeConfig.defaults();
-    Hedger hedger = w.builder().apply(Hedger.builder("tg-replay").config(c)).build();
-    ReplayDelay strategy = new ReplayDelay(c.delay(), c.budget(), c.maxHedges(), w.clock(), rule);
-    hedger.useStrategy(strategy);
-    HedgedPolicy inner = new HedgedPolicy(hedger, w.clock(), null, true);
-    io.tailguard.core.time.Clock clock = w.clock();
-    return new SimPolicy() {
-      @Override
-      public java.util.concurrent.CompletableFuture<String> callAsync(
-          java.util.function.IntFunction<java.util.concurrent.CompletableFuture<String>> attempt) {
-        return inner.callAsync(
-            k -> {
-              if (k == 0) {
-                return attempt.apply(k);
-              }
-              long t0 = clock.nanoTime();
-              java.util.concurrent.CompletableFuture<String> f = attempt.apply(k);
-              f.whenComplete(
-                  (v, e) -> {
-                    if (e == null) {
-                      strategy.recordHedge(clock.nanoTime() - t0, true);
-                    } else if (e instanceof java.util.concurrent.CancellationException) {
-                      strategy.recordHedge(clock.nanoTime() - t0, false);
-                    }
-                  });
-              return f;
-            });
-      }
-
-      @Override
-      public String call(java.util.function.IntFunction<String> attempt) {
-        return inner.call(attempt);
-      }
-
-      @Override
-      public Counters counters() {
-        return inner.counters();
-      }
-
-      @Override
-      public byte[] snapshot() {
-        return inner.snapshot();
-      }
-
-      @Override
-      public void restore(byte[] state) {
-        inner.restore(state);
-      }
-
-      @Override
-      public void close() {
-        inner.close();
-      }
-    };
-  }
-
-  private static SimPolicy aimed(Wiring w, String name) {
-    HedgeConfig c = HedgeConfig.defaults();
-    Hedger hedger = w.builder().apply(Hedger.builder(name).config(c)).build();
-    // Extra attempts per call over the last ~10 s, from the hedger's counters.
-    long[][] ring = new long[41][];
-    int[] next = {0};
-    long[] lastAt = {Long.MIN_VALUE / 2};
-    java.util.function.DoubleSupplier spent =
-        () -> {
-          long now = w.clock().nanoTime();
-          io.tailguard.core.hedge.HedgeMetrics m = hedger.metrics();
-          long[] cur = {m.calls(), m.hedges()};
-          synchronized (ring) {
-            if (now - lastAt[0] >= 250_000_000L) {
-              lastAt[0] = now;
-              ring[next[0]++ % ring.length] = cur;
-            }
-            long[] old = ring[next[0] % ring.length];
-            if (old == null) {
-              old = ring[0];
-            }
-            long calls = cur[0] - old[0];
-            return calls <= 0 ? 0 : (double) (cur[1] - old[1]) / calls;
-          }
-        };
-    AimedAdaptiveDelay strategy = new AimedAdaptiveDelay(c.delay(), c.budget(), w.clock(), spent);
-    hedger.useStrategy(strategy);
-    return new HedgedPolicy(hedger, w.clock(), null, true);
   }
 
   private static SimPolicy runningP95(Wiring w) {
