@@ -12,6 +12,11 @@ import java.util.stream.Collectors;
  * pauses, an overloaded backend with a queue, fast failures, a cold start and a restart from a
  * snapshot.
  *
+ * <p>For checking the defaults on variations of the replicas scenario that are not in the suite,
+ * three system properties change it: {@code sim.replicas} (default 3), {@code sim.gapS} (mean
+ * seconds between a replica's slow episodes, default 5) and {@code sim.episodeMs} (their mean
+ * length, default 500).
+ *
  * <p>Stateless and thread-safe.
  */
 final class Scenarios {
