@@ -99,8 +99,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * estimate it reaches then is where the tracking starts. The budget bounds what a poor early
  * estimate can cost.
  *
- * <p>This class is thread-safe. Once warm it is lock-free: {@code d} is one atomic value updated by
- * CAS. While warming up, the kept latencies are guarded by the warm-up buffer's monitor.
+ * <p>This class is thread-safe. Once warm it is lock-free: {@code d} and {@code a} are each one
+ * atomic value updated by CAS (they move independently; a reader may see one step of either ahead
+ * of the other). While warming up, the kept latencies are guarded by the warm-up buffer's monitor.
  */
 public final class AdaptiveDelay implements HedgeDelayStrategy {
 

@@ -60,7 +60,8 @@ public interface HedgeDelayStrategy {
 
   /**
    * Records that a hedge this strategy's delay asked for found no token in the budget (once per
-   * call). Attempts that failures ask for are not reported.
+   * call). Attempts that failures ask for are not reported. Called by the default {@link
+   * #recordBudgetExhausted(boolean)}, which the hedger calls.
    */
   default void recordBudgetExhausted() {}
 
