@@ -46,6 +46,32 @@ import java.util.concurrent.atomic.AtomicLong;
  * for, {@code d} grows by {@code (1 + eta)}, so a budget that runs dry pushes the delay up until it
  * stops doing so. {@code d} stays within [{@code max(minDelay, 1us)}, {@code maxDelay}].
  *
+ * <h2>Aiming lower when slow calls come in bursts</h2>
+ *
+ * <p>The quantile is the best delay when slow calls come independently. When they come in bursts (a
+ * slow replica, a degraded dependency for a few hundred milliseconds), a burst asks for more hedges
+ * at once than the bucket holds, and a delay that spends {@code b} continuously on the quiet calls
+ * between bursts leaves the bucket empty when the next burst starts: its slow calls wait for
+ * tokens, and they are the tail. A hedge refused while the budget's share is not spent over the
+ * last seconds ({@code saturated} false in {@link #recordBudgetExhausted(boolean)}) says exactly
+ * that. So the rate aimed at, {@code a}, starts at {@code b} and moves by stochastic approximation
+ * on the refusal rate, like {@code d} on the quantile:
+ *
+ * <pre>{@code
+ * after each call learned from:            a = a * exp(eta * r)
+ * a hedge refused, share not all spent:    a = a * exp(-eta * (1 - r))
+ * }</pre>
+ *
+ * <p>within [{@code b / 16}, {@code b}], with {@code r} = {@link #REFUSAL_TARGET} (one call in a
+ * thousand): the expected change is zero where refusals are one call in a thousand, the share of
+ * calls a p99.9 can hide. Fewer refusals than that move {@code a} back up to {@code b} (slowly:
+ * about 1% of {@code a} per second at 400 calls per second), so where slow calls come independently
+ * nothing changes. The delay then tracks the {@code (1 - a)}-quantile: a lower {@code a} hedges
+ * fewer of the calls between bursts and keeps the bucket full for the longest waits. A refusal
+ * while the budget is saturated (its share spent, for example by attempts that retryable failures
+ * start at once) says nothing about bursts, and raising the delay would only leave more calls
+ * unhedged, so it does not move {@code a}.
+ *
  * <h2>Anchored to the window's quantile</h2>
  *
  * <p>The steps alone are noisy where it matters: where latencies leave a gap (a fast body and rare
@@ -70,12 +96,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * estimate it reaches then is where the tracking starts. The budget bounds what a poor early
  * estimate can cost.
  *
- * <p>This class is thread-safe. Once warm it is lock-free: {@code d} is one atomic value updated by
- * CAS. While warming up, the kept latencies are guarded by the warm-up buffer's monitor.
+ * <p>This class is thread-safe. Once warm it is lock-free: {@code d} and {@code a} are each one
+ * atomic value updated by CAS (they move independently; a reader may see one step of either ahead
+ * of the other). While warming up, the kept latencies are guarded by the warm-up buffer's monitor.
  */
 final class AdaptiveDelay implements HedgeDelayStrategy {
 
   private static final long MIN_NANOS = 1_000;
+
+  /**
+   * The share of calls whose hedge may be refused, while the budget is not saturated, before the
+   * rate aimed at falls: one in a thousand, the calls a p99.9 can hide.
+   */
+  public static final double REFUSAL_TARGET = 0.001;
+
+  // The lowest rate aimed at, as a fraction of the target rate.
+  private static final double MIN_AIM_FRACTION = 1.0 / 16;
 
   /** The fewest primaries in the window that set the delay. */
   public static final int MIN_WINDOW_SAMPLES = 100;
@@ -100,6 +136,9 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   private final AtomicLong delayBits;
   // Calls learned from.
   private final AtomicLong samples = new AtomicLong();
+  // The hedge rate aimed at, as double bits, in [targetRate * MIN_AIM_FRACTION, targetRate];
+  // CAS-updated by any caller.
+  private final AtomicLong aimBits;
 
   private volatile DelayConfig config;
   private volatile double targetRate;
@@ -125,6 +164,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     this.config = config;
     this.window = new LatencyRecorder(clock, config.window(), config.recomputeInterval());
     this.targetRate = targetRate(budget);
+    this.aimBits = new AtomicLong(Double.doubleToRawLongBits(targetRate));
     this.delayBits = new AtomicLong(Double.doubleToRawLongBits(clamp(config, warmup(config))));
     this.warmup = new long[Math.max(1, config.warmupSamples())];
   }
@@ -161,6 +201,16 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     return targetRate;
   }
 
+  /**
+   * Returns the hedge rate the delay aims at now: the target rate, or less after hedges were
+   * refused while the budget was not saturated.
+   *
+   * @return the rate, in {@code [targetRate() / 16, targetRate()]}
+   */
+  public double aim() {
+    return Double.longBitsToDouble(aimBits.get());
+  }
+
   @Override
   public long delayNanos(int hedge) {
     if (window.refreshIfDue()) {
@@ -192,18 +242,42 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
       return; // cut short before d: we cannot tell
     }
     double eta = config.learningRate();
-    double b = targetRate;
+    double b = aim();
     update(outlived ? 1 + eta * (1 - b) : 1 - eta * b);
     samples.incrementAndGet();
+    moveAim(eta * REFUSAL_TARGET);
+  }
+
+  /** Records a refusal as one while the budget was saturated: it raises the delay only. */
+  @Override
+  public void recordBudgetExhausted() {
+    recordBudgetExhausted(true);
   }
 
   @Override
-  public void recordBudgetExhausted() {
-    update(1 + config.learningRate());
+  public void recordBudgetExhausted(boolean saturated) {
+    double eta = config.learningRate();
+    update(1 + eta);
+    if (!saturated) {
+      moveAim(-eta * (1 - REFUSAL_TARGET));
+    }
+  }
+
+  private void moveAim(double logStep) {
+    double hi = targetRate;
+    double lo = hi * MIN_AIM_FRACTION;
+    for (; ; ) {
+      long bits = aimBits.get();
+      double a = Double.longBitsToDouble(bits);
+      double next = Math.max(lo, Math.min(hi, a * Math.exp(logStep)));
+      if (next == a || aimBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
+        return;
+      }
+    }
   }
 
   /**
-   * Sets the delay to the window's {@code (1 - b)}-quantile, unless more than {@code b} of the
+   * Sets the delay to the window's {@code (1 - a)}-quantile, unless more than {@code a} of the
    * window was cut short: that quantile is then unknown, and the steps take over. Primaries cut
    * short count as slower than anything, so the quantile errs high rather than low.
    */
@@ -212,7 +286,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     if (!isWarm() || count < Math.max(config.warmupSamples(), MIN_WINDOW_SAMPLES)) {
       return;
     }
-    long q = window.percentileNanos(100 * (1 - targetRate));
+    long q = window.percentileNanos(100 * (1 - aim()));
     if (q < CUT_SHORT_NANOS / 2) {
       delayBits.set(Double.doubleToRawLongBits(clamp(config, q)));
     }
@@ -292,6 +366,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     this.targetRate = targetRate(budget);
     window.reconfigure(config.window(), config.recomputeInterval());
     update(1.0); // re-clamp to the new bounds
+    moveAim(0); // re-clamp the aim to the new target rate
   }
 
   @Override
@@ -302,6 +377,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     d.put("delay", Durations.format(Duration.ofNanos(delayNanos(1))));
     d.put("learnedDelay", Durations.format(Duration.ofNanos((long) learnedDelayNanos())));
     d.put("targetRate", targetRate);
+    d.put("aim", aim());
     d.put("samples", samples.get());
     return d;
   }

@@ -57,9 +57,23 @@ public interface HedgeDelayStrategy {
 
   /**
    * Records that a hedge this strategy's delay asked for found no token in the budget (once per
-   * call). Attempts that failures ask for are not reported.
+   * call). Attempts that failures ask for are not reported. Called by the default {@link
+   * #recordBudgetExhausted(boolean)}, which the hedger calls.
    */
   default void recordBudgetExhausted() {}
+
+  /**
+   * Records that a hedge this strategy's delay asked for found no token in the budget (once per
+   * call), and whether the budget was saturated. The hedger calls this one; by default it calls
+   * {@link #recordBudgetExhausted()}.
+   *
+   * @param saturated {@code true} if hedges (and the attempts failures start) took at least 90% of
+   *     the budget's share over the last ten seconds: the refusal then says the budget is spent,
+   *     not that slow calls came in a burst while its share was unspent
+   */
+  default void recordBudgetExhausted(boolean saturated) {
+    recordBudgetExhausted();
+  }
 
   /**
    * Returns whether the strategy has seen enough to trust its estimate.

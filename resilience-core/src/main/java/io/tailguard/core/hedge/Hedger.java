@@ -506,7 +506,7 @@ public final class Hedger implements AutoCloseable {
     budgetExhausted.increment();
     if (delayed) {
       try {
-        strategy.recordBudgetExhausted();
+        strategy.recordBudgetExhausted(budget.saturated());
       } catch (RuntimeException e) {
         onStrategyFault(e);
       }

@@ -22,6 +22,7 @@ class AdaptiveDelayStepsAndStateTest {
   static final long MS = 1_000_000L;
   // 0.8 of a 5% budget: b = 0.04.
   static final BudgetConfig BUDGET = new BudgetConfig(0.05, 0, 10);
+  static final double B = DelayConfig.targetRate(BUDGET);
   final FakeClock clock = new FakeClock();
 
   static DelayConfig.Builder adaptive() {
@@ -156,6 +157,106 @@ class AdaptiveDelayStepsAndStateTest {
         .containsEntry("delay", "100ms")
         .containsEntry("learnedDelay", "100ms")
         .containsEntry("targetRate", DelayConfig.targetRate(BUDGET))
+        .containsEntry("aim", DelayConfig.targetRate(BUDGET))
         .containsEntry("samples", 0L);
+  }
+
+  @Test
+  void aRefusalWhileTheBudgetIsUnsaturatedLowersTheAimAndRaisesTheDelay() {
+    AdaptiveDelay d = warmAt100ms();
+    d.recordBudgetExhausted(false);
+    assertThat(d.aim())
+        .isCloseTo(B * Math.exp(-0.05 * (1 - AdaptiveDelay.REFUSAL_TARGET)), within(1e-12));
+    assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS * 1.05, within(1.0));
+  }
+
+  @Test
+  void aRefusalWhileTheBudgetIsSaturatedRaisesTheDelayOnly() {
+    AdaptiveDelay d = warmAt100ms();
+    d.recordBudgetExhausted(true);
+    d.recordBudgetExhausted();
+    assertThat(d.aim()).isEqualTo(B);
+    assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS * 1.05 * 1.05, within(1.0));
+  }
+
+  @Test
+  void theAimStaysWithinASixteenthOfTheTargetAndTheTarget() {
+    AdaptiveDelay d = warmAt100ms();
+    for (int i = 0; i < 200; i++) {
+      d.recordBudgetExhausted(false);
+    }
+    assertThat(d.aim()).isCloseTo(B / 16, within(1e-15));
+    for (int i = 0; i < 10_000_000 && d.aim() < B; i++) {
+      d.recordPrimary(MS, true);
+    }
+    assertThat(d.aim()).isEqualTo(B);
+  }
+
+  @Test
+  void eachCallLearnedFromRaisesTheAimTowardsTheTarget() {
+    AdaptiveDelay d = warmAt100ms();
+    d.recordBudgetExhausted(false);
+    double after = d.aim();
+    d.recordPrimary(MS, true);
+    assertThat(d.aim())
+        .isCloseTo(after * Math.exp(0.05 * AdaptiveDelay.REFUSAL_TARGET), within(1e-12));
+    // The step of the delay uses the rate aimed at.
+    double before = d.learnedDelayNanos();
+    double aim = d.aim();
+    d.recordPrimary(MS, true);
+    assertThat(d.learnedDelayNanos()).isCloseTo(before * (1 - 0.05 * aim), within(1.0));
+  }
+
+  @Test
+  void refusalsOfMoreThanOneCallInAThousandHoldTheAimDown() {
+    AdaptiveDelay d = warmAt100ms();
+    // One refusal every 200 calls: the aim falls to its floor.
+    for (int i = 0; i < 40_000; i++) {
+      d.recordPrimary(MS, true);
+      if (i % 200 == 0) {
+        d.recordBudgetExhausted(false);
+      }
+    }
+    assertThat(d.aim()).isCloseTo(B / 16, within(B / 16 * 0.02));
+    // One every 5,000 calls: it climbs back to the target.
+    for (int i = 0; i < 400_000; i++) {
+      d.recordPrimary(MS, true);
+      if (i % 5_000 == 0) {
+        d.recordBudgetExhausted(false);
+      }
+    }
+    assertThat(d.aim()).isGreaterThan(0.75 * B);
+  }
+
+  @Test
+  void theWindowSetsTheDelayToTheQuantileOfTheRateAimedAt() {
+    DelayConfig c =
+        adaptive()
+            .warmupSamples(100)
+            .window(Duration.ofSeconds(10))
+            .recomputeInterval(Duration.ofMillis(250))
+            .build();
+    AdaptiveDelay d = new AdaptiveDelay(c, BUDGET, clock);
+    // 1,000 primaries: 1 ms to 1,000 ms, one of each.
+    for (int i = 1; i <= 1000; i++) {
+      d.recordPrimary(i * MS, true);
+    }
+    clock.advance(Duration.ofMillis(250));
+    assertThat((double) d.delayNanos(1)).isCloseTo(960.0 * MS, within(10.0 * MS));
+    // Halve the aim (about 14 refusals): the 98th percentile.
+    while (d.aim() > 0.02) {
+      d.recordBudgetExhausted(false);
+    }
+    double aim = d.aim();
+    clock.advance(Duration.ofMillis(250));
+    assertThat((double) d.delayNanos(1)).isCloseTo((1 - aim) * 1000 * MS, within(10.0 * MS));
+  }
+
+  @Test
+  void aNewBudgetClampsTheAim() {
+    AdaptiveDelay d = warmAt100ms();
+    d.recordBudgetExhausted(false);
+    d.reconfigure(adaptive().warmupSamples(0).build(), new BudgetConfig(0.005, 0, 10));
+    assertThat(d.aim()).isEqualTo(DelayConfig.targetRate(new BudgetConfig(0.005, 0, 10)));
   }
 }
