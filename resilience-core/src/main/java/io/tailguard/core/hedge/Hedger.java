@@ -16,14 +16,9 @@ import io.tailguard.core.telemetry.LatencySnapshot;
 import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.core.time.Scheduler;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,7 +35,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,9 +116,6 @@ public final class Hedger implements AutoCloseable {
    */
 
   private static final Logger log = LoggerFactory.getLogger(Hedger.class);
-
-  private static final int SNAPSHOT_MAGIC = 0x54474844; // "TGHD"
-  private static final short SNAPSHOT_VERSION = 1;
 
   private final String name;
   private final Clock clock;
@@ -744,27 +735,13 @@ public final class Hedger implements AutoCloseable {
 
   /**
    * Saves what the delay strategy has learned, in a versioned binary format: a magic number, the
-   * format version, the strategy type, its state and a CRC-32.
+   * format version, the strategy type, its state and a CRC-32 (see {@code HedgerSnapshot}).
    *
    * @return the snapshot
    */
   public byte[] snapshot() {
-    HedgeDelayStrategy s = strategy;
     try {
-      ByteArrayOutputStream payload = new ByteArrayOutputStream();
-      s.writeState(new DataOutputStream(payload));
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.writeInt(SNAPSHOT_MAGIC);
-      out.writeShort(SNAPSHOT_VERSION);
-      out.writeUTF(name);
-      out.writeUTF(s.type().name());
-      out.writeInt(payload.size());
-      payload.writeTo(out);
-      CRC32 crc = new CRC32();
-      crc.update(bytes.toByteArray());
-      out.writeLong(crc.getValue());
-      return bytes.toByteArray();
+      return HedgerSnapshot.write(name, strategy);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the snapshot of hedger '" + name + "'", e);
     }
@@ -785,37 +762,8 @@ public final class Hedger implements AutoCloseable {
     }
     HedgeDelayStrategy s = strategy;
     try {
-      if (snapshot.length < 4 + 2 + 2 + 2 + 4 + 8) {
-        throw new IOException("too short (" + snapshot.length + " bytes)");
-      }
-      CRC32 crc = new CRC32();
-      crc.update(snapshot, 0, snapshot.length - 8);
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
-      if (in.readInt() != SNAPSHOT_MAGIC) {
-        throw new IOException("not a hedger snapshot");
-      }
-      short version = in.readShort();
-      if (version != SNAPSHOT_VERSION) {
-        throw new IOException("unsupported snapshot version " + version);
-      }
-      String from = in.readUTF();
-      String type = in.readUTF();
-      if (!type.equals(s.type().name())) {
-        throw new IOException(
-            "taken from a " + type + " strategy, but this hedger uses " + s.type());
-      }
-      int length = in.readInt();
-      if (length < 0 || length > snapshot.length) {
-        throw new IOException("state length out of range: " + length);
-      }
-      byte[] state = new byte[length];
-      in.readFully(state);
-      long expected = in.readLong();
-      if (expected != crc.getValue()) {
-        throw new IOException("checksum mismatch");
-      }
-      s.readState(new DataInputStream(new ByteArrayInputStream(state)));
-      log.info("Hedger '{}': restored {} strategy state saved by '{}'", name, type, from);
+      String from = HedgerSnapshot.read(snapshot, s);
+      log.info("Hedger '{}': restored {} strategy state saved by '{}'", name, s.type(), from);
       return true;
     } catch (IOException | RuntimeException e) {
       log.warn(
@@ -832,9 +780,7 @@ public final class Hedger implements AutoCloseable {
    */
   public void saveTo(Path file) throws IOException {
     Validate.notNull("file", file);
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, snapshot());
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    HedgerSnapshot.writeFile(file, snapshot());
   }
 
   /**
