@@ -1,5 +1,16 @@
 package io.tailguard.core.breaker;
 
+import static io.tailguard.core.breaker.StateWord.ONE_IN_FLIGHT;
+import static io.tailguard.core.breaker.StateWord.failures;
+import static io.tailguard.core.breaker.StateWord.generation;
+import static io.tailguard.core.breaker.StateWord.inFlight;
+import static io.tailguard.core.breaker.StateWord.isClosed;
+import static io.tailguard.core.breaker.StateWord.isLater;
+import static io.tailguard.core.breaker.StateWord.nextGeneration;
+import static io.tailguard.core.breaker.StateWord.stateOf;
+import static io.tailguard.core.breaker.StateWord.successes;
+import static io.tailguard.core.breaker.StateWord.word;
+
 import io.tailguard.core.HealthStatus;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
@@ -87,19 +98,14 @@ public final class CircuitBreaker {
   /*
    * Concurrency.
    *
-   * `state` is one 64-bit word, changed only by compareAndSet:
-   *
-   *   bits  0-2   the CircuitState ordinal
-   *   bits  3-12  half-open permits in flight
-   *   bits 13-22  half-open successes
-   *   bits 23-32  half-open failures
-   *   bits 33-63  the generation, incremented by every transition and when trial permits time out
+   * `state` is one 64-bit word, changed only by compareAndSet: the CircuitState, the half-open
+   * permits in flight, successes and failures, and the generation, incremented by every
+   * transition and when trial permits time out (the layout is in StateWord).
    *
    * Keeping the half-open counters in the same word as the state makes every half-open decision
    * (take a permit, count an outcome, close or re-open) one CAS, so permits can never exceed
    * halfOpenMaxConcurrent and a permit from an earlier generation can never be counted in a later
    * trial: a guard remembers the generation it was granted in and is ignored once it differs.
-   * The config caps the three counters at 1000, so 10 bits hold them.
    *
    * Trial permits that are never reported (a hung call) would keep HALF_OPEN refusing everything.
    * `lastTrialGrantNanos` is the start time of the latest trial permit granted; every grant writes
@@ -139,7 +145,7 @@ public final class CircuitBreaker {
    * the reset (which would leave the breaker OPEN with no end to its cooldown).
    *
    * The generation has 31 bits and wraps; every new generation is masked to them, and "later" is
-   * decided by serial-number arithmetic (RFC 1982), see isLater().
+   * decided by serial-number arithmetic (RFC 1982), see StateWord.isLater().
    *
    * `config` is swapped whole by reconfigure() under `reconfigureLock`; a partial edit reads,
    * edits and swaps it under that lock, so concurrent edits are never lost. Every decision reads
@@ -151,18 +157,6 @@ public final class CircuitBreaker {
    */
 
   private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
-
-  private static final CircuitState[] STATES = CircuitState.values();
-  private static final long STATE_MASK = 0x7L;
-  private static final int COUNT_BITS = 10;
-  private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
-  private static final int IN_FLIGHT_SHIFT = 3;
-  private static final int SUCCESS_SHIFT = IN_FLIGHT_SHIFT + COUNT_BITS;
-  private static final int FAILURE_SHIFT = SUCCESS_SHIFT + COUNT_BITS;
-  private static final int GEN_SHIFT = FAILURE_SHIFT + COUNT_BITS;
-  private static final long CLOSED_CODE = CircuitState.CLOSED.ordinal();
-  private static final long GEN_MASK = (1L << (Long.SIZE - GEN_SHIFT)) - 1;
-  private static final long GEN_HALF = 1L << (Long.SIZE - GEN_SHIFT - 1);
 
   /** Re-opens beyond this many no longer double the cooldown (which is capped long before). */
   private static final int MAX_REOPEN_EXPONENT = 62;
@@ -279,7 +273,7 @@ public final class CircuitBreaker {
     long now = clock.nanoTime();
     long w = state;
     CircuitConfig c = config;
-    if ((w & STATE_MASK) == CLOSED_CODE) {
+    if (isClosed(w)) {
       RollingWindow win = window;
       if (win.generation() == generation(w) && (fuse == null || !fuse.isOpen())) {
         return new CallGuard(this, c, now, CallGuard.KIND_CLOSED, win, 0, cells.stripe());
@@ -339,7 +333,7 @@ public final class CircuitBreaker {
               }
               continue;
             }
-            if (grantTrial(w, w + (1L << IN_FLIGHT_SHIFT), now)) {
+            if (grantTrial(w, w + ONE_IN_FLIGHT, now)) {
               return new CallGuard(
                   this, c, now, CallGuard.KIND_HALF_OPEN, null, generation(w), cells.stripe());
             }
@@ -529,7 +523,7 @@ public final class CircuitBreaker {
       if (stateOf(w) != CircuitState.HALF_OPEN || generation(w) != guard.generation) {
         return; // the trial this permit belonged to is over
       }
-      if (inFlight(w) == 0 || STATE.compareAndSet(this, w, w - (1L << IN_FLIGHT_SHIFT))) {
+      if (inFlight(w) == 0 || STATE.compareAndSet(this, w, w - ONE_IN_FLIGHT)) {
         return;
       }
     }
@@ -1230,54 +1224,6 @@ public final class CircuitBreaker {
   @Override
   public String toString() {
     return "CircuitBreaker[" + name + ", " + state() + "]";
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The state word
-
-  private static long word(
-      CircuitState s, long generation, long inFlight, long successes, long failures) {
-    return s.ordinal()
-        | (inFlight << IN_FLIGHT_SHIFT)
-        | (successes << SUCCESS_SHIFT)
-        | (failures << FAILURE_SHIFT)
-        | (generation << GEN_SHIFT);
-  }
-
-  private static CircuitState stateOf(long w) {
-    return STATES[(int) (w & STATE_MASK)];
-  }
-
-  private static long generation(long w) {
-    return w >>> GEN_SHIFT;
-  }
-
-  /** The generation after {@code generation}, wrapping within its 31 bits. */
-  private static long nextGeneration(long generation) {
-    return (generation + 1) & GEN_MASK;
-  }
-
-  /**
-   * Returns whether generation {@code a} is later than {@code b}, by RFC 1982 serial-number
-   * arithmetic on 31 bits: {@code a} is later if it lies less than 2^30 steps after {@code b},
-   * counting around the wrap. Two generations exactly 2^30 apart are not ordered; the breaker never
-   * compares generations that far apart.
-   */
-  static boolean isLater(long a, long b) {
-    long distance = (a - b) & GEN_MASK;
-    return distance != 0 && distance < GEN_HALF;
-  }
-
-  private static long inFlight(long w) {
-    return (w >>> IN_FLIGHT_SHIFT) & COUNT_MASK;
-  }
-
-  private static long successes(long w) {
-    return (w >>> SUCCESS_SHIFT) & COUNT_MASK;
-  }
-
-  private static long failures(long w) {
-    return (w >>> FAILURE_SHIFT) & COUNT_MASK;
   }
 
   /** The current OPEN period: written once by the thread that opened the breaker. */
