@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -157,9 +156,6 @@ public final class CircuitBreaker {
    */
 
   private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
-
-  /** Re-opens beyond this many no longer double the cooldown (which is capped long before). */
-  private static final int MAX_REOPEN_EXPONENT = 62;
 
   private static final VarHandle STATE;
   private static final VarHandle WINDOW;
@@ -420,8 +416,7 @@ public final class CircuitBreaker {
 
   /** The re-open count of an open that comes straight from HALF_OPEN. */
   private int nextReopens() {
-    OpenInfo previous = openInfo;
-    return previous == null ? 1 : Math.min(previous.reopens + 1, MAX_REOPEN_EXPONENT);
+    return OpenInfo.nextReopens(openInfo);
   }
 
   /**
@@ -635,8 +630,7 @@ public final class CircuitBreaker {
   }
 
   private void enterOpen(long generation, long now, int reopens, CircuitConfig c) {
-    long cooldown =
-        cooldownNanos(c.openCooldown().toNanos(), c.maxOpenCooldown().toNanos(), reopens);
+    long cooldown = OpenInfo.cooldownNanos(c, reopens);
     OpenInfo next = new OpenInfo(generation, now + cooldown, reopens);
     for (; ; ) {
       OpenInfo current = openInfo;
@@ -686,18 +680,6 @@ public final class CircuitBreaker {
       return open.untilNanos;
     }
     return now + config.openCooldown().toNanos();
-  }
-
-  /**
-   * Returns {@code base * 2^reopens}, capped at {@code max}, without overflowing for any number of
-   * re-opens.
-   */
-  static long cooldownNanos(long base, long max, int reopens) {
-    int shift = Math.min(Math.max(reopens, 0), MAX_REOPEN_EXPONENT);
-    if (shift >= Long.numberOfLeadingZeros(base) - 1) {
-      return max;
-    }
-    return Math.min(max, base << shift);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -759,63 +741,7 @@ public final class CircuitBreaker {
    */
   public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> supplier) {
     Validate.notNull("supplier", supplier);
-    CallGuard guard;
-    try {
-      guard = acquire();
-    } catch (CircuitRejectedException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    CompletionStage<T> stage;
-    try {
-      stage = supplier.get();
-    } catch (Throwable t) {
-      guard.failure(t);
-      return CompletableFuture.failedFuture(t);
-    }
-    if (stage == null) {
-      guard.release();
-      return CompletableFuture.failedFuture(
-          new IllegalStateException(
-              "the supplier given to callAsync of circuit breaker '"
-                  + name
-                  + "' returned null instead of a CompletionStage"));
-    }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    stage.whenComplete(
-        (value, error) -> {
-          if (error == null) {
-            guard.success();
-            result.complete(value);
-          } else {
-            Throwable cause = unwrap(error);
-            guard.failure(cause);
-            result.completeExceptionally(cause);
-          }
-        });
-    result.whenComplete(
-        (value, error) -> {
-          if (result.isCancelled()) {
-            guard.release();
-            cancel(stage);
-          }
-        });
-    return result;
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static void cancel(CompletionStage<?> stage) {
-    try {
-      stage.toCompletableFuture().cancel(true);
-    } catch (UnsupportedOperationException e) {
-      // a stage that cannot be converted cannot be cancelled either
-    }
+    return GuardedStage.start(this, supplier);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1226,19 +1152,6 @@ public final class CircuitBreaker {
     return "CircuitBreaker[" + name + ", " + state() + "]";
   }
 
-  /** The current OPEN period: written once by the thread that opened the breaker. */
-  private static final class OpenInfo {
-    final long generation;
-    final long untilNanos;
-    final int reopens;
-
-    OpenInfo(long generation, long untilNanos, int reopens) {
-      this.generation = generation;
-      this.untilNanos = untilNanos;
-      this.reopens = reopens;
-    }
-  }
-
   /**
    * Builds a {@link CircuitBreaker}.
    *
@@ -1324,9 +1237,7 @@ public final class CircuitBreaker {
       if (stateOf(w) != CircuitState.OPEN || open == null || open.generation != generation(w)) {
         return;
       }
-      long cooldown =
-          cooldownNanos(
-              next.openCooldown().toNanos(), next.maxOpenCooldown().toNanos(), open.reopens);
+      long cooldown = OpenInfo.cooldownNanos(next, open.reopens);
       long until = now + cooldown;
       if (until - open.untilNanos >= 0
           || OPEN_INFO.compareAndSet(
