@@ -4,7 +4,6 @@ import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
-import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Shutdown;
 import io.tailguard.core.internal.Validate;
@@ -110,8 +109,9 @@ public final class Hedger implements AutoCloseable {
    * reconfigureLock); every call reads `config` once at its start and the strategy each time it
    * needs a delay, so a strategy swap takes effect for the next hedge of calls already running.
    * The budget, the counters and the latency Recorder are lock-free. `inFlight` holds the calls
-   * that have not ended, so close() can cancel them. Each call's own state is guarded by the
-   * call's monitor (see HedgedCall).
+   * that have not ended, so close() can cancel them. Coalesced calls share executions through
+   * SingleFlight (see its comment). Each call's own state is guarded by the call's monitor (see
+   * HedgedCall).
    */
 
   private static final Logger log = LoggerFactory.getLogger(Hedger.class);
@@ -132,8 +132,7 @@ public final class Hedger implements AutoCloseable {
   private final HedgeBudget budget;
   private final Object reconfigureLock = new Object();
   private final Set<HedgedCall<?>> inFlight = ConcurrentHashMap.newKeySet();
-  private final ConcurrentHashMap<Object, CompletableFuture<Object>> coalescing =
-      new ConcurrentHashMap<>();
+  private final SingleFlight singleFlight = new SingleFlight();
 
   private final LongAdder calls = new LongAdder();
   private final LongAdder attempts = new LongAdder();
@@ -145,7 +144,6 @@ public final class Hedger implements AutoCloseable {
   private final LongAdder budgetExhausted = new LongAdder();
   private final LongAdder executorRefusals = new LongAdder();
   private final LongAdder strategyFaults = new LongAdder();
-  private final LongAdder coalescedCalls = new LongAdder();
   // Call latency over the last minute.
   private final LatencyRecorder latency;
 
@@ -274,42 +272,13 @@ public final class Hedger implements AutoCloseable {
     return coalesced(key, () -> callAsync(attempt));
   }
 
-  @SuppressWarnings("unchecked")
   private <T> CompletableFuture<T> coalesced(
       Object key, java.util.function.Supplier<CompletableFuture<T>> start) {
     if (!config.coalesce()) {
       throw new IllegalStateException(
           "coalescing is off for hedger '" + name + "': set coalesce(true) to share calls by key");
     }
-    for (; ; ) {
-      CompletableFuture<Object> existing = coalescing.get(key);
-      if (existing != null) {
-        coalescedCalls.increment();
-        return (CompletableFuture<T>) existing.copy();
-      }
-      CompletableFuture<Object> mine = new CompletableFuture<>();
-      if (coalescing.putIfAbsent(key, mine) != null) {
-        continue;
-      }
-      CompletableFuture<T> execution;
-      try {
-        execution = start.get();
-      } catch (RuntimeException | Error e) {
-        coalescing.remove(key, mine);
-        mine.completeExceptionally(e);
-        throw e;
-      }
-      execution.whenComplete(
-          (v, e) -> {
-            coalescing.remove(key, mine);
-            if (e == null) {
-              mine.complete(v);
-            } else {
-              mine.completeExceptionally(Failures.unwrap(e));
-            }
-          });
-      return (CompletableFuture<T>) mine.copy();
-    }
+    return singleFlight.share(key, start);
   }
 
   private <T> CompletableFuture<T> startBlockingFuture(Function<AttemptContext, T> attempt) {
@@ -672,7 +641,7 @@ public final class Hedger implements AutoCloseable {
         budgetExhausted.sum(),
         executorRefusals.sum(),
         strategyFaults.sum(),
-        coalescedCalls.sum(),
+        singleFlight.joined(),
         delayNanos(1),
         warm,
         window.p50Nanos(),
