@@ -228,4 +228,100 @@ class InstanceTableTest {
         .containsExactly(
             Map.entry("a", Map.of("config", "own")), Map.entry("b", Map.of("config", "d0")));
   }
+
+  @Test
+  void viewsAreLiveAndReadOnly() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.preload("own", "o1");
+    Thing shared = table.get("shared");
+    assertThat(table.names()).containsExactlyInAnyOrder("own", "shared");
+    assertThat(table.values()).hasSize(2).contains(shared);
+    assertThat(table.ownConfigs()).containsExactly(Map.entry("own", "o1"));
+    assertThatThrownBy(() -> table.names().remove("own"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> table.values().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> table.ownConfigs().put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
+
+    var names = table.names();
+    var values = table.values();
+    var own = table.ownConfigs();
+    table.reconfigure("new", "o2");
+    table.remove("shared");
+    assertThat(names).containsExactlyInAnyOrder("own", "new");
+    assertThat(values).extracting(t -> t.name).containsExactlyInAnyOrder("own", "new");
+    assertThat(own).containsOnlyKeys("own", "new");
+  }
+
+  @Test
+  void isClosedOnceClosed() {
+    InstanceTable<Thing, String> table = builder().build();
+    assertThat(table.isClosed()).isFalse();
+    table.close();
+    assertThat(table.isClosed()).isTrue();
+  }
+
+  @Test
+  void reconfigureCreatesAndTellsTheHooksOrReconfiguresInPlace() {
+    List<String> reconfigured = new ArrayList<>();
+    InstanceTable<Thing, String> tracked =
+        builder()
+            .reconfigurer(
+                (t, c) -> {
+                  reconfigured.add(t.name + "=" + c);
+                  t.config = c;
+                })
+            .build();
+    tracked.onAdded(t -> events.add("hook " + t.name));
+
+    Thing a = tracked.reconfigure("a", "own1");
+    assertThat(a.config).isEqualTo("own1");
+    assertThat(reconfigured).as("a new instance is created with its settings").isEmpty();
+    assertThat(events).containsExactly("created a", "hook a");
+
+    assertThat(tracked.reconfigure("a", "own2")).isSameAs(a);
+    assertThat(reconfigured).containsExactly("a=own2");
+    assertThat(events).as("no hook for an instance reconfigured").hasSize(2);
+    assertThat(tracked.ownConfigs()).containsExactly(Map.entry("a", "own2"));
+  }
+
+  @Test
+  void onAddedTellsOfPresentInstancesThenNewOnesUntilUnsubscribed() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.preload("p", "o1");
+    List<String> seen = new ArrayList<>();
+    var subscription = table.onAdded(t -> seen.add(t.name));
+    assertThat(seen).containsExactly("p");
+    table.get("q");
+    assertThat(seen).containsExactly("p", "q");
+    subscription.close();
+    table.get("r");
+    table.reconfigure("s", "own");
+    assertThat(seen).containsExactly("p", "q");
+  }
+
+  @Test
+  void onRemovedTellsUntilUnsubscribed() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.get("a");
+    table.get("b");
+    List<String> seen = new ArrayList<>();
+    var subscription = table.onRemoved(t -> seen.add(t.name));
+    table.remove("a");
+    subscription.close();
+    table.remove("b");
+    assertThat(seen).containsExactly("a");
+  }
+
+  @Test
+  void useDefaultsInAStrictTableLeavesANameWithoutOwnSettings() {
+    InstanceTable<Thing, String> table = builder().strict(true).build();
+    table.preloadWithDefaults("shared");
+    Thing shared = table.get("shared");
+    assertThat(table.useDefaults("shared")).containsSame(shared);
+    assertThat(table.get("shared")).isSameAs(shared);
+    assertThat(table.useDefaults("never")).isEmpty();
+    assertThat(events).isEmpty();
+  }
 }

@@ -65,6 +65,37 @@ class ThreadSlotsTest {
     assertThat(new ThreadSlots(16).count()).isEqualTo(16);
   }
 
+  @Test
+  void findLooksOnlyAtTheProbesFromTheHomeItIsGiven() {
+    ThreadSlots slots = new ThreadSlots(16);
+    assertThat(slots.claim(ThreadSlots.PROBES, 99, 0)).isEqualTo(ThreadSlots.PROBES);
+    assertThat(slots.find(ThreadSlots.PROBES, 99)).isEqualTo(ThreadSlots.PROBES);
+    assertThat(slots.find(1, 99)).isEqualTo(ThreadSlots.PROBES);
+    assertThat(slots.find(0, 99)).as("one slot past its last probe").isEqualTo(-1);
+    // Probes wrap around the end of the table.
+    assertThat(slots.claim(15, 98, 0)).isEqualTo(15);
+    assertThat(slots.claim(15, 97, 0)).isZero();
+    assertThat(slots.find(15, 97)).isZero();
+  }
+
+  @Test
+  void homesSpreadConsecutiveThreadIds() {
+    // Thread ids are mostly consecutive; their homes must not pile up, or threads would fall back
+    // to shared state while slots stand free.
+    int count = 64;
+    java.util.Set<Integer> homes = new java.util.HashSet<>();
+    for (long id = 1; id <= count; id++) {
+      homes.add(ThreadSlots.home(id) & (count - 1));
+    }
+    assertThat(homes).hasSizeGreaterThan(count / 2);
+  }
+
+  @Test
+  void theLargestTableHas1024Slots() {
+    assertThat(new ThreadSlots(1024).count()).isEqualTo(1024);
+    assertThat(new ThreadSlots(1).count()).isEqualTo(1);
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {0, -4, 6, 2048})
   void aCountThatIsNotAPowerOfTwoInRangeIsRefused(int count) {
