@@ -14,14 +14,14 @@ module io.tailguard.core {
   requires static lettuce.core;
 
   exports io.tailguard.core;
-  exports io.tailguard.core.breaker;
+  exports io.tailguard.core.circuitbreaker;
   exports io.tailguard.core.config;
   exports io.tailguard.core.engine;
   exports io.tailguard.core.event;
   exports io.tailguard.core.health;
   exports io.tailguard.core.hedge;
-  exports io.tailguard.core.ratelimit;
-  exports io.tailguard.core.ratelimit.redis;
+  exports io.tailguard.core.ratelimiter;
+  exports io.tailguard.core.ratelimiter.redis;
   exports io.tailguard.core.retry;
   exports io.tailguard.core.runtime;
   exports io.tailguard.core.telemetry;

@@ -47,11 +47,11 @@ class ArchitectureTest {
         .definedBy("io.tailguard.core.engine..")
         .layer("engines")
         .definedBy(
-            "io.tailguard.core.breaker..",
+            "io.tailguard.core.circuitbreaker..",
             "io.tailguard.core.health..",
             "io.tailguard.core.hedge..",
             "io.tailguard.core.retry..",
-            "io.tailguard.core.ratelimit..")
+            "io.tailguard.core.ratelimiter..")
         .layer("configuration")
         .definedBy("io.tailguard.core.config..")
         .layer("runtime")

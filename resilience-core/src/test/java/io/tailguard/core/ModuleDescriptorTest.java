@@ -2,7 +2,7 @@ package io.tailguard.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.breaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
 import java.io.File;
 import java.io.IOException;
 import java.lang.module.ModuleDescriptor;
@@ -71,8 +71,8 @@ class ModuleDescriptorTest {
             """
             package demo;
 
-            import io.tailguard.core.breaker.CircuitBreaker;
-            import io.tailguard.core.breaker.CircuitConfig;
+            import io.tailguard.core.circuitbreaker.CircuitBreaker;
+            import io.tailguard.core.circuitbreaker.CircuitConfig;
             import io.tailguard.core.hedge.HedgeConfig;
 
             public class Client {

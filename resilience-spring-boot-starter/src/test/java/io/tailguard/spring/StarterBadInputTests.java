@@ -3,9 +3,9 @@ package io.tailguard.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.config.ConfigException;
-import io.tailguard.core.ratelimit.RateLimitExceededException;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.Hedged;
 import io.tailguard.spring.annotation.RateLimited;

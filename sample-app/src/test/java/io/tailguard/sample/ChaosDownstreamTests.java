@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
-import io.tailguard.core.breaker.CircuitState;
+import io.tailguard.core.circuitbreaker.CircuitState;
 import io.tailguard.sample.downstream.Downstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;

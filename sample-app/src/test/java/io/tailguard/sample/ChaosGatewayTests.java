@@ -3,8 +3,8 @@ package io.tailguard.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tailguard.core.breaker.CircuitState;
-import io.tailguard.core.breaker.GlobalFuse;
+import io.tailguard.core.circuitbreaker.CircuitState;
+import io.tailguard.core.circuitbreaker.GlobalFuse;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

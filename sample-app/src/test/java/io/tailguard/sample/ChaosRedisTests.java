@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.tailguard.core.breaker.CircuitState;
-import io.tailguard.core.ratelimit.redis.RedisRateLimiterStore;
+import io.tailguard.core.circuitbreaker.CircuitState;
+import io.tailguard.core.ratelimiter.redis.RedisRateLimiterStore;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;

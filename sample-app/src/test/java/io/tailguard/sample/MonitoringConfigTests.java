@@ -90,10 +90,13 @@ class MonitoringConfigTests extends SampleAppTestSupport {
                     + " (rate(resilience_call_duration_seconds_bucket{job=~\"$job\","
                     + " outcome=\"success\"}[$__rate_interval])))"))
         .containsExactly("resilience_call_duration_seconds_bucket");
-    assertThat(metricNames("time() - max by (name) (resilience_circuit_last_opened_seconds > 0)"))
-        .containsExactly("resilience_circuit_last_opened_seconds");
-    assertThat(metricNames("label_values(resilience_circuit_state{job=~\"$job\"}, instance)"))
-        .containsExactly("resilience_circuit_state");
+    assertThat(
+            metricNames(
+                "time() - max by (name) (resilience_circuitbreaker_last_opened_seconds > 0)"))
+        .containsExactly("resilience_circuitbreaker_last_opened_seconds");
+    assertThat(
+            metricNames("label_values(resilience_circuitbreaker_state{job=~\"$job\"}, instance)"))
+        .containsExactly("resilience_circuitbreaker_state");
     assertThat(metricNames("a == 1 or b{x=\"}\"} == 2 and on (name) c offset 5m"))
         .containsExactly("a", "b", "c");
   }
@@ -165,13 +168,13 @@ class MonitoringConfigTests extends SampleAppTestSupport {
     // The dashboard covers every family of the design's table.
     assertThat(used)
         .contains(
-            "resilience_circuit_state",
-            "resilience_circuit_state_active",
-            "resilience_circuit_calls_total",
-            "resilience_circuit_transitions_total",
-            "resilience_circuit_health_score",
-            "resilience_circuit_success_ratio",
-            "resilience_circuit_last_opened_seconds",
+            "resilience_circuitbreaker_state",
+            "resilience_circuitbreaker_state_active",
+            "resilience_circuitbreaker_calls_total",
+            "resilience_circuitbreaker_transitions_total",
+            "resilience_circuitbreaker_health_score",
+            "resilience_circuitbreaker_success_ratio",
+            "resilience_circuitbreaker_last_opened_seconds",
             "resilience_call_duration_seconds_bucket",
             "resilience_hedge_calls_total",
             "resilience_hedge_attempts_total",
@@ -196,7 +199,7 @@ class MonitoringConfigTests extends SampleAppTestSupport {
     }
     // The alerts on the global fuse and on retry budgets rely on these series.
     assertThat(metrics())
-        .contains("resilience_circuit_state{name=\"__global__\"}")
+        .contains("resilience_circuitbreaker_state{name=\"__global__\"}")
         .contains("resilience_retry_calls_total{name=\"quotes\",result=\"budget_exhausted\"}");
   }
 }

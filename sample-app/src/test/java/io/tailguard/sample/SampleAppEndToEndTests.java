@@ -3,7 +3,7 @@ package io.tailguard.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tailguard.core.breaker.CircuitState;
+import io.tailguard.core.circuitbreaker.CircuitState;
 import io.tailguard.sample.downstream.DownstreamProfile;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -172,10 +172,11 @@ class SampleAppEndToEndTests extends SampleAppTestSupport {
     assertThat(metrics())
         .contains("resilience_health_status{probe=\"downstream\"} 0.0")
         .containsPattern(
-            "resilience_circuit_transitions_total\\{from=\"closed\",name=\"quotes\",to=\"open\"\\}"
+            "resilience_circuitbreaker_transitions_total\\{from=\"closed\",name=\"quotes\",to=\"open\"\\}"
                 + " [1-9]")
         .containsPattern(
-            "resilience_circuit_calls_total\\{name=\"quotes\",outcome=\"rejected\"\\} [1-9]");
+            "resilience_circuitbreaker_calls_total\\{name=\"quotes\",outcome=\"rejected\"\\}"
+                + " [1-9]");
 
     assertThat(post("/admin/downstream", "{\"outage\":false}").statusCode()).isEqualTo(200);
     await()
@@ -199,10 +200,10 @@ class SampleAppEndToEndTests extends SampleAppTestSupport {
               assertThat(health.statusCode()).isEqualTo(200);
             });
     assertThat(metrics())
-        .contains("resilience_circuit_state{name=\"quotes\"} 0.0")
+        .contains("resilience_circuitbreaker_state{name=\"quotes\"} 0.0")
         .contains("resilience_health_status{probe=\"downstream\"} 1.0")
         .containsPattern(
-            "resilience_circuit_transitions_total\\{from=\"half-open\",name=\"quotes\",to=\"closed\"\\}"
+            "resilience_circuitbreaker_transitions_total\\{from=\"half-open\",name=\"quotes\",to=\"closed\"\\}"
                 + " [1-9]");
   }
 
@@ -214,7 +215,7 @@ class SampleAppEndToEndTests extends SampleAppTestSupport {
     assertThat(json(health, "$.status")).isEqualTo("DEGRADED");
     assertThat(json(health, "$.components.resilience.components.quotes.status"))
         .isEqualTo("DEGRADED");
-    assertThat(metrics()).contains("resilience_circuit_state{name=\"quotes\"} 3.0");
+    assertThat(metrics()).contains("resilience_circuitbreaker_state{name=\"quotes\"} 3.0");
     HttpResponse<String> refused = get("/quotes/F");
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(refused.body()).contains("\"reason\":\"FORCED_OPEN\"");

@@ -1,7 +1,7 @@
 package io.tailguard.sample;
 
 import com.jayway.jsonpath.JsonPath;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.sample.downstream.Downstream;
 import io.tailguard.sample.downstream.DownstreamProfile;
 import java.io.IOException;

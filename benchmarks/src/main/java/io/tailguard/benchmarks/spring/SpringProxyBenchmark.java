@@ -127,7 +127,7 @@ public class SpringProxyBenchmark {
     resilience4j.call(value);
     long tailguardCalls =
         tailguardContext
-            .getBean(io.tailguard.core.breaker.CircuitBreakerRegistry.class)
+            .getBean(io.tailguard.core.circuitbreaker.CircuitBreakerRegistry.class)
             .breaker("bench")
             .metrics()
             .successfulCalls();

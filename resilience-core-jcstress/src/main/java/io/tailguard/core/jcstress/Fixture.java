@@ -1,11 +1,11 @@
 package io.tailguard.core.jcstress;
 
-import io.tailguard.core.breaker.CallGuard;
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitConfig;
-import io.tailguard.core.breaker.CircuitEvent;
-import io.tailguard.core.breaker.CircuitRejectedException;
-import io.tailguard.core.breaker.CircuitState;
+import io.tailguard.core.circuitbreaker.CallGuard;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitConfig;
+import io.tailguard.core.circuitbreaker.CircuitEvent;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitState;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicIntegerArray;

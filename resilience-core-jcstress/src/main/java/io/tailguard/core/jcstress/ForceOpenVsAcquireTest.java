@@ -3,9 +3,9 @@ package io.tailguard.core.jcstress;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.tailguard.core.breaker.CallGuard;
-import io.tailguard.core.breaker.CircuitRejectedException;
-import io.tailguard.core.breaker.CircuitState;
+import io.tailguard.core.circuitbreaker.CallGuard;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitState;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;

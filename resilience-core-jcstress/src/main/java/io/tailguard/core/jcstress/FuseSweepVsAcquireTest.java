@@ -3,11 +3,11 @@ package io.tailguard.core.jcstress;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.CircuitEvent;
-import io.tailguard.core.breaker.CircuitState;
-import io.tailguard.core.breaker.GlobalFuseConfig;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitEvent;
+import io.tailguard.core.circuitbreaker.CircuitState;
+import io.tailguard.core.circuitbreaker.GlobalFuseConfig;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.Actor;
@@ -82,7 +82,7 @@ public class FuseSweepVsAcquireTest {
     try {
       b.acquire(); // held: the arbiter counts the permit
       return 1;
-    } catch (io.tailguard.core.breaker.CircuitRejectedException e) {
+    } catch (io.tailguard.core.circuitbreaker.CircuitRejectedException e) {
       return 0;
     }
   }

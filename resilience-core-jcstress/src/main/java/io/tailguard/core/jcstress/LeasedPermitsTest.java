@@ -4,8 +4,8 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.tailguard.core.ratelimit.RateLimitConfig;
-import io.tailguard.core.ratelimit.RateLimiter;
+import io.tailguard.core.ratelimiter.RateLimitConfig;
+import io.tailguard.core.ratelimiter.RateLimiter;
 import java.time.Duration;
 import java.util.Map;
 import org.openjdk.jcstress.annotations.Actor;

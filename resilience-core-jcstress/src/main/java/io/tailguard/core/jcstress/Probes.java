@@ -1,6 +1,6 @@
 package io.tailguard.core.jcstress;
 
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import java.time.Duration;
 import org.openjdk.jcstress.infra.results.II_Result;
 

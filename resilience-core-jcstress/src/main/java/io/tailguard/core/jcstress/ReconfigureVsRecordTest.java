@@ -3,7 +3,7 @@ package io.tailguard.core.jcstress;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.tailguard.core.breaker.CircuitConfig;
+import io.tailguard.core.circuitbreaker.CircuitConfig;
 import java.time.Duration;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;

@@ -1,19 +1,19 @@
 package io.tailguard.core.config;
 
 import io.tailguard.core.HealthStatus;
-import io.tailguard.core.breaker.AdaptiveThreshold;
-import io.tailguard.core.breaker.CircuitConfig;
-import io.tailguard.core.breaker.GlobalFuseConfig;
-import io.tailguard.core.breaker.SampleWeighting;
+import io.tailguard.core.circuitbreaker.AdaptiveThreshold;
+import io.tailguard.core.circuitbreaker.CircuitConfig;
+import io.tailguard.core.circuitbreaker.GlobalFuseConfig;
+import io.tailguard.core.circuitbreaker.SampleWeighting;
 import io.tailguard.core.health.HealthConfig;
 import io.tailguard.core.hedge.BudgetConfig;
 import io.tailguard.core.hedge.DelayConfig;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.hedge.HedgeDelayType;
 import io.tailguard.core.internal.InstanceNames;
-import io.tailguard.core.ratelimit.RateLimitBackend;
-import io.tailguard.core.ratelimit.RateLimitConfig;
-import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
+import io.tailguard.core.ratelimiter.RateLimitBackend;
+import io.tailguard.core.ratelimiter.RateLimitConfig;
+import io.tailguard.core.ratelimiter.redis.RedisFailurePolicy;
 import io.tailguard.core.retry.Jitter;
 import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.telemetry.TelemetryConfig;

@@ -1,14 +1,14 @@
 package io.tailguard.core.config;
 
-import io.tailguard.core.breaker.CircuitConfig;
-import io.tailguard.core.breaker.GlobalFuseConfig;
+import io.tailguard.core.circuitbreaker.CircuitConfig;
+import io.tailguard.core.circuitbreaker.GlobalFuseConfig;
 import io.tailguard.core.health.HealthConfig;
 import io.tailguard.core.hedge.BudgetConfig;
 import io.tailguard.core.hedge.DelayConfig;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.Validate;
-import io.tailguard.core.ratelimit.RateLimitConfig;
+import io.tailguard.core.ratelimiter.RateLimitConfig;
 import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.telemetry.TelemetryConfig;
 import java.util.ArrayList;

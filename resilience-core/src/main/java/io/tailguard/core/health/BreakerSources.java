@@ -1,11 +1,11 @@
 package io.tailguard.core.health;
 
 import io.tailguard.core.HealthStatus;
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.CircuitConfig;
-import io.tailguard.core.breaker.CircuitMetrics;
-import io.tailguard.core.breaker.GlobalFuse;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitConfig;
+import io.tailguard.core.circuitbreaker.CircuitMetrics;
+import io.tailguard.core.circuitbreaker.GlobalFuse;
 import io.tailguard.core.event.Subscription;
 import java.util.ArrayList;
 import java.util.HashSet;

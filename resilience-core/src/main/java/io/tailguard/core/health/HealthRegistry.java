@@ -2,9 +2,9 @@ package io.tailguard.core.health;
 
 import io.tailguard.core.HealthStatus;
 import io.tailguard.core.UnknownInstanceException;
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.GlobalFuse;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.GlobalFuse;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;

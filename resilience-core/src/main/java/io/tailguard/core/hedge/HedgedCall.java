@@ -1,10 +1,10 @@
 package io.tailguard.core.hedge;
 
-import io.tailguard.core.breaker.CallGuard;
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CallGuard;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.internal.Failures;
-import io.tailguard.core.ratelimit.RateLimitExceededException;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import io.tailguard.core.time.Scheduler.ScheduledTask;
 import java.time.Duration;
 import java.util.ArrayList;

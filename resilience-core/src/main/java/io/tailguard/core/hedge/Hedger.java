@@ -1,6 +1,6 @@
 package io.tailguard.core.hedge;
 
-import io.tailguard.core.breaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
@@ -61,9 +61,9 @@ import org.slf4j.LoggerFactory;
  *       exception instance thrown by many calls (a static or cached one) keeps what the first call
  *       attached instead of growing on every call.
  *   <li>A refusal is not a failure of the dependency: a {@link
- *       io.tailguard.core.breaker.CircuitRejectedException} or {@link
- *       io.tailguard.core.ratelimit.RateLimitExceededException} of an attempt (thrown inside it, or
- *       the hedger's own breaker refusing it) stops hedging for the call, gives a hedge's budget
+ *       io.tailguard.core.circuitbreaker.CircuitRejectedException} or {@link
+ *       io.tailguard.core.ratelimiter.RateLimitExceededException} of an attempt (thrown inside it,
+ *       or the hedger's own breaker refusing it) stops hedging for the call, gives a hedge's budget
  *       token back, is not learnt by the delay strategy nor counted by the hedger's breaker, and
  *       once no attempt is running the call fails with that refusal (the other attempts' failures
  *       suppressed). An attempt already running is left to answer.
@@ -208,7 +208,8 @@ public final class Hedger implements AutoCloseable {
    * @param <T> the result type
    * @return the winning attempt's result
    * @throws HedgeTimeoutException if no answer came within the timeout
-   * @throws io.tailguard.core.breaker.CircuitRejectedException if the breaker refused the primary
+   * @throws io.tailguard.core.circuitbreaker.CircuitRejectedException if the breaker refused the
+   *     primary
    * @throws CancellationException if the calling thread was interrupted while waiting (its
    *     interrupt status is set again) or the hedger was closed
    * @throws RuntimeException the primary's exception (others suppressed) if every attempt failed

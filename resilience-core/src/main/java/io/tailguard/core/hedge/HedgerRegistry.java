@@ -1,7 +1,7 @@
 package io.tailguard.core.hedge;
 
 import io.tailguard.core.UnknownInstanceException;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.engine.EngineRegistry;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.time.Scheduler;

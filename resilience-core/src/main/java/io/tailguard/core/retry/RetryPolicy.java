@@ -1,11 +1,11 @@
 package io.tailguard.core.retry;
 
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.hedge.HedgeTimeoutException;
 import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
-import io.tailguard.core.ratelimit.RateLimitExceededException;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -3,8 +3,8 @@ package io.tailguard.core.runtime;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.internal.Validate;
-import io.tailguard.core.ratelimit.RateLimiterStore;
-import io.tailguard.core.ratelimit.redis.RedisRateLimiterStore;
+import io.tailguard.core.ratelimiter.RateLimiterStore;
+import io.tailguard.core.ratelimiter.redis.RedisRateLimiterStore;
 import io.tailguard.core.time.Clock;
 
 /**

@@ -1,6 +1,6 @@
 package io.tailguard.core.runtime;
 
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ConfigDiff;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.config.YamlConfigLoader;
@@ -13,9 +13,9 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.internal.Validate;
-import io.tailguard.core.ratelimit.RateLimitBackend;
-import io.tailguard.core.ratelimit.RateLimiterRegistry;
-import io.tailguard.core.ratelimit.RateLimiterStore;
+import io.tailguard.core.ratelimiter.RateLimitBackend;
+import io.tailguard.core.ratelimiter.RateLimiterRegistry;
+import io.tailguard.core.ratelimiter.RateLimiterStore;
 import io.tailguard.core.retry.HttpStatusExtractor;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.telemetry.Telemetry;

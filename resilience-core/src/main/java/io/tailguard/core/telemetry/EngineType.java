@@ -9,7 +9,7 @@ public enum EngineType {
   /** A retrier. */
   RETRY,
   /** A rate limiter. */
-  RATE_LIMIT,
+  RATE_LIMITER,
   /** Anything else that records calls, for example application code. */
   CUSTOM
 }

@@ -2,8 +2,8 @@ package io.tailguard.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitState;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitState;
 import io.tailguard.core.runtime.ConfigWatcher;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
@@ -205,7 +205,7 @@ class ConfigReloadTest {
                 + "    instances:\n"
                 + "      search: {max-hedges: 1, delay: {strategy: fixed, delay: 10ms}}\n");
     CircuitBreaker payments = rt.circuitBreakers().breaker("payments");
-    io.tailguard.core.breaker.CallGuard guard = payments.acquire();
+    io.tailguard.core.circuitbreaker.CallGuard guard = payments.acquire();
     java.util.List<java.util.concurrent.CompletableFuture<String>> attempts =
         new CopyOnWriteArrayList<>();
     java.util.concurrent.CompletableFuture<String> hedged =
@@ -236,7 +236,7 @@ class ConfigReloadTest {
     attempts.get(1).complete("ok");
     assertThat(hedged).isCompletedWithValue("ok");
     // A call started now uses the new settings.
-    io.tailguard.core.breaker.CallGuard next = payments.acquire();
+    io.tailguard.core.circuitbreaker.CallGuard next = payments.acquire();
     clock.advance(Duration.ofMillis(500));
     next.success();
     assertThat(payments.metrics().slowCalls()).isEqualTo(1);

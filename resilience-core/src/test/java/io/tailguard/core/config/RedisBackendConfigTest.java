@@ -3,10 +3,10 @@ package io.tailguard.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.ratelimit.RateLimitBackend;
-import io.tailguard.core.ratelimit.RateLimiter;
-import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
-import io.tailguard.core.ratelimit.redis.RedisRateLimiterStore;
+import io.tailguard.core.ratelimiter.RateLimitBackend;
+import io.tailguard.core.ratelimiter.RateLimiter;
+import io.tailguard.core.ratelimiter.redis.RedisFailurePolicy;
+import io.tailguard.core.ratelimiter.redis.RedisRateLimiterStore;
 import io.tailguard.core.runtime.ConfigWatcher;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.testing.RedisExtension;

@@ -3,9 +3,9 @@ package io.tailguard.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.breaker.CallGuard;
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CallGuard;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.CallEvent;
 import io.tailguard.core.telemetry.CallOutcome;

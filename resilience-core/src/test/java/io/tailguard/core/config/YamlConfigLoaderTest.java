@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tailguard.core.HealthStatus;
-import io.tailguard.core.breaker.CircuitConfig;
-import io.tailguard.core.breaker.SampleWeighting;
+import io.tailguard.core.circuitbreaker.CircuitConfig;
+import io.tailguard.core.circuitbreaker.SampleWeighting;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.hedge.HedgeDelayType;
 import java.io.IOException;
@@ -169,7 +169,7 @@ class YamlConfigLoaderTest {
   @Test
   void rateLimitingTakesSectionWideKeyLimitsDefaultsAndOperations() {
     ResilienceConfig.RateLimitingSection rl = YamlConfigLoader.loadString(FULL).rateLimiting();
-    assertThat(rl.backend()).isEqualTo(io.tailguard.core.ratelimit.RateLimitBackend.MEMORY);
+    assertThat(rl.backend()).isEqualTo(io.tailguard.core.ratelimiter.RateLimitBackend.MEMORY);
     assertThat(rl.defaults().capacity()).isEqualTo(100);
     assertThat(rl.defaults().window()).isEqualTo(Duration.ofMinutes(1));
     assertThat(rl.defaults().cleanupThreshold()).isEqualTo(500);

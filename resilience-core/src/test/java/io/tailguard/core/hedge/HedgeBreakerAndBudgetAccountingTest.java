@@ -3,10 +3,10 @@ package io.tailguard.core.hedge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitConfig;
-import io.tailguard.core.breaker.CircuitRejectedException;
-import io.tailguard.core.breaker.CircuitState;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitConfig;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitState;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;

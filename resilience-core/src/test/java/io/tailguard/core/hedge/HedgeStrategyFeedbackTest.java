@@ -190,9 +190,9 @@ class HedgeStrategyFeedbackTest {
     attempts
         .get(0)
         .completeExceptionally(
-            new io.tailguard.core.breaker.CircuitRejectedException(
+            new io.tailguard.core.circuitbreaker.CircuitRejectedException(
                 "inner",
-                io.tailguard.core.breaker.CircuitRejectedException.Reason.OPEN,
+                io.tailguard.core.circuitbreaker.CircuitRejectedException.Reason.OPEN,
                 Duration.ofSeconds(1)));
     assertThat(r).isCompletedExceptionally();
     assertThat(strategy.told).isEmpty();

@@ -3,10 +3,10 @@ package io.tailguard.core.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.hedge.HedgeTimeoutException;
-import io.tailguard.core.ratelimit.RateLimitDecision;
-import io.tailguard.core.ratelimit.RateLimitExceededException;
+import io.tailguard.core.ratelimiter.RateLimitDecision;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import io.tailguard.core.time.FakeClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;

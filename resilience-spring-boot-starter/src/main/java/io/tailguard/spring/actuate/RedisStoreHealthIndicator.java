@@ -1,8 +1,8 @@
 package io.tailguard.spring.actuate;
 
-import io.tailguard.core.ratelimit.RateLimiter;
-import io.tailguard.core.ratelimit.RateLimiterRegistry;
-import io.tailguard.core.ratelimit.redis.RedisRateLimiterStore;
+import io.tailguard.core.ratelimiter.RateLimiter;
+import io.tailguard.core.ratelimiter.RateLimiterRegistry;
+import io.tailguard.core.ratelimiter.redis.RedisRateLimiterStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.health.contributor.Health;

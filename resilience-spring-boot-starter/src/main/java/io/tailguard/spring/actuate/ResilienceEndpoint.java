@@ -1,6 +1,6 @@
 package io.tailguard.spring.actuate;
 
-import io.tailguard.core.breaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
 import io.tailguard.core.config.ConfigError;
 import io.tailguard.core.config.ConfigException;
 import io.tailguard.core.config.ConfigPatch;

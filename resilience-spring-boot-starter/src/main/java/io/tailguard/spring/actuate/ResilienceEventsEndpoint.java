@@ -70,7 +70,7 @@ public class ResilienceEventsEndpoint {
    *
    * @param seconds how far back, in [1, {@value #MAX_SECONDS}]; default 60
    * @param name only this instance
-   * @param engine only this engine (circuit-breaker, hedge, retry, rate-limit, custom)
+   * @param engine only this engine (circuit-breaker, hedge, retry, rate-limiter, custom)
    * @param limit at most this many, newest kept, in [0, the log's capacity]; default 100
    * @return the calls
    * @throws InvalidEndpointRequestException (400) if a parameter is out of its range

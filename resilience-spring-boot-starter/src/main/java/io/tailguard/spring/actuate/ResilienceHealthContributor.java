@@ -1,10 +1,10 @@
 package io.tailguard.spring.actuate;
 
 import io.tailguard.core.HealthStatus;
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.CircuitMetrics;
-import io.tailguard.core.breaker.GlobalFuse;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitMetrics;
+import io.tailguard.core.circuitbreaker.GlobalFuse;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.health.ProbeReport;
 import java.util.ArrayList;

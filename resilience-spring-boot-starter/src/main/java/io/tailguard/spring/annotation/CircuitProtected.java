@@ -8,8 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * Runs the method through the named circuit breaker: an open breaker refuses the call with {@link
- * io.tailguard.core.breaker.CircuitRejectedException}, and the call's outcome and latency are
- * recorded. On a class, it applies to every public method.
+ * io.tailguard.core.circuitbreaker.CircuitRejectedException}, and the call's outcome and latency
+ * are recorded. On a class, it applies to every public method.
  *
  * <p>Works for methods returning plain values, {@code CompletionStage}/{@code CompletableFuture}
  * (the outcome is recorded when the stage completes; no thread blocks), and Reactor {@code Mono}

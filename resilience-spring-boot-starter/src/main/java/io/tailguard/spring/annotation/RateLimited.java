@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 
 /**
  * Takes a permit from the named rate limiter before the method runs, per key: a refused call throws
- * {@link io.tailguard.core.ratelimit.RateLimitExceededException} (which the starter answers with
+ * {@link io.tailguard.core.ratelimiter.RateLimitExceededException} (which the starter answers with
  * 429 Too Many Requests and {@code Retry-After}) without running the method. On a class, it applies
  * to every public method.
  *

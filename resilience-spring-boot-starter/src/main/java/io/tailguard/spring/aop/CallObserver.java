@@ -27,7 +27,7 @@ public interface CallObserver {
    * Starts observing one call.
    *
    * @param name the instance the annotation names, for example {@code payments}
-   * @param engine the engine: {@code circuit-breaker}, {@code hedge}, {@code rate-limit}
+   * @param engine the engine: {@code circuit-breaker}, {@code hedge}, {@code rate-limiter}
    * @param parent the enclosing call's {@link ObservedCall#handle()} when it is known other than
    *     from the current thread (a Reactor context, the hedged call of an attempt running on
    *     another thread), or {@code null} to use the current thread's

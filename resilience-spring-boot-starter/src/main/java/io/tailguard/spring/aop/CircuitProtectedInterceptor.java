@@ -1,9 +1,9 @@
 package io.tailguard.spring.aop;
 
-import io.tailguard.core.breaker.CallGuard;
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CallGuard;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.hedge.AttemptContext;
 import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.CurrentAttempt;

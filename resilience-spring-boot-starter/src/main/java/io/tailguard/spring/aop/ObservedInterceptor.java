@@ -1,9 +1,9 @@
 package io.tailguard.spring.aop;
 
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.hedge.AttemptContext;
 import io.tailguard.core.hedge.HedgeTimeoutException;
-import io.tailguard.core.ratelimit.RateLimitExceededException;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import io.tailguard.spring.annotation.CurrentAttempt;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;

@@ -1,8 +1,8 @@
 package io.tailguard.spring.aop;
 
-import io.tailguard.core.ratelimit.RateLimitExceededException;
-import io.tailguard.core.ratelimit.RateLimiter;
-import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
+import io.tailguard.core.ratelimiter.RateLimiter;
+import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.spring.annotation.RateLimited;
 import java.lang.reflect.Method;
 import java.time.Duration;

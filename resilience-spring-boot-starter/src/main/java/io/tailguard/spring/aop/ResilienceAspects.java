@@ -1,8 +1,8 @@
 package io.tailguard.spring.aop;
 
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
-import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.Hedged;
@@ -188,7 +188,7 @@ public final class ResilienceAspects {
                 observed(
                     lookup,
                     RateLimited::value,
-                    "rate-limit",
+                    "rate-limiter",
                     new RateLimitedInterceptor(lookup, limiters.getObject(), FALLBACKS),
                     observers,
                     false));

@@ -1,9 +1,9 @@
 package io.tailguard.spring.autoconfigure;
 
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
-import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.spring.aop.AttemptContextPropagator;
 import io.tailguard.spring.aop.CallObserver;

@@ -1,12 +1,12 @@
 package io.tailguard.spring.autoconfigure;
 
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.health.HealthProbe;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
-import io.tailguard.core.ratelimit.RateLimitBackend;
-import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.ratelimiter.RateLimitBackend;
+import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.core.retry.HttpStatusExtractor;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.runtime.ResilienceRuntime;

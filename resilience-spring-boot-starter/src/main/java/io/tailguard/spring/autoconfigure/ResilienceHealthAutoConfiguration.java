@@ -1,9 +1,9 @@
 package io.tailguard.spring.autoconfigure;
 
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.health.HealthRegistry;
-import io.tailguard.core.ratelimit.RateLimitBackend;
+import io.tailguard.core.ratelimiter.RateLimitBackend;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.spring.actuate.RedisStoreHealthIndicator;
 import io.tailguard.spring.actuate.ResilienceHealthContributor;

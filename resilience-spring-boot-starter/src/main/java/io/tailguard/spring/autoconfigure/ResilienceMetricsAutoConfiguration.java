@@ -1,10 +1,10 @@
 package io.tailguard.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
-import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;

@@ -1,10 +1,10 @@
 package io.tailguard.spring.autoconfigure;
 
 import io.tailguard.core.HealthStatus;
-import io.tailguard.core.breaker.SampleWeighting;
+import io.tailguard.core.circuitbreaker.SampleWeighting;
 import io.tailguard.core.hedge.HedgeDelayType;
-import io.tailguard.core.ratelimit.RateLimitBackend;
-import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
+import io.tailguard.core.ratelimiter.RateLimitBackend;
+import io.tailguard.core.ratelimiter.redis.RedisFailurePolicy;
 import io.tailguard.core.retry.Jitter;
 import java.time.Duration;
 import java.util.ArrayList;

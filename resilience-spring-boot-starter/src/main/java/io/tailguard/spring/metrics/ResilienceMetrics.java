@@ -9,12 +9,12 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.tailguard.core.HealthStatus;
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.CircuitEvent;
-import io.tailguard.core.breaker.CircuitMetrics;
-import io.tailguard.core.breaker.CircuitState;
-import io.tailguard.core.breaker.GlobalFuse;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitEvent;
+import io.tailguard.core.circuitbreaker.CircuitMetrics;
+import io.tailguard.core.circuitbreaker.CircuitState;
+import io.tailguard.core.circuitbreaker.GlobalFuse;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.Hedger;
 import io.tailguard.core.hedge.HedgerRegistry;
@@ -38,17 +38,17 @@ import java.util.function.ToDoubleFunction;
  * <table>
  *   <caption>Meters</caption>
  *   <tr><th>meter</th><th>tags</th></tr>
- *   <tr><td>{@code resilience_circuit_state} (0 closed, 1 open, 2 half-open, 3 forced-open, 4
+ *   <tr><td>{@code resilience_circuitbreaker_state} (0 closed, 1 open, 2 half-open, 3 forced-open, 4
  *       disabled; the global fuse as {@code __global__})</td><td>name</td></tr>
- *   <tr><td>{@code resilience_circuit_state_active} (1 for the state the breaker is in, 0 for the
+ *   <tr><td>{@code resilience_circuitbreaker_state_active} (1 for the state the breaker is in, 0 for the
  *       others; the global fuse too)</td><td>name, state = closed, open, half-open, forced-open,
  *       disabled</td></tr>
- *   <tr><td>{@code resilience_circuit_calls_total}</td><td>name, outcome = success, failure, slow,
+ *   <tr><td>{@code resilience_circuitbreaker_calls_total}</td><td>name, outcome = success, failure, slow,
  *       ignored, rejected</td></tr>
- *   <tr><td>{@code resilience_circuit_transitions_total}</td><td>name, from, to</td></tr>
- *   <tr><td>{@code resilience_circuit_health_score}, {@code resilience_circuit_success_ratio}</td>
+ *   <tr><td>{@code resilience_circuitbreaker_transitions_total}</td><td>name, from, to</td></tr>
+ *   <tr><td>{@code resilience_circuitbreaker_health_score}, {@code resilience_circuitbreaker_success_ratio}</td>
  *       <td>name</td></tr>
- *   <tr><td>{@code resilience_circuit_last_opened_seconds} (unix time, 0 if never)</td>
+ *   <tr><td>{@code resilience_circuitbreaker_last_opened_seconds} (unix time, 0 if never)</td>
  *       <td>name</td></tr>
  *   <tr><td>{@code resilience_call_duration_seconds} (a timer; buckets for percentiles when
  *       {@code management.metrics.distribution.percentiles-histogram.resilience.call.duration} is
@@ -63,10 +63,11 @@ import java.util.function.ToDoubleFunction;
  *   <tr><td>{@code resilience_health_status} (1 up, 0.5 degraded, 0 down)</td><td>probe</td></tr>
  * </table>
  *
- * <p>The state is exported twice: {@code resilience_circuit_state} is one number per breaker, handy
- * on a state timeline, but an aggregate over instances ({@code max}, {@code avg}) mixes the codes
- * (an OPEN instance hides behind a HALF_OPEN one); {@code resilience_circuit_state_active} has one
- * 0/1 series per state, so {@code max by (name, state)} tells whether any instance is in each.
+ * <p>The state is exported twice: {@code resilience_circuitbreaker_state} is one number per
+ * breaker, handy on a state timeline, but an aggregate over instances ({@code max}, {@code avg})
+ * mixes the codes (an OPEN instance hides behind a HALF_OPEN one); {@code
+ * resilience_circuitbreaker_state_active} has one 0/1 series per state, so {@code max by (name,
+ * state)} tells whether any instance is in each.
  *
  * <p>Call durations are one timer per call, {@code resilience_call_duration_seconds}: it times
  * every call the engines record, observed or not. The {@code resilience.call} observation's own
@@ -122,7 +123,7 @@ public final class ResilienceMetrics implements MeterBinder {
     if (breakers != null) {
       // The global fuse is derived, never added: its state is listed like a breaker's.
       GlobalFuse fuse = breakers.globalFuse();
-      Gauge.builder("resilience.circuit.state", fuse, f -> f.state().code())
+      Gauge.builder("resilience.circuitbreaker.state", fuse, f -> f.state().code())
           .description(STATE_DESCRIPTION)
           .tags("name", GlobalFuse.NAME)
           .register(registry);
@@ -134,7 +135,7 @@ public final class ResilienceMetrics implements MeterBinder {
       breakers.subscribe(
           e -> {
             if (e instanceof CircuitEvent.StateTransition t) {
-              Counter.builder("resilience.circuit.transitions")
+              Counter.builder("resilience.circuitbreaker.transitions")
                   .description("Circuit breaker state transitions")
                   .tags("name", t.name(), "from", lower(t.from()), "to", lower(t.to()))
                   .register(registry)
@@ -189,7 +190,7 @@ public final class ResilienceMetrics implements MeterBinder {
     List<Meter> m = new CopyOnWriteArrayList<>();
     Tags tags = Tags.of("name", b.name());
     m.add(
-        Gauge.builder("resilience.circuit.state", b, x -> x.state().code())
+        Gauge.builder("resilience.circuitbreaker.state", b, x -> x.state().code())
             .description(STATE_DESCRIPTION)
             .tags(tags)
             .register(registry));
@@ -202,17 +203,17 @@ public final class ResilienceMetrics implements MeterBinder {
     outcome(registry, m, b, "ignored", CircuitMetrics::ignoredCalls);
     outcome(registry, m, b, "rejected", CircuitMetrics::rejectedCalls);
     m.add(
-        Gauge.builder("resilience.circuit.health.score", b, x -> x.healthScore())
+        Gauge.builder("resilience.circuitbreaker.health.score", b, x -> x.healthScore())
             .description("Health score of the breaker's dependency, in [0, 1]")
             .tags(tags)
             .register(registry));
     m.add(
-        Gauge.builder("resilience.circuit.success.ratio", b, x -> x.metrics().successRate())
+        Gauge.builder("resilience.circuitbreaker.success.ratio", b, x -> x.metrics().successRate())
             .description("Share of successful calls in the breaker's window")
             .tags(tags)
             .register(registry));
     m.add(
-        Gauge.builder("resilience.circuit.last.opened", b, ResilienceMetrics::lastOpened)
+        Gauge.builder("resilience.circuitbreaker.last.opened", b, ResilienceMetrics::lastOpened)
             .description("When the breaker last opened, as unix time; 0 if never")
             .baseUnit("seconds")
             .tags(tags)
@@ -222,7 +223,7 @@ public final class ResilienceMetrics implements MeterBinder {
 
   private static <T> Gauge stateActive(
       MeterRegistry registry, String name, T breaker, ToDoubleFunction<T> active, CircuitState s) {
-    return Gauge.builder("resilience.circuit.state.active", breaker, active)
+    return Gauge.builder("resilience.circuitbreaker.state.active", breaker, active)
         .description("1 if the circuit breaker is in the state of the state tag, else 0")
         .tags("name", name, "state", lower(s))
         .register(registry);
@@ -241,7 +242,7 @@ public final class ResilienceMetrics implements MeterBinder {
       ToDoubleFunction<CircuitMetrics> total) {
     m.add(
         FunctionCounter.builder(
-                "resilience.circuit.calls", b, x -> total.applyAsDouble(x.metrics()))
+                "resilience.circuitbreaker.calls", b, x -> total.applyAsDouble(x.metrics()))
             .description("Calls through the circuit breaker, by outcome")
             .tags("name", b.name(), "outcome", outcome)
             .register(registry));

@@ -19,7 +19,7 @@ public final class ResilienceCallContext extends Observation.Context {
    * Creates a context.
    *
    * @param instance the instance, for example {@code payments}
-   * @param engine the engine: {@code circuit-breaker}, {@code hedge}, {@code rate-limit}
+   * @param engine the engine: {@code circuit-breaker}, {@code hedge}, {@code rate-limiter}
    */
   public ResilienceCallContext(String instance, String engine) {
     this.instance = instance;
@@ -38,7 +38,7 @@ public final class ResilienceCallContext extends Observation.Context {
   /**
    * Returns the engine.
    *
-   * @return circuit-breaker, hedge or rate-limit
+   * @return circuit-breaker, hedge or rate-limiter
    */
   public String engine() {
     return engine;

@@ -1,9 +1,9 @@
 package io.tailguard.spring.web;
 
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.hedge.HedgeTimeoutException;
-import io.tailguard.core.ratelimit.InvalidRateLimitKeyException;
-import io.tailguard.core.ratelimit.RateLimitExceededException;
+import io.tailguard.core.ratelimiter.InvalidRateLimitKeyException;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.core.Ordered;

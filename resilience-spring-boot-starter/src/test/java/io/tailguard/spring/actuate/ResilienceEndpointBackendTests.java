@@ -3,7 +3,7 @@ package io.tailguard.spring.actuate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailguard.core.hedge.HedgeConfig;
-import io.tailguard.core.ratelimit.RateLimitBackend;
+import io.tailguard.core.ratelimiter.RateLimitBackend;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import java.util.List;
 import java.util.Map;

@@ -59,7 +59,7 @@ class ResilienceEventsEndpointTests {
         "window must be in [1, 604800], was 0");
     refused(
         () -> endpoint.windows("windows", null, null, null, null, "nope"),
-        "engine must be one of [circuit-breaker, hedge, retry, rate-limit, custom], was 'nope'");
+        "engine must be one of [circuit-breaker, hedge, retry, rate-limiter, custom], was 'nope'");
   }
 
   @Test

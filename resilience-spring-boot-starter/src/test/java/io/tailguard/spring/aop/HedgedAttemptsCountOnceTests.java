@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.CircuitState;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitState;
 import io.tailguard.spring.autoconfigure.ResilienceAspectsAutoConfiguration;
 import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;
 import org.junit.jupiter.api.Test;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.CircuitRejectedException;
-import io.tailguard.core.breaker.CircuitState;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitState;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgeMetrics;
 import io.tailguard.core.hedge.HedgeTimeoutException;

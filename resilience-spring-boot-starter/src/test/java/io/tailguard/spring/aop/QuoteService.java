@@ -1,8 +1,8 @@
 package io.tailguard.spring.aop;
 
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.hedge.AttemptContext;
-import io.tailguard.core.ratelimit.RateLimitExceededException;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.CurrentAttempt;
 import io.tailguard.spring.annotation.Hedged;

@@ -2,7 +2,7 @@ package io.tailguard.spring.aop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.ratelimit.RateLimitExceededException;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import io.tailguard.core.testing.RedisExtension;
 import io.tailguard.core.testing.RedisTestServer;
 import io.tailguard.core.testing.TcpProxy;

@@ -3,13 +3,13 @@ package io.tailguard.spring.aop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgeConfig;
-import io.tailguard.core.ratelimit.RateLimitExceededException;
-import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
+import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;

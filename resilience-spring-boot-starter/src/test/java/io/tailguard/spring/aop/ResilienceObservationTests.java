@@ -7,9 +7,9 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.CircuitRejectedException;
-import io.tailguard.core.ratelimit.RateLimitExceededException;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import io.tailguard.spring.autoconfigure.ResilienceAspectsAutoConfiguration;
 import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;
 import io.tailguard.spring.autoconfigure.ResilienceObservationAutoConfiguration;
@@ -139,7 +139,7 @@ class ResilienceObservationTests {
                       "resilience.call",
                       o ->
                           o.hasLowCardinalityKeyValue("name", "quotes-api")
-                              .hasLowCardinalityKeyValue("engine", "rate-limit")
+                              .hasLowCardinalityKeyValue("engine", "rate-limiter")
                               .doesNotHaveHighCardinalityKeyValueWithKey("key"));
               assertThat(calls())
                   .extracting(ResilienceCallContext::outcome)

@@ -56,7 +56,7 @@ class OneTimerPerCallTests {
               assertThat(context).hasSingleBean(ObservationRegistry.class);
               context.getBean(ResilienceConditionsTests.Annotated.class).all("x");
               assertThat(observed)
-                  .containsExactlyInAnyOrder("rate-limit", "hedge", "circuit-breaker");
+                  .containsExactlyInAnyOrder("rate-limiter", "hedge", "circuit-breaker");
               MeterRegistry registry = context.getBean(MeterRegistry.class);
               // The engines record their calls (a rate limiter's permits are counters instead).
               assertThat(registry.find("resilience.call.duration").timers())

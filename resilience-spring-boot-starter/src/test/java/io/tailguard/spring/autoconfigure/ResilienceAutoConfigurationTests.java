@@ -2,7 +2,7 @@ package io.tailguard.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ConfigException;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgerRegistry;

@@ -2,9 +2,9 @@ package io.tailguard.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.ratelimit.RateLimiter;
-import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
-import io.tailguard.core.ratelimit.redis.RedisRateLimiterStore;
+import io.tailguard.core.ratelimiter.RateLimiter;
+import io.tailguard.core.ratelimiter.redis.RedisFailurePolicy;
+import io.tailguard.core.ratelimiter.redis.RedisRateLimiterStore;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.testing.RedisExtension;
 import io.tailguard.core.testing.RedisTestServer;

@@ -2,7 +2,7 @@ package io.tailguard.spring.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.health.HealthRegistry;
 import java.io.IOException;
 import java.net.URI;

@@ -2,7 +2,7 @@ package io.tailguard.spring.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -220,12 +220,12 @@ class StarterWebIntegrationTests {
     get("/checkout/5");
     String metrics = get("/actuator/prometheus").body();
     assertThat(metrics)
-        .contains("resilience_circuit_state{name=\"payments\"} 0.0")
-        .contains("resilience_circuit_state{name=\"__global__\"} 0.0")
-        .contains("resilience_circuit_calls_total{name=\"payments\",outcome=\"success\"}")
-        .contains("resilience_circuit_health_score{name=\"payments\"}")
-        .contains("resilience_circuit_success_ratio{name=\"payments\"}")
-        .contains("resilience_circuit_last_opened_seconds{name=\"payments\"}")
+        .contains("resilience_circuitbreaker_state{name=\"payments\"} 0.0")
+        .contains("resilience_circuitbreaker_state{name=\"__global__\"} 0.0")
+        .contains("resilience_circuitbreaker_calls_total{name=\"payments\",outcome=\"success\"}")
+        .contains("resilience_circuitbreaker_health_score{name=\"payments\"}")
+        .contains("resilience_circuitbreaker_success_ratio{name=\"payments\"}")
+        .contains("resilience_circuitbreaker_last_opened_seconds{name=\"payments\"}")
         // Percentile histograms are opt-in: a count and a sum, no buckets.
         .contains(
             "resilience_call_duration_seconds_count{engine=\"circuit-breaker\",name=\"payments\",outcome=\"success\"")

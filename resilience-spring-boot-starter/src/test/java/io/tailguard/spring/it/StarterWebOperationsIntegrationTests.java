@@ -3,8 +3,8 @@ package io.tailguard.spring.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ConfigDiff;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.health.HealthCheckResult;
@@ -306,23 +306,24 @@ class StarterWebOperationsIntegrationTests {
 
     String metrics = get("/actuator/prometheus").body();
     assertThat(metrics)
-        .contains("resilience_circuit_state{name=\"catalogue\"} 0.0")
+        .contains("resilience_circuitbreaker_state{name=\"catalogue\"} 0.0")
         .containsPattern(
-            "resilience_circuit_calls_total\\{name=\"catalogue\",outcome=\"success\"} [1-9]")
+            "resilience_circuitbreaker_calls_total\\{name=\"catalogue\",outcome=\"success\"} [1-9]")
         .containsPattern(
-            "resilience_circuit_calls_total\\{name=\"catalogue\",outcome=\"rejected\"} [1-9]")
-        .contains("resilience_circuit_calls_total{name=\"catalogue\",outcome=\"failure\"}")
-        .contains("resilience_circuit_calls_total{name=\"catalogue\",outcome=\"slow\"}")
-        .contains("resilience_circuit_calls_total{name=\"catalogue\",outcome=\"ignored\"}")
+            "resilience_circuitbreaker_calls_total\\{name=\"catalogue\",outcome=\"rejected\"}"
+                + " [1-9]")
+        .contains("resilience_circuitbreaker_calls_total{name=\"catalogue\",outcome=\"failure\"}")
+        .contains("resilience_circuitbreaker_calls_total{name=\"catalogue\",outcome=\"slow\"}")
+        .contains("resilience_circuitbreaker_calls_total{name=\"catalogue\",outcome=\"ignored\"}")
         .containsPattern(
-            "resilience_circuit_transitions_total\\{from=\"closed\",name=\"catalogue\",to=\"forced-open\"}"
+            "resilience_circuitbreaker_transitions_total\\{from=\"closed\",name=\"catalogue\",to=\"forced-open\"}"
                 + " [1-9]")
         .containsPattern(
-            "resilience_circuit_transitions_total\\{from=\"forced-open\",name=\"catalogue\",to=\"closed\"}"
+            "resilience_circuitbreaker_transitions_total\\{from=\"forced-open\",name=\"catalogue\",to=\"closed\"}"
                 + " [1-9]")
-        .contains("resilience_circuit_health_score{name=\"catalogue\"}")
-        .contains("resilience_circuit_success_ratio{name=\"catalogue\"}")
-        .contains("resilience_circuit_last_opened_seconds{name=\"catalogue\"}")
+        .contains("resilience_circuitbreaker_health_score{name=\"catalogue\"}")
+        .contains("resilience_circuitbreaker_success_ratio{name=\"catalogue\"}")
+        .contains("resilience_circuitbreaker_last_opened_seconds{name=\"catalogue\"}")
         .contains(
             "resilience_call_duration_seconds_bucket{engine=\"hedge\",name=\"catalogue\",outcome=\"success\"")
         .contains(

@@ -8,14 +8,14 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tailguard.core.runtime.ResilienceRuntime;
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.health.HealthCheckResult;
 import io.tailguard.core.health.HealthProbe;
-import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
-import io.tailguard.core.ratelimit.redis.RedisRateLimiterStore;
-import io.tailguard.core.ratelimit.InMemoryRateLimiterStore;
+import io.tailguard.core.ratelimiter.InMemoryRateLimiterStore;
+import io.tailguard.core.ratelimiter.redis.RedisFailurePolicy;
+import io.tailguard.core.ratelimiter.redis.RedisRateLimiterStore;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.Clock;
 import java.io.IOException;
 import java.io.Reader;
@@ -142,8 +142,9 @@ class MonitoringConfigNamesTests {
         .containsExactly("resilience_call_duration_seconds_bucket");
     assertThat(metricNames("sum by (name) (resilience_ratelimiter_keys{job=~\"$job\"} >= 0)"))
         .containsExactly("resilience_ratelimiter_keys");
-    assertThat(metricNames("label_values(resilience_circuit_state{job=~\"$job\"}, instance)"))
-        .containsExactly("resilience_circuit_state");
+    assertThat(
+            metricNames("label_values(resilience_circuitbreaker_state{job=~\"$job\"}, instance)"))
+        .containsExactly("resilience_circuitbreaker_state");
     assertThat(metricNames("a == 1 or b{x=\"}\"} == 2 and on (name) c offset 5m"))
         .containsExactly("a", "b", "c");
   }
@@ -234,7 +235,8 @@ class MonitoringConfigNamesTests {
     Set<String> exported = exercisedAndScraped();
     // The new meters are among them, with their labels.
     assertThat(registry.scrape())
-        .contains("resilience_circuit_state_active{name=\"payments\",state=\"disabled\"} 0.0")
+        .contains(
+            "resilience_circuitbreaker_state_active{name=\"payments\",state=\"disabled\"} 0.0")
         .contains("resilience_hedge_executor_refusals_total{name=\"search\"} 1.0")
         .contains("resilience_ratelimiter_redis_fallbacks_total{name=\"shared\",policy=\"local\"}");
 
@@ -252,13 +254,13 @@ class MonitoringConfigNamesTests {
     // Between them, the dashboard and the alerts read every family of the starter.
     assertThat(used)
         .contains(
-            "resilience_circuit_state",
-            "resilience_circuit_state_active",
-            "resilience_circuit_calls_total",
-            "resilience_circuit_transitions_total",
-            "resilience_circuit_health_score",
-            "resilience_circuit_success_ratio",
-            "resilience_circuit_last_opened_seconds",
+            "resilience_circuitbreaker_state",
+            "resilience_circuitbreaker_state_active",
+            "resilience_circuitbreaker_calls_total",
+            "resilience_circuitbreaker_transitions_total",
+            "resilience_circuitbreaker_health_score",
+            "resilience_circuitbreaker_success_ratio",
+            "resilience_circuitbreaker_last_opened_seconds",
             "resilience_call_duration_seconds_bucket",
             "resilience_call_duration_seconds_count",
             "resilience_hedge_calls_total",

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitState;
+import io.tailguard.core.ratelimiter.RateLimiter;
+import io.tailguard.core.ratelimiter.redis.RedisFailurePolicy;
+import io.tailguard.core.ratelimiter.redis.RedisRateLimiterStore;
 import io.tailguard.core.runtime.ResilienceRuntime;
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitState;
-import io.tailguard.core.ratelimit.RateLimiter;
-import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
-import io.tailguard.core.ratelimit.redis.RedisRateLimiterStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -48,7 +48,11 @@ class ResilienceMetricsTests {
       String state = s.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
       assertThat(
               value(
-                  "resilience_circuit_state_active{name=\"" + name + "\",state=\"" + state + "\"}"))
+                  "resilience_circuitbreaker_state_active{name=\""
+                      + name
+                      + "\",state=\""
+                      + state
+                      + "\"}"))
           .as(name + " " + state)
           .isEqualTo(s == active ? 1.0 : 0.0);
     }
@@ -64,17 +68,17 @@ class ResilienceMetricsTests {
 
       b.forceOpen();
       assertOnlyActive("payments", CircuitState.FORCED_OPEN);
-      assertThat(value("resilience_circuit_state{name=\"payments\"}")).isEqualTo(3.0);
+      assertThat(value("resilience_circuitbreaker_state{name=\"payments\"}")).isEqualTo(3.0);
 
       b.disable();
       assertOnlyActive("payments", CircuitState.DISABLED);
-      assertThat(value("resilience_circuit_state{name=\"payments\"}")).isEqualTo(4.0);
+      assertThat(value("resilience_circuitbreaker_state{name=\"payments\"}")).isEqualTo(4.0);
 
       // A removed breaker's series go with it.
       rt.circuitBreakers().remove("payments");
       assertThat(registry.scrape())
-          .doesNotContain("resilience_circuit_state{name=\"payments\"")
-          .doesNotContain("resilience_circuit_state_active{name=\"payments\"");
+          .doesNotContain("resilience_circuitbreaker_state{name=\"payments\"")
+          .doesNotContain("resilience_circuitbreaker_state_active{name=\"payments\"");
     }
   }
 

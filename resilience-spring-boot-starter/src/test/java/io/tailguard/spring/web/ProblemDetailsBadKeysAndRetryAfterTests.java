@@ -2,10 +2,10 @@ package io.tailguard.spring.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.breaker.CircuitRejectedException;
-import io.tailguard.core.ratelimit.RateLimitConfig;
-import io.tailguard.core.ratelimit.RateLimiter;
-import io.tailguard.core.ratelimit.redis.RedisRateLimiterStore;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
+import io.tailguard.core.ratelimiter.RateLimitConfig;
+import io.tailguard.core.ratelimiter.RateLimiter;
+import io.tailguard.core.ratelimiter.redis.RedisRateLimiterStore;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.tailguard.spring.web;
 
-import io.tailguard.core.breaker.CircuitRejectedException;
-import io.tailguard.core.ratelimit.RateLimitConfig;
-import io.tailguard.core.ratelimit.RateLimitDecision;
-import io.tailguard.core.ratelimit.RateLimitExceededException;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
+import io.tailguard.core.ratelimiter.RateLimitConfig;
+import io.tailguard.core.ratelimiter.RateLimitDecision;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;

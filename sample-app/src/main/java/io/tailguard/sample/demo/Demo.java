@@ -1,12 +1,12 @@
 package io.tailguard.sample.demo;
 
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.CircuitEvent;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitEvent;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.HedgeMetrics;
 import io.tailguard.core.hedge.HedgerRegistry;
-import io.tailguard.core.ratelimit.RateLimitConfig;
-import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.ratelimiter.RateLimitConfig;
+import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.sample.demo.DemoReport.HealthChange;
 import io.tailguard.sample.demo.DemoReport.KeyCounts;
 import io.tailguard.sample.demo.DemoReport.Latency;

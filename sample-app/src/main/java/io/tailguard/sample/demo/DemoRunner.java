@@ -1,8 +1,8 @@
 package io.tailguard.sample.demo;
 
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
-import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.sample.downstream.Downstream;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicReference;

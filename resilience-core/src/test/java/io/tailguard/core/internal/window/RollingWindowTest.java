@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitConfig;
-import io.tailguard.core.breaker.CircuitState;
-import io.tailguard.core.breaker.SampleWeighting;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitConfig;
+import io.tailguard.core.circuitbreaker.CircuitState;
+import io.tailguard.core.circuitbreaker.SampleWeighting;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;

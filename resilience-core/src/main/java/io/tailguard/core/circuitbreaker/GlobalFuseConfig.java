@@ -1,0 +1,31 @@
+package io.tailguard.core.circuitbreaker;
+
+import io.tailguard.core.internal.Validate;
+
+/**
+ * Settings of a registry's global fuse: when at least {@code componentOpenRatio} of at least {@code
+ * minComponents} breakers are open, every closed breaker of the registry refuses calls too.
+ *
+ * @param enabled whether the fuse can open; default {@code true}
+ * @param componentOpenRatio the share of open breakers, in (0, 1], that opens the fuse; default 0.5
+ * @param minComponents the fewest breakers the registry must hold for the fuse to open, in [1,
+ *     100000]; default 3
+ */
+public record GlobalFuseConfig(boolean enabled, double componentOpenRatio, int minComponents) {
+
+  /** The defaults: enabled, ratio 0.5, at least 3 components. */
+  public static final GlobalFuseConfig DEFAULTS = new GlobalFuseConfig(true, 0.5, 3);
+
+  /** A fuse that never opens. */
+  public static final GlobalFuseConfig DISABLED = new GlobalFuseConfig(false, 0.5, 3);
+
+  /**
+   * Validates the settings.
+   *
+   * @throws IllegalArgumentException naming the field, its range and the value
+   */
+  public GlobalFuseConfig {
+    Validate.inOpenClosed("global.componentOpenRatio", componentOpenRatio, 0, 1);
+    Validate.inRange("global.minComponents", minComponents, 1, 100_000);
+  }
+}

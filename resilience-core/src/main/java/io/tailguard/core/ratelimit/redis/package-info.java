@@ -1,6 +1,0 @@
-/**
- * Rate limits shared by every instance of a service through Redis: {@link
- * io.tailguard.core.ratelimit.redis.RedisRateLimiterStore}. Needs {@code io.lettuce:lettuce-core}
- * on the class path (an optional dependency of this module).
- */
-package io.tailguard.core.ratelimit.redis;

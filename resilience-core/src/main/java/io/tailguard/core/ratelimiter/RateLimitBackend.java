@@ -1,0 +1,13 @@
+package io.tailguard.core.ratelimiter;
+
+/** Where the rate limiters of a configuration keep their keys. */
+public enum RateLimitBackend {
+  /** In this process ({@link io.tailguard.core.ratelimiter.InMemoryRateLimiterStore}). */
+  MEMORY,
+  /**
+   * In Redis, shared by every instance of the service ({@link
+   * io.tailguard.core.ratelimiter.redis.RedisRateLimiterStore}; needs {@code
+   * io.lettuce:lettuce-core} on the class path).
+   */
+  REDIS
+}
