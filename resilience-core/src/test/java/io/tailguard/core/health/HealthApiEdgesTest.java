@@ -2,9 +2,9 @@ package io.tailguard.core.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.breaker.CircuitBreaker;
-import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.GlobalFuse;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.GlobalFuse;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.health.HealthConfig.ProbeOverride;
 import io.tailguard.core.time.FakeClock;
