@@ -450,6 +450,9 @@ public final class OutcomeCells {
           if (ring[base + EPOCH] == epoch) {
             c = ring[base + CALLS];
             f = ring[base + FAILURES];
+          } else if (cell.retiredEpoch == epoch) {
+            c = cell.retiredCalls;
+            f = cell.retiredFailures;
           }
         }
         if (validate(cell, s)) {
@@ -541,6 +544,12 @@ public final class OutcomeCells {
     RollingWindow owner;
     long ownerSerial;
     long[] ring;
+    // The last bucket with calls that a reset of its slot retired (EMPTY if none): a window's
+    // completed-bucket report may come after the record that replaced it in the ring (always with
+    // one bucket), so bucket() reads it here. Written under the cell's lock, read like the ring.
+    long retiredEpoch = EMPTY;
+    long retiredCalls;
+    long retiredFailures;
     // The bucket the last record landed in, so most records need no division.
     long currentEpoch = EMPTY;
     long currentStart;
@@ -624,6 +633,7 @@ public final class OutcomeCells {
         int size = window.size();
         base = (int) (epoch % size) * STRIDE;
         if (epoch > currentEpoch) {
+          retire(r, base);
           resetSlot(r, base, epoch);
           currentEpoch = epoch;
           currentStart = window.originNanos() + epoch * window.bucketNanos();
@@ -632,6 +642,7 @@ public final class OutcomeCells {
         } else if (currentEpoch - epoch >= size || r[base + EPOCH] > epoch) {
           return 0; // ended before the oldest live bucket: already expired
         } else if (r[base + EPOCH] != epoch) {
+          retire(r, base);
           resetSlot(r, base, epoch); // the slot held a bucket at least a window older
         }
       }
@@ -646,10 +657,20 @@ public final class OutcomeCells {
       return r != null && r.length == length ? r : new long[length];
     }
 
+    /** Keeps the counts of the bucket in {@code r} at {@code base}, about to be reset. */
+    private void retire(long[] r, int base) {
+      if (r[base + EPOCH] != EMPTY && r[base + CALLS] > 0) {
+        retiredEpoch = r[base + EPOCH];
+        retiredCalls = r[base + CALLS];
+        retiredFailures = r[base + FAILURES];
+      }
+    }
+
     private void takeOver(RollingWindow window, long[] r) {
       for (int base = 0; base < r.length; base += STRIDE) {
         resetSlot(r, base, EMPTY);
       }
+      retiredEpoch = EMPTY;
       ring = r;
       owner = window;
       ownerSerial = window.serial();

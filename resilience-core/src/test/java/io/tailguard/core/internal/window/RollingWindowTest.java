@@ -296,6 +296,29 @@ class RollingWindowTest {
     }
 
     @Test
+    void aOneBucketWindowReportsTheBucketItsNextRecordReplaces() {
+      RollingWindow w = window(1);
+      w.record(at(0) + 10, 0, true, false);
+      w.record(at(0) + 20, 0, false, false);
+
+      w.record(at(1) + 10, 0, false, false);
+      assertThat(completed).containsExactly("2/1");
+      w.record(at(2), 0, true, false);
+      assertThat(completed).containsExactly("2/1", "1/0");
+    }
+
+    @Test
+    void aBucketIsReportedWhenTheNextRecordComesAWholeWindowLaterIntoItsSlot() {
+      RollingWindow w = window(2);
+      w.record(at(0), 0, true, false);
+      w.record(at(0) + 1, 0, true, false);
+      w.record(at(0) + 2, 0, false, false);
+
+      w.record(at(4) + 5, 0, false, false); // epoch 4 reuses epoch 0's slot
+      assertThat(completed).containsExactly("3/2");
+    }
+
+    @Test
     void eachBucketIsReportedOnceWhenANewerOneBegins() {
       RollingWindow w = window(4);
       assertThat(w.generation()).isEqualTo(7);
