@@ -571,7 +571,7 @@ public final class Setting<C, V> {
         return group.toMap(value);
       case MAP:
         {
-          java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+          java.util.Map<String, Object> out = new java.util.TreeMap<>();
           for (java.util.Map.Entry<?, ?> e : ((java.util.Map<?, ?>) value).entrySet()) {
             out.put((String) e.getKey(), plainEntry(e.getValue()));
           }

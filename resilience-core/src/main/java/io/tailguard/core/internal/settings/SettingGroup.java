@@ -157,7 +157,7 @@ public final class SettingGroup<C> {
 
   /**
    * Returns the settings of a config as an ordered map from YAML key to plain value (see {@link
-   * Setting#plain}).
+   * Setting#plain}), as the YAML writer writes them; an unset value without a word is left out.
    *
    * @param config the config
    * @return the map
@@ -165,7 +165,8 @@ public final class SettingGroup<C> {
   public Map<String, Object> toMap(C config) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (Setting<C, ?> s : settings) {
-      if (!s.isOptional() || s.get(config) != null) {
+      // An unset value with no word for it (an override, a Redis URI) is left out.
+      if (s.get(config) != null || s.word() != null) {
         m.put(s.key(), plain(s, config));
       }
     }
