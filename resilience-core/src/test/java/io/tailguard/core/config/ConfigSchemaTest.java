@@ -25,7 +25,8 @@ class ConfigSchemaTest {
       }
     }
     // Section-wide shortcuts the writer spells under defaults, and a URI with no default.
-    declared.keySet()
+    declared
+        .keySet()
         .removeAll(
             List.of(
                 "resilience.rate-limiting.cleanup-threshold",
