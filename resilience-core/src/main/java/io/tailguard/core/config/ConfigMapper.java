@@ -321,11 +321,14 @@ final class ConfigMapper {
     RateLimitBackend[] backend = {RateLimitBackend.MEMORY};
     r.enumeration("backend", RateLimitBackend.class, v -> backend[0] = v);
     // Section-wide key limits, as in the design's sketch; defaults.* may still override them.
-    RateLimitConfig.Builder top = RateLimitConfig.defaults().toBuilder();
-    r.integer("cleanup-threshold", top::cleanupThreshold);
-    r.integer("max-keys", top::maxKeys);
     RateLimitConfig defaults = RateLimitConfig.defaults();
-    RateLimitConfig base = buildRateLimit(r, top);
+    RateLimitConfig base =
+        settings(
+            r,
+            RateLimitSettings.RATE_LIMIT,
+            defaults,
+            Set.of("cleanup-threshold", "max-keys"),
+            false);
     MapReader d = r.child("defaults");
     if (d == null) {
       defaults = base == null ? defaults : base;
@@ -366,11 +369,6 @@ final class ConfigMapper {
     return group(r, RateLimitSettings.RATE_LIMIT, base);
   }
 
-  /** Builds the section-wide key limits. */
-  private RateLimitConfig buildRateLimit(MapReader r, RateLimitConfig.Builder b) {
-    return build(r, b::build);
-  }
-
   // -------------------------------------------------------------------------------------------
   // telemetry
 
@@ -403,11 +401,23 @@ final class ConfigMapper {
    * kind, then the rules between them (unless a key failed). Null after an error.
    */
   <C> C group(MapReader r, SettingGroup<C> g, C base) {
+    return settings(r, g, base, null, true);
+  }
+
+  /**
+   * Reads some keys of a group ({@code keys}, or all if null) onto {@code base}, then the rules;
+   * {@code finish} reports the keys of the map no one read. Null after an error.
+   */
+  private <C> C settings(MapReader r, SettingGroup<C> g, C base, Set<String> keys, boolean finish) {
     SettingGroup.Values<C> values = g.values(base);
     for (Setting<C, ?> s : g.settings()) {
-      read(r, s, values, base);
+      if (keys == null || keys.contains(s.key())) {
+        read(r, s, values, base);
+      }
     }
-    r.finish();
+    if (finish) {
+      r.finish();
+    }
     if (failed(r)) {
       return null;
     }
