@@ -57,6 +57,7 @@ class ChaosRedisTests extends ChaosTestSupport {
     long degradedAt;
     long restartAt;
     long recoveredAt;
+    long episodesOfTheOutage;
     ChaosLoad load = load(3, Duration.ofMillis(10), i -> "/search?q=load" + i, run + "-load");
     try {
       await().atMost(PATIENCE).until(() -> load.answeredSince(Long.MIN_VALUE) >= 20);
@@ -71,6 +72,9 @@ class ChaosRedisTests extends ChaosTestSupport {
       redisProxy().restore();
       await().atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).until(() -> !store.isDegraded());
       recoveredAt = System.nanoTime();
+      // Read before more load: on a loaded machine a command after the recovery may itself pass
+      // the 100 ms timeout and start an episode of its own, which is not this outage's.
+      episodesOfTheOutage = store.fallbackEpisodes() - episodes;
       assertPermits(run + "-after", 10);
     } finally {
       load.close();
@@ -83,7 +87,7 @@ class ChaosRedisTests extends ChaosTestSupport {
     long timeToRecover = recoveredAt - restartAt;
     assertThat(Duration.ofNanos(timeToFallBack)).isLessThan(Duration.ofSeconds(2));
     assertThat(Duration.ofNanos(timeToRecover)).isLessThan(Duration.ofSeconds(8));
-    assertThat(store.fallbackEpisodes()).as("fallback episodes").isEqualTo(episodes + 1);
+    assertThat(episodesOfTheOutage).as("fallback episodes of the outage").isEqualTo(1);
     assertThat(scriptLoads(store)).as("script loads").isGreaterThan(scriptLoads);
     assertNothingLeftBehind(before);
 

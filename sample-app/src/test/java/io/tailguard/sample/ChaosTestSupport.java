@@ -3,7 +3,6 @@ package io.tailguard.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.breaker.CircuitEvent;
@@ -12,6 +11,7 @@ import io.tailguard.core.breaker.GlobalFuse;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.testing.RedisExtension;
 import io.tailguard.core.testing.RedisTestServer;
 import io.tailguard.core.testing.TcpProxy;
@@ -388,23 +388,30 @@ abstract class ChaosTestSupport {
 
   /**
    * Calls sent while {@code name} was open (50 ms clear of each edge, for the calls in flight as it
-   * changed) were refused at once: 503 within 500 ms.
+   * changed) were refused at once: 503 within 500 ms. A call still in flight when the breaker left
+   * OPEN may have been let through (it may be the very call that moved it: a fuse recomputed once a
+   * cooldown ended admits that call, and on a loaded machine its request can reach the server more
+   * than the edge after it was sent), so it must be quick but not necessarily refused.
    *
-   * @return those calls
+   * @return the calls sent and answered while it was open
    */
   List<ChaosLoad.Call> assertRefusedAtOnceWhileOpen(
       String name, List<ChaosLoad.Call> calls, long fromNanos, long toNanos) {
     long edge = 50_000_000;
     List<ChaosLoad.Call> refused = new ArrayList<>();
     for (long[] open : openIntervals(name, fromNanos, toNanos)) {
-      refused.addAll(filter(calls, c -> c.startedIn(open[0] + edge, open[1] - edge)));
+      List<ChaosLoad.Call> sent = filter(calls, c -> c.startedIn(open[0] + edge, open[1] - edge));
+      assertThat(sent)
+          .allSatisfy(
+              c ->
+                  assertThat(c.latencyMillis())
+                      .as("while %s was open: %s", name, c)
+                      .isLessThan(500));
+      refused.addAll(filter(sent, c -> c.endNanos() < open[1]));
     }
     assertThat(refused)
         .allSatisfy(
-            c -> {
-              assertThat(c.status()).as("while %s was open: %s", name, c).isEqualTo(503);
-              assertThat(c.latencyMillis()).as("while %s was open: %s", name, c).isLessThan(500);
-            });
+            c -> assertThat(c.status()).as("while %s was open: %s", name, c).isEqualTo(503));
     return refused;
   }
 

@@ -156,6 +156,19 @@ class SampleAppEndToEndTests extends SampleAppTestSupport {
               assertThat(json(health, "$.components.resilience.components.downstream.status"))
                   .isEqualTo("DOWN");
             });
+    // The downstream is shared by every instance: its DOWN probe must not take this one (and so
+    // every one) out of the balancer, nor get it restarted. Readiness and liveness stay UP.
+    HttpResponse<String> readiness = get("/actuator/health/readiness");
+    assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
+    assertThat(json(readiness, "$.status")).isEqualTo("UP");
+    HttpResponse<String> liveness = get("/actuator/health/liveness");
+    assertThat(liveness.statusCode()).as(liveness.body()).isEqualTo(200);
+    assertThat(json(liveness, "$.status")).isEqualTo("UP");
+    // The sample's own group shows the downstream alone, for a dashboard or an operator.
+    HttpResponse<String> group = get("/actuator/health/downstream");
+    assertThat(group.statusCode()).as(group.body()).isEqualTo(503);
+    assertThat(json(group, "$.components.resilience.components.downstream.status"))
+        .isEqualTo("DOWN");
     assertThat(metrics())
         .contains("resilience_health_status{probe=\"downstream\"} 0.0")
         .containsPattern(
@@ -196,7 +209,7 @@ class SampleAppEndToEndTests extends SampleAppTestSupport {
   @Test
   void anOpenBreakerAloneIsDegradedNotDown() {
     breakers.breaker("quotes").forceOpen();
-    HttpResponse<String> health = get("/actuator/health/readiness");
+    HttpResponse<String> health = get("/actuator/health");
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(json(health, "$.status")).isEqualTo("DEGRADED");
     assertThat(json(health, "$.components.resilience.components.quotes.status"))
@@ -206,7 +219,7 @@ class SampleAppEndToEndTests extends SampleAppTestSupport {
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(refused.body()).contains("\"reason\":\"FORCED_OPEN\"");
     breakers.breaker("quotes").reset();
-    assertThat(json(get("/actuator/health/readiness"), "$.status")).isEqualTo("UP");
+    assertThat(json(get("/actuator/health"), "$.status")).isEqualTo("UP");
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.tailguard.core.jcstress;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.tailguard.core.breaker.window.OutcomeCells;
+import io.tailguard.core.internal.window.OutcomeCells;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;

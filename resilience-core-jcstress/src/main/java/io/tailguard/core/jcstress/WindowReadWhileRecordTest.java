@@ -3,8 +3,8 @@ package io.tailguard.core.jcstress;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.tailguard.core.breaker.window.RollingWindow;
-import io.tailguard.core.breaker.window.WindowSnapshot;
+import io.tailguard.core.internal.window.RollingWindow;
+import io.tailguard.core.internal.window.WindowSnapshot;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;

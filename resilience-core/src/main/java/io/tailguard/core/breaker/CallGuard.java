@@ -1,7 +1,7 @@
 package io.tailguard.core.breaker;
 
-import io.tailguard.core.breaker.window.OutcomeCells;
-import io.tailguard.core.breaker.window.RollingWindow;
+import io.tailguard.core.internal.window.OutcomeCells;
+import io.tailguard.core.internal.window.RollingWindow;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -23,6 +23,9 @@ import java.util.concurrent.CancellationException;
  * <p>This class is thread-safe: the outcome may be reported from any thread, for example from the
  * callback of an asynchronous call.
  */
+// The superclass is the window's claim flag, kept inside the guard so a call allocates one object;
+// it has no public members, so a client of the module misses nothing by not seeing it.
+@SuppressWarnings("exports")
 public final class CallGuard extends OutcomeCells.Claim implements AutoCloseable {
 
   static final int KIND_CLOSED = 0;

@@ -1,15 +1,26 @@
 package io.tailguard.core.breaker;
 
-import io.tailguard.core.breaker.window.OutcomeCells;
-import io.tailguard.core.breaker.window.RollingWindow;
-import io.tailguard.core.breaker.window.WindowSnapshot;
+import static io.tailguard.core.breaker.StateWord.ONE_IN_FLIGHT;
+import static io.tailguard.core.breaker.StateWord.failures;
+import static io.tailguard.core.breaker.StateWord.generation;
+import static io.tailguard.core.breaker.StateWord.inFlight;
+import static io.tailguard.core.breaker.StateWord.isClosed;
+import static io.tailguard.core.breaker.StateWord.isLater;
+import static io.tailguard.core.breaker.StateWord.nextGeneration;
+import static io.tailguard.core.breaker.StateWord.stateOf;
+import static io.tailguard.core.breaker.StateWord.successes;
+import static io.tailguard.core.breaker.StateWord.word;
+
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
-import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.internal.window.OutcomeCells;
+import io.tailguard.core.internal.window.RollingWindow;
+import io.tailguard.core.internal.window.WindowSnapshot;
 import io.tailguard.core.telemetry.CallOutcome;
 import io.tailguard.core.telemetry.CallRecorder;
 import io.tailguard.core.telemetry.EngineType;
@@ -22,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -87,19 +97,14 @@ public final class CircuitBreaker {
   /*
    * Concurrency.
    *
-   * `state` is one 64-bit word, changed only by compareAndSet:
-   *
-   *   bits  0-2   the CircuitState ordinal
-   *   bits  3-12  half-open permits in flight
-   *   bits 13-22  half-open successes
-   *   bits 23-32  half-open failures
-   *   bits 33-63  the generation, incremented by every transition and when trial permits time out
+   * `state` is one 64-bit word, changed only by compareAndSet: the CircuitState, the half-open
+   * permits in flight, successes and failures, and the generation, incremented by every
+   * transition and when trial permits time out (the layout is in StateWord).
    *
    * Keeping the half-open counters in the same word as the state makes every half-open decision
    * (take a permit, count an outcome, close or re-open) one CAS, so permits can never exceed
    * halfOpenMaxConcurrent and a permit from an earlier generation can never be counted in a later
    * trial: a guard remembers the generation it was granted in and is ignored once it differs.
-   * The config caps the three counters at 1000, so 10 bits hold them.
    *
    * Trial permits that are never reported (a hung call) would keep HALF_OPEN refusing everything.
    * `lastTrialGrantNanos` is the start time of the latest trial permit granted; every grant writes
@@ -139,7 +144,7 @@ public final class CircuitBreaker {
    * the reset (which would leave the breaker OPEN with no end to its cooldown).
    *
    * The generation has 31 bits and wraps; every new generation is masked to them, and "later" is
-   * decided by serial-number arithmetic (RFC 1982), see isLater().
+   * decided by serial-number arithmetic (RFC 1982), see StateWord.isLater().
    *
    * `config` is swapped whole by reconfigure() under `reconfigureLock`; a partial edit reads,
    * edits and swaps it under that lock, so concurrent edits are never lost. Every decision reads
@@ -151,21 +156,6 @@ public final class CircuitBreaker {
    */
 
   private static final Logger log = LoggerFactory.getLogger(CircuitBreaker.class);
-
-  private static final CircuitState[] STATES = CircuitState.values();
-  private static final long STATE_MASK = 0x7L;
-  private static final int COUNT_BITS = 10;
-  private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
-  private static final int IN_FLIGHT_SHIFT = 3;
-  private static final int SUCCESS_SHIFT = IN_FLIGHT_SHIFT + COUNT_BITS;
-  private static final int FAILURE_SHIFT = SUCCESS_SHIFT + COUNT_BITS;
-  private static final int GEN_SHIFT = FAILURE_SHIFT + COUNT_BITS;
-  private static final long CLOSED_CODE = CircuitState.CLOSED.ordinal();
-  private static final long GEN_MASK = (1L << (Long.SIZE - GEN_SHIFT)) - 1;
-  private static final long GEN_HALF = 1L << (Long.SIZE - GEN_SHIFT - 1);
-
-  /** Re-opens beyond this many no longer double the cooldown (which is capped long before). */
-  private static final int MAX_REOPEN_EXPONENT = 62;
 
   private static final VarHandle STATE;
   private static final VarHandle WINDOW;
@@ -279,7 +269,7 @@ public final class CircuitBreaker {
     long now = clock.nanoTime();
     long w = state;
     CircuitConfig c = config;
-    if ((w & STATE_MASK) == CLOSED_CODE) {
+    if (isClosed(w)) {
       RollingWindow win = window;
       if (win.generation() == generation(w) && (fuse == null || !fuse.isOpen())) {
         return new CallGuard(this, c, now, CallGuard.KIND_CLOSED, win, 0, cells.stripe());
@@ -339,7 +329,7 @@ public final class CircuitBreaker {
               }
               continue;
             }
-            if (grantTrial(w, w + (1L << IN_FLIGHT_SHIFT), now)) {
+            if (grantTrial(w, w + ONE_IN_FLIGHT, now)) {
               return new CallGuard(
                   this, c, now, CallGuard.KIND_HALF_OPEN, null, generation(w), cells.stripe());
             }
@@ -426,8 +416,7 @@ public final class CircuitBreaker {
 
   /** The re-open count of an open that comes straight from HALF_OPEN. */
   private int nextReopens() {
-    OpenInfo previous = openInfo;
-    return previous == null ? 1 : Math.min(previous.reopens + 1, MAX_REOPEN_EXPONENT);
+    return OpenInfo.nextReopens(openInfo);
   }
 
   /**
@@ -529,7 +518,7 @@ public final class CircuitBreaker {
       if (stateOf(w) != CircuitState.HALF_OPEN || generation(w) != guard.generation) {
         return; // the trial this permit belonged to is over
       }
-      if (inFlight(w) == 0 || STATE.compareAndSet(this, w, w - (1L << IN_FLIGHT_SHIFT))) {
+      if (inFlight(w) == 0 || STATE.compareAndSet(this, w, w - ONE_IN_FLIGHT)) {
         return;
       }
     }
@@ -641,8 +630,7 @@ public final class CircuitBreaker {
   }
 
   private void enterOpen(long generation, long now, int reopens, CircuitConfig c) {
-    long cooldown =
-        cooldownNanos(c.openCooldown().toNanos(), c.maxOpenCooldown().toNanos(), reopens);
+    long cooldown = OpenInfo.cooldownNanos(c, reopens);
     OpenInfo next = new OpenInfo(generation, now + cooldown, reopens);
     for (; ; ) {
       OpenInfo current = openInfo;
@@ -692,18 +680,6 @@ public final class CircuitBreaker {
       return open.untilNanos;
     }
     return now + config.openCooldown().toNanos();
-  }
-
-  /**
-   * Returns {@code base * 2^reopens}, capped at {@code max}, without overflowing for any number of
-   * re-opens.
-   */
-  static long cooldownNanos(long base, long max, int reopens) {
-    int shift = Math.min(Math.max(reopens, 0), MAX_REOPEN_EXPONENT);
-    if (shift >= Long.numberOfLeadingZeros(base) - 1) {
-      return max;
-    }
-    return Math.min(max, base << shift);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -765,63 +741,7 @@ public final class CircuitBreaker {
    */
   public <T> CompletableFuture<T> callAsync(Supplier<? extends CompletionStage<T>> supplier) {
     Validate.notNull("supplier", supplier);
-    CallGuard guard;
-    try {
-      guard = acquire();
-    } catch (CircuitRejectedException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    CompletionStage<T> stage;
-    try {
-      stage = supplier.get();
-    } catch (Throwable t) {
-      guard.failure(t);
-      return CompletableFuture.failedFuture(t);
-    }
-    if (stage == null) {
-      guard.release();
-      return CompletableFuture.failedFuture(
-          new IllegalStateException(
-              "the supplier given to callAsync of circuit breaker '"
-                  + name
-                  + "' returned null instead of a CompletionStage"));
-    }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    stage.whenComplete(
-        (value, error) -> {
-          if (error == null) {
-            guard.success();
-            result.complete(value);
-          } else {
-            Throwable cause = unwrap(error);
-            guard.failure(cause);
-            result.completeExceptionally(cause);
-          }
-        });
-    result.whenComplete(
-        (value, error) -> {
-          if (result.isCancelled()) {
-            guard.release();
-            cancel(stage);
-          }
-        });
-    return result;
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static void cancel(CompletionStage<?> stage) {
-    try {
-      stage.toCompletableFuture().cancel(true);
-    } catch (UnsupportedOperationException e) {
-      // a stage that cannot be converted cannot be cancelled either
-    }
+    return GuardedStage.start(this, supplier);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1232,67 +1152,6 @@ public final class CircuitBreaker {
     return "CircuitBreaker[" + name + ", " + state() + "]";
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // The state word
-
-  private static long word(
-      CircuitState s, long generation, long inFlight, long successes, long failures) {
-    return s.ordinal()
-        | (inFlight << IN_FLIGHT_SHIFT)
-        | (successes << SUCCESS_SHIFT)
-        | (failures << FAILURE_SHIFT)
-        | (generation << GEN_SHIFT);
-  }
-
-  private static CircuitState stateOf(long w) {
-    return STATES[(int) (w & STATE_MASK)];
-  }
-
-  private static long generation(long w) {
-    return w >>> GEN_SHIFT;
-  }
-
-  /** The generation after {@code generation}, wrapping within its 31 bits. */
-  private static long nextGeneration(long generation) {
-    return (generation + 1) & GEN_MASK;
-  }
-
-  /**
-   * Returns whether generation {@code a} is later than {@code b}, by RFC 1982 serial-number
-   * arithmetic on 31 bits: {@code a} is later if it lies less than 2^30 steps after {@code b},
-   * counting around the wrap. Two generations exactly 2^30 apart are not ordered; the breaker never
-   * compares generations that far apart.
-   */
-  static boolean isLater(long a, long b) {
-    long distance = (a - b) & GEN_MASK;
-    return distance != 0 && distance < GEN_HALF;
-  }
-
-  private static long inFlight(long w) {
-    return (w >>> IN_FLIGHT_SHIFT) & COUNT_MASK;
-  }
-
-  private static long successes(long w) {
-    return (w >>> SUCCESS_SHIFT) & COUNT_MASK;
-  }
-
-  private static long failures(long w) {
-    return (w >>> FAILURE_SHIFT) & COUNT_MASK;
-  }
-
-  /** The current OPEN period: written once by the thread that opened the breaker. */
-  private static final class OpenInfo {
-    final long generation;
-    final long untilNanos;
-    final int reopens;
-
-    OpenInfo(long generation, long untilNanos, int reopens) {
-      this.generation = generation;
-      this.untilNanos = untilNanos;
-      this.reopens = reopens;
-    }
-  }
-
   /**
    * Builds a {@link CircuitBreaker}.
    *
@@ -1378,9 +1237,7 @@ public final class CircuitBreaker {
       if (stateOf(w) != CircuitState.OPEN || open == null || open.generation != generation(w)) {
         return;
       }
-      long cooldown =
-          cooldownNanos(
-              next.openCooldown().toNanos(), next.maxOpenCooldown().toNanos(), open.reopens);
+      long cooldown = OpenInfo.cooldownNanos(next, open.reopens);
       long until = now + cooldown;
       if (until - open.untilNanos >= 0
           || OPEN_INFO.compareAndSet(

@@ -1,6 +1,6 @@
 package io.tailguard.core.breaker;
 
-import io.tailguard.core.health.HealthStatus;
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.tailguard.core.breaker;
 
-import io.tailguard.core.health.HealthStatus;
+import io.tailguard.core.HealthStatus;
 
 /**
  * A snapshot of a breaker's state, window and lifetime totals.

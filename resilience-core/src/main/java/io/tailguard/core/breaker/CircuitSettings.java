@@ -3,7 +3,7 @@ package io.tailguard.core.breaker;
 import static io.tailguard.core.internal.settings.Range.durations;
 import static io.tailguard.core.internal.settings.Range.text;
 
-import io.tailguard.core.health.HealthStatus;
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.internal.settings.Range;
 import io.tailguard.core.internal.settings.Rule;
 import io.tailguard.core.internal.settings.Setting;
@@ -20,6 +20,9 @@ import java.util.List;
  * read static fields of the config classes, which read it while they initialize. Stateless and
  * thread-safe.
  */
+// Its groups are typed with the core's internal settings package, which the module does not
+// export: the config package uses them inside the module; ConfigSchema is the public view.
+@SuppressWarnings("exports")
 public final class CircuitSettings {
 
   private CircuitSettings() {}

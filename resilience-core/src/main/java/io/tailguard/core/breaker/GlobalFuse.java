@@ -1,7 +1,7 @@
 package io.tailguard.core.breaker;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.event.EventListeners;
-import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -26,6 +26,9 @@ public final class EventListeners<E extends ResilienceEvent> {
   private final CopyOnWriteArrayList<Entry<E>> entries = new CopyOnWriteArrayList<>();
   private final LongAdder failures = new LongAdder();
 
+  /** Creates a list without listeners. */
+  public EventListeners() {}
+
   /**
    * Adds a listener.
    *

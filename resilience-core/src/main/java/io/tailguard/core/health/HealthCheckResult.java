@@ -1,5 +1,6 @@
 package io.tailguard.core.health;
 
+import io.tailguard.core.HealthStatus;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.tailguard.core.health;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.event.ResilienceEvent;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,9 @@
 package io.tailguard.core.health;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.UnknownInstanceException;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
-import io.tailguard.core.breaker.CircuitConfig;
-import io.tailguard.core.breaker.CircuitMetrics;
 import io.tailguard.core.breaker.GlobalFuse;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
@@ -16,11 +15,8 @@ import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.core.time.Scheduler;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,16 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -112,45 +98,20 @@ import org.slf4j.LoggerFactory;
 public final class HealthRegistry implements AutoCloseable {
 
   /*
-   * Concurrency.
+   * Structure. This class is the facade: it keeps the probes by name, the configuration and the
+   * hooks, and delegates the rest. ProbeScheduler runs the probes (schedules, timeouts, threads,
+   * the two-phase close); each probe's ProbeState holds the health its runs feed (status, counters,
+   * transitions, events); BreakerSources reads the breakers' health live.
    *
-   * Threads: the scheduler thread runs ticks (start a run, schedule the next tick) and timeouts;
-   * probe threads run checks; callers register, remove, reconfigure, read and close.
+   * Concurrency. `probes` (ConcurrentHashMap) and `config` (volatile) are written under
+   * `lifecycleLock`, so a probe registered concurrently with a reconfiguration either is in the
+   * list the reconfiguration refreshes or was created from the new config. Readers read them
+   * lock-free. The scheduler's `closed` flag is set once, under `lifecycleLock` (and the
+   * scheduler's runs lock), so after close() has set it no register() succeeds. The protocols of
+   * a probe's schedule and runs are in ProbeScheduler, those of its status in ProbeState.
    *
-   * Registry fields:
-   * - `probes` (ConcurrentHashMap) and `config` (volatile) are written under `lifecycleLock`, so
-   *   a probe registered concurrently with a reconfiguration either is in the list the
-   *   reconfiguration refreshes or was created from the new config. Readers read them lock-free.
-   * - `closed` (volatile) is set once, under `lifecycleLock` and `runsLock` both, so that after
-   *   close() has set it no register() succeeds and no run is tracked (track() checks it under
-   *   `runsLock`).
-   * - `inFlight` (guarded by `runsLock`) holds every run from the moment it is started until its
-   *   check returns or it is cancelled before starting; `runsEnded` is signalled when it empties.
-   *
-   * Per probe (class Probe), every mutable field is guarded by the Probe's monitor: its settings,
-   * its scheduling (`scheduleGeneration`, `nextTask`, due times), its status and counters and its
-   * pending events. `snapshot` (volatile) is an immutable ProbeReport rebuilt under the monitor
-   * after every change, so readers never lock. A tick carries the generation it was scheduled in
-   * and does nothing if the generation moved on (reconfigured, disabled, removed, closed), so a
-   * cancelled tick that was already running cannot schedule a second chain.
-   * `current` (AtomicReference) is the run in flight; only a tick sets it (from null), and the
-   * run clears it when its check returns or it is cancelled before starting. That is the whole
-   * no-overlap rule: a tick that finds it non-null skips.
-   *
-   * Per run (class Run): `settled` (AtomicBoolean) decides who records the run's outcome: the
-   * check returning, the timeout, or the executor refusing it; the first compareAndSet wins and the
-   * others record nothing. `state` and `thread` are guarded by the Run's monitor and make the
-   * interrupt safe: the timeout interrupts `thread` only while the check is still inside the Run
-   * (state RUNNING), and the Run, when the check returns, clears the interrupt it was sent before
-   * its thread goes back to the pool. So an interrupt meant for one check can never hit a later
-   * task on the same thread (the protocol of FutureTask.cancel(true)).
-   *
-   * Events: state changes enqueue their events under the Probe's monitor; deliver() then hands
-   * them to the listeners outside any lock, one thread at a time per probe (`delivering`), so the
-   * events of one probe arrive in order and a listener may call back into the registry.
-   *
-   * Lock order: lifecycleLock -> runsLock. A Probe's monitor and a Run's monitor are never held
-   * together, and neither is held while listeners run.
+   * Lock order: lifecycleLock -> the scheduler's runs lock; a probe's monitors are never taken
+   * under lifecycleLock, and no lock is held while listeners run.
    */
 
   /**
@@ -177,65 +138,32 @@ public final class HealthRegistry implements AutoCloseable {
   /** Error texts longer than this are cut, so a hostile exception message cannot flood reports. */
   static final int MAX_ERROR_LENGTH = 1000;
 
-  /** Idle threads of the default executor end after this long. */
-  private static final long THREAD_KEEP_ALIVE_SECONDS = 60;
-
-  /** How long close() waits for a thread of the default executor that has already finished. */
-  private static final long THREAD_EXIT_JOIN_MILLIS = 1000;
-
   private static final String ENGINE = "health probe";
-  private static final long NEVER = Long.MIN_VALUE;
   private static final Logger log = LoggerFactory.getLogger(HealthRegistry.class);
-  private static final AtomicInteger THREAD_SEQUENCE = new AtomicInteger();
 
   private final Clock clock;
-  private final Scheduler scheduler;
-  private final DefaultScheduler ownedScheduler; // null when the scheduler was injected
-  private final Executor executor;
-  private final ThreadPoolExecutor ownedExecutor; // null when the executor was injected
-  private final Set<Thread> ownedThreads = ConcurrentHashMap.newKeySet();
   private final Duration shutdownGrace;
   private final EventListeners<HealthEvent> listeners = new EventListeners<>();
-  private final ConcurrentMap<String, Probe> probes = new ConcurrentHashMap<>();
-  private final CopyOnWriteArrayList<BreakerSource> breakerSources = new CopyOnWriteArrayList<>();
+  private final ConcurrentMap<String, ProbeScheduler.Probe> probes = new ConcurrentHashMap<>();
+  private final BreakerSources breakers = new BreakerSources();
+  private final ProbeScheduler scheduler;
   private final Object lifecycleLock = new Object();
-  private final ReentrantLock runsLock = new ReentrantLock();
-  private final Condition runsEnded = runsLock.newCondition();
 
-  // Guarded by runsLock.
-  private final Set<Run> inFlight = new HashSet<>();
+  // Told the names of probes as they are registered and removed; copy-on-write.
+  private final CopyOnWriteArrayList<Consumer<? super String>> addedHooks =
+      new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<? super String>> removedHooks =
+      new CopyOnWriteArrayList<>();
 
   private volatile HealthConfig config;
-  private volatile boolean closed;
 
   private HealthRegistry(Builder b) {
     this.clock = b.clock;
     this.config = b.config;
     this.shutdownGrace = b.shutdownGrace;
-    if (b.scheduler != null) {
-      this.scheduler = b.scheduler;
-      this.ownedScheduler = null;
-    } else {
-      this.ownedScheduler = new DefaultScheduler("health", b.shutdownGrace);
-      this.scheduler = ownedScheduler;
-    }
-    if (b.executor != null) {
-      this.executor = b.executor;
-      this.ownedExecutor = null;
-    } else {
-      // The queue is unbounded in type but holds at most one run per probe: runs never overlap.
-      ThreadPoolExecutor pool =
-          new ThreadPoolExecutor(
-              b.probeThreads,
-              b.probeThreads,
-              THREAD_KEEP_ALIVE_SECONDS,
-              TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
-              new ProbeThreadFactory(ownedThreads));
-      pool.allowCoreThreadTimeOut(true);
-      this.ownedExecutor = pool;
-      this.executor = pool;
-    }
+    this.scheduler =
+        new ProbeScheduler(
+            b.clock, b.scheduler, b.executor, b.probeThreads, b.shutdownGrace, () -> config);
   }
 
   /**
@@ -261,16 +189,16 @@ public final class HealthRegistry implements AutoCloseable {
    */
   public void register(HealthProbe probe) {
     String name = nameOf(probe);
-    Probe p;
+    ProbeScheduler.Probe p;
     synchronized (lifecycleLock) {
-      if (closed) {
+      if (scheduler.isClosed()) {
         throw new IllegalStateException(
             "the health registry is closed; health probe '" + name + "' was not registered");
       }
       if (probes.containsKey(name)) {
         throw new IllegalArgumentException("health probe '" + name + "' is already registered");
       }
-      p = new Probe(name, probe, config.settingsFor(name));
+      p = scheduler.probe(probe, new ProbeState(name, config.settingsFor(name), clock, listeners));
       probes.put(name, p);
     }
     p.start();
@@ -278,12 +206,6 @@ public final class HealthRegistry implements AutoCloseable {
       hook.accept(name);
     }
   }
-
-  // Told the names of probes as they are registered and removed; copy-on-write.
-  private final java.util.concurrent.CopyOnWriteArrayList<Consumer<? super String>> addedHooks =
-      new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.CopyOnWriteArrayList<Consumer<? super String>> removedHooks =
-      new CopyOnWriteArrayList<>();
 
   /**
    * Calls {@code hook} with the name of every probe registered now and later, for example to
@@ -333,7 +255,7 @@ public final class HealthRegistry implements AutoCloseable {
     if (name == null) {
       return Optional.empty();
     }
-    Probe p;
+    ProbeScheduler.Probe p;
     synchronized (lifecycleLock) {
       p = probes.remove(name);
     }
@@ -365,7 +287,7 @@ public final class HealthRegistry implements AutoCloseable {
    * @throws IllegalArgumentException if the name is invalid
    */
   public ProbeReport report(String name) {
-    Probe p = probes.get(name == null ? "" : name);
+    ProbeScheduler.Probe p = probes.get(name == null ? "" : name);
     if (p == null) {
       InstanceNames.check(ENGINE, name);
       throw new UnknownInstanceException(ENGINE, name, probes.keySet());
@@ -380,7 +302,7 @@ public final class HealthRegistry implements AutoCloseable {
    * @return its report, or empty
    */
   public Optional<ProbeReport> find(String name) {
-    Probe p = name == null ? null : probes.get(name);
+    ProbeScheduler.Probe p = name == null ? null : probes.get(name);
     return p == null ? Optional.empty() : Optional.of(p.report());
   }
 
@@ -408,7 +330,7 @@ public final class HealthRegistry implements AutoCloseable {
    */
   public Subscription addBreakers(CircuitBreakerRegistry registry) {
     Validate.notNull("registry", registry);
-    return addSource(new RegistrySource(registry));
+    return breakers.add(registry);
   }
 
   /**
@@ -420,19 +342,7 @@ public final class HealthRegistry implements AutoCloseable {
    */
   public Subscription addBreaker(CircuitBreaker breaker) {
     Validate.notNull("breaker", breaker);
-    return addSource(new SingleSource(breaker));
-  }
-
-  private Subscription addSource(BreakerSource source) {
-    synchronized (lifecycleLock) {
-      for (BreakerSource s : breakerSources) {
-        if (s.owner() == source.owner()) {
-          throw new IllegalArgumentException(source.owner() + " is already a health source");
-        }
-      }
-      breakerSources.add(source);
-    }
-    return () -> breakerSources.remove(source);
+    return breakers.add(breaker);
   }
 
   /**
@@ -443,21 +353,8 @@ public final class HealthRegistry implements AutoCloseable {
    */
   public Map<String, HealthStatus> breakerStatuses() {
     Map<String, HealthStatus> statuses = new TreeMap<>();
-    collectBreakers((key, entry) -> statuses.put(key, entry.status));
+    breakers.statuses(statuses::put);
     return statuses;
-  }
-
-  private void collectBreakers(java.util.function.BiConsumer<String, BreakerEntry> sink) {
-    Set<String> seen = new HashSet<>();
-    for (BreakerSource source : breakerSources) {
-      for (BreakerEntry entry : source.entries()) {
-        String key = entry.name;
-        for (int n = 2; !seen.add(key); n++) {
-          key = entry.name + "#" + n;
-        }
-        sink.accept(key, entry);
-      }
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -471,18 +368,13 @@ public final class HealthRegistry implements AutoCloseable {
    */
   public HealthStatus status() {
     HealthStatus worst = HealthStatus.UP;
-    for (Probe p : probes.values()) {
-      ProbeReport r = p.snapshot;
+    for (ProbeScheduler.Probe p : probes.values()) {
+      ProbeReport r = p.state.snapshot();
       if (r.enabled()) {
         worst = worst.worst(r.status());
       }
     }
-    for (BreakerSource source : breakerSources) {
-      for (BreakerEntry entry : source.entries()) {
-        worst = worst.worst(entry.status);
-      }
-    }
-    return worst;
+    return breakers.worst(worst);
   }
 
   /**
@@ -511,7 +403,7 @@ public final class HealthRegistry implements AutoCloseable {
    * @return {@code true} once closed
    */
   public boolean isClosed() {
-    return closed;
+    return scheduler.isClosed();
   }
 
   /**
@@ -530,13 +422,13 @@ public final class HealthRegistry implements AutoCloseable {
     }
     d.put("probes", probeMaps);
     Map<String, Object> breakerMaps = new TreeMap<>();
-    collectBreakers((key, entry) -> breakerMaps.put(key, entry.describe));
+    breakers.descriptions(breakerMaps::put);
     d.put("breakers", breakerMaps);
     HealthConfig c = config;
     Set<String> unmatched = new TreeSet<>(c.probes().keySet());
     unmatched.removeAll(probes.keySet());
     d.put("unmatchedOverrides", List.copyOf(unmatched));
-    d.put("closed", closed);
+    d.put("closed", scheduler.isClosed());
     d.put("shutdownGrace", Durations.format(shutdownGrace));
     d.put("config", c.toMap());
     return d;
@@ -579,7 +471,7 @@ public final class HealthRegistry implements AutoCloseable {
   public void reconfigure(HealthConfig next) {
     Validate.notNull("config", next);
     HealthConfig previous;
-    List<Probe> affected;
+    List<ProbeScheduler.Probe> affected;
     synchronized (lifecycleLock) {
       previous = config;
       config = next;
@@ -597,7 +489,7 @@ public final class HealthRegistry implements AutoCloseable {
       // Before the probes take it, so the status changes it causes follow it.
       listeners.publish(new HealthEvent.ConfigChanged(NAME, clock.instant(), previous, next));
     }
-    for (Probe p : affected) {
+    for (ProbeScheduler.Probe p : affected) {
       p.refresh();
     }
   }
@@ -649,841 +541,16 @@ public final class HealthRegistry implements AutoCloseable {
   @Override
   public void close() {
     synchronized (lifecycleLock) {
-      if (closed) {
+      if (!scheduler.markClosed()) {
         return;
       }
-      runsLock.lock();
-      try {
-        closed = true;
-      } finally {
-        runsLock.unlock();
-      }
     }
-    // Phase 1: stop scheduling, drop runs that have not started, wait for running checks.
-    for (Probe p : probes.values()) {
-      p.stopScheduling(false);
-    }
-    if (ownedScheduler != null) {
-      ownedScheduler.close();
-    }
-    for (Run run : inFlightRuns()) {
-      if (run.cancelIfQueued()) {
-        run.settled.set(true);
-        run.end();
-      }
-    }
-    boolean interrupted = false;
-    boolean idle;
-    try {
-      idle = awaitRuns(shutdownGrace);
-    } catch (InterruptedException e) {
-      interrupted = true;
-      idle = false;
-    }
-    // Phase 2: interrupt what is still running and wait again.
-    if (!idle) {
-      for (Run run : inFlightRuns()) {
-        run.settled.set(true); // the outcome of a check cut short by shutdown is not recorded
-        if (run.stop() == Run.QUEUED) {
-          run.end();
-        }
-      }
-      if (!interrupted) {
-        try {
-          idle = awaitRuns(shutdownGrace);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
-    if (ownedExecutor != null) {
-      if (idle) {
-        ownedExecutor.shutdown();
-      } else {
-        ownedExecutor.shutdownNow();
-      }
-      if (idle && !interrupted) {
-        try {
-          if (ownedExecutor.awaitTermination(shutdownGrace.toNanos(), TimeUnit.NANOSECONDS)) {
-            joinOwnedThreads();
-          }
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
-    if (!idle) {
-      List<String> stuck = new ArrayList<>();
-      for (Run run : inFlightRuns()) {
-        stuck.add(run.probe.name);
-      }
-      log.atWarn()
-          .addKeyValue("name", NAME)
-          .addKeyValue("probes", stuck)
-          .setMessage(
-              "Health probes {} did not return within {} after an interrupt; their checks ignore"
-                  + " interrupts and their threads outlive close()")
-          .addArgument(stuck)
-          .addArgument(Durations.format(shutdownGrace))
-          .log();
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void joinOwnedThreads() throws InterruptedException {
-    // awaitTermination() returns once the last worker has left its loop, a moment before its
-    // thread ends; joining makes "no thread outlives close()" exact.
-    for (Thread t : ownedThreads) {
-      if (t != Thread.currentThread()) {
-        t.join(THREAD_EXIT_JOIN_MILLIS);
-      }
-    }
-  }
-
-  private List<Run> inFlightRuns() {
-    runsLock.lock();
-    try {
-      return new ArrayList<>(inFlight);
-    } finally {
-      runsLock.unlock();
-    }
-  }
-
-  private boolean awaitRuns(Duration grace) throws InterruptedException {
-    runsLock.lock();
-    try {
-      long nanos = grace.toNanos();
-      while (!inFlight.isEmpty()) {
-        if (nanos <= 0) {
-          return false;
-        }
-        nanos = runsEnded.awaitNanos(nanos);
-      }
-      return true;
-    } finally {
-      runsLock.unlock();
-    }
-  }
-
-  private boolean track(Run run) {
-    runsLock.lock();
-    try {
-      if (closed) {
-        return false;
-      }
-      inFlight.add(run);
-      return true;
-    } finally {
-      runsLock.unlock();
-    }
-  }
-
-  private void untrack(Run run) {
-    runsLock.lock();
-    try {
-      if (inFlight.remove(run) && inFlight.isEmpty()) {
-        runsEnded.signalAll();
-      }
-    } finally {
-      runsLock.unlock();
-    }
+    scheduler.shutdown(probes.values());
   }
 
   @Override
   public String toString() {
     return "HealthRegistry[" + probes.size() + " probes, " + status() + "]";
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Runs
-
-  /** Starts one run of a probe; called by its tick on the scheduler thread. */
-  private void startRun(Probe p, HealthConfig.ProbeSettings settings) {
-    long start = clock.nanoTime();
-    Run running = p.current.get();
-    if (running != null) {
-      p.skip(running, start);
-      return;
-    }
-    Run run = new Run(p, settings, start);
-    if (!p.current.compareAndSet(null, run)) {
-      p.skip(p.current.get(), start);
-      return;
-    }
-    if (!track(run)) {
-      p.current.compareAndSet(run, null); // closed meanwhile
-      return;
-    }
-    try {
-      run.timeoutTask = scheduler.schedule(() -> onTimeout(run), settings.timeout());
-    } catch (RejectedExecutionException e) {
-      refused(run, "the scheduler refused the run's timeout", e);
-      return;
-    }
-    try {
-      executor.execute(run);
-    } catch (RuntimeException e) { // RejectedExecutionException, or a broken injected executor
-      refused(run, "the probe executor refused the run", e);
-    }
-  }
-
-  private void refused(Run run, String what, RuntimeException e) {
-    if (run.settled.compareAndSet(false, true)) {
-      run.cancelIfQueued();
-      if (!closed) {
-        run.probe.recordFailure(
-            run, HealthReason.REJECTED, what + ": " + text(e), e, clock.nanoTime());
-      }
-    }
-    run.end();
-  }
-
-  private void onTimeout(Run run) {
-    if (!run.settled.compareAndSet(false, true)) {
-      return;
-    }
-    run.timedOut = true;
-    int was = run.stop();
-    boolean interrupted = was == Run.RUNNING || was == Run.INTERRUPTED;
-    run.probe.recordTimeout(run, interrupted, clock.nanoTime());
-    if (was == Run.QUEUED) {
-      run.end();
-    }
-  }
-
-  private static String text(Throwable t) {
-    String s;
-    try {
-      s = t.toString();
-    } catch (RuntimeException e) {
-      s = t.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
-    }
-    return s.length() > MAX_ERROR_LENGTH ? s.substring(0, MAX_ERROR_LENGTH) + "..." : s;
-  }
-
-  private static Instant instant(long millis) {
-    return millis == NEVER ? null : Instant.ofEpochMilli(millis);
-  }
-
-  /** One run of one probe: from its due time until its check returns or it is cancelled. */
-  private final class Run implements Runnable {
-    static final int QUEUED = 0;
-    static final int RUNNING = 1;
-    static final int INTERRUPTED = 2;
-    static final int DONE = 3;
-    static final int CANCELLED = 4;
-
-    final Probe probe;
-    final HealthConfig.ProbeSettings settings;
-    final long startNanos;
-    final AtomicBoolean settled = new AtomicBoolean();
-    volatile boolean timedOut;
-    volatile Scheduler.ScheduledTask timeoutTask;
-
-    // Guarded by this Run's monitor.
-    private int state = QUEUED;
-    private Thread thread;
-
-    Run(Probe probe, HealthConfig.ProbeSettings settings, long startNanos) {
-      this.probe = probe;
-      this.settings = settings;
-      this.startNanos = startNanos;
-    }
-
-    @Override
-    public void run() {
-      synchronized (this) {
-        if (state != QUEUED) {
-          return; // cancelled before it started; whoever cancelled it ended it
-        }
-        state = RUNNING;
-        thread = Thread.currentThread();
-      }
-      HealthCheckResult result = null;
-      Throwable failure = null;
-      try {
-        result = probe.check.check();
-      } catch (Throwable t) {
-        failure = t;
-      }
-      boolean interruptedByUs;
-      synchronized (this) {
-        interruptedByUs = state == INTERRUPTED;
-        state = DONE;
-        thread = null;
-      }
-      if (interruptedByUs) {
-        Thread.interrupted(); // the interrupt was for this check; the thread goes back clean
-      }
-      try {
-        if (settled.compareAndSet(false, true)) {
-          probe.recordResult(this, result, failure, clock.nanoTime());
-        }
-      } finally {
-        end();
-      }
-      if (failure instanceof VirtualMachineError) {
-        throw (VirtualMachineError) failure;
-      }
-    }
-
-    /** Cancels the run if its check has not started. */
-    synchronized boolean cancelIfQueued() {
-      if (state == QUEUED) {
-        state = CANCELLED;
-        return true;
-      }
-      return false;
-    }
-
-    /**
-     * Cancels the run if it has not started, interrupts its check if it is running.
-     *
-     * @return the state before
-     */
-    synchronized int stop() {
-      int was = state;
-      if (was == QUEUED) {
-        state = CANCELLED;
-      } else if (was == RUNNING || was == INTERRUPTED) {
-        state = INTERRUPTED;
-        thread.interrupt();
-      }
-      return was;
-    }
-
-    /** Ends the run: called once, by its thread when the check returns or by who cancelled it. */
-    void end() {
-      Scheduler.ScheduledTask t = timeoutTask;
-      if (t != null) {
-        t.cancel();
-      }
-      probe.current.compareAndSet(this, null);
-      untrack(this);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Probes
-
-  /** A registered probe: its schedule, status and counters. See the concurrency comment. */
-  private final class Probe {
-    final String name;
-    final HealthProbe check;
-    final AtomicReference<Run> current = new AtomicReference<>();
-    volatile ProbeReport snapshot;
-
-    // Guarded by this Probe's monitor.
-    private HealthConfig.ProbeSettings settings;
-    private long scheduleGeneration;
-    private Scheduler.ScheduledTask nextTask;
-    private long nextDueNanos;
-    private long lastDueNanos;
-    private boolean hasRun;
-    private boolean removed;
-    private HealthStatus status = HealthStatus.UP;
-    private int consecutiveFailures;
-    private HealthReason lastReason;
-    private Map<String, Object> details = Map.of();
-    private long lastCheckedAtMillis = NEVER;
-    private long lastSuccessAtMillis = NEVER;
-    private String lastError;
-    private long lastDurationNanos = NEVER;
-    private long runs;
-    private long failures;
-    private long timeouts;
-    private long skippedRuns;
-    private final ArrayDeque<HealthEvent> pending = new ArrayDeque<>();
-    private boolean delivering;
-
-    Probe(String name, HealthProbe check, HealthConfig.ProbeSettings settings) {
-      this.name = name;
-      this.check = check;
-      this.settings = settings;
-      this.snapshot = buildSnapshot();
-    }
-
-    ProbeReport report() {
-      ProbeReport r = snapshot;
-      Run run = current.get();
-      if (run == null) {
-        return r;
-      }
-      return new ProbeReport(
-          r.name(),
-          r.settings(),
-          r.status(),
-          r.consecutiveFailures(),
-          r.lastReason(),
-          r.details(),
-          r.lastCheckedAt(),
-          r.lastSuccessAt(),
-          r.lastError(),
-          r.lastDuration(),
-          Duration.ofNanos(Math.max(0, clock.nanoTime() - run.startNanos)),
-          r.runs(),
-          r.failures(),
-          r.timeouts(),
-          r.skippedRuns());
-    }
-
-    // Called with the monitor held.
-    private ProbeReport buildSnapshot() {
-      return new ProbeReport(
-          name,
-          settings,
-          status,
-          consecutiveFailures,
-          lastReason,
-          details,
-          instant(lastCheckedAtMillis),
-          instant(lastSuccessAtMillis),
-          lastError,
-          lastDurationNanos == NEVER ? null : Duration.ofNanos(lastDurationNanos),
-          null,
-          runs,
-          failures,
-          timeouts,
-          skippedRuns);
-    }
-
-    // -- scheduling
-
-    synchronized void start() {
-      if (settings.enabled() && !closed && !removed) {
-        scheduleAt(clock.nanoTime());
-      }
-    }
-
-    void stopScheduling(boolean remove) {
-      synchronized (this) {
-        if (remove) {
-          removed = true;
-        }
-        scheduleGeneration++;
-        cancelNext();
-      }
-    }
-
-    // Called with the monitor held.
-    private void scheduleAt(long dueNanos) {
-      long generation = ++scheduleGeneration;
-      cancelNext();
-      nextDueNanos = dueNanos;
-      long delay = Math.max(0, dueNanos - clock.nanoTime());
-      try {
-        nextTask = scheduler.schedule(() -> tick(generation, dueNanos), Duration.ofNanos(delay));
-      } catch (RejectedExecutionException e) {
-        nextTask = null;
-        if (!closed) {
-          log.atWarn()
-              .addKeyValue("name", name)
-              .setMessage("Health probe '{}' cannot be scheduled and will not run again: {}")
-              .addArgument(name)
-              .addArgument(text(e))
-              .log();
-        }
-      }
-    }
-
-    // Called with the monitor held.
-    private void cancelNext() {
-      if (nextTask != null) {
-        nextTask.cancel();
-        nextTask = null;
-      }
-    }
-
-    /** Runs on the scheduler thread when a run is due. */
-    void tick(long generation, long dueNanos) {
-      HealthConfig.ProbeSettings s;
-      synchronized (this) {
-        if (generation != scheduleGeneration || removed || closed || !settings.enabled()) {
-          return;
-        }
-        nextTask = null;
-        s = settings;
-        hasRun = true;
-        lastDueNanos = dueNanos;
-        long intervalNanos = s.interval().toNanos();
-        long next = dueNanos + intervalNanos;
-        long now = clock.nanoTime();
-        if (next - now <= 0) {
-          next =
-              now + intervalNanos; // fell behind by a whole interval: missed runs are not made up
-        }
-        scheduleAt(next);
-      }
-      startRun(this, s);
-    }
-
-    /** Takes the current config's settings for this probe; see reconfigure(). */
-    void refresh() {
-      synchronized (this) {
-        if (removed) {
-          return;
-        }
-        HealthConfig.ProbeSettings next = config.settingsFor(name);
-        HealthConfig.ProbeSettings prev = settings;
-        if (next.equals(prev)) {
-          return;
-        }
-        settings = next;
-        if (!closed) {
-          if (!next.enabled()) {
-            scheduleGeneration++;
-            cancelNext();
-          } else if (!prev.enabled()) {
-            scheduleAt(clock.nanoTime());
-          } else if (!next.interval().equals(prev.interval())) {
-            long now = clock.nanoTime();
-            long due = hasRun ? lastDueNanos + next.interval().toNanos() : nextDueNanos;
-            scheduleAt(due - now < 0 ? now : due);
-          }
-        }
-        if (next.failureThreshold() != prev.failureThreshold() && consecutiveFailures > 0) {
-          HealthStatus from = status;
-          status =
-              consecutiveFailures >= next.failureThreshold()
-                  ? HealthStatus.DOWN
-                  : HealthStatus.DEGRADED;
-          announce(from, HealthReason.THRESHOLD_CHANGED);
-        }
-        snapshot = buildSnapshot();
-      }
-      deliver();
-    }
-
-    // -- outcomes
-
-    void recordResult(Run run, HealthCheckResult result, Throwable failure, long endNanos) {
-      if (failure != null) {
-        recordFailure(run, HealthReason.PROBE_ERROR, text(failure), failure, endNanos);
-      } else if (result == null) {
-        recordFailure(
-            run,
-            HealthReason.PROBE_ERROR,
-            "check() returned null instead of a HealthCheckResult",
-            null,
-            endNanos);
-      } else if (result.status() == HealthStatus.DOWN) {
-        Object reason = result.details().get("reason");
-        recordFailure(
-            run,
-            HealthReason.PROBE_DOWN,
-            "the probe reported DOWN" + (reason == null ? "" : ": " + reason),
-            null,
-            endNanos,
-            result.details());
-      } else {
-        synchronized (this) {
-          HealthStatus from = status;
-          endRun(run, endNanos);
-          HealthReason reason =
-              result.status() == HealthStatus.UP
-                  ? HealthReason.PROBE_UP
-                  : HealthReason.PROBE_DEGRADED;
-          lastReason = reason;
-          details = result.details();
-          consecutiveFailures = 0;
-          lastSuccessAtMillis = lastCheckedAtMillis;
-          status = result.status();
-          announce(from, reason);
-          snapshot = buildSnapshot();
-        }
-        deliver();
-      }
-    }
-
-    void recordFailure(
-        Run run, HealthReason reason, String error, Throwable failure, long endNanos) {
-      recordFailure(run, reason, error, failure, endNanos, Map.of());
-    }
-
-    private void recordFailure(
-        Run run,
-        HealthReason reason,
-        String error,
-        Throwable failure,
-        long endNanos,
-        Map<String, Object> resultDetails) {
-      synchronized (this) {
-        HealthStatus from = status;
-        endRun(run, endNanos);
-        details = resultDetails;
-        fail(reason, error);
-        if (!listeners.isEmpty()) {
-          pending.add(
-              new HealthEvent.ProbeFailed(
-                  name, clock.instant(), reason, error, failure, consecutiveFailures));
-        }
-        log.atDebug()
-            .addKeyValue("name", name)
-            .addKeyValue("reason", reason)
-            .addKeyValue("consecutive_failures", consecutiveFailures)
-            .setMessage("Health probe '{}' failed: {}")
-            .addArgument(name)
-            .addArgument(error)
-            .log();
-        announce(from, reason);
-        snapshot = buildSnapshot();
-      }
-      deliver();
-    }
-
-    void recordTimeout(Run run, boolean interrupted, long endNanos) {
-      synchronized (this) {
-        HealthStatus from = status;
-        endRun(run, endNanos);
-        timeouts++;
-        details = Map.of();
-        String error =
-            "no result within "
-                + Durations.format(run.settings.timeout())
-                + (interrupted
-                    ? "; the check was interrupted"
-                    : "; the run was still waiting for a probe thread and was dropped");
-        fail(HealthReason.TIMEOUT, error);
-        if (!listeners.isEmpty()) {
-          pending.add(
-              new HealthEvent.ProbeTimedOut(
-                  name, clock.instant(), run.settings.timeout(), interrupted, consecutiveFailures));
-        }
-        log.atDebug()
-            .addKeyValue("name", name)
-            .addKeyValue("reason", HealthReason.TIMEOUT)
-            .addKeyValue("consecutive_failures", consecutiveFailures)
-            .setMessage("Health probe '{}' timed out: {}")
-            .addArgument(name)
-            .addArgument(error)
-            .log();
-        announce(from, HealthReason.TIMEOUT);
-        snapshot = buildSnapshot();
-      }
-      deliver();
-    }
-
-    /** A tick found the previous run still going. */
-    void skip(Run running, long now) {
-      synchronized (this) {
-        HealthStatus from = status;
-        skippedRuns++;
-        Duration runningFor =
-            running == null
-                ? Duration.ZERO
-                : Duration.ofNanos(Math.max(0, now - running.startNanos));
-        boolean counted = running != null && running.timedOut;
-        if (counted) {
-          lastReason = HealthReason.STILL_RUNNING;
-          fail(
-              HealthReason.STILL_RUNNING,
-              "the run due "
-                  + Durations.format(runningFor)
-                  + " ago is still going after its timeout of "
-                  + Durations.format(running.settings.timeout())
-                  + "; its check ignores the interrupt");
-        }
-        if (!listeners.isEmpty()) {
-          pending.add(
-              new HealthEvent.RunSkipped(
-                  name, clock.instant(), runningFor, counted, consecutiveFailures));
-        }
-        log.atDebug()
-            .addKeyValue("name", name)
-            .addKeyValue("running_for_ms", runningFor.toMillis())
-            .setMessage("Health probe '{}' run skipped: the previous run is still going")
-            .addArgument(name)
-            .log();
-        if (counted) {
-          announce(from, HealthReason.STILL_RUNNING);
-        }
-        snapshot = buildSnapshot();
-      }
-      deliver();
-    }
-
-    // Called with the monitor held: the common part of every run's end.
-    private void endRun(Run run, long endNanos) {
-      runs++;
-      lastCheckedAtMillis = clock.currentTimeMillis();
-      lastDurationNanos = Math.max(0, endNanos - run.startNanos);
-    }
-
-    // Called with the monitor held.
-    private void fail(HealthReason reason, String error) {
-      failures++;
-      if (consecutiveFailures < Integer.MAX_VALUE) {
-        consecutiveFailures++;
-      }
-      lastReason = reason;
-      lastError = error;
-      status =
-          consecutiveFailures >= settings.failureThreshold()
-              ? HealthStatus.DOWN
-              : HealthStatus.DEGRADED;
-    }
-
-    // Called with the monitor held, after `status` was updated: logs and queues a change.
-    private void announce(HealthStatus from, HealthReason reason) {
-      if (from == status) {
-        return;
-      }
-      String transition = from + " -> " + status;
-      (status == HealthStatus.UP ? log.atInfo() : log.atWarn())
-          .addKeyValue("name", name)
-          .addKeyValue("transition", transition)
-          .addKeyValue("reason", reason)
-          .addKeyValue("consecutive_failures", consecutiveFailures)
-          .addKeyValue("error", reason.isFailure() ? lastError : null)
-          .setMessage("Health probe '{}' {} ({})")
-          .addArgument(name)
-          .addArgument(transition)
-          .addArgument(reason)
-          .log();
-      if (!listeners.isEmpty()) {
-        pending.add(
-            new HealthEvent.StatusChanged(
-                name, clock.instant(), from, status, reason, consecutiveFailures));
-      }
-    }
-
-    /** Delivers the queued events, in order, outside the monitor, one thread at a time. */
-    void deliver() {
-      synchronized (this) {
-        if (delivering || pending.isEmpty()) {
-          return; // the thread delivering now (possibly this one, re-entered) takes them
-        }
-        delivering = true;
-      }
-      boolean done = false;
-      try {
-        for (; ; ) {
-          HealthEvent e;
-          synchronized (this) {
-            e = pending.poll();
-            if (e == null) {
-              delivering = false;
-              done = true;
-              return;
-            }
-          }
-          listeners.publish(e);
-        }
-      } finally {
-        if (!done) {
-          synchronized (this) {
-            delivering = false;
-          }
-        }
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Breaker sources
-
-  /** One breaker's live health as the registry reports it. */
-  private static final class BreakerEntry {
-    final String name;
-    final HealthStatus status;
-    final Map<String, Object> describe;
-
-    BreakerEntry(String name, HealthStatus status, Map<String, Object> describe) {
-      this.name = name;
-      this.status = status;
-      this.describe = describe;
-    }
-
-    static BreakerEntry of(CircuitBreaker b) {
-      CircuitMetrics m = b.metrics();
-      CircuitConfig c = b.config();
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("status", m.healthStatus().name());
-      d.put("state", m.state().name());
-      d.put("healthScore", m.healthScore());
-      d.put("minHealthScore", c.minHealthScore());
-      d.put("openHealthStatus", c.openHealthStatus().name());
-      return new BreakerEntry(b.name(), m.healthStatus(), d);
-    }
-
-    static BreakerEntry of(GlobalFuse fuse) {
-      HealthStatus status = fuse.isOpen() ? HealthStatus.DEGRADED : HealthStatus.UP;
-      Map<String, Object> d = new LinkedHashMap<>();
-      d.put("status", status.name());
-      d.put("state", fuse.state().name());
-      return new BreakerEntry(GlobalFuse.NAME, status, d);
-    }
-  }
-
-  /** Breakers whose health is read live. */
-  private interface BreakerSource {
-    Object owner();
-
-    List<BreakerEntry> entries();
-  }
-
-  private static final class RegistrySource implements BreakerSource {
-    final CircuitBreakerRegistry registry;
-
-    RegistrySource(CircuitBreakerRegistry registry) {
-      this.registry = registry;
-    }
-
-    @Override
-    public Object owner() {
-      return registry;
-    }
-
-    @Override
-    public List<BreakerEntry> entries() {
-      List<BreakerEntry> entries = new ArrayList<>();
-      entries.add(BreakerEntry.of(registry.globalFuse()));
-      for (CircuitBreaker b : registry.breakers()) {
-        entries.add(BreakerEntry.of(b));
-      }
-      return entries;
-    }
-  }
-
-  private static final class SingleSource implements BreakerSource {
-    final CircuitBreaker breaker;
-
-    SingleSource(CircuitBreaker breaker) {
-      this.breaker = breaker;
-    }
-
-    @Override
-    public Object owner() {
-      return breaker;
-    }
-
-    @Override
-    public List<BreakerEntry> entries() {
-      return List.of(BreakerEntry.of(breaker));
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Threads and builder
-
-  /** Names the default executor's threads and remembers them, so close() can join them. */
-  private static final class ProbeThreadFactory implements ThreadFactory {
-    private final Set<Thread> threads;
-
-    ProbeThreadFactory(Set<Thread> threads) {
-      this.threads = threads;
-    }
-
-    @Override
-    public Thread newThread(Runnable r) {
-      threads.removeIf(t -> !t.isAlive()); // forget threads that ended after idling
-      Thread t = new Thread(r, THREAD_NAME_PREFIX + THREAD_SEQUENCE.incrementAndGet());
-      t.setDaemon(true);
-      threads.add(t);
-      return t;
-    }
   }
 
   /**

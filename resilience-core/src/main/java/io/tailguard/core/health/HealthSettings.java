@@ -20,6 +20,9 @@ import java.util.Map;
  * read static fields of the config classes, which read it while they initialize. Stateless and
  * thread-safe.
  */
+// Its groups are typed with the core's internal settings package, which the module does not
+// export: the config package uses them inside the module; ConfigSchema is the public view.
+@SuppressWarnings("exports")
 public final class HealthSettings {
 
   private HealthSettings() {}

@@ -1,5 +1,6 @@
 package io.tailguard.core.health;
 
+import io.tailguard.core.HealthStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

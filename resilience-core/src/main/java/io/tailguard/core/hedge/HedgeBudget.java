@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * refill too small to add a micro-token leaves the claim for later so no refill is lost to
  * rounding. Every addition rounds down, so hedges never exceed {@code burst + maxExtraLoad *
  * primaries + minHedgesPerSecond * seconds}: the capacity only limits what is kept. The primaries
- * of the reserve are counted in a {@link SecondWindow}.
+ * of the reserve are counted in a {@link SecondWindow}, and so are primaries and tokens taken over
+ * the last {@link #SATURATION_SECONDS} seconds, for {@link #saturated()}.
  */
 final class HedgeBudget {
 
@@ -37,11 +38,20 @@ final class HedgeBudget {
    */
   static final int RESERVE_SECONDS = 2;
 
+  /** How many seconds {@link #saturated()} looks back. */
+  static final int SATURATION_SECONDS = 10;
+
+  /** The share of the budget's share that, once taken, makes the budget saturated. */
+  static final double SATURATED_SHARE = 0.9;
+
   private final Clock clock;
   private final AtomicLong tokens;
   private final AtomicLong lastRefillNanos;
   // Primaries started in the last RESERVE_SECONDS seconds.
   private final SecondWindow primaries;
+  // Primaries (kind 0) and tokens taken (kind 1) in the last SATURATION_SECONDS seconds. Refunds
+  // are not subtracted (they are rare), so the spend errs high.
+  private final SecondWindow spend;
   private volatile BudgetConfig config;
 
   HedgeBudget(BudgetConfig config, Clock clock) {
@@ -50,6 +60,7 @@ final class HedgeBudget {
     this.tokens = new AtomicLong(capacity(config));
     this.lastRefillNanos = new AtomicLong(clock.nanoTime());
     this.primaries = new SecondWindow(clock, RESERVE_SECONDS, 1);
+    this.spend = new SecondWindow(clock, SATURATION_SECONDS, 2);
   }
 
   private static long capacity(BudgetConfig c) {
@@ -65,6 +76,7 @@ final class HedgeBudget {
   /** A primary attempt started: it earns {@code maxExtraLoad} of a hedge. */
   void onPrimary() {
     primaries.increment(0);
+    spend.increment(0);
     add((long) (config.maxExtraLoad() * SCALE));
   }
 
@@ -77,9 +89,21 @@ final class HedgeBudget {
         return false;
       }
       if (tokens.compareAndSet(t, t - SCALE)) {
+        spend.increment(1);
         return true;
       }
     }
+  }
+
+  /**
+   * Returns whether the attempts of the last {@link #SATURATION_SECONDS} seconds took at least
+   * {@link #SATURATED_SHARE} of what its primaries earned: a refusal then says the budget's share
+   * is spent, not that hedges came in a burst while it was unspent.
+   */
+  boolean saturated() {
+    long[] s = spend.sums();
+    double earned = config.maxExtraLoad() * s[0];
+    return earned == 0 || s[1] / earned >= SATURATED_SHARE;
   }
 
   /** Returns a token taken for a hedge that was not sent after all. */

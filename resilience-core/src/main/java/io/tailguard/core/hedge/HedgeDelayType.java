@@ -8,7 +8,7 @@ public enum HedgeDelayType {
   PERCENTILE,
   /**
    * A delay learned online so that the share of calls that need a hedge matches the budget; see
-   * {@link io.tailguard.core.hedge.delay.AdaptiveDelay}.
+   * {@link io.tailguard.core.hedge.AdaptiveDelay}.
    */
   ADAPTIVE,
   /** A delay that grows by a factor for each further hedge and lengthens while attempts fail. */

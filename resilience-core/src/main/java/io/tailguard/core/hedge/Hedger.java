@@ -4,8 +4,6 @@ import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
-import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
-import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Shutdown;
 import io.tailguard.core.internal.Validate;
@@ -17,14 +15,9 @@ import io.tailguard.core.telemetry.LatencySnapshot;
 import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.core.time.Scheduler;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,11 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,14 +109,15 @@ public final class Hedger implements AutoCloseable {
    * reconfigureLock); every call reads `config` once at its start and the strategy each time it
    * needs a delay, so a strategy swap takes effect for the next hedge of calls already running.
    * The budget, the counters and the latency Recorder are lock-free. `inFlight` holds the calls
-   * that have not ended, so close() can cancel them. Each call's own state is guarded by the
-   * call's monitor (see HedgedCall).
+   * that have not ended, so close() can cancel them. `retiring` is set once, by closeWhenIdle();
+   * from then on the call that leaves `inFlight` empty closes the hedger. Each side writes (the
+   * flag, or the removal from the set) before it reads the other's, so at least one of them sees
+   * the hedger both retiring and idle. Coalesced calls share executions through SingleFlight (see
+   * its comment). Each call's own state is guarded by the call's monitor (see
+   * HedgedCall).
    */
 
   private static final Logger log = LoggerFactory.getLogger(Hedger.class);
-
-  private static final int SNAPSHOT_MAGIC = 0x54474844; // "TGHD"
-  private static final short SNAPSHOT_VERSION = 1;
 
   private final String name;
   private final Clock clock;
@@ -143,8 +135,7 @@ public final class Hedger implements AutoCloseable {
   private final HedgeBudget budget;
   private final Object reconfigureLock = new Object();
   private final Set<HedgedCall<?>> inFlight = ConcurrentHashMap.newKeySet();
-  private final ConcurrentHashMap<Object, CompletableFuture<Object>> coalescing =
-      new ConcurrentHashMap<>();
+  private final SingleFlight singleFlight = new SingleFlight();
 
   private final LongAdder calls = new LongAdder();
   private final LongAdder attempts = new LongAdder();
@@ -156,13 +147,16 @@ public final class Hedger implements AutoCloseable {
   private final LongAdder budgetExhausted = new LongAdder();
   private final LongAdder executorRefusals = new LongAdder();
   private final LongAdder strategyFaults = new LongAdder();
-  private final LongAdder coalescedCalls = new LongAdder();
   // Call latency over the last minute.
   private final LatencyRecorder latency;
 
   private volatile HedgeConfig config;
   private volatile HedgeDelayStrategy strategy;
   private volatile boolean closed;
+  // Set once, by closeWhenIdle(); read by every call that ends.
+  private volatile boolean retiring;
+  // Completed by close(); what closeWhenIdle() waits for.
+  private final CompletableFuture<Void> closedStage = new CompletableFuture<>();
 
   private Hedger(Builder b) {
     this.name = b.name;
@@ -285,42 +279,13 @@ public final class Hedger implements AutoCloseable {
     return coalesced(key, () -> callAsync(attempt));
   }
 
-  @SuppressWarnings("unchecked")
   private <T> CompletableFuture<T> coalesced(
       Object key, java.util.function.Supplier<CompletableFuture<T>> start) {
     if (!config.coalesce()) {
       throw new IllegalStateException(
           "coalescing is off for hedger '" + name + "': set coalesce(true) to share calls by key");
     }
-    for (; ; ) {
-      CompletableFuture<Object> existing = coalescing.get(key);
-      if (existing != null) {
-        coalescedCalls.increment();
-        return (CompletableFuture<T>) existing.copy();
-      }
-      CompletableFuture<Object> mine = new CompletableFuture<>();
-      if (coalescing.putIfAbsent(key, mine) != null) {
-        continue;
-      }
-      CompletableFuture<T> execution;
-      try {
-        execution = start.get();
-      } catch (RuntimeException | Error e) {
-        coalescing.remove(key, mine);
-        mine.completeExceptionally(e);
-        throw e;
-      }
-      execution.whenComplete(
-          (v, e) -> {
-            coalescing.remove(key, mine);
-            if (e == null) {
-              mine.complete(v);
-            } else {
-              mine.completeExceptionally(Failures.unwrap(e));
-            }
-          });
-      return (CompletableFuture<T>) mine.copy();
-    }
+    return singleFlight.share(key, start);
   }
 
   private <T> CompletableFuture<T> startBlockingFuture(Function<AttemptContext, T> attempt) {
@@ -340,7 +305,13 @@ public final class Hedger implements AutoCloseable {
     }
     HedgedCall<T> call = new HedgedCall<>(this, config, runner, clock.nanoTime());
     inFlight.add(call);
-    call.result.whenComplete((v, e) -> inFlight.remove(call));
+    call.result.whenComplete(
+        (v, e) -> {
+          inFlight.remove(call);
+          if (retiring && inFlight.isEmpty()) {
+            close();
+          }
+        });
     if (closed) { // close() raced with us: make sure close() or we cancel it
       call.cancel(HedgeEvent.Outcome.CANCELLED);
     }
@@ -494,7 +465,7 @@ public final class Hedger implements AutoCloseable {
     budgetExhausted.increment();
     if (delayed) {
       try {
-        strategy.recordBudgetExhausted();
+        strategy.recordBudgetExhausted(budget.saturated());
       } catch (RuntimeException e) {
         onStrategyFault(e);
       }
@@ -683,7 +654,7 @@ public final class Hedger implements AutoCloseable {
         budgetExhausted.sum(),
         executorRefusals.sum(),
         strategyFaults.sum(),
-        coalescedCalls.sum(),
+        singleFlight.joined(),
         delayNanos(1),
         warm,
         window.p50Nanos(),
@@ -745,27 +716,13 @@ public final class Hedger implements AutoCloseable {
 
   /**
    * Saves what the delay strategy has learned, in a versioned binary format: a magic number, the
-   * format version, the strategy type, its state and a CRC-32.
+   * format version, the strategy type, its state and a CRC-32 (see {@code HedgerSnapshot}).
    *
    * @return the snapshot
    */
   public byte[] snapshot() {
-    HedgeDelayStrategy s = strategy;
     try {
-      ByteArrayOutputStream payload = new ByteArrayOutputStream();
-      s.writeState(new DataOutputStream(payload));
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.writeInt(SNAPSHOT_MAGIC);
-      out.writeShort(SNAPSHOT_VERSION);
-      out.writeUTF(name);
-      out.writeUTF(s.type().name());
-      out.writeInt(payload.size());
-      payload.writeTo(out);
-      CRC32 crc = new CRC32();
-      crc.update(bytes.toByteArray());
-      out.writeLong(crc.getValue());
-      return bytes.toByteArray();
+      return HedgerSnapshot.write(name, strategy);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the snapshot of hedger '" + name + "'", e);
     }
@@ -786,37 +743,8 @@ public final class Hedger implements AutoCloseable {
     }
     HedgeDelayStrategy s = strategy;
     try {
-      if (snapshot.length < 4 + 2 + 2 + 2 + 4 + 8) {
-        throw new IOException("too short (" + snapshot.length + " bytes)");
-      }
-      CRC32 crc = new CRC32();
-      crc.update(snapshot, 0, snapshot.length - 8);
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot));
-      if (in.readInt() != SNAPSHOT_MAGIC) {
-        throw new IOException("not a hedger snapshot");
-      }
-      short version = in.readShort();
-      if (version != SNAPSHOT_VERSION) {
-        throw new IOException("unsupported snapshot version " + version);
-      }
-      String from = in.readUTF();
-      String type = in.readUTF();
-      if (!type.equals(s.type().name())) {
-        throw new IOException(
-            "taken from a " + type + " strategy, but this hedger uses " + s.type());
-      }
-      int length = in.readInt();
-      if (length < 0 || length > snapshot.length) {
-        throw new IOException("state length out of range: " + length);
-      }
-      byte[] state = new byte[length];
-      in.readFully(state);
-      long expected = in.readLong();
-      if (expected != crc.getValue()) {
-        throw new IOException("checksum mismatch");
-      }
-      s.readState(new DataInputStream(new ByteArrayInputStream(state)));
-      log.info("Hedger '{}': restored {} strategy state saved by '{}'", name, type, from);
+      String from = HedgerSnapshot.read(snapshot, s);
+      log.info("Hedger '{}': restored {} strategy state saved by '{}'", name, s.type(), from);
       return true;
     } catch (IOException | RuntimeException e) {
       log.warn(
@@ -833,9 +761,7 @@ public final class Hedger implements AutoCloseable {
    */
   public void saveTo(Path file) throws IOException {
     Validate.notNull("file", file);
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, snapshot());
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    HedgerSnapshot.writeFile(file, snapshot());
   }
 
   /**
@@ -869,6 +795,21 @@ public final class Hedger implements AutoCloseable {
   }
 
   /**
+   * Closes this hedger once the calls in flight on it have ended, without cancelling them: at once
+   * if there are none. Calls may still start until then. The registry retires a removed hedger so;
+   * its hedgers own no threads, so the close that the last call's thread runs waits for nothing.
+   *
+   * @return a stage that completes once the hedger is closed
+   */
+  CompletionStage<Void> closeWhenIdle() {
+    retiring = true;
+    if (inFlight.isEmpty()) {
+      close();
+    }
+    return closedStage.minimalCompletionStage();
+  }
+
+  /**
    * Cancels the calls in flight, stops the scheduler and executor this hedger owns (gracefully,
    * then by interrupting after the grace period) and refuses further calls. Executors and
    * schedulers given to the builder are left to their owner.
@@ -894,6 +835,7 @@ public final class Hedger implements AutoCloseable {
         && !Thread.currentThread().isInterrupted()) {
       log.warn("Hedger '{}': attempts still running {} after an interrupt", name, closeGrace);
     }
+    closedStage.complete(null);
   }
 
   /**
@@ -911,201 +853,6 @@ public final class Hedger implements AutoCloseable {
   @Override
   public String toString() {
     return "Hedger[" + name + "]";
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Runners
-
-  /**
-   * Runs a blocking attempt on the executor; cancelling interrupts its thread. With {@code
-   * primaryHere}, or when the executor refuses it, the primary is not run by the executor but kept
-   * for {@link #runPrimaryHere()}, which the caller runs once the call has started (and armed its
-   * timers), so the timeout covers it.
-   *
-   * <p>One runner per call. {@code pending} is written and read by the calling thread only: the
-   * primary is started from {@link HedgedCall#start()} on the caller's thread.
-   */
-  private static final class BlockingRunner<T> implements HedgedCall.Runner<T> {
-    private final Function<AttemptContext, T> body;
-    private final Executor executor;
-    private final boolean primaryHere;
-    private CallerTask<T> pending;
-
-    BlockingRunner(Function<AttemptContext, T> body, Executor executor, boolean primaryHere) {
-      this.body = body;
-      this.executor = executor;
-      this.primaryHere = primaryHere;
-    }
-
-    @Override
-    public void start(HedgedCall<T> call, HedgedCall.Attempt<T> attempt) {
-      if (primaryHere && attempt.index == 0) {
-        keepPrimaryForCaller(call, attempt);
-        return;
-      }
-      AttemptTask<T> task = new AttemptTask<>(call, attempt, body);
-      executor.execute(task);
-      // After execute: a task the executor refused must not be cancelled (and so reported) too.
-      attempt.setFuture(task);
-    }
-
-    @Override
-    public boolean keepPrimaryForCaller(HedgedCall<T> call, HedgedCall.Attempt<T> attempt) {
-      CallerTask<T> task = new CallerTask<>(call, attempt, body);
-      pending = task;
-      attempt.setFuture(task);
-      return true;
-    }
-
-    /** Runs the primary kept for the calling thread, if any. */
-    void runPrimaryHere() {
-      CallerTask<T> task = pending;
-      if (task != null) {
-        pending = null;
-        task.runOnCaller();
-      }
-    }
-  }
-
-  /**
-   * The primary, run on the calling thread. Cancelling it interrupts the caller only while the body
-   * runs, and the caller clears that interrupt when the body returns, so it does not leak into the
-   * caller's later code. (An interrupt from elsewhere that lands while the body runs and the call
-   * is also cancelling it cannot be told apart, and is cleared too.)
-   */
-  private static final class CallerTask<T> extends AttemptTask<T> {
-    private static final int WAITING = 0;
-    private static final int RUNNING = 1;
-    private static final int RETURNED = 2;
-
-    // Guarded by this.
-    private int phase = WAITING;
-    private Thread caller;
-    private boolean interruptedCaller;
-
-    CallerTask(
-        HedgedCall<T> call, HedgedCall.Attempt<T> attempt, Function<AttemptContext, T> body) {
-      super(call, attempt, body);
-    }
-
-    void runOnCaller() {
-      synchronized (this) {
-        caller = Thread.currentThread();
-        phase = RUNNING;
-      }
-      try {
-        run();
-      } finally {
-        boolean clear;
-        synchronized (this) {
-          phase = RETURNED;
-          caller = null;
-          clear = interruptedCaller;
-        }
-        if (clear) {
-          Thread.interrupted();
-        }
-      }
-    }
-
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(false);
-      if (cancelled && mayInterruptIfRunning) {
-        synchronized (this) {
-          if (phase == RUNNING) {
-            interruptedCaller = true;
-            caller.interrupt();
-          }
-        }
-      }
-      return cancelled;
-    }
-  }
-
-  /**
-   * A blocking attempt. Once cancelled it reports its end at once ({@link #done()}); what its body
-   * returns afterwards never reaches the call, so {@link #set} closes it.
-   */
-  private static class AttemptTask<T> extends FutureTask<T> {
-    private final HedgedCall<T> call;
-    private final HedgedCall.Attempt<T> attempt;
-
-    AttemptTask(
-        HedgedCall<T> call, HedgedCall.Attempt<T> attempt, Function<AttemptContext, T> body) {
-      super(() -> body.apply(attempt.context));
-      this.call = call;
-      this.attempt = attempt;
-    }
-
-    @Override
-    protected void set(T value) {
-      super.set(value);
-      if (isCancelled()) { // cancelled before the body returned: the value was dropped
-        call.discardUnlessReturned(value);
-      }
-    }
-
-    @Override
-    protected void done() {
-      T value = null;
-      Throwable error = null;
-      if (isCancelled()) {
-        error = new CancellationException("attempt " + attempt.index + " cancelled");
-      } else {
-        try {
-          value = get();
-        } catch (ExecutionException e) {
-          error = e.getCause();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt(); // cannot happen: the task is done
-          error = e;
-        }
-      }
-      call.attemptEnded(attempt, value, error);
-    }
-  }
-
-  /** Starts an asynchronous attempt: the primary on the caller's thread, hedges on the executor. */
-  private static final class AsyncRunner<T> implements HedgedCall.Runner<T> {
-    private final Function<AttemptContext, ? extends CompletionStage<T>> body;
-    private final Executor executor;
-
-    AsyncRunner(Function<AttemptContext, ? extends CompletionStage<T>> body, Executor executor) {
-      this.body = body;
-      this.executor = executor;
-    }
-
-    @Override
-    public void start(HedgedCall<T> call, HedgedCall.Attempt<T> attempt) {
-      Runnable run =
-          () -> {
-            CompletionStage<T> stage;
-            try {
-              stage = body.apply(attempt.context);
-            } catch (RuntimeException | Error e) {
-              call.attemptEnded(attempt, null, e);
-              return;
-            }
-            if (stage == null) {
-              call.attemptEnded(
-                  attempt,
-                  null,
-                  new IllegalStateException(
-                      "the attempt function of hedger '"
-                          + attempt.context.hedger()
-                          + "' returned null instead of a CompletionStage"));
-              return;
-            }
-            attempt.setStage(stage);
-            stage.whenComplete((v, e) -> call.attemptEnded(attempt, v, e));
-          };
-      if (attempt.index == 0) {
-        run.run();
-      } else {
-        executor.execute(run);
-      }
-    }
   }
 
   /**

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,7 +32,11 @@ import java.util.function.Function;
  *
  * <h2>Reloads and retirement: one rule for every registry</h2>
  *
+ * <p>{@link #apply} takes a whole new configuration (the defaults and every name's own settings)
+ * and follows these rules:
+ *
  * <ul>
+ *   <li>An instance whose settings do not change is not touched: it keeps its state.
  *   <li>An instance whose settings change is reconfigured in place: it keeps its state as far as
  *       its new settings allow (each engine's {@code reconfigure} says how far).
  *   <li>An instance whose own settings are taken away ({@link #useDefaults}) is reconfigured to the
@@ -38,10 +44,13 @@ import java.util.function.Function;
  *       breaker stays open, a hedger keeps what it learnt and a limiter its keys. In a strict table
  *       the name is then unknown, and the instance is removed.
  *   <li>A removed instance ({@link #remove}) is retired: the table stops serving it at once (a
- *       lenient lookup then creates a new instance), nothing running on it is cancelled or refused,
- *       and the registry's {@linkplain Builder#retire retire action} releases what it holds of its
- *       own. Registries share their threads among their instances, so that is little: a limiter's
- *       store.
+ *       lenient lookup then creates a new instance), nothing running on it is cancelled, and the
+ *       registry's {@linkplain Builder#retire retire action} closes it once its calls in flight
+ *       have ended. Until then the table keeps it among the retiring instances, so that {@link
+ *       #close()} closes it with the others: no call outlives the table.
+ *   <li>A closed table ({@link #close()}) refuses lenient lookups of new names and {@link
+ *       #reconfigure}, and closes every instance, served or retiring, with the registry's
+ *       {@linkplain Builder#close close action}.
  * </ul>
  *
  * <p>Not part of the public API. This class is thread-safe.
@@ -54,10 +63,12 @@ public final class InstanceTable<I, C> {
   /*
    * Concurrency. A lenient lookup of a missing name inserts with ConcurrentMap.computeIfAbsent
    * and takes no lock, so lookups never wait for each other. Every other change to `instances`,
-   * every change to `ownConfigs`, `defaults` and `closed`, is made holding `lock`, so that
-   * reconfigure(name, config), reconfigureDefaults, remove and close see one consistent pair of
-   * maps: an instance reconfigured to the defaults is one without its own settings at the moment
-   * the defaults change. Instances are reconfigured, and hooks run, after the lock is released.
+   * every change to `ownConfigs`, `defaults` and `closed`, and every addition to `retiring`, is
+   * made holding `lock` (an instance leaves `retiring` when its retirement ends, on any thread), so
+   * that reconfigure(name, config), reconfigureDefaults, remove and close see one consistent pair
+   * of maps: an instance reconfigured to the defaults is one without its own settings at the moment
+   * the defaults change, and an instance removed is in `retiring` before close() can look for it.
+   * Instances are reconfigured, retired and closed, and hooks run, after the lock is released.
    * Hooks are called on the thread that added or removed the instance.
    */
 
@@ -65,11 +76,11 @@ public final class InstanceTable<I, C> {
   private final String closedMessage;
   private final String configField;
   private final boolean strict;
-  private final boolean refuseReconfigureWhenClosed;
   private final BiFunction<String, C, I> factory;
   private final BiConsumer<I, C> reconfigurer;
   private final Consumer<? super I> afterCreate;
-  private final Consumer<? super I> retire;
+  private final Function<? super I, ? extends CompletionStage<?>> retire;
+  private final Consumer<? super I> closer;
 
   private final Object lock = new Object();
   // The instances by name. Guarded by `lock` for writes, except the lock-free computeIfAbsent of
@@ -84,6 +95,8 @@ public final class InstanceTable<I, C> {
   private final Collection<I> valuesView = Collections.unmodifiableCollection(instances.values());
   private final Set<String> namesView = Collections.unmodifiableSet(instances.keySet());
   private final Map<String, C> ownConfigsView = Collections.unmodifiableMap(ownConfigs);
+  // Removed instances not closed yet. Added under `lock`; removed by their retirement's end.
+  private final Set<I> retiring = ConcurrentHashMap.newKeySet();
   // Written under `lock`; read freely.
   private volatile C defaults;
   // Written under `lock`, once, to true; read freely.
@@ -94,11 +107,11 @@ public final class InstanceTable<I, C> {
     this.closedMessage = "the " + b.registry + " is closed";
     this.configField = b.configField;
     this.strict = b.strict;
-    this.refuseReconfigureWhenClosed = b.refuseReconfigureWhenClosed;
     this.factory = Validate.notNull("factory", b.factory);
     this.reconfigurer = Validate.notNull("reconfigurer", b.reconfigurer);
     this.afterCreate = b.afterCreate;
     this.retire = b.retire;
+    this.closer = b.closer;
     this.defaults = Validate.notNull("defaults", b.defaults);
   }
 
@@ -221,6 +234,15 @@ public final class InstanceTable<I, C> {
   }
 
   /**
+   * Returns the removed instances that are not closed yet: their calls in flight have not ended.
+   *
+   * @return an unmodifiable snapshot
+   */
+  public Set<I> retiring() {
+    return Set.copyOf(retiring);
+  }
+
+  /**
    * Returns whether {@link #close()} was called.
    *
    * @return {@code true} once closed
@@ -249,7 +271,7 @@ public final class InstanceTable<I, C> {
    * @param config the settings
    * @return the instance
    * @throws IllegalArgumentException if an argument is invalid
-   * @throws IllegalStateException if closed and the table refuses reconfiguration when closed
+   * @throws IllegalStateException if the table is closed
    */
   public I reconfigure(String name, C config) {
     InstanceNames.check(engine, name);
@@ -257,7 +279,7 @@ public final class InstanceTable<I, C> {
     I instance;
     boolean created = false;
     synchronized (lock) {
-      if (refuseReconfigureWhenClosed && closed) {
+      if (closed) {
         throw new IllegalStateException(closedMessage);
       }
       ownConfigs.put(name, config);
@@ -317,6 +339,35 @@ public final class InstanceTable<I, C> {
   }
 
   /**
+   * Applies a whole new configuration, as a reload does (see the class description): each name in
+   * {@code configs} whose settings changed is reconfigured (or created), the defaults, if changed,
+   * reach every instance without settings of its own, and each name that had settings of its own
+   * and is no longer in {@code configs} goes on with the defaults ({@link #useDefaults}; in a
+   * strict table it is removed). Unchanged instances are not touched.
+   *
+   * @param newDefaults the defaults
+   * @param configs every name's own settings
+   * @throws IllegalArgumentException if an argument is invalid
+   * @throws IllegalStateException if the table is closed and a name's settings changed
+   */
+  public void apply(C newDefaults, Map<String, C> configs) {
+    Validate.notNull(configField, newDefaults);
+    Validate.notNull("configs", configs);
+    configs.forEach(
+        (name, config) -> {
+          if (config == null || !config.equals(ownConfigs.get(name))) { // null: refused below
+            reconfigure(name, config);
+          }
+        });
+    if (!newDefaults.equals(defaults)) {
+      reconfigureDefaults(newDefaults);
+    }
+    List<String> dropped = new ArrayList<>(ownConfigs.keySet());
+    dropped.removeAll(configs.keySet());
+    dropped.forEach(this::useDefaults);
+  }
+
+  /**
    * Takes away the settings of its own of one instance, as a configuration that no longer names it
    * does. In a lenient table its name is still served, so the instance stays and takes the defaults
    * (its state kept as far as they allow); in a strict table the name is then unknown, so the
@@ -357,9 +408,9 @@ public final class InstanceTable<I, C> {
   }
 
   /**
-   * Removes an instance and its own settings and retires it: runs the table's retire action on it,
-   * then tells the removal hooks. Calls running on it, or made through references taken before, are
-   * neither cancelled nor refused.
+   * Removes an instance and its own settings and retires it: starts the table's retire action on
+   * it, then tells the removal hooks. Calls running on it are not cancelled; once they have ended
+   * the retire action closes it (see the class description).
    *
    * @param name the name
    * @return the removed instance, or empty
@@ -372,9 +423,12 @@ public final class InstanceTable<I, C> {
     synchronized (lock) {
       ownConfigs.remove(name);
       removed = instances.remove(name);
+      if (removed != null && !closed) {
+        retiring.add(removed);
+      }
     }
     if (removed != null) {
-      retire.accept(removed);
+      retire(removed);
       for (Consumer<? super I> hook : removedHooks) {
         hook.accept(removed);
       }
@@ -408,12 +462,29 @@ public final class InstanceTable<I, C> {
   }
 
   /**
-   * Marks the table closed: lenient lookups of new names are refused from now on. The instances are
-   * left to the registry to close.
+   * Closes the table: lenient lookups of new names and {@link #reconfigure} are refused from now
+   * on, and every instance, served or retiring, is closed with the table's close action. Calling it
+   * again does nothing.
    */
   public void close() {
+    List<I> all;
     synchronized (lock) {
+      if (closed) {
+        return;
+      }
       closed = true;
+      all = new ArrayList<>(instances.values());
+      all.addAll(retiring);
+    }
+    all.forEach(closer);
+  }
+
+  // Starts retiring an instance and forgets it once it has closed. If retiring fails, the instance
+  // stays in `retiring`, so that close() still closes it.
+  private void retire(I removed) {
+    CompletionStage<?> done = retire.apply(removed);
+    if (done != null) {
+      done.whenComplete((v, e) -> retiring.remove(removed));
     }
   }
 
@@ -437,12 +508,13 @@ public final class InstanceTable<I, C> {
     private final String registry;
     private String configField = "config";
     private boolean strict;
-    private boolean refuseReconfigureWhenClosed;
     private C defaults;
     private BiFunction<String, C, I> factory;
     private BiConsumer<I, C> reconfigurer;
     private Consumer<? super I> afterCreate = i -> {};
-    private Consumer<? super I> retire = i -> {};
+    private Function<? super I, ? extends CompletionStage<?>> retire =
+        i -> CompletableFuture.completedFuture(null);
+    private Consumer<? super I> closer = i -> {};
 
     private Builder(String engine, String registry) {
       this.engine = Validate.notNull("engine", engine);
@@ -495,18 +567,6 @@ public final class InstanceTable<I, C> {
     }
 
     /**
-     * Makes {@link InstanceTable#reconfigure(String, Object)} refuse once the table is closed;
-     * default it goes on.
-     *
-     * @param refuse whether to refuse
-     * @return this builder
-     */
-    public Builder<I, C> refuseReconfigureWhenClosed(boolean refuse) {
-      this.refuseReconfigureWhenClosed = refuse;
-      return this;
-    }
-
-    /**
      * Sets the name of the settings argument in messages; default {@code config}.
      *
      * @param field the name
@@ -530,15 +590,28 @@ public final class InstanceTable<I, C> {
     }
 
     /**
-     * Sets what retiring a removed instance does, before the removal hooks are told: release what
-     * the instance holds of its own (for example, closing a limiter's store). It must neither
-     * cancel nor refuse the calls running on the instance, nor wait for them; default nothing.
+     * Sets how a removed instance is retired, started before the removal hooks are told: it closes
+     * the instance once its calls in flight have ended (for a breaker, which holds nothing, at
+     * once) and returns a stage that completes then. It must not cancel the calls running on the
+     * instance, nor wait for them; default it completes at once.
      *
      * @param action the action, called outside the table's lock
      * @return this builder
      */
-    public Builder<I, C> retire(Consumer<? super I> action) {
+    public Builder<I, C> retire(Function<? super I, ? extends CompletionStage<?>> action) {
       this.retire = Validate.notNull("retire", action);
+      return this;
+    }
+
+    /**
+     * Sets how {@link InstanceTable#close()} closes each instance, served or retiring: it ends the
+     * calls in flight on it; default nothing.
+     *
+     * @param action the action, called outside the table's lock
+     * @return this builder
+     */
+    public Builder<I, C> close(Consumer<? super I> action) {
+      this.closer = Validate.notNull("close", action);
       return this;
     }
 

@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
@@ -65,17 +67,56 @@ public final class TaskExecutors {
    */
   public static ExecutorService newPlatformPool(String purpose) {
     Validate.notNull("purpose", purpose);
-    return new ThreadPoolExecutor(
-        0,
-        MAX_PLATFORM_THREADS,
-        Duration.ofSeconds(30).toNanos(),
-        TimeUnit.NANOSECONDS,
-        new SynchronousQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "tailguard-" + purpose + "-" + POOL_THREADS.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    return new JoiningPool(purpose);
+  }
+
+  /**
+   * A pool whose {@link #awaitTermination} also waits, within the same timeout, for its threads to
+   * end: {@link ThreadPoolExecutor} reports termination once the last worker has left its loop, a
+   * moment before that thread ends, so an owner's close() could return with a thread still alive.
+   */
+  private static final class JoiningPool extends ThreadPoolExecutor {
+    // Every thread the pool created that may still be alive. Written by the thread factory (any
+    // thread that submits a task), which also forgets threads that ended after idling; read by
+    // awaitTermination.
+    private final Set<Thread> threads;
+
+    JoiningPool(String purpose) {
+      this(purpose, ConcurrentHashMap.newKeySet());
+    }
+
+    private JoiningPool(String purpose, Set<Thread> threads) {
+      super(
+          0,
+          MAX_PLATFORM_THREADS,
+          Duration.ofSeconds(30).toNanos(),
+          TimeUnit.NANOSECONDS,
+          new SynchronousQueue<>(),
+          r -> {
+            threads.removeIf(t -> !t.isAlive());
+            Thread t = new Thread(r, "tailguard-" + purpose + "-" + POOL_THREADS.incrementAndGet());
+            t.setDaemon(true);
+            threads.add(t);
+            return t;
+          });
+      this.threads = threads;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+      // A real wait for real threads, like the one in super: no injected Clock can shorten it.
+      long deadline = System.nanoTime() + unit.toNanos(timeout);
+      if (!super.awaitTermination(timeout, unit)) {
+        return false;
+      }
+      for (Thread t : threads) {
+        long left = deadline - System.nanoTime();
+        if (t != Thread.currentThread() && left > 0) {
+          TimeUnit.NANOSECONDS.timedJoin(t, left);
+        }
+      }
+      return true;
+    }
   }
 
   private static MethodHandle virtualFactory() {

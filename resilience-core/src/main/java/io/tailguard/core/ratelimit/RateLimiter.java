@@ -6,8 +6,6 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.OwnedCounter;
 import io.tailguard.core.internal.Validate;
-import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
-import io.tailguard.core.ratelimit.store.RateLimiterStore;
 import io.tailguard.core.telemetry.CallOutcome;
 import io.tailguard.core.telemetry.CallRecorder;
 import io.tailguard.core.telemetry.EngineType;

@@ -15,7 +15,6 @@ import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.core.time.Scheduler;
 import io.tailguard.core.time.Sleeper;
-import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -97,13 +95,16 @@ public final class Retrier implements AutoCloseable {
   /*
    * Concurrency. `policy` is volatile and swapped whole by reconfigure() (under `this`, so events
    * describe consecutive policies); every call reads it once when it starts. The counters are
-   * LongAdders and the budget is lock-free (see RetryBudget). A call's own state (CallState) is
+   * LongAdders and the budget is lock-free (see RetryBudget). A call's own state (RetryCallState) is
    * confined to the thread running the call; for an asynchronous call, its steps run one after
    * another, each handed to the next through the completion of the attempt's stage or through the
    * scheduler and then the executor, all of which order memory (the scheduler's task only calls
    * executor.execute, which happens-before the attempt). Its `finished` flag is claimed by CAS, so a
    * cancellation racing with the last step counts the call exactly once. `inFlight` holds the
-   * asynchronous calls that have not ended, so close() can cancel them.
+   * asynchronous calls that have not ended, so close() can cancel them. `retiring` is set once,
+   * by closeWhenIdle(); from then on the call that leaves `inFlight` empty closes the retrier. Each
+   * side writes (the flag, or the removal from the set) before it reads the other's, so at least
+   * one of them sees the retrier both retiring and idle.
    */
 
   private static final Logger log = LoggerFactory.getLogger(Retrier.class);
@@ -125,8 +126,8 @@ public final class Retrier implements AutoCloseable {
   private final Sleeper sleeper;
   // Null means ThreadLocalRandom.current() of the calling thread.
   private final RandomGenerator random;
-  // HttpStatusExtractor.carrier() first, then the builder's, in order.
-  private final List<HttpStatusExtractor> extractors;
+  // Reads status, method and Retry-After off failures through the extractors.
+  private final FailureClassifier classifier;
   private final EventListeners<RetryEvent> listeners = new EventListeners<>();
   private final EventListeners<RetryEvent> parent;
   // Told about every call that ends; null when nobody records calls.
@@ -142,10 +143,13 @@ public final class Retrier implements AutoCloseable {
   private final LongAdder budgetExhausted = new LongAdder();
   private final LongAdder retries = new LongAdder();
   private final LongAdder interrupted = new LongAdder();
-  private final LongAdder extractorFaults = new LongAdder();
 
   private volatile RetryPolicy policy;
   private volatile boolean closed;
+  // Set once, by closeWhenIdle(); read by every asynchronous call that ends.
+  private volatile boolean retiring;
+  // Completed by close(); what closeWhenIdle() waits for.
+  private final CompletableFuture<Void> closedStage = new CompletableFuture<>();
 
   private Retrier(Builder b) {
     this.name = b.name;
@@ -156,10 +160,7 @@ public final class Retrier implements AutoCloseable {
     this.random = b.random;
     this.sleeper =
         b.sleeper != null ? b.sleeper : b.clock instanceof Sleeper s ? s : Sleeper.system();
-    List<HttpStatusExtractor> all = new ArrayList<>();
-    all.add(HttpStatusExtractor.carrier());
-    all.addAll(b.extractors);
-    this.extractors = List.copyOf(all);
+    this.classifier = new FailureClassifier(b.name, b.extractors);
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
       this.ownedScheduler = null;
@@ -205,7 +206,7 @@ public final class Retrier implements AutoCloseable {
   public <T> T call(Callable<T> callable) throws Exception {
     Validate.notNull("callable", callable);
     checkOpen();
-    CallState s = start();
+    RetryCallState s = start();
     for (; ; ) {
       beginAttempt(s);
       T value = null;
@@ -260,6 +261,9 @@ public final class Retrier implements AutoCloseable {
           if (call.result.isCancelled()) {
             call.cancelled();
           }
+          if (retiring && inFlight.isEmpty()) {
+            close();
+          }
         });
     if (closed) { // close() raced with us: make sure close() or we cancel it
       call.result.cancel(false);
@@ -268,12 +272,12 @@ public final class Retrier implements AutoCloseable {
     return call.result;
   }
 
-  private CallState start() {
+  private RetryCallState start() {
     budget.onCall();
-    return new CallState(policy, clock.nanoTime());
+    return new RetryCallState(policy, clock.nanoTime());
   }
 
-  private void beginAttempt(CallState s) {
+  private void beginAttempt(RetryCallState s) {
     s.attempts++;
     if (s.attempts > 1) {
       retries.increment();
@@ -289,7 +293,7 @@ public final class Retrier implements AutoCloseable {
    * @param interrupt whether the caller's thread is interrupted
    */
   private long afterAttempt(
-      CallState s, Object value, Throwable failure, boolean blocking, boolean interrupt) {
+      RetryCallState s, Object value, Throwable failure, boolean blocking, boolean interrupt) {
     RetryPolicy p = s.policy;
     if (failure == null) {
       boolean unacceptable;
@@ -322,7 +326,7 @@ public final class Retrier implements AutoCloseable {
       stop(s, RetryResult.NOT_RETRYABLE, failure, true);
       return STOP;
     }
-    if (failure != null && !p.isRetryable(failure, statusOf(failure), methodOf(failure))) {
+    if (failure != null && !classifier.isRetryable(p, failure)) {
       stop(s, RetryResult.NOT_RETRYABLE, failure, false);
       return STOP;
     }
@@ -334,7 +338,7 @@ public final class Retrier implements AutoCloseable {
       stop(s, RetryResult.BUDGET_EXHAUSTED, null, false);
       return STOP;
     }
-    long delay = retryAfterNanos(failure, p);
+    long delay = classifier.retryAfterNanos(failure, p.maxDelay().toNanos());
     if (delay < 0) {
       RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
       delay = Backoff.delayNanos(p, s.attempts, s.previousDelayNanos, r);
@@ -354,7 +358,7 @@ public final class Retrier implements AutoCloseable {
    * @param reason what stopped a NOT_RETRYABLE call (its event carries it), else null
    * @param cancelled whether an interrupt or a cancellation stopped it
    */
-  private void stop(CallState s, RetryResult result, Throwable reason, boolean cancelled) {
+  private void stop(RetryCallState s, RetryResult result, Throwable reason, boolean cancelled) {
     if (!s.finished.compareAndSet(false, true)) {
       return;
     }
@@ -397,72 +401,6 @@ public final class Retrier implements AutoCloseable {
     }
   }
 
-  /** The first status an extractor finds on the failure or, failing that, on its causes. */
-  private OptionalInt statusOf(Throwable failure) {
-    OptionalInt s = firstAnswer(failure, (e, t) -> e.status(t), OptionalInt::isPresent);
-    return s == null ? OptionalInt.empty() : s;
-  }
-
-  /** The method of the request that failed, as the first extractor to know it says. */
-  private Optional<String> methodOf(Throwable failure) {
-    Optional<String> m = firstAnswer(failure, (e, t) -> e.method(t), Optional::isPresent);
-    return m == null ? Optional.empty() : m;
-  }
-
-  /** The Retry-After the failure carries, capped by maxDelay; -1 if none. */
-  private long retryAfterNanos(Throwable failure, RetryPolicy p) {
-    Optional<Duration> d = firstAnswer(failure, (e, t) -> e.retryAfter(t), Optional::isPresent);
-    return d == null ? -1 : capped(d.get(), p.maxDelay().toNanos());
-  }
-
-  /**
-   * Asks each extractor about the failure, then about each of its causes, and returns the first
-   * present answer, or null. An extractor that throws counts as having no answer.
-   */
-  private <R> R firstAnswer(
-      Throwable failure,
-      java.util.function.BiFunction<HttpStatusExtractor, Throwable, R> question,
-      java.util.function.Predicate<R> present) {
-    Throwable t = failure;
-    for (int depth = 0; t != null && depth < Failures.MAX_CAUSE_DEPTH; depth++) {
-      for (int i = 0; i < extractors.size(); i++) {
-        try {
-          R answer = question.apply(extractors.get(i), t);
-          if (answer != null && present.test(answer)) {
-            return answer;
-          }
-        } catch (RuntimeException e) {
-          onExtractorFault(e);
-        }
-      }
-      Throwable cause = t.getCause();
-      t = cause == t ? null : cause;
-    }
-    return null;
-  }
-
-  private static long capped(Duration d, long maxNanos) {
-    if (d.isNegative()) {
-      return 0;
-    }
-    long nanos;
-    try {
-      nanos = d.toNanos();
-    } catch (ArithmeticException tooLong) {
-      return maxNanos;
-    }
-    return Math.min(nanos, maxNanos);
-  }
-
-  private void onExtractorFault(RuntimeException e) {
-    extractorFaults.increment();
-    if (extractorFaults.sum() == 1) {
-      log.warn("Retrier '{}': an HTTP status extractor failed; ignoring its answer", name, e);
-    } else {
-      log.debug("Retrier '{}': an HTTP status extractor failed again", name, e);
-    }
-  }
-
   private void checkOpen() {
     if (closed) {
       throw closedException();
@@ -485,110 +423,11 @@ public final class Retrier implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // One call's state
-
-  /** The state of one call; confined to the thread running its current step (see above). */
-  private static final class CallState {
-    final RetryPolicy policy;
-    final long startNanos;
-    final AtomicBoolean finished = new AtomicBoolean();
-    // Read by a cancelling thread for its event; written by the step thread.
-    volatile int attempts;
-    long previousDelayNanos;
-    // The last attempt's outcome: a failure, or a value (acceptable or not).
-    Throwable failure;
-    Object value;
-    boolean lastWasFailure;
-    // Earlier failures, oldest first, at most MAX_SUPPRESSED.
-    List<Throwable> earlier;
-    Throwable extraSuppressed;
-
-    CallState(RetryPolicy policy, long startNanos) {
-      this.policy = policy;
-      this.startNanos = startNanos;
-      this.previousDelayNanos = policy.baseDelay().toNanos();
-    }
-
-    void failed(Throwable t) {
-      remember();
-      failure = t;
-      value = null;
-      lastWasFailure = true;
-    }
-
-    void unacceptable(Object v) {
-      remember();
-      failure = null;
-      value = v;
-      lastWasFailure = false;
-    }
-
-    void succeeded(Object v) {
-      value = v;
-      lastWasFailure = false;
-    }
-
-    private void remember() {
-      if (lastWasFailure && failure != null) {
-        if (earlier == null) {
-          earlier = new ArrayList<>();
-        }
-        if (earlier.size() < MAX_SUPPRESSED) {
-          earlier.add(failure);
-        }
-      }
-    }
-
-    /** The failure to throw, with the earlier ones suppressed. */
-    Throwable finalFailure() {
-      Throwable last = failure;
-      List<Throwable> already = null;
-      if (earlier != null) {
-        for (Throwable e : earlier) {
-          if (e != last) {
-            if (already == null) {
-              already = List.of(last.getSuppressed());
-            }
-            if (!containsIdentity(already, e)) {
-              last.addSuppressed(e);
-            }
-          }
-        }
-      }
-      if (extraSuppressed != null) {
-        last.addSuppressed(extraSuppressed);
-      }
-      return last;
-    }
-
-    private static boolean containsIdentity(List<Throwable> list, Throwable t) {
-      for (Throwable x : list) {
-        if (x == t) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    @SuppressWarnings("unchecked")
-    <T> T outcome() throws Exception {
-      if (!lastWasFailure) {
-        return (T) value;
-      }
-      Throwable t = finalFailure();
-      if (t instanceof Exception e) {
-        throw e;
-      }
-      if (t instanceof Error e) {
-        throw e;
-      }
-      throw new UndeclaredThrowableException(t);
-    }
-  }
+  // Asynchronous calls
 
   /** An asynchronous call: its attempts, its pending retry, its future. */
   private final class AsyncCall<T> {
-    final CallState s;
+    final RetryCallState s;
     final Supplier<? extends CompletionStage<T>> supplier;
     final CompletableFuture<T> result = new CompletableFuture<>();
     // The next attempt, scheduled; read by a cancelling thread.
@@ -596,7 +435,7 @@ public final class Retrier implements AutoCloseable {
     // The running attempt's stage; read by a cancelling thread.
     volatile CompletionStage<T> running;
 
-    AsyncCall(CallState s, Supplier<? extends CompletionStage<T>> supplier) {
+    AsyncCall(RetryCallState s, Supplier<? extends CompletionStage<T>> supplier) {
       this.s = s;
       this.supplier = supplier;
     }
@@ -795,7 +634,7 @@ public final class Retrier implements AutoCloseable {
     d.put("retries", m.retries());
     d.put("retriesPerCall", m.retriesPerCall());
     d.put("interrupted", m.interrupted());
-    d.put("extractorFaults", extractorFaults.sum());
+    d.put("extractorFaults", classifier.faults());
     long[] window = budget.window();
     Map<String, Object> b = new LinkedHashMap<>();
     b.put("windowSeconds", RetryBudget.WINDOW_SECONDS);
@@ -838,6 +677,22 @@ public final class Retrier implements AutoCloseable {
   }
 
   /**
+   * Closes this retrier once its asynchronous calls in flight have ended, without cancelling them:
+   * at once if there are none (blocking calls already running finish as usual, as after {@link
+   * #close()}). Calls may still start until then. The registry retires a removed retrier so; its
+   * retriers own no threads, so the close that the last call's thread runs waits for nothing.
+   *
+   * @return a stage that completes once the retrier is closed
+   */
+  CompletionStage<Void> closeWhenIdle() {
+    retiring = true;
+    if (inFlight.isEmpty()) {
+      close();
+    }
+    return closedStage.minimalCompletionStage();
+  }
+
+  /**
    * Refuses further calls, cancels the asynchronous calls waiting for a retry, and stops the
    * scheduler and the executor this retrier owns (gracefully, then by interrupting after the grace
    * period; a scheduler or executor given to the builder is left to its owner). Blocking calls
@@ -860,6 +715,7 @@ public final class Retrier implements AutoCloseable {
         && !Thread.currentThread().isInterrupted()) {
       log.warn("Retrier '{}': attempts still running {} after an interrupt", name, closeGrace);
     }
+    closedStage.complete(null);
   }
 
   /**

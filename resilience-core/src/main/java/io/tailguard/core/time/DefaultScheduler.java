@@ -1,11 +1,11 @@
 package io.tailguard.core.time;
 
-import io.tailguard.core.internal.Shutdown;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +71,23 @@ public final class DefaultScheduler implements Scheduler, AutoCloseable {
     return delegate.schedule(task, delay);
   }
 
+  // The two-phase stop of internal.Shutdown, repeated because time is the core's bottom layer and
+  // depends on nothing else in it (ArchitectureTest).
+  private boolean stopExecutor() {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+        executor.shutdownNow();
+        return executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+      return executor.isTerminated();
+    }
+  }
+
   /**
    * Returns whether {@link #close()} has completed and the thread has ended.
    *
@@ -83,7 +100,7 @@ public final class DefaultScheduler implements Scheduler, AutoCloseable {
   /** Stops the scheduler; see the class description. Calling it again does nothing. */
   @Override
   public void close() {
-    if (!Shutdown.stop(executor, grace)) {
+    if (!stopExecutor()) {
       if (!Thread.currentThread().isInterrupted()) {
         log.warn("Scheduler thread {} did not stop within {} after an interrupt", name, grace);
       }

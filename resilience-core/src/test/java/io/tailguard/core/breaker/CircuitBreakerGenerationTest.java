@@ -18,16 +18,16 @@ class CircuitBreakerGenerationTest {
 
   @Test
   void laterFollowsSerialNumberArithmetic() {
-    assertThat(CircuitBreaker.isLater(1, 0)).isTrue();
-    assertThat(CircuitBreaker.isLater(0, 1)).isFalse();
-    assertThat(CircuitBreaker.isLater(5, 5)).isFalse();
-    assertThat(CircuitBreaker.isLater(0, LAST)).as("across the wrap").isTrue();
-    assertThat(CircuitBreaker.isLater(LAST, 0)).isFalse();
-    assertThat(CircuitBreaker.isLater(3, LAST - 2)).isTrue();
-    assertThat(CircuitBreaker.isLater((1L << 30) - 1, 0)).as("just under half the space").isTrue();
-    assertThat(CircuitBreaker.isLater(0, (1L << 30) - 1)).isFalse();
-    assertThat(CircuitBreaker.isLater(1L << 30, 0)).as("exactly half: not ordered").isFalse();
-    assertThat(CircuitBreaker.isLater(0, 1L << 30)).isFalse();
+    assertThat(StateWord.isLater(1, 0)).isTrue();
+    assertThat(StateWord.isLater(0, 1)).isFalse();
+    assertThat(StateWord.isLater(5, 5)).isFalse();
+    assertThat(StateWord.isLater(0, LAST)).as("across the wrap").isTrue();
+    assertThat(StateWord.isLater(LAST, 0)).isFalse();
+    assertThat(StateWord.isLater(3, LAST - 2)).isTrue();
+    assertThat(StateWord.isLater((1L << 30) - 1, 0)).as("just under half the space").isTrue();
+    assertThat(StateWord.isLater(0, (1L << 30) - 1)).isFalse();
+    assertThat(StateWord.isLater(1L << 30, 0)).as("exactly half: not ordered").isFalse();
+    assertThat(StateWord.isLater(0, 1L << 30)).isFalse();
   }
 
   @Test

@@ -3,9 +3,9 @@ package io.tailguard.core.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.breaker.CircuitEvent.StateTransition;
 import io.tailguard.core.breaker.CircuitRejectedException.Reason;
-import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,10 +3,10 @@ package io.tailguard.core.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.UnknownInstanceException;
 import io.tailguard.core.breaker.CircuitEvent.StateTransition;
 import io.tailguard.core.config.YamlConfigLoader;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;

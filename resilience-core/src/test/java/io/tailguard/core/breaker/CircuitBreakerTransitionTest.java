@@ -2,9 +2,9 @@ package io.tailguard.core.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.breaker.CircuitEvent.StateTransition;
 import io.tailguard.core.breaker.CircuitRejectedException.Reason;
-import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.time.FakeClock;
 import java.lang.reflect.Field;
 import java.math.BigInteger;
@@ -973,7 +973,7 @@ class CircuitBreakerTransitionTest {
 
       long previous = 0;
       for (int r : reopens) {
-        long cooldown = CircuitBreaker.cooldownNanos(base, max, r);
+        long cooldown = OpenInfo.cooldownNanos(base, max, r);
         if (cooldown != expectedCooldown(base, max, r)) {
           throw new AssertionError(
               String.format(
@@ -988,8 +988,8 @@ class CircuitBreakerTransitionTest {
         }
         previous = cooldown;
       }
-      assertThat(CircuitBreaker.cooldownNanos(base, max, Integer.MAX_VALUE)).isEqualTo(max);
-      assertThat(CircuitBreaker.cooldownNanos(base, max, 0)).isEqualTo(base);
+      assertThat(OpenInfo.cooldownNanos(base, max, Integer.MAX_VALUE)).isEqualTo(max);
+      assertThat(OpenInfo.cooldownNanos(base, max, 0)).isEqualTo(base);
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.tailguard.core.health.HealthStatus;
+import io.tailguard.core.HealthStatus;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Duration;

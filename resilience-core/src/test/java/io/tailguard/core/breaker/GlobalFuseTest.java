@@ -2,10 +2,10 @@ package io.tailguard.core.breaker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.breaker.CircuitEvent.CallRejected;
 import io.tailguard.core.breaker.CircuitEvent.StateTransition;
 import io.tailguard.core.breaker.CircuitRejectedException.Reason;
-import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.time.FakeClock;
 import java.io.IOException;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.tailguard.core.breaker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.tailguard.core.health.HealthStatus;
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Nested;

@@ -2,9 +2,10 @@ package io.tailguard.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitState;
+import io.tailguard.core.runtime.ConfigWatcher;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
 import java.io.IOException;
 import java.nio.file.Files;

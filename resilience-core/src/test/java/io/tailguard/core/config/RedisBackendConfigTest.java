@@ -3,11 +3,12 @@ package io.tailguard.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimiter;
 import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
 import io.tailguard.core.ratelimit.redis.RedisRateLimiterStore;
+import io.tailguard.core.runtime.ConfigWatcher;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.testing.RedisExtension;
 import io.tailguard.core.testing.RedisTestServer;
 import io.tailguard.core.time.FakeClock;

@@ -3,16 +3,16 @@ package io.tailguard.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.breaker.CircuitState;
 import io.tailguard.core.hedge.HedgeConfig;
+import io.tailguard.core.hedge.HedgeDelayStrategy;
 import io.tailguard.core.hedge.Hedger;
 import io.tailguard.core.hedge.HedgerRegistry;
-import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
 import io.tailguard.core.ratelimit.RateLimiter;
 import io.tailguard.core.retry.Retrier;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.List;
@@ -258,7 +258,7 @@ class ReloadKeepsStateTest {
   }
 
   @Test
-  void removingAHedgerRetiresItWithoutCancellingItsCallsInFlight() {
+  void removingAHedgerRetiresItWithoutCancellingItsCallsInFlightThenClosesIt() {
     try (HedgerRegistry registry =
         HedgerRegistry.builder()
             .clock(clock)
@@ -272,12 +272,14 @@ class ReloadKeepsStateTest {
 
       assertThat(registry.remove("search")).containsSame(search);
 
-      // The registry serves a new hedger for the name; the call in flight runs to its end.
+      // The registry serves a new hedger for the name; the call in flight runs to its end, and
+      // then the retired hedger is closed.
       assertThat(registry.hedger("search")).isNotSameAs(search);
       assertThat(call).isNotDone();
+      assertThat(search.isClosed()).isFalse();
       attempt.complete("answer");
       assertThat(call).isCompletedWithValue("answer");
-      assertThat(search.isClosed()).isFalse();
+      assertThat(search.isClosed()).isTrue();
     }
   }
 

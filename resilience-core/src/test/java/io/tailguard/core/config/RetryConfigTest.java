@@ -3,11 +3,11 @@ package io.tailguard.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.retry.HttpStatusCarrier;
 import io.tailguard.core.retry.Jitter;
 import io.tailguard.core.retry.Retrier;
 import io.tailguard.core.retry.RetryPolicy;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.EngineType;
 import io.tailguard.core.time.FakeClock;
 import java.io.IOException;

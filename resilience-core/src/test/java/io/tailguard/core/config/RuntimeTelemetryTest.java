@@ -3,10 +3,10 @@ package io.tailguard.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CallGuard;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitRejectedException;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.CallEvent;
 import io.tailguard.core.telemetry.CallOutcome;
 import io.tailguard.core.telemetry.EngineType;

@@ -2,7 +2,7 @@ package io.tailguard.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.ResilienceRuntime;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package io.tailguard.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.breaker.CircuitConfig;
 import io.tailguard.core.breaker.SampleWeighting;
-import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.hedge.HedgeDelayType;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package io.tailguard.core.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.breaker.CallGuard;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;

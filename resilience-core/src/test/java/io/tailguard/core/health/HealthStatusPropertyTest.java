@@ -2,6 +2,7 @@ package io.tailguard.core.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.health.HealthConfig.ProbeOverride;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;

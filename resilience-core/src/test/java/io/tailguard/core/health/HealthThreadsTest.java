@@ -3,6 +3,7 @@ package io.tailguard.core.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.HashSet;

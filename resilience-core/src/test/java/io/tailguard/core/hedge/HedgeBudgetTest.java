@@ -55,4 +55,23 @@ class HedgeBudgetTest {
     budget.onPrimary();
     assertThat(budget.available()).isEqualTo(10.0);
   }
+
+  @Test
+  void aBudgetIsSaturatedOnceAttemptsTookNineTenthsOfItsShareOverTenSeconds() {
+    HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 1), clock);
+    assertThat(budget.saturated()).as("nothing earned, nothing taken").isTrue();
+    for (int i = 0; i < 1000; i++) {
+      budget.onPrimary(); // 1,000 primaries earn 50 tokens; 45 is nine tenths
+    }
+    assertThat(budget.saturated()).isFalse();
+    for (int i = 0; i < 44; i++) {
+      assertThat(budget.tryAcquire()).isTrue();
+    }
+    assertThat(budget.saturated()).as("44 of 50").isFalse();
+    assertThat(budget.tryAcquire()).isTrue();
+    assertThat(budget.saturated()).as("45 of 50").isTrue();
+    clock.advance(Duration.ofSeconds(HedgeBudget.SATURATION_SECONDS));
+    traffic(budget, 100, 1);
+    assertThat(budget.saturated()).as("the window forgot them").isFalse();
+  }
 }

@@ -2,7 +2,6 @@ package io.tailguard.core.hedge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
 import io.tailguard.core.time.FakeClock;
 import java.io.DataInput;
 import java.io.DataOutput;

@@ -7,8 +7,6 @@ import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitConfig;
 import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.breaker.CircuitState;
-import io.tailguard.core.hedge.delay.FixedDelay;
-import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
 import io.tailguard.core.time.FakeClock;
 import java.io.DataInput;
 import java.io.DataOutput;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.tailguard.core.hedge.delay.FixedDelay;
 import io.tailguard.core.time.FakeClock;
 import java.io.IOException;
 import java.nio.file.Files;

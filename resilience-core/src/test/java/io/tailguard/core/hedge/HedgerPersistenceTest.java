@@ -2,8 +2,6 @@ package io.tailguard.core.hedge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.hedge.delay.AdaptiveDelay;
-import io.tailguard.core.hedge.delay.PercentileDelay;
 import io.tailguard.core.time.FakeClock;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -69,10 +69,15 @@ class HedgerRegistryTest {
       Hedger later = registry.hedger("later");
       later.callAsync(ctx -> CompletableFuture.completedFuture("x")).join();
       assertThat(events).anyMatch(e -> e.name().equals("later"));
-      // Retired, not closed: its calls in flight, if any, would run on.
+      // Retired: its call in flight runs on, and then it is closed.
+      CompletableFuture<String> attempt = new CompletableFuture<>();
+      CompletableFuture<String> inFlight = later.callAsync(ctx -> attempt);
       assertThat(registry.remove("later")).containsSame(later);
       assertThat(later.isClosed()).isFalse();
       assertThat(registry.hedger("later")).isNotSameAs(later);
+      attempt.complete("y");
+      assertThat(inFlight).isCompletedWithValue("y");
+      assertThat(later.isClosed()).isTrue();
     }
   }
 

@@ -7,6 +7,7 @@ import io.tailguard.core.UnknownInstanceException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** The shared instance table of the registries, with a trivial instance type. */
@@ -16,6 +17,8 @@ class InstanceTableTest {
   static final class Thing {
     final String name;
     String config;
+    // Completed when the test says the thing's calls in flight have ended.
+    final CompletableFuture<Void> retired = new CompletableFuture<>();
 
     Thing(String name, String config) {
       this.name = name;
@@ -35,7 +38,12 @@ class InstanceTableTest {
         .factory(Thing::new)
         .reconfigurer((t, c) -> t.config = c)
         .afterCreate(t -> events.add("created " + t.name))
-        .retire(t -> events.add("retired " + t.name));
+        .retire(
+            t -> {
+              events.add("retired " + t.name);
+              return t.retired;
+            })
+        .close(t -> events.add("closed " + t.name));
   }
 
   @Test
@@ -136,19 +144,76 @@ class InstanceTableTest {
   }
 
   @Test
-  void closedTableRefusesNewNamesAndReconfigureOnlyWhenAskedTo() {
-    InstanceTable<Thing, String> lenient = builder().build();
-    lenient.close();
-    assertThatThrownBy(() -> lenient.get("a"))
+  void closedTableRefusesNewNamesAndNewSettingsAndClosesEveryInstanceOnce() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.preload("a", "own");
+    table.close();
+    table.close();
+    assertThat(events).containsExactly("closed a");
+    assertThatThrownBy(() -> table.get("b"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("the thing registry is closed");
-    assertThat(lenient.reconfigure("a", "own").config).isEqualTo("own");
+    // Not for a new name (nothing would close that instance), nor for a closed one.
+    assertThatThrownBy(() -> table.reconfigure("b", "own"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the thing registry is closed");
+    assertThatThrownBy(() -> table.reconfigure("a", "other"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the thing registry is closed");
+    assertThat(table.find("b")).isEmpty();
+    assertThat(table.get("a").config).isEqualTo("own");
+  }
 
-    InstanceTable<Thing, String> refusing = builder().refuseReconfigureWhenClosed(true).build();
-    refusing.close();
-    assertThatThrownBy(() -> refusing.reconfigure("a", "own"))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("the thing registry is closed");
+  @Test
+  void aRemovedInstanceIsRetiringUntilItsRetirementEndsAndCloseClosesItMeanwhile() {
+    InstanceTable<Thing, String> table = builder().build();
+    Thing a = table.get("a");
+    Thing b = table.get("b");
+    table.remove("a");
+    table.remove("b");
+    assertThat(table.retiring()).containsExactlyInAnyOrder(a, b);
+    b.retired.complete(null); // b's calls in flight ended and it closed itself
+    assertThat(table.retiring()).containsExactly(a);
+
+    table.close(); // a still has calls in flight: closing the table ends them
+    assertThat(events).endsWith("closed a");
+    assertThat(events).doesNotContain("closed b");
+  }
+
+  @Test
+  void applyTouchesOnlyWhatChangedAndPutsDroppedNamesOnTheDefaults() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.preload("same", "s1");
+    table.preload("changed", "c1");
+    table.preload("dropped", "x1");
+    Thing shared = table.get("shared");
+    List<String> reconfigured = new ArrayList<>();
+    InstanceTable<Thing, String> watched =
+        builder()
+            .reconfigurer(
+                (t, c) -> {
+                  reconfigured.add(t.name + "=" + c);
+                  t.config = c;
+                })
+            .build();
+    watched.preload("same", "s1");
+    watched.preload("changed", "c1");
+    watched.preload("dropped", "x1");
+    watched.get("shared");
+
+    watched.apply("d0", Map.of("same", "s1", "changed", "c2", "new", "n1"));
+
+    // Unchanged settings and unchanged defaults: those instances are not touched.
+    assertThat(reconfigured).containsExactlyInAnyOrder("changed=c2", "dropped=d0");
+    assertThat(watched.find("new")).hasValueSatisfying(t -> assertThat(t.config).isEqualTo("n1"));
+    assertThat(watched.ownConfigs()).containsOnlyKeys("same", "changed", "new");
+    reconfigured.clear();
+    watched.apply("d1", Map.of("same", "s1", "changed", "c2", "new", "n1"));
+    assertThat(reconfigured).containsExactlyInAnyOrder("shared=d1", "dropped=d1");
+
+    table.apply("d0", Map.of());
+    assertThat(shared.config).isEqualTo("d0");
+    assertThat(table.get("dropped").config).isEqualTo("d0");
   }
 
   @Test

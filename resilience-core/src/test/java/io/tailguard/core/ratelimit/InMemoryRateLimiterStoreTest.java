@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
-import io.tailguard.core.ratelimit.store.RateLimiterStore;
 import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tailguard.core.UnknownInstanceException;
-import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.List;

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.tailguard.core.event.Subscription;
-import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
-import io.tailguard.core.ratelimit.store.RateLimiterStore;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.List;

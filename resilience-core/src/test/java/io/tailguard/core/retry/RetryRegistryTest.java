@@ -127,7 +127,7 @@ class RetryRegistryTest {
   }
 
   @Test
-  void removeForgetsThePolicyWithoutClosingAndHooksSeeAddsAndRemovals() throws Exception {
+  void removeForgetsThePolicyAndClosesOnceIdleAndHooksSeeAddsAndRemovals() throws Exception {
     try (RetryRegistry r = registry().policy("payments", QUICK).build()) {
       List<String> added = new CopyOnWriteArrayList<>();
       List<String> removed = new CopyOnWriteArrayList<>();
@@ -137,11 +137,18 @@ class RetryRegistryTest {
       r.retrier("new");
       r.reconfigure("configured", QUICK);
       Retrier payments = r.retrier("payments");
+      CompletableFuture<String> attempt = new CompletableFuture<>();
+      CompletableFuture<String> inFlight = payments.callAsync(() -> attempt);
       assertThat(r.remove("payments")).containsSame(payments);
       assertThat(r.remove("payments")).isEmpty();
       assertThat(removed).containsExactly("payments");
+      // Retired: not closed while a call is in flight, so it still serves those who hold it...
       assertThat(payments.isClosed()).isFalse();
       assertThat(payments.call(() -> "still works")).isEqualTo("still works");
+      // ...and closed once that call has ended.
+      attempt.complete("done");
+      assertThat(inFlight).isCompletedWithValue("done");
+      assertThat(payments.isClosed()).isTrue();
       Retrier again = r.retrier("payments");
       assertThat(again).isNotSameAs(payments);
       assertThat(again.policy()).isEqualTo(RetryPolicy.defaults());

@@ -1,6 +1,5 @@
 package io.tailguard.spring.actuate;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.config.ConfigError;
 import io.tailguard.core.config.ConfigException;
@@ -8,6 +7,7 @@ import io.tailguard.core.config.ConfigPatch;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.config.YamlConfigLoader;
 import io.tailguard.core.config.YamlConfigWriter;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,11 @@
 package io.tailguard.spring.actuate;
 
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.breaker.CircuitMetrics;
 import io.tailguard.core.breaker.GlobalFuse;
 import io.tailguard.core.health.HealthRegistry;
-import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.health.ProbeReport;
 import java.util.ArrayList;
 import java.util.List;

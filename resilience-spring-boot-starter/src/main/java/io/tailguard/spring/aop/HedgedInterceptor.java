@@ -16,7 +16,9 @@ import org.springframework.aop.ProxyMethodInvocation;
 /**
  * Runs {@link Hedged} methods through their hedger: each attempt is a fresh invocation of the rest
  * of the interceptor chain and the method ({@link ProxyMethodInvocation#invocableClone()}), with
- * the attempt's context available from {@link CurrentAttempt}.
+ * the attempt's context available from {@link CurrentAttempt}. Attempts on other threads than the
+ * caller's run inside the caller's context ({@link AttemptContextPropagator}); the attempts of a
+ * Mono or a Flux are subscribed with the subscriber's Reactor context.
  *
  * <p>Thread-safe.
  */
@@ -25,11 +27,17 @@ final class HedgedInterceptor implements MethodInterceptor {
   private final AnnotationLookup<Hedged> lookup;
   private final HedgerRegistry hedgers;
   private final Fallbacks fallbacks;
+  private final AttemptContexts contexts;
 
-  HedgedInterceptor(AnnotationLookup<Hedged> lookup, HedgerRegistry hedgers, Fallbacks fallbacks) {
+  HedgedInterceptor(
+      AnnotationLookup<Hedged> lookup,
+      HedgerRegistry hedgers,
+      Fallbacks fallbacks,
+      AttemptContexts contexts) {
     this.lookup = lookup;
     this.hedgers = hedgers;
     this.fallbacks = fallbacks;
+    this.contexts = contexts;
   }
 
   @Override
@@ -48,23 +56,34 @@ final class HedgedInterceptor implements MethodInterceptor {
     switch (ReturnKind.of(method)) {
       case STAGE:
         {
+          AttemptContexts.Call context = contexts.capture(null);
           CompletableFuture<Object> call =
-              hedger.callAsync(ctx -> asStage(attempt(proxyInvocation, ctx)));
+              context.start(
+                  () ->
+                      hedger.callAsync(
+                          ctx -> context.run(() -> asStage(attempt(proxyInvocation, ctx)))));
           return fallback.recoverStage(call, target, args);
         }
       case MONO:
         return ReactorSupport.callMono(
-            attemptFn -> hedger.callAsync(ctx -> attemptFn.apply(ctx)),
+            (context, attemptFn) ->
+                hedger.callAsync(ctx -> context.run(() -> attemptFn.apply(ctx))),
             ctx -> attempt(proxyInvocation, (AttemptContext) ctx),
-            e -> fallback.recover(target, args, e));
+            e -> fallback.recover(target, args, e),
+            contexts);
       case FLUX:
         return ReactorSupport.callFlux(
-            attemptFn -> hedger.callAsync(ctx -> attemptFn.apply(ctx)),
+            (context, attemptFn) ->
+                hedger.callAsync(ctx -> context.run(() -> attemptFn.apply(ctx))),
             ctx -> attempt(proxyInvocation, (AttemptContext) ctx),
-            e -> fallback.recover(target, args, e));
+            e -> fallback.recover(target, args, e),
+            contexts);
       default:
+        // Every attempt, the primary included, runs on the hedge executor.
+        AttemptContexts.Call context = contexts.capture(null);
         try {
-          return hedger.call(ctx -> attempt(proxyInvocation, ctx));
+          return context.start(
+              () -> hedger.call(ctx -> context.run(() -> attempt(proxyInvocation, ctx))));
         } catch (CompletionException e) {
           return fallback.handle(target, args, Sneaky.unwrap(e));
         } catch (Throwable t) {

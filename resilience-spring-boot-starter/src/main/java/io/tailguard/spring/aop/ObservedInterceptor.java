@@ -23,17 +23,38 @@ import org.springframework.aop.ProxyMethodInvocation;
  * run, stopped when the call ends for its caller. Used only when there is an observer, so without
  * one the aspects pay nothing.
  *
- * <p>The hedged engine's wrapper also leaves its call in the invocation's user attributes, which
- * the attempts' copies of the invocation share, so that calls inside attempts running on other
- * threads have the hedged call as parent. Only that wrapper writes the attribute, on the calling
- * thread and before any attempt starts; the attempts only read it.
+ * <p>The wrappers of the multi-attempt engines (hedged, retried) also leave their call in the
+ * invocation's user attributes, which the attempts' copies of the invocation share, so that the
+ * calls inside their attempts have the hedged or retried call as parent even when an attempt runs
+ * on another thread or in a subscription of its own. Since all copies share one attribute, it holds
+ * a chain of {@link Parent}s, innermost first: an attempt after the first finds there the call of
+ * its own engine from the attempt before (a retried call's previous hedged call), and takes that
+ * call's enclosing call as parent rather than its sibling. A Reactor context's parent, where there
+ * is one, comes first: it belongs to its subscription alone.
+ *
+ * <p>The attribute is written before the attempts it serves start, and read when they start; the
+ * engines start attempts one after another, except a hedger's, which may overlap. Two overlapping
+ * hedge attempts that each start a retried call inside (an aspect order that puts the hedge outside
+ * the retry) may read each other's retried call: a known limit of one shared attribute.
  *
  * <p>Thread-safe.
  */
 final class ObservedInterceptor<A extends Annotation> implements MethodInterceptor {
 
-  /** User attribute holding the hedged call's handle, for the calls inside its attempts. */
+  /**
+   * User attribute holding the innermost {@link Parent}: the multi-attempt calls enclosing the
+   * current one, for the calls inside their attempts.
+   */
   static final String PARENT = ObservedInterceptor.class.getName() + ".parent";
+
+  /**
+   * A hedged or retried call whose attempts' calls take it as parent, and the one enclosing it.
+   *
+   * @param engine the engine of the call
+   * @param handle the call's {@link CallObserver.ObservedCall#handle()}
+   * @param enclosing the multi-attempt call enclosing it, or {@code null}
+   */
+  record Parent(String engine, Object handle, @Nullable Parent enclosing) {}
 
   private final AnnotationLookup<A> lookup;
   private final Function<A, String> name;
@@ -70,13 +91,13 @@ final class ObservedInterceptor<A extends Annotation> implements MethodIntercept
       case MONO:
         return ReactorSupport.observeMono(
             delegate.invoke(invocation),
-            parent -> stopOnce(observer.start(instance, engine, parent)),
+            parent -> stopOnce(start(invocation, instance, parent)),
             observer.reactorContextKey(),
             ObservedInterceptor::outcome);
       case FLUX:
         return ReactorSupport.observeFlux(
             delegate.invoke(invocation),
-            parent -> stopOnce(observer.start(instance, engine, parent)),
+            parent -> stopOnce(start(invocation, instance, parent)),
             observer.reactorContextKey(),
             ObservedInterceptor::outcome);
       default:
@@ -86,10 +107,7 @@ final class ObservedInterceptor<A extends Annotation> implements MethodIntercept
 
   /** A plain or stage-returning call: the stage's completion ends it. */
   private Object observe(MethodInvocation invocation, String instance) throws Throwable {
-    CallObserver.ObservedCall call = observer.start(instance, engine, parent(invocation));
-    if (passesParent && invocation instanceof ProxyMethodInvocation p) {
-      p.setUserAttribute(PARENT, call.handle());
-    }
+    CallObserver.ObservedCall call = start(invocation, instance, null);
     Object result;
     CallObserver.Scope scope = call.openScope();
     try {
@@ -115,8 +133,37 @@ final class ObservedInterceptor<A extends Annotation> implements MethodIntercept
     return result;
   }
 
-  private static @Nullable Object parent(MethodInvocation invocation) {
-    return invocation instanceof ProxyMethodInvocation p ? p.getUserAttribute(PARENT) : null;
+  /**
+   * Starts a call, and leaves it for the calls inside its attempts if this engine makes attempts.
+   *
+   * @param contextParent the parent a Reactor context holds, or {@code null}
+   */
+  private CallObserver.ObservedCall start(
+      MethodInvocation invocation, String instance, @Nullable Object contextParent) {
+    ProxyMethodInvocation p = invocation instanceof ProxyMethodInvocation proxy ? proxy : null;
+    Parent enclosing = p == null ? null : enclosing(p.getUserAttribute(PARENT));
+    Object parent =
+        contextParent != null ? contextParent : enclosing != null ? enclosing.handle() : null;
+    CallObserver.ObservedCall call = observer.start(instance, engine, parent);
+    if (passesParent && p != null) {
+      p.setUserAttribute(PARENT, new Parent(engine, call.handle(), enclosing));
+    }
+    return call;
+  }
+
+  /**
+   * The multi-attempt call enclosing a call of this engine: the innermost one left in the
+   * attribute, unless the chain holds a call of this engine, an earlier attempt's (or an earlier
+   * subscription's) sibling of this call; then the call enclosing that one.
+   */
+  private @Nullable Parent enclosing(@Nullable Object attribute) {
+    Parent innermost = attribute instanceof Parent first ? first : null;
+    for (Parent n = innermost; n != null; n = n.enclosing()) {
+      if (n.engine().equals(engine)) {
+        return n.enclosing();
+      }
+    }
+    return innermost;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.tailguard.spring.aop;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import reactor.core.publisher.Flux;
@@ -81,17 +82,38 @@ final class ReactorSupport {
    * Runs a Mono through a multi-attempt engine (hedger, retrier): each subscription starts one call
    * whose attempts are subscriptions. The engine subscribes for the first attempt on the
    * subscribing thread and for later ones on its executor (never on its scheduler's thread).
+   *
+   * <p>Every attempt is subscribed with the subscriber's Reactor context (so what the subscriber
+   * put there, an observation or a security context, reaches the attempt's operators and the calls
+   * inside it), and an attempt that starts on another thread runs inside the context captured from
+   * the subscribing thread and the subscriber's Reactor context ({@code contexts}).
+   *
+   * @param call calls the engine with the call's captured context and the attempt function
    */
   static Object callMono(
-      Function<Function<Object, CompletionStage<Object>>, CompletableFuture<Object>> call,
+      BiFunction<
+              AttemptContexts.Call,
+              Function<Object, CompletionStage<Object>>,
+              CompletableFuture<Object>>
+          call,
       Function<Object, Object> attempt,
-      Function<Throwable, Object> fallback) {
+      Function<Throwable, Object> fallback,
+      AttemptContexts contexts) {
     Mono<Object> hedged =
-        Mono.defer(
-            () ->
-                Mono.fromFuture(
-                    call.apply(
-                        ctx -> ((Mono<?>) attempt.apply(ctx)).map(v -> (Object) v).toFuture())));
+        Mono.deferContextual(
+            view -> {
+              AttemptContexts.Call context = contexts.capture(view);
+              return Mono.fromFuture(
+                  context.start(
+                      () ->
+                          call.apply(
+                              context,
+                              ctx ->
+                                  ((Mono<?>) attempt.apply(ctx))
+                                      .map(v -> (Object) v)
+                                      .contextWrite(view)
+                                      .toFuture())));
+            });
     return hedged.onErrorResume(e -> asMono(fallback.apply(e)));
   }
 
@@ -100,19 +122,30 @@ final class ReactorSupport {
    * replayed.
    */
   static Object callFlux(
-      Function<Function<Object, CompletionStage<Object>>, CompletableFuture<Object>> call,
+      BiFunction<
+              AttemptContexts.Call,
+              Function<Object, CompletionStage<Object>>,
+              CompletableFuture<Object>>
+          call,
       Function<Object, Object> attempt,
-      Function<Throwable, Object> fallback) {
+      Function<Throwable, Object> fallback,
+      AttemptContexts contexts) {
     Flux<Object> hedged =
-        Mono.defer(
-                () ->
-                    Mono.fromFuture(
-                        call.apply(
-                            ctx ->
-                                ((Flux<?>) attempt.apply(ctx))
-                                    .collectList()
-                                    .map(l -> (Object) l)
-                                    .toFuture())))
+        Mono.deferContextual(
+                view -> {
+                  AttemptContexts.Call context = contexts.capture(view);
+                  return Mono.fromFuture(
+                      context.start(
+                          () ->
+                              call.apply(
+                                  context,
+                                  ctx ->
+                                      ((Flux<?>) attempt.apply(ctx))
+                                          .collectList()
+                                          .map(l -> (Object) l)
+                                          .contextWrite(view)
+                                          .toFuture())));
+                })
             .flatMapMany(list -> Flux.fromIterable((List<?>) list).map(v -> (Object) v));
     return hedged.onErrorResume(e -> asFlux(fallback.apply(e)));
   }

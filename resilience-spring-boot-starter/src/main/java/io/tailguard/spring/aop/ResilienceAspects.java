@@ -134,17 +134,25 @@ public final class ResilienceAspects {
         "circuit-protected", lookup, interceptor, order(order, "circuit-protected"));
   }
 
+  /** The propagators, in their order, outermost first. */
+  private static AttemptContexts contexts(ObjectProvider<AttemptContextPropagator> propagators) {
+    return AttemptContexts.of(propagators.orderedStream().toList());
+  }
+
   /**
    * Creates the advisor of {@code @Hedged}.
    *
    * @param hedgers the registry, resolved on first use
    * @param observers the call observer, if any, resolved on first use
+   * @param propagators what carries the caller's context into attempts on other threads, resolved
+   *     on first use and applied in their order
    * @param order the aspect order
    * @return the advisor
    */
   public static ResilienceAdvisor hedged(
       ObjectProvider<HedgerRegistry> hedgers,
       ObjectProvider<CallObserver> observers,
+      ObjectProvider<AttemptContextPropagator> propagators,
       List<String> order) {
     AnnotationLookup<Hedged> lookup = new AnnotationLookup<>(Hedged.class);
     MethodInterceptor interceptor =
@@ -154,7 +162,8 @@ public final class ResilienceAspects {
                     lookup,
                     Hedged::value,
                     "hedge",
-                    new HedgedInterceptor(lookup, hedgers.getObject(), FALLBACKS),
+                    new HedgedInterceptor(
+                        lookup, hedgers.getObject(), FALLBACKS, contexts(propagators)),
                     observers,
                     true));
     return new ResilienceAdvisor("hedged", lookup, interceptor, order(order, "hedged"));
@@ -191,12 +200,15 @@ public final class ResilienceAspects {
    *
    * @param retriers the registry, resolved on first use
    * @param observers the call observer, if any, resolved on first use
+   * @param propagators what carries the caller's context into attempts on other threads, resolved
+   *     on first use and applied in their order
    * @param order the aspect order
    * @return the advisor
    */
   public static ResilienceAdvisor retried(
       ObjectProvider<RetryRegistry> retriers,
       ObjectProvider<CallObserver> observers,
+      ObjectProvider<AttemptContextPropagator> propagators,
       List<String> order) {
     AnnotationLookup<Retried> lookup = new AnnotationLookup<>(Retried.class);
     MethodInterceptor interceptor =
@@ -206,7 +218,8 @@ public final class ResilienceAspects {
                     lookup,
                     Retried::value,
                     "retry",
-                    new RetriedInterceptor(lookup, retriers.getObject(), FALLBACKS),
+                    new RetriedInterceptor(
+                        lookup, retriers.getObject(), FALLBACKS, contexts(propagators)),
                     observers,
                     true));
     return new ResilienceAdvisor("retried", lookup, interceptor, order(order, "retried"));
@@ -221,6 +234,18 @@ public final class ResilienceAspects {
    */
   public static void checkRateLimitKey(String expression, java.lang.reflect.Method method) {
     RateLimitedInterceptor.checkKey(expression, method);
+  }
+
+  /**
+   * Tells whether the starter runs a method's calls asynchronously: it returns a {@code
+   * CompletionStage}, a Reactor {@code Mono} or a {@code Flux}, so its retries run on the retry
+   * executor rather than on the calling thread.
+   *
+   * @param method the protected method
+   * @return whether its calls are asynchronous
+   */
+  public static boolean isAsynchronous(java.lang.reflect.Method method) {
+    return ReturnKind.of(method) != ReturnKind.SYNC;
   }
 
   /**

@@ -16,7 +16,10 @@ import org.springframework.aop.ProxyMethodInvocation;
  * rest of the interceptor chain and the method ({@link ProxyMethodInvocation#invocableClone()}).
  * Adapts return types only: the retrier decides everything. For a stage, a Mono or a Flux, the
  * retrier waits out each backoff on the scheduler and makes the retry (invokes the method again and
- * subscribes to what it returns) on its executor, never on the scheduler's thread.
+ * subscribes to what it returns) on its executor, never on the scheduler's thread; those attempts
+ * run inside the caller's context ({@link AttemptContextPropagator}), and the attempts of a Mono or
+ * a Flux are subscribed with the subscriber's Reactor context. A blocking call retries on the
+ * calling thread.
  *
  * <p>Thread-safe.
  */
@@ -25,12 +28,17 @@ final class RetriedInterceptor implements MethodInterceptor {
   private final AnnotationLookup<Retried> lookup;
   private final RetryRegistry retriers;
   private final Fallbacks fallbacks;
+  private final AttemptContexts contexts;
 
   RetriedInterceptor(
-      AnnotationLookup<Retried> lookup, RetryRegistry retriers, Fallbacks fallbacks) {
+      AnnotationLookup<Retried> lookup,
+      RetryRegistry retriers,
+      Fallbacks fallbacks,
+      AttemptContexts contexts) {
     this.lookup = lookup;
     this.retriers = retriers;
     this.fallbacks = fallbacks;
+    this.contexts = contexts;
   }
 
   @Override
@@ -49,22 +57,31 @@ final class RetriedInterceptor implements MethodInterceptor {
     switch (ReturnKind.of(method)) {
       case STAGE:
         {
+          AttemptContexts.Call context = contexts.capture(null);
           CompletableFuture<Object> call =
-              retrier.callAsync(() -> asStage(attempt(proxyInvocation)));
+              context.start(
+                  () ->
+                      retrier.callAsync(
+                          () -> context.run(() -> asStage(attempt(proxyInvocation)))));
           return fallback.recoverStage(call, target, args);
         }
       case MONO:
         // Each subscription is one retried call whose attempts are subscriptions.
         return ReactorSupport.callMono(
-            attemptFn -> retrier.callAsync(() -> attemptFn.apply(null)),
+            (context, attemptFn) ->
+                retrier.callAsync(() -> context.run(() -> attemptFn.apply(null))),
             ignored -> attempt(proxyInvocation),
-            e -> fallback.recover(target, args, e));
+            e -> fallback.recover(target, args, e),
+            contexts);
       case FLUX:
         return ReactorSupport.callFlux(
-            attemptFn -> retrier.callAsync(() -> attemptFn.apply(null)),
+            (context, attemptFn) ->
+                retrier.callAsync(() -> context.run(() -> attemptFn.apply(null))),
             ignored -> attempt(proxyInvocation),
-            e -> fallback.recover(target, args, e));
+            e -> fallback.recover(target, args, e),
+            contexts);
       default:
+        // Every attempt runs on the calling thread, in its own context.
         try {
           return retrier.call(() -> attempt(proxyInvocation));
         } catch (CompletionException e) {

@@ -9,8 +9,8 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.tailguard.core.config.ResilienceConfig;
-import io.tailguard.core.ratelimit.redis.RedisStores;
-import io.tailguard.core.ratelimit.store.RateLimiterStore;
+import io.tailguard.core.ratelimit.RateLimiterStore;
+import io.tailguard.core.runtime.RedisStores;
 import io.tailguard.core.time.Clock;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 

@@ -1,7 +1,7 @@
 package io.tailguard.spring.autoconfigure;
 
 import io.tailguard.core.config.ResilienceConfig;
-import io.tailguard.core.ratelimit.store.RateLimiterStore;
+import io.tailguard.core.ratelimit.RateLimiterStore;
 import io.tailguard.core.time.Clock;
 
 /**

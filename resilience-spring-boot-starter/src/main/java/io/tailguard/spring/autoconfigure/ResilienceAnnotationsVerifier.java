@@ -8,6 +8,7 @@ import io.tailguard.spring.annotation.Retried;
 import io.tailguard.spring.aop.ResilienceAspects;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -22,11 +24,24 @@ import org.springframework.util.ReflectionUtils;
  * Checks every annotated method once the beans exist: a missing fallback method stops the
  * application; a name without its own settings is logged once (it gets the defaults).
  *
+ * <p>A method whose attempts run on other threads than the caller's ({@code @Hedged}, or
+ * {@code @Retried} returning a stage, a Mono or a Flux) and that is also {@code @Transactional}
+ * (Spring's or Jakarta's, on the method or its class) gets a warning: context propagation carries
+ * the security context, the MDC, the observation and the request attributes to those threads, but
+ * not a transaction, which is bound to one thread. Each attempt runs in a transaction of its own,
+ * never in the caller's, and a hedge that loses may still commit.
+ *
  * <p>Runs once, on the thread that starts the context.
  */
 public final class ResilienceAnnotationsVerifier implements SmartInitializingSingleton {
 
   private static final Logger log = LoggerFactory.getLogger(ResilienceAnnotationsVerifier.class);
+
+  /** Transaction annotations, by name: neither need be on the classpath. */
+  private static final List<String> TRANSACTIONAL =
+      List.of(
+          "org.springframework.transaction.annotation.Transactional",
+          "jakarta.transaction.Transactional");
 
   private final ApplicationContext context;
   private final ResilienceConfig config;
@@ -34,6 +49,7 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
   private final Set<String> unknownHedgers = new TreeSet<>();
   private final Set<String> unknownLimiters = new TreeSet<>();
   private final Set<String> unknownPolicies = new TreeSet<>();
+  private final Set<String> transactionalOnOtherThreads = new TreeSet<>();
 
   ResilienceAnnotationsVerifier(ApplicationContext context, ResilienceConfig config) {
     this.context = context;
@@ -102,6 +118,34 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
         unknownHedgers.add(h.value());
       }
     }
+    boolean otherThreads = h != null || (rt != null && ResilienceAspects.isAsynchronous(m));
+    if (otherThreads && isTransactional(userClass, m, publicMethod)) {
+      String method = userClass.getName() + "." + m.getName();
+      if (transactionalOnOtherThreads.add(method)) {
+        log.warn(
+            "{} is {} and @Transactional, but a transaction cannot follow its attempts to the"
+                + " threads they run on: each attempt runs in a transaction of its own, never in"
+                + " the caller's{}. Keep the transaction inside one attempt and make the work"
+                + " idempotent, or do not protect this method so (see the starter's"
+                + " context-propagation docs)",
+            method,
+            h != null ? "@Hedged" : "@Retried with an asynchronous return type",
+            h != null ? ", and a hedge that loses may still commit" : "");
+      }
+    }
+  }
+
+  private static boolean isTransactional(Class<?> userClass, Method m, boolean publicMethod) {
+    MergedAnnotations onMethod =
+        MergedAnnotations.from(m, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY);
+    MergedAnnotations onClass =
+        MergedAnnotations.from(userClass, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY);
+    for (String type : TRANSACTIONAL) {
+      if (onMethod.isPresent(type) || (publicMethod && onClass.isPresent(type))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void checkRateLimited(Class<?> userClass, Method m, boolean publicMethod) {
@@ -149,6 +193,16 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
    */
   public Set<String> unknownLimiters() {
     return Set.copyOf(unknownLimiters);
+  }
+
+  /**
+   * Returns the methods warned about at start-up: {@code @Transactional}, with attempts on other
+   * threads than the caller's.
+   *
+   * @return the methods, as {@code class.method}, sorted
+   */
+  public Set<String> transactionalOnOtherThreads() {
+    return Set.copyOf(transactionalOnOtherThreads);
   }
 
   /**

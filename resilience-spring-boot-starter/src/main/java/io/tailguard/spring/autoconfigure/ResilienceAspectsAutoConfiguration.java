@@ -5,6 +5,7 @@ import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.retry.RetryRegistry;
+import io.tailguard.spring.aop.AttemptContextPropagator;
 import io.tailguard.spring.aop.CallObserver;
 import io.tailguard.spring.aop.ResilienceAdvisor;
 import io.tailguard.spring.aop.ResilienceAspects;
@@ -35,7 +36,9 @@ import org.springframework.core.type.AnnotationMetadata;
  * annotated method.
  *
  * <p>When there is a {@link CallObserver} bean (see {@link
- * ResilienceObservationAutoConfiguration}), each protected call is observed.
+ * ResilienceObservationAutoConfiguration}), each protected call is observed. The {@link
+ * AttemptContextPropagator} beans (see {@link ResilienceContextPropagationAutoConfiguration}) carry
+ * the caller's context into hedge and retry attempts that run on other threads.
  *
  * <p>The advisors are infrastructure beans applied by Spring's auto-proxy creator, which this
  * configuration registers if the application has none (class-based proxies, as Spring Boot's
@@ -72,8 +75,9 @@ public final class ResilienceAspectsAutoConfiguration {
   static ResilienceAdvisor hedgedAdvisor(
       ObjectProvider<HedgerRegistry> hedgers,
       ObjectProvider<CallObserver> observers,
+      ObjectProvider<AttemptContextPropagator> propagators,
       Environment environment) {
-    return ResilienceAspects.hedged(hedgers, observers, aspectOrder(environment));
+    return ResilienceAspects.hedged(hedgers, observers, propagators, aspectOrder(environment));
   }
 
   @Bean
@@ -92,8 +96,9 @@ public final class ResilienceAspectsAutoConfiguration {
   static ResilienceAdvisor retriedAdvisor(
       ObjectProvider<RetryRegistry> retriers,
       ObjectProvider<CallObserver> observers,
+      ObjectProvider<AttemptContextPropagator> propagators,
       Environment environment) {
-    return ResilienceAspects.retried(retriers, observers, aspectOrder(environment));
+    return ResilienceAspects.retried(retriers, observers, propagators, aspectOrder(environment));
   }
 
   @Bean

@@ -1,6 +1,5 @@
 package io.tailguard.spring.autoconfigure;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.health.HealthProbe;
@@ -10,6 +9,7 @@ import io.tailguard.core.ratelimit.RateLimitBackend;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.retry.HttpStatusExtractor;
 import io.tailguard.core.retry.RetryRegistry;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.DefaultScheduler;

@@ -1,6 +1,6 @@
 package io.tailguard.spring.autoconfigure;
 
-import io.tailguard.core.ResilienceRuntime;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.spring.actuate.ResilienceEndpoint;
 import io.tailguard.spring.actuate.ResilienceEndpointWebExtension;

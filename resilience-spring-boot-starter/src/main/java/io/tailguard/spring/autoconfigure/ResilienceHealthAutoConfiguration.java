@@ -1,10 +1,10 @@
 package io.tailguard.spring.autoconfigure;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.ratelimit.RateLimitBackend;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.spring.actuate.RedisStoreHealthIndicator;
 import io.tailguard.spring.actuate.ResilienceHealthContributor;
 import java.util.LinkedHashMap;

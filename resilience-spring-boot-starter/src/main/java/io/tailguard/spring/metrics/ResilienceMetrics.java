@@ -8,13 +8,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.tailguard.core.HealthStatus;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.breaker.CircuitEvent;
 import io.tailguard.core.breaker.CircuitMetrics;
+import io.tailguard.core.breaker.CircuitState;
 import io.tailguard.core.breaker.GlobalFuse;
 import io.tailguard.core.health.HealthRegistry;
-import io.tailguard.core.health.HealthStatus;
 import io.tailguard.core.hedge.Hedger;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.telemetry.CallOutcome;
@@ -39,6 +40,9 @@ import java.util.function.ToDoubleFunction;
  *   <tr><th>meter</th><th>tags</th></tr>
  *   <tr><td>{@code resilience_circuit_state} (0 closed, 1 open, 2 half-open, 3 forced-open, 4
  *       disabled; the global fuse as {@code __global__})</td><td>name</td></tr>
+ *   <tr><td>{@code resilience_circuit_state_active} (1 for the state the breaker is in, 0 for the
+ *       others; the global fuse too)</td><td>name, state = closed, open, half-open, forced-open,
+ *       disabled</td></tr>
  *   <tr><td>{@code resilience_circuit_calls_total}</td><td>name, outcome = success, failure, slow,
  *       ignored, rejected</td></tr>
  *   <tr><td>{@code resilience_circuit_transitions_total}</td><td>name, from, to</td></tr>
@@ -46,15 +50,29 @@ import java.util.function.ToDoubleFunction;
  *       <td>name</td></tr>
  *   <tr><td>{@code resilience_circuit_last_opened_seconds} (unix time, 0 if never)</td>
  *       <td>name</td></tr>
- *   <tr><td>{@code resilience_call_duration_seconds} (histogram)</td><td>name, engine,
- *       outcome</td></tr>
+ *   <tr><td>{@code resilience_call_duration_seconds} (a timer; buckets for percentiles when
+ *       {@code management.metrics.distribution.percentiles-histogram.resilience.call.duration} is
+ *       true)</td><td>name, engine, outcome</td></tr>
  *   <tr><td>{@code resilience_hedge_calls_total}</td><td>name, winner = primary, hedge,
  *       none</td></tr>
  *   <tr><td>{@code resilience_hedge_attempts_total}, {@code
- *       resilience_hedge_budget_exhausted_total}</td><td>name</td></tr>
+ *       resilience_hedge_budget_exhausted_total}, {@code resilience_hedge_executor_refusals_total}
+ *       (attempts the hedge executor refused: a primary then runs on the caller's thread, a hedge
+ *       is not sent)</td><td>name</td></tr>
  *   <tr><td>{@code resilience_hedge_delay_seconds} (current delay)</td><td>name</td></tr>
  *   <tr><td>{@code resilience_health_status} (1 up, 0.5 degraded, 0 down)</td><td>probe</td></tr>
  * </table>
+ *
+ * <p>The state is exported twice: {@code resilience_circuit_state} is one number per breaker, handy
+ * on a state timeline, but an aggregate over instances ({@code max}, {@code avg}) mixes the codes
+ * (an OPEN instance hides behind a HALF_OPEN one); {@code resilience_circuit_state_active} has one
+ * 0/1 series per state, so {@code max by (name, state)} tells whether any instance is in each.
+ *
+ * <p>Call durations are one timer per call, {@code resilience_call_duration_seconds}: it times
+ * every call the engines record, observed or not. The {@code resilience.call} observation's own
+ * timer would time the same calls again, so the starter's auto-configuration denies it. Percentile
+ * histograms are opt-in, the Spring Boot way: each adds dozens of bucket series per instance,
+ * engine and outcome.
  *
  * <p>Tags carry instance names only, never user keys, so cardinality stays bounded. Counters read
  * the engines' own lifetime totals at scrape time, so the call path pays nothing for them; only
@@ -103,10 +121,14 @@ public final class ResilienceMetrics implements MeterBinder {
   public void bindTo(MeterRegistry registry) {
     if (breakers != null) {
       // The global fuse is derived, never added: its state is listed like a breaker's.
-      Gauge.builder("resilience.circuit.state", breakers.globalFuse(), f -> f.state().code())
+      GlobalFuse fuse = breakers.globalFuse();
+      Gauge.builder("resilience.circuit.state", fuse, f -> f.state().code())
           .description(STATE_DESCRIPTION)
           .tags("name", GlobalFuse.NAME)
           .register(registry);
+      for (CircuitState s : CircuitState.values()) {
+        stateActive(registry, GlobalFuse.NAME, fuse, f -> f.state() == s ? 1 : 0, s);
+      }
       breakers.onAdded(b -> bindBreaker(registry, b));
       breakers.onRemoved(b -> unbind(registry, "circuit:" + b.name()));
       breakers.subscribe(
@@ -150,7 +172,7 @@ public final class ResilienceMetrics implements MeterBinder {
           Timer.builder("resilience.call.duration")
               .description("Duration of protected calls")
               .tags("name", name, "engine", lower(engine), "outcome", lower(outcome))
-              .publishPercentileHistogram()
+              // Bounds of the buckets when an application turns percentile histograms on.
               .minimumExpectedValue(Duration.ofMillis(1))
               .maximumExpectedValue(Duration.ofSeconds(60))
               .register(registry);
@@ -171,6 +193,9 @@ public final class ResilienceMetrics implements MeterBinder {
             .description(STATE_DESCRIPTION)
             .tags(tags)
             .register(registry));
+    for (CircuitState s : CircuitState.values()) {
+      m.add(stateActive(registry, b.name(), b, x -> x.state() == s ? 1 : 0, s));
+    }
     outcome(registry, m, b, "success", CircuitMetrics::successfulCalls);
     outcome(registry, m, b, "failure", CircuitMetrics::failedCalls);
     outcome(registry, m, b, "slow", CircuitMetrics::slowCalls);
@@ -193,6 +218,14 @@ public final class ResilienceMetrics implements MeterBinder {
             .tags(tags)
             .register(registry));
     meters.put("circuit:" + b.name(), m);
+  }
+
+  private static <T> Gauge stateActive(
+      MeterRegistry registry, String name, T breaker, ToDoubleFunction<T> active, CircuitState s) {
+    return Gauge.builder("resilience.circuit.state.active", breaker, active)
+        .description("1 if the circuit breaker is in the state of the state tag, else 0")
+        .tags("name", name, "state", lower(s))
+        .register(registry);
   }
 
   private static double lastOpened(CircuitBreaker b) {
@@ -228,6 +261,14 @@ public final class ResilienceMetrics implements MeterBinder {
         FunctionCounter.builder(
                 "resilience.hedge.budget.exhausted", h, x -> x.metrics().budgetExhausted())
             .description("Hedges wanted but refused by the budget")
+            .tags("name", h.name())
+            .register(registry));
+    m.add(
+        FunctionCounter.builder(
+                "resilience.hedge.executor.refusals", h, x -> x.metrics().executorRefusals())
+            .description(
+                "Attempts the hedge executor refused: a primary then runs on the caller's thread,"
+                    + " a hedge is not sent")
             .tags("name", h.name())
             .register(registry));
     m.add(

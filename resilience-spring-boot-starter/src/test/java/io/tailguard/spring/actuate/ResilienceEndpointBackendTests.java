@@ -2,9 +2,9 @@ package io.tailguard.spring.actuate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.ratelimit.RateLimitBackend;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.breaker.CircuitRejectedException;
@@ -14,6 +13,7 @@ import io.tailguard.core.hedge.HedgeMetrics;
 import io.tailguard.core.hedge.HedgeTimeoutException;
 import io.tailguard.core.hedge.Hedger;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
 import io.tailguard.spring.autoconfigure.ResilienceAspectsAutoConfiguration;
 import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;

@@ -3,7 +3,6 @@ package io.tailguard.spring.aop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.breaker.CircuitRejectedException;
@@ -12,6 +11,7 @@ import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.ratelimit.RateLimitExceededException;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.retry.RetryRegistry;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
 import io.tailguard.spring.autoconfigure.ResilienceAnnotationsVerifier;
 import io.tailguard.spring.autoconfigure.ResilienceAspectsAutoConfiguration;

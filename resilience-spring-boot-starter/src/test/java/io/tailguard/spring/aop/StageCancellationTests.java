@@ -3,12 +3,12 @@ package io.tailguard.spring.aop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.AttemptContext;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
 import io.tailguard.spring.annotation.CircuitProtected;
 import io.tailguard.spring.annotation.CurrentAttempt;

@@ -2,11 +2,11 @@ package io.tailguard.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ConfigException;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;
 import java.time.Duration;
 import java.util.Set;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.health.HealthCheckResult;
@@ -13,6 +12,7 @@ import io.tailguard.core.health.HealthProbe;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.spring.actuate.ResilienceEndpoint;
@@ -25,6 +25,7 @@ import io.tailguard.spring.annotation.Hedged;
 import io.tailguard.spring.annotation.RateLimited;
 import io.tailguard.spring.aop.CallObserver;
 import io.tailguard.spring.aop.ResilienceAdvisor;
+import io.tailguard.spring.metrics.ObservationTimerFilter;
 import io.tailguard.spring.metrics.RateLimiterMetrics;
 import io.tailguard.spring.metrics.ResilienceMetrics;
 import io.tailguard.spring.observation.ObservationCallObserver;
@@ -121,6 +122,7 @@ class ResilienceConditionsTests {
           ResilienceEventsEndpointWebExtension.class,
           ResilienceMetrics.class,
           RateLimiterMetrics.class,
+          ObservationTimerFilter.class,
           ResilienceProblemDetails.class,
           CallObserver.class);
 
@@ -182,6 +184,10 @@ class ResilienceConditionsTests {
             "myLimiterMetrics",
             RateLimiterMetrics.class,
             r -> new RateLimiterMetrics(r.rateLimiters())),
+        replaceable(
+            "myObservationTimerFilter",
+            ObservationTimerFilter.class,
+            r -> new ObservationTimerFilter("")),
         replaceable("myEndpoint", ResilienceEndpoint.class, r -> new ResilienceEndpoint(r)),
         replaceable(
             "myWebExtension",
@@ -281,6 +287,8 @@ class ResilienceConditionsTests {
                         .getBeanProvider(HedgerRegistry.class),
                     new org.springframework.beans.factory.support.StaticListableBeanFactory()
                         .getBeanProvider(CallObserver.class),
+                    new org.springframework.beans.factory.support.StaticListableBeanFactory()
+                        .getBeanProvider(io.tailguard.spring.aop.AttemptContextPropagator.class),
                     io.tailguard.spring.aop.ResilienceAspects.DEFAULT_ORDER))
         .run(context -> assertThat(context.getBeansOfType(ResilienceAdvisor.class)).hasSize(4));
   }

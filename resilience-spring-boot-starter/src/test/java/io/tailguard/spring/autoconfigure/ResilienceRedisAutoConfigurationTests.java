@@ -2,10 +2,10 @@ package io.tailguard.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tailguard.core.ResilienceRuntime;
 import io.tailguard.core.ratelimit.RateLimiter;
 import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
 import io.tailguard.core.ratelimit.redis.RedisRateLimiterStore;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.testing.RedisExtension;
 import io.tailguard.core.testing.RedisTestServer;
 import io.tailguard.core.testing.TcpProxy;

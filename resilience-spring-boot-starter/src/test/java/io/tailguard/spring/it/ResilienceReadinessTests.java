@@ -2,6 +2,7 @@ package io.tailguard.spring.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tailguard.core.breaker.CircuitBreakerRegistry;
 import io.tailguard.core.health.HealthRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -33,12 +34,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       "management.endpoint.health.probes.enabled=true",
       "management.endpoint.health.group.search.include=resilience/search-index",
       "management.endpoint.health.group.vectors.include=resilience/vector-store",
-      "resilience.health.providers.search-index.failure-threshold=1"
+      "resilience.health.providers.search-index.failure-threshold=1",
+      "resilience.circuit-breaker.instances.payments.open-health-status=down"
     })
 class ResilienceReadinessTests {
 
   @LocalServerPort int port;
   @Autowired HealthRegistry health;
+  @Autowired CircuitBreakerRegistry breakers;
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
@@ -71,6 +74,25 @@ class ResilienceReadinessTests {
     HttpResponse<String> liveness = get("/actuator/health/liveness");
     assertThat(liveness.statusCode()).isEqualTo(200);
     assertThat(json(liveness, "$.status")).isEqualTo("UP");
+  }
+
+  /** Even a breaker that reports DOWN when open stays out of the probe groups unless named. */
+  @Test
+  void anOpenBreakerReportingDownLeavesReadinessAndLivenessUpByDefault() throws Exception {
+    breakers.breaker("payments").forceOpen();
+    try {
+      HttpResponse<String> all = get("/actuator/health");
+      assertThat(all.statusCode()).isEqualTo(503);
+      assertThat(json(all, "$.components.resilience.components.payments.status")).isEqualTo("DOWN");
+      HttpResponse<String> readiness = get("/actuator/health/readiness");
+      assertThat(readiness.statusCode()).isEqualTo(200);
+      assertThat(json(readiness, "$.status")).isEqualTo("UP");
+      HttpResponse<String> liveness = get("/actuator/health/liveness");
+      assertThat(liveness.statusCode()).isEqualTo(200);
+      assertThat(json(liveness, "$.status")).isEqualTo("UP");
+    } finally {
+      breakers.breaker("payments").reset();
+    }
   }
 
   @Test

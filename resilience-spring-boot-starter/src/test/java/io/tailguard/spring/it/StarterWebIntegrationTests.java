@@ -226,8 +226,10 @@ class StarterWebIntegrationTests {
         .contains("resilience_circuit_health_score{name=\"payments\"}")
         .contains("resilience_circuit_success_ratio{name=\"payments\"}")
         .contains("resilience_circuit_last_opened_seconds{name=\"payments\"}")
+        // Percentile histograms are opt-in: a count and a sum, no buckets.
         .contains(
-            "resilience_call_duration_seconds_bucket{engine=\"circuit-breaker\",name=\"payments\",outcome=\"success\"")
+            "resilience_call_duration_seconds_count{engine=\"circuit-breaker\",name=\"payments\",outcome=\"success\"")
+        .doesNotContain("resilience_call_duration_seconds_bucket")
         .contains("resilience_health_status{probe=\"vector-store\"} 1.0")
         .contains("resilience_retry_calls_total{name=\"default\",result=\"success_first\"}")
         .contains("resilience_retry_calls_total{name=\"expensive\",result=\"exhausted\"}");

@@ -2,8 +2,8 @@ package io.tailguard.benchmarks.hedge.sim;
 
 import io.tailguard.core.hedge.BudgetConfig;
 import io.tailguard.core.hedge.DelayConfig;
+import io.tailguard.core.hedge.HedgeDelayStrategy;
 import io.tailguard.core.hedge.HedgeDelayType;
-import io.tailguard.core.hedge.delay.HedgeDelayStrategy;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;

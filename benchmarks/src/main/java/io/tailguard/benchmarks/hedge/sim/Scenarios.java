@@ -12,6 +12,11 @@ import java.util.stream.Collectors;
  * pauses, an overloaded backend with a queue, fast failures, a cold start and a restart from a
  * snapshot.
  *
+ * <p>For checking the defaults on variations of the replicas scenario that are not in the suite,
+ * three system properties change it: {@code sim.replicas} (default 3), {@code sim.gapS} (mean
+ * seconds between a replica's slow episodes, default 5) and {@code sim.episodeMs} (their mean
+ * length, default 500).
+ *
  * <p>Stateless and thread-safe.
  */
 final class Scenarios {
@@ -85,7 +90,14 @@ final class Scenarios {
 
     Regime base = Regime.of(Regime.MEDIAN_MILLIS, 0.01);
     ReplicaModel replicas =
-        new ReplicaModel(seed, "replicas", base, 3, 5.0 * SECOND, 500.0 * MILLI, horizon);
+        new ReplicaModel(
+            seed,
+            "replicas",
+            base,
+            Integer.getInteger("sim.replicas", 3),
+            Double.parseDouble(System.getProperty("sim.gapS", "5")) * SECOND,
+            Double.parseDouble(System.getProperty("sim.episodeMs", "500")) * MILLI,
+            horizon);
     s.add(
         tail(
             "replicas",

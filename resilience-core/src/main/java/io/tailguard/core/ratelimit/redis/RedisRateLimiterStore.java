@@ -17,11 +17,11 @@ import io.tailguard.core.breaker.CircuitRejectedException;
 import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimit.InMemoryRateLimiterStore;
 import io.tailguard.core.ratelimit.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimitDecision;
-import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
-import io.tailguard.core.ratelimit.store.RateLimiterStore;
+import io.tailguard.core.ratelimit.RateLimiterStore;
 import io.tailguard.core.time.Clock;
 import java.io.IOException;
 import java.io.InputStream;
@@ -826,6 +826,7 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
      * @param commands the commands
      * @return this builder
      */
+    @SuppressWarnings("exports") // Lettuce is optional: a caller with a connection has it
     public Builder commands(RedisScriptingAsyncCommands<String, String> commands) {
       this.commands = Validate.notNull("commands", commands);
       return this;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.tailguard.core.ratelimit.InMemoryRateLimiterStore;
 import io.tailguard.core.ratelimit.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimitDecision;
 import io.tailguard.core.ratelimit.RateLimiter;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
-import io.tailguard.core.ratelimit.store.InMemoryRateLimiterStore;
 import io.tailguard.core.testing.RedisExtension;
 import io.tailguard.core.testing.RedisTestServer;
 import io.tailguard.core.time.FakeClock;

@@ -1,0 +1,401 @@
+package io.tailguard.core.hedge;
+
+import io.tailguard.core.internal.Durations;
+import io.tailguard.core.telemetry.LatencyRecorder;
+import io.tailguard.core.time.Clock;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Learns the delay that minimises tail latency while keeping hedges inside the budget.
+ *
+ * <h2>Why a quantile</h2>
+ *
+ * <p>With the first hedge sent at delay {@code d}, a call takes about {@code min(L1, d + L2)} for
+ * independent attempt latencies {@code L1, L2}, and a share {@code P(L1 > d)} of calls sends a
+ * hedge. Every smaller {@code d} shortens the tail, so the best delay within a hedge rate {@code b}
+ * is the smallest {@code d} with {@code P(L1 > d) <= b}: the {@code (1 - b)}-quantile of the
+ * primary latency (compare Dean and Barroso, "The Tail at Scale", CACM 56(2), 2013). Hedging any
+ * earlier spends the budget on calls that would have finished soon anyway.
+ *
+ * <h2>How it is tracked</h2>
+ *
+ * <p>The quantile is tracked online by stochastic approximation (Robbins and Monro, 1951; compare
+ * the "frugal" streaming quantiles of Ma, Muthukrishnan and Sandler, 2013), with multiplicative
+ * steps so it works at any latency scale. After each call, with {@code eta} = {@code learningRate}:
+ *
+ * <pre>{@code
+ * if the primary outlived d:   d = d * (1 + eta * (1 - b))
+ * otherwise:                   d = d * (1 - eta * b)
+ * }</pre>
+ *
+ * <p>The expected change of {@code log d} is about {@code eta * (P(L1 > d) - b)}, which is zero
+ * exactly at the {@code (1 - b)}-quantile, so {@code d} settles there and moves to the new quantile
+ * when the latency distribution shifts, at a speed set by {@code eta}. A primary cut short
+ * (superseded, timed out) before {@code d} carries no information and is skipped; one cut short
+ * after {@code d} did outlive it.
+ *
+ * <p>The target rate is {@code b = min(0.5, 0.8 * maxExtraLoad)} ({@link
+ * DelayConfig#targetRate(BudgetConfig)}): headroom under the budget for bursts of slow calls and
+ * for hedges that retryable failures send at once. When the budget refuses a hedge the delay asked
+ * for, {@code d} grows by {@code (1 + eta)}, so a budget that runs dry pushes the delay up until it
+ * stops doing so. {@code d} stays within [{@code max(minDelay, 1us)}, {@code maxDelay}].
+ *
+ * <h2>Aiming lower when slow calls come in bursts</h2>
+ *
+ * <p>The quantile is the best delay when slow calls come independently. When they come in bursts (a
+ * slow replica, a degraded dependency for a few hundred milliseconds), a burst asks for more hedges
+ * at once than the bucket holds, and a delay that spends {@code b} continuously on the quiet calls
+ * between bursts leaves the bucket empty when the next burst starts: its slow calls wait for
+ * tokens, and they are the tail. A hedge refused while the budget's share is not spent over the
+ * last seconds ({@code saturated} false in {@link #recordBudgetExhausted(boolean)}) says exactly
+ * that. So the rate aimed at, {@code a}, starts at {@code b} and moves by stochastic approximation
+ * on the refusal rate, like {@code d} on the quantile:
+ *
+ * <pre>{@code
+ * after each call learned from:            a = a * exp(eta * r)
+ * a hedge refused, share not all spent:    a = a * exp(-eta * (1 - r))
+ * }</pre>
+ *
+ * <p>within [{@code b / 16}, {@code b}], with {@code r} = {@link #REFUSAL_TARGET} (one call in a
+ * thousand): the expected change is zero where refusals are one call in a thousand, the share of
+ * calls a p99.9 can hide. Fewer refusals than that move {@code a} back up to {@code b} (slowly:
+ * about 1% of {@code a} per second at 400 calls per second), so where slow calls come independently
+ * nothing changes. The delay then tracks the {@code (1 - a)}-quantile: a lower {@code a} hedges
+ * fewer of the calls between bursts and keeps the bucket full for the longest waits. A refusal
+ * while the budget is saturated (its share spent, for example by attempts that retryable failures
+ * start at once) says nothing about bursts, and raising the delay would only leave more calls
+ * unhedged, so it does not move {@code a}.
+ *
+ * <h2>Anchored to the window's quantile</h2>
+ *
+ * <p>The steps alone are noisy where it matters: where latencies leave a gap (a fast body and rare
+ * stalls far above it), the share of primaries slower than {@code d} hardly changes across the gap,
+ * so the steps barely pull {@code d} down while each stall pushes it up, and left alone it wanders
+ * up the gap, every hedge coming later than it needs to. So every {@code recomputeInterval}, once
+ * warm, {@code d} is set to the {@code (1 - b)}-quantile of the primaries of the last {@code
+ * window}. A primary cut short counts there as slower than any delay (its latency is only known to
+ * exceed its elapsed time), so the quantile errs high rather than low; and when more than {@code b}
+ * of the window was cut short, the quantile is unknown and {@code d} is left to the steps, which
+ * follow rising latencies within a few hundred calls (a shift to slower answers, or more slow
+ * answers than the budget can hedge). The window's histogram is an HdrHistogram recorder: wait-free
+ * for the callers that record, folded by one caller per interval.
+ *
+ * <h2>Warming up</h2>
+ *
+ * <p>Stochastic approximation moves down slowly (a step of {@code eta * b} per call), so starting
+ * from a guess far above the quantile would leave the tail unguarded for thousands of calls. Until
+ * {@code warmupSamples} primaries have been seen, the strategy keeps their latencies and waits for
+ * their empirical {@code (1 - b)}-quantile (with fewer than {@code 1 / b} of them, their maximum),
+ * or for {@code warmupDelay} while it has seen fewer than {@link #MIN_ESTIMATE_SAMPLES}; the
+ * estimate it reaches then is where the tracking starts. The budget bounds what a poor early
+ * estimate can cost.
+ *
+ * <p>This class is thread-safe. Once warm it is lock-free: {@code d} and {@code a} are each one
+ * atomic value updated by CAS (they move independently; a reader may see one step of either ahead
+ * of the other). While warming up, the kept latencies are guarded by the warm-up buffer's monitor.
+ */
+final class AdaptiveDelay implements HedgeDelayStrategy {
+
+  private static final long MIN_NANOS = 1_000;
+
+  /**
+   * The share of calls whose hedge may be refused, while the budget is not saturated, before the
+   * rate aimed at falls: one in a thousand, the calls a p99.9 can hide.
+   */
+  public static final double REFUSAL_TARGET = 0.001;
+
+  // The lowest rate aimed at, as a fraction of the target rate.
+  private static final double MIN_AIM_FRACTION = 1.0 / 16;
+
+  /** The fewest primaries in the window that set the delay. */
+  public static final int MIN_WINDOW_SAMPLES = 100;
+
+  // Where a primary cut short is put in the window: beyond any delay (one hour).
+  private static final long CUT_SHORT_NANOS = 3_600_000_000_000L;
+
+  /** The fewest primaries whose latencies give an estimate while warming up. */
+  public static final int MIN_ESTIMATE_SAMPLES = 10;
+
+  // Latencies of the first warmupSamples primaries; null once warm. Guarded by warmupLock.
+  private long[] warmup;
+  private int warmupCount;
+  private final Object warmupLock = new Object();
+  // The estimate from the warm-up latencies, in nanoseconds; -1 until there is one.
+  private volatile long warmupEstimate = -1;
+
+  // Primary latencies of the last `window`, a primary cut short recorded as CUT_SHORT_NANOS.
+  private final LatencyRecorder window;
+
+  // The learned delay in nanoseconds, as double bits; CAS-updated by any caller.
+  private final AtomicLong delayBits;
+  // Calls learned from.
+  private final AtomicLong samples = new AtomicLong();
+  // The hedge rate aimed at, as double bits, in [targetRate * MIN_AIM_FRACTION, targetRate];
+  // CAS-updated by any caller.
+  private final AtomicLong aimBits;
+
+  private volatile DelayConfig config;
+  private volatile double targetRate;
+
+  /**
+   * Creates the strategy, cold.
+   *
+   * @param config the settings
+   * @param budget the budget it aims inside
+   */
+  public AdaptiveDelay(DelayConfig config, BudgetConfig budget) {
+    this(config, budget, Clock.system());
+  }
+
+  /**
+   * Creates the strategy, cold.
+   *
+   * @param config the settings
+   * @param budget the budget it aims inside
+   * @param clock the clock that windows the latencies the delay is pulled down to
+   */
+  public AdaptiveDelay(DelayConfig config, BudgetConfig budget, Clock clock) {
+    this.config = config;
+    this.window = new LatencyRecorder(clock, config.window(), config.recomputeInterval());
+    this.targetRate = targetRate(budget);
+    this.aimBits = new AtomicLong(Double.doubleToRawLongBits(targetRate));
+    this.delayBits = new AtomicLong(Double.doubleToRawLongBits(clamp(config, warmup(config))));
+    this.warmup = new long[Math.max(1, config.warmupSamples())];
+  }
+
+  private static double targetRate(BudgetConfig budget) {
+    return DelayConfig.targetRate(budget);
+  }
+
+  private static double warmup(DelayConfig c) {
+    return c.warmupDelay().toNanos();
+  }
+
+  private static double clamp(DelayConfig c, double nanos) {
+    double lo = Math.max(MIN_NANOS, c.minDelay().toNanos());
+    double hi = Math.max(lo, c.maxDelay().toNanos());
+    return Math.max(lo, Math.min(hi, nanos));
+  }
+
+  /**
+   * Returns the learned delay, whether or not it is warm yet.
+   *
+   * @return the delay in nanoseconds
+   */
+  public double learnedDelayNanos() {
+    return Double.longBitsToDouble(delayBits.get());
+  }
+
+  /**
+   * Returns the hedge rate the strategy aims at.
+   *
+   * @return {@code min(0.5, 0.8 * maxExtraLoad)}
+   */
+  public double targetRate() {
+    return targetRate;
+  }
+
+  /**
+   * Returns the hedge rate the delay aims at now: the target rate, or less after hedges were
+   * refused while the budget was not saturated.
+   *
+   * @return the rate, in {@code [targetRate() / 16, targetRate()]}
+   */
+  public double aim() {
+    return Double.longBitsToDouble(aimBits.get());
+  }
+
+  @Override
+  public long delayNanos(int hedge) {
+    if (window.refreshIfDue()) {
+      followWindow();
+    }
+    if (isWarm()) {
+      return (long) learnedDelayNanos();
+    }
+    long estimate = warmupEstimate;
+    return estimate >= 0 ? estimate : config.warmupDelay().toNanos();
+  }
+
+  @Override
+  public void recordLatency(long latencyNanos) {}
+
+  @Override
+  public void recordPrimary(long elapsedNanos, boolean completed) {
+    window.record(completed ? elapsedNanos : CUT_SHORT_NANOS);
+    if (!isWarm() && learnWhileWarmingUp(elapsedNanos)) {
+      return;
+    }
+    double d = learnedDelayNanos();
+    boolean outlived;
+    if (completed) {
+      outlived = elapsedNanos > d;
+    } else if (elapsedNanos >= d) {
+      outlived = true;
+    } else {
+      return; // cut short before d: we cannot tell
+    }
+    double eta = config.learningRate();
+    double b = aim();
+    update(outlived ? 1 + eta * (1 - b) : 1 - eta * b);
+    samples.incrementAndGet();
+    moveAim(eta * REFUSAL_TARGET);
+  }
+
+  /** Records a refusal as one while the budget was saturated: it raises the delay only. */
+  @Override
+  public void recordBudgetExhausted() {
+    recordBudgetExhausted(true);
+  }
+
+  @Override
+  public void recordBudgetExhausted(boolean saturated) {
+    double eta = config.learningRate();
+    update(1 + eta);
+    if (!saturated) {
+      moveAim(-eta * (1 - REFUSAL_TARGET));
+    }
+  }
+
+  private void moveAim(double logStep) {
+    double hi = targetRate;
+    double lo = hi * MIN_AIM_FRACTION;
+    for (; ; ) {
+      long bits = aimBits.get();
+      double a = Double.longBitsToDouble(bits);
+      double next = Math.max(lo, Math.min(hi, a * Math.exp(logStep)));
+      if (next == a || aimBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Sets the delay to the window's {@code (1 - a)}-quantile, unless more than {@code a} of the
+   * window was cut short: that quantile is then unknown, and the steps take over. Primaries cut
+   * short count as slower than anything, so the quantile errs high rather than low.
+   */
+  private void followWindow() {
+    long count = window.count();
+    if (!isWarm() || count < Math.max(config.warmupSamples(), MIN_WINDOW_SAMPLES)) {
+      return;
+    }
+    long q = window.percentileNanos(100 * (1 - aim()));
+    if (q < CUT_SHORT_NANOS / 2) {
+      delayBits.set(Double.doubleToRawLongBits(clamp(config, q)));
+    }
+  }
+
+  /**
+   * Keeps a primary's latency while warming up; the last one seeds the tracking with the empirical
+   * quantile. A latency that was cut short is kept at its elapsed time, a lower bound.
+   *
+   * @return false if the strategy turned warm meanwhile and the sample is for the tracking
+   */
+  private boolean learnWhileWarmingUp(long nanos) {
+    synchronized (warmupLock) {
+      long[] kept = warmup;
+      if (kept == null || samples.get() >= config.warmupSamples()) {
+        return false;
+      }
+      if (warmupCount < kept.length) {
+        kept[warmupCount++] = nanos;
+      }
+      long estimate = -1;
+      if (warmupCount >= Math.min(MIN_ESTIMATE_SAMPLES, config.warmupSamples())) {
+        estimate = (long) clamp(config, quantile(kept, warmupCount, 1 - targetRate));
+        warmupEstimate = estimate;
+      }
+      if (samples.incrementAndGet() >= config.warmupSamples()) {
+        if (estimate >= 0) {
+          delayBits.set(Double.doubleToRawLongBits(estimate));
+        }
+        warmup = null;
+      }
+      return true;
+    }
+  }
+
+  /** The empirical q-quantile of the first n values: the smallest with at least q of them below. */
+  private static double quantile(long[] values, int n, double q) {
+    long[] sorted = java.util.Arrays.copyOf(values, n);
+    java.util.Arrays.sort(sorted);
+    int rank = (int) Math.ceil(q * n) - 1;
+    return sorted[Math.max(0, Math.min(n - 1, rank))];
+  }
+
+  private void update(double factor) {
+    DelayConfig c = config;
+    for (; ; ) {
+      long bits = delayBits.get();
+      double next = clamp(c, Double.longBitsToDouble(bits) * factor);
+      if (delayBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Returns how many calls the strategy has learned from.
+   *
+   * @return the sample count
+   */
+  public long samples() {
+    return samples.get();
+  }
+
+  @Override
+  public boolean isWarm() {
+    return samples.get() >= config.warmupSamples();
+  }
+
+  @Override
+  public HedgeDelayType type() {
+    return HedgeDelayType.ADAPTIVE;
+  }
+
+  @Override
+  public void reconfigure(DelayConfig config, BudgetConfig budget) {
+    this.config = config;
+    this.targetRate = targetRate(budget);
+    window.reconfigure(config.window(), config.recomputeInterval());
+    update(1.0); // re-clamp to the new bounds
+    moveAim(0); // re-clamp the aim to the new target rate
+  }
+
+  @Override
+  public Map<String, Object> describe() {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("strategy", "ADAPTIVE");
+    d.put("warm", isWarm());
+    d.put("delay", Durations.format(Duration.ofNanos(delayNanos(1))));
+    d.put("learnedDelay", Durations.format(Duration.ofNanos((long) learnedDelayNanos())));
+    d.put("targetRate", targetRate);
+    d.put("aim", aim());
+    d.put("samples", samples.get());
+    return d;
+  }
+
+  @Override
+  public void writeState(DataOutput out) throws IOException {
+    out.writeDouble(learnedDelayNanos());
+    out.writeLong(samples.get());
+  }
+
+  @Override
+  public void readState(DataInput in) throws IOException {
+    double d = in.readDouble();
+    long n = in.readLong();
+    if (!(d > 0 && d <= Duration.ofHours(1).toNanos()) || n < 0) {
+      throw new IOException("adaptive state out of range: delay " + d + "ns, samples " + n);
+    }
+    delayBits.set(Double.doubleToRawLongBits(clamp(config, d)));
+    samples.set(n);
+  }
+}

@@ -1,0 +1,145 @@
+package io.tailguard.core.hedge;
+
+import io.tailguard.core.time.Clock;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Decides how long a hedged call waits before sending each further attempt, and learns from the
+ * attempts it sees.
+ *
+ * <p>The {@link io.tailguard.core.hedge.Hedger} feeds a strategy only with latencies of attempts
+ * that answered or were superseded (cancelled because another attempt won; their elapsed time is a
+ * lower bound of their latency), never with failures, so fast failures cannot drag a learned delay
+ * down. Any exception a strategy throws is caught by the hedger, counted, and replaced by the
+ * warm-up delay.
+ *
+ * <p>Implementations must be thread-safe: every call of a hedger reads and feeds the same strategy
+ * concurrently.
+ */
+public interface HedgeDelayStrategy {
+
+  /**
+   * Returns the delay before hedge number {@code hedge}, counted from the start of the previous
+   * attempt.
+   *
+   * @param hedge 1 for the first hedge, 2 for the second, ...
+   * @return the delay in nanoseconds, not negative
+   */
+  long delayNanos(int hedge);
+
+  /**
+   * Records the latency of an attempt that succeeded, or the elapsed time of one that was
+   * superseded.
+   *
+   * @param latencyNanos the latency or elapsed time
+   */
+  void recordLatency(long latencyNanos);
+
+  /** Records that an attempt failed. */
+  default void recordFailure() {}
+
+  /** Records that an attempt succeeded. */
+  default void recordSuccess() {}
+
+  /**
+   * Records how the primary attempt of a call ended, once per call. A primary that failed is not
+   * recorded.
+   *
+   * @param elapsedNanos its latency, or its elapsed time when it was cut short
+   * @param completed {@code true} if it answered (with any result), {@code false} if it was
+   *     superseded, timed out or cancelled, so that its latency is only known to exceed {@code
+   *     elapsedNanos}
+   */
+  default void recordPrimary(long elapsedNanos, boolean completed) {}
+
+  /**
+   * Records that a hedge this strategy's delay asked for found no token in the budget (once per
+   * call). Attempts that failures ask for are not reported. Called by the default {@link
+   * #recordBudgetExhausted(boolean)}, which the hedger calls.
+   */
+  default void recordBudgetExhausted() {}
+
+  /**
+   * Records that a hedge this strategy's delay asked for found no token in the budget (once per
+   * call), and whether the budget was saturated. The hedger calls this one; by default it calls
+   * {@link #recordBudgetExhausted()}.
+   *
+   * @param saturated {@code true} if hedges (and the attempts failures start) took at least 90% of
+   *     the budget's share over the last ten seconds: the refusal then says the budget is spent,
+   *     not that slow calls came in a burst while its share was unspent
+   */
+  default void recordBudgetExhausted(boolean saturated) {
+    recordBudgetExhausted();
+  }
+
+  /**
+   * Returns whether the strategy has seen enough to trust its estimate.
+   *
+   * @return {@code true} once warmed up; FIXED and BACKOFF always are
+   */
+  boolean isWarm();
+
+  /**
+   * Returns the strategy's type.
+   *
+   * @return the type
+   */
+  HedgeDelayType type();
+
+  /**
+   * Takes new settings of the same type, keeping what was learned.
+   *
+   * @param config the new settings
+   * @param budget the new budget
+   */
+  void reconfigure(DelayConfig config, BudgetConfig budget);
+
+  /**
+   * Returns the learned state and current delay as an ordered map, for reports.
+   *
+   * @return the description
+   */
+  Map<String, Object> describe();
+
+  /**
+   * Writes the learned state, for {@link #readState(DataInput)} in a later process.
+   *
+   * @param out the destination
+   * @throws IOException if writing fails
+   */
+  void writeState(DataOutput out) throws IOException;
+
+  /**
+   * Replaces the learned state with one written by {@link #writeState(DataOutput)}.
+   *
+   * @param in the source
+   * @throws IOException if the state cannot be read or is invalid; the strategy is then unchanged
+   */
+  void readState(DataInput in) throws IOException;
+
+  /**
+   * Creates the strategy a configuration asks for.
+   *
+   * @param config the delay settings
+   * @param budget the hedger's budget (ADAPTIVE aims inside it)
+   * @param clock the clock (PERCENTILE windows its histogram by it)
+   * @return a new strategy, cold
+   */
+  static HedgeDelayStrategy create(DelayConfig config, BudgetConfig budget, Clock clock) {
+    switch (config.strategy()) {
+      case FIXED:
+        return new FixedDelay(config);
+      case PERCENTILE:
+        return new PercentileDelay(config, budget, clock);
+      case ADAPTIVE:
+        return new AdaptiveDelay(config, budget, clock);
+      case BACKOFF:
+        return new BackoffDelay(config);
+      default:
+        throw new IllegalArgumentException("unknown delay strategy " + config.strategy());
+    }
+  }
+}

@@ -1,0 +1,262 @@
+package io.tailguard.core.hedge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.tailguard.core.time.FakeClock;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ADAPTIVE's single steps at the delay itself, a new configuration (bounds and window) applied at
+ * once, the state it saves and the states it refuses, and a state restored while warming up.
+ */
+class AdaptiveDelayStepsAndStateTest {
+
+  static final long MS = 1_000_000L;
+  // 0.8 of a 5% budget: b = 0.04.
+  static final BudgetConfig BUDGET = new BudgetConfig(0.05, 0, 10);
+  static final double B = DelayConfig.targetRate(BUDGET);
+  final FakeClock clock = new FakeClock();
+
+  static DelayConfig.Builder adaptive() {
+    return DelayConfig.builder()
+        .strategy(HedgeDelayType.ADAPTIVE)
+        .warmupDelay(Duration.ofMillis(100))
+        .learningRate(0.05);
+  }
+
+  AdaptiveDelay warmAt100ms() {
+    AdaptiveDelay d = new AdaptiveDelay(adaptive().warmupSamples(0).build(), BUDGET, clock);
+    assertThat(d.isWarm()).isTrue();
+    assertThat(d.learnedDelayNanos()).isEqualTo(100.0 * MS);
+    return d;
+  }
+
+  @Test
+  void aPrimaryAnsweringExactlyAtTheDelayDidNotOutliveIt() {
+    AdaptiveDelay d = warmAt100ms();
+    d.recordPrimary(100 * MS, true);
+    assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS * (1 - 0.05 * 0.04), within(1.0));
+  }
+
+  @Test
+  void aPrimaryCutShortExactlyAtTheDelayOutlivedIt() {
+    AdaptiveDelay d = warmAt100ms();
+    d.recordPrimary(100 * MS, false);
+    assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS * (1 + 0.05 * 0.96), within(1.0));
+    assertThat(d.samples()).isEqualTo(1);
+  }
+
+  @Test
+  void aLowerMaximumClampsTheLearnedDelayAtOnce() {
+    AdaptiveDelay d = warmAt100ms();
+    d.reconfigure(adaptive().warmupSamples(0).maxDelay(Duration.ofMillis(30)).build(), BUDGET);
+    assertThat(d.learnedDelayNanos()).isEqualTo(30.0 * MS);
+    assertThat(d.delayNanos(1)).isEqualTo(30 * MS);
+  }
+
+  @Test
+  void aShorterWindowForgetsOldLatenciesAtTheNextRecomputation() {
+    DelayConfig tenSeconds =
+        adaptive()
+            .warmupSamples(100)
+            .window(Duration.ofSeconds(10))
+            .recomputeInterval(Duration.ofMillis(250))
+            .build();
+    AdaptiveDelay d = new AdaptiveDelay(tenSeconds, BUDGET, clock);
+    for (int i = 0; i < 100; i++) {
+      d.recordPrimary(500 * MS, true);
+    }
+    clock.advance(Duration.ofMillis(250));
+    assertThat((double) d.delayNanos(1)).isCloseTo(500.0 * MS, within(5.0 * MS));
+
+    d.reconfigure(tenSeconds.toBuilder().window(Duration.ofSeconds(1)).build(), BUDGET);
+    clock.advance(Duration.ofMillis(1250));
+    for (int i = 0; i < 100; i++) {
+      d.recordPrimary(10 * MS, true);
+    }
+    clock.advance(Duration.ofMillis(250));
+    // Only the last second's primaries count: the slow ones are out of the window.
+    assertThat((double) d.delayNanos(1)).isCloseTo(10.0 * MS, within(0.1 * MS));
+  }
+
+  static byte[] state(double delayNanos, long samples) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeDouble(delayNanos);
+    out.writeLong(samples);
+    return bytes.toByteArray();
+  }
+
+  static void read(HedgeDelayStrategy d, byte[] state) throws IOException {
+    d.readState(new DataInputStream(new ByteArrayInputStream(state)));
+  }
+
+  @Test
+  void theSavedStateIsTheLearnedDelayAndTheSampleCount() throws IOException {
+    AdaptiveDelay source = warmAt100ms();
+    source.recordPrimary(200 * MS, true);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    source.writeState(new DataOutputStream(bytes));
+    assertThat(bytes.toByteArray()).isEqualTo(state(source.learnedDelayNanos(), 1));
+  }
+
+  @Test
+  void aStateIsReadWithinItsEdgesAndRefusedOutsideThem() throws IOException {
+    long hour = Duration.ofHours(1).toNanos();
+    AdaptiveDelay d =
+        new AdaptiveDelay(
+            adaptive().minDelay(Duration.ZERO).maxDelay(Duration.ofHours(1)).build(),
+            BUDGET,
+            clock);
+    read(d, state(hour, 0));
+    assertThat(d.learnedDelayNanos()).isEqualTo((double) hour);
+    assertThat(d.samples()).isZero();
+    read(d, state(1, 7));
+    assertThat(d.learnedDelayNanos()).isEqualTo(1_000.0); // clamped up to 1 us
+    assertThat(d.samples()).isEqualTo(7);
+    assertThatThrownBy(() -> read(d, state(0, 5)))
+        .isInstanceOf(IOException.class)
+        .hasMessage("adaptive state out of range: delay 0.0ns, samples 5");
+    assertThatThrownBy(() -> read(d, state(hour + 1, 5))).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> read(d, state(Double.NaN, 5))).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> read(d, state(MS, -1))).isInstanceOf(IOException.class);
+    assertThat(d.samples()).isEqualTo(7); // unchanged by the refusals
+  }
+
+  @Test
+  void aStateRestoredWhileWarmingUpWarmsUpFromItsCount() throws IOException {
+    AdaptiveDelay d = new AdaptiveDelay(adaptive().warmupSamples(10).build(), BUDGET, clock);
+    for (int i = 1; i <= 5; i++) {
+      d.recordPrimary(i * MS, true);
+    }
+    read(d, state(50 * MS, 0));
+    // Ten more primaries are needed; the kept latencies are full after five of them.
+    for (int i = 1; i <= 9; i++) {
+      d.recordPrimary(i * MS, true);
+      assertThat(d.isWarm()).isFalse();
+    }
+    d.recordPrimary(10 * MS, true);
+    assertThat(d.isWarm()).isTrue();
+  }
+
+  @Test
+  void describeShowsItsStateAndTarget() {
+    AdaptiveDelay d = new AdaptiveDelay(adaptive().warmupSamples(10).build(), BUDGET, clock);
+    assertThat(d.type()).isEqualTo(HedgeDelayType.ADAPTIVE);
+    assertThat(d.describe())
+        .containsEntry("strategy", "ADAPTIVE")
+        .containsEntry("warm", false)
+        .containsEntry("delay", "100ms")
+        .containsEntry("learnedDelay", "100ms")
+        .containsEntry("targetRate", DelayConfig.targetRate(BUDGET))
+        .containsEntry("aim", DelayConfig.targetRate(BUDGET))
+        .containsEntry("samples", 0L);
+  }
+
+  @Test
+  void aRefusalWhileTheBudgetIsUnsaturatedLowersTheAimAndRaisesTheDelay() {
+    AdaptiveDelay d = warmAt100ms();
+    d.recordBudgetExhausted(false);
+    assertThat(d.aim())
+        .isCloseTo(B * Math.exp(-0.05 * (1 - AdaptiveDelay.REFUSAL_TARGET)), within(1e-12));
+    assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS * 1.05, within(1.0));
+  }
+
+  @Test
+  void aRefusalWhileTheBudgetIsSaturatedRaisesTheDelayOnly() {
+    AdaptiveDelay d = warmAt100ms();
+    d.recordBudgetExhausted(true);
+    d.recordBudgetExhausted();
+    assertThat(d.aim()).isEqualTo(B);
+    assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS * 1.05 * 1.05, within(1.0));
+  }
+
+  @Test
+  void theAimStaysWithinASixteenthOfTheTargetAndTheTarget() {
+    AdaptiveDelay d = warmAt100ms();
+    for (int i = 0; i < 200; i++) {
+      d.recordBudgetExhausted(false);
+    }
+    assertThat(d.aim()).isCloseTo(B / 16, within(1e-15));
+    for (int i = 0; i < 10_000_000 && d.aim() < B; i++) {
+      d.recordPrimary(MS, true);
+    }
+    assertThat(d.aim()).isEqualTo(B);
+  }
+
+  @Test
+  void eachCallLearnedFromRaisesTheAimTowardsTheTarget() {
+    AdaptiveDelay d = warmAt100ms();
+    d.recordBudgetExhausted(false);
+    double after = d.aim();
+    d.recordPrimary(MS, true);
+    assertThat(d.aim())
+        .isCloseTo(after * Math.exp(0.05 * AdaptiveDelay.REFUSAL_TARGET), within(1e-12));
+    // The step of the delay uses the rate aimed at.
+    double before = d.learnedDelayNanos();
+    double aim = d.aim();
+    d.recordPrimary(MS, true);
+    assertThat(d.learnedDelayNanos()).isCloseTo(before * (1 - 0.05 * aim), within(1.0));
+  }
+
+  @Test
+  void refusalsOfMoreThanOneCallInAThousandHoldTheAimDown() {
+    AdaptiveDelay d = warmAt100ms();
+    // One refusal every 200 calls: the aim falls to its floor.
+    for (int i = 0; i < 40_000; i++) {
+      d.recordPrimary(MS, true);
+      if (i % 200 == 0) {
+        d.recordBudgetExhausted(false);
+      }
+    }
+    assertThat(d.aim()).isCloseTo(B / 16, within(B / 16 * 0.02));
+    // One every 5,000 calls: it climbs back to the target.
+    for (int i = 0; i < 400_000; i++) {
+      d.recordPrimary(MS, true);
+      if (i % 5_000 == 0) {
+        d.recordBudgetExhausted(false);
+      }
+    }
+    assertThat(d.aim()).isGreaterThan(0.75 * B);
+  }
+
+  @Test
+  void theWindowSetsTheDelayToTheQuantileOfTheRateAimedAt() {
+    DelayConfig c =
+        adaptive()
+            .warmupSamples(100)
+            .window(Duration.ofSeconds(10))
+            .recomputeInterval(Duration.ofMillis(250))
+            .build();
+    AdaptiveDelay d = new AdaptiveDelay(c, BUDGET, clock);
+    // 1,000 primaries: 1 ms to 1,000 ms, one of each.
+    for (int i = 1; i <= 1000; i++) {
+      d.recordPrimary(i * MS, true);
+    }
+    clock.advance(Duration.ofMillis(250));
+    assertThat((double) d.delayNanos(1)).isCloseTo(960.0 * MS, within(10.0 * MS));
+    // Halve the aim (about 14 refusals): the 98th percentile.
+    while (d.aim() > 0.02) {
+      d.recordBudgetExhausted(false);
+    }
+    double aim = d.aim();
+    clock.advance(Duration.ofMillis(250));
+    assertThat((double) d.delayNanos(1)).isCloseTo((1 - aim) * 1000 * MS, within(10.0 * MS));
+  }
+
+  @Test
+  void aNewBudgetClampsTheAim() {
+    AdaptiveDelay d = warmAt100ms();
+    d.recordBudgetExhausted(false);
+    d.reconfigure(adaptive().warmupSamples(0).build(), new BudgetConfig(0.005, 0, 10));
+    assertThat(d.aim()).isEqualTo(DelayConfig.targetRate(new BudgetConfig(0.005, 0, 10)));
+  }
+}
