@@ -14,13 +14,18 @@ import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;
 import io.tailguard.spring.autoconfigure.ResilienceConfigFailureAnalyzer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.origin.OriginTrackedValue;
+import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.io.ClassPathResource;
 
 /**
  * Bad input to the starter: every invalid property, fallback method, rate-limit key and aspect
@@ -115,6 +120,48 @@ class StarterBadInputTests {
                 assertThat(configException(context).errors())
                     .extracting(x -> x.path() + ": " + x.message())
                     .containsExactly(error));
+  }
+
+  /** Issue 16: a broken rule names the YAML keys, and the report says which file and line. */
+  @Test
+  void aBrokenRuleNamesTheYamlKeysAndTheFileAndLine() {
+    TextResourceOrigin origin =
+        new TextResourceOrigin(
+            new ClassPathResource("application.yml"), new TextResourceOrigin.Location(4, 8));
+    runner
+        .withInitializer(
+            context ->
+                context
+                    .getEnvironment()
+                    .getPropertySources()
+                    .addFirst(
+                        new OriginTrackedMapPropertySource(
+                            "application.yml",
+                            Map.of(
+                                "resilience.retry.policies.default.base-delay",
+                                OriginTrackedValue.of("10s", origin)))))
+        .run(
+            context -> {
+              assertThat(configException(context).errors())
+                  .singleElement()
+                  .satisfies(
+                      e -> {
+                        assertThat(e.path()).isEqualTo("resilience.retry.policies.default");
+                        assertThat(e.message())
+                            .isEqualTo("max-delay must be at least base-delay (10s), was 5s");
+                        assertThat(e.origin())
+                            .isEqualTo("class path resource [application.yml] - 5:9");
+                      });
+              assertThat(
+                      new ResilienceConfigFailureAnalyzer()
+                          .analyze(context.getStartupFailure())
+                          .getDescription())
+                  .contains("Property: resilience.retry.policies.default")
+                  .contains("Problem: max-delay must be at least base-delay (10s), was 5s")
+                  .contains("Origin: class path resource [application.yml] - 5:9")
+                  .doesNotContain("maxDelay")
+                  .doesNotContain("baseDelay");
+            });
   }
 
   @Test

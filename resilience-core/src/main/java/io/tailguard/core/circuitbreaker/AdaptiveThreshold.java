@@ -1,7 +1,5 @@
 package io.tailguard.core.circuitbreaker;
 
-import io.tailguard.core.internal.Validate;
-
 /**
  * Settings of the adaptive failure-rate threshold.
  *
@@ -24,7 +22,11 @@ import io.tailguard.core.internal.Validate;
 public record AdaptiveThreshold(boolean enabled, double sensitivity, double floor) {
 
   /** The default: disabled, sensitivity 3, floor 0.1. */
-  public static final AdaptiveThreshold DISABLED = new AdaptiveThreshold(false, 3.0, 0.1);
+  public static final AdaptiveThreshold DISABLED =
+      new AdaptiveThreshold(
+          CircuitSettings.ADAPTIVE_ENABLED.defaultValue(),
+          CircuitSettings.SENSITIVITY.defaultValue(),
+          CircuitSettings.FLOOR.defaultValue());
 
   /**
    * Validates the settings.
@@ -32,8 +34,8 @@ public record AdaptiveThreshold(boolean enabled, double sensitivity, double floo
    * @throws IllegalArgumentException naming the field, its range and the value
    */
   public AdaptiveThreshold {
-    Validate.inOpenClosed("adaptiveThreshold.sensitivity", sensitivity, 0, 100);
-    Validate.inOpenClosed("adaptiveThreshold.floor", floor, 0, 1);
+    CircuitSettings.SENSITIVITY.check(sensitivity);
+    CircuitSettings.FLOOR.check(floor);
   }
 
   /**

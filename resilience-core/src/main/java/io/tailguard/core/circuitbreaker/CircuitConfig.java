@@ -1,16 +1,13 @@
 package io.tailguard.core.circuitbreaker;
 
 import io.tailguard.core.HealthStatus;
-import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -32,10 +29,6 @@ public final class CircuitConfig {
 
   /** The most half-open permits, required successes or allowed failures a config accepts. */
   public static final int MAX_HALF_OPEN = 1000;
-
-  private static final Duration ONE_MS = Duration.ofMillis(1);
-  private static final Duration ONE_DAY = Duration.ofDays(1);
-  private static final Duration SEVEN_DAYS = Duration.ofDays(7);
 
   private static final CircuitConfig DEFAULTS = new Builder().build();
 
@@ -408,35 +401,7 @@ public final class CircuitConfig {
    * @return the settings
    */
   public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("rollingWindow", Durations.format(rollingWindow));
-    m.put("buckets", buckets);
-    m.put("minCalls", minCalls);
-    m.put("failureRateThreshold", failureRateThreshold);
-    m.put("consecutiveFailuresThreshold", consecutiveFailuresThreshold);
-    m.put("slowCallDuration", Durations.format(slowCallDuration));
-    m.put("slowCallRateThreshold", slowCallRateThreshold);
-    m.put("openCooldown", Durations.format(openCooldown));
-    m.put("maxOpenCooldown", Durations.format(maxOpenCooldown));
-    m.put("halfOpenMaxConcurrent", halfOpenMaxConcurrent);
-    m.put("halfOpenRequiredSuccesses", halfOpenRequiredSuccesses);
-    m.put("halfOpenAllowedFailures", halfOpenAllowedFailures);
-    m.put(
-        "halfOpenTrialTimeout",
-        halfOpenTrialTimeout == null ? "auto" : Durations.format(halfOpenTrialTimeout));
-    m.put("sampleWeighting", sampleWeighting.name());
-    m.put("ewmaAlpha", ewmaAlpha);
-    Map<String, Object> adaptive = new LinkedHashMap<>();
-    adaptive.put("enabled", adaptiveThreshold.enabled());
-    adaptive.put("sensitivity", adaptiveThreshold.sensitivity());
-    adaptive.put("floor", adaptiveThreshold.floor());
-    m.put("adaptiveThreshold", adaptive);
-    m.put("minHealthScore", minHealthScore);
-    m.put("criticalHealthScore", criticalHealthScore);
-    m.put("openHealthStatus", openHealthStatus.name());
-    m.put("recordExceptions", names(recordExceptions));
-    m.put("ignoreExceptions", names(ignoreExceptions));
-    return m;
+    return CircuitSettings.CIRCUIT.report(this);
   }
 
   private static List<String> names(List<Class<? extends Throwable>> types) {
@@ -449,60 +414,12 @@ public final class CircuitConfig {
 
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof CircuitConfig)) {
-      return false;
-    }
-    CircuitConfig c = (CircuitConfig) o;
-    return buckets == c.buckets
-        && minCalls == c.minCalls
-        && Double.compare(failureRateThreshold, c.failureRateThreshold) == 0
-        && consecutiveFailuresThreshold == c.consecutiveFailuresThreshold
-        && Double.compare(slowCallRateThreshold, c.slowCallRateThreshold) == 0
-        && halfOpenMaxConcurrent == c.halfOpenMaxConcurrent
-        && halfOpenRequiredSuccesses == c.halfOpenRequiredSuccesses
-        && halfOpenAllowedFailures == c.halfOpenAllowedFailures
-        && Objects.equals(halfOpenTrialTimeout, c.halfOpenTrialTimeout)
-        && Double.compare(ewmaAlpha, c.ewmaAlpha) == 0
-        && Double.compare(minHealthScore, c.minHealthScore) == 0
-        && Double.compare(criticalHealthScore, c.criticalHealthScore) == 0
-        && rollingWindow.equals(c.rollingWindow)
-        && slowCallDuration.equals(c.slowCallDuration)
-        && openCooldown.equals(c.openCooldown)
-        && maxOpenCooldown.equals(c.maxOpenCooldown)
-        && sampleWeighting == c.sampleWeighting
-        && adaptiveThreshold.equals(c.adaptiveThreshold)
-        && openHealthStatus == c.openHealthStatus
-        && recordExceptions.equals(c.recordExceptions)
-        && ignoreExceptions.equals(c.ignoreExceptions);
+    return this == o || (o instanceof CircuitConfig c && CircuitSettings.CIRCUIT.equal(this, c));
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(
-        rollingWindow,
-        buckets,
-        minCalls,
-        failureRateThreshold,
-        consecutiveFailuresThreshold,
-        slowCallDuration,
-        slowCallRateThreshold,
-        openCooldown,
-        maxOpenCooldown,
-        halfOpenMaxConcurrent,
-        halfOpenRequiredSuccesses,
-        halfOpenAllowedFailures,
-        halfOpenTrialTimeout,
-        sampleWeighting,
-        ewmaAlpha,
-        adaptiveThreshold,
-        minHealthScore,
-        criticalHealthScore,
-        openHealthStatus,
-        recordExceptions,
-        ignoreExceptions);
+    return CircuitSettings.CIRCUIT.hash(this);
   }
 
   @Override
@@ -517,25 +434,27 @@ public final class CircuitConfig {
    * <p>This class is not thread-safe.
    */
   public static final class Builder {
-    private Duration rollingWindow = Duration.ofSeconds(10);
-    private int buckets = 10;
-    private int minCalls = 20;
-    private double failureRateThreshold = 0.5;
-    private int consecutiveFailuresThreshold = 0;
-    private Duration slowCallDuration = Duration.ofSeconds(60);
-    private double slowCallRateThreshold = 1.0;
-    private Duration openCooldown = Duration.ofSeconds(30);
-    private Duration maxOpenCooldown = Duration.ofMinutes(5);
-    private int halfOpenMaxConcurrent = 5;
-    private int halfOpenRequiredSuccesses = 5;
-    private int halfOpenAllowedFailures = 0;
-    private Duration halfOpenTrialTimeout = null;
-    private SampleWeighting sampleWeighting = SampleWeighting.SLIDING;
-    private double ewmaAlpha = 0.3;
+    private Duration rollingWindow = CircuitSettings.ROLLING_WINDOW.defaultValue();
+    private int buckets = CircuitSettings.BUCKETS.defaultValue();
+    private int minCalls = CircuitSettings.MIN_CALLS.defaultValue();
+    private double failureRateThreshold = CircuitSettings.FAILURE_RATE_THRESHOLD.defaultValue();
+    private int consecutiveFailuresThreshold =
+        CircuitSettings.CONSECUTIVE_FAILURES_THRESHOLD.defaultValue();
+    private Duration slowCallDuration = CircuitSettings.SLOW_CALL_DURATION.defaultValue();
+    private double slowCallRateThreshold = CircuitSettings.SLOW_CALL_RATE_THRESHOLD.defaultValue();
+    private Duration openCooldown = CircuitSettings.OPEN_COOLDOWN.defaultValue();
+    private Duration maxOpenCooldown = CircuitSettings.MAX_OPEN_COOLDOWN.defaultValue();
+    private int halfOpenMaxConcurrent = CircuitSettings.HALF_OPEN_MAX_CONCURRENT.defaultValue();
+    private int halfOpenRequiredSuccesses =
+        CircuitSettings.HALF_OPEN_REQUIRED_SUCCESSES.defaultValue();
+    private int halfOpenAllowedFailures = CircuitSettings.HALF_OPEN_ALLOWED_FAILURES.defaultValue();
+    private Duration halfOpenTrialTimeout = CircuitSettings.HALF_OPEN_TRIAL_TIMEOUT.defaultValue();
+    private SampleWeighting sampleWeighting = CircuitSettings.SAMPLE_WEIGHTING.defaultValue();
+    private double ewmaAlpha = CircuitSettings.EWMA_ALPHA.defaultValue();
     private AdaptiveThreshold adaptiveThreshold = AdaptiveThreshold.DISABLED;
-    private double minHealthScore = 0.5;
-    private double criticalHealthScore = 0.0;
-    private HealthStatus openHealthStatus = HealthStatus.DEGRADED;
+    private double minHealthScore = CircuitSettings.MIN_HEALTH_SCORE.defaultValue();
+    private double criticalHealthScore = CircuitSettings.CRITICAL_HEALTH_SCORE.defaultValue();
+    private HealthStatus openHealthStatus = CircuitSettings.OPEN_HEALTH_STATUS.defaultValue();
     private List<Class<? extends Throwable>> recordExceptions = List.of();
     private List<Class<? extends Throwable>> ignoreExceptions = List.of();
 
@@ -574,7 +493,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder rollingWindow(Duration rollingWindow) {
-      this.rollingWindow = Validate.inRange("rollingWindow", rollingWindow, ONE_MS, ONE_DAY);
+      this.rollingWindow = CircuitSettings.ROLLING_WINDOW.check(rollingWindow);
       return this;
     }
 
@@ -586,7 +505,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder buckets(int buckets) {
-      this.buckets = Validate.inRange("buckets", buckets, 1, 1000);
+      this.buckets = CircuitSettings.BUCKETS.check(buckets);
       return this;
     }
 
@@ -598,7 +517,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder minCalls(int minCalls) {
-      this.minCalls = Validate.inRange("minCalls", minCalls, 1, 1_000_000);
+      this.minCalls = CircuitSettings.MIN_CALLS.check(minCalls);
       return this;
     }
 
@@ -610,7 +529,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder failureRateThreshold(double threshold) {
-      this.failureRateThreshold = Validate.inOpenClosed("failureRateThreshold", threshold, 0, 1);
+      this.failureRateThreshold = CircuitSettings.FAILURE_RATE_THRESHOLD.check(threshold);
       return this;
     }
 
@@ -623,7 +542,7 @@ public final class CircuitConfig {
      */
     public Builder consecutiveFailuresThreshold(int threshold) {
       this.consecutiveFailuresThreshold =
-          Validate.inRange("consecutiveFailuresThreshold", threshold, 0, 1_000_000);
+          CircuitSettings.CONSECUTIVE_FAILURES_THRESHOLD.check(threshold);
       return this;
     }
 
@@ -635,7 +554,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder slowCallDuration(Duration duration) {
-      this.slowCallDuration = Validate.inRange("slowCallDuration", duration, ONE_MS, ONE_DAY);
+      this.slowCallDuration = CircuitSettings.SLOW_CALL_DURATION.check(duration);
       return this;
     }
 
@@ -647,7 +566,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder slowCallRateThreshold(double threshold) {
-      this.slowCallRateThreshold = Validate.inOpenClosed("slowCallRateThreshold", threshold, 0, 1);
+      this.slowCallRateThreshold = CircuitSettings.SLOW_CALL_RATE_THRESHOLD.check(threshold);
       return this;
     }
 
@@ -659,7 +578,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder openCooldown(Duration cooldown) {
-      this.openCooldown = Validate.inRange("openCooldown", cooldown, ONE_MS, ONE_DAY);
+      this.openCooldown = CircuitSettings.OPEN_COOLDOWN.check(cooldown);
       return this;
     }
 
@@ -671,7 +590,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder maxOpenCooldown(Duration cooldown) {
-      this.maxOpenCooldown = Validate.inRange("maxOpenCooldown", cooldown, ONE_MS, SEVEN_DAYS);
+      this.maxOpenCooldown = CircuitSettings.MAX_OPEN_COOLDOWN.check(cooldown);
       return this;
     }
 
@@ -683,8 +602,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder halfOpenMaxConcurrent(int permits) {
-      this.halfOpenMaxConcurrent =
-          Validate.inRange("halfOpenMaxConcurrent", permits, 1, MAX_HALF_OPEN);
+      this.halfOpenMaxConcurrent = CircuitSettings.HALF_OPEN_MAX_CONCURRENT.check(permits);
       return this;
     }
 
@@ -697,7 +615,7 @@ public final class CircuitConfig {
      */
     public Builder halfOpenRequiredSuccesses(int successes) {
       this.halfOpenRequiredSuccesses =
-          Validate.inRange("halfOpenRequiredSuccesses", successes, 1, MAX_HALF_OPEN);
+          CircuitSettings.HALF_OPEN_REQUIRED_SUCCESSES.check(successes);
       return this;
     }
 
@@ -709,8 +627,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder halfOpenAllowedFailures(int failures) {
-      this.halfOpenAllowedFailures =
-          Validate.inRange("halfOpenAllowedFailures", failures, 0, MAX_HALF_OPEN);
+      this.halfOpenAllowedFailures = CircuitSettings.HALF_OPEN_ALLOWED_FAILURES.check(failures);
       return this;
     }
 
@@ -724,7 +641,8 @@ public final class CircuitConfig {
      */
     public Builder halfOpenTrialTimeout(Duration timeout) {
       this.halfOpenTrialTimeout =
-          Validate.inRange("halfOpenTrialTimeout", timeout, ONE_MS, ONE_DAY);
+          CircuitSettings.HALF_OPEN_TRIAL_TIMEOUT.check(
+              Validate.notNull("halfOpenTrialTimeout", timeout));
       return this;
     }
 
@@ -747,11 +665,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if {@code null}
      */
     public Builder sampleWeighting(SampleWeighting weighting) {
-      if (weighting == null) {
-        throw new IllegalArgumentException(
-            "sampleWeighting must be one of [SLIDING, EXPONENTIAL], was null");
-      }
-      this.sampleWeighting = weighting;
+      this.sampleWeighting = CircuitSettings.SAMPLE_WEIGHTING.check(weighting);
       return this;
     }
 
@@ -763,7 +677,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder ewmaAlpha(double alpha) {
-      this.ewmaAlpha = Validate.inOpenClosed("ewmaAlpha", alpha, 0, 1);
+      this.ewmaAlpha = CircuitSettings.EWMA_ALPHA.check(alpha);
       return this;
     }
 
@@ -775,7 +689,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if {@code null}
      */
     public Builder adaptiveThreshold(AdaptiveThreshold threshold) {
-      this.adaptiveThreshold = Validate.notNull("adaptiveThreshold", threshold);
+      this.adaptiveThreshold = CircuitSettings.ADAPTIVE_THRESHOLD.check(threshold);
       return this;
     }
 
@@ -787,7 +701,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder minHealthScore(double score) {
-      this.minHealthScore = Validate.inClosed("minHealthScore", score, 0, 1);
+      this.minHealthScore = CircuitSettings.MIN_HEALTH_SCORE.check(score);
       return this;
     }
 
@@ -800,7 +714,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder criticalHealthScore(double score) {
-      this.criticalHealthScore = Validate.inClosed("criticalHealthScore", score, 0, 1);
+      this.criticalHealthScore = CircuitSettings.CRITICAL_HEALTH_SCORE.check(score);
       return this;
     }
 
@@ -812,11 +726,7 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException if {@code null} or UP
      */
     public Builder openHealthStatus(HealthStatus status) {
-      if (status != HealthStatus.DEGRADED && status != HealthStatus.DOWN) {
-        throw new IllegalArgumentException(
-            "openHealthStatus must be one of [DEGRADED, DOWN], was " + status);
-      }
-      this.openHealthStatus = status;
+      this.openHealthStatus = CircuitSettings.OPEN_HEALTH_STATUS.check(status);
       return this;
     }
 
@@ -902,36 +812,13 @@ public final class CircuitConfig {
      * @throws IllegalArgumentException naming the fields if a rule is broken
      */
     public CircuitConfig build() {
-      if (rollingWindow.toNanos() / buckets < MIN_BUCKET_DURATION.toNanos()) {
-        throw new IllegalArgumentException(
-            "rollingWindow / buckets must be at least 1ms, was rollingWindow="
-                + Durations.format(rollingWindow)
-                + ", buckets="
-                + buckets);
-      }
-      if (maxOpenCooldown.compareTo(openCooldown) < 0) {
-        throw new IllegalArgumentException(
-            "maxOpenCooldown must be at least openCooldown ("
-                + Durations.format(openCooldown)
-                + "), was "
-                + Durations.format(maxOpenCooldown));
-      }
-      if (criticalHealthScore > minHealthScore) {
-        throw new IllegalArgumentException(
-            "criticalHealthScore must be in [0, minHealthScore ("
-                + Validate.num(minHealthScore)
-                + ")], was "
-                + Validate.num(criticalHealthScore));
-      }
-      for (Class<? extends Throwable> type : recordExceptions) {
-        if (ignoreExceptions.contains(type)) {
-          throw new IllegalArgumentException(
-              "an exception type must not be both recorded and ignored, was "
-                  + type.getName()
-                  + " in recordExceptions and ignoreExceptions");
-        }
-      }
-      return new CircuitConfig(this);
+      return CircuitSettings.CIRCUIT.checkRules(new CircuitConfig(this));
+    }
+
+    /** Sets the trial timeout, or {@code null} for auto: the mapper's form. */
+    Builder halfOpenTrialTimeoutOrAuto(Duration timeout) {
+      this.halfOpenTrialTimeout = CircuitSettings.HALF_OPEN_TRIAL_TIMEOUT.check(timeout);
+      return this;
     }
   }
 }

@@ -1,7 +1,5 @@
 package io.tailguard.core.circuitbreaker;
 
-import io.tailguard.core.internal.Validate;
-
 /**
  * Settings of a registry's global fuse: when at least {@code componentOpenRatio} of at least {@code
  * minComponents} breakers are open, every closed breaker of the registry refuses calls too.
@@ -14,10 +12,18 @@ import io.tailguard.core.internal.Validate;
 public record GlobalFuseConfig(boolean enabled, double componentOpenRatio, int minComponents) {
 
   /** The defaults: enabled, ratio 0.5, at least 3 components. */
-  public static final GlobalFuseConfig DEFAULTS = new GlobalFuseConfig(true, 0.5, 3);
+  public static final GlobalFuseConfig DEFAULTS =
+      new GlobalFuseConfig(
+          CircuitSettings.GLOBAL_ENABLED.defaultValue(),
+          CircuitSettings.COMPONENT_OPEN_RATIO.defaultValue(),
+          CircuitSettings.MIN_COMPONENTS.defaultValue());
 
   /** A fuse that never opens. */
-  public static final GlobalFuseConfig DISABLED = new GlobalFuseConfig(false, 0.5, 3);
+  public static final GlobalFuseConfig DISABLED =
+      new GlobalFuseConfig(
+          false,
+          CircuitSettings.COMPONENT_OPEN_RATIO.defaultValue(),
+          CircuitSettings.MIN_COMPONENTS.defaultValue());
 
   /**
    * Validates the settings.
@@ -25,7 +31,7 @@ public record GlobalFuseConfig(boolean enabled, double componentOpenRatio, int m
    * @throws IllegalArgumentException naming the field, its range and the value
    */
   public GlobalFuseConfig {
-    Validate.inOpenClosed("global.componentOpenRatio", componentOpenRatio, 0, 1);
-    Validate.inRange("global.minComponents", minComponents, 1, 100_000);
+    CircuitSettings.COMPONENT_OPEN_RATIO.check(componentOpenRatio);
+    CircuitSettings.MIN_COMPONENTS.check(minComponents);
   }
 }

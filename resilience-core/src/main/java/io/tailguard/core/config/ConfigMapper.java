@@ -1,29 +1,30 @@
 package io.tailguard.core.config;
 
-import io.tailguard.core.HealthStatus;
-import io.tailguard.core.circuitbreaker.AdaptiveThreshold;
 import io.tailguard.core.circuitbreaker.CircuitConfig;
+import io.tailguard.core.circuitbreaker.CircuitSettings;
 import io.tailguard.core.circuitbreaker.GlobalFuseConfig;
-import io.tailguard.core.circuitbreaker.SampleWeighting;
 import io.tailguard.core.health.HealthConfig;
-import io.tailguard.core.hedge.BudgetConfig;
-import io.tailguard.core.hedge.DelayConfig;
+import io.tailguard.core.health.HealthSettings;
 import io.tailguard.core.hedge.HedgeConfig;
-import io.tailguard.core.hedge.HedgeDelayType;
+import io.tailguard.core.hedge.HedgeSettings;
 import io.tailguard.core.internal.InstanceNames;
+import io.tailguard.core.internal.settings.Rule;
+import io.tailguard.core.internal.settings.Setting;
+import io.tailguard.core.internal.settings.SettingGroup;
 import io.tailguard.core.ratelimiter.RateLimitBackend;
 import io.tailguard.core.ratelimiter.RateLimitConfig;
-import io.tailguard.core.ratelimiter.redis.RedisFailurePolicy;
-import io.tailguard.core.retry.Jitter;
+import io.tailguard.core.ratelimiter.RateLimitSettings;
 import io.tailguard.core.retry.RetryPolicy;
+import io.tailguard.core.retry.RetrySettings;
 import io.tailguard.core.telemetry.TelemetryConfig;
-import java.time.Duration;
+import io.tailguard.core.telemetry.TelemetrySettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Maps a {@code resilience:} tree onto {@link ResilienceConfig}: every key of the schema,
@@ -125,97 +126,12 @@ final class ConfigMapper {
         defaults, global == null ? GlobalFuseConfig.DEFAULTS : global, instances);
   }
 
-  static final String[] CIRCUIT_KEYS = {
-    "rolling-window",
-    "buckets",
-    "min-calls",
-    "failure-rate-threshold",
-    "consecutive-failures-threshold",
-    "slow-call-duration",
-    "slow-call-rate-threshold",
-    "open-cooldown",
-    "max-open-cooldown",
-    "half-open-max-concurrent",
-    "half-open-required-successes",
-    "half-open-allowed-failures",
-    "half-open-trial-timeout",
-    "sample-weighting",
-    "ewma-alpha",
-    "adaptive-threshold",
-    "min-health-score",
-    "critical-health-score",
-    "open-health-status",
-    "record-exceptions",
-    "ignore-exceptions"
-  };
-
   CircuitConfig circuit(MapReader r, CircuitConfig base) {
-    CircuitConfig.Builder b = base.toBuilder();
-    r.duration("rolling-window", b::rollingWindow);
-    r.integer("buckets", b::buckets);
-    r.integer("min-calls", b::minCalls);
-    r.decimal("failure-rate-threshold", b::failureRateThreshold);
-    r.integer("consecutive-failures-threshold", b::consecutiveFailuresThreshold);
-    r.duration("slow-call-duration", b::slowCallDuration);
-    r.decimal("slow-call-rate-threshold", b::slowCallRateThreshold);
-    r.duration("open-cooldown", b::openCooldown);
-    r.duration("max-open-cooldown", b::maxOpenCooldown);
-    r.integer("half-open-max-concurrent", b::halfOpenMaxConcurrent);
-    r.integer("half-open-required-successes", b::halfOpenRequiredSuccesses);
-    r.integer("half-open-allowed-failures", b::halfOpenAllowedFailures);
-    r.durationOr(
-        "half-open-trial-timeout",
-        "auto",
-        b::halfOpenTrialTimeoutFromSlowCallDuration,
-        b::halfOpenTrialTimeout);
-    r.enumeration("sample-weighting", SampleWeighting.class, b::sampleWeighting);
-    r.decimal("ewma-alpha", b::ewmaAlpha);
-    MapReader a = r.child("adaptive-threshold");
-    if (a != null) {
-      AdaptiveThreshold t = base.adaptiveThreshold();
-      boolean[] enabled = {t.enabled()};
-      double[] sensitivity = {t.sensitivity()};
-      double[] floor = {t.floor()};
-      a.bool("enabled", v -> enabled[0] = v);
-      a.decimal("sensitivity", v -> sensitivity[0] = v);
-      a.decimal("floor", v -> floor[0] = v);
-      a.finish();
-      try {
-        b.adaptiveThreshold(new AdaptiveThreshold(enabled[0], sensitivity[0], floor[0]));
-      } catch (IllegalArgumentException e) {
-        String msg = e.getMessage();
-        String field = msg.startsWith("adaptiveThreshold.floor") ? "floor" : "sensitivity";
-        a.error(field, a.get(field), MapReader.stripField(msg));
-      }
-    }
-    r.decimal("min-health-score", b::minHealthScore);
-    r.decimal("critical-health-score", b::criticalHealthScore);
-    r.enumeration("open-health-status", HealthStatus.class, b::openHealthStatus);
-    r.exceptionTypes("record-exceptions", b::recordExceptions);
-    r.exceptionTypes("ignore-exceptions", b::ignoreExceptions);
-    r.finish();
-    return build(r, b::build);
+    return group(r, CircuitSettings.CIRCUIT, base);
   }
 
   private GlobalFuseConfig globalFuse(MapReader g) {
-    GlobalFuseConfig base = GlobalFuseConfig.DEFAULTS;
-    boolean[] enabled = {base.enabled()};
-    double[] ratio = {base.componentOpenRatio()};
-    int[] min = {base.minComponents()};
-    g.bool("enabled", v -> enabled[0] = v);
-    g.decimal("component-open-ratio", v -> ratio[0] = v);
-    g.integer("min-components", v -> min[0] = v);
-    g.finish();
-    try {
-      return new GlobalFuseConfig(enabled[0], ratio[0], min[0]);
-    } catch (IllegalArgumentException e) {
-      String field =
-          e.getMessage().startsWith("global.componentOpenRatio")
-              ? "component-open-ratio"
-              : "min-components";
-      g.error(field, g.get(field), MapReader.stripField(e.getMessage()));
-      return null;
-    }
+    return group(g, CircuitSettings.GLOBAL, GlobalFuseConfig.DEFAULTS);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -250,79 +166,7 @@ final class ConfigMapper {
   }
 
   HedgeConfig hedge(MapReader r, HedgeConfig base) {
-    HedgeConfig.Builder b = base.toBuilder();
-    r.integer("max-hedges", b::maxHedges);
-    r.duration("timeout", b::timeout);
-    r.bool("idempotent", b::idempotent);
-    r.bool("coalesce", b::coalesce);
-    r.exceptionTypes("retryable-exceptions", b::retryableExceptions);
-    r.exceptionTypes("fatal-exceptions", b::fatalExceptions);
-    MapReader d = r.child("delay");
-    if (d != null) {
-      DelayConfig delay = delay(d, base.delay());
-      if (delay != null) {
-        b.delay(delay);
-      }
-    }
-    MapReader g = r.child("budget");
-    if (g != null) {
-      BudgetConfig budget = budget(g, base.budget());
-      if (budget != null) {
-        b.budget(budget);
-      }
-    }
-    r.finish();
-    return build(r, b::build);
-  }
-
-  private DelayConfig delay(MapReader r, DelayConfig base) {
-    DelayConfig.Builder b = base.toBuilder();
-    r.enumeration("strategy", HedgeDelayType.class, b::strategy);
-    r.duration("delay", b::delay);
-    ConfigNode percentile = r.get("percentile");
-    if (r.isText("percentile", "auto")) {
-      b.percentileFromBudget();
-    } else if (percentile != null
-        && percentile.value() instanceof String text
-        && !text.trim().matches("[-+0-9.eE]+")) {
-      r.error(
-          "percentile",
-          percentile,
-          "must be a number in (0, 100) or auto, was " + percentile.describe());
-    } else {
-      r.decimal("percentile", b::percentile);
-    }
-    r.integer("warmup-samples", b::warmupSamples);
-    r.duration("warmup-delay", b::warmupDelay);
-    r.duration("min-delay", b::minDelay);
-    r.duration("max-delay", b::maxDelay);
-    r.duration("window", b::window);
-    r.duration("recompute-interval", b::recomputeInterval);
-    r.decimal("factor", b::factor);
-    r.decimal("learning-rate", b::learningRate);
-    r.finish();
-    return build(r, b::build);
-  }
-
-  private BudgetConfig budget(MapReader r, BudgetConfig base) {
-    double[] load = {base.maxExtraLoad()};
-    double[] perSecond = {base.minHedgesPerSecond()};
-    double[] burst = {base.burst()};
-    r.decimal("max-extra-load", v -> load[0] = v);
-    r.decimal("min-hedges-per-second", v -> perSecond[0] = v);
-    r.decimal("burst", v -> burst[0] = v);
-    r.finish();
-    try {
-      return new BudgetConfig(load[0], perSecond[0], burst[0]);
-    } catch (IllegalArgumentException e) {
-      String msg = e.getMessage();
-      String key =
-          msg.startsWith("budget.maxExtraLoad")
-              ? "max-extra-load"
-              : msg.startsWith("budget.minHedgesPerSecond") ? "min-hedges-per-second" : "burst";
-      r.error(key, r.get(key), MapReader.stripField(msg));
-      return null;
-    }
+    return group(r, HedgeSettings.HEDGE, base);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -368,25 +212,11 @@ final class ConfigMapper {
   }
 
   RetryPolicy retryPolicy(MapReader r, RetryPolicy base) {
-    RetryPolicy.Builder b = base.toBuilder();
-    r.integer("max-attempts", b::maxAttempts);
-    r.duration("base-delay", b::baseDelay);
-    r.duration("max-delay", b::maxDelay);
-    r.decimal("multiplier", b::multiplier);
-    r.enumeration("jitter", Jitter.class, b::jitter);
-    r.exceptionTypes("retryable-exceptions", b::retryableExceptions);
-    r.exceptionTypes("non-retryable-exceptions", b::nonRetryableExceptions);
-    retryableStatuses(r, b);
-    retryableMethods(r, b);
-    retryBudget(r, b);
-    r.decimal("min-retries-per-second", b::minRetriesPerSecond);
-    r.finish();
-    return build(r, b::build);
+    return group(r, RetrySettings.POLICY, base);
   }
 
   /** A list of status codes, one code, or codes separated by commas (as environment values). */
-  private static void retryableStatuses(MapReader r, RetryPolicy.Builder b) {
-    String key = "retryable-statuses";
+  private static void retryableStatuses(MapReader r, String key, Consumer<List<Integer>> set) {
     ConfigNode v = r.get(key);
     if (v == null) {
       return;
@@ -432,13 +262,12 @@ final class ConfigMapper {
       }
     }
     if (ok) {
-      r.run(key, v, () -> b.retryableStatuses(statuses));
+      r.run(key, v, () -> set.accept(statuses));
     }
   }
 
   /** A list of HTTP methods, one method, or methods separated by commas (as environment values). */
-  private static void retryableMethods(MapReader r, RetryPolicy.Builder b) {
-    String key = "retryable-methods";
+  private static void retryableMethods(MapReader r, String key, Consumer<List<String>> set) {
     ConfigNode v = r.get(key);
     if (v == null) {
       return;
@@ -472,77 +301,14 @@ final class ConfigMapper {
         return;
       }
     }
-    r.run(key, v, () -> b.retryableMethods(methods));
-  }
-
-  private static final Set<String> BUDGET_OFF = Set.of("off", "none", "false");
-
-  /** A share in (0, 1], or {@code off}. */
-  private static void retryBudget(MapReader r, RetryPolicy.Builder b) {
-    ConfigNode v = r.get("budget");
-    if (v == null) {
-      return;
-    }
-    if (v.kind() == ConfigNode.Kind.SCALAR) {
-      Object o = v.value();
-      if (Boolean.FALSE.equals(o)
-          || (o instanceof String s && BUDGET_OFF.contains(s.trim().toLowerCase(Locale.ROOT)))) {
-        b.noBudget();
-        return;
-      }
-      Double share = null;
-      if (o instanceof Number n) {
-        share = n.doubleValue();
-      } else if (o instanceof String s) {
-        try {
-          share = Double.parseDouble(s.trim());
-        } catch (NumberFormatException e) {
-          share = null;
-        }
-      }
-      if (share != null) {
-        double value = share;
-        r.run("budget", v, () -> b.budget(value));
-        return;
-      }
-    }
-    r.error("budget", v, "must be a number in (0, 1] or off, was " + v.describe());
+    r.run(key, v, () -> set.accept(methods));
   }
 
   // -------------------------------------------------------------------------------------------
   // health
 
   private HealthConfig health(MapReader r) {
-    if (r == null) {
-      return null;
-    }
-    HealthConfig.Builder b = HealthConfig.defaults().toBuilder();
-    r.duration("interval", b::interval);
-    r.duration("timeout", b::timeout);
-    r.integer("failure-threshold", b::failureThreshold);
-    for (Map.Entry<String, ConfigNode> e : r.entries("providers").entrySet()) {
-      if (!validName(r, "providers", e.getKey(), e.getValue())) {
-        continue;
-      }
-      MapReader p =
-          MapReader.of(e.getValue(), r.path("providers." + e.getKey()), errors, classLoader);
-      if (p == null) {
-        continue;
-      }
-      HealthConfig.OverrideBuilder o = HealthConfig.ProbeOverride.builder();
-      p.bool("enabled", o::enabled);
-      p.duration("interval", o::interval);
-      p.duration("timeout", o::timeout);
-      p.integer("failure-threshold", o::failureThreshold);
-      p.finish();
-      HealthConfig.ProbeOverride override = build(p, o::build);
-      if (override != null) {
-        String name = e.getKey();
-        r.run("providers." + name, e.getValue(), () -> b.probe(name, override));
-      }
-    }
-    r.finish();
-    return build(r, b::build);
+    return r == null ? null : group(r, HealthSettings.HEALTH, HealthConfig.defaults());
   }
 
   // -------------------------------------------------------------------------------------------
@@ -555,11 +321,14 @@ final class ConfigMapper {
     RateLimitBackend[] backend = {RateLimitBackend.MEMORY};
     r.enumeration("backend", RateLimitBackend.class, v -> backend[0] = v);
     // Section-wide key limits, as in the design's sketch; defaults.* may still override them.
-    RateLimitConfig.Builder top = RateLimitConfig.defaults().toBuilder();
-    r.integer("cleanup-threshold", top::cleanupThreshold);
-    r.integer("max-keys", top::maxKeys);
     RateLimitConfig defaults = RateLimitConfig.defaults();
-    RateLimitConfig base = buildRateLimit(r, top);
+    RateLimitConfig base =
+        settings(
+            r,
+            RateLimitSettings.RATE_LIMIT,
+            defaults,
+            Set.of("cleanup-threshold", "max-keys"),
+            false);
     MapReader d = r.child("defaults");
     if (d == null) {
       defaults = base == null ? defaults : base;
@@ -593,126 +362,18 @@ final class ConfigMapper {
   /** The {@code redis} group; the defaults if absent, null after an error. */
   private ResilienceConfig.RedisSection redis(MapReader r) {
     ResilienceConfig.RedisSection d = ResilienceConfig.RedisSection.DEFAULTS;
-    if (r == null) {
-      return d;
-    }
-    int before = errors.size();
-    String uri = r.string("uri");
-    String prefix = r.string("key-prefix");
-    Duration[] timeout = {d.commandTimeout()};
-    RedisFailurePolicy[] policy = {d.failurePolicy()};
-    int[] count = {d.instanceCount()};
-    r.duration("command-timeout", v -> timeout[0] = v);
-    r.enumeration("failure-policy", RedisFailurePolicy.class, v -> policy[0] = v);
-    r.integer("instance-count", v -> count[0] = v);
-    r.finish();
-    if (errors.size() > before) {
-      return null;
-    }
-    String keyPrefix = prefix == null ? d.keyPrefix() : prefix;
-    // Each setting alone, so that an error names its key.
-    ResilienceConfig.RedisSection[] out = {null};
-    r.run("uri", r.get("uri"), () -> d.withUri(uri));
-    r.run(
-        "key-prefix",
-        r.get("key-prefix"),
-        () ->
-            new ResilienceConfig.RedisSection(
-                null, keyPrefix, d.commandTimeout(), d.failurePolicy(), 1));
-    r.run(
-        "command-timeout",
-        r.get("command-timeout"),
-        () ->
-            new ResilienceConfig.RedisSection(
-                null, d.keyPrefix(), timeout[0], d.failurePolicy(), 1));
-    r.run(
-        "instance-count",
-        r.get("instance-count"),
-        () ->
-            new ResilienceConfig.RedisSection(
-                null, d.keyPrefix(), d.commandTimeout(), d.failurePolicy(), count[0]));
-    if (errors.size() > before) {
-      return null;
-    }
-    r.run(
-        null,
-        r.node(),
-        () ->
-            out[0] =
-                new ResilienceConfig.RedisSection(uri, keyPrefix, timeout[0], policy[0], count[0]));
-    return out[0];
+    return r == null ? d : group(r, RedisSettings.REDIS, d);
   }
-
-  static final String[] RATE_LIMIT_KEYS = {"capacity", "window", "cleanup-threshold", "max-keys"};
 
   RateLimitConfig rateLimit(MapReader r, RateLimitConfig base) {
-    RateLimitConfig.Builder b = base.toBuilder();
-    r.integer("capacity", b::capacity);
-    r.duration("window", b::window);
-    r.integer("cleanup-threshold", b::cleanupThreshold);
-    r.integer("max-keys", b::maxKeys);
-    r.finish();
-    return buildRateLimit(r, b);
-  }
-
-  /** Builds, naming {@code cleanup-threshold} when it exceeds {@code max-keys}. */
-  private RateLimitConfig buildRateLimit(MapReader r, RateLimitConfig.Builder b) {
-    return build(
-        r,
-        () -> {
-          try {
-            return b.build();
-          } catch (IllegalArgumentException e) {
-            if (e.getMessage().startsWith("cleanupThreshold")) {
-              ConfigNode at = r.get("cleanup-threshold");
-              r.error(
-                  "cleanup-threshold",
-                  at == null ? r.node() : at,
-                  MapReader.stripField(e.getMessage()));
-              return null;
-            }
-            throw e;
-          }
-        });
+    return group(r, RateLimitSettings.RATE_LIMIT, base);
   }
 
   // -------------------------------------------------------------------------------------------
   // telemetry
 
   private TelemetryConfig telemetry(MapReader r, TelemetryConfig base) {
-    if (r == null) {
-      return null;
-    }
-    TelemetryConfig.Builder b = base.toBuilder();
-    r.integer("event-log-capacity", b::eventLogCapacity);
-    r.integer("recording-capacity", b::recordingCapacity);
-    r.duration("latency-window", b::latencyWindow);
-    r.duration("latency-interval", b::latencyInterval);
-    r.duration("sla-target", b::slaTarget);
-    r.decimal("cost-per-attempt", b::costPerAttempt);
-    for (Map.Entry<String, ConfigNode> e : r.entries("instances").entrySet()) {
-      if (!validName(r, "instances", e.getKey(), e.getValue())) {
-        continue;
-      }
-      MapReader i =
-          MapReader.of(e.getValue(), r.path("instances." + e.getKey()), errors, classLoader);
-      if (i == null) {
-        continue;
-      }
-      Duration[] sla = {null};
-      Double[] cost = {null};
-      i.duration("sla-target", v -> sla[0] = v);
-      i.decimal("cost-per-attempt", v -> cost[0] = v);
-      i.finish();
-      try {
-        b.instance(e.getKey(), new TelemetryConfig.InstanceSettings(sla[0], cost[0]));
-      } catch (IllegalArgumentException ex) {
-        String key = ex.getMessage().startsWith("slaTarget") ? "sla-target" : "cost-per-attempt";
-        i.error(key, i.get(key), MapReader.stripField(ex.getMessage()));
-      }
-    }
-    r.finish();
-    return build(r, b::build);
+    return r == null ? null : group(r, TelemetrySettings.TELEMETRY, base);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -730,5 +391,173 @@ final class ConfigMapper {
       r.error(null, r.node(), e.getMessage());
       return null;
     }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // the declared settings
+
+  /**
+   * Reads a group of declared settings onto {@code base}: every key of the declaration, by its
+   * kind, then the rules between them (unless a key failed). Null after an error.
+   */
+  <C> C group(MapReader r, SettingGroup<C> g, C base) {
+    return settings(r, g, base, null, true);
+  }
+
+  /**
+   * Reads some keys of a group ({@code keys}, or all if null) onto {@code base}, then the rules;
+   * {@code finish} reports the keys of the map no one read. Null after an error.
+   */
+  private <C> C settings(MapReader r, SettingGroup<C> g, C base, Set<String> keys, boolean finish) {
+    SettingGroup.Values<C> values = g.values(base);
+    for (Setting<C, ?> s : g.settings()) {
+      if (keys == null || keys.contains(s.key())) {
+        read(r, s, values, base);
+      }
+    }
+    if (finish) {
+      r.finish();
+    }
+    if (failed(r)) {
+      return null;
+    }
+    Rule<C> broken = g.brokenRule(values);
+    if (broken != null) {
+      Setting<C, ?> at = broken.at();
+      ConfigNode node = at == null ? null : r.get(at.key());
+      if (node == null) {
+        r.error(null, r.node(), broken.problem(values, Rule.YAML_SENTENCE));
+      } else {
+        r.error(at.key(), node, broken.problem(values, Rule.YAML));
+      }
+      return null;
+    }
+    return build(r, () -> g.create(values));
+  }
+
+  /** Sets a value the declaration allows; else throws its problem, which the reader reports. */
+  private static <C, V> void set(Setting<C, V> s, SettingGroup.Values<C> v, V value) {
+    String problem = s.problem(value);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    v.set(s, value);
+  }
+
+  /** Whether a key of this section already failed: its rules' errors would mislead. */
+  private boolean failed(MapReader r) {
+    for (ConfigError e : errors) {
+      if (e.path().startsWith(r.path() + ".") || e.path().equals(r.path())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <C, V> void read(MapReader r, Setting<C, V> s, SettingGroup.Values<C> v, C base) {
+    String key = s.key();
+    switch (s.kind()) {
+      case DURATION -> {
+        if (s.word() != null) {
+          r.durationOr(key, s.word(), () -> set(s, v, null), d -> set(s, v, (V) d));
+        } else {
+          r.duration(key, d -> set(s, v, (V) d));
+        }
+      }
+      case INTEGER -> r.integer(key, i -> set(s, v, (V) Integer.valueOf(i)));
+      case DECIMAL -> decimal(r, s, v);
+      case BOOLEAN -> r.bool(key, b -> set(s, v, (V) b));
+      case ENUM -> enumeration(r, s, v);
+      case STRING -> {
+        String text = r.string(key);
+        if (text != null) {
+          r.run(key, r.get(key), () -> set(s, v, (V) text));
+        }
+      }
+      case EXCEPTIONS -> r.exceptionTypes(key, types -> set(s, v, (V) types));
+      case INTEGERS -> retryableStatuses(r, key, list -> set(s, v, (V) list));
+      case STRINGS -> retryableMethods(r, key, list -> set(s, v, (V) list));
+      case GROUP -> {
+        MapReader child = r.child(key);
+        if (child != null) {
+          Object sub = group(child, (SettingGroup<Object>) s.group(), s.get(base));
+          if (sub != null) {
+            set(s, v, (V) sub);
+          }
+        }
+      }
+      case MAP -> {
+        SettingGroup<Object> entry = (SettingGroup<Object>) (Object) s.group();
+        Map<String, Object> read = new LinkedHashMap<>((Map<String, Object>) s.get(base));
+        for (Map.Entry<String, ConfigNode> e : r.entries(key).entrySet()) {
+          if (!validName(r, key, e.getKey(), e.getValue())) {
+            continue;
+          }
+          MapReader m =
+              MapReader.of(e.getValue(), r.path(key + "." + e.getKey()), errors, classLoader);
+          if (m != null) {
+            Object sub = group(m, entry, entry.create(entry.defaultValues()));
+            if (sub != null) {
+              read.put(e.getKey(), sub);
+            }
+          }
+        }
+        if (r.get(key) != null) {
+          r.run(key, r.get(key), () -> set(s, v, (V) read));
+        }
+      }
+      default -> throw new IllegalStateException("kind " + s.kind());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <C, V> void decimal(MapReader r, Setting<C, V> s, SettingGroup.Values<C> v) {
+    String key = s.key();
+    ConfigNode node = r.get(key);
+    if (node == null) {
+      return;
+    }
+    String word = s.word();
+    if (word != null) {
+      if (isWord(node, word)) {
+        r.run(key, node, () -> set(s, v, null));
+        return;
+      }
+      Object o = node.kind() == ConfigNode.Kind.SCALAR ? node.value() : null;
+      boolean number =
+          o instanceof Number || (o instanceof String t && t.trim().matches("[-+0-9.eE]+"));
+      if (!number) {
+        r.error(
+            key,
+            node,
+            "must be a number in " + s.range() + " or " + word + ", was " + node.describe());
+        return;
+      }
+    }
+    r.decimal(key, d -> set(s, v, (V) Double.valueOf(d)));
+  }
+
+  /** Whether a node holds the word; {@code off} also reads {@code none} and {@code false}. */
+  private static boolean isWord(ConfigNode node, String word) {
+    if (node.kind() != ConfigNode.Kind.SCALAR) {
+      return false;
+    }
+    Object o = node.value();
+    if (word.equals("off") && Boolean.FALSE.equals(o)) {
+      return true;
+    }
+    if (!(o instanceof String text)) {
+      return false;
+    }
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    return t.equals(word) || (word.equals("off") && OFF.contains(t));
+  }
+
+  private static final Set<String> OFF = Set.of("off", "none", "false");
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <C, V> void enumeration(MapReader r, Setting<C, V> s, SettingGroup.Values<C> v) {
+    r.enumeration(s.key(), (Class) s.type(), e -> set(s, v, (V) e));
   }
 }

@@ -151,25 +151,15 @@ final class MapReader {
     apply(key, at, setter);
   }
 
-  /** Runs a builder setter, turning its IllegalArgumentException into an error at the key. */
+  /**
+   * Runs a setter, turning its IllegalArgumentException (a problem, without the key) into an error.
+   */
   private void apply(String key, ConfigNode at, Runnable setter) {
     try {
       setter.run();
     } catch (IllegalArgumentException e) {
-      error(key, at, stripField(e.getMessage()));
+      error(key, at, e.getMessage() == null ? "is invalid" : e.getMessage());
     }
-  }
-
-  /** "failureRateThreshold must be in ..." -> "must be in ...": the path names the field. */
-  static String stripField(String message) {
-    if (message == null) {
-      return "is invalid";
-    }
-    int must = message.indexOf(" must ");
-    if (must > 0 && message.substring(0, must).indexOf(' ') < 0) {
-      return message.substring(must + 1);
-    }
-    return message;
   }
 
   void duration(String key, Consumer<Duration> setter) {
@@ -228,7 +218,8 @@ final class MapReader {
       try {
         return Durations.parse(key, s);
       } catch (IllegalArgumentException e) {
-        error(key, v, stripField(e.getMessage()));
+        // Durations names the key first; the path names it already.
+        error(key, v, e.getMessage().substring(key.length() + 1));
         return null;
       }
     }

@@ -169,7 +169,11 @@ public record ResilienceConfig(
     /** No URI, prefix {@code tailguard:rl:}, 100 ms, {@code LOCAL}, one instance. */
     public static final RedisSection DEFAULTS =
         new RedisSection(
-            null, "tailguard:rl:", Duration.ofMillis(100), RedisFailurePolicy.LOCAL, 1);
+            null,
+            RedisSettings.KEY_PREFIX.defaultValue(),
+            RedisSettings.COMMAND_TIMEOUT.defaultValue(),
+            RedisSettings.FAILURE_POLICY.defaultValue(),
+            RedisSettings.INSTANCE_COUNT.defaultValue());
 
     /**
      * Validates every setting.
@@ -177,23 +181,11 @@ public record ResilienceConfig(
      * @throws IllegalArgumentException naming the setting, the allowed values and the value given
      */
     public RedisSection {
-      if (uri != null && !uri.matches("(?i)(redis|rediss|redis-socket|redis-sentinel)://.+")) {
-        throw new IllegalArgumentException(
-            "uri must be a Redis URI (redis://host:port), was '"
-                + uri.replaceAll("//[^@/]*@", "//***@")
-                + "'");
-      }
-      Validate.notNull("keyPrefix", keyPrefix);
-      if (keyPrefix.length() > 127 || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
-        throw new IllegalArgumentException(
-            "keyPrefix must have at most 127 characters and no '{' or '}', was '"
-                + keyPrefix
-                + "'");
-      }
-      Validate.inRange(
-          "commandTimeout", commandTimeout, Duration.ofMillis(1), Duration.ofSeconds(10));
-      Validate.notNull("failurePolicy", failurePolicy);
-      Validate.inRange("instanceCount", instanceCount, 1, 100_000);
+      RedisSettings.URI.check(uri);
+      RedisSettings.KEY_PREFIX.check(keyPrefix);
+      RedisSettings.COMMAND_TIMEOUT.check(commandTimeout);
+      RedisSettings.FAILURE_POLICY.check(failurePolicy);
+      RedisSettings.INSTANCE_COUNT.check(instanceCount);
     }
 
     /**

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -170,34 +169,17 @@ public final class HealthConfig {
    * @return the settings
    */
   public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("interval", Durations.format(interval));
-    m.put("timeout", Durations.format(timeout));
-    m.put("failureThreshold", failureThreshold);
-    Map<String, Object> overrides = new LinkedHashMap<>();
-    probes.forEach((name, o) -> overrides.put(name, o.toMap()));
-    m.put("probes", overrides);
-    return m;
+    return HealthSettings.HEALTH.report(this);
   }
 
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof HealthConfig)) {
-      return false;
-    }
-    HealthConfig c = (HealthConfig) o;
-    return failureThreshold == c.failureThreshold
-        && interval.equals(c.interval)
-        && timeout.equals(c.timeout)
-        && probes.equals(c.probes);
+    return this == o || (o instanceof HealthConfig c && HealthSettings.HEALTH.equal(this, c));
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(interval, timeout, failureThreshold, probes);
+    return HealthSettings.HEALTH.hash(this);
   }
 
   @Override
@@ -322,40 +304,17 @@ public final class HealthConfig {
      * @return the overridden fields only
      */
     public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      if (enabled != null) {
-        m.put("enabled", enabled);
-      }
-      if (interval != null) {
-        m.put("interval", Durations.format(interval));
-      }
-      if (timeout != null) {
-        m.put("timeout", Durations.format(timeout));
-      }
-      if (failureThreshold != null) {
-        m.put("failureThreshold", failureThreshold);
-      }
-      return m;
+      return HealthSettings.PROBE.report(this);
     }
 
     @Override
     public boolean equals(Object o) {
-      if (this == o) {
-        return true;
-      }
-      if (!(o instanceof ProbeOverride)) {
-        return false;
-      }
-      ProbeOverride p = (ProbeOverride) o;
-      return Objects.equals(enabled, p.enabled)
-          && Objects.equals(interval, p.interval)
-          && Objects.equals(timeout, p.timeout)
-          && Objects.equals(failureThreshold, p.failureThreshold);
+      return this == o || (o instanceof ProbeOverride p && HealthSettings.PROBE.equal(this, p));
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(enabled, interval, timeout, failureThreshold);
+      return HealthSettings.PROBE.hash(this);
     }
 
     @Override
@@ -405,7 +364,7 @@ public final class HealthConfig {
      * @throws IllegalArgumentException if {@code null} or out of range
      */
     public OverrideBuilder interval(Duration interval) {
-      this.interval = Validate.inRange("interval", interval, MIN_DURATION, MAX_DURATION);
+      this.interval = HealthSettings.PROBE_INTERVAL.check(Validate.notNull("interval", interval));
       return this;
     }
 
@@ -417,7 +376,7 @@ public final class HealthConfig {
      * @throws IllegalArgumentException if {@code null} or out of range
      */
     public OverrideBuilder timeout(Duration timeout) {
-      this.timeout = Validate.inRange("timeout", timeout, MIN_DURATION, MAX_DURATION);
+      this.timeout = HealthSettings.PROBE_TIMEOUT.check(Validate.notNull("timeout", timeout));
       return this;
     }
 
@@ -429,8 +388,7 @@ public final class HealthConfig {
      * @throws IllegalArgumentException if out of range
      */
     public OverrideBuilder failureThreshold(int threshold) {
-      this.failureThreshold =
-          Validate.inRange("failureThreshold", threshold, 1, MAX_FAILURE_THRESHOLD);
+      this.failureThreshold = HealthSettings.PROBE_FAILURE_THRESHOLD.check(threshold);
       return this;
     }
 
@@ -451,9 +409,9 @@ public final class HealthConfig {
    * <p>This class is not thread-safe.
    */
   public static final class Builder {
-    private Duration interval = Duration.ofSeconds(30);
-    private Duration timeout = Duration.ofSeconds(10);
-    private int failureThreshold = 3;
+    private Duration interval = HealthSettings.INTERVAL.defaultValue();
+    private Duration timeout = HealthSettings.TIMEOUT.defaultValue();
+    private int failureThreshold = HealthSettings.FAILURE_THRESHOLD.defaultValue();
     private final Map<String, ProbeOverride> probes = new TreeMap<>();
 
     private Builder() {}
@@ -473,7 +431,7 @@ public final class HealthConfig {
      * @throws IllegalArgumentException if {@code null} or out of range
      */
     public Builder interval(Duration interval) {
-      this.interval = Validate.inRange("interval", interval, MIN_DURATION, MAX_DURATION);
+      this.interval = HealthSettings.INTERVAL.check(interval);
       return this;
     }
 
@@ -485,7 +443,7 @@ public final class HealthConfig {
      * @throws IllegalArgumentException if {@code null} or out of range
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Validate.inRange("timeout", timeout, MIN_DURATION, MAX_DURATION);
+      this.timeout = HealthSettings.TIMEOUT.check(timeout);
       return this;
     }
 
@@ -497,8 +455,7 @@ public final class HealthConfig {
      * @throws IllegalArgumentException if out of range
      */
     public Builder failureThreshold(int threshold) {
-      this.failureThreshold =
-          Validate.inRange("failureThreshold", threshold, 1, MAX_FAILURE_THRESHOLD);
+      this.failureThreshold = HealthSettings.FAILURE_THRESHOLD.check(threshold);
       return this;
     }
 
@@ -537,25 +494,7 @@ public final class HealthConfig {
      *     than its interval
      */
     public HealthConfig build() {
-      checkTimeout("", timeout, interval);
-      for (Map.Entry<String, ProbeOverride> e : probes.entrySet()) {
-        ProbeSettings s = effective(e.getValue(), interval, timeout, failureThreshold);
-        checkTimeout("probes." + e.getKey() + ".", s.timeout(), s.interval());
-      }
-      return new HealthConfig(this);
-    }
-
-    private static void checkTimeout(String prefix, Duration timeout, Duration interval) {
-      if (timeout.compareTo(interval) >= 0) {
-        throw new IllegalArgumentException(
-            prefix
-                + "timeout must be less than "
-                + prefix
-                + "interval ("
-                + Durations.format(interval)
-                + "), was "
-                + Durations.format(timeout));
-      }
+      return HealthSettings.HEALTH.checkRules(new HealthConfig(this));
     }
   }
 }

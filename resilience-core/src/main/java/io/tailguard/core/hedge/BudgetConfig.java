@@ -1,7 +1,5 @@
 package io.tailguard.core.hedge;
 
-import io.tailguard.core.internal.Validate;
-
 /**
  * The hedge budget: a token bucket that every primary attempt fills by {@code maxExtraLoad} and
  * every hedge drains by one, also refilled at {@code minHedgesPerSecond} so that a quiet service
@@ -15,7 +13,11 @@ import io.tailguard.core.internal.Validate;
 public record BudgetConfig(double maxExtraLoad, double minHedgesPerSecond, double burst) {
 
   /** The defaults: 5% extra load, 1 hedge per second floor, burst of 10. */
-  public static final BudgetConfig DEFAULTS = new BudgetConfig(0.05, 1, 10);
+  public static final BudgetConfig DEFAULTS =
+      new BudgetConfig(
+          HedgeSettings.MAX_EXTRA_LOAD.defaultValue(),
+          HedgeSettings.MIN_HEDGES_PER_SECOND.defaultValue(),
+          HedgeSettings.BURST.defaultValue());
 
   /**
    * Validates the settings.
@@ -23,8 +25,8 @@ public record BudgetConfig(double maxExtraLoad, double minHedgesPerSecond, doubl
    * @throws IllegalArgumentException naming the field, its range and the value
    */
   public BudgetConfig {
-    Validate.inOpenClosed("budget.maxExtraLoad", maxExtraLoad, 0, 10);
-    Validate.inClosed("budget.minHedgesPerSecond", minHedgesPerSecond, 0, 1_000_000);
-    Validate.inClosed("budget.burst", burst, 1, 1_000_000);
+    HedgeSettings.MAX_EXTRA_LOAD.check(maxExtraLoad);
+    HedgeSettings.MIN_HEDGES_PER_SECOND.check(minHedgesPerSecond);
+    HedgeSettings.BURST.check(burst);
   }
 }

@@ -1,11 +1,7 @@
 package io.tailguard.core.hedge;
 
-import io.tailguard.core.internal.Durations;
-import io.tailguard.core.internal.Validate;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
@@ -15,9 +11,6 @@ import java.util.OptionalDouble;
  * <p>Instances are immutable and thread-safe. Builders are not thread-safe.
  */
 public final class DelayConfig {
-
-  private static final Duration ZERO = Duration.ZERO;
-  private static final Duration ONE_HOUR = Duration.ofHours(1);
 
   private static final DelayConfig DEFAULTS = new Builder().build();
 
@@ -206,57 +199,17 @@ public final class DelayConfig {
    * @return the settings
    */
   public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("strategy", strategy.name());
-    m.put("delay", Durations.format(delay));
-    m.put("percentile", Double.isNaN(percentile) ? "auto" : percentile);
-    m.put("warmupSamples", warmupSamples);
-    m.put("warmupDelay", Durations.format(warmupDelay));
-    m.put("minDelay", Durations.format(minDelay));
-    m.put("maxDelay", Durations.format(maxDelay));
-    m.put("window", Durations.format(window));
-    m.put("recomputeInterval", Durations.format(recomputeInterval));
-    m.put("factor", factor);
-    m.put("learningRate", learningRate);
-    return m;
+    return HedgeSettings.DELAY_GROUP.report(this);
   }
 
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof DelayConfig)) {
-      return false;
-    }
-    DelayConfig d = (DelayConfig) o;
-    return strategy == d.strategy
-        && Double.compare(percentile, d.percentile) == 0
-        && warmupSamples == d.warmupSamples
-        && Double.compare(factor, d.factor) == 0
-        && Double.compare(learningRate, d.learningRate) == 0
-        && delay.equals(d.delay)
-        && warmupDelay.equals(d.warmupDelay)
-        && minDelay.equals(d.minDelay)
-        && maxDelay.equals(d.maxDelay)
-        && window.equals(d.window)
-        && recomputeInterval.equals(d.recomputeInterval);
+    return this == o || (o instanceof DelayConfig c && HedgeSettings.DELAY_GROUP.equal(this, c));
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(
-        strategy,
-        delay,
-        percentile,
-        warmupSamples,
-        warmupDelay,
-        minDelay,
-        maxDelay,
-        window,
-        recomputeInterval,
-        factor,
-        learningRate);
+    return HedgeSettings.DELAY_GROUP.hash(this);
   }
 
   @Override
@@ -271,18 +224,18 @@ public final class DelayConfig {
    * <p>This class is not thread-safe.
    */
   public static final class Builder {
-    private HedgeDelayType strategy = HedgeDelayType.ADAPTIVE;
-    private Duration delay = Duration.ofMillis(50);
+    private HedgeDelayType strategy = HedgeSettings.STRATEGY.defaultValue();
+    private Duration delay = HedgeSettings.DELAY.defaultValue();
     // NaN: derived from the budget.
     private double percentile = Double.NaN;
-    private int warmupSamples = 100;
-    private Duration warmupDelay = Duration.ofMillis(100);
-    private Duration minDelay = Duration.ofMillis(1);
-    private Duration maxDelay = Duration.ofSeconds(10);
-    private Duration window = Duration.ofSeconds(10);
-    private Duration recomputeInterval = Duration.ofMillis(250);
-    private double factor = 2.0;
-    private double learningRate = 0.05;
+    private int warmupSamples = HedgeSettings.WARMUP_SAMPLES.defaultValue();
+    private Duration warmupDelay = HedgeSettings.WARMUP_DELAY.defaultValue();
+    private Duration minDelay = HedgeSettings.MIN_DELAY.defaultValue();
+    private Duration maxDelay = HedgeSettings.MAX_DELAY.defaultValue();
+    private Duration window = HedgeSettings.WINDOW.defaultValue();
+    private Duration recomputeInterval = HedgeSettings.RECOMPUTE_INTERVAL.defaultValue();
+    private double factor = HedgeSettings.FACTOR.defaultValue();
+    private double learningRate = HedgeSettings.LEARNING_RATE.defaultValue();
 
     private Builder() {}
 
@@ -307,11 +260,7 @@ public final class DelayConfig {
      * @return this builder
      */
     public Builder strategy(HedgeDelayType strategy) {
-      if (strategy == null) {
-        throw new IllegalArgumentException(
-            "delay.strategy must be one of [FIXED, PERCENTILE, ADAPTIVE, BACKOFF], was null");
-      }
-      this.strategy = strategy;
+      this.strategy = HedgeSettings.STRATEGY.check(strategy);
       return this;
     }
 
@@ -322,7 +271,7 @@ public final class DelayConfig {
      * @return this builder
      */
     public Builder delay(Duration delay) {
-      this.delay = Validate.inRange("delay.delay", delay, ZERO, ONE_HOUR);
+      this.delay = HedgeSettings.DELAY.check(delay);
       return this;
     }
 
@@ -333,11 +282,7 @@ public final class DelayConfig {
      * @return this builder
      */
     public Builder percentile(double percentile) {
-      if (!(percentile > 0 && percentile < 100)) {
-        throw new IllegalArgumentException(
-            "delay.percentile must be in (0, 100), was " + Validate.num(percentile));
-      }
-      this.percentile = percentile;
+      this.percentile = HedgeSettings.PERCENTILE.check(percentile);
       return this;
     }
 
@@ -358,7 +303,7 @@ public final class DelayConfig {
      * @return this builder
      */
     public Builder warmupSamples(int samples) {
-      this.warmupSamples = Validate.inRange("delay.warmupSamples", samples, 0, 1_000_000);
+      this.warmupSamples = HedgeSettings.WARMUP_SAMPLES.check(samples);
       return this;
     }
 
@@ -369,7 +314,7 @@ public final class DelayConfig {
      * @return this builder
      */
     public Builder warmupDelay(Duration delay) {
-      this.warmupDelay = Validate.inRange("delay.warmupDelay", delay, ZERO, ONE_HOUR);
+      this.warmupDelay = HedgeSettings.WARMUP_DELAY.check(delay);
       return this;
     }
 
@@ -380,7 +325,7 @@ public final class DelayConfig {
      * @return this builder
      */
     public Builder minDelay(Duration delay) {
-      this.minDelay = Validate.inRange("delay.minDelay", delay, ZERO, ONE_HOUR);
+      this.minDelay = HedgeSettings.MIN_DELAY.check(delay);
       return this;
     }
 
@@ -391,7 +336,7 @@ public final class DelayConfig {
      * @return this builder
      */
     public Builder maxDelay(Duration delay) {
-      this.maxDelay = Validate.inRange("delay.maxDelay", delay, ZERO, ONE_HOUR);
+      this.maxDelay = HedgeSettings.MAX_DELAY.check(delay);
       return this;
     }
 
@@ -402,8 +347,7 @@ public final class DelayConfig {
      * @return this builder
      */
     public Builder window(Duration window) {
-      this.window =
-          Validate.inRange("delay.window", window, Duration.ofSeconds(1), Duration.ofDays(1));
+      this.window = HedgeSettings.WINDOW.check(window);
       return this;
     }
 
@@ -414,8 +358,7 @@ public final class DelayConfig {
      * @return this builder
      */
     public Builder recomputeInterval(Duration interval) {
-      this.recomputeInterval =
-          Validate.inRange("delay.recomputeInterval", interval, Duration.ofMillis(10), ONE_HOUR);
+      this.recomputeInterval = HedgeSettings.RECOMPUTE_INTERVAL.check(interval);
       return this;
     }
 
@@ -426,7 +369,7 @@ public final class DelayConfig {
      * @return this builder
      */
     public Builder factor(double factor) {
-      this.factor = Validate.inClosed("delay.factor", factor, 1, 100);
+      this.factor = HedgeSettings.FACTOR.check(factor);
       return this;
     }
 
@@ -437,7 +380,7 @@ public final class DelayConfig {
      * @return this builder
      */
     public Builder learningRate(double rate) {
-      this.learningRate = Validate.inOpenClosed("delay.learningRate", rate, 0, 1);
+      this.learningRate = HedgeSettings.LEARNING_RATE.check(rate);
       return this;
     }
 
@@ -447,31 +390,7 @@ public final class DelayConfig {
      * @return the settings
      */
     public DelayConfig build() {
-      if (minDelay.compareTo(maxDelay) > 0) {
-        throw new IllegalArgumentException(
-            "delay.minDelay must be at most delay.maxDelay ("
-                + Durations.format(maxDelay)
-                + "), was "
-                + Durations.format(minDelay));
-      }
-      if (recomputeInterval.compareTo(window) > 0) {
-        throw new IllegalArgumentException(
-            "delay.recomputeInterval must be at most delay.window ("
-                + Durations.format(window)
-                + "), was "
-                + Durations.format(recomputeInterval));
-      }
-      long slots = window.toNanos() / recomputeInterval.toNanos();
-      if (slots > 3600) {
-        throw new IllegalArgumentException(
-            "delay.window / delay.recomputeInterval must be at most 3600, was "
-                + Durations.format(window)
-                + " / "
-                + Durations.format(recomputeInterval)
-                + " = "
-                + slots);
-      }
-      return new DelayConfig(this);
+      return HedgeSettings.DELAY_GROUP.checkRules(new DelayConfig(this));
     }
   }
 }

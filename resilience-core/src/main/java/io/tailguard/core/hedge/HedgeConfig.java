@@ -1,15 +1,12 @@
 package io.tailguard.core.hedge;
 
-import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
@@ -181,19 +178,7 @@ public final class HedgeConfig {
    * @return the settings
    */
   public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("maxHedges", maxHedges);
-    m.put("delay", delay.toMap());
-    Map<String, Object> b = new LinkedHashMap<>();
-    b.put("maxExtraLoad", budget.maxExtraLoad());
-    b.put("minHedgesPerSecond", budget.minHedgesPerSecond());
-    b.put("burst", budget.burst());
-    m.put("budget", b);
-    m.put("timeout", Durations.format(timeout));
-    m.put("idempotent", idempotent);
-    m.put("coalesce", coalesce);
-    m.put("retryableExceptions", names(retryableExceptions));
-    m.put("fatalExceptions", names(fatalExceptions));
+    Map<String, Object> m = HedgeSettings.HEDGE.report(this);
     m.put("unacceptableResult", unacceptableResult == Builder.NONE ? "none" : "custom");
     return m;
   }
@@ -206,36 +191,15 @@ public final class HedgeConfig {
 
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof HedgeConfig)) {
-      return false;
-    }
-    HedgeConfig c = (HedgeConfig) o;
-    return maxHedges == c.maxHedges
-        && idempotent == c.idempotent
-        && coalesce == c.coalesce
-        && delay.equals(c.delay)
-        && budget.equals(c.budget)
-        && timeout.equals(c.timeout)
-        && retryableExceptions.equals(c.retryableExceptions)
-        && fatalExceptions.equals(c.fatalExceptions)
-        && unacceptableResult.equals(c.unacceptableResult);
+    return this == o
+        || (o instanceof HedgeConfig c
+            && HedgeSettings.HEDGE.equal(this, c)
+            && unacceptableResult.equals(c.unacceptableResult));
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(
-        maxHedges,
-        delay,
-        budget,
-        timeout,
-        idempotent,
-        coalesce,
-        retryableExceptions,
-        fatalExceptions,
-        unacceptableResult);
+    return 31 * HedgeSettings.HEDGE.hash(this) + unacceptableResult.hashCode();
   }
 
   @Override
@@ -251,12 +215,12 @@ public final class HedgeConfig {
   public static final class Builder {
     static final Predicate<Object> NONE = result -> false;
 
-    private int maxHedges = 2;
+    private int maxHedges = HedgeSettings.MAX_HEDGES.defaultValue();
     private DelayConfig delay = DelayConfig.defaults();
     private BudgetConfig budget = BudgetConfig.DEFAULTS;
-    private Duration timeout = Duration.ofSeconds(30);
-    private boolean idempotent = true;
-    private boolean coalesce = false;
+    private Duration timeout = HedgeSettings.TIMEOUT.defaultValue();
+    private boolean idempotent = HedgeSettings.IDEMPOTENT.defaultValue();
+    private boolean coalesce = HedgeSettings.COALESCE.defaultValue();
     private List<Class<? extends Throwable>> retryableExceptions = List.of();
     private List<Class<? extends Throwable>> fatalExceptions = List.of();
     private Predicate<Object> unacceptableResult = NONE;
@@ -282,7 +246,7 @@ public final class HedgeConfig {
      * @return this builder
      */
     public Builder maxHedges(int maxHedges) {
-      this.maxHedges = Validate.inRange("maxHedges", maxHedges, 1, 10);
+      this.maxHedges = HedgeSettings.MAX_HEDGES.check(maxHedges);
       return this;
     }
 
@@ -293,7 +257,7 @@ public final class HedgeConfig {
      * @return this builder
      */
     public Builder delay(DelayConfig delay) {
-      this.delay = Validate.notNull("delay", delay);
+      this.delay = HedgeSettings.DELAY_SETTINGS.check(delay);
       return this;
     }
 
@@ -304,7 +268,7 @@ public final class HedgeConfig {
      * @return this builder
      */
     public Builder budget(BudgetConfig budget) {
-      this.budget = Validate.notNull("budget", budget);
+      this.budget = HedgeSettings.BUDGET_SETTINGS.check(budget);
       return this;
     }
 
@@ -315,7 +279,7 @@ public final class HedgeConfig {
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
-      this.timeout = Validate.inRange("timeout", timeout, Duration.ofMillis(1), Duration.ofDays(1));
+      this.timeout = HedgeSettings.TIMEOUT.check(timeout);
       return this;
     }
 
@@ -397,15 +361,7 @@ public final class HedgeConfig {
      * @return the settings
      */
     public HedgeConfig build() {
-      for (Class<? extends Throwable> type : fatalExceptions) {
-        if (retryableExceptions.contains(type)) {
-          throw new IllegalArgumentException(
-              "an exception type must not be both retryable and fatal, was "
-                  + type.getName()
-                  + " in retryableExceptions and fatalExceptions");
-        }
-      }
-      return new HedgeConfig(this);
+      return HedgeSettings.HEDGE.checkRules(new HedgeConfig(this));
     }
   }
 }

@@ -1,11 +1,9 @@
 package io.tailguard.core.ratelimiter;
 
 import io.tailguard.core.internal.Durations;
-import io.tailguard.core.internal.Validate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The settings of one {@link RateLimiter}: {@code capacity} permits per {@code window} for each
@@ -49,13 +47,9 @@ public final class RateLimitConfig {
   private final long burstNanos;
 
   private RateLimitConfig(Builder b) {
-    this.capacity = Validate.inRange("capacity", b.capacity, 1, MAX_CAPACITY);
-    this.window = Validate.inRange("window", b.window, MIN_WINDOW, MAX_WINDOW);
-    this.maxKeys = Validate.inRange("maxKeys", b.maxKeys, 1, MAX_MAX_KEYS);
-    if (b.cleanupThreshold < 1 || b.cleanupThreshold > maxKeys) {
-      throw new IllegalArgumentException(
-          "cleanupThreshold must be in [1, maxKeys = " + maxKeys + "], was " + b.cleanupThreshold);
-    }
+    this.capacity = b.capacity;
+    this.window = b.window;
+    this.maxKeys = b.maxKeys;
     this.cleanupThreshold = b.cleanupThreshold;
     long windowNanos = window.toNanos();
     this.emissionNanos = Math.max(1, (windowNanos + capacity - 1) / capacity);
@@ -175,16 +169,13 @@ public final class RateLimitConfig {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RateLimitConfig c
-        && capacity == c.capacity
-        && window.equals(c.window)
-        && cleanupThreshold == c.cleanupThreshold
-        && maxKeys == c.maxKeys;
+    return this == o
+        || (o instanceof RateLimitConfig c && RateLimitSettings.RATE_LIMIT.equal(this, c));
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(capacity, window, cleanupThreshold, maxKeys);
+    return RateLimitSettings.RATE_LIMIT.hash(this);
   }
 
   @Override
@@ -199,10 +190,10 @@ public final class RateLimitConfig {
    * <p>This class is not thread-safe.
    */
   public static final class Builder {
-    private int capacity = 60;
-    private Duration window = Duration.ofSeconds(60);
-    private int cleanupThreshold = 1_000;
-    private int maxKeys = 100_000;
+    private int capacity = RateLimitSettings.CAPACITY.defaultValue();
+    private Duration window = RateLimitSettings.WINDOW.defaultValue();
+    private int cleanupThreshold = RateLimitSettings.CLEANUP_THRESHOLD.defaultValue();
+    private int maxKeys = RateLimitSettings.MAX_KEYS.defaultValue();
 
     private Builder() {}
 
@@ -213,7 +204,7 @@ public final class RateLimitConfig {
      * @return this builder
      */
     public Builder capacity(int capacity) {
-      this.capacity = Validate.inRange("capacity", capacity, 1, MAX_CAPACITY);
+      this.capacity = RateLimitSettings.CAPACITY.check(capacity);
       return this;
     }
 
@@ -224,7 +215,7 @@ public final class RateLimitConfig {
      * @return this builder
      */
     public Builder window(Duration window) {
-      this.window = Validate.inRange("window", window, MIN_WINDOW, MAX_WINDOW);
+      this.window = RateLimitSettings.WINDOW.check(window);
       return this;
     }
 
@@ -235,12 +226,12 @@ public final class RateLimitConfig {
      * @return this builder
      */
     public Builder cleanupThreshold(int cleanupThreshold) {
-      // Its upper bound, maxKeys, is checked when built, whichever of the two is set first.
+      // Its upper bound, max-keys, is checked when built, whichever of the two is set first.
       if (cleanupThreshold < 1) {
         throw new IllegalArgumentException(
             "cleanupThreshold must be in [1, maxKeys = " + maxKeys + "], was " + cleanupThreshold);
       }
-      this.cleanupThreshold = cleanupThreshold;
+      this.cleanupThreshold = RateLimitSettings.CLEANUP_THRESHOLD.check(cleanupThreshold);
       return this;
     }
 
@@ -251,7 +242,7 @@ public final class RateLimitConfig {
      * @return this builder
      */
     public Builder maxKeys(int maxKeys) {
-      this.maxKeys = Validate.inRange("maxKeys", maxKeys, 1, MAX_MAX_KEYS);
+      this.maxKeys = RateLimitSettings.MAX_KEYS.check(maxKeys);
       return this;
     }
 
@@ -262,7 +253,7 @@ public final class RateLimitConfig {
      * @throws IllegalArgumentException naming the first invalid field, its range and value
      */
     public RateLimitConfig build() {
-      return new RateLimitConfig(this);
+      return RateLimitSettings.RATE_LIMIT.checkRules(new RateLimitConfig(this));
     }
   }
 }

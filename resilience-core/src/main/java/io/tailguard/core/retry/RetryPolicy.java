@@ -2,7 +2,6 @@ package io.tailguard.core.retry;
 
 import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.hedge.HedgeTimeoutException;
-import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimiter.RateLimitExceededException;
@@ -14,12 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -84,15 +81,15 @@ public final class RetryPolicy {
           HedgeTimeoutException.class);
 
   /** The statuses retried by default: 429, 500, 502, 503 and 504. */
-  public static final Set<Integer> DEFAULT_RETRYABLE_STATUSES = sortedSet(429, 500, 502, 503, 504);
+  public static final Set<Integer> DEFAULT_RETRYABLE_STATUSES =
+      (Set<Integer>) RetrySettings.RETRYABLE_STATUSES.defaultValue();
 
   /**
    * The HTTP methods retried by default: DELETE, GET, HEAD, OPTIONS, PUT and TRACE, the idempotent
    * methods of RFC 9110 section 9.2.2. POST, PATCH and CONNECT are not among them.
    */
   public static final Set<String> DEFAULT_RETRYABLE_METHODS =
-      Collections.unmodifiableSortedSet(
-          new TreeSet<>(List.of("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE")));
+      (Set<String>) RetrySettings.RETRYABLE_METHODS.defaultValue();
 
   private static final RetryPolicy DEFAULTS = new Builder().build();
   private static final RetryPolicy EXPENSIVE =
@@ -381,18 +378,16 @@ public final class RetryPolicy {
    */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("maxAttempts", maxAttempts);
-    m.put("baseDelay", Durations.format(baseDelay));
-    m.put("maxDelay", Durations.format(maxDelay));
-    m.put("multiplier", multiplier);
-    m.put("jitter", jitter.name());
-    m.put("retryableExceptions", names(retryableExceptions));
-    m.put("nonRetryableExceptions", names(nonRetryableExceptions));
-    m.put("retryableStatuses", new ArrayList<>(retryableStatuses));
-    m.put("retryableMethods", new ArrayList<>(retryableMethods));
-    m.put("unacceptableResult", unacceptableResult == Builder.NONE ? "none" : "custom");
-    m.put("budget", Double.isNaN(budget) ? "off" : budget);
-    m.put("minRetriesPerSecond", minRetriesPerSecond);
+    RetrySettings.POLICY
+        .report(this)
+        .forEach(
+            (k, v) -> {
+              if (k.equals("budget")) {
+                // Reports have always shown it here, after the statuses and methods.
+                m.put("unacceptableResult", unacceptableResult == Builder.NONE ? "none" : "custom");
+              }
+              m.put(k, v);
+            });
     return m;
   }
 
@@ -404,51 +399,20 @@ public final class RetryPolicy {
 
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof RetryPolicy)) {
-      return false;
-    }
-    RetryPolicy p = (RetryPolicy) o;
-    return maxAttempts == p.maxAttempts
-        && Double.compare(multiplier, p.multiplier) == 0
-        && Double.compare(budget, p.budget) == 0
-        && Double.compare(minRetriesPerSecond, p.minRetriesPerSecond) == 0
-        && baseDelay.equals(p.baseDelay)
-        && maxDelay.equals(p.maxDelay)
-        && jitter == p.jitter
-        && retryableExceptions.equals(p.retryableExceptions)
-        && nonRetryableExceptions.equals(p.nonRetryableExceptions)
-        && retryableStatuses.equals(p.retryableStatuses)
-        && retryableMethods.equals(p.retryableMethods)
-        && unacceptableResult.equals(p.unacceptableResult);
+    return this == o
+        || (o instanceof RetryPolicy p
+            && RetrySettings.POLICY.equal(this, p)
+            && unacceptableResult.equals(p.unacceptableResult));
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(
-        maxAttempts,
-        baseDelay,
-        maxDelay,
-        multiplier,
-        jitter,
-        retryableExceptions,
-        nonRetryableExceptions,
-        unacceptableResult,
-        retryableStatuses,
-        retryableMethods,
-        budget,
-        minRetriesPerSecond);
+    return 31 * RetrySettings.POLICY.hash(this) + unacceptableResult.hashCode();
   }
 
   @Override
   public String toString() {
     return "RetryPolicy" + toMap();
-  }
-
-  private static SortedSet<Integer> sortedSet(Integer... statuses) {
-    return Collections.unmodifiableSortedSet(new TreeSet<>(List.of(statuses)));
   }
 
   /**
@@ -459,18 +423,18 @@ public final class RetryPolicy {
   public static final class Builder {
     static final Predicate<Object> NONE = result -> false;
 
-    private int maxAttempts = 3;
-    private Duration baseDelay = Duration.ofMillis(500);
-    private Duration maxDelay = Duration.ofSeconds(5);
-    private double multiplier = 2.0;
-    private Jitter jitter = Jitter.FULL;
+    private int maxAttempts = RetrySettings.MAX_ATTEMPTS.defaultValue();
+    private Duration baseDelay = RetrySettings.BASE_DELAY.defaultValue();
+    private Duration maxDelay = RetrySettings.MAX_DELAY.defaultValue();
+    private double multiplier = RetrySettings.MULTIPLIER.defaultValue();
+    private Jitter jitter = RetrySettings.JITTER.defaultValue();
     private List<Class<? extends Throwable>> retryableExceptions = List.of();
     private List<Class<? extends Throwable>> nonRetryableExceptions = List.of();
     private Predicate<Object> unacceptableResult = NONE;
     private Set<Integer> retryableStatuses = DEFAULT_RETRYABLE_STATUSES;
     private Set<String> retryableMethods = DEFAULT_RETRYABLE_METHODS;
-    private double budget = 0.1;
-    private double minRetriesPerSecond = 10;
+    private double budget = RetrySettings.BUDGET.defaultValue();
+    private double minRetriesPerSecond = RetrySettings.MIN_RETRIES_PER_SECOND.defaultValue();
 
     private Builder() {}
 
@@ -496,7 +460,7 @@ public final class RetryPolicy {
      * @return this builder
      */
     public Builder maxAttempts(int maxAttempts) {
-      this.maxAttempts = Validate.inRange("maxAttempts", maxAttempts, 1, 1_000_000);
+      this.maxAttempts = RetrySettings.MAX_ATTEMPTS.check(maxAttempts);
       return this;
     }
 
@@ -507,7 +471,7 @@ public final class RetryPolicy {
      * @return this builder
      */
     public Builder baseDelay(Duration baseDelay) {
-      this.baseDelay = Validate.inRange("baseDelay", baseDelay, Duration.ZERO, Duration.ofDays(1));
+      this.baseDelay = RetrySettings.BASE_DELAY.check(baseDelay);
       return this;
     }
 
@@ -519,7 +483,7 @@ public final class RetryPolicy {
      * @return this builder
      */
     public Builder maxDelay(Duration maxDelay) {
-      this.maxDelay = Validate.inRange("maxDelay", maxDelay, Duration.ZERO, MAX_DELAY_LIMIT);
+      this.maxDelay = RetrySettings.MAX_DELAY.check(maxDelay);
       return this;
     }
 
@@ -530,7 +494,7 @@ public final class RetryPolicy {
      * @return this builder
      */
     public Builder multiplier(double multiplier) {
-      this.multiplier = Validate.inClosed("multiplier", multiplier, 1, 100);
+      this.multiplier = RetrySettings.MULTIPLIER.check(multiplier);
       return this;
     }
 
@@ -541,11 +505,7 @@ public final class RetryPolicy {
      * @return this builder
      */
     public Builder jitter(Jitter jitter) {
-      if (jitter == null) {
-        throw new IllegalArgumentException(
-            "jitter must be one of " + List.of(Jitter.values()) + ", was null");
-      }
-      this.jitter = jitter;
+      this.jitter = RetrySettings.JITTER.check(jitter);
       return this;
     }
 
@@ -590,21 +550,8 @@ public final class RetryPolicy {
      * @return this builder
      */
     public Builder retryableStatuses(Collection<Integer> statuses) {
-      Validate.notNull("retryableStatuses", statuses);
-      TreeSet<Integer> copy = new TreeSet<>();
-      int i = 0;
-      for (Integer s : statuses) {
-        if (s == null) {
-          throw new IllegalArgumentException(
-              "retryableStatuses must not contain null, was null at " + i);
-        }
-        if (s < 100 || s > 599) {
-          throw new IllegalArgumentException(
-              "retryableStatuses must be HTTP status codes in [100, 599], was " + s + " at " + i);
-        }
-        copy.add(s);
-        i++;
-      }
+      RetrySettings.RETRYABLE_STATUSES.check(statuses);
+      TreeSet<Integer> copy = new TreeSet<>(statuses);
       this.retryableStatuses = Collections.unmodifiableSortedSet(copy);
       return this;
     }
@@ -618,46 +565,13 @@ public final class RetryPolicy {
      * @return this builder
      */
     public Builder retryableMethods(Collection<String> methods) {
-      Validate.notNull("retryableMethods", methods);
+      RetrySettings.RETRYABLE_METHODS.check(methods);
       TreeSet<String> copy = new TreeSet<>();
-      int i = 0;
       for (String m : methods) {
-        if (m == null) {
-          throw new IllegalArgumentException(
-              "retryableMethods must not contain null, was null at " + i);
-        }
-        String name = m.trim();
-        if (!isMethodName(name)) {
-          throw new IllegalArgumentException(
-              "retryableMethods must be HTTP method names (letters, digits, - and _), was '"
-                  + m
-                  + "' at "
-                  + i);
-        }
-        copy.add(name.toUpperCase(Locale.ROOT));
-        i++;
+        copy.add(m.trim().toUpperCase(Locale.ROOT));
       }
       this.retryableMethods = Collections.unmodifiableSortedSet(copy);
       return this;
-    }
-
-    private static boolean isMethodName(String s) {
-      if (s.isEmpty()) {
-        return false;
-      }
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        boolean ok =
-            (c >= 'A' && c <= 'Z')
-                || (c >= 'a' && c <= 'z')
-                || (c >= '0' && c <= '9')
-                || c == '-'
-                || c == '_';
-        if (!ok) {
-          return false;
-        }
-      }
-      return true;
     }
 
     /**
@@ -667,7 +581,7 @@ public final class RetryPolicy {
      * @return this builder
      */
     public Builder budget(double share) {
-      this.budget = Validate.inOpenClosed("budget", share, 0, 1);
+      this.budget = RetrySettings.BUDGET.check(share);
       return this;
     }
 
@@ -688,7 +602,7 @@ public final class RetryPolicy {
      * @return this builder
      */
     public Builder minRetriesPerSecond(double perSecond) {
-      this.minRetriesPerSecond = Validate.inClosed("minRetriesPerSecond", perSecond, 0, 1_000_000);
+      this.minRetriesPerSecond = RetrySettings.MIN_RETRIES_PER_SECOND.check(perSecond);
       return this;
     }
 
@@ -717,22 +631,7 @@ public final class RetryPolicy {
      *     both retryable and non-retryable
      */
     public RetryPolicy build() {
-      if (maxDelay.compareTo(baseDelay) < 0) {
-        throw new IllegalArgumentException(
-            "maxDelay must be at least baseDelay ("
-                + Durations.format(baseDelay)
-                + "), was "
-                + Durations.format(maxDelay));
-      }
-      for (Class<? extends Throwable> type : nonRetryableExceptions) {
-        if (retryableExceptions.contains(type)) {
-          throw new IllegalArgumentException(
-              "an exception type must not be both retryable and non-retryable, was "
-                  + type.getName()
-                  + " in retryableExceptions and nonRetryableExceptions");
-        }
-      }
-      return new RetryPolicy(this);
+      return RetrySettings.POLICY.checkRules(new RetryPolicy(this));
     }
   }
 }

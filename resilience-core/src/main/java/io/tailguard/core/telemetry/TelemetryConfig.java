@@ -1,12 +1,10 @@
 package io.tailguard.core.telemetry;
 
-import io.tailguard.core.internal.Durations;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.Validate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Settings of the {@link Telemetry} hub: the size of the event log, the latency window, the SLA
@@ -39,12 +37,8 @@ public final class TelemetryConfig {
      * @throws IllegalArgumentException naming the field if one is invalid
      */
     public InstanceSettings {
-      if (slaTarget != null) {
-        checkSla("slaTarget", slaTarget);
-      }
-      if (costPerAttempt != null) {
-        checkCost("costPerAttempt", costPerAttempt);
-      }
+      TelemetrySettings.INSTANCE_SLA_TARGET.check(slaTarget);
+      TelemetrySettings.INSTANCE_COST_PER_ATTEMPT.check(costPerAttempt);
     }
   }
 
@@ -176,66 +170,18 @@ public final class TelemetryConfig {
    * @return the settings
    */
   public Map<String, Object> toMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("eventLogCapacity", eventLogCapacity);
-    m.put("recordingCapacity", recordingCapacity);
-    m.put("latencyWindow", Durations.format(latencyWindow));
-    m.put("latencyInterval", Durations.format(latencyInterval));
-    m.put("slaTarget", Durations.format(slaTarget));
-    m.put("costPerAttempt", costPerAttempt);
-    Map<String, Object> per = new LinkedHashMap<>();
-    new java.util.TreeMap<>(instances)
-        .forEach(
-            (name, s) -> {
-              Map<String, Object> one = new LinkedHashMap<>();
-              if (s.slaTarget() != null) {
-                one.put("slaTarget", Durations.format(s.slaTarget()));
-              }
-              if (s.costPerAttempt() != null) {
-                one.put("costPerAttempt", s.costPerAttempt());
-              }
-              per.put(name, one);
-            });
-    m.put("instances", per);
-    return m;
-  }
-
-  private static Duration checkSla(String field, Duration d) {
-    return Validate.inRange(field, d, Duration.ofMillis(1), Duration.ofDays(1));
-  }
-
-  private static double checkCost(String field, double cost) {
-    return Validate.inClosed(field, cost, 0, 1e12);
+    return TelemetrySettings.TELEMETRY.report(this);
   }
 
   @Override
   public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (!(o instanceof TelemetryConfig)) {
-      return false;
-    }
-    TelemetryConfig c = (TelemetryConfig) o;
-    return eventLogCapacity == c.eventLogCapacity
-        && recordingCapacity == c.recordingCapacity
-        && Double.compare(costPerAttempt, c.costPerAttempt) == 0
-        && latencyWindow.equals(c.latencyWindow)
-        && latencyInterval.equals(c.latencyInterval)
-        && slaTarget.equals(c.slaTarget)
-        && instances.equals(c.instances);
+    return this == o
+        || (o instanceof TelemetryConfig c && TelemetrySettings.TELEMETRY.equal(this, c));
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(
-        eventLogCapacity,
-        recordingCapacity,
-        latencyWindow,
-        latencyInterval,
-        slaTarget,
-        costPerAttempt,
-        instances);
+    return TelemetrySettings.TELEMETRY.hash(this);
   }
 
   @Override
@@ -249,12 +195,12 @@ public final class TelemetryConfig {
    * <p>This class is not thread-safe.
    */
   public static final class Builder {
-    private int eventLogCapacity = 10_000;
-    private int recordingCapacity = 1_000_000;
-    private Duration latencyWindow = Duration.ofSeconds(60);
-    private Duration latencyInterval = Duration.ofSeconds(1);
-    private Duration slaTarget = Duration.ofSeconds(1);
-    private double costPerAttempt = 1.0;
+    private int eventLogCapacity = TelemetrySettings.EVENT_LOG_CAPACITY.defaultValue();
+    private int recordingCapacity = TelemetrySettings.RECORDING_CAPACITY.defaultValue();
+    private Duration latencyWindow = TelemetrySettings.LATENCY_WINDOW.defaultValue();
+    private Duration latencyInterval = TelemetrySettings.LATENCY_INTERVAL.defaultValue();
+    private Duration slaTarget = TelemetrySettings.SLA_TARGET.defaultValue();
+    private double costPerAttempt = TelemetrySettings.COST_PER_ATTEMPT.defaultValue();
     private final Map<String, InstanceSettings> instances = new LinkedHashMap<>();
 
     private Builder() {}
@@ -276,8 +222,7 @@ public final class TelemetryConfig {
      * @return this builder
      */
     public Builder eventLogCapacity(int capacity) {
-      this.eventLogCapacity =
-          Validate.inRange("eventLogCapacity", capacity, 1, EventLog.MAX_CAPACITY);
+      this.eventLogCapacity = TelemetrySettings.EVENT_LOG_CAPACITY.check(capacity);
       return this;
     }
 
@@ -288,8 +233,7 @@ public final class TelemetryConfig {
      * @return this builder
      */
     public Builder recordingCapacity(int capacity) {
-      this.recordingCapacity =
-          Validate.inRange("recordingCapacity", capacity, 1, EventLog.MAX_CAPACITY);
+      this.recordingCapacity = TelemetrySettings.RECORDING_CAPACITY.check(capacity);
       return this;
     }
 
@@ -300,8 +244,7 @@ public final class TelemetryConfig {
      * @return this builder
      */
     public Builder latencyWindow(Duration window) {
-      this.latencyWindow =
-          Validate.inRange("latencyWindow", window, Duration.ofSeconds(1), Duration.ofDays(1));
+      this.latencyWindow = TelemetrySettings.LATENCY_WINDOW.check(window);
       return this;
     }
 
@@ -312,8 +255,7 @@ public final class TelemetryConfig {
      * @return this builder
      */
     public Builder latencyInterval(Duration interval) {
-      this.latencyInterval =
-          Validate.inRange("latencyInterval", interval, Duration.ofMillis(10), Duration.ofHours(1));
+      this.latencyInterval = TelemetrySettings.LATENCY_INTERVAL.check(interval);
       return this;
     }
 
@@ -324,7 +266,7 @@ public final class TelemetryConfig {
      * @return this builder
      */
     public Builder slaTarget(Duration target) {
-      this.slaTarget = checkSla("slaTarget", target);
+      this.slaTarget = TelemetrySettings.SLA_TARGET.check(target);
       return this;
     }
 
@@ -335,7 +277,7 @@ public final class TelemetryConfig {
      * @return this builder
      */
     public Builder costPerAttempt(double cost) {
-      this.costPerAttempt = checkCost("costPerAttempt", cost);
+      this.costPerAttempt = TelemetrySettings.COST_PER_ATTEMPT.check(cost);
       return this;
     }
 
@@ -358,19 +300,7 @@ public final class TelemetryConfig {
      * @return the settings
      */
     public TelemetryConfig build() {
-      if (latencyInterval.compareTo(latencyWindow) > 0) {
-        throw new IllegalArgumentException(
-            "latencyInterval must be at most latencyWindow ("
-                + Durations.format(latencyWindow)
-                + "), was "
-                + Durations.format(latencyInterval));
-      }
-      long slots = latencyWindow.toNanos() / latencyInterval.toNanos();
-      if (slots > 3600) {
-        throw new IllegalArgumentException(
-            "latencyWindow / latencyInterval must be at most 3600, was " + slots);
-      }
-      return new TelemetryConfig(this);
+      return TelemetrySettings.TELEMETRY.checkRules(new TelemetryConfig(this));
     }
   }
 }

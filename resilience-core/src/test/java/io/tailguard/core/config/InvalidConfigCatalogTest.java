@@ -123,15 +123,15 @@ class InvalidConfigCatalogTest {
             RTP + "retryable-methods: must be a list of HTTP methods, was a map" + L5),
         doc(
             RT + "base-delay: 10s\n",
-            "resilience.retry.policies.default: maxDelay must be at least baseDelay (10s), was 5s"
+            "resilience.retry.policies.default: max-delay must be at least base-delay (10s), was 5s"
                 + " (line 4, column 7)"),
         doc(
             RT
                 + "retryable-exceptions: [java.io.IOException]\n"
                 + "        non-retryable-exceptions: [java.io.IOException]\n",
             "resilience.retry.policies.default: an exception type must not be both retryable and"
-                + " non-retryable, was java.io.IOException in retryableExceptions and"
-                + " nonRetryableExceptions (line 4, column 7)"),
+                + " non-retryable, was java.io.IOException in retryable-exceptions and"
+                + " non-retryable-exceptions (line 4, column 7)"),
         doc(
             RT + "non-retryable-exceptions: [com.example.Nope]\n",
             RTP
@@ -200,7 +200,7 @@ class InvalidConfigCatalogTest {
                 + L4),
         doc(
             RL + "max-keys: 10\n      cleanup-threshold: 20\n",
-            RLP + "cleanup-threshold: must be in [1, maxKeys = 10], was 20 (line 5, column 7)"),
+            RLP + "cleanup-threshold: must be in [1, max-keys = 10], was 20 (line 5, column 7)"),
         doc(
             "resilience:\n  rate-limiting:\n    backend: redys\n",
             "resilience.rate-limiting.backend: must be one of [memory, redis], was 'redys' (did you"
@@ -304,12 +304,12 @@ class InvalidConfigCatalogTest {
         doc(
             CB + "open-cooldown: 10m\n",
             CBP.substring(0, CBP.length() - 1)
-                + ": maxOpenCooldown must be at least openCooldown (10m), was 5m (line 3, column"
+                + ": max-open-cooldown must be at least open-cooldown (10m), was 5m (line 3, column"
                 + " 5)"),
         doc(
             HD + "delay: {min-delay: 2s, max-delay: 1s}\n",
             HDP
-                + "delay: delay.minDelay must be at most delay.maxDelay (1s), was 2s (line 4,"
+                + "delay: min-delay must be at most max-delay (1s), was 2s (line 4,"
                 + " column 7)"),
         doc(
             CB
@@ -317,7 +317,7 @@ class InvalidConfigCatalogTest {
                 + "      ignore-exceptions: [java.lang.RuntimeException]\n",
             CBP.substring(0, CBP.length() - 1)
                 + ": an exception type must not be both recorded and ignored, was"
-                + " java.lang.RuntimeException in recordExceptions and ignoreExceptions (line 3,"
+                + " java.lang.RuntimeException in record-exceptions and ignore-exceptions (line 3,"
                 + " column 5)"),
         doc(
             "resilience:\n  health:\n    interval: 5s\n    timeout: 5s\n",
@@ -325,8 +325,8 @@ class InvalidConfigCatalogTest {
                 + " 3)"),
         doc(
             "resilience:\n  health:\n    providers:\n      db: {interval: 2s}\n",
-            "resilience.health: probes.db.timeout must be less than probes.db.interval (2s), was"
-                + " 10s (line 2, column 3)"),
+            "resilience.health: providers.db.timeout must be less than providers.db.interval (2s),"
+                + " was 10s (line 2, column 3)"),
         // wrong types
         doc(CB + "buckets: ten\n", CBP + "buckets: must be a whole number, was 'ten'" + L4),
         doc(CB + "buckets: 2.5\n", CBP + "buckets: must be a whole number, was 2.5" + L4),

@@ -13,14 +13,21 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.origin.Origin;
 import org.springframework.core.env.Environment;
 
 /**
  * Reads {@code resilience.*} from the environment as a tree (from any property source, with relaxed
  * names) and hands it to the core's mapper, which validates every value and names the property of
- * each problem. The starter's own switches ({@code resilience.aspects}, {@code .actuator}, {@code
- * .web}) are checked here too: an unknown key or a value other than true or false stops the
- * application rather than silently turning a feature off.
+ * each problem, with the file and line (or environment variable) Spring Boot tracked for it. The
+ * starter's own switches ({@code resilience.aspects}, {@code .actuator}, {@code .web}) are checked
+ * here too: an unknown key or a value other than true or false stops the application rather than
+ * silently turning a feature off.
  *
  * <p>Stateless and thread-safe.
  */
@@ -60,12 +67,49 @@ public final class ResilienceConfigBinder {
       config = YamlConfigLoader.map(ConfigNode.of(root), SOURCE, classLoader);
     } catch (ConfigException e) {
       errors.addAll(e.errors());
-      throw new ConfigException(SOURCE, errors);
+      throw new ConfigException(SOURCE, withOrigins(environment, errors));
     }
     if (!errors.isEmpty()) {
-      throw new ConfigException(SOURCE, errors);
+      throw new ConfigException(SOURCE, withOrigins(environment, errors));
     }
     return config;
+  }
+
+  /**
+   * Adds to each error the origin Spring Boot tracked for its property (file and line, or the
+   * environment variable), or for the first property below it when the error is about a group.
+   */
+  private static List<ConfigError> withOrigins(Environment environment, List<ConfigError> errors) {
+    List<ConfigError> out = new ArrayList<>(errors.size());
+    for (ConfigError e : errors) {
+      Origin origin = origin(environment, e.path());
+      out.add(origin == null ? e : e.withOrigin(origin.toString()));
+    }
+    return out;
+  }
+
+  private static Origin origin(Environment environment, String path) {
+    ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(path);
+    if (name == null) {
+      return null;
+    }
+    for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+      ConfigurationProperty p = source.getConfigurationProperty(name);
+      if (p != null && p.getOrigin() != null) {
+        return p.getOrigin();
+      }
+      if (source instanceof IterableConfigurationPropertySource names) {
+        for (ConfigurationPropertyName n : names) {
+          if (name.isAncestorOf(n)) {
+            ConfigurationProperty child = source.getConfigurationProperty(n);
+            if (child != null && child.getOrigin() != null) {
+              return child.getOrigin();
+            }
+          }
+        }
+      }
+    }
+    return null;
   }
 
   /** Checks the starter's switches: known keys only, each true or false. */

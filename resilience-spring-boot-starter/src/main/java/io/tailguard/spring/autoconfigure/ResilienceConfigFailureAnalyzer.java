@@ -19,7 +19,11 @@ public final class ResilienceConfigFailureAnalyzer
     StringBuilder description = new StringBuilder("Invalid Tailguard configuration:\n");
     for (ConfigError e : cause.errors()) {
       description.append("\n    Property: ").append(e.path());
-      description.append("\n    Problem: ").append(e.message()).append('\n');
+      description.append("\n    Problem: ").append(e.message());
+      if (e.origin() != null) {
+        description.append("\n    Origin: ").append(e.origin());
+      }
+      description.append('\n');
     }
     return new FailureAnalysis(
         description.toString(),
