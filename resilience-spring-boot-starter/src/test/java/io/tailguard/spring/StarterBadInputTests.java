@@ -76,9 +76,9 @@ class StarterBadInputTests {
           resilience.circuit-breaker.instances.payments.half-open-trial-timeout | soon | must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S), or auto, was 'soon'
           resilience.circuit-breaker.instances.payments.half-open-trial-timeout | 30 | must be a duration such as 500ms, 10s, 5m, 1h, 2d or ISO-8601 (PT10S), or auto, was '30'
           resilience.circuit-breaker.defaults.record-exceptions[0] | com.example.Missing | must name a class on the classpath, was 'com.example.Missing'
-          resilience.rate-limiting.instances.search.capacity | 0 | must be in [1, 1000000000], was 0
-          resilience.rate-limiting.backend | mongo | must be one of [memory, redis], was 'mongo'
-          resilience.hedging.instances.search.delay.strategy | sometimes | must be one of [fixed, percentile, adaptive, backoff], was 'sometimes'
+          resilience.rate-limiter.instances.search.capacity | 0 | must be in [1, 1000000000], was 0
+          resilience.rate-limiter.backend | mongo | must be one of [memory, redis], was 'mongo'
+          resilience.hedge.instances.search.delay.strategy | sometimes | must be one of [fixed, percentile, adaptive, backoff], was 'sometimes'
           resilience.health.failure-threshold | 0 | must be in [1, 1000], was 0
           resilience.retry.policies.default.retryable-methods | GET;POST | must be HTTP method names (letters, digits, - and _), was 'GET;POST' at 0
           resilience.actuator.write-enabled | maybe | must be true or false, was 'maybe'
@@ -108,7 +108,7 @@ class StarterBadInputTests {
       textBlock =
           """
           resilience.circuit-breaker.instances.[bad name!].min-calls=3 | resilience.circuit-breaker.instances.bad name!: instance name must be 1 to 128 letters, digits or . _ - : / starting with a letter or digit, was 'bad name!'
-          resilience.hedging.defaults.max-hedge=2 | resilience.hedging.defaults.max-hedge: unknown key (did you mean 'max-hedges'?)
+          resilience.hedge.defaults.max-hedge=2 | resilience.hedge.defaults.max-hedge: unknown key (did you mean 'max-hedges'?)
           resilience.actuator.write-enable=true | resilience.actuator.write-enable: unknown key (known: [write-enabled])
           resilience.aspects.ordr=hedged | resilience.aspects.ordr: unknown key (known: [order])
           """)
@@ -169,7 +169,7 @@ class StarterBadInputTests {
     runner
         .withPropertyValues(
             "resilience.circuit-breaker.instances.payments.failure-rate-threshold=1.5",
-            "resilience.rate-limiting.instances.search.capacity=0",
+            "resilience.rate-limiter.instances.search.capacity=0",
             "resilience.actuator.write-enabled=maybe")
         .run(
             context -> {
@@ -177,7 +177,7 @@ class StarterBadInputTests {
                   .extracting(x -> x.path())
                   .containsExactlyInAnyOrder(
                       "resilience.circuit-breaker.instances.payments.failure-rate-threshold",
-                      "resilience.rate-limiting.instances.search.capacity",
+                      "resilience.rate-limiter.instances.search.capacity",
                       "resilience.actuator.write-enabled");
               assertThat(
                       new ResilienceConfigFailureAnalyzer()

@@ -58,8 +58,7 @@ class ChaosReloadTests extends ChaosTestSupport {
                     "resilience.circuit-breaker.defaults.failure-rate-threshold", odd ? 0.55 : 0.5,
                     "resilience.circuit-breaker.instances.quotes.slow-call-rate-threshold",
                         odd ? 0.85 : 0.8,
-                    "resilience.hedging.instances.quotes.budget.max-extra-load",
-                        odd ? 0.11 : 0.10));
+                    "resilience.hedge.instances.quotes.budget.max-extra-load", odd ? 0.11 : 0.10));
         HttpResponse<String> r =
             post("/actuator/resilience", new JsonMapper().writeValueAsString(Map.of("yaml", yaml)));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

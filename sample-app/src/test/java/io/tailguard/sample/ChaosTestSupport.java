@@ -79,14 +79,14 @@ import org.springframework.test.context.DynamicPropertySource;
       "resilience.circuit-breaker.defaults.open-cooldown=500ms",
       "resilience.circuit-breaker.defaults.max-open-cooldown=1s",
       "resilience.circuit-breaker.global.component-open-ratio=0.3",
-      "resilience.hedging.instances.quotes.timeout=1s",
+      "resilience.hedge.instances.quotes.timeout=1s",
       "resilience.health.interval=200ms",
       "resilience.health.timeout=150ms",
-      "resilience.rate-limiting.backend=redis",
+      "resilience.rate-limiter.backend=redis",
       // LOCAL (the default policy) then allows 10 / 2 = 5 per key while Redis is away.
-      "resilience.rate-limiting.redis.instance-count=2",
-      "resilience.rate-limiting.instances.search.capacity=10",
-      "resilience.rate-limiting.instances.search.window=1h",
+      "resilience.rate-limiter.redis.instance-count=2",
+      "resilience.rate-limiter.instances.search.capacity=10",
+      "resilience.rate-limiter.instances.search.window=1h",
       "management.endpoint.resilience.access=unrestricted",
       "sample.downstream.p50-ms=5",
       "sample.downstream.tail-probability=0",
@@ -146,7 +146,7 @@ abstract class ChaosTestSupport {
   @DynamicPropertySource
   static void redisUri(DynamicPropertyRegistry registry) {
     registry.add(
-        "resilience.rate-limiting.redis.uri",
+        "resilience.rate-limiter.redis.uri",
         () -> {
           if (redisProxy == null) {
             throw new IllegalStateException("the Redis proxy starts before the context");

@@ -45,7 +45,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       "resilience.health.interval=200ms",
       "resilience.health.timeout=150ms",
       // A small burst, so that even a slow machine sends the greedy key over it in 0.9 s.
-      "resilience.rate-limiting.instances.search.capacity=5"
+      "resilience.rate-limiter.instances.search.capacity=5"
     })
 class DemoModeTests {
 

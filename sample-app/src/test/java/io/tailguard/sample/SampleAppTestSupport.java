@@ -31,8 +31,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       "resilience.health.interval=200ms",
       "resilience.health.timeout=150ms",
       // A limit whose Retry-After is predictable: 3 per hour, one permit every 20 minutes.
-      "resilience.rate-limiting.instances.search.capacity=3",
-      "resilience.rate-limiting.instances.search.window=1h",
+      "resilience.rate-limiter.instances.search.capacity=3",
+      "resilience.rate-limiter.instances.search.window=1h",
       "sample.downstream.p50-ms=5",
       "sample.downstream.tail-probability=0",
       "sample.downstream.failure-rate=0"

@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 /**
  * What changed between two configurations, as lines such as {@code
- * resilience.hedging.instances.search.max-hedges: 1 -> 2}, {@code
+ * resilience.hedge.instances.search.max-hedges: 1 -> 2}, {@code
  * resilience.circuit-breaker.instances.orders: added} or {@code ...: removed}. A URI's password is
  * masked ({@link Secrets#maskUriPasswords}).
  *

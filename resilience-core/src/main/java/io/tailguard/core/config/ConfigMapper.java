@@ -60,12 +60,12 @@ final class ConfigMapper {
     }
     ResilienceConfig.CircuitBreakerSection cb =
         circuitBreakerSection(root.child("circuit-breaker"));
-    ResilienceConfig.HedgingSection hedging = hedgingSection(root.child("hedging"));
+    ResilienceConfig.HedgingSection hedging = hedgingSection(root.child("hedge"));
     ResilienceConfig.RetrySection retry = retrySection(root.child("retry"));
     HealthConfig health = health(root.child("health"));
     TelemetryConfig telemetry = telemetry(root.child("telemetry"), TelemetryConfig.defaults());
     ResilienceConfig.RateLimitingSection rateLimiting =
-        rateLimitingSection(root.child("rate-limiting"));
+        rateLimitingSection(root.child("rate-limiter"));
     root.finish();
     if (!errors.isEmpty()) {
       return null;

@@ -89,8 +89,8 @@ public final class ConfigSchema {
     add(out, "circuit-breaker.defaults.", CircuitSettings.CIRCUIT);
     add(out, "circuit-breaker.global.", CircuitSettings.GLOBAL);
     add(out, "circuit-breaker.instances.*.", CircuitSettings.CIRCUIT);
-    add(out, "hedging.defaults.", HedgeSettings.HEDGE);
-    add(out, "hedging.instances.*.", HedgeSettings.HEDGE);
+    add(out, "hedge.defaults.", HedgeSettings.HEDGE);
+    add(out, "hedge.instances.*.", HedgeSettings.HEDGE);
     add(out, "retry.policies.*.", RetrySettings.POLICY);
     List<String> backends = new ArrayList<>();
     for (RateLimitBackend b : RateLimitBackend.values()) {
@@ -98,7 +98,7 @@ public final class ConfigSchema {
     }
     out.add(
         new Entry(
-            "rate-limiting.backend",
+            "rate-limiter.backend",
             "enum",
             RateLimitBackend.class.getName(),
             "memory",
@@ -107,11 +107,11 @@ public final class ConfigSchema {
             "Where limits are kept: in memory, or in Redis shared by every instance."));
     for (String key : List.of("cleanup-threshold", "max-keys")) {
       Setting<?, ?> s = RateLimitSettings.RATE_LIMIT.setting(key);
-      out.add(entry("rate-limiting." + key, s, cast(s).plain(cast(s).defaultValue())));
+      out.add(entry("rate-limiter." + key, s, cast(s).plain(cast(s).defaultValue())));
     }
-    add(out, "rate-limiting.defaults.", RateLimitSettings.RATE_LIMIT);
-    add(out, "rate-limiting.instances.*.", RateLimitSettings.RATE_LIMIT);
-    add(out, "rate-limiting.redis.", RedisSettings.REDIS);
+    add(out, "rate-limiter.defaults.", RateLimitSettings.RATE_LIMIT);
+    add(out, "rate-limiter.instances.*.", RateLimitSettings.RATE_LIMIT);
+    add(out, "rate-limiter.redis.", RedisSettings.REDIS);
     add(out, "health.", HealthSettings.HEALTH);
     add(out, "telemetry.", TelemetrySettings.TELEMETRY);
     return List.copyOf(out);
@@ -167,10 +167,10 @@ public final class ConfigSchema {
   private static List<String> collectRules() {
     List<String> out = new ArrayList<>();
     rules(out, "circuit-breaker.defaults", CircuitSettings.CIRCUIT);
-    rules(out, "hedging.defaults", HedgeSettings.HEDGE);
-    rules(out, "hedging.defaults.delay", HedgeSettings.DELAY_GROUP);
+    rules(out, "hedge.defaults", HedgeSettings.HEDGE);
+    rules(out, "hedge.defaults.delay", HedgeSettings.DELAY_GROUP);
     rules(out, "retry.policies.*", RetrySettings.POLICY);
-    rules(out, "rate-limiting.defaults", RateLimitSettings.RATE_LIMIT);
+    rules(out, "rate-limiter.defaults", RateLimitSettings.RATE_LIMIT);
     rules(out, "health", HealthSettings.HEALTH);
     rules(out, "telemetry", TelemetrySettings.TELEMETRY);
     return List.copyOf(out);

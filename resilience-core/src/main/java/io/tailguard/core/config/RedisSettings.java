@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The declaration of the {@code rate-limiting.redis} group ({@link RedisSection}). It must not read
+ * The declaration of the {@code rate-limiter.redis} group ({@link RedisSection}). It must not read
  * static fields of {@link RedisSection}, which reads it while it initializes. Stateless and
  * thread-safe.
  */

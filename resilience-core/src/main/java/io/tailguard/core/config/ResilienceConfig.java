@@ -41,7 +41,7 @@ public record ResilienceConfig(
    */
   public ResilienceConfig {
     Validate.notNull("circuitBreaker", circuitBreaker);
-    Validate.notNull("hedging", hedging);
+    Validate.notNull("hedge", hedging);
     Validate.notNull("retry", retry);
     Validate.notNull("health", health);
     Validate.notNull("telemetry", telemetry);
@@ -98,8 +98,8 @@ public record ResilienceConfig(
      * @throws IllegalArgumentException if a part is null
      */
     public HedgingSection {
-      Validate.notNull("hedging.defaults", defaults);
-      instances = Map.copyOf(Validate.notNull("hedging.instances", instances));
+      Validate.notNull("hedge.defaults", defaults);
+      instances = Map.copyOf(Validate.notNull("hedge.instances", instances));
     }
   }
 
@@ -124,10 +124,10 @@ public record ResilienceConfig(
      * @throws IllegalArgumentException if a part is null
      */
     public RateLimitingSection {
-      Validate.notNull("rate-limiting.backend", backend);
-      Validate.notNull("rate-limiting.defaults", defaults);
-      instances = Map.copyOf(Validate.notNull("rate-limiting.instances", instances));
-      Validate.notNull("rate-limiting.redis", redis);
+      Validate.notNull("rate-limiter.backend", backend);
+      Validate.notNull("rate-limiter.defaults", defaults);
+      instances = Map.copyOf(Validate.notNull("rate-limiter.instances", instances));
+      Validate.notNull("rate-limiter.redis", redis);
     }
 
     /**
@@ -147,7 +147,7 @@ public record ResilienceConfig(
   }
 
   /**
-   * The {@code rate-limiting.redis} group: how the limiters reach Redis when the backend is {@link
+   * The {@code rate-limiter.redis} group: how the limiters reach Redis when the backend is {@link
    * RateLimitBackend#REDIS}. Each limiter gets a {@code RedisRateLimiterStore} with key prefix
    * {@code keyPrefix + <limiter> + ":"}.
    *

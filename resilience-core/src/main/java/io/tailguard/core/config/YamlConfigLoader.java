@@ -28,10 +28,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * }</pre>
  *
  * <p>Every problem is reported, not only the first, each with its full path and line: unknown keys
- * with the closest known key ({@code resilience.hedging.defaults.max-hedge: unknown key (did you
- * mean 'max-hedges'?)}), wrong types, out-of-range values with the allowed range, unknown enum
- * values with the allowed list, duplicate keys, YAML syntax errors. If there is any problem, a
- * {@link ConfigException} is thrown and nothing is returned, so nothing half-applies.
+ * with the closest known key ({@code resilience.hedge.defaults.max-hedge: unknown key (did you mean
+ * 'max-hedges'?)}), wrong types, out-of-range values with the allowed range, unknown enum values
+ * with the allowed list, duplicate keys, YAML syntax errors. If there is any problem, a {@link
+ * ConfigException} is thrown and nothing is returned, so nothing half-applies.
  *
  * <p>Other top-level keys (a Spring {@code application.yml} has {@code spring:} and {@code
  * server:}) are ignored. An empty document gives every default.

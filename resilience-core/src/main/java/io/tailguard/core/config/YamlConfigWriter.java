@@ -69,7 +69,7 @@ public final class YamlConfigWriter {
     Map<String, Object> hi = new TreeMap<>();
     config.hedging().instances().forEach((n, c) -> hi.put(n, hedge(c)));
     hedging.put("instances", hi);
-    resilience.put("hedging", hedging);
+    resilience.put("hedge", hedging);
 
     resilience.put("retry", retry(config.retry()));
 
@@ -83,7 +83,7 @@ public final class YamlConfigWriter {
     config.rateLimiting().instances().forEach((n, c) -> rli.put(n, rateLimit(c)));
     rl.put("instances", rli);
     rl.put("redis", redis(config.rateLimiting().redis()));
-    resilience.put("rate-limiting", rl);
+    resilience.put("rate-limiter", rl);
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("resilience", resilience);
     return root;

@@ -8,7 +8,7 @@ import io.tailguard.core.ratelimiter.redis.RedisRateLimiterStore;
 import io.tailguard.core.time.Clock;
 
 /**
- * Store factories built from the {@code rate-limiting.redis} group of a {@link ResilienceConfig}:
+ * Store factories built from the {@code rate-limiter.redis} group of a {@link ResilienceConfig}:
  * each limiter gets a {@link RedisRateLimiterStore} with key prefix {@code keyPrefix + <limiter> +
  * ":"} and the group's timeout, failure policy and instance count.
  *
@@ -33,7 +33,7 @@ public final class RedisStores {
     Validate.notNull("clock", clock);
     if (settings.uri() == null) {
       throw new IllegalArgumentException(
-          "resilience.rate-limiting.redis.uri must be set when backend is redis (or the runtime"
+          "resilience.rate-limiter.redis.uri must be set when backend is redis (or the runtime"
               + " given a connection)");
     }
     String uri = settings.uri();

@@ -152,7 +152,7 @@ public final class ResilienceRuntime implements AutoCloseable {
       Class.forName("io.lettuce.core.RedisClient", false, ResilienceRuntime.class.getClassLoader());
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException(
-          "resilience.rate-limiting.backend redis needs io.lettuce:lettuce-core on the class path",
+          "resilience.rate-limiter.backend redis needs io.lettuce:lettuce-core on the class path",
           e);
     }
     return RedisStores.fromUri(redis, clock);
@@ -259,8 +259,8 @@ public final class ResilienceRuntime implements AutoCloseable {
    *
    * @param next the configuration
    * @return what changed (empty if nothing)
-   * @throws IllegalArgumentException if it changes {@code rate-limiting.backend} or, with the redis
-   *     backend, {@code rate-limiting.redis}: the stores are built once, so that needs a restart;
+   * @throws IllegalArgumentException if it changes {@code rate-limiter.backend} or, with the redis
+   *     backend, {@code rate-limiter.redis}: the stores are built once, so that needs a restart;
    *     nothing is applied
    */
   public synchronized List<String> apply(ResilienceConfig next) {
@@ -299,7 +299,7 @@ public final class ResilienceRuntime implements AutoCloseable {
       ResilienceConfig.RateLimitingSection before, ResilienceConfig.RateLimitingSection after) {
     if (before.backend() != after.backend()) {
       throw new IllegalArgumentException(
-          "resilience.rate-limiting.backend cannot change while running (in force: "
+          "resilience.rate-limiter.backend cannot change while running (in force: "
               + before.backend().name().toLowerCase(java.util.Locale.ROOT)
               + ", given: "
               + after.backend().name().toLowerCase(java.util.Locale.ROOT)
@@ -307,7 +307,7 @@ public final class ResilienceRuntime implements AutoCloseable {
     }
     if (before.backend() == RateLimitBackend.REDIS && !before.redis().equals(after.redis())) {
       throw new IllegalArgumentException(
-          "resilience.rate-limiting.redis cannot change while running; restart to change it");
+          "resilience.rate-limiter.redis cannot change while running; restart to change it");
     }
   }
 
@@ -476,7 +476,7 @@ public final class ResilienceRuntime implements AutoCloseable {
 
     /**
      * Sets what creates the rate limiters' stores, in place of the one the configuration's {@code
-     * rate-limiting.backend} implies (the Spring starter passes one over the application's Redis
+     * rate-limiter.backend} implies (the Spring starter passes one over the application's Redis
      * connection, see {@link RedisStores#fromCommands}).
      *
      * @param stores the factory
@@ -492,7 +492,7 @@ public final class ResilienceRuntime implements AutoCloseable {
      *
      * @return the runtime
      * @throws IllegalArgumentException if the backend is redis and there is neither a {@code
-     *     rate-limiting.redis.uri} nor a {@link #rateLimiterStores} factory
+     *     rate-limiter.redis.uri} nor a {@link #rateLimiterStores} factory
      * @throws IllegalStateException if the backend is redis and Lettuce is not on the class path
      */
     public ResilienceRuntime build() {

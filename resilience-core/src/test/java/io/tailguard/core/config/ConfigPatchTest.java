@@ -24,7 +24,7 @@ class ConfigPatchTest {
           instances:
             payments: {failure-rate-threshold: 0.25}
             my-api: {min-calls: 5}
-        hedging:
+        hedge:
           defaults: {max-hedges: 2}
           instances:
             quotes: {max-hedges: 1, delay: {strategy: fixed, delay: 50ms}}
@@ -50,7 +50,7 @@ class ConfigPatchTest {
     assertThat(after.hedging().instances().get("quotes").timeout())
         .isEqualTo(Duration.ofSeconds(2));
     assertThat(ConfigDiff.between(before, after))
-        .containsExactly("resilience.hedging.instances.quotes.timeout: 30s -> 2s");
+        .containsExactly("resilience.hedge.instances.quotes.timeout: 30s -> 2s");
   }
 
   @Test
@@ -93,7 +93,7 @@ class ConfigPatchTest {
               retry:
                 policies:
                   inventory: {retryable-statuses: [502]}
-              hedging:
+              hedge:
                 instances:
                   quotes: {delay: {delay: 80ms}}
             """);
@@ -128,7 +128,7 @@ class ConfigPatchTest {
                 patched(
                     """
                     resilience:
-                      hedging:
+                      hedge:
                         instances:
                           quotes: {max-hedges: 0}
                     """))
@@ -138,7 +138,7 @@ class ConfigPatchTest {
                 assertThat(((ConfigException) e).errors())
                     .extracting(ConfigError::toString)
                     .containsExactly(
-                        "resilience.hedging.instances.quotes.max-hedges: must be in [1, 10], was 0"
+                        "resilience.hedge.instances.quotes.max-hedges: must be in [1, 10], was 0"
                             + " (line 4, column 16)"));
   }
 
@@ -176,6 +176,6 @@ class ConfigPatchTest {
         ConfigPatch.parse("resilience:\n  hedging:\n    defaults: {max-hedges: 3}\n")
             .applyTo(inForce);
     assertThat(ConfigDiff.between(inForce, after))
-        .isEqualTo(List.of("resilience.hedging.defaults.max-hedges: 2 -> 3"));
+        .isEqualTo(List.of("resilience.hedge.defaults.max-hedges: 2 -> 3"));
   }
 }

@@ -28,7 +28,7 @@ class ConfigReloadTest {
           instances:
             payments: {failure-rate-threshold: 0.5}
             legacy: {}
-        hedging:
+        hedge:
           instances:
             search: {max-hedges: 1}
       """;
@@ -41,7 +41,7 @@ class ConfigReloadTest {
           instances:
             payments: {failure-rate-threshold: 0.25}
             orders: {}
-        hedging:
+        hedge:
           instances:
             search: {max-hedges: 3}
       """;
@@ -61,7 +61,7 @@ class ConfigReloadTest {
         runtime(
             """
             resilience:
-              rate-limiting:
+              rate-limiter:
                 instances:
                   search: {capacity: 2, window: 60s}
                   legacy: {capacity: 5}
@@ -76,15 +76,15 @@ class ConfigReloadTest {
             YamlConfigLoader.loadString(
                 """
                 resilience:
-                  rate-limiting:
+                  rate-limiter:
                     instances:
                       search: {capacity: 3, window: 60s}
                 """));
 
     assertThat(changes)
         .contains(
-            "resilience.rate-limiting.instances.search.capacity: 2 -> 3",
-            "resilience.rate-limiting.instances.legacy: removed");
+            "resilience.rate-limiter.instances.search.capacity: 2 -> 3",
+            "resilience.rate-limiter.instances.legacy: removed");
     assertThat(rt.rateLimiters().limiter("search")).isSameAs(search);
     // alice's state is kept as time: her two permits spent a whole 60 s window, so she waits
     // one new interval (60 s / 3) for her next permit.
@@ -121,7 +121,7 @@ class ConfigReloadTest {
             "resilience.circuit-breaker.instances.payments.failure-rate-threshold: 0.5 -> 0.25",
             "resilience.circuit-breaker.instances.orders: added",
             "resilience.circuit-breaker.instances.legacy: removed",
-            "resilience.hedging.instances.search.max-hedges: 1 -> 3");
+            "resilience.hedge.instances.search.max-hedges: 1 -> 3");
     assertThat(rt.circuitBreakers().breaker("payments")).isSameAs(payments);
     assertThat(payments.state()).isEqualTo(CircuitState.OPEN); // state kept
     assertThat(payments.config().failureRateThreshold()).isEqualTo(0.25);
@@ -174,7 +174,7 @@ class ConfigReloadTest {
             e ->
                 assertThat(e.reason())
                     .contains(
-                        "resilience.hedging.instances.search.max-hedges: must be in [1, 10], was"
+                        "resilience.hedge.instances.search.max-hedges: must be in [1, 10], was"
                             + " 30"));
 
     Files.delete(file);

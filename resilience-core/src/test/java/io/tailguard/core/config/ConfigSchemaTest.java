@@ -29,9 +29,9 @@ class ConfigSchemaTest {
         .keySet()
         .removeAll(
             List.of(
-                "resilience.rate-limiting.cleanup-threshold",
-                "resilience.rate-limiting.max-keys",
-                "resilience.rate-limiting.redis.uri"));
+                "resilience.rate-limiter.cleanup-threshold",
+                "resilience.rate-limiter.max-keys",
+                "resilience.rate-limiter.redis.uri"));
     written.replaceAll((k, v) -> v instanceof List<?> l && l.isEmpty() ? null : v);
     // The built-in retry policies are written by name; the schema has them as policies.*.
     written.keySet().removeIf(k -> k.startsWith("resilience.retry.policies."));
@@ -55,7 +55,7 @@ class ConfigSchemaTest {
               assertThat(e.allowed()).isEqualTo("(0, 1]");
             });
     assertThat(ConfigSchema.entries())
-        .filteredOn(e -> e.path().equals("hedging.defaults.delay.percentile"))
+        .filteredOn(e -> e.path().equals("hedge.defaults.delay.percentile"))
         .singleElement()
         .satisfies(
             e -> {

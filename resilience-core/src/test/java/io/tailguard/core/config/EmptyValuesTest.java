@@ -25,7 +25,7 @@ class EmptyValuesTest {
                   record-exceptions:
                   ignore-exceptions: ''
                 instances:
-              hedging:
+              hedge:
                 defaults:
                   fatal-exceptions: ''
                 instances: ''
@@ -39,7 +39,7 @@ class EmptyValuesTest {
                 providers: ''
               telemetry:
                 instances:
-              rate-limiting:
+              rate-limiter:
                 instances: ''
             """);
     ResilienceConfig d = ResilienceConfig.defaults();

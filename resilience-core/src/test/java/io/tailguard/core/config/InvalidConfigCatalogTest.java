@@ -21,10 +21,10 @@ class InvalidConfigCatalogTest {
   static final String CB = "resilience:\n  circuit-breaker:\n    defaults:\n      ";
   static final String CBP = "resilience.circuit-breaker.defaults.";
   static final String HD = "resilience:\n  hedging:\n    defaults:\n      ";
-  static final String HDP = "resilience.hedging.defaults.";
+  static final String HDP = "resilience.hedge.defaults.";
   static final String L4 = " (line 4, column 7)";
   static final String RL = "resilience:\n  rate-limiting:\n    defaults:\n      ";
-  static final String RLP = "resilience.rate-limiting.defaults.";
+  static final String RLP = "resilience.rate-limiter.defaults.";
   static final String RT = "resilience:\n  retry:\n    policies:\n      default:\n        ";
   static final String RTP = "resilience.retry.policies.default.";
   static final String L5 = " (line 5, column 9)";
@@ -34,7 +34,7 @@ class InvalidConfigCatalogTest {
   }
 
   static final String RR = "resilience:\n  rate-limiting:\n    redis:\n      ";
-  static final String RRP = "resilience.rate-limiting.redis.";
+  static final String RRP = "resilience.rate-limiter.redis.";
 
   static Stream<Arguments> rateLimitingRedis() {
     return Stream.of(
@@ -169,7 +169,7 @@ class InvalidConfigCatalogTest {
                 + " column 3)"),
         doc(
             "resilience:\n  hedging:\n    default: {}\n",
-            "resilience.hedging.default: unknown key (did you mean 'defaults'?) (line 3, column"
+            "resilience.hedge.default: unknown key (did you mean 'defaults'?) (line 3, column"
                 + " 5)"),
         doc(
             HD + "delay: {stratgy: fixed}\n",
@@ -203,15 +203,15 @@ class InvalidConfigCatalogTest {
             RLP + "cleanup-threshold: must be in [1, max-keys = 10], was 20 (line 5, column 7)"),
         doc(
             "resilience:\n  rate-limiting:\n    backend: redys\n",
-            "resilience.rate-limiting.backend: must be one of [memory, redis], was 'redys' (did you"
+            "resilience.rate-limiter.backend: must be one of [memory, redis], was 'redys' (did you"
                 + " mean 'redis'?) (line 3, column 5)"),
         doc(
             "resilience:\n  rate-limiting:\n    instances:\n      search: {capacity: -1}\n",
-            "resilience.rate-limiting.instances.search.capacity: must be in [1, 1000000000], was -1"
+            "resilience.rate-limiter.instances.search.capacity: must be in [1, 1000000000], was -1"
                 + " (line 4, column 16)"),
         doc(
             "resilience:\n  rate-limiting:\n    instances:\n      'bad name': {capacity: 1}\n",
-            "resilience.rate-limiting.instances.bad name: instance name must be 1 to 128 letters,"
+            "resilience.rate-limiter.instances.bad name: instance name must be 1 to 128 letters,"
                 + " digits or . _ - : / starting with a letter or digit, was 'bad name' (line 4,"
                 + " column 7)"),
         // out of range
@@ -348,7 +348,7 @@ class InvalidConfigCatalogTest {
         doc(HD + "idempotent: yes\n", HDP + "idempotent: must be true or false, was 'yes'" + L4),
         doc(
             "resilience:\n  hedging: [1, 2]\n",
-            "resilience.hedging: must be a map, was a list (line 2, column 3)"),
+            "resilience.hedge: must be a map, was a list (line 2, column 3)"),
         doc(
             "resilience:\n  circuit-breaker:\n    instances: [payments]\n",
             "resilience.circuit-breaker.instances: must be a map of names to settings, was a list"

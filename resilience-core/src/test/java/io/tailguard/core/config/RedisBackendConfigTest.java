@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code rate-limiting.backend: redis} from YAML: the runtime's limiters share Redis. */
+/** {@code rate-limiter.backend: redis} from YAML: the runtime's limiters share Redis. */
 @ExtendWith(RedisExtension.class)
 class RedisBackendConfigTest {
 
@@ -30,7 +30,7 @@ class RedisBackendConfigTest {
   String yaml(String uri, int instanceCount) {
     return """
     resilience:
-      rate-limiting:
+      rate-limiter:
         backend: redis
         redis:
           uri: %s
@@ -91,7 +91,7 @@ class RedisBackendConfigTest {
     assertThatThrownBy(() -> ResilienceRuntime.builder().config(c).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "resilience.rate-limiting.redis.uri must be set when backend is redis (or the runtime"
+            "resilience.rate-limiter.redis.uri must be set when backend is redis (or the runtime"
                 + " given a connection)");
   }
 
@@ -105,14 +105,14 @@ class RedisBackendConfigTest {
       assertThatThrownBy(() -> rt.apply(YamlConfigLoader.loadString(yaml(redis.uri(), 3))))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
-              "resilience.rate-limiting.redis cannot change while running; restart to change it");
+              "resilience.rate-limiter.redis cannot change while running; restart to change it");
       assertThat(rt.config()).isEqualTo(inForce);
       // Limits still change.
       assertThat(
               rt.apply(
                   YamlConfigLoader.loadString(
                       yaml(redis.uri(), 2).replace("capacity: 3", "capacity: 5"))))
-          .containsExactly("resilience.rate-limiting.instances.search.capacity: 3 -> 5");
+          .containsExactly("resilience.rate-limiter.instances.search.capacity: 3 -> 5");
     }
   }
 
@@ -140,7 +140,7 @@ class RedisBackendConfigTest {
       assertThat(rt.rateLimiters().limiter("search").config().capacity()).isEqualTo(2);
       assertThatThrownBy(() -> rt.apply(YamlConfigLoader.load(file)))
           .hasMessage(
-              "resilience.rate-limiting.backend cannot change while running (in force: memory,"
+              "resilience.rate-limiter.backend cannot change while running (in force: memory,"
                   + " given: redis); restart to change it");
     }
   }

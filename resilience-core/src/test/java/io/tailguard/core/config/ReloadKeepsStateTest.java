@@ -63,7 +63,7 @@ class ReloadKeepsStateTest {
           defaults: {min-calls: 2, open-cooldown: 60s, max-open-cooldown: 10m}
           instances:
             payments: {half-open-max-concurrent: 1%s}
-        hedging:
+        hedge:
           defaults: {max-hedges: %d}
       """;
 
@@ -87,7 +87,7 @@ class ReloadKeepsStateTest {
     CircuitBreaker payments = openPayments();
 
     assertThat(apply(breakers("", 2)))
-        .containsExactly("resilience.hedging.defaults.max-hedges: 1 -> 2");
+        .containsExactly("resilience.hedge.defaults.max-hedges: 1 -> 2");
 
     assertThat(rt.circuitBreakers().breaker("payments")).isSameAs(payments);
     assertThat(payments.state()).isEqualTo(CircuitState.OPEN);
@@ -172,7 +172,7 @@ class ReloadKeepsStateTest {
   static final String HEDGERS =
       """
       resilience:
-        hedging:
+        hedge:
           defaults:
             max-hedges: 1
             delay: {strategy: percentile, percentile: 50, warmup-samples: 10, warmup-delay: 5ms}
@@ -218,7 +218,7 @@ class ReloadKeepsStateTest {
     apply(
         """
         resilience:
-          hedging:
+          hedge:
             defaults:
               max-hedges: 1
               delay: {strategy: percentile, percentile: 50, warmup-samples: 10, warmup-delay: 5ms}
@@ -246,7 +246,7 @@ class ReloadKeepsStateTest {
     apply(
         """
         resilience:
-          hedging:
+          hedge:
             defaults: {max-hedges: 1}
         """);
 
@@ -289,11 +289,11 @@ class ReloadKeepsStateTest {
   static final String LIMITERS =
       """
       resilience:
-        rate-limiting:
+        rate-limiter:
           defaults: {capacity: 4, window: 60s}
           instances:
             search: {capacity: %d, window: %s}
-        hedging:
+        hedge:
           defaults: {max-hedges: %d}
       """;
 
@@ -320,7 +320,7 @@ class ReloadKeepsStateTest {
     apply(
         """
         resilience:
-          rate-limiting:
+          rate-limiter:
             defaults: {capacity: 4, window: 60s}
         """);
     assertThat(rt.rateLimiters().limiter("search")).isSameAs(search);

@@ -39,17 +39,17 @@ class RuleMessagesTest {
                 + " 360000 (line 2, column 3)"),
         Arguments.of(
             "resilience:\n  hedging:\n    defaults:\n      delay: {min-delay: 2s, max-delay: 1s}\n",
-            "resilience.hedging.defaults.delay: min-delay must be at most max-delay (1s), was 2s"
+            "resilience.hedge.defaults.delay: min-delay must be at most max-delay (1s), was 2s"
                 + " (line 4, column 7)"),
         Arguments.of(
             "resilience:\n  hedging:\n    defaults:\n      delay: {recompute-interval: 20s}\n",
-            "resilience.hedging.defaults.delay: recompute-interval must be at most window (10s),"
+            "resilience.hedge.defaults.delay: recompute-interval must be at most window (10s),"
                 + " was 20s (line 4, column 7)"),
         Arguments.of(
             "resilience:\n  hedging:\n    defaults:\n"
                 + "      retryable-exceptions: [java.io.IOException]\n"
                 + "      fatal-exceptions: [java.io.IOException]\n",
-            "resilience.hedging.defaults: an exception type must not be both retryable and fatal,"
+            "resilience.hedge.defaults: an exception type must not be both retryable and fatal,"
                 + " was java.io.IOException in retryable-exceptions and fatal-exceptions (line 3,"
                 + " column 5)"),
         Arguments.of(
@@ -71,7 +71,7 @@ class RuleMessagesTest {
         Arguments.of(
             "resilience:\n  rate-limiting:\n    defaults:\n      max-keys: 10\n"
                 + "      cleanup-threshold: 20\n",
-            "resilience.rate-limiting.defaults.cleanup-threshold: must be in [1, max-keys = 10],"
+            "resilience.rate-limiter.defaults.cleanup-threshold: must be in [1, max-keys = 10],"
                 + " was 20 (line 5, column 7)"));
   }
 

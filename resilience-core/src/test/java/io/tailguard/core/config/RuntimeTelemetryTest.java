@@ -30,7 +30,7 @@ class RuntimeTelemetryTest {
                       circuit-breaker:
                         instances:
                           payments: {min-calls: 1, failure-rate-threshold: 0.5}
-                      hedging:
+                      hedge:
                         instances:
                           search: {delay: {strategy: fixed, delay: 10ms}}
                       telemetry:

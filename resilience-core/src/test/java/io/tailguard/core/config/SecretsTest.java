@@ -46,7 +46,7 @@ class SecretsTest {
             withUri("redis://user:other@127.0.0.1:6380"));
     assertThat(changes)
         .containsExactly(
-            "resilience.rate-limiting.redis.uri: redis://user:******@127.0.0.1:6379 ->"
+            "resilience.rate-limiter.redis.uri: redis://user:******@127.0.0.1:6379 ->"
                 + " redis://user:******@127.0.0.1:6380");
   }
 

@@ -42,7 +42,7 @@ class YamlConfigLoaderTest {
               adaptive-threshold: {floor: 0.2}
               half-open-trial-timeout: 5s
             search: {}
-        hedging:
+        hedge:
           defaults:
             max-hedges: 2
             delay: {strategy: adaptive, warmup-delay: 80ms}
@@ -63,7 +63,7 @@ class YamlConfigLoaderTest {
           sla-target: 250ms
           instances:
             search: {sla-target: 50ms, cost-per-attempt: 0.002}
-        rate-limiting:
+        rate-limiter:
           backend: memory
           cleanup-threshold: 500
           defaults: {capacity: 100, window: 1m}
@@ -199,7 +199,7 @@ class YamlConfigLoaderTest {
         .hasMessage(
             "Invalid configuration in "
                 + file
-                + ": resilience.hedging.defaults.max-hedges: must be in [1, 10], was 0"
+                + ": resilience.hedge.defaults.max-hedges: must be in [1, 10], was 0"
                 + " (line 4, column 7)");
   }
 
@@ -212,7 +212,7 @@ class YamlConfigLoaderTest {
             defaults:
               buckets: 0
               min-calls: many
-          hedging:
+          hedge:
             defaults:
               max-hedge: 3
         """;
@@ -225,7 +225,7 @@ class YamlConfigLoaderTest {
                     .containsExactly(
                         "resilience.circuit-breaker.defaults.buckets",
                         "resilience.circuit-breaker.defaults.min-calls",
-                        "resilience.hedging.defaults.max-hedge"));
+                        "resilience.hedge.defaults.max-hedge"));
   }
 
   @Test
@@ -234,7 +234,7 @@ class YamlConfigLoaderTest {
         Map.of(
             "resilience",
             Map.of(
-                "hedging",
+                "hedge",
                 Map.of("defaults", Map.of("max-hedges", 3, "timeout", Duration.ofSeconds(1)))));
     ResilienceConfig c = YamlConfigLoader.map(ConfigNode.of(tree), "properties", null);
     assertThat(c.hedging().defaults().maxHedges()).isEqualTo(3);
@@ -242,11 +242,11 @@ class YamlConfigLoaderTest {
             () ->
                 YamlConfigLoader.map(
                     ConfigNode.of(
-                        Map.of("resilience", Map.of("hedging", Map.of("defaults", List.of())))),
+                        Map.of("resilience", Map.of("hedge", Map.of("defaults", List.of())))),
                     "properties",
                     null))
         .hasMessage(
-            "Invalid configuration in properties: resilience.hedging.defaults: must be a map, was a"
+            "Invalid configuration in properties: resilience.hedge.defaults: must be a map, was a"
                 + " list");
   }
 
@@ -256,7 +256,7 @@ class YamlConfigLoaderTest {
         Map.of(
             "resilience",
             Map.of(
-                "hedging",
+                "hedge",
                 Map.of(
                     "defaults",
                     Map.of(

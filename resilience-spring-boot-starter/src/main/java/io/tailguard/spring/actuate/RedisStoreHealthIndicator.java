@@ -9,7 +9,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The health of the rate limiters' Redis stores ({@code rate-limiting.backend: redis}), the entry
+ * The health of the rate limiters' Redis stores ({@code rate-limiter.backend: redis}), the entry
  * {@value #NAME} of the {@code resilience} component: UP while Redis decides, DEGRADED while any
  * limiter's store is on its failure policy (Redis did not answer it last time). Read live.
  *

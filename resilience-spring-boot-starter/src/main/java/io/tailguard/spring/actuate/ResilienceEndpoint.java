@@ -46,7 +46,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * management.endpoints.access.max-permitted}).
  *
  * <p>Values are sanitized with Spring Boot's rules ({@code ValueSanitizer}): those of keys Boot
- * deems sensitive, such as {@code resilience.rate-limiting.redis.uri}, are shown only as {@code
+ * deems sensitive, such as {@code resilience.rate-limiter.redis.uri}, are shown only as {@code
  * management.endpoint.resilience.show-values} allows, {@link SanitizingFunction} beans apply, and a
  * URI's password is always masked.
  *
@@ -148,7 +148,7 @@ public class ResilienceEndpoint {
    * @return its instances by name, or {@code null} for an unknown engine
    */
   public Map<String, Object> engine(String engine, boolean showUnsanitized) {
-    // The configuration's keys are its property names (resilience.rate-limiting.redis.uri), as
+    // The configuration's keys are its property names (resilience.rate-limiter.redis.uri), as
     // SanitizingFunctions written for Boot's env and configprops endpoints expect.
     String key = engine.equals("config") ? "" : engine;
     return sanitizer.map(key, describe(engine), showUnsanitized);

@@ -15,7 +15,7 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
  *
  * <ol>
  *   <li>every {@link SanitizingFunction} bean applies to every value, by its key (the property name
- *       for the configuration, such as {@code resilience.rate-limiting.redis.uri}; the path in the
+ *       for the configuration, such as {@code resilience.rate-limiter.redis.uri}; the path in the
  *       answer otherwise, such as {@code rate-limiters.search.store.connection});
  *   <li>unless values are shown ({@code management.endpoint.resilience.show-values}), the value of
  *       a key Boot deems likely sensitive ({@link SanitizingFunction#ifLikelySensitive()}: URIs and

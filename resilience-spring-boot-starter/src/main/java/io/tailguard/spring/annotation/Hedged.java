@@ -27,7 +27,7 @@ import java.lang.annotation.Target;
 public @interface Hedged {
 
   /**
-   * The hedger's name, as in {@code resilience.hedging.instances.<name>}. An unknown name gets the
+   * The hedger's name, as in {@code resilience.hedge.instances.<name>}. An unknown name gets the
    * defaults (and is logged once at start-up).
    *
    * @return the hedger name

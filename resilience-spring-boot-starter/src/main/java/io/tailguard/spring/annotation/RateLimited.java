@@ -28,7 +28,7 @@ import java.lang.annotation.Target;
 public @interface RateLimited {
 
   /**
-   * The limiter's name, as in {@code resilience.rate-limiting.instances.<name>}. An unknown name
+   * The limiter's name, as in {@code resilience.rate-limiter.instances.<name>}. An unknown name
    * gets the defaults (and is logged once at start-up).
    *
    * @return the limiter name

@@ -51,7 +51,7 @@ public final class ApplicationRedisConnection implements RedisStoresSource, Auto
                 + factory.getStandaloneConfiguration().getPort();
       } else {
         throw new IllegalStateException(
-            "resilience.rate-limiting.backend redis: unsupported Lettuce client "
+            "resilience.rate-limiter.backend redis: unsupported Lettuce client "
                 + client.getClass().getName());
       }
     } catch (RuntimeException e) {
@@ -59,7 +59,7 @@ public final class ApplicationRedisConnection implements RedisStoresSource, Auto
         throw e;
       }
       throw new IllegalStateException(
-          "resilience.rate-limiting.backend redis: cannot connect to the Redis of"
+          "resilience.rate-limiter.backend redis: cannot connect to the Redis of"
               + " spring.data.redis.* ("
               + factory.getStandaloneConfiguration().getHostName()
               + ":"
@@ -73,7 +73,7 @@ public final class ApplicationRedisConnection implements RedisStoresSource, Auto
   /**
    * Returns the factory of stores over this connection.
    *
-   * @param settings the {@code rate-limiting.redis} group (its URI is ignored)
+   * @param settings the {@code rate-limiter.redis} group (its URI is ignored)
    * @param clock the limiters' clock
    * @return the factory
    */

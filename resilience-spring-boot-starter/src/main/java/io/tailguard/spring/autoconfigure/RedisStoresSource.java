@@ -13,7 +13,7 @@ interface RedisStoresSource {
   /**
    * Returns the factory of stores.
    *
-   * @param settings the {@code rate-limiting.redis} group (its URI is ignored)
+   * @param settings the {@code rate-limiter.redis} group (its URI is ignored)
    * @param clock the limiters' clock
    * @return the factory
    */

@@ -76,7 +76,7 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
     }
     if (!unknownHedgers.isEmpty()) {
       log.info(
-          "Hedgers without their own settings use resilience.hedging.defaults: {}", unknownHedgers);
+          "Hedgers without their own settings use resilience.hedge.defaults: {}", unknownHedgers);
     }
     if (!unknownPolicies.isEmpty()) {
       log.info(
@@ -85,7 +85,7 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
     }
     if (!unknownLimiters.isEmpty()) {
       log.info(
-          "Rate limiters without their own settings use resilience.rate-limiting.defaults: {}",
+          "Rate limiters without their own settings use resilience.rate-limiter.defaults: {}",
           unknownLimiters);
     }
   }

@@ -89,7 +89,7 @@ public final class ResilienceAutoConfiguration {
     statusExtractors.orderedStream().forEach(b::retryStatusExtractor);
     RedisStoresSource connection = redis.getIfAvailable();
     if (connection != null && config.rateLimiting().backend() == RateLimitBackend.REDIS) {
-      // The application's Redis (spring.data.redis.*) wins over resilience.rate-limiting.redis.uri.
+      // The application's Redis (spring.data.redis.*) wins over resilience.rate-limiter.redis.uri.
       b.rateLimiterStores(connection.stores(config.rateLimiting().redis(), Clock.system()));
     }
     return b.build();

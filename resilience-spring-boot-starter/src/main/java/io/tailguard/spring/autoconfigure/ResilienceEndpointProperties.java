@@ -17,7 +17,7 @@ public class ResilienceEndpointProperties {
 
   /**
    * When to show values of keys that are likely sensitive (URIs, addresses, passwords, secrets,
-   * keys, tokens, credentials), such as resilience.rate-limiting.redis.uri. A URI's password is
+   * keys, tokens, credentials), such as resilience.rate-limiter.redis.uri. A URI's password is
    * masked even when shown.
    */
   private Show showValues = Show.NEVER;

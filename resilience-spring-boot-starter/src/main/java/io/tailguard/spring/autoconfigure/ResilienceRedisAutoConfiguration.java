@@ -10,9 +10,9 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * With {@code resilience.rate-limiting.backend=redis} and Spring Data Redis on Lettuce, the rate
+ * With {@code resilience.rate-limiter.backend=redis} and Spring Data Redis on Lettuce, the rate
  * limiters share their limits over the application's Redis ({@code spring.data.redis.*}) instead of
- * a client of their own at {@code resilience.rate-limiting.redis.uri}.
+ * a client of their own at {@code resilience.rate-limiter.redis.uri}.
  */
 @AutoConfiguration(
     before = ResilienceAutoConfiguration.class,
@@ -23,7 +23,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
       "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
       "io.lettuce.core.RedisClient"
     })
-@ConditionalOnProperty(name = "resilience.rate-limiting.backend", havingValue = "redis")
+@ConditionalOnProperty(name = "resilience.rate-limiter.backend", havingValue = "redis")
 public final class ResilienceRedisAutoConfiguration {
 
   @Bean(destroyMethod = "close")

@@ -20,9 +20,9 @@ class ResilienceEndpointBackendTests {
               .reconfigure(
                   """
                   resilience:
-                    hedging:
+                    hedge:
                       defaults: {max-hedges: 3}
-                    rate-limiting:
+                    rate-limiter:
                       backend: redis
                       redis: {uri: 'redis://127.0.0.1:1'}
                   """,
@@ -35,7 +35,7 @@ class ResilienceEndpointBackendTests {
               List.of(
                   Map.of(
                       "key",
-                      "resilience.rate-limiting.backend",
+                      "resilience.rate-limiter.backend",
                       "message",
                       "cannot change while running (in force: memory, given: redis); restart to"
                           + " change it")));

@@ -42,7 +42,7 @@ class ResilienceEndpointSanitizingTests {
                   ResilienceEndpointAutoConfiguration.class))
           .withPropertyValues(
               "management.endpoints.web.exposure.include=resilience",
-              "resilience.rate-limiting.redis.uri=" + URI);
+              "resilience.rate-limiter.redis.uri=" + URI);
 
   static String json(Object value) {
     return JsonMapper.builder().build().writeValueAsString(value);
@@ -59,7 +59,7 @@ class ResilienceEndpointSanitizingTests {
 
   @SuppressWarnings("unchecked")
   static Object uri(Object config) {
-    return at((Map<String, Object>) config, "resilience", "rate-limiting", "redis", "uri");
+    return at((Map<String, Object>) config, "resilience", "rate-limiter", "redis", "uri");
   }
 
   static SecurityContext user(String... roles) {
@@ -88,7 +88,7 @@ class ResilienceEndpointSanitizingTests {
           ResilienceEndpoint endpoint = context.getBean(ResilienceEndpoint.class);
           Map<String, Object> config = endpoint.engine("config");
           assertThat(uri(config)).isEqualTo("******");
-          assertThat(at(config, "resilience", "rate-limiting", "redis", "key-prefix"))
+          assertThat(at(config, "resilience", "rate-limiter", "redis", "key-prefix"))
               .isEqualTo("tailguard:rl:");
           assertThat(at(config, "resilience", "circuit-breaker", "defaults", "min-calls"))
               .isEqualTo(20);
@@ -146,12 +146,12 @@ class ResilienceEndpointSanitizingTests {
             SanitizingFunction.class,
             () ->
                 ((SanitizingFunction) data -> data.withValue("redis://elsewhere"))
-                    .ifKeyEquals("resilience.rate-limiting.redis.uri"))
+                    .ifKeyEquals("resilience.rate-limiter.redis.uri"))
         .run(
             context -> {
               ResilienceEndpoint endpoint = context.getBean(ResilienceEndpoint.class);
               Map<String, Object> config = endpoint.engine("config");
-              assertThat(at(config, "resilience", "rate-limiting", "redis", "key-prefix"))
+              assertThat(at(config, "resilience", "rate-limiter", "redis", "key-prefix"))
                   .isEqualTo("******");
               assertThat(uri(config)).isEqualTo("******"); // never shown by default
             });
@@ -162,7 +162,7 @@ class ResilienceEndpointSanitizingTests {
             SanitizingFunction.class,
             () ->
                 ((SanitizingFunction) data -> data.withValue("redis://elsewhere"))
-                    .ifKeyEquals("resilience.rate-limiting.redis.uri"))
+                    .ifKeyEquals("resilience.rate-limiter.redis.uri"))
         .run(
             context ->
                 assertThat(uri(context.getBean(ResilienceEndpoint.class).engine("config")))
@@ -187,7 +187,7 @@ class ResilienceEndpointSanitizingTests {
             });
     assertThat(output)
         .contains(
-            "resilience.rate-limiting.redis.uri: redis://user:******@127.0.0.1:6379 ->"
+            "resilience.rate-limiter.redis.uri: redis://user:******@127.0.0.1:6379 ->"
                 + " redis://user:******@127.0.0.1:6380")
         .doesNotContain("secret")
         .doesNotContain(":other@");

@@ -116,14 +116,14 @@ class AttemptContextPropagationTests {
           .withUserConfiguration(Beans.class)
           .withPropertyValues(
               // blocking: the primary answers, and no hedge comes before the test's end
-              "resilience.hedging.instances.blocking.delay.strategy=fixed",
-              "resilience.hedging.instances.blocking.delay.delay=1h",
-              "resilience.hedging.instances.blocking.timeout=2h",
+              "resilience.hedge.instances.blocking.delay.strategy=fixed",
+              "resilience.hedge.instances.blocking.delay.delay=1h",
+              "resilience.hedge.instances.blocking.timeout=2h",
               // async: the primary never answers; the hedge does, once the clock says
-              "resilience.hedging.instances.async.delay.strategy=fixed",
-              "resilience.hedging.instances.async.delay.delay=100ms",
-              "resilience.hedging.instances.async.max-hedges=1",
-              "resilience.hedging.instances.async.timeout=1h",
+              "resilience.hedge.instances.async.delay.strategy=fixed",
+              "resilience.hedge.instances.async.delay.delay=100ms",
+              "resilience.hedge.instances.async.max-hedges=1",
+              "resilience.hedge.instances.async.timeout=1h",
               // async: the first attempt fails, the retry answers
               "resilience.retry.policies.async.max-attempts=2",
               "resilience.retry.policies.async.base-delay=100ms",
@@ -442,8 +442,8 @@ class AttemptContextPropagationTests {
         .withBean("attemptExecutor", ExecutorService.class, () -> attempts)
         .withUserConfiguration(Beans.class)
         .withPropertyValues(
-            "resilience.hedging.instances.blocking.delay.strategy=fixed",
-            "resilience.hedging.instances.blocking.delay.delay=1h")
+            "resilience.hedge.instances.blocking.delay.strategy=fixed",
+            "resilience.hedge.instances.blocking.delay.delay=1h")
         .run(
             context -> {
               Seen seen = asCaller(context.getBean(ContextService.class)::hedgedBlocking);

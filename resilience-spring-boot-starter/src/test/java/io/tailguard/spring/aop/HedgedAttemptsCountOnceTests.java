@@ -32,8 +32,8 @@ class HedgedAttemptsCountOnceTests {
                   ResilienceAutoConfiguration.class, ResilienceAspectsAutoConfiguration.class))
           .withUserConfiguration(Beans.class)
           .withPropertyValues(
-              "resilience.hedging.instances.search.delay.strategy=fixed",
-              "resilience.hedging.instances.search.delay.delay=10s");
+              "resilience.hedge.instances.search.delay.strategy=fixed",
+              "resilience.hedge.instances.search.delay.delay=10s");
 
   @Test
   void aHedgedAttemptIsOneCallAtTheBreakerOfTheSameName() {
@@ -54,8 +54,8 @@ class HedgedAttemptsCountOnceTests {
             "resilience.circuit-breaker.instances.search.half-open-max-concurrent=1",
             "resilience.circuit-breaker.instances.search.half-open-required-successes=1",
             "resilience.circuit-breaker.instances.search.open-cooldown=1ms",
-            "resilience.hedging.instances.search.max-hedges=1",
-            "resilience.hedging.instances.search.fatal-exceptions=java.lang.IllegalStateException")
+            "resilience.hedge.instances.search.max-hedges=1",
+            "resilience.hedge.instances.search.fatal-exceptions=java.lang.IllegalStateException")
         .run(
             context -> {
               QuoteService service = context.getBean(QuoteService.class);

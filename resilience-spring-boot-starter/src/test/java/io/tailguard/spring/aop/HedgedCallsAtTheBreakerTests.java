@@ -55,9 +55,9 @@ class HedgedCallsAtTheBreakerTests {
               "resilience.circuit-breaker.instances.search.min-calls=2",
               "resilience.circuit-breaker.instances.search.open-cooldown=1m",
               // The hedge would come after the timeout: one attempt per call unless said.
-              "resilience.hedging.instances.search.delay.strategy=fixed",
-              "resilience.hedging.instances.search.delay.delay=5s",
-              "resilience.hedging.instances.search.timeout=1s");
+              "resilience.hedge.instances.search.delay.strategy=fixed",
+              "resilience.hedge.instances.search.delay.delay=5s",
+              "resilience.hedge.instances.search.timeout=1s");
 
   @AfterEach
   void stop() {
@@ -141,8 +141,8 @@ class HedgedCallsAtTheBreakerTests {
     runner
         .withPropertyValues(
             "resilience.circuit-breaker.instances.search.min-calls=100",
-            "resilience.hedging.instances.search.delay.delay=100ms",
-            "resilience.hedging.instances.search.max-hedges=1")
+            "resilience.hedge.instances.search.delay.delay=100ms",
+            "resilience.hedge.instances.search.max-hedges=1")
         .run(
             context -> {
               QuoteService s = context.getBean(QuoteService.class);

@@ -58,13 +58,13 @@ class RateLimitedReactiveRedisTests {
         .withBean(Quotes.class)
         .withPropertyValues(
             "spring.data.redis.url=" + redisUri,
-            "resilience.rate-limiting.backend=redis",
-            "resilience.rate-limiting.redis.key-prefix=reactive:" + UUID.randomUUID() + ":",
-            "resilience.rate-limiting.redis.failure-policy=fail-closed",
+            "resilience.rate-limiter.backend=redis",
+            "resilience.rate-limiter.redis.key-prefix=reactive:" + UUID.randomUUID() + ":",
+            "resilience.rate-limiter.redis.failure-policy=fail-closed",
             // Far longer than the test: only Redis's answer ends a wait.
-            "resilience.rate-limiting.redis.command-timeout=10s",
-            "resilience.rate-limiting.instances.search.capacity=3",
-            "resilience.rate-limiting.instances.search.window=1h");
+            "resilience.rate-limiter.redis.command-timeout=10s",
+            "resilience.rate-limiter.instances.search.capacity=3",
+            "resilience.rate-limiter.instances.search.window=1h");
   }
 
   @Test

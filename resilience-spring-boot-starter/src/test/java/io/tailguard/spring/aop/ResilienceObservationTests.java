@@ -44,10 +44,10 @@ class ResilienceObservationTests {
         .withBean(QuoteService.class)
         .withPropertyValues(
             "resilience.circuit-breaker.instances.quotes.min-calls=100",
-            "resilience.hedging.instances.search.delay.strategy=fixed",
-            "resilience.hedging.instances.search.delay.delay=10s",
-            "resilience.rate-limiting.instances.quotes-api.capacity=2",
-            "resilience.rate-limiting.instances.quotes-api.window=1h");
+            "resilience.hedge.instances.search.delay.strategy=fixed",
+            "resilience.hedge.instances.search.delay.delay=10s",
+            "resilience.rate-limiter.instances.quotes-api.capacity=2",
+            "resilience.rate-limiter.instances.quotes-api.window=1h");
   }
 
   ApplicationContextRunner observed() {

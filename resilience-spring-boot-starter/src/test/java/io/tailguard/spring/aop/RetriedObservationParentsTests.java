@@ -55,9 +55,9 @@ class RetriedObservationParentsTests {
               "resilience.circuit-breaker.instances.flaky.min-calls=100",
               // No hedge is sent: one attempt per hedged call, so the calls pair up plainly. A
               // failure ends the hedged call, for the retrier to try again.
-              "resilience.hedging.instances.flaky.delay.strategy=fixed",
-              "resilience.hedging.instances.flaky.delay.delay=1h",
-              "resilience.hedging.instances.flaky.fatal-exceptions=java.lang.IllegalStateException");
+              "resilience.hedge.instances.flaky.delay.strategy=fixed",
+              "resilience.hedge.instances.flaky.delay.delay=1h",
+              "resilience.hedge.instances.flaky.fatal-exceptions=java.lang.IllegalStateException");
 
   /** Fails the first two calls of each test; a bean of its own, as the service is proxied. */
   static final class Failures {

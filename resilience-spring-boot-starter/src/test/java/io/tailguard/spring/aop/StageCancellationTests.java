@@ -53,9 +53,9 @@ class StageCancellationTests {
           .withBean("attemptExecutor", ExecutorService.class, () -> executor)
           .withUserConfiguration(Beans.class)
           .withPropertyValues(
-              "resilience.hedging.instances.slow.max-hedges=1",
-              "resilience.hedging.instances.slow.delay.strategy=fixed",
-              "resilience.hedging.instances.slow.delay.delay=50ms");
+              "resilience.hedge.instances.slow.max-hedges=1",
+              "resilience.hedge.instances.slow.delay.strategy=fixed",
+              "resilience.hedge.instances.slow.delay.delay=50ms");
 
   @Configuration(proxyBeanMethods = false)
   static class Beans {

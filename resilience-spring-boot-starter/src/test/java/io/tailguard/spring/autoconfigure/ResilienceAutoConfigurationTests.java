@@ -30,8 +30,8 @@ class ResilienceAutoConfigurationTests {
         .withPropertyValues(
             "resilience.circuit-breaker.instances.payments.failure-rate-threshold=0.25",
             "resilience.circuit-breaker.instances.payments.half-open-trial-timeout=15s",
-            "resilience.hedging.defaults.max-hedges=2",
-            "resilience.hedging.instances.search.delay.strategy=adaptive")
+            "resilience.hedge.defaults.max-hedges=2",
+            "resilience.hedge.instances.search.delay.strategy=adaptive")
         .run(
             context -> {
               assertThat(context).hasSingleBean(ResilienceConfig.class);
@@ -56,7 +56,7 @@ class ResilienceAutoConfigurationTests {
     runner
         .withPropertyValues(
             "resilience.circuitBreaker.instances.payments.failureRateThreshold=0.3",
-            "resilience.hedging.defaults.fatal-exceptions[0]=java.lang.SecurityException")
+            "resilience.hedge.defaults.fatal-exceptions[0]=java.lang.SecurityException")
         .run(
             context -> {
               assertThat(
@@ -102,8 +102,8 @@ class ResilienceAutoConfigurationTests {
         .withPropertyValues(
             "resilience.circuit-breaker.defaults.record-exceptions=",
             "resilience.circuit-breaker.instances=",
-            "resilience.hedging.defaults.fatal-exceptions=",
-            "resilience.hedging.instances.search=",
+            "resilience.hedge.defaults.fatal-exceptions=",
+            "resilience.hedge.instances.search=",
             "resilience.health.providers=",
             "resilience.retry.policies.default.non-retryable-exceptions=")
         .run(
@@ -122,7 +122,7 @@ class ResilienceAutoConfigurationTests {
     runner
         .withPropertyValues(
             "resilience.circuit-breaker.instances.payments.failure-rate-threshold=1.5",
-            "resilience.hedging.defaults.max-hedge=2")
+            "resilience.hedge.defaults.max-hedge=2")
         .run(
             context -> {
               assertThat(context).hasFailed();
@@ -133,7 +133,7 @@ class ResilienceAutoConfigurationTests {
                   .containsExactlyInAnyOrder(
                       "resilience.circuit-breaker.instances.payments.failure-rate-threshold: must"
                           + " be in (0, 1], was 1.5",
-                      "resilience.hedging.defaults.max-hedge: unknown key (did you mean"
+                      "resilience.hedge.defaults.max-hedge: unknown key (did you mean"
                           + " 'max-hedges'?)");
               FailureAnalysis analysis = new ResilienceConfigFailureAnalyzer().analyze(failure);
               assertThat(analysis.getDescription())

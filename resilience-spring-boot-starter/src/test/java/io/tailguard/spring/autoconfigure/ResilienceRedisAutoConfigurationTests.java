@@ -23,7 +23,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
-/** {@code resilience.rate-limiting.backend=redis} in a Spring application. */
+/** {@code resilience.rate-limiter.backend=redis} in a Spring application. */
 @ExtendWith(RedisExtension.class)
 class ResilienceRedisAutoConfigurationTests {
 
@@ -39,14 +39,14 @@ class ResilienceRedisAutoConfigurationTests {
                   ResilienceAutoConfiguration.class,
                   ResilienceHealthAutoConfiguration.class))
           .withPropertyValues(
-              "resilience.rate-limiting.backend=redis",
-              "resilience.rate-limiting.redis.key-prefix=" + prefix,
-              "resilience.rate-limiting.redis.failure-policy=fail-closed",
+              "resilience.rate-limiter.backend=redis",
+              "resilience.rate-limiter.redis.key-prefix=" + prefix,
+              "resilience.rate-limiter.redis.failure-policy=fail-closed",
               // Long enough that a healthy command never times out on a loaded machine (200 ms
               // did).
-              "resilience.rate-limiting.redis.command-timeout=2s",
-              "resilience.rate-limiting.instances.search.capacity=3",
-              "resilience.rate-limiting.instances.search.window=1h");
+              "resilience.rate-limiter.redis.command-timeout=2s",
+              "resilience.rate-limiter.instances.search.capacity=3",
+              "resilience.rate-limiter.instances.search.window=1h");
 
   static Health redisHealth(org.springframework.context.ApplicationContext context) {
     var contributor = context.getBean(ResilienceHealthContributor.class);
@@ -126,7 +126,7 @@ class ResilienceRedisAutoConfigurationTests {
               assertThat(
                       org.assertj.core.util.Throwables.getStackTrace(context.getStartupFailure()))
                   .contains(
-                      "resilience.rate-limiting.backend redis: cannot connect to the Redis of"
+                      "resilience.rate-limiter.backend redis: cannot connect to the Redis of"
                           + " spring.data.redis.* (127.0.0.1:1)");
             });
   }
@@ -135,7 +135,7 @@ class ResilienceRedisAutoConfigurationTests {
   void withoutSpringDataRedisTheConfiguredUriIsUsed(RedisTestServer redis) {
     runner
         .withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class))
-        .withPropertyValues("resilience.rate-limiting.redis.uri=" + redis.uri())
+        .withPropertyValues("resilience.rate-limiter.redis.uri=" + redis.uri())
         .run(
             context -> {
               assertThat(context).doesNotHaveBean(ApplicationRedisConnection.class);
@@ -153,7 +153,7 @@ class ResilienceRedisAutoConfigurationTests {
   void theMemoryBackendOpensNoRedisConnectionAndHasNoRedisEntry(RedisTestServer redis) {
     runner
         .withPropertyValues(
-            "resilience.rate-limiting.backend=memory", "spring.data.redis.url=" + redis.uri())
+            "resilience.rate-limiter.backend=memory", "spring.data.redis.url=" + redis.uri())
         .run(
             context -> {
               assertThat(context).doesNotHaveBean(ApplicationRedisConnection.class);

@@ -50,13 +50,13 @@ import org.springframework.web.servlet.HandlerMapping;
     properties = {
       "server.address=127.0.0.1",
       // blocking: the primary, on the executor, answers
-      "resilience.hedging.instances.lookup.delay.strategy=fixed",
-      "resilience.hedging.instances.lookup.delay.delay=1h",
+      "resilience.hedge.instances.lookup.delay.strategy=fixed",
+      "resilience.hedge.instances.lookup.delay.delay=1h",
       // asynchronous: the primary never answers, the hedge does
-      "resilience.hedging.instances.lookup-async.delay.strategy=fixed",
-      "resilience.hedging.instances.lookup-async.delay.delay=10ms",
-      "resilience.hedging.instances.lookup-async.max-hedges=1",
-      "resilience.hedging.instances.lookup-async.timeout=30s"
+      "resilience.hedge.instances.lookup-async.delay.strategy=fixed",
+      "resilience.hedge.instances.lookup-async.delay.delay=10ms",
+      "resilience.hedge.instances.lookup-async.max-hedges=1",
+      "resilience.hedge.instances.lookup-async.timeout=30s"
     })
 class ContextPropagationWebIntegrationTests {
 

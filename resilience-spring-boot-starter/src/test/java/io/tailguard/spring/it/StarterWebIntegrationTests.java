@@ -26,15 +26,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
       "resilience.circuit-breaker.instances.payments.min-calls=2",
       "resilience.circuit-breaker.instances.payments.open-cooldown=30s",
       "resilience.circuit-breaker.global.enabled=false",
-      "resilience.rate-limiting.instances.search.capacity=2",
-      "resilience.rate-limiting.instances.search.window=1h",
-      "resilience.rate-limiting.instances.stock-mono.capacity=3",
-      "resilience.rate-limiting.instances.stock-mono.window=1h",
+      "resilience.rate-limiter.instances.search.capacity=2",
+      "resilience.rate-limiter.instances.search.window=1h",
+      "resilience.rate-limiter.instances.stock-mono.capacity=3",
+      "resilience.rate-limiter.instances.stock-mono.window=1h",
       "resilience.retry.policies.inventory.max-attempts=3",
       "resilience.retry.policies.inventory.base-delay=1ms",
       "resilience.retry.policies.inventory.max-delay=5ms",
       "resilience.retry.policies.inventory.budget=off",
-      "resilience.rate-limiting.redis.uri=redis://user:secret@127.0.0.1:6379"
+      "resilience.rate-limiter.redis.uri=redis://user:secret@127.0.0.1:6379"
     })
 class StarterWebIntegrationTests {
 
@@ -122,7 +122,7 @@ class StarterWebIntegrationTests {
     // Values of sensitive keys are not shown by default
     // (management.endpoint.resilience.show-values).
     assertThat(all.body()).doesNotContain("secret");
-    assertThat(json(all, "$.config.resilience.rate-limiting.redis.uri")).isEqualTo("******");
+    assertThat(json(all, "$.config.resilience.rate-limiter.redis.uri")).isEqualTo("******");
     assertThat(get("/actuator/resilience/config").body()).doesNotContain("secret");
     HttpResponse<String> one = get("/actuator/resilience/circuit-breakers/payments");
     assertThat(json(one, "$.config.minCalls")).isEqualTo(2);

@@ -45,9 +45,9 @@ import org.springframework.context.annotation.Configuration;
       "management.endpoint.resilience.access=unrestricted",
       "management.metrics.distribution.percentiles-histogram.resilience.call.duration=true",
       "resilience.circuit-breaker.global.enabled=false",
-      "resilience.hedging.instances.catalogue.max-hedges=1",
-      "resilience.hedging.instances.catalogue.delay.strategy=fixed",
-      "resilience.hedging.instances.catalogue.delay.delay=50ms",
+      "resilience.hedge.instances.catalogue.max-hedges=1",
+      "resilience.hedge.instances.catalogue.delay.strategy=fixed",
+      "resilience.hedge.instances.catalogue.delay.delay=50ms",
       "resilience.health.providers.search-index.failure-threshold=1"
     })
 class StarterWebOperationsIntegrationTests {
@@ -164,9 +164,9 @@ class StarterWebOperationsIntegrationTests {
     // One setting changed; the rest of the configuration in force (the global fuse off, the
     // catalogue hedger's fixed delay, the probe's threshold) is kept, not reset to defaults.
     assertThat(ConfigDiff.between(startupConfig, runtime.config()))
-        .containsExactly("resilience.hedging.instances.catalogue.timeout: 30s -> 2s");
+        .containsExactly("resilience.hedge.instances.catalogue.timeout: 30s -> 2s");
     assertThat(JsonPath.<List<String>>read(applied.body(), "$.changes"))
-        .containsExactly("resilience.hedging.instances.catalogue.timeout: 30s -> 2s");
+        .containsExactly("resilience.hedge.instances.catalogue.timeout: 30s -> 2s");
     assertThat(runtime.hedgers().hedger("catalogue").config().timeout())
         .isEqualTo(Duration.ofSeconds(2));
 
@@ -221,13 +221,13 @@ class StarterWebOperationsIntegrationTests {
     assertThat(JsonPath.<List<String>>read(refused.body(), "$.errors[*].key"))
         .containsExactlyInAnyOrder(
             "resilience.circuit-breaker.instances.catalogue.min-calls",
-            "resilience.rate-limiting.backend");
+            "resilience.rate-limiter.backend");
     assertThat(JsonPath.<List<String>>read(refused.body(), "$.errors[*].message"))
         .anySatisfy(m -> assertThat(m).startsWith("must be in [1, ").endsWith("was 0"))
         .contains("must be one of [memory, redis], was 'mongo'");
     assertThat((String) json(refused, "$.detail"))
         .contains("resilience.circuit-breaker.instances.catalogue.min-calls: must be in [1, ")
-        .contains("resilience.rate-limiting.backend: must be one of [memory, redis], was 'mongo'")
+        .contains("resilience.rate-limiter.backend: must be one of [memory, redis], was 'mongo'")
         .contains("(line 5, column");
     assertThat(ConfigDiff.between(startupConfig, runtime.config())).isEmpty();
 

@@ -205,7 +205,7 @@ public final class Demo {
   // ---------------------------------------------------------------- hedging
 
   private DemoReport.Hedging hedging(long lengthNanos) throws InterruptedException {
-    phase = "hedging";
+    phase = "hedge";
     DownstreamProfile tail =
         new DownstreamProfile(
             properties.getP50Ms(),

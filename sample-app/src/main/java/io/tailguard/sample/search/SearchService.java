@@ -8,7 +8,7 @@ import org.springframework.web.client.RestClient;
 
 /**
  * Searches through the downstream, limited per API key: {@code @RateLimited("search")} gives each
- * key its own budget (see {@code resilience.rate-limiting.instances.search}), so one greedy client
+ * key its own budget (see {@code resilience.rate-limiter.instances.search}), so one greedy client
  * gets 429s while the others go on. The limit is checked first, before any work or retry.
  * Thread-safe.
  */
