@@ -16,6 +16,7 @@ import io.tailguard.core.time.DefaultScheduler;
 import io.tailguard.spring.web.RestClientStatusExtractor;
 import io.tailguard.spring.web.WebClientStatusExtractor;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -42,6 +43,10 @@ import org.springframework.core.env.Environment;
  * type, run on an executor of virtual threads when {@code spring.threads.virtual.enabled} is true
  * (and the JDK has them), otherwise on a bounded platform pool; the shared scheduler only times
  * them. Both shut down with the context.
+ *
+ * <p>An application bean named {@code tailguardHedgeExecutor} (any {@link Executor}, an {@code
+ * ExecutorService} or a Spring {@code TaskExecutor} included) replaces that executor: the engines
+ * borrow it and never shut it down, its lifecycle stays the application's.
  */
 @AutoConfiguration
 @Conditional(OnResilienceEnabledCondition.class)
@@ -57,6 +62,7 @@ public final class ResilienceAutoConfiguration {
     return ResilienceConfigBinder.bind(environment, classLoader);
   }
 
+  /** The starter's own hedge executor, created only when the application defines none. */
   @Bean
   @ConditionalOnMissingBean(name = "tailguardHedgeExecutor")
   ManagedExecutor tailguardHedgeExecutor(Environment environment) {
@@ -74,7 +80,7 @@ public final class ResilienceAutoConfiguration {
   ResilienceRuntime resilienceRuntime(
       ResilienceConfig config,
       @Qualifier("tailguardScheduler") DefaultScheduler scheduler,
-      @Qualifier("tailguardHedgeExecutor") ManagedExecutor executor,
+      @Qualifier("tailguardHedgeExecutor") Executor executor,
       ObjectProvider<HttpStatusExtractor> statusExtractors,
       ObjectProvider<RedisStoresSource> redis) {
     // The aspects send every hedge attempt through @CircuitProtected's breaker; a hedger linked to

@@ -10,6 +10,9 @@ import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -193,6 +196,31 @@ class ResilienceAutoConfigurationTests {
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(tailguardThreads()).isSubsetOf(before));
+  }
+
+  @Test
+  void anApplicationHedgeExecutorIsBorrowedAndNeverShutDown() {
+    ExecutorService appPool =
+        Executors.newFixedThreadPool(2, r -> new Thread(r, "app-hedge-" + r.hashCode()));
+    try {
+      // A plain Executor view, so the container cannot close the pool either: only we could.
+      Executor borrowed = appPool::execute;
+      runner
+          .withBean("tailguardHedgeExecutor", Executor.class, () -> borrowed)
+          .run(
+              context -> {
+                assertThat(context).doesNotHaveBean(ManagedExecutor.class);
+                String thread =
+                    context
+                        .getBean(HedgerRegistry.class)
+                        .hedger("x")
+                        .call(ctx -> Thread.currentThread().getName());
+                assertThat(thread).startsWith("app-hedge-");
+              });
+      assertThat(appPool.isShutdown()).isFalse();
+    } finally {
+      appPool.shutdownNow();
+    }
   }
 
   static Set<String> tailguardThreads() {

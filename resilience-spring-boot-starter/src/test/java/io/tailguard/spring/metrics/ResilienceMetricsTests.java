@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.breaker.CircuitBreaker;
 import io.tailguard.core.breaker.CircuitState;
 import io.tailguard.core.ratelimit.RateLimiter;
 import io.tailguard.core.ratelimit.redis.RedisFailurePolicy;
 import io.tailguard.core.ratelimit.redis.RedisRateLimiterStore;
+import io.tailguard.core.runtime.ResilienceRuntime;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
