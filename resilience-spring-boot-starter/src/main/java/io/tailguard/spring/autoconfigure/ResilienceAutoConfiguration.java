@@ -1,18 +1,27 @@
 package io.tailguard.spring.autoconfigure;
 
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.breaker.CircuitConfig;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.health.HealthProbe;
 import io.tailguard.core.health.HealthRegistry;
+import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.ratelimit.RateLimitBackend;
+import io.tailguard.core.ratelimit.RateLimitConfig;
 import io.tailguard.core.ratelimit.RateLimiterRegistry;
 import io.tailguard.core.retry.HttpStatusExtractor;
+import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.DefaultScheduler;
+import io.tailguard.spring.customize.CircuitBreakerCustomizer;
+import io.tailguard.spring.customize.HedgerCustomizer;
+import io.tailguard.spring.customize.RateLimiterCustomizer;
+import io.tailguard.spring.customize.ResilienceCustomizer;
+import io.tailguard.spring.customize.RetryCustomizer;
 import io.tailguard.spring.web.RestClientStatusExtractor;
 import io.tailguard.spring.web.WebClientStatusExtractor;
 import java.time.Duration;
@@ -47,6 +56,10 @@ import org.springframework.core.env.Environment;
  * <p>An application bean named {@code tailguardHedgeExecutor} (any {@link Executor}, an {@code
  * ExecutorService} or a Spring {@code TaskExecutor} included) replaces that executor: the engines
  * borrow it and never shut it down, its lifecycle stays the application's.
+ *
+ * <p>{@link ResilienceCustomizer} beans ({@link CircuitBreakerCustomizer}, {@link
+ * HedgerCustomizer}, {@link RetryCustomizer}, {@link RateLimiterCustomizer}) shape each engine's
+ * instances on top of the properties, at creation and on every reload.
  */
 @AutoConfiguration
 @Conditional(OnResilienceEnabledCondition.class)
@@ -82,7 +95,11 @@ public final class ResilienceAutoConfiguration {
       @Qualifier("tailguardScheduler") DefaultScheduler scheduler,
       @Qualifier("tailguardHedgeExecutor") Executor executor,
       ObjectProvider<HttpStatusExtractor> statusExtractors,
-      ObjectProvider<RedisStoresSource> redis) {
+      ObjectProvider<RedisStoresSource> redis,
+      ObjectProvider<CircuitBreakerCustomizer> breakerCustomizers,
+      ObjectProvider<HedgerCustomizer> hedgerCustomizers,
+      ObjectProvider<RetryCustomizer> retryCustomizers,
+      ObjectProvider<RateLimiterCustomizer> limiterCustomizers) {
     // The aspects send every hedge attempt through @CircuitProtected's breaker; a hedger linked to
     // the breaker of the same name as well would count each attempt twice (and take two half-open
     // permits for one trial call).
@@ -93,6 +110,26 @@ public final class ResilienceAutoConfiguration {
             .executor(executor)
             .linkHedgersToBreakers(false);
     statusExtractors.orderedStream().forEach(b::retryStatusExtractor);
+    b.circuitBreakerCustomizer(
+        ResilienceCustomizer.compose(
+            breakerCustomizers.orderedStream().toList(),
+            CircuitConfig::toBuilder,
+            CircuitConfig.Builder::build));
+    b.hedgerCustomizer(
+        ResilienceCustomizer.compose(
+            hedgerCustomizers.orderedStream().toList(),
+            HedgeConfig::toBuilder,
+            HedgeConfig.Builder::build));
+    b.retryCustomizer(
+        ResilienceCustomizer.compose(
+            retryCustomizers.orderedStream().toList(),
+            RetryPolicy::toBuilder,
+            RetryPolicy.Builder::build));
+    b.rateLimiterCustomizer(
+        ResilienceCustomizer.compose(
+            limiterCustomizers.orderedStream().toList(),
+            RateLimitConfig::toBuilder,
+            RateLimitConfig.Builder::build));
     RedisStoresSource connection = redis.getIfAvailable();
     if (connection != null && config.rateLimiting().backend() == RateLimitBackend.REDIS) {
       // The application's Redis (spring.data.redis.*) wins over resilience.rate-limiting.redis.uri.

@@ -3,11 +3,14 @@ package io.tailguard.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailguard.core.breaker.CircuitBreakerRegistry;
+import io.tailguard.core.breaker.CircuitConfig;
 import io.tailguard.core.config.ConfigException;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;
+import io.tailguard.spring.customize.CircuitBreakerCustomizer;
+import io.tailguard.spring.customize.HedgerCustomizer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -221,6 +224,43 @@ class ResilienceAutoConfigurationTests {
     } finally {
       appPool.shutdownNow();
     }
+  }
+
+  @Test
+  void customizerBeansShapeInstancesAtCreationAndOnEveryReload() {
+    runner
+        .withPropertyValues(
+            "resilience.circuit-breaker.instances.payments.half-open-trial-timeout=15s")
+        .withBean(
+            "paymentsBreaker",
+            CircuitBreakerCustomizer.class,
+            () -> CircuitBreakerCustomizer.of("payments", b -> b.failureRateThreshold(0.9)))
+        .withBean(
+            "everyHedger",
+            HedgerCustomizer.class,
+            () -> HedgerCustomizer.ofAll(b -> b.maxHedges(4)))
+        .run(
+            context -> {
+              ResilienceRuntime runtime = context.getBean(ResilienceRuntime.class);
+              CircuitBreakerRegistry breakers = runtime.circuitBreakers();
+              assertThat(breakers.breaker("payments").config().failureRateThreshold())
+                  .isEqualTo(0.9);
+              assertThat(breakers.breaker("payments").config().halfOpenTrialTimeout())
+                  .hasValue(Duration.ofSeconds(15));
+              assertThat(breakers.breaker("other").config().failureRateThreshold())
+                  .isEqualTo(CircuitConfig.defaults().failureRateThreshold());
+              assertThat(runtime.hedgers().hedger("search").config().maxHedges()).isEqualTo(4);
+
+              runtime.apply(
+                  io.tailguard.core.config.YamlConfigLoader.loadString(
+                      "resilience:\n  circuit-breaker:\n    instances:\n      payments:\n"
+                          + "        half-open-trial-timeout: 20s\n"));
+              assertThat(breakers.breaker("payments").config().halfOpenTrialTimeout())
+                  .hasValue(Duration.ofSeconds(20));
+              assertThat(breakers.breaker("payments").config().failureRateThreshold())
+                  .isEqualTo(0.9);
+              assertThat(runtime.hedgers().hedger("search").config().maxHedges()).isEqualTo(4);
+            });
   }
 
   static Set<String> tailguardThreads() {
