@@ -114,6 +114,7 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
     Hedged h = find(userClass, m, Hedged.class, publicMethod);
     if (h != null) {
       ResilienceAspects.checkFallback(userClass, m, h.fallbackMethod());
+      ResilienceAspects.checkHedgeKey(h.key(), m);
       if (!config.hedging().instances().containsKey(h.value())) {
         unknownHedgers.add(h.value());
       }
