@@ -248,6 +248,17 @@ public final class ResilienceAspects {
   }
 
   /**
+   * Tells how the aspects follow a method's calls, by its return type: {@code SYNC} (a plain value,
+   * the call ends when the method returns), {@code STAGE}, {@code MONO} or {@code FLUX}.
+   *
+   * @param method the protected method
+   * @return the kind's name
+   */
+  public static String returnKind(java.lang.reflect.Method method) {
+    return ReturnKind.of(method).name();
+  }
+
+  /**
    * Tells whether the starter runs a method's calls asynchronously: it returns a {@code
    * CompletionStage}, a Reactor {@code Mono} or a {@code Flux}, so its retries run on the retry
    * executor rather than on the calling thread.
