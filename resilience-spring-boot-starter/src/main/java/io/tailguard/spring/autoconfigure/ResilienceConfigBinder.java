@@ -52,9 +52,10 @@ public final class ResilienceConfigBinder {
             .orElse(Map.of());
     Map<String, Object> engines = new LinkedHashMap<>(tree);
     engines.keySet().removeIf(STARTER_KEYS::contains);
+    List<ConfigError> errors = starterErrors(tree);
+    withoutSnapshotDirectory(engines, errors);
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("resilience", engines);
-    List<ConfigError> errors = starterErrors(tree);
     ResilienceConfig config;
     try {
       config = YamlConfigLoader.map(ConfigNode.of(root), SOURCE, classLoader);
@@ -66,6 +67,30 @@ public final class ResilienceConfigBinder {
       throw new ConfigException(SOURCE, errors);
     }
     return config;
+  }
+
+  /**
+   * Takes {@code resilience.hedging.snapshot-directory}, the starter's own, out of the tree the
+   * core maps, checking it is a path; {@link HedgeSnapshotsAutoConfiguration} reads it.
+   */
+  private static void withoutSnapshotDirectory(
+      Map<String, Object> engines, List<ConfigError> errors) {
+    if (!(engines.get("hedging") instanceof Map<?, ?> hedging)) {
+      return;
+    }
+    Map<Object, Object> rest = new LinkedHashMap<>(hedging);
+    for (Object key : hedging.keySet()) {
+      if (canonical(key).equals("snapshotdirectory")) {
+        Object value = rest.remove(key);
+        if (value instanceof Map<?, ?> || String.valueOf(value).isBlank()) {
+          errors.add(
+              error(
+                  "resilience.hedging.snapshot-directory",
+                  "must be a directory path, was '" + value + "'"));
+        }
+      }
+    }
+    engines.put("hedging", rest);
   }
 
   /** Checks the starter's switches: known keys only, each true or false. */

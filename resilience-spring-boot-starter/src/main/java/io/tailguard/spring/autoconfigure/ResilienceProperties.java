@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
@@ -524,8 +525,22 @@ public class ResilienceProperties {
     /** Per-hedger settings; each lists only what differs from the defaults. */
     private Map<String, HedgeSettings> instances = new LinkedHashMap<>();
 
+    /**
+     * Directory where the learned hedge delays are saved (every minute and on shutdown) and
+     * restored from on start, one file per hedger; unset, they are not kept across restarts.
+     */
+    private @Nullable String snapshotDirectory;
+
     public HedgeSettings getDefaults() {
       return defaults;
+    }
+
+    public @Nullable String getSnapshotDirectory() {
+      return snapshotDirectory;
+    }
+
+    public void setSnapshotDirectory(@Nullable String snapshotDirectory) {
+      this.snapshotDirectory = snapshotDirectory;
     }
 
     public Map<String, HedgeSettings> getInstances() {
