@@ -30,6 +30,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -197,8 +198,12 @@ public final class ResilienceAutoConfiguration {
     return runtime.health();
   }
 
-  /** Registers the application's {@link HealthProbe} beans once every bean exists. */
+  /**
+   * Registers the application's {@link HealthProbe} beans once every bean exists, unless {@code
+   * resilience.health.enabled} is false.
+   */
   @Bean
+  @ConditionalOnBooleanProperty(name = "resilience.health.enabled", matchIfMissing = true)
   SmartInitializingSingleton resilienceHealthProbeRegistrar(
       HealthRegistry health, ObjectProvider<HealthProbe> probes) {
     return () -> probes.orderedStream().forEach(health::register);

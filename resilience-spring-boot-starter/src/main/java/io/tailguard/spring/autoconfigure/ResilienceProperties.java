@@ -181,6 +181,20 @@ public class ResilienceProperties {
   /** Circuit breakers: defaults, the global fuse, and per-breaker overrides. */
   public static class CircuitBreaker {
 
+    /**
+     * Whether this section's annotations (or, for health, its contributor and probes) are applied;
+     * false: @CircuitProtected methods run unprotected. The engines stay available as beans.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
     /** Settings of every breaker. */
     private final CircuitBreakerSettings defaults = new CircuitBreakerSettings();
 
@@ -519,6 +533,20 @@ public class ResilienceProperties {
   /** Request hedging: defaults and per-hedger overrides. */
   public static class Hedging {
 
+    /**
+     * Whether this section's annotations (or, for health, its contributor and probes) are applied;
+     * false: @Hedged methods run once, unhedged. The engines stay available as beans.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
     /** Settings of every hedger. */
     private final HedgeSettings defaults = new HedgeSettings();
 
@@ -554,6 +582,20 @@ public class ResilienceProperties {
 
   /** Retry: named policies; default and expensive always exist. */
   public static class Retry {
+
+    /**
+     * Whether this section's annotations (or, for health, its contributor and probes) are applied;
+     * false: @Retried methods run once. The engines stay available as beans.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
 
     /**
      * Named policies. 'default' (3 attempts, 500ms base, 5s max, x2, full jitter) is the defaults
@@ -706,6 +748,20 @@ public class ResilienceProperties {
 
   /** Rate limiting: where keys are kept, the defaults, and one limiter per operation. */
   public static class RateLimiting {
+
+    /**
+     * Whether this section's annotations (or, for health, its contributor and probes) are applied;
+     * false: @RateLimited methods take no permit. The engines stay available as beans.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
 
     /** Where limiters keep their keys. */
     private RateLimitBackend backend = RateLimitBackend.MEMORY;
@@ -1127,6 +1183,21 @@ public class ResilienceProperties {
 
   /** Health probes: schedule, failure threshold, and per-probe overrides. */
   public static class Health {
+
+    /**
+     * Whether this section's annotations (or, for health, its contributor and probes) are applied;
+     * false: no health contributor, and HealthProbe beans are not run. The engines stay available
+     * as beans.
+     */
+    private boolean enabled = true;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
 
     /** How often every probe runs, in [1ms, 1d]. */
     private Duration interval = Duration.ofSeconds(30);
