@@ -41,6 +41,23 @@ class HedgeSnapshotsAutoConfigurationTests {
   }
 
   @Test
+  void anApplicationBeanWins() {
+    try (HedgerRegistry own = HedgerRegistry.builder().build()) {
+      runner
+          .withPropertyValues("resilience.hedging.snapshot-directory=" + dir)
+          .withBean(
+              "mySnapshots",
+              HedgeSnapshots.class,
+              () -> new HedgeSnapshots(own, dir, Duration.ofHours(1)))
+          .run(
+              context -> {
+                assertThat(context).hasSingleBean(HedgeSnapshots.class);
+                assertThat(context).hasBean("mySnapshots");
+              });
+    }
+  }
+
+  @Test
   void learnedDelaysAreSavedOnShutdownAndRestoredOnStart() {
     ApplicationContextRunner withDirectory =
         runner.withPropertyValues("resilience.hedging.snapshot-directory=" + dir);
