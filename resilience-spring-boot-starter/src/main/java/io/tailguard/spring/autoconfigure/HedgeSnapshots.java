@@ -89,6 +89,17 @@ public final class HedgeSnapshots implements SmartLifecycle {
     saveAll();
   }
 
+  /**
+   * Starts before the web server and stops after it (Boot's web server start/stop and graceful
+   * shutdown lifecycles run in phases between {@code DEFAULT_PHASE - 2048} and {@code
+   * DEFAULT_PHASE}), so the restored delays serve the first request and the last save includes what
+   * the requests drained at shutdown taught.
+   */
+  @Override
+  public int getPhase() {
+    return SmartLifecycle.DEFAULT_PHASE - 4096;
+  }
+
   @Override
   public boolean isRunning() {
     return saver != null;
