@@ -81,6 +81,11 @@ public final class CircuitBreakerRegistry
   }
 
   @Override
+  protected String nameOf(CircuitBreaker breaker) {
+    return breaker.name();
+  }
+
+  @Override
   protected void reconfigureInstance(CircuitBreaker breaker, CircuitConfig config) {
     breaker.reconfigure(config);
   }

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -54,6 +55,8 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
   private final EngineContext context;
   // Whether the registry made the context, and so closes it.
   private final boolean ownsContext;
+  // The builder's customizers composed in order, or null; immutable.
+  private final BiFunction<String, C, C> customizer;
 
   /**
    * Creates the registry, empty: the subclass calls {@link #preload()} once its own fields are set.
@@ -76,17 +79,35 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
     }
     this.ownsContext = b.context == null;
     this.context = ownsContext ? b.contextBuilder.build() : b.context;
+    this.customizer = b.customizer;
     this.table =
         InstanceTable.<I, C>builder(engine, registry)
             .strict(b.strict)
             .defaults(b.defaults)
             .configField(configField)
-            .factory(this::create)
-            .reconfigurer(this::reconfigureInstance)
+            .factory((name, config) -> create(name, customized(engine, name, config)))
+            .reconfigurer(
+                (instance, config) ->
+                    reconfigureInstance(instance, customized(engine, nameOf(instance), config)))
             .afterCreate(this::added)
             .retire(this::retire)
             .close(this::closeInstance)
             .build();
+  }
+
+  // The settings an instance gets: the configured ones passed through the customizers. The table
+  // keeps the configured ones, so a reload that does not change them leaves the instance alone, and
+  // one that does is customized again.
+  private C customized(String engine, String name, C config) {
+    if (customizer == null) {
+      return config;
+    }
+    C c = customizer.apply(name, config);
+    if (c == null) {
+      throw new IllegalStateException(
+          "a customizer returned no settings for " + engine + " " + name);
+    }
+    return c;
   }
 
   /** Creates the instances named in the builder; call once, at the end of the constructor. */
@@ -124,6 +145,14 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
    * @return the instance
    */
   protected abstract I create(String name, C config);
+
+  /**
+   * Returns an instance's name.
+   *
+   * @param instance the instance
+   * @return its name
+   */
+  protected abstract String nameOf(I instance);
 
   /**
    * Gives an existing instance new settings, keeping its state as far as they allow.
@@ -385,6 +414,7 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
     private EngineContext context;
     // The first setter of contextBuilder called, so that it and context() are not both used.
     private String contextSet;
+    private BiFunction<String, C, C> customizer;
 
     /**
      * Creates a builder.
@@ -430,6 +460,26 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
     public B instance(String name, C config) {
       InstanceNames.check(engine, name);
       instances.put(name, Validate.notNull("instances." + name, config));
+      return self();
+    }
+
+    /**
+     * Adds a customizer: a function from an instance's name and configured settings to the settings
+     * it gets, applied when the instance is created and whenever a reconfiguration or reload gives
+     * it new settings, so that no reload drops a customization. The registry's {@link #defaults()}
+     * and per-name settings stay as configured; the instance's own settings show the result.
+     * Customizers run in the order added, each given the previous one's result, holding the
+     * registry's lock: they must be quick and must not call back into the registry.
+     *
+     * @param customizer returns the settings for a name, typically {@code
+     *     config.toBuilder()...build()} or {@code config} unchanged; never {@code null}
+     * @return this builder
+     */
+    public B customizer(BiFunction<String, C, C> customizer) {
+      Validate.notNull("customizer", customizer);
+      BiFunction<String, C, C> before = this.customizer;
+      this.customizer =
+          before == null ? customizer : (name, c) -> customizer.apply(name, before.apply(name, c));
       return self();
     }
 

@@ -68,6 +68,11 @@ public final class HedgerRegistry extends EngineRegistry<Hedger, HedgeConfig, He
   }
 
   @Override
+  protected String nameOf(Hedger hedger) {
+    return hedger.name();
+  }
+
+  @Override
   protected void reconfigureInstance(Hedger hedger, HedgeConfig config) {
     hedger.reconfigure(config);
   }

@@ -76,6 +76,11 @@ public final class RateLimiterRegistry
   }
 
   @Override
+  protected String nameOf(RateLimiter limiter) {
+    return limiter.name();
+  }
+
+  @Override
   protected void reconfigureInstance(RateLimiter limiter, RateLimitConfig config) {
     limiter.reconfigure(config);
   }

@@ -95,6 +95,11 @@ public final class RetryRegistry extends EngineRegistry<Retrier, RetryPolicy, Re
   }
 
   @Override
+  protected String nameOf(Retrier retrier) {
+    return retrier.name();
+  }
+
+  @Override
   protected void reconfigureInstance(Retrier retrier, RetryPolicy policy) {
     retrier.reconfigure(policy);
   }

@@ -1,22 +1,27 @@
 package io.tailguard.core.runtime;
 
 import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitConfig;
 import io.tailguard.core.config.ConfigDiff;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.config.YamlConfigLoader;
 import io.tailguard.core.config.YamlConfigWriter;
 import io.tailguard.core.engine.EngineContext;
+import io.tailguard.core.engine.EngineRegistry;
 import io.tailguard.core.event.EventListener;
 import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.ResilienceEvent;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.health.HealthRegistry;
+import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimiter.RateLimitBackend;
+import io.tailguard.core.ratelimiter.RateLimitConfig;
 import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.core.ratelimiter.RateLimiterStore;
 import io.tailguard.core.retry.HttpStatusExtractor;
+import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.telemetry.Telemetry;
 import io.tailguard.core.time.Clock;
@@ -28,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,6 +121,7 @@ public final class ResilienceRuntime implements AutoCloseable {
             .defaults(c.circuitBreaker().defaults())
             .globalFuse(c.circuitBreaker().global());
     c.circuitBreaker().instances().forEach(cb::instance);
+    b.breakerCustomizers.forEach(cb::customizer);
     this.breakers = cb.build();
     HedgerRegistry.Builder hb =
         HedgerRegistry.builder().context(context).defaults(c.hedging().defaults());
@@ -122,10 +129,12 @@ public final class ResilienceRuntime implements AutoCloseable {
       hb.breakers(breakers);
     }
     c.hedging().instances().forEach(hb::instance);
+    b.hedgerCustomizers.forEach(hb::customizer);
     this.hedgers = hb.build();
     RetryRegistry.Builder rb =
         RetryRegistry.builder().context(context).policies(c.retry().policies());
     b.retryStatusExtractors.forEach(rb::statusExtractor);
+    b.retryCustomizers.forEach(rb::customizer);
     this.retriers = rb.build();
     // The health registry keeps its own probe executor: probes block, engine tasks must not wait
     // behind them. It shares the timer thread.
@@ -142,6 +151,7 @@ public final class ResilienceRuntime implements AutoCloseable {
       rl.stores(stores);
     }
     c.rateLimiting().instances().forEach(rl::instance);
+    b.limiterCustomizers.forEach(rl::customizer);
     this.rateLimiters = rl.build();
   }
 
@@ -398,8 +408,66 @@ public final class ResilienceRuntime implements AutoCloseable {
     private boolean linkHedgersToBreakers = true;
     private RateLimiterStore.Factory rateLimiterStores;
     private final List<HttpStatusExtractor> retryStatusExtractors = new ArrayList<>();
+    private final List<BiFunction<String, CircuitConfig, CircuitConfig>> breakerCustomizers =
+        new ArrayList<>();
+    private final List<BiFunction<String, HedgeConfig, HedgeConfig>> hedgerCustomizers =
+        new ArrayList<>();
+    private final List<BiFunction<String, RetryPolicy, RetryPolicy>> retryCustomizers =
+        new ArrayList<>();
+    private final List<BiFunction<String, RateLimitConfig, RateLimitConfig>> limiterCustomizers =
+        new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds a customizer of the circuit breakers' settings, applied at creation and on every
+     * reconfiguration (see {@link EngineRegistry.Builder#customizer}).
+     *
+     * @param customizer from a breaker's name and configured settings to the settings it gets
+     * @return this builder
+     */
+    public Builder circuitBreakerCustomizer(
+        BiFunction<String, CircuitConfig, CircuitConfig> customizer) {
+      breakerCustomizers.add(Validate.notNull("circuitBreakerCustomizer", customizer));
+      return this;
+    }
+
+    /**
+     * Adds a customizer of the hedgers' settings, applied at creation and on every reconfiguration
+     * (see {@link EngineRegistry.Builder#customizer}).
+     *
+     * @param customizer from a hedger's name and configured settings to the settings it gets
+     * @return this builder
+     */
+    public Builder hedgerCustomizer(BiFunction<String, HedgeConfig, HedgeConfig> customizer) {
+      hedgerCustomizers.add(Validate.notNull("hedgerCustomizer", customizer));
+      return this;
+    }
+
+    /**
+     * Adds a customizer of the retry policies, applied at creation and on every reconfiguration
+     * (see {@link EngineRegistry.Builder#customizer}).
+     *
+     * @param customizer from a policy's name and configured settings to the settings it gets
+     * @return this builder
+     */
+    public Builder retryCustomizer(BiFunction<String, RetryPolicy, RetryPolicy> customizer) {
+      retryCustomizers.add(Validate.notNull("retryCustomizer", customizer));
+      return this;
+    }
+
+    /**
+     * Adds a customizer of the rate limiters' settings, applied at creation and on every
+     * reconfiguration (see {@link EngineRegistry.Builder#customizer}).
+     *
+     * @param customizer from a limiter's name and configured settings to the settings it gets
+     * @return this builder
+     */
+    public Builder rateLimiterCustomizer(
+        BiFunction<String, RateLimitConfig, RateLimitConfig> customizer) {
+      limiterCustomizers.add(Validate.notNull("rateLimiterCustomizer", customizer));
+      return this;
+    }
 
     /**
      * Adds an extractor that reads HTTP statuses and {@code Retry-After} from failures, for every

@@ -35,6 +35,25 @@ public @interface Hedged {
   String value();
 
   /**
+   * A SpEL expression over the method's parameters ({@code #query}, {@code #p0}, {@code
+   * #request.id}), as {@link RateLimited#key()}, naming equal calls for request coalescing: when
+   * the hedger has {@code coalesce: true}, concurrent calls of this method with an equal key (by
+   * {@code equals}) share one hedged execution and its result (single flight). Empty (the default),
+   * or with {@code coalesce: false}, every call runs on its own. Calls of different methods never
+   * share an execution, even on one hedger.
+   *
+   * <p>The shared execution runs in the context of the call that started it (its security context,
+   * MDC, transaction-free thread): make the key include whatever the result depends on, the
+   * caller's identity included. A caller that gives up does not cancel the execution for the
+   * others. An expression that does not parse or reads a parameter the method does not have stops
+   * the application at start-up; one that yields {@code null} fails the call with an {@link
+   * IllegalArgumentException} naming it.
+   *
+   * @return the key expression, or empty for none
+   */
+  String key() default "";
+
+  /**
    * The name of a fallback method; see {@link CircuitProtected#fallbackMethod()}.
    *
    * @return the fallback method name, or empty for none

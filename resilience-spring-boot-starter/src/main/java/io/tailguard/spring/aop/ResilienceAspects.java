@@ -237,6 +237,28 @@ public final class ResilienceAspects {
   }
 
   /**
+   * Parses a {@code @Hedged} key expression now, so a bad one fails at start-up.
+   *
+   * @param expression the SpEL text, empty for none
+   * @param method the annotated method
+   * @throws IllegalStateException if it does not parse or reads a variable the method lacks
+   */
+  public static void checkHedgeKey(String expression, java.lang.reflect.Method method) {
+    HedgedInterceptor.checkKey(expression, method);
+  }
+
+  /**
+   * Tells how the aspects follow a method's calls, by its return type: {@code SYNC} (a plain value,
+   * the call ends when the method returns), {@code STAGE}, {@code MONO} or {@code FLUX}.
+   *
+   * @param method the protected method
+   * @return the kind's name
+   */
+  public static String returnKind(java.lang.reflect.Method method) {
+    return ReturnKind.of(method).name();
+  }
+
+  /**
    * Tells whether the starter runs a method's calls asynchronously: it returns a {@code
    * CompletionStage}, a Reactor {@code Mono} or a {@code Flux}, so its retries run on the retry
    * executor rather than on the calling thread.

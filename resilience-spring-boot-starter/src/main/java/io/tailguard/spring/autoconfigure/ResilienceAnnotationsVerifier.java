@@ -8,6 +8,7 @@ import io.tailguard.spring.annotation.Retried;
 import io.tailguard.spring.aop.ResilienceAspects;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.util.ClassUtils;
@@ -31,6 +33,14 @@ import org.springframework.util.ReflectionUtils;
  * not a transaction, which is bound to one thread. Each attempt runs in a transaction of its own,
  * never in the caller's, and a hedge that loses may still commit.
  *
+ * <p>An annotated method whose result the aspects cannot follow stops the application with a
+ * message naming it and the supported return types: a Kotlin {@code suspend} function, or one
+ * returning an RxJava type, a bare {@code Publisher}, a Kotlin {@code Flow}, a {@code Future} that
+ * is not a {@code CompletionStage}, or any other type Spring's {@code ReactiveAdapterRegistry}
+ * knows. One declared to return {@code Object} gets a warning (a generic method may be erased to
+ * it). An annotated private, static or final method, which Spring's proxies cannot intercept, gets
+ * a warning too.
+ *
  * <p>Runs once, on the thread that starts the context.
  */
 public final class ResilienceAnnotationsVerifier implements SmartInitializingSingleton {
@@ -43,6 +53,12 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
           "org.springframework.transaction.annotation.Transactional",
           "jakarta.transaction.Transactional");
 
+  private static final String KOTLIN_CONTINUATION = "kotlin.coroutines.Continuation";
+  private static final String PUBLISHER = "org.reactivestreams.Publisher";
+  private static final String SUPPORTED =
+      "Supported return types: a plain value or void, CompletionStage or CompletableFuture,"
+          + " Reactor Mono and Flux";
+
   private final ApplicationContext context;
   private final ResilienceConfig config;
   private final Set<String> unknownBreakers = new TreeSet<>();
@@ -50,6 +66,8 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
   private final Set<String> unknownLimiters = new TreeSet<>();
   private final Set<String> unknownPolicies = new TreeSet<>();
   private final Set<String> transactionalOnOtherThreads = new TreeSet<>();
+  private final Set<String> notIntercepted = new TreeSet<>();
+  private final Set<String> objectReturns = new TreeSet<>();
 
   ResilienceAnnotationsVerifier(ApplicationContext context, ResilienceConfig config) {
     this.context = context;
@@ -103,7 +121,7 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
         unknownBreakers.add(cp.value());
       }
     }
-    checkRateLimited(userClass, m, publicMethod);
+    RateLimited rl = checkRateLimited(userClass, m, publicMethod);
     Retried rt = find(userClass, m, Retried.class, publicMethod);
     if (rt != null) {
       ResilienceAspects.checkFallback(userClass, m, rt.fallbackMethod());
@@ -114,9 +132,29 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
     Hedged h = find(userClass, m, Hedged.class, publicMethod);
     if (h != null) {
       ResilienceAspects.checkFallback(userClass, m, h.fallbackMethod());
+      ResilienceAspects.checkHedgeKey(h.key(), m);
       if (!config.hedging().instances().containsKey(h.value())) {
         unknownHedgers.add(h.value());
       }
+    }
+    List<String> annotations = new ArrayList<>();
+    if (rl != null) {
+      annotations.add("@RateLimited");
+    }
+    if (rt != null) {
+      annotations.add("@Retried");
+    }
+    if (h != null) {
+      annotations.add("@Hedged");
+    }
+    if (cp != null) {
+      annotations.add("@CircuitProtected");
+    }
+    if (!annotations.isEmpty()) {
+      String method = userClass.getName() + "." + m.getName();
+      String what = String.join(" and ", annotations);
+      checkReturnType(m, method, what);
+      checkInterceptable(m, method, what);
     }
     boolean otherThreads = h != null || (rt != null && ResilienceAspects.isAsynchronous(m));
     if (otherThreads && isTransactional(userClass, m, publicMethod)) {
@@ -135,6 +173,103 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
     }
   }
 
+  /**
+   * Refuses a method whose result the aspects cannot follow: they would see the call end when the
+   * method returns, before the work it describes has run, so nothing would be protected.
+   */
+  private void checkReturnType(Method m, String method, String what) {
+    Class<?>[] parameters = m.getParameterTypes();
+    if (parameters.length > 0
+        && parameters[parameters.length - 1].getName().equals(KOTLIN_CONTINUATION)) {
+      throw new IllegalStateException(
+          method
+              + " is "
+              + what
+              + " but is a Kotlin suspend function, which the aspects cannot protect. "
+              + SUPPORTED
+              + "; declare it returning a Mono (kotlinx-coroutines-reactor's mono { ... }) or a"
+              + " plain value");
+    }
+    Class<?> type = m.getReturnType();
+    if (ResilienceAspects.returnKind(m).equals("SYNC") && isReactive(type)) {
+      throw new IllegalStateException(
+          method
+              + " is "
+              + what
+              + " but returns "
+              + type.getName()
+              + ", which the aspects cannot protect: the call would end when the method returns,"
+              + " before the work it describes has run. "
+              + SUPPORTED
+              + "; convert it (Mono.from(...), Flux.from(...), or a CompletableFuture)");
+    }
+    if (type == Object.class && objectReturns.add(method)) {
+      log.warn(
+          "{} is {} and returns Object: it is protected as a plain value, so if it returns a"
+              + " Publisher, an RxJava type or a future, the call ends when the method returns,"
+              + " before that work runs. Declare the return type. {}",
+          method,
+          what,
+          SUPPORTED);
+    }
+  }
+
+  /** Whether the type is asynchronous in a way other than the kinds the aspects follow. */
+  private static boolean isReactive(Class<?> type) {
+    if (type == Object.class || type == void.class) {
+      return false;
+    }
+    String name = type.getName();
+    if (name.startsWith("io.reactivex.")
+        || name.startsWith("kotlinx.coroutines.")
+        || name.startsWith("io.smallrye.mutiny.")
+        || java.util.concurrent.Future.class.isAssignableFrom(type)) {
+      return true;
+    }
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      if (implementsNamed(c, PUBLISHER)) {
+        return true;
+      }
+    }
+    return ReactiveAdapterRegistry.getSharedInstance().getAdapter(type) != null;
+  }
+
+  private static boolean implementsNamed(Class<?> c, String name) {
+    if (c.getName().equals(name)) {
+      return true;
+    }
+    for (Class<?> i : c.getInterfaces()) {
+      if (implementsNamed(i, name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Warns about an annotated method Spring's proxies cannot intercept: private, static or final.
+   * Calls from inside the same object (self-invocation) bypass the proxy as well; they cannot be
+   * seen here.
+   */
+  private void checkInterceptable(Method m, String method, String what) {
+    int modifiers = m.getModifiers();
+    String why =
+        Modifier.isPrivate(modifiers)
+            ? "private"
+            : Modifier.isStatic(modifiers)
+                ? "static"
+                : Modifier.isFinal(modifiers) ? "final" : null;
+    if (why != null && notIntercepted.add(method)) {
+      log.warn(
+          "{} is {} but {}: Spring's proxies cannot intercept it, so it runs unprotected. Make it"
+              + " public (or protected) and not static or final, and call it through the bean, not"
+              + " from inside the same object",
+          method,
+          what,
+          why);
+    }
+  }
+
   private static boolean isTransactional(Class<?> userClass, Method m, boolean publicMethod) {
     MergedAnnotations onMethod =
         MergedAnnotations.from(m, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY);
@@ -148,7 +283,7 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
     return false;
   }
 
-  private void checkRateLimited(Class<?> userClass, Method m, boolean publicMethod) {
+  private RateLimited checkRateLimited(Class<?> userClass, Method m, boolean publicMethod) {
     RateLimited r = find(userClass, m, RateLimited.class, publicMethod);
     if (r != null) {
       ResilienceAspects.checkFallback(userClass, m, r.fallbackMethod());
@@ -157,6 +292,7 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
         unknownLimiters.add(r.value());
       }
     }
+    return r;
   }
 
   private static <A extends java.lang.annotation.Annotation> A find(
@@ -203,6 +339,16 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
    */
   public Set<String> transactionalOnOtherThreads() {
     return Set.copyOf(transactionalOnOtherThreads);
+  }
+
+  /**
+   * Returns the methods warned about at start-up as not intercepted: annotated, but private, static
+   * or final.
+   *
+   * @return the methods, as {@code class.method}, sorted
+   */
+  public Set<String> notIntercepted() {
+    return Set.copyOf(notIntercepted);
   }
 
   /**

@@ -62,6 +62,7 @@ public final class ResilienceAspectsAutoConfiguration {
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(name = "circuitProtectedAdvisor")
+  @ConditionalOnBooleanProperty(name = "resilience.circuit-breaker.enabled", matchIfMissing = true)
   static ResilienceAdvisor circuitProtectedAdvisor(
       ObjectProvider<CircuitBreakerRegistry> breakers,
       ObjectProvider<CallObserver> observers,
@@ -72,6 +73,7 @@ public final class ResilienceAspectsAutoConfiguration {
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(name = "hedgedAdvisor")
+  @ConditionalOnBooleanProperty(name = "resilience.hedge.enabled", matchIfMissing = true)
   static ResilienceAdvisor hedgedAdvisor(
       ObjectProvider<HedgerRegistry> hedgers,
       ObjectProvider<CallObserver> observers,
@@ -83,6 +85,7 @@ public final class ResilienceAspectsAutoConfiguration {
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(name = "rateLimitedAdvisor")
+  @ConditionalOnBooleanProperty(name = "resilience.rate-limiter.enabled", matchIfMissing = true)
   static ResilienceAdvisor rateLimitedAdvisor(
       ObjectProvider<RateLimiterRegistry> limiters,
       ObjectProvider<CallObserver> observers,
@@ -93,6 +96,7 @@ public final class ResilienceAspectsAutoConfiguration {
   @Bean
   @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   @ConditionalOnMissingBean(name = "retriedAdvisor")
+  @ConditionalOnBooleanProperty(name = "resilience.retry.enabled", matchIfMissing = true)
   static ResilienceAdvisor retriedAdvisor(
       ObjectProvider<RetryRegistry> retriers,
       ObjectProvider<CallObserver> observers,

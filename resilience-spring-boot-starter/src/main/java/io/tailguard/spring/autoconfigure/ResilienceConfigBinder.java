@@ -40,6 +40,18 @@ public final class ResilienceConfigBinder {
   private static final Map<String, Set<String>> SWITCHES =
       Map.of("actuator", Set.of("write-enabled"), "web", Set.of("problem-details"));
 
+  /**
+   * Keys of the starter inside the engine sections: each section's switch, and where learned hedge
+   * delays are kept ({@link HedgeSnapshotsAutoConfiguration}).
+   */
+  static final Map<String, Set<String>> SECTION_KEYS =
+      Map.of(
+          "circuit-breaker", Set.of("enabled"),
+          "hedge", Set.of("enabled", "snapshot-directory"),
+          "retry", Set.of("enabled"),
+          "rate-limiter", Set.of("enabled"),
+          "health", Set.of("enabled"));
+
   private static final String SOURCE = "the application's properties";
 
   private ResilienceConfigBinder() {}
@@ -59,9 +71,10 @@ public final class ResilienceConfigBinder {
             .orElse(Map.of());
     Map<String, Object> engines = new LinkedHashMap<>(tree);
     engines.keySet().removeIf(STARTER_KEYS::contains);
+    List<ConfigError> errors = starterErrors(tree);
+    withoutSectionKeys(engines, errors);
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("resilience", engines);
-    List<ConfigError> errors = starterErrors(tree);
     ResilienceConfig config;
     try {
       config = YamlConfigLoader.map(ConfigNode.of(root), SOURCE, classLoader);
@@ -110,6 +123,40 @@ public final class ResilienceConfigBinder {
       }
     }
     return null;
+  }
+
+  /**
+   * Takes the starter's own keys inside the engine sections ({@link #SECTION_KEYS}) out of the tree
+   * the core maps, checking their values: {@code enabled} true or false, {@code snapshot-directory}
+   * a path.
+   */
+  private static void withoutSectionKeys(Map<String, Object> engines, List<ConfigError> errors) {
+    for (String sectionKey : List.copyOf(engines.keySet())) {
+      Map.Entry<String, Set<String>> section =
+          SECTION_KEYS.entrySet().stream()
+              .filter(e -> canonical(e.getKey()).equals(canonical(sectionKey)))
+              .findFirst()
+              .orElse(null);
+      if (section == null || !(engines.get(sectionKey) instanceof Map<?, ?> group)) {
+        continue;
+      }
+      Map<Object, Object> rest = new LinkedHashMap<>(group);
+      for (Object key : group.keySet()) {
+        for (String own : section.getValue()) {
+          if (canonical(key).equals(canonical(own))) {
+            Object value = rest.remove(key);
+            String path = "resilience." + section.getKey() + "." + own;
+            if (own.equals("enabled") && !isBoolean(value)) {
+              errors.add(error(path, "must be true or false, was '" + value + "'"));
+            } else if (!own.equals("enabled")
+                && (value instanceof Map<?, ?> || String.valueOf(value).isBlank())) {
+              errors.add(error(path, "must be a directory path, was '" + value + "'"));
+            }
+          }
+        }
+      }
+      engines.put(sectionKey, rest);
+    }
   }
 
   /** Checks the starter's switches: known keys only, each true or false. */

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -30,6 +31,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(HealthContributor.class)
 @ConditionalOnBean(ResilienceRuntime.class)
 @ConditionalOnEnabledHealthIndicator("resilience")
+@ConditionalOnBooleanProperty(name = "resilience.health.enabled", matchIfMissing = true)
 public final class ResilienceHealthAutoConfiguration {
 
   @Bean

@@ -3,13 +3,19 @@ package io.tailguard.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
+import io.tailguard.core.circuitbreaker.CircuitConfig;
 import io.tailguard.core.config.ConfigException;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;
+import io.tailguard.spring.customize.CircuitBreakerCustomizer;
+import io.tailguard.spring.customize.HedgerCustomizer;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -193,6 +199,68 @@ class ResilienceAutoConfigurationTests {
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(tailguardThreads()).isSubsetOf(before));
+  }
+
+  @Test
+  void anApplicationHedgeExecutorIsBorrowedAndNeverShutDown() {
+    ExecutorService appPool =
+        Executors.newFixedThreadPool(2, r -> new Thread(r, "app-hedge-" + r.hashCode()));
+    try {
+      // A plain Executor view, so the container cannot close the pool either: only we could.
+      Executor borrowed = appPool::execute;
+      runner
+          .withBean("tailguardHedgeExecutor", Executor.class, () -> borrowed)
+          .run(
+              context -> {
+                assertThat(context).doesNotHaveBean(ManagedExecutor.class);
+                String thread =
+                    context
+                        .getBean(HedgerRegistry.class)
+                        .hedger("x")
+                        .call(ctx -> Thread.currentThread().getName());
+                assertThat(thread).startsWith("app-hedge-");
+              });
+      assertThat(appPool.isShutdown()).isFalse();
+    } finally {
+      appPool.shutdownNow();
+    }
+  }
+
+  @Test
+  void customizerBeansShapeInstancesAtCreationAndOnEveryReload() {
+    runner
+        .withPropertyValues(
+            "resilience.circuit-breaker.instances.payments.half-open-trial-timeout=15s")
+        .withBean(
+            "paymentsBreaker",
+            CircuitBreakerCustomizer.class,
+            () -> CircuitBreakerCustomizer.of("payments", b -> b.failureRateThreshold(0.9)))
+        .withBean(
+            "everyHedger",
+            HedgerCustomizer.class,
+            () -> HedgerCustomizer.ofAll(b -> b.maxHedges(4)))
+        .run(
+            context -> {
+              ResilienceRuntime runtime = context.getBean(ResilienceRuntime.class);
+              CircuitBreakerRegistry breakers = runtime.circuitBreakers();
+              assertThat(breakers.breaker("payments").config().failureRateThreshold())
+                  .isEqualTo(0.9);
+              assertThat(breakers.breaker("payments").config().halfOpenTrialTimeout())
+                  .hasValue(Duration.ofSeconds(15));
+              assertThat(breakers.breaker("other").config().failureRateThreshold())
+                  .isEqualTo(CircuitConfig.defaults().failureRateThreshold());
+              assertThat(runtime.hedgers().hedger("search").config().maxHedges()).isEqualTo(4);
+
+              runtime.apply(
+                  io.tailguard.core.config.YamlConfigLoader.loadString(
+                      "resilience:\n  circuit-breaker:\n    instances:\n      payments:\n"
+                          + "        half-open-trial-timeout: 20s\n"));
+              assertThat(breakers.breaker("payments").config().halfOpenTrialTimeout())
+                  .hasValue(Duration.ofSeconds(20));
+              assertThat(breakers.breaker("payments").config().failureRateThreshold())
+                  .isEqualTo(0.9);
+              assertThat(runtime.hedgers().hedger("search").config().maxHedges()).isEqualTo(4);
+            });
   }
 
   static Set<String> tailguardThreads() {

@@ -53,6 +53,23 @@ class SchemaMetadataTests {
             "resilience.aspects.order",
             List.of("rate-limited", "retried", "hedged", "circuit-protected"),
             List.of("@RateLimited", "@Retried", "@Hedged", "@CircuitProtected")));
+    // The starter's keys inside the engine sections (ResilienceConfigBinder.SECTION_KEYS).
+    for (String section : List.of("circuit-breaker", "hedge", "retry", "rate-limiter", "health")) {
+      properties.add(
+          property(
+              "resilience." + section + ".enabled",
+              "java.lang.Boolean",
+              "Whether this section's annotations (for health: its contributor and probes) are"
+                  + " applied; the engines stay available as beans.",
+              true));
+    }
+    properties.add(
+        property(
+            "resilience.hedge.snapshot-directory",
+            "java.lang.String",
+            "Directory where learned hedge delays are saved (every minute and on shutdown) and"
+                + " restored from on start, one file per hedger; unset, they are not kept.",
+            null));
     Set<String> maps = new LinkedHashSet<>();
     Map<String, List<String>> mapKeys = new LinkedHashMap<>();
     for (ConfigSchema.Entry e : ConfigSchema.entries()) {
