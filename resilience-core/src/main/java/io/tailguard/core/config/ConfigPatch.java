@@ -32,7 +32,7 @@ import java.util.Set;
  * <pre>{@code
  * ResilienceConfig next = ConfigPatch.parse("""
  *     resilience:
- *       hedging:
+ *       hedge:
  *         instances:
  *           quotes: {timeout: 2s}
  *     """).applyTo(runtime.config());

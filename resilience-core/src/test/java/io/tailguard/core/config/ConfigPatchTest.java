@@ -46,7 +46,7 @@ class ConfigPatchTest {
   void onlyTheKeysThePatchNamesChange() {
     ResilienceConfig before = YamlConfigLoader.loadString(IN_FORCE);
     ResilienceConfig after =
-        patched("resilience:\n  hedging:\n    instances:\n      quotes: {timeout: 2s}\n");
+        patched("resilience:\n  hedge:\n    instances:\n      quotes: {timeout: 2s}\n");
     assertThat(after.hedging().instances().get("quotes").timeout())
         .isEqualTo(Duration.ofSeconds(2));
     assertThat(ConfigDiff.between(before, after))
@@ -151,7 +151,7 @@ class ConfigPatchTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("<document>: must be a map with a 'resilience' key, was a list");
     // A whole document may carry other sections; a patch that would change nothing may not.
-    assertThatThrownBy(() -> ConfigPatch.parse("resilence: {hedging: {}}\n"))
+    assertThatThrownBy(() -> ConfigPatch.parse("resilence: {hedge: {}}\n"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
             "resilence: unknown key: a patch holds only 'resilience' (did you mean"
@@ -173,7 +173,7 @@ class ConfigPatchTest {
   void theConfigurationInForceIsTheDocumentWhenNoneIsKept() {
     ResilienceConfig inForce = YamlConfigLoader.loadString(IN_FORCE);
     ResilienceConfig after =
-        ConfigPatch.parse("resilience:\n  hedging:\n    defaults: {max-hedges: 3}\n")
+        ConfigPatch.parse("resilience:\n  hedge:\n    defaults: {max-hedges: 3}\n")
             .applyTo(inForce);
     assertThat(ConfigDiff.between(inForce, after))
         .isEqualTo(List.of("resilience.hedge.defaults.max-hedges: 2 -> 3"));

@@ -201,7 +201,7 @@ class ConfigReloadTest {
                 + "  circuit-breaker:\n"
                 + "    instances:\n"
                 + "      payments: {slow-call-duration: 100ms}\n"
-                + "  hedging:\n"
+                + "  hedge:\n"
                 + "    instances:\n"
                 + "      search: {max-hedges: 1, delay: {strategy: fixed, delay: 10ms}}\n");
     CircuitBreaker payments = rt.circuitBreakers().breaker("payments");
@@ -224,7 +224,7 @@ class ConfigReloadTest {
                 + "  circuit-breaker:\n"
                 + "    instances:\n"
                 + "      payments: {slow-call-duration: 1s}\n"
-                + "  hedging:\n"
+                + "  hedge:\n"
                 + "    instances:\n"
                 + "      search: {max-hedges: 3, delay: {strategy: fixed, delay: 10ms}}\n"));
     clock.advance(Duration.ofMillis(500));

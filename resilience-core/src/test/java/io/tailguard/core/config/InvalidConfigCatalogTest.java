@@ -20,10 +20,10 @@ class InvalidConfigCatalogTest {
 
   static final String CB = "resilience:\n  circuit-breaker:\n    defaults:\n      ";
   static final String CBP = "resilience.circuit-breaker.defaults.";
-  static final String HD = "resilience:\n  hedging:\n    defaults:\n      ";
+  static final String HD = "resilience:\n  hedge:\n    defaults:\n      ";
   static final String HDP = "resilience.hedge.defaults.";
   static final String L4 = " (line 4, column 7)";
-  static final String RL = "resilience:\n  rate-limiting:\n    defaults:\n      ";
+  static final String RL = "resilience:\n  rate-limiter:\n    defaults:\n      ";
   static final String RLP = "resilience.rate-limiter.defaults.";
   static final String RT = "resilience:\n  retry:\n    policies:\n      default:\n        ";
   static final String RTP = "resilience.retry.policies.default.";
@@ -33,7 +33,7 @@ class InvalidConfigCatalogTest {
     return Stream.concat(Stream.concat(general(), retry()), rateLimitingRedis());
   }
 
-  static final String RR = "resilience:\n  rate-limiting:\n    redis:\n      ";
+  static final String RR = "resilience:\n  rate-limiter:\n    redis:\n      ";
   static final String RRP = "resilience.rate-limiter.redis.";
 
   static Stream<Arguments> rateLimitingRedis() {
@@ -168,7 +168,7 @@ class InvalidConfigCatalogTest {
             "resilience.circuit-braker: unknown key (did you mean 'circuit-breaker'?) (line 2,"
                 + " column 3)"),
         doc(
-            "resilience:\n  hedging:\n    default: {}\n",
+            "resilience:\n  hedge:\n    default: {}\n",
             "resilience.hedge.default: unknown key (did you mean 'defaults'?) (line 3, column"
                 + " 5)"),
         doc(
@@ -202,15 +202,15 @@ class InvalidConfigCatalogTest {
             RL + "max-keys: 10\n      cleanup-threshold: 20\n",
             RLP + "cleanup-threshold: must be in [1, max-keys = 10], was 20 (line 5, column 7)"),
         doc(
-            "resilience:\n  rate-limiting:\n    backend: redys\n",
+            "resilience:\n  rate-limiter:\n    backend: redys\n",
             "resilience.rate-limiter.backend: must be one of [memory, redis], was 'redys' (did you"
                 + " mean 'redis'?) (line 3, column 5)"),
         doc(
-            "resilience:\n  rate-limiting:\n    instances:\n      search: {capacity: -1}\n",
+            "resilience:\n  rate-limiter:\n    instances:\n      search: {capacity: -1}\n",
             "resilience.rate-limiter.instances.search.capacity: must be in [1, 1000000000], was -1"
                 + " (line 4, column 16)"),
         doc(
-            "resilience:\n  rate-limiting:\n    instances:\n      'bad name': {capacity: 1}\n",
+            "resilience:\n  rate-limiter:\n    instances:\n      'bad name': {capacity: 1}\n",
             "resilience.rate-limiter.instances.bad name: instance name must be 1 to 128 letters,"
                 + " digits or . _ - : / starting with a letter or digit, was 'bad name' (line 4,"
                 + " column 7)"),
@@ -347,7 +347,7 @@ class InvalidConfigCatalogTest {
                 + L4),
         doc(HD + "idempotent: yes\n", HDP + "idempotent: must be true or false, was 'yes'" + L4),
         doc(
-            "resilience:\n  hedging: [1, 2]\n",
+            "resilience:\n  hedge: [1, 2]\n",
             "resilience.hedge: must be a map, was a list (line 2, column 3)"),
         doc(
             "resilience:\n  circuit-breaker:\n    instances: [payments]\n",
@@ -392,7 +392,7 @@ class InvalidConfigCatalogTest {
             "spring:\n  application: {name: x}\n",
             "<document>: has no 'resilience' section; found [spring] (line 1, column 1)"),
         doc(
-            "resilence:\n  hedging: {}\n",
+            "resilence:\n  hedge: {}\n",
             "<document>: has no 'resilience' section; found [resilence] ('resilence' looks like a"
                 + " misspelling of 'resilience') (line 1, column 1)"),
         doc(
@@ -426,7 +426,7 @@ class InvalidConfigCatalogTest {
     assertThatThrownBy(
             () ->
                 YamlConfigLoader.loadString(
-                    "resilience:\n  hedging:\n    defaults: {max-hedges: 2\n"))
+                    "resilience:\n  hedge:\n    defaults: {max-hedges: 2\n"))
         .isInstanceOfSatisfying(
             ConfigException.class,
             e -> {

@@ -56,7 +56,7 @@ class RedisBackendConfigTest {
     assertThat(r.instanceCount()).isEqualTo(4);
     String exported = YamlConfigWriter.toYaml(c);
     assertThat(YamlConfigLoader.loadString(exported)).isEqualTo(c);
-    assertThat(YamlConfigLoader.loadString("resilience:\n  rate-limiting: {}\n").rateLimiting())
+    assertThat(YamlConfigLoader.loadString("resilience:\n  rate-limiter: {}\n").rateLimiting())
         .extracting(ResilienceConfig.RateLimitingSection::redis)
         .isEqualTo(ResilienceConfig.RedisSection.DEFAULTS);
   }
@@ -86,7 +86,7 @@ class RedisBackendConfigTest {
   @Test
   void backendRedisWithoutUriNeedsAConnection() {
     ResilienceConfig c =
-        YamlConfigLoader.loadString("resilience:\n  rate-limiting:\n    backend: redis\n");
+        YamlConfigLoader.loadString("resilience:\n  rate-limiter:\n    backend: redis\n");
     assertThat(c.rateLimiting().redis().uri()).isNull();
     assertThatThrownBy(() -> ResilienceRuntime.builder().config(c).build())
         .isInstanceOf(IllegalArgumentException.class)
@@ -120,7 +120,7 @@ class RedisBackendConfigTest {
   void aChangeOfBackendIsRefusedWholeByTheWatcher(@TempDir Path dir) throws Exception {
     FakeClock clock = new FakeClock();
     Path file = dir.resolve("resilience.yml");
-    String memory = "resilience:\n  rate-limiting:\n    instances:\n      search: {capacity: 2}\n";
+    String memory = "resilience:\n  rate-limiter:\n    instances:\n      search: {capacity: 2}\n";
     Files.writeString(file, memory);
     try (ResilienceRuntime rt =
             ResilienceRuntime.builder()

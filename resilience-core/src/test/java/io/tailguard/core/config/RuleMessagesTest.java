@@ -38,15 +38,15 @@ class RuleMessagesTest {
             "resilience.telemetry: latency-window / latency-interval must be at most 3600, was"
                 + " 360000 (line 2, column 3)"),
         Arguments.of(
-            "resilience:\n  hedging:\n    defaults:\n      delay: {min-delay: 2s, max-delay: 1s}\n",
+            "resilience:\n  hedge:\n    defaults:\n      delay: {min-delay: 2s, max-delay: 1s}\n",
             "resilience.hedge.defaults.delay: min-delay must be at most max-delay (1s), was 2s"
                 + " (line 4, column 7)"),
         Arguments.of(
-            "resilience:\n  hedging:\n    defaults:\n      delay: {recompute-interval: 20s}\n",
+            "resilience:\n  hedge:\n    defaults:\n      delay: {recompute-interval: 20s}\n",
             "resilience.hedge.defaults.delay: recompute-interval must be at most window (10s),"
                 + " was 20s (line 4, column 7)"),
         Arguments.of(
-            "resilience:\n  hedging:\n    defaults:\n"
+            "resilience:\n  hedge:\n    defaults:\n"
                 + "      retryable-exceptions: [java.io.IOException]\n"
                 + "      fatal-exceptions: [java.io.IOException]\n",
             "resilience.hedge.defaults: an exception type must not be both retryable and fatal,"
@@ -69,7 +69,7 @@ class RuleMessagesTest {
             "resilience.health: timeout must be less than interval (5s), was 5s (line 2, column"
                 + " 3)"),
         Arguments.of(
-            "resilience:\n  rate-limiting:\n    defaults:\n      max-keys: 10\n"
+            "resilience:\n  rate-limiter:\n    defaults:\n      max-keys: 10\n"
                 + "      cleanup-threshold: 20\n",
             "resilience.rate-limiter.defaults.cleanup-threshold: must be in [1, max-keys = 10],"
                 + " was 20 (line 5, column 7)"));

@@ -17,7 +17,7 @@ class SecretsTest {
 
   static ResilienceConfig withUri(String uri) {
     return YamlConfigLoader.loadString(
-        "resilience:\n  rate-limiting:\n    redis: {uri: '" + uri + "'}\n");
+        "resilience:\n  rate-limiter:\n    redis: {uri: '" + uri + "'}\n");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -124,11 +124,11 @@ class YamlConfigLoaderTest {
   void percentileIsAutoByDefaultAndMayBeSpelledOutEitherWay() {
     ResilienceConfig auto =
         YamlConfigLoader.loadString(
-            "resilience:\n  hedging:\n    defaults:\n      delay: {percentile: AUTO}\n");
+            "resilience:\n  hedge:\n    defaults:\n      delay: {percentile: AUTO}\n");
     assertThat(auto.hedging().defaults().delay().percentile()).isEmpty();
     ResilienceConfig fixed =
         YamlConfigLoader.loadString(
-            "resilience:\n  hedging:\n    defaults:\n      delay: {percentile: 99.5}\n");
+            "resilience:\n  hedge:\n    defaults:\n      delay: {percentile: 99.5}\n");
     assertThat(fixed.hedging().defaults().delay().percentile()).hasValue(99.5);
     assertThat(YamlConfigWriter.hedge(auto.hedging().defaults()).get("delay"))
         .asString()
@@ -193,7 +193,7 @@ class YamlConfigLoaderTest {
   @Test
   void loadsFilesAndReportsTheirName(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("resilience.yml");
-    Files.writeString(file, "resilience:\n  hedging:\n    defaults:\n      max-hedges: 0\n");
+    Files.writeString(file, "resilience:\n  hedge:\n    defaults:\n      max-hedges: 0\n");
     assertThatThrownBy(() -> YamlConfigLoader.load(file))
         .isInstanceOf(ConfigException.class)
         .hasMessage(

@@ -96,7 +96,7 @@ class RegistryCustomizerTest {
             .config(
                 YamlConfigLoader.loadString(
                     "resilience:\n"
-                        + "  hedging:\n"
+                        + "  hedge:\n"
                         + "    instances:\n"
                         + "      search:\n"
                         + "        max-hedges: 2\n"))
@@ -108,7 +108,7 @@ class RegistryCustomizerTest {
 
       runtime.apply(
           YamlConfigLoader.loadString(
-              "resilience:\n  hedging:\n    instances:\n      search:\n        max-hedges: 3\n"));
+              "resilience:\n  hedge:\n    instances:\n      search:\n        max-hedges: 3\n"));
       assertThat(search.config().maxHedges()).isEqualTo(3);
       assertThat(search.config().timeout()).isEqualTo(Duration.ofSeconds(7));
     }

@@ -179,7 +179,7 @@ class ResilienceEndpointSanitizingTests {
               ResilienceEndpoint endpoint = context.getBean(ResilienceEndpoint.class);
               Map<String, Object> answer =
                   endpoint.reconfigure(
-                      "resilience:\n  rate-limiting:\n    redis: {uri:"
+                      "resilience:\n  rate-limiter:\n    redis: {uri:"
                           + " 'redis://user:other@127.0.0.1:6380'}\n",
                       null);
               assertThat(answer).containsEntry("applied", true);

@@ -155,7 +155,7 @@ class StarterWebOperationsIntegrationTests {
             "/actuator/resilience",
             yaml(
                 "resilience:\n"
-                    + "  hedging:\n"
+                    + "  hedge:\n"
                     + "    instances:\n"
                     + "      catalogue:\n"
                     + "        timeout: 2s\n"));
@@ -174,7 +174,7 @@ class StarterWebOperationsIntegrationTests {
     HttpResponse<String> dropped =
         post(
             "/actuator/resilience",
-            yaml("resilience:\n  hedging:\n    instances:\n      catalogue: null\n"));
+            yaml("resilience:\n  hedge:\n    instances:\n      catalogue: null\n"));
     assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
     assertThat(runtime.config().hedging().instances()).doesNotContainKey("catalogue");
     assertThat(runtime.hedgers().hedger("catalogue").config())
@@ -209,7 +209,7 @@ class StarterWebOperationsIntegrationTests {
             "/actuator/resilience",
             yaml(
                 "resilience:\n  circuit-breaker:\n    instances:\n      catalogue:\n"
-                    + "        min-calls: 0\n  rate-limiting:\n    backend: mongo\n"));
+                    + "        min-calls: 0\n  rate-limiter:\n    backend: mongo\n"));
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(json(refused, "$.type"))
