@@ -6,14 +6,24 @@ import io.tailguard.spring.annotation.Hedged;
 import io.tailguard.spring.annotation.RateLimited;
 import io.tailguard.spring.annotation.Retried;
 import io.tailguard.spring.aop.ResilienceAspects;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.asm.ClassReader;
+import org.springframework.asm.ClassVisitor;
+import org.springframework.asm.MethodVisitor;
+import org.springframework.asm.Opcodes;
+import org.springframework.asm.SpringAsmInfo;
+import org.springframework.asm.Type;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.ReactiveAdapterRegistry;
@@ -39,7 +49,8 @@ import org.springframework.util.ReflectionUtils;
  * is not a {@code CompletionStage}, or any other type Spring's {@code ReactiveAdapterRegistry}
  * knows. One declared to return {@code Object} gets a warning (a generic method may be erased to
  * it). An annotated private, static or final method, which Spring's proxies cannot intercept, gets
- * a warning too.
+ * a warning too, and so does one its own class calls on itself (self-invocation, found in the
+ * class's bytecode), which bypasses the proxy.
  *
  * <p>Runs once, on the thread that starts the context.
  */
@@ -68,6 +79,9 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
   private final Set<String> transactionalOnOtherThreads = new TreeSet<>();
   private final Set<String> notIntercepted = new TreeSet<>();
   private final Set<String> objectReturns = new TreeSet<>();
+  private final Set<String> selfInvoked = new TreeSet<>();
+  // Annotated methods found so far, by the class that declares them, for the self-invocation scan.
+  private final Map<Class<?>, Map<String, String>> annotatedByClass = new LinkedHashMap<>();
 
   ResilienceAnnotationsVerifier(ApplicationContext context, ResilienceConfig config) {
     this.context = context;
@@ -87,6 +101,7 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
       }
       ReflectionUtils.doWithMethods(userClass, m -> check(userClass, m));
     }
+    annotatedByClass.forEach(this::checkSelfInvocation);
     if (!unknownBreakers.isEmpty()) {
       log.info(
           "Circuit breakers without their own settings use resilience.circuit-breaker.defaults: {}",
@@ -155,6 +170,9 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
       String what = String.join(" and ", annotations);
       checkReturnType(m, method, what);
       checkInterceptable(m, method, what);
+      annotatedByClass
+          .computeIfAbsent(m.getDeclaringClass(), c -> new LinkedHashMap<>())
+          .put(m.getName() + Type.getMethodDescriptor(m), what);
     }
     boolean otherThreads = h != null || (rt != null && ResilienceAspects.isAsynchronous(m));
     if (otherThreads && isTransactional(userClass, m, publicMethod)) {
@@ -248,8 +266,8 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
 
   /**
    * Warns about an annotated method Spring's proxies cannot intercept: private, static or final.
-   * Calls from inside the same object (self-invocation) bypass the proxy as well; they cannot be
-   * seen here.
+   * Calls from inside the same object bypass the proxy as well; {@link #checkSelfInvocation} finds
+   * them.
    */
   private void checkInterceptable(Method m, String method, String what) {
     int modifiers = m.getModifiers();
@@ -267,6 +285,59 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
           method,
           what,
           why);
+    }
+  }
+
+  /**
+   * Warns about annotated methods that their own class calls on itself ({@code this.quote()}, or
+   * {@code quote()}): such a call does not go through Spring's proxy, so it runs unprotected. Found
+   * by reading the class's bytecode; a class file that cannot be read is skipped.
+   */
+  private void checkSelfInvocation(Class<?> declaring, Map<String, String> annotated) {
+    String owner = Type.getInternalName(declaring);
+    ClassLoader loader = declaring.getClassLoader();
+    if (loader == null) {
+      return;
+    }
+    try (InputStream in = loader.getResourceAsStream(owner + ".class")) {
+      if (in == null) {
+        return;
+      }
+      new ClassReader(in)
+          .accept(
+              new ClassVisitor(SpringAsmInfo.ASM_VERSION) {
+                @Override
+                public MethodVisitor visitMethod(
+                    int access, String caller, String callerDesc, String sig, String[] ex) {
+                  return new MethodVisitor(SpringAsmInfo.ASM_VERSION) {
+                    @Override
+                    public void visitMethodInsn(
+                        int opcode, String to, String name, String desc, boolean itf) {
+                      String what = annotated.get(name + desc);
+                      if (what != null && to.equals(owner) && opcode != Opcodes.INVOKESTATIC) {
+                        selfInvoked(declaring, name, what, caller);
+                      }
+                    }
+                  };
+                }
+              },
+              ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    } catch (IOException | RuntimeException e) {
+      log.debug("Could not read {} to look for self-invocation", declaring.getName(), e);
+    }
+  }
+
+  private void selfInvoked(Class<?> declaring, String name, String what, String caller) {
+    String method = declaring.getName() + "." + name;
+    if (selfInvoked.add(method + " from " + caller)) {
+      log.warn(
+          "{} is {} but {}.{} calls it on the same object: that call does not go through Spring's"
+              + " proxy, so it runs unprotected. Call it through the bean (inject it, or move the"
+              + " caller to another bean)",
+          method,
+          what,
+          declaring.getName(),
+          caller.startsWith("lambda$") ? caller + " (a lambda)" : caller);
     }
   }
 
@@ -349,6 +420,15 @@ public final class ResilienceAnnotationsVerifier implements SmartInitializingSin
    */
   public Set<String> notIntercepted() {
     return Set.copyOf(notIntercepted);
+  }
+
+  /**
+   * Returns the annotated methods their own class calls on itself, bypassing the proxy.
+   *
+   * @return entries {@code class.method from caller}, sorted
+   */
+  public Set<String> selfInvoked() {
+    return Set.copyOf(selfInvoked);
   }
 
   /**

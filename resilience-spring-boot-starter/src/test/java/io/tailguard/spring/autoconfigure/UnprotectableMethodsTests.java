@@ -56,6 +56,37 @@ class UnprotectableMethodsTests {
     }
   }
 
+  public static class CallsItself {
+    @CircuitProtected("quotes")
+    public String quote(String id) {
+      return id;
+    }
+
+    @Retried("default")
+    public String load() {
+      return "x";
+    }
+
+    public String twice(String id) {
+      return quote(id) + this.quote(id);
+    }
+
+    public java.util.function.Supplier<String> later() {
+      return () -> load();
+    }
+  }
+
+  public static class CalledFromOutside {
+    @CircuitProtected("quotes")
+    public String quote(String id) {
+      return id;
+    }
+
+    public String other() {
+      return "y";
+    }
+  }
+
   public static class Supported {
     @Hedged("search")
     public String plain() {
@@ -168,6 +199,29 @@ class UnprotectableMethodsTests {
     runner.withBean(Untyped.class).run(context -> assertThat(context).hasNotFailed());
     assertThat(output)
         .contains(Untyped.class.getName() + ".anything is @CircuitProtected and returns Object");
+  }
+
+  @Test
+  void aMethodItsOwnClassCallsOnItselfIsWarnedAbout(CapturedOutput output) {
+    runner
+        .withBean(CallsItself.class)
+        .withBean(CalledFromOutside.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              String type = CallsItself.class.getName();
+              assertThat(context.getBean(ResilienceAnnotationsVerifier.class).selfInvoked())
+                  .hasSize(2)
+                  .contains(type + ".quote from twice")
+                  .anySatisfy(e -> assertThat(e).startsWith(type + ".load from lambda$"));
+            });
+    assertThat(output)
+        .contains(
+            CallsItself.class.getName()
+                + ".quote is @CircuitProtected but "
+                + CallsItself.class.getName()
+                + ".twice calls it on the same object")
+        .doesNotContain(CalledFromOutside.class.getName() + ".quote is");
   }
 
   @Test
