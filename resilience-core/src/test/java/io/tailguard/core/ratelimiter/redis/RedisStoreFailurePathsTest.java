@@ -29,9 +29,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -216,6 +218,53 @@ class RedisStoreFailurePathsTest {
     // The breaker's permit was given back: the next call reaches Redis.
     assertThat(store.acquire("k", 1, 0, CONFIG)).isZero();
     assertThat(store.isDegraded()).isFalse();
+  }
+
+  @Test
+  void aFailureTheBreakerIgnoresIsNotCounted() {
+    CircuitBreaker breaker =
+        CircuitBreaker.builder("ignoring")
+            .clock(clock)
+            .config(
+                CircuitConfig.builder()
+                    .consecutiveFailuresThreshold(1)
+                    .ignoreExceptions(
+                        List.of(ExecutionException.class, RedisCommandExecutionException.class))
+                    .build())
+            .build();
+    RedisRateLimiterStore store = store(RedisFailurePolicy.FAIL_OPEN).breaker(breaker).build();
+    faults.evalsha(() -> failed(boom()), 1);
+
+    assertThat(store.acquire("k", 1, 0, CONFIG)).isZero();
+
+    // The store reports the exception (classified by the breaker), not a bare failure.
+    assertThat(breaker.state()).isEqualTo(CircuitState.CLOSED);
+    assertThat(breaker.metrics().failedCalls()).isZero();
+    assertThat(breaker.metrics().ignoredCalls()).isEqualTo(1);
+    assertThat(store.describe()).containsEntry("redisErrors", 1L);
+  }
+
+  @Test
+  void anErrorFromTheClientReachesTheCallerAndCountsAsAFailure() {
+    CircuitBreaker breaker =
+        CircuitBreaker.builder("error")
+            .clock(clock)
+            .config(CircuitConfig.builder().consecutiveFailuresThreshold(1).build())
+            .build();
+    RedisRateLimiterStore store = store(RedisFailurePolicy.FAIL_OPEN).breaker(breaker).build();
+    faults.evalsha(
+        () -> {
+          throw new AssertionError("client bug");
+        },
+        1);
+
+    assertThatThrownBy(() -> store.acquire("k", 1, 0, CONFIG))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("client bug");
+
+    // The guard's permit is not left taken: the breaker saw the call fail.
+    assertThat(breaker.metrics().failedCalls()).isEqualTo(1);
+    assertThat(breaker.state()).isEqualTo(CircuitState.OPEN);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -409,6 +458,35 @@ class RedisStoreFailurePathsTest {
     faults.evalsha(() -> failed(new IllegalStateException()), 1);
     String log = captureStderr(() -> store.acquire("k", 1, 0, CONFIG));
     assertThat(log).contains("cannot answer (IllegalStateException);");
+
+    RedisRateLimiterStore async = store(RedisFailurePolicy.FAIL_OPEN).build();
+    faults.evalsha(() -> failed(new IllegalStateException()), 1);
+    String asyncLog =
+        captureStderr(() -> async.acquireAsync("k", 1, 0, CONFIG).toCompletableFuture().get());
+    assertThat(asyncLog).contains("cannot answer (IllegalStateException);");
+  }
+
+  @Test
+  void aClosedStoreOwningItsClientFallsBackOnBothPaths(RedisTestServer redis) throws Exception {
+    RedisRateLimiterStore store =
+        RedisRateLimiterStore.builder("closed")
+            .uri(redis.uri())
+            .failurePolicy(RedisFailurePolicy.FAIL_CLOSED)
+            .clock(clock)
+            .build();
+    assertThat(store.describe().get("redis")).asString().contains(":");
+    store.close();
+
+    String log =
+        captureStderr(
+            () -> {
+              assertThat(store.acquireAsync("k", 1, 0, CONFIG).toCompletableFuture().get())
+                  .isEqualTo(-Duration.ofSeconds(1).toNanos());
+              assertThat(store.acquire("k", 1, 0, CONFIG))
+                  .isEqualTo(-Duration.ofSeconds(1).toNanos());
+            });
+    assertThat(log).contains("cannot answer (IllegalStateException: store closed)");
+    assertThat(store.fallbacks()).isEqualTo(2);
   }
 
   // ---------------------------------------------------------------------------------------------
