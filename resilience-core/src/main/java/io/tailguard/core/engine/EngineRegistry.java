@@ -66,6 +66,9 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
    * @param registry what the registry is, for messages (for example {@code hedger registry})
    * @param configField the name of the settings argument in messages (for example {@code policy})
    */
+  // The table keeps method references to this registry's hooks but calls none of them until
+  // preload(), which the subclass runs once its own fields are set (JDK 21+ lint: this-escape).
+  @SuppressWarnings("this-escape")
   protected EngineRegistry(Builder<C, ?> b, String engine, String registry, String configField) {
     if (b.context != null && b.contextSet != null) {
       throw new IllegalArgumentException(
