@@ -1,8 +1,11 @@
 package io.tailguard.spring.metrics;
 
+import static io.tailguard.spring.metrics.MonitoringConfigFiles.IDENTIFIER;
+import static io.tailguard.spring.metrics.MonitoringConfigFiles.alertExpressions;
+import static io.tailguard.spring.metrics.MonitoringConfigFiles.dashboardExpressions;
+import static io.tailguard.spring.metrics.MonitoringConfigFiles.metricNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.jayway.jsonpath.JsonPath;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -17,15 +20,10 @@ import io.tailguard.core.ratelimiter.redis.RedisFailurePolicy;
 import io.tailguard.core.ratelimiter.redis.RedisRateLimiterStore;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.Clock;
-import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -34,11 +32,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * Every PromQL expression of config/grafana's dashboard and config/prometheus's alert rules names
@@ -47,28 +43,6 @@ import org.yaml.snakeyaml.Yaml;
  * refusal included, with the percentile histograms on that the dashboard's latency panel needs.
  */
 class MonitoringConfigNamesTests {
-
-  static final Path DASHBOARD = Path.of("..", "config", "grafana", "tailguard-dashboard.json");
-  static final Path ALERTS = Path.of("..", "config", "prometheus", "alerts.yml");
-
-  /** PromQL words that are not metric names. */
-  static final Set<String> KEYWORDS =
-      Set.of(
-          "and",
-          "or",
-          "unless",
-          "by",
-          "without",
-          "on",
-          "ignoring",
-          "group_left",
-          "group_right",
-          "bool",
-          "offset",
-          "inf",
-          "nan");
-
-  static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final ExecutorService pool = Executors.newCachedThreadPool();
@@ -102,36 +76,6 @@ class MonitoringConfigNamesTests {
     assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
   }
 
-  /**
-   * The metric names an expression reads: identifiers that are not functions (followed by a
-   * parenthesis), keywords, label names in grouping clauses, label matchers, strings, ranges or
-   * Grafana variables.
-   */
-  static Set<String> metricNames(String expr) {
-    String e = expr;
-    e = e.replaceAll("label_values\\(([^,)]+)(,[^)]*)?\\)", "$1"); // Grafana: a selector, a label
-    e = e.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\""); // strings
-    e = e.replaceAll("\\{[^}]*}", " "); // label matchers
-    e = e.replaceAll("\\[[^\\]]*]", " "); // ranges
-    e = e.replaceAll("\\$\\{?\\w+}?", " "); // Grafana variables
-    e = e.replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
-    Set<String> names = new TreeSet<>();
-    Matcher m = IDENTIFIER.matcher(e);
-    while (m.find()) {
-      String word = m.group();
-      int next = m.end();
-      while (next < e.length() && Character.isWhitespace(e.charAt(next))) {
-        next++;
-      }
-      boolean function = next < e.length() && e.charAt(next) == '(';
-      boolean number = m.start() > 0 && Character.isDigit(e.charAt(m.start() - 1));
-      if (!function && !number && !KEYWORDS.contains(word.toLowerCase(java.util.Locale.ROOT))) {
-        names.add(word);
-      }
-    }
-    return names;
-  }
-
   @Test
   void theTokenizerFindsMetricNamesOnly() {
     assertThat(
@@ -143,32 +87,14 @@ class MonitoringConfigNamesTests {
     assertThat(metricNames("sum by (name) (resilience_ratelimiter_keys{job=~\"$job\"} >= 0)"))
         .containsExactly("resilience_ratelimiter_keys");
     assertThat(
+            metricNames(
+                "time() - max by (name) (resilience_circuitbreaker_last_opened_seconds > 0)"))
+        .containsExactly("resilience_circuitbreaker_last_opened_seconds");
+    assertThat(
             metricNames("label_values(resilience_circuitbreaker_state{job=~\"$job\"}, instance)"))
         .containsExactly("resilience_circuitbreaker_state");
     assertThat(metricNames("a == 1 or b{x=\"}\"} == 2 and on (name) c offset 5m"))
         .containsExactly("a", "b", "c");
-  }
-
-  static List<String> dashboardExpressions() throws IOException {
-    String json = Files.readString(DASHBOARD);
-    List<String> exprs = new ArrayList<>(JsonPath.read(json, "$..targets[*].expr"));
-    exprs.addAll(JsonPath.read(json, "$.templating.list[*].query.query"));
-    return exprs;
-  }
-
-  @SuppressWarnings("unchecked")
-  static List<String> alertExpressions() throws IOException {
-    Map<String, Object> doc;
-    try (Reader in = Files.newBufferedReader(ALERTS)) {
-      doc = new Yaml().load(in);
-    }
-    List<String> exprs = new ArrayList<>();
-    for (Map<String, Object> group : (List<Map<String, Object>>) doc.get("groups")) {
-      for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
-        exprs.add(String.valueOf(rule.get("expr")));
-      }
-    }
-    return exprs;
   }
 
   /** Names of the series exported after every engine did something, as Prometheus scrapes them. */
