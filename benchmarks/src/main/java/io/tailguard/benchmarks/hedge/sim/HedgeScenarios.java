@@ -23,16 +23,20 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.tailguard.benchmarks.hedge.sim.HedgeScenarios \
- *     [--virtual] [--seconds N] [--rate R] [--seed S] [--warmup N] [--only name,...]
+ *     [--virtual] [--seconds N] [--rate R] [--seed S | --seeds S1,S2,...] [--warmup N]
+ *     [--only name,...]
  * </pre>
+ *
+ * <p>{@code --seeds} runs the suite once per seed and prints, per scenario, tg-default's ratio to
+ * the best fixed delay for each seed with the median ({@link SeedSweep}).
  *
  * <p>This class is stateless and thread-safe.
  */
 public final class HedgeScenarios {
 
   private static final String USAGE =
-      "usage: HedgeScenarios [--virtual] [--seconds N] [--rate R] [--seed S] [--warmup N]"
-          + " [--only scenario,...]";
+      "usage: HedgeScenarios [--virtual] [--seconds N] [--rate R] [--seed S | --seeds S1,S2,...]"
+          + " [--warmup N] [--only scenario,...]";
 
   private HedgeScenarios() {}
 
@@ -53,7 +57,11 @@ public final class HedgeScenarios {
       return;
     }
     long start = System.nanoTime();
-    run(options, System.out);
+    if (options.seeds().isEmpty()) {
+      run(options, System.out);
+    } else {
+      new SeedSweep(System.out).run(options);
+    }
     System.out.printf(
         Locale.ROOT,
         "%nTotal time: %.1f s%n",
