@@ -28,7 +28,11 @@ class OneTimerPerCallTests {
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
           .withConfiguration(ResilienceConditionsTests.ALL)
-          .withBean(ResilienceConditionsTests.Annotated.class);
+          .withBean(ResilienceConditionsTests.Annotated.class)
+          // One attempt per call however slow the machine: a hedge would add a breaker call.
+          .withPropertyValues(
+              "resilience.hedge.instances.inventory.delay.strategy=fixed",
+              "resilience.hedge.instances.inventory.delay.delay=1m");
 
   @Test
   void theObservationIsThereButItsTimersAreNot() {
