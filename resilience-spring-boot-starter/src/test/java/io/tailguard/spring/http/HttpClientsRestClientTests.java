@@ -10,6 +10,7 @@ import io.tailguard.core.circuitbreaker.CircuitState;
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.http.HttpClientGuard;
 import io.tailguard.core.http.HttpClientRegistry;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
 import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;
@@ -277,6 +278,36 @@ class HttpClientsRestClientTests {
                           .count())
                   .isEqualTo(2);
             });
+  }
+
+  @Test
+  void aRateLimitPerHeaderValueRefusesBeforeAnythingIsSent() {
+    runner()
+        .withPropertyValues(
+            "resilience.rate-limiter.instances.tenants.capacity=1",
+            "resilience.rate-limiter.instances.tenants.window=1h",
+            "resilience.http-clients.limited.rate-limiter=tenants",
+            "resilience.http-clients.limited.rate-limit-key-header=X-Tenant")
+        .run(
+            context -> {
+              RestClient client =
+                  restClient(context.getBean(ResilientHttpClients.class), "limited");
+              assertThat(tenantCall(client, "a")).isEqualTo(200);
+              assertThat(tenantCall(client, "b")).isEqualTo(200);
+              assertThatThrownBy(() -> tenantCall(client, "a"))
+                  .isInstanceOf(RateLimitExceededException.class);
+              assertThat(fast.received())
+                  .extracting(r -> r.header("X-Tenant"))
+                  .containsExactly("a", "b");
+            });
+  }
+
+  private int tenantCall(RestClient client, String tenant) {
+    return client
+        .get()
+        .uri(fast.uri("/t"))
+        .header("X-Tenant", tenant)
+        .exchange((request, response) -> response.getStatusCode().value());
   }
 
   @Test
