@@ -123,6 +123,23 @@ class ResilienceHttpClientsAutoConfigurationTests {
   }
 
   @Test
+  void anApplicationsSingletonBuilderIsCopiedNotChanged() {
+    RestClient.Builder shared = RestClient.builder();
+    runner
+        .withPropertyValues("resilience.http-clients.inventory.endpoints[0].url=" + server.uri())
+        .withBean(RestClient.Builder.class, () -> shared)
+        .run(
+            context -> {
+              ResilientHttpClients clients = context.getBean(ResilientHttpClients.class);
+              clients.restClient("inventory");
+              clients
+                  .restClient("inventory")
+                  .requestInterceptors(list -> assertThat(list).hasSize(1));
+              shared.requestInterceptors(list -> assertThat(list).isEmpty());
+            });
+  }
+
+  @Test
   void withoutTheRuntimeNothing() {
     runner
         .withPropertyValues("resilience.enabled=false")
