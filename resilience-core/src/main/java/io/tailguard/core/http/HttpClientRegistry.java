@@ -332,9 +332,11 @@ public final class HttpClientRegistry implements AutoCloseable {
     if (previous != null) {
       previous.tags().forEach(hosts::host);
     }
-    RateLimiter limiter = config.rateLimiter().map(limiters::limiter).orElse(null);
-    Retrier retrier = config.retry().map(retriers::retrier).orElse(null);
-    Hedger hedger = config.hedge().map(hedgers::hedger).orElse(null);
+    // Lambdas, not method references: a registry this one was not given is null, and a method
+    // reference would dereference it even for an absent name.
+    RateLimiter limiter = config.rateLimiter().map(n -> limiters.limiter(n)).orElse(null);
+    Retrier retrier = config.retry().map(n -> retriers.retrier(n)).orElse(null);
+    Hedger hedger = config.hedge().map(n -> hedgers.hedger(n)).orElse(null);
     return new HttpClientGuard.Plan(config, limiter, retrier, hedger, hosts);
   }
 
