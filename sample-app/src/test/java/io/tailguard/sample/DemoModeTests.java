@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
 import io.tailguard.core.ratelimiter.RateLimiterRegistry;
+import io.tailguard.sample.catalog.CatalogReplicas;
 import io.tailguard.sample.demo.Demo;
 import io.tailguard.sample.demo.DemoProperties;
 import io.tailguard.sample.demo.DemoReport;
@@ -51,6 +52,7 @@ class DemoModeTests {
 
   @Autowired DemoRunner runner;
   @Autowired Downstream downstream;
+  @Autowired CatalogReplicas replicas;
   @Autowired CircuitBreakerRegistry breakers;
   @Autowired HedgerRegistry hedgers;
   @Autowired RateLimiterRegistry limiters;
@@ -151,6 +153,7 @@ class DemoModeTests {
         new Demo(
             URI.create("http://127.0.0.1:" + port),
             downstream,
+            replicas,
             breakers,
             hedgers,
             limiters,

@@ -14,6 +14,9 @@ import org.springframework.web.client.RestClient;
 @Service
 public class CatalogService {
 
+  /** The {@code X-Client} of calls through the configured client, counted by the replicas. */
+  public static final String CLIENT = "catalog";
+
   /** The {@code X-Client} of calls through the plain client, counted by the replicas. */
   public static final String PLAIN = "catalog-plain";
 
