@@ -20,6 +20,7 @@ module io.tailguard.core {
   exports io.tailguard.core.event;
   exports io.tailguard.core.health;
   exports io.tailguard.core.hedge;
+  exports io.tailguard.core.http;
   exports io.tailguard.core.ratelimiter;
   exports io.tailguard.core.ratelimiter.redis;
   exports io.tailguard.core.retry;

@@ -50,6 +50,7 @@ class ArchitectureTest {
             "io.tailguard.core.circuitbreaker..",
             "io.tailguard.core.health..",
             "io.tailguard.core.hedge..",
+            "io.tailguard.core.http..",
             "io.tailguard.core.retry..",
             "io.tailguard.core.ratelimiter..")
         .layer("configuration")

@@ -42,7 +42,8 @@ public final class ResilienceConfigBinder {
 
   /**
    * Keys of the starter inside the engine sections: each section's switch, and where learned hedge
-   * delays are kept ({@link HedgeSnapshotsAutoConfiguration}).
+   * delays are kept ({@link HedgeSnapshotsAutoConfiguration}). Under {@code http-clients}, whose
+   * other keys are client names, {@code enabled} is the switch, so no client can be named so.
    */
   static final Map<String, Set<String>> SECTION_KEYS =
       Map.of(
@@ -50,7 +51,8 @@ public final class ResilienceConfigBinder {
           "hedge", Set.of("enabled", "snapshot-directory"),
           "retry", Set.of("enabled"),
           "rate-limiter", Set.of("enabled"),
-          "health", Set.of("enabled"));
+          "health", Set.of("enabled"),
+          "http-clients", Set.of("enabled"));
 
   private static final String SOURCE = "the application's properties";
 

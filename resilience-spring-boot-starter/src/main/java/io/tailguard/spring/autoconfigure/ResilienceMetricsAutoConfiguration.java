@@ -4,10 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.http.HttpClientRegistry;
 import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.core.retry.RetryRegistry;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.telemetry.Telemetry;
+import io.tailguard.spring.metrics.HttpClientMetrics;
 import io.tailguard.spring.metrics.ObservationTimerFilter;
 import io.tailguard.spring.metrics.RateLimiterMetrics;
 import io.tailguard.spring.metrics.ResilienceMetrics;
@@ -69,6 +71,13 @@ public final class ResilienceMetricsAutoConfiguration {
   @ConditionalOnBean(RateLimiterRegistry.class)
   RateLimiterMetrics rateLimiterMetrics(RateLimiterRegistry limiters) {
     return new RateLimiterMetrics(limiters);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBean(HttpClientRegistry.class)
+  HttpClientMetrics httpClientMetrics(HttpClientRegistry clients) {
+    return new HttpClientMetrics(clients);
   }
 
   @Bean

@@ -65,6 +65,13 @@ class SchemaMetadataTests {
     }
     properties.add(
         property(
+            "resilience.http-clients.enabled",
+            "java.lang.Boolean",
+            "Whether the clients under resilience.http-clients get their RestClient and WebClient"
+                + " builders and service group configurers; the engines stay available as beans.",
+            true));
+    properties.add(
+        property(
             "resilience.hedge.snapshot-directory",
             "java.lang.String",
             "Directory where learned hedge delays are saved (every minute and on shutdown) and"

@@ -45,7 +45,9 @@ public final class Setting<C, V> {
     /** A nested group of settings ({@link #group()}). */
     GROUP,
     /** A map from names to configs of a nested {@link #group()}. */
-    MAP
+    MAP,
+    /** A list of configs of a nested {@link #group()}, such as an HTTP client's endpoints. */
+    LIST
   }
 
   private final Kind kind;
@@ -424,6 +426,38 @@ public final class Setting<C, V> {
         false);
   }
 
+  /**
+   * Declares a list of nested configs, such as an HTTP client's endpoints; the default is empty.
+   *
+   * @param key the YAML key
+   * @param javaName the Java name
+   * @param group the settings of each item
+   * @param doc one line for docs and IDEs
+   * @param getter reads it from a config
+   * @param <C> the config type
+   * @param <V> the item's config type
+   * @return the setting
+   */
+  public static <C, V> Setting<C, List<V>> list(
+      String key, String javaName, SettingGroup<V> group, String doc, Function<C, List<V>> getter) {
+    @SuppressWarnings("unchecked")
+    SettingGroup<List<V>> g = (SettingGroup<List<V>>) (Object) group;
+    return new Setting<>(
+        Kind.LIST,
+        key,
+        javaName,
+        List.class,
+        List.of(),
+        null,
+        null,
+        null,
+        doc,
+        g,
+        getter,
+        null,
+        false);
+  }
+
   /** Whether null means "as the defaults" (an override). */
   public boolean isOptional() {
     return optional;
@@ -467,7 +501,10 @@ public final class Setting<C, V> {
     if (allowed != null && !allowed.contains(value)) {
       return "must be one of " + allowed + ", was " + value;
     }
-    if (kind == Kind.EXCEPTIONS || kind == Kind.INTEGERS || kind == Kind.STRINGS) {
+    if (kind == Kind.EXCEPTIONS
+        || kind == Kind.INTEGERS
+        || kind == Kind.STRINGS
+        || kind == Kind.LIST) {
       int i = 0;
       for (Object o : (Collection<?>) value) {
         if (o == null) {
@@ -524,7 +561,10 @@ public final class Setting<C, V> {
     return doc;
   }
 
-  /** The nested group of a {@link Kind#GROUP} setting, or of each entry of a {@link Kind#MAP}. */
+  /**
+   * The nested group of a {@link Kind#GROUP} setting, or of each entry of a {@link Kind#MAP} or
+   * {@link Kind#LIST}.
+   */
   public SettingGroup<V> group() {
     return group;
   }
@@ -577,6 +617,14 @@ public final class Setting<C, V> {
           }
           return out;
         }
+      case LIST:
+        {
+          List<Object> out = new ArrayList<>();
+          for (Object item : (Collection<?>) value) {
+            out.add(plainEntry(item));
+          }
+          return out;
+        }
       default:
         return value;
     }
@@ -606,6 +654,15 @@ public final class Setting<C, V> {
           SettingGroup<Object> entries = (SettingGroup<Object>) (Object) group;
           new java.util.TreeMap<>((java.util.Map<String, Object>) value)
               .forEach((name, e) -> out.put(name, entries.report(e)));
+          return out;
+        }
+      case LIST:
+        {
+          List<Object> out = new ArrayList<>();
+          SettingGroup<Object> items = (SettingGroup<Object>) (Object) group;
+          for (Object item : (Collection<?>) value) {
+            out.add(items.report(item));
+          }
           return out;
         }
       default:

@@ -1,0 +1,832 @@
+package io.tailguard.core.http;
+
+import io.tailguard.core.circuitbreaker.CallGuard;
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitState;
+import io.tailguard.core.event.EventListener;
+import io.tailguard.core.event.EventListeners;
+import io.tailguard.core.event.Subscription;
+import io.tailguard.core.hedge.AttemptContext;
+import io.tailguard.core.hedge.Hedger;
+import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimiter.RateLimiter;
+import io.tailguard.core.retry.Retrier;
+import io.tailguard.core.time.Clock;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
+
+/**
+ * Guards the requests of one named HTTP client ({@code resilience.http-clients.<name>}) without
+ * annotations. An adapter (the Spring starter's {@code RestClient} interceptor or {@code WebClient}
+ * filter) hands each request to {@link #execute} or {@link #executeAsync} with an exchange that
+ * sends one attempt; the guard decides how many attempts there are and where each goes.
+ *
+ * <h2>Semantics, outermost first</h2>
+ *
+ * <ol>
+ *   <li><b>Rate limit</b> ({@link HttpClientConfig#rateLimiter()}): one permit per request, keyed
+ *       by the {@link HttpClientConfig#rateLimitKeyHeader() key header}'s value (the client's name
+ *       if unset or absent); refused, the request fails with {@link
+ *       io.tailguard.core.ratelimiter.RateLimitExceededException} and nothing is sent.
+ *   <li><b>Retry</b> ({@link HttpClientConfig#retry()}), only for the {@link
+ *       HttpClientConfig#retryMethods() retry methods}: a try that fails, or answers with a status
+ *       in the policy's {@linkplain io.tailguard.core.retry.RetryPolicy#retryableStatuses()
+ *       retryable statuses}, is tried again after the policy's backoff, or after the response's
+ *       {@code Retry-After} (capped by the policy's {@code max-delay}). A retried response is
+ *       discarded just before the next try; when the tries or the budget run out, the last response
+ *       is returned as it is, not thrown.
+ *   <li><b>Hedge</b> ({@link HttpClientConfig#hedge()}), only for the {@link
+ *       HttpClientConfig#hedgeMethods() hedge methods}: the hedger of that name sends more attempts
+ *       after its delay; any response wins (a retryable status is left to the retry above). Each
+ *       try routes its attempts over the endpoints: attempt {@code i} goes to the {@code i}-th
+ *       endpoint of the try's order ({@linkplain HttpRouting#ORDERED configured order} or a
+ *       {@linkplain HttpRouting#WEIGHTED weighted draw without replacement}), from which endpoints
+ *       whose breaker is open were left out (all of them are kept if all are open, so the rejection
+ *       reaches the caller); with more attempts than endpoints the order wraps around. Losers are
+ *       cancelled (a blocking attempt's thread is interrupted, an asynchronous attempt's stage
+ *       cancelled) and their responses discarded.
+ *   <li><b>Per-host breaker</b> ({@link HttpClientConfig#circuitBreaker()}): each attempt takes a
+ *       permit from its host's breaker, a breaker of the runtime's registry named {@code
+ *       http:<client>:<host:port>} with the referenced instance's settings. A status of 500 or
+ *       more, or an exception, is a failure; a cancelled attempt releases its permit without
+ *       counting. Refused, the attempt is {@link HttpClientEvent.Outcome#REJECTED} and goes to the
+ *       next endpoint of the order instead, if any; if every one refuses, the attempt fails with
+ *       the first {@link CircuitRejectedException}. At most {@link HttpClientConfig#maxHosts()}
+ *       hosts get their own breaker and host tag (configured endpoints first); the rest share
+ *       {@code other}.
+ *   <li><b>Exchange</b>: with endpoints, the request's scheme, host and port are replaced by the
+ *       endpoint's and its path is put after the endpoint's base path; without, the request goes to
+ *       its own URI.
+ * </ol>
+ *
+ * <p>Each attempt yields one {@link HttpClientEvent.AttemptFinished}. The guard follows its
+ * registry's reloads: each request reads the settings in force once, when it starts.
+ *
+ * <p>This class is thread-safe.
+ */
+public final class HttpClientGuard implements AutoCloseable {
+
+  /*
+   * Concurrency. `plan` (the settings with the engines they name, and the host table) is volatile
+   * and swapped whole by the registry's apply(), which is serialised by the registry; each request
+   * reads it once. The host table guards itself (see HostTable). `closed` is a volatile flag read at
+   * the start of each request. A request's own state lives on the calling thread (blocking) or in
+   * the futures of its stages (asynchronous); the only state shared between a request's attempts is
+   * the retried response waiting to be discarded, an AtomicReference.
+   */
+
+  /** The settings in force with the engines they name; immutable. */
+  record Plan(
+      HttpClientConfig config,
+      RateLimiter limiter,
+      Retrier retrier,
+      Hedger hedger,
+      HostTable hosts) {}
+
+  /** One place an attempt may go: its URI and host. */
+  private record Target(URI uri, HostTable.Host host) {}
+
+  private final String name;
+  private final Clock clock;
+  // Null means ThreadLocalRandom.current() of the calling thread.
+  private final RandomGenerator random;
+  private final EventListeners<HttpClientEvent> listeners = new EventListeners<>();
+  // The registry's listeners, told about every event too.
+  private final EventListeners<HttpClientEvent> parent;
+  private volatile Plan plan;
+  private volatile boolean closed;
+
+  HttpClientGuard(
+      String name,
+      Clock clock,
+      RandomGenerator random,
+      EventListeners<HttpClientEvent> parent,
+      Plan plan) {
+    this.name = name;
+    this.clock = clock;
+    this.random = random;
+    this.parent = parent;
+    this.plan = plan;
+  }
+
+  /**
+   * Returns the client's name.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Returns the settings in force.
+   *
+   * @return the settings
+   */
+  public HttpClientConfig config() {
+    return plan.config();
+  }
+
+  Plan plan() {
+    return plan;
+  }
+
+  void plan(Plan next) {
+    this.plan = next;
+  }
+
+  /**
+   * Returns the host tag of a URI as the guard's events and meters use it: {@code host:port} if the
+   * host has its own breaker and tag or there is room for one more, else {@code other}. Does not
+   * add the host.
+   *
+   * @param uri an absolute URI
+   * @return the tag
+   */
+  public String hostTag(URI uri) {
+    Validate.notNull("uri", uri);
+    return plan.hosts().tagOf(uri);
+  }
+
+  /**
+   * Returns the per-host breakers made so far, by host tag ({@code other} last if used); empty
+   * without breakers.
+   *
+   * @return the breakers, in the order their hosts came
+   */
+  public Map<String, CircuitBreaker> hostBreakers() {
+    Map<String, CircuitBreaker> m = new LinkedHashMap<>();
+    plan.hosts()
+        .hosts()
+        .forEach(
+            (tag, h) -> {
+              if (h.breaker() != null) {
+                m.put(tag, h.breaker());
+              }
+            });
+    return m;
+  }
+
+  /**
+   * Adds a listener for this client's events.
+   *
+   * @param listener the listener
+   * @return a subscription that removes it
+   */
+  public Subscription subscribe(EventListener<? super HttpClientEvent> listener) {
+    return listeners.subscribe(listener);
+  }
+
+  /**
+   * Returns the settings and the hosts with their breakers' states, as plain values.
+   *
+   * @return an ordered map
+   */
+  public Map<String, Object> describe() {
+    Plan p = plan;
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("name", name);
+    d.put("config", p.config().toMap());
+    Map<String, Object> hosts = new LinkedHashMap<>();
+    p.hosts()
+        .hosts()
+        .forEach(
+            (tag, h) -> hosts.put(tag, h.breaker() == null ? "-" : h.breaker().state().name()));
+    d.put("hosts", hosts);
+    d.put("closed", closed);
+    return d;
+  }
+
+  /**
+   * Returns whether the client was closed (removed from the configuration, or its runtime closed).
+   *
+   * @return {@code true} once closed
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Closes the client: later requests are refused with {@link IllegalStateException}; requests in
+   * flight run to their end. The per-host breakers belong to the runtime's registry.
+   */
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  public String toString() {
+    return "HttpClientGuard[" + name + "]";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Blocking
+
+  /**
+   * Sends a request through the client's engines and waits for the response.
+   *
+   * @param call the request
+   * @param exchange sends one attempt; called once per attempt, hedges on the runtime's executor
+   * @param responses reads and releases responses
+   * @param <R> the adapter's response type
+   * @return the response (after retries, the last one, whatever its status)
+   * @throws IOException the last attempt's, if no attempt got a response
+   * @throws io.tailguard.core.ratelimiter.RateLimitExceededException if the rate limiter refused
+   * @throws CircuitRejectedException if every endpoint's breaker refused
+   * @throws io.tailguard.core.hedge.HedgeTimeoutException if the hedger's timeout passed
+   * @throws CancellationException if the calling thread was interrupted while a hedged try waited
+   * @throws IllegalStateException if the client is closed
+   */
+  public <R> R execute(HttpCall call, HttpExchange<R> exchange, HttpResponses<R> responses)
+      throws IOException {
+    Validate.notNull("call", call);
+    Validate.notNull("exchange", exchange);
+    Validate.notNull("responses", responses);
+    Plan p = start(call);
+    if (!retries(p, call)) {
+      return tryOnce(p, call, 0, exchange, responses);
+    }
+    Set<Integer> retryable = p.retrier().policy().retryableStatuses();
+    AtomicReference<RetryableResponseException> held = new AtomicReference<>();
+    int[] tries = {0};
+    try {
+      return p.retrier()
+          .call(
+              () -> {
+                discardHeld(held, responses);
+                R r = tryOnce(p, call, tries[0]++, exchange, responses);
+                int status = responses.status(r);
+                if (retryable.contains(status)) {
+                  RetryableResponseException x = retryable(r, status, responses);
+                  held.set(x);
+                  throw x;
+                }
+                return r;
+              });
+    } catch (RetryableResponseException x) {
+      // The tries or the budget ran out on a response: it is the answer.
+      held.compareAndSet(x, null);
+      @SuppressWarnings("unchecked")
+      R r = (R) x.response();
+      return r;
+    } catch (IOException | RuntimeException | Error e) {
+      discardHeld(held, responses);
+      throw e;
+    } catch (Exception e) {
+      discardHeld(held, responses);
+      throw new IllegalStateException("unexpected checked exception", e);
+    }
+  }
+
+  private <R> R tryOnce(
+      Plan p, HttpCall call, int retry, HttpExchange<R> exchange, HttpResponses<R> responses)
+      throws IOException {
+    List<Target> route = route(p, call);
+    if (!hedges(p, call)) {
+      return attempt(call, route, 0, retry, null, exchange, responses);
+    }
+    Holder<R> winner;
+    try {
+      winner =
+          p.hedger()
+              .call(
+                  ctx -> {
+                    try {
+                      R r = attempt(call, route, ctx.attempt(), retry, ctx, exchange, responses);
+                      return new Holder<>(r, responses);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    R r = winner.take();
+    if (r == null) {
+      throw new CancellationException("the winning response of '" + name + "' was discarded");
+    }
+    return r;
+  }
+
+  /** Sends attempt {@code index} to its endpoint, or the next whose breaker lets it through. */
+  private <R> R attempt(
+      HttpCall call,
+      List<Target> route,
+      int index,
+      int retry,
+      AttemptContext ctx,
+      HttpExchange<R> exchange,
+      HttpResponses<R> responses)
+      throws IOException {
+    CircuitRejectedException rejected = null;
+    for (int k = 0; k < route.size(); k++) {
+      Target t = route.get((index + k) % route.size());
+      CallGuard guard = null;
+      if (t.host().breaker() != null) {
+        try {
+          guard = t.host().breaker().acquire();
+        } catch (CircuitRejectedException e) {
+          publish(t, call, -1, HttpClientEvent.Outcome.REJECTED, 0, index);
+          if (rejected == null) {
+            rejected = e;
+          }
+          continue;
+        }
+      }
+      return send(call, t, index, retry, ctx, guard, exchange, responses);
+    }
+    throw rejected;
+  }
+
+  private <R> R send(
+      HttpCall call,
+      Target t,
+      int index,
+      int retry,
+      AttemptContext ctx,
+      CallGuard guard,
+      HttpExchange<R> exchange,
+      HttpResponses<R> responses)
+      throws IOException {
+    long start = clock.nanoTime();
+    R r;
+    try {
+      r = exchange.exchange(new HttpAttempt(index, retry, t.uri(), t.host().tag(), ctx));
+      if (r == null) {
+        throw new IllegalStateException("the exchange of '" + name + "' returned no response");
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      boolean cancelled =
+          (ctx != null && ctx.isCancelled())
+              || Thread.currentThread().isInterrupted()
+              || e instanceof InterruptedIOException;
+      finish(guard, t, call, -1, cancelled ? null : e, cancelled, start, index);
+      throw e;
+    }
+    if (ctx != null && ctx.isCancelled()) {
+      // Lost the race while answering: the hedger discards it.
+      finish(guard, t, call, safeStatus(responses, r), null, true, start, index);
+      return r;
+    }
+    int status;
+    try {
+      status = responses.status(r);
+    } catch (RuntimeException e) {
+      Holder.discard(responses, r);
+      finish(guard, t, call, -1, e, false, start, index);
+      throw e;
+    }
+    finish(guard, t, call, status, null, false, start, index);
+    return r;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Asynchronous
+
+  /**
+   * Sends a request through the client's engines without blocking. Cancelling the returned future
+   * cancels the running attempts (their stages) and further retries.
+   *
+   * @param call the request
+   * @param exchange starts one attempt; the first on the calling thread, retries and hedges on the
+   *     runtime's executor
+   * @param responses reads and releases responses
+   * @param <R> the adapter's response type
+   * @return a future of the response (after retries, the last one, whatever its status), failing as
+   *     {@link #execute} throws
+   */
+  public <R> CompletableFuture<R> executeAsync(
+      HttpCall call, AsyncHttpExchange<R> exchange, HttpResponses<R> responses) {
+    Validate.notNull("call", call);
+    Validate.notNull("exchange", exchange);
+    Validate.notNull("responses", responses);
+    Plan p;
+    try {
+      p = start(call);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (!retries(p, call)) {
+      return tryOnceAsync(p, call, 0, exchange, responses);
+    }
+    Set<Integer> retryable = p.retrier().policy().retryableStatuses();
+    AtomicReference<RetryableResponseException> held = new AtomicReference<>();
+    AtomicInteger tries = new AtomicInteger();
+    CompletableFuture<R> upstream =
+        p.retrier()
+            .callAsync(
+                () -> {
+                  discardHeld(held, responses);
+                  CompletableFuture<R> one =
+                      tryOnceAsync(p, call, tries.getAndIncrement(), exchange, responses);
+                  CompletableFuture<R> checked = new CompletableFuture<>();
+                  one.whenComplete(
+                      (r, e) -> {
+                        if (e != null) {
+                          checked.completeExceptionally(unwrap(e));
+                          return;
+                        }
+                        int status;
+                        try {
+                          status = responses.status(r);
+                        } catch (RuntimeException s) {
+                          Holder.discard(responses, r);
+                          checked.completeExceptionally(s);
+                          return;
+                        }
+                        if (retryable.contains(status)) {
+                          RetryableResponseException x = retryable(r, status, responses);
+                          held.set(x);
+                          checked.completeExceptionally(x);
+                        } else if (!checked.complete(r)) {
+                          Holder.discard(responses, r);
+                        }
+                      });
+                  cancelWith(checked, one);
+                  return checked;
+                });
+    CompletableFuture<R> result = new CompletableFuture<>();
+    upstream.whenComplete(
+        (r, e) -> {
+          if (e == null) {
+            if (!result.complete(r)) {
+              Holder.discard(responses, r);
+            }
+            return;
+          }
+          Throwable cause = unwrap(e);
+          if (cause instanceof RetryableResponseException x && held.compareAndSet(x, null)) {
+            @SuppressWarnings("unchecked")
+            R last = (R) x.response();
+            if (!result.complete(last)) {
+              Holder.discard(responses, last);
+            }
+            return;
+          }
+          discardHeld(held, responses);
+          result.completeExceptionally(cause);
+        });
+    cancelWith(result, upstream);
+    return result;
+  }
+
+  private <R> CompletableFuture<R> tryOnceAsync(
+      Plan p, HttpCall call, int retry, AsyncHttpExchange<R> exchange, HttpResponses<R> responses) {
+    List<Target> route;
+    try {
+      route = route(p, call);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (!hedges(p, call)) {
+      return attemptAsync(call, route, 0, retry, null, exchange, responses);
+    }
+    CompletableFuture<Holder<R>> hedged =
+        p.hedger()
+            .callAsync(
+                ctx -> {
+                  CompletableFuture<R> one =
+                      attemptAsync(call, route, ctx.attempt(), retry, ctx, exchange, responses);
+                  CompletableFuture<Holder<R>> held = new CompletableFuture<>();
+                  one.whenComplete(
+                      (r, e) -> {
+                        if (e != null) {
+                          held.completeExceptionally(unwrap(e));
+                        } else if (!held.complete(new Holder<>(r, responses))) {
+                          Holder.discard(responses, r);
+                        }
+                      });
+                  cancelWith(held, one);
+                  return held;
+                });
+    CompletableFuture<R> result = new CompletableFuture<>();
+    hedged.whenComplete(
+        (h, e) -> {
+          if (e != null) {
+            result.completeExceptionally(unwrap(e));
+            return;
+          }
+          R r = h.take();
+          if (r == null) {
+            result.completeExceptionally(
+                new CancellationException("the winning response of '" + name + "' was discarded"));
+          } else if (!result.complete(r)) {
+            Holder.discard(responses, r);
+          }
+        });
+    cancelWith(result, hedged);
+    return result;
+  }
+
+  private <R> CompletableFuture<R> attemptAsync(
+      HttpCall call,
+      List<Target> route,
+      int index,
+      int retry,
+      AttemptContext ctx,
+      AsyncHttpExchange<R> exchange,
+      HttpResponses<R> responses) {
+    CircuitRejectedException rejected = null;
+    for (int k = 0; k < route.size(); k++) {
+      Target t = route.get((index + k) % route.size());
+      CallGuard guard = null;
+      if (t.host().breaker() != null) {
+        try {
+          guard = t.host().breaker().acquire();
+        } catch (CircuitRejectedException e) {
+          publish(t, call, -1, HttpClientEvent.Outcome.REJECTED, 0, index);
+          if (rejected == null) {
+            rejected = e;
+          }
+          continue;
+        }
+      }
+      return sendAsync(call, t, index, retry, ctx, guard, exchange, responses);
+    }
+    return CompletableFuture.failedFuture(rejected);
+  }
+
+  private <R> CompletableFuture<R> sendAsync(
+      HttpCall call,
+      Target t,
+      int index,
+      int retry,
+      AttemptContext ctx,
+      CallGuard guard,
+      AsyncHttpExchange<R> exchange,
+      HttpResponses<R> responses) {
+    long start = clock.nanoTime();
+    CompletableFuture<R> source;
+    try {
+      CompletionStage<R> stage =
+          exchange.exchange(new HttpAttempt(index, retry, t.uri(), t.host().tag(), ctx));
+      if (stage == null) {
+        throw new IllegalStateException("the exchange of '" + name + "' returned no stage");
+      }
+      source = stage.toCompletableFuture();
+    } catch (RuntimeException | Error e) {
+      finish(guard, t, call, -1, e, false, start, index);
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<R> out = new CompletableFuture<>();
+    source.whenComplete(
+        (r, e) -> {
+          boolean cancelled = out.isCancelled() || (ctx != null && ctx.isCancelled());
+          if (e != null) {
+            Throwable cause = unwrap(e);
+            cancelled |= cause instanceof CancellationException;
+            finish(guard, t, call, -1, cancelled ? null : cause, cancelled, start, index);
+            out.completeExceptionally(cause);
+            return;
+          }
+          if (r == null) {
+            IllegalStateException none =
+                new IllegalStateException("the exchange of '" + name + "' answered no response");
+            finish(guard, t, call, -1, none, false, start, index);
+            out.completeExceptionally(none);
+            return;
+          }
+          if (cancelled) {
+            finish(guard, t, call, safeStatus(responses, r), null, true, start, index);
+            Holder.discard(responses, r);
+            out.cancel(false);
+            return;
+          }
+          int status;
+          try {
+            status = responses.status(r);
+          } catch (RuntimeException s) {
+            finish(guard, t, call, -1, s, false, start, index);
+            Holder.discard(responses, r);
+            out.completeExceptionally(s);
+            return;
+          }
+          finish(guard, t, call, status, null, false, start, index);
+          if (!out.complete(r)) {
+            Holder.discard(responses, r);
+          }
+        });
+    cancelWith(out, source);
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shared steps
+
+  /** Reads the plan once and takes the rate limiter's permit. */
+  private Plan start(HttpCall call) {
+    if (closed) {
+      throw new IllegalStateException("http client '" + name + "' is closed");
+    }
+    Plan p = plan;
+    if (p.limiter() != null) {
+      String key = null;
+      if (p.config().rateLimitKeyHeader().isPresent()) {
+        key = call.header().apply(p.config().rateLimitKeyHeader().get());
+      }
+      p.limiter().acquireOrThrow(key == null || key.isEmpty() ? name : key);
+    }
+    return p;
+  }
+
+  private static boolean retries(Plan p, HttpCall call) {
+    return p.retrier() != null && p.config().retryMethods().contains(call.method());
+  }
+
+  private static boolean hedges(Plan p, HttpCall call) {
+    return p.hedger() != null && p.config().hedgeMethods().contains(call.method());
+  }
+
+  /**
+   * The try's order of targets: the endpoints in configured order or a weighted draw, those whose
+   * breaker is open left out unless all are; the request's own URI without endpoints.
+   */
+  private List<Target> route(Plan p, HttpCall call) {
+    List<HttpEndpoint> endpoints = p.config().endpoints();
+    if (endpoints.isEmpty()) {
+      if (!call.uri().isAbsolute() || call.uri().getHost() == null) {
+        throw new IllegalArgumentException(
+            "uri must be absolute with a host when http client '"
+                + name
+                + "' has no endpoints, was '"
+                + call.uri()
+                + "'");
+      }
+      return List.of(new Target(call.uri(), p.hosts().host(call.uri())));
+    }
+    List<HttpEndpoint> order =
+        p.config().routing() == HttpRouting.WEIGHTED && endpoints.size() > 1
+            ? weighted(endpoints)
+            : endpoints;
+    List<Target> all = new ArrayList<>(order.size());
+    List<Target> allowing = new ArrayList<>(order.size());
+    for (HttpEndpoint e : order) {
+      Target t = new Target(e.rewrite(call.uri()), p.hosts().host(e.hostTag()));
+      all.add(t);
+      if (!isOpen(t.host().breaker())) {
+        allowing.add(t);
+      }
+    }
+    return allowing.isEmpty() ? all : allowing;
+  }
+
+  /** A weighted draw without replacement (successive weighted choices among those left). */
+  private List<HttpEndpoint> weighted(List<HttpEndpoint> endpoints) {
+    RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
+    List<HttpEndpoint> left = new ArrayList<>(endpoints);
+    List<HttpEndpoint> out = new ArrayList<>(endpoints.size());
+    long total = 0;
+    for (HttpEndpoint e : left) {
+      total += e.weight();
+    }
+    while (!left.isEmpty()) {
+      long pick = r.nextLong(total);
+      int i = 0;
+      while (pick >= left.get(i).weight()) {
+        pick -= left.get(i).weight();
+        i++;
+      }
+      HttpEndpoint chosen = left.remove(i);
+      total -= chosen.weight();
+      out.add(chosen);
+    }
+    return out;
+  }
+
+  /** Whether a breaker refuses calls now: forced open, or open with cooldown left. */
+  private static boolean isOpen(CircuitBreaker b) {
+    if (b == null) {
+      return false;
+    }
+    CircuitState s = b.state();
+    return s == CircuitState.FORCED_OPEN
+        || (s == CircuitState.OPEN && b.remainingCooldown().compareTo(Duration.ZERO) > 0);
+  }
+
+  /** Reports an attempt's outcome to its breaker and listeners. */
+  private void finish(
+      CallGuard guard,
+      Target t,
+      HttpCall call,
+      int status,
+      Throwable failure,
+      boolean cancelled,
+      long start,
+      int index) {
+    HttpClientEvent.Outcome outcome;
+    if (cancelled) {
+      outcome = HttpClientEvent.Outcome.CANCELLED;
+      if (guard != null) {
+        guard.release();
+      }
+    } else if (failure != null || status >= 500) {
+      outcome = HttpClientEvent.Outcome.FAILURE;
+      if (guard != null) {
+        if (failure != null) {
+          guard.failure(failure);
+        } else {
+          guard.failure();
+        }
+      }
+    } else {
+      outcome = HttpClientEvent.Outcome.SUCCESS;
+      if (guard != null) {
+        guard.success();
+      }
+    }
+    publish(t, call, status, outcome, clock.nanoTime() - start, index);
+  }
+
+  private void publish(
+      Target t, HttpCall call, int status, HttpClientEvent.Outcome outcome, long nanos, int index) {
+    if (listeners.isEmpty() && parent.isEmpty()) {
+      return;
+    }
+    HttpClientEvent e =
+        new HttpClientEvent.AttemptFinished(
+            name,
+            clock.instant(),
+            t.host().tag(),
+            call.method(),
+            status,
+            outcome,
+            Duration.ofNanos(Math.max(0, nanos)),
+            index,
+            index > 0);
+    listeners.publish(e);
+    parent.publish(e);
+  }
+
+  private <R> RetryableResponseException retryable(R r, int status, HttpResponses<R> responses) {
+    Duration after = null;
+    try {
+      after =
+          responses
+              .header(r, "Retry-After")
+              .map(v -> RetryAfter.parse(v, clock.instant()))
+              .orElse(null);
+    } catch (RuntimeException e) {
+      after = null; // an unreadable header: the policy's backoff
+    }
+    return new RetryableResponseException(r, status, after);
+  }
+
+  private static <R> void discardHeld(
+      AtomicReference<RetryableResponseException> held, HttpResponses<R> responses) {
+    RetryableResponseException x = held.getAndSet(null);
+    if (x != null) {
+      @SuppressWarnings("unchecked")
+      R r = (R) x.response();
+      Holder.discard(responses, r);
+    }
+  }
+
+  private static <R> int safeStatus(HttpResponses<R> responses, R r) {
+    try {
+      return responses.status(r);
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Cancels {@code upstream} when {@code downstream} is cancelled. */
+  private static void cancelWith(CompletableFuture<?> downstream, CompletableFuture<?> upstream) {
+    downstream.whenComplete(
+        (v, e) -> {
+          if (downstream.isCancelled()) {
+            upstream.cancel(true);
+          }
+        });
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof UncheckedIOException u && u.getCause() != null) {
+      return u.getCause();
+    }
+    return t;
+  }
+}
