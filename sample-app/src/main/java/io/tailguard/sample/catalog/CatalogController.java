@@ -24,6 +24,17 @@ public class CatalogController {
   }
 
   /**
+   * An item, read through the configured client {@code catalog}.
+   *
+   * @param sku the item, 1 to 32 letters, digits, dots, dashes or underscores
+   * @return the item
+   */
+  @GetMapping("/catalog/{sku}")
+  public Item item(@PathVariable String sku) {
+    return catalog.item(valid(sku));
+  }
+
+  /**
    * An item, read through a plain {@code RestClient} from replica {@code a}.
    *
    * @param sku the item, 1 to 32 letters, digits, dots, dashes or underscores

@@ -1,5 +1,6 @@
 package io.tailguard.sample.catalog;
 
+import io.tailguard.spring.http.ResilientHttpClients;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -7,9 +8,24 @@ import org.springframework.stereotype.Service;
 import org.springframework.web.client.RestClient;
 
 /**
- * Reads items from the catalog's replicas.
+ * Reads items from the catalog's two replicas, protected with no annotation: the {@code RestClient}
+ * comes from {@link ResilientHttpClients#restClient(String) clients.restClient("catalog")}, so each
+ * request passes the handler configured under {@code resilience.http-clients.catalog} in {@code
+ * application.yml}:
  *
- * <p>Thread-safe.
+ * <ul>
+ *   <li>retry ({@code resilience.retry.policies.catalog}): a 503, a 429 or a failed connection is
+ *       tried again after a short backoff, or after the answer's {@code Retry-After};
+ *   <li>hedging ({@code resilience.hedge.instances.catalog}) with replica routing: the primary goes
+ *       to replica a (the first endpoint), and when it has not answered after the hedger's delay a
+ *       hedge goes to replica b; the first answer wins and the other attempt is cancelled;
+ *   <li>a breaker per replica (settings of {@code resilience.circuit-breaker.instances.catalog}): a
+ *       failing replica's breaker opens, and attempts skip it for the other replica.
+ * </ul>
+ *
+ * <p>The request factory is the JDK's {@code HttpClient}, whose blocking calls end when their
+ * thread is interrupted: a hedge that lost the race releases its connection at once. For
+ * comparison, {@link #plainItem} calls replica a with a plain {@code RestClient}. Thread-safe.
  */
 @Service
 public class CatalogService {
@@ -20,9 +36,18 @@ public class CatalogService {
   /** The {@code X-Client} of calls through the plain client, counted by the replicas. */
   public static final String PLAIN = "catalog-plain";
 
+  private final RestClient client;
   private final RestClient plain;
 
-  public CatalogService(CatalogReplicas catalogReplicas, CatalogProperties properties) {
+  public CatalogService(
+      ResilientHttpClients clients, CatalogReplicas catalogReplicas, CatalogProperties properties) {
+    // The base URL is the client's first endpoint; each attempt's host is the guard's choice.
+    this.client =
+        clients
+            .restClient(CLIENT)
+            .requestFactory(requestFactory(properties))
+            .defaultHeader("X-Client", CLIENT)
+            .build();
     this.plain =
         RestClient.builder()
             .baseUrl(catalogReplicas.replica("a").baseUrl().toString())
@@ -45,6 +70,16 @@ public class CatalogService {
     JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
     requests.setReadTimeout(properties.getReadTimeout());
     return requests;
+  }
+
+  /**
+   * Reads one item through the configured client {@code catalog}.
+   *
+   * @param sku the item
+   * @return the item, with the replica that answered
+   */
+  public Item item(String sku) {
+    return client.get().uri("/catalog/{sku}", sku).retrieve().body(Item.class);
   }
 
   /**
