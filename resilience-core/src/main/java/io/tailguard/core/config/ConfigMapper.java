@@ -7,6 +7,8 @@ import io.tailguard.core.health.HealthConfig;
 import io.tailguard.core.health.HealthSettings;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.hedge.HedgeSettings;
+import io.tailguard.core.http.HttpClientConfig;
+import io.tailguard.core.http.HttpClientSettings;
 import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.settings.Rule;
 import io.tailguard.core.internal.settings.Setting;
@@ -66,17 +68,22 @@ final class ConfigMapper {
     TelemetryConfig telemetry = telemetry(root.child("telemetry"), TelemetryConfig.defaults());
     ResilienceConfig.RateLimitingSection rateLimiting =
         rateLimitingSection(root.child("rate-limiter"));
+    Map<String, HttpClientConfig> httpClients = httpClients(root);
     root.finish();
     if (!errors.isEmpty()) {
       return null;
     }
-    return new ResilienceConfig(
-        cb == null ? d.circuitBreaker() : cb,
-        hedging == null ? d.hedging() : hedging,
-        retry == null ? d.retry() : retry,
-        health == null ? d.health() : health,
-        telemetry == null ? d.telemetry() : telemetry,
-        rateLimiting == null ? d.rateLimiting() : rateLimiting);
+    ResilienceConfig config =
+        new ResilienceConfig(
+            cb == null ? d.circuitBreaker() : cb,
+            hedging == null ? d.hedging() : hedging,
+            retry == null ? d.retry() : retry,
+            health == null ? d.health() : health,
+            telemetry == null ? d.telemetry() : telemetry,
+            rateLimiting == null ? d.rateLimiting() : rateLimiting,
+            httpClients);
+    checkHttpClientReferences(root, config);
+    return errors.isEmpty() ? config : null;
   }
 
   private boolean validName(MapReader r, String key, String name, ConfigNode at) {
@@ -370,6 +377,106 @@ final class ConfigMapper {
   }
 
   // -------------------------------------------------------------------------------------------
+  // http-clients
+
+  private Map<String, HttpClientConfig> httpClients(MapReader root) {
+    Map<String, HttpClientConfig> clients = new LinkedHashMap<>();
+    ConfigNode section = root.get(HTTP_CLIENTS);
+    if (section == null) {
+      return clients;
+    }
+    for (Map.Entry<String, ConfigNode> e : root.entries(HTTP_CLIENTS).entrySet()) {
+      if (!validName(root, HTTP_CLIENTS, e.getKey(), e.getValue())) {
+        continue;
+      }
+      MapReader c =
+          MapReader.of(
+              e.getValue(), root.path(HTTP_CLIENTS + "." + e.getKey()), errors, classLoader);
+      if (c != null) {
+        HttpClientConfig config =
+            group(c, HttpClientSettings.HTTP_CLIENT, HttpClientConfig.defaults());
+        if (config != null) {
+          clients.put(e.getKey(), config);
+        }
+      }
+    }
+    return clients;
+  }
+
+  static final String HTTP_CLIENTS = "http-clients";
+
+  /**
+   * Each reference of an HTTP client names an instance the configuration knows: an error per
+   * unknown name, at the client's key, listing the known names. {@code default} is always known for
+   * breakers, hedgers and limiters (their defaults); retry policies list the built-ins.
+   */
+  private void checkHttpClientReferences(MapReader root, ResilienceConfig config) {
+    Set<String> breakers = known(config.circuitBreaker().instances().keySet());
+    Set<String> hedgers = known(config.hedging().instances().keySet());
+    Set<String> limiters = known(config.rateLimiting().instances().keySet());
+    Set<String> policies = new java.util.TreeSet<>(config.retry().policies().keySet());
+    config
+        .httpClients()
+        .forEach(
+            (name, c) -> {
+              String at = HTTP_CLIENTS + "." + name;
+              reference(
+                  root, at, "circuit-breaker", c.circuitBreaker(), "circuit breaker", breakers);
+              reference(root, at, "retry", c.retry(), "retry policy", policies);
+              reference(root, at, "hedge", c.hedge(), "hedge instance", hedgers);
+              reference(root, at, "rate-limiter", c.rateLimiter(), "rate limiter", limiters);
+            });
+  }
+
+  private static Set<String> known(Set<String> names) {
+    Set<String> known = new java.util.TreeSet<>(names);
+    known.add("default");
+    return known;
+  }
+
+  private static void reference(
+      MapReader root,
+      String client,
+      String key,
+      java.util.Optional<String> ref,
+      String what,
+      Set<String> known) {
+    if (ref.isEmpty() || known.contains(ref.get())) {
+      return;
+    }
+    ConfigNode clientNode = nodeAt(root, client);
+    ConfigNode at = clientNode == null ? null : relaxedGet(clientNode, key);
+    root.error(
+        client + "." + key,
+        at != null ? at : clientNode,
+        "unknown " + what + " '" + ref.get() + "' (known: " + known + ")");
+  }
+
+  /** The node at a dotted path below {@code root} (keys matched relaxed), or null. */
+  private static ConfigNode nodeAt(MapReader root, String dotted) {
+    String[] parts = dotted.split("\\.", 2);
+    ConfigNode section = root.get(parts[0]);
+    return section == null ? null : relaxedGet(section, parts[1]);
+  }
+
+  private static ConfigNode relaxedGet(ConfigNode map, String key) {
+    if (map.kind() != ConfigNode.Kind.MAP) {
+      return null;
+    }
+    ConfigNode exact = map.entries().get(key);
+    if (exact != null) {
+      return exact;
+    }
+    String relaxed = MapReader.relax(key);
+    for (Map.Entry<String, ConfigNode> e : map.entries().entrySet()) {
+      if (MapReader.relax(e.getKey()).equals(relaxed)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  // -------------------------------------------------------------------------------------------
   // telemetry
 
   private TelemetryConfig telemetry(MapReader r, TelemetryConfig base) {
@@ -409,7 +516,17 @@ final class ConfigMapper {
    * {@code finish} reports the keys of the map no one read. Null after an error.
    */
   private <C> C settings(MapReader r, SettingGroup<C> g, C base, Set<String> keys, boolean finish) {
-    SettingGroup.Values<C> values = g.values(base);
+    return settings(r, g, g.values(base), base, keys, finish);
+  }
+
+  /** As above, from a full set of values (a list item starts from the declared defaults). */
+  private <C> C settings(
+      MapReader r,
+      SettingGroup<C> g,
+      SettingGroup.Values<C> values,
+      C base,
+      Set<String> keys,
+      boolean finish) {
     for (Setting<C, ?> s : g.settings()) {
       if (keys == null || keys.contains(s.key())) {
         read(r, s, values, base);
@@ -507,8 +624,64 @@ final class ConfigMapper {
           r.run(key, r.get(key), () -> set(s, v, (V) read));
         }
       }
+      case LIST -> list(r, s, v);
       default -> throw new IllegalStateException("kind " + s.kind());
     }
+  }
+
+  /**
+   * A list of nested groups, such as endpoints: each item a map of the group's keys, or a plain
+   * string for the group's first (string) setting, as {@code [http://a:8080, http://b:8080]} or one
+   * comma-separated value from an environment variable.
+   */
+  @SuppressWarnings("unchecked")
+  private <C, V> void list(MapReader r, Setting<C, V> s, SettingGroup.Values<C> v) {
+    String key = s.key();
+    ConfigNode node = r.get(key);
+    if (node == null) {
+      return;
+    }
+    SettingGroup<Object> item = (SettingGroup<Object>) (Object) s.group();
+    String first = item.settings().get(0).key();
+    List<ConfigNode> items = MapReader.asList(node);
+    if (items == null) {
+      if (node.kind() == ConfigNode.Kind.SCALAR && node.value() instanceof String text) {
+        items = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+          items.add(ConfigNode.scalar(part.trim(), node.line(), node.column()));
+        }
+      } else {
+        r.error(
+            key,
+            node,
+            "must be a list of maps with the keys " + keys(item) + ", was " + node.describe());
+        return;
+      }
+    }
+    List<Object> read = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < items.size(); i++) {
+      ConfigNode n = items.get(i);
+      if (n.kind() == ConfigNode.Kind.SCALAR && n.value() instanceof String text) {
+        n = ConfigNode.map(Map.of(first, n), n.line(), n.column());
+      }
+      MapReader m = MapReader.of(n, r.path(key + "[" + i + "]"), errors, classLoader);
+      Object sub = m == null ? null : settings(m, item, item.defaultValues(), null, null, true);
+      if (sub == null) {
+        ok = false;
+      } else {
+        read.add(sub);
+      }
+    }
+    if (ok) {
+      r.run(key, node, () -> set(s, v, (V) List.copyOf(read)));
+    }
+  }
+
+  private static List<String> keys(SettingGroup<?> g) {
+    List<String> keys = new ArrayList<>();
+    g.settings().forEach(s -> keys.add(s.key()));
+    return keys;
   }
 
   @SuppressWarnings("unchecked")

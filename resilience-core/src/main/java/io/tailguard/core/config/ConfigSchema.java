@@ -3,6 +3,7 @@ package io.tailguard.core.config;
 import io.tailguard.core.circuitbreaker.CircuitSettings;
 import io.tailguard.core.health.HealthSettings;
 import io.tailguard.core.hedge.HedgeSettings;
+import io.tailguard.core.http.HttpClientSettings;
 import io.tailguard.core.internal.settings.Rule;
 import io.tailguard.core.internal.settings.Setting;
 import io.tailguard.core.internal.settings.SettingGroup;
@@ -21,7 +22,8 @@ import java.util.Locale;
  * can list it; the YAML loader and writer use the same declarations.
  *
  * <p>Paths are relative to {@code resilience}; a {@code *} stands for a name of the user's (an
- * instance, a policy, a probe). Stateless and thread-safe.
+ * instance, a policy, a probe, an HTTP client) and {@code [*]} for an item of a list (an HTTP
+ * client's endpoints). Stateless and thread-safe.
  */
 public final class ConfigSchema {
 
@@ -114,6 +116,7 @@ public final class ConfigSchema {
     add(out, "rate-limiter.redis.", RedisSettings.REDIS);
     add(out, "health.", HealthSettings.HEALTH);
     add(out, "telemetry.", TelemetrySettings.TELEMETRY);
+    add(out, "http-clients.*.", HttpClientSettings.HTTP_CLIENT);
     return List.copyOf(out);
   }
 
@@ -122,6 +125,7 @@ public final class ConfigSchema {
       switch (s.kind()) {
         case GROUP -> add(out, prefix + s.key() + ".", s.group());
         case MAP -> add(out, prefix + s.key() + ".*.", s.group());
+        case LIST -> add(out, prefix + s.key() + "[*].", s.group());
         default -> out.add(entry(prefix + s.key(), s, cast(s).plain(cast(s).defaultValue())));
       }
     }
@@ -173,6 +177,8 @@ public final class ConfigSchema {
     rules(out, "rate-limiter.defaults", RateLimitSettings.RATE_LIMIT);
     rules(out, "health", HealthSettings.HEALTH);
     rules(out, "telemetry", TelemetrySettings.TELEMETRY);
+    rules(out, "http-clients.*", HttpClientSettings.HTTP_CLIENT);
+    rules(out, "http-clients.*.endpoints[*]", HttpClientSettings.ENDPOINT);
     return List.copyOf(out);
   }
 

@@ -4,6 +4,7 @@ import io.tailguard.core.circuitbreaker.CircuitConfig;
 import io.tailguard.core.circuitbreaker.GlobalFuseConfig;
 import io.tailguard.core.health.HealthConfig;
 import io.tailguard.core.hedge.HedgeConfig;
+import io.tailguard.core.http.HttpClientConfig;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimiter.RateLimitBackend;
 import io.tailguard.core.ratelimiter.RateLimitConfig;
@@ -25,6 +26,8 @@ import java.util.Map;
  * @param health the {@code health} section
  * @param telemetry the {@code telemetry} section
  * @param rateLimiting the {@code rate-limiting} section
+ * @param httpClients the {@code http-clients} section: each HTTP client's settings by name (the
+ *     references it holds name instances of the other sections; the YAML loader checks them)
  */
 public record ResilienceConfig(
     CircuitBreakerSection circuitBreaker,
@@ -32,7 +35,8 @@ public record ResilienceConfig(
     RetrySection retry,
     HealthConfig health,
     TelemetryConfig telemetry,
-    RateLimitingSection rateLimiting) {
+    RateLimitingSection rateLimiting,
+    Map<String, HttpClientConfig> httpClients) {
 
   /**
    * Validates that no section is missing.
@@ -46,6 +50,45 @@ public record ResilienceConfig(
     Validate.notNull("health", health);
     Validate.notNull("telemetry", telemetry);
     Validate.notNull("rateLimiting", rateLimiting);
+    Validate.notNull("httpClients", httpClients);
+    httpClients.forEach(
+        (name, c) -> {
+          Validate.notNull("http-clients name", name);
+          Validate.notNull("http-clients." + name, c);
+        });
+    httpClients = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(httpClients));
+  }
+
+  /**
+   * A configuration without HTTP clients.
+   *
+   * @param circuitBreaker the {@code circuit-breaker} section
+   * @param hedging the {@code hedging} section
+   * @param retry the {@code retry} section
+   * @param health the {@code health} section
+   * @param telemetry the {@code telemetry} section
+   * @param rateLimiting the {@code rate-limiting} section
+   * @throws IllegalArgumentException naming the missing section
+   */
+  public ResilienceConfig(
+      CircuitBreakerSection circuitBreaker,
+      HedgingSection hedging,
+      RetrySection retry,
+      HealthConfig health,
+      TelemetryConfig telemetry,
+      RateLimitingSection rateLimiting) {
+    this(circuitBreaker, hedging, retry, health, telemetry, rateLimiting, Map.of());
+  }
+
+  /**
+   * Returns this configuration with other HTTP clients.
+   *
+   * @param clients the clients' settings by name
+   * @return the new configuration
+   */
+  public ResilienceConfig withHttpClients(Map<String, HttpClientConfig> clients) {
+    return new ResilienceConfig(
+        circuitBreaker, hedging, retry, health, telemetry, rateLimiting, clients);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.tailguard.core.health.HealthConfig;
 import io.tailguard.core.health.HealthSettings;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.hedge.HedgeSettings;
+import io.tailguard.core.http.HttpClientSettings;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimiter.RateLimitConfig;
 import io.tailguard.core.ratelimiter.RateLimitSettings;
@@ -84,6 +85,13 @@ public final class YamlConfigWriter {
     rl.put("instances", rli);
     rl.put("redis", redis(config.rateLimiting().redis()));
     resilience.put("rate-limiter", rl);
+    if (!config.httpClients().isEmpty()) {
+      Map<String, Object> clients = new TreeMap<>();
+      config
+          .httpClients()
+          .forEach((n, c) -> clients.put(n, HttpClientSettings.HTTP_CLIENT.toMap(c)));
+      resilience.put(ConfigMapper.HTTP_CLIENTS, clients);
+    }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("resilience", resilience);
     return root;

@@ -172,7 +172,17 @@ public final class HttpClientSettings {
                               + " to be set, was '"
                               + v.get(RATE_LIMIT_KEY_HEADER)
                               + "' without it")
-                  .at(RATE_LIMIT_KEY_HEADER)),
+                  .at(RATE_LIMIT_KEY_HEADER),
+              Rule.<HttpClientConfig>of(
+                      "max-hosts >= the number of endpoint hosts",
+                      v -> v.get(MAX_HOSTS) >= hostCount(v.get(ENDPOINTS)),
+                      (v, n) ->
+                          n.apply(MAX_HOSTS)
+                              + " must be at least the number of endpoint hosts ("
+                              + hostCount(v.get(ENDPOINTS))
+                              + "), was "
+                              + v.get(MAX_HOSTS))
+                  .at(MAX_HOSTS)),
           v ->
               HttpClientConfig.builder()
                   .endpoints(v.get(ENDPOINTS))
@@ -186,6 +196,12 @@ public final class HttpClientSettings {
                   .rateLimiter(v.get(RATE_LIMITER))
                   .rateLimitKeyHeader(v.get(RATE_LIMIT_KEY_HEADER))
                   .build());
+
+  private static int hostCount(List<HttpEndpoint> endpoints) {
+    Set<String> hosts = new TreeSet<>();
+    endpoints.forEach(e -> hosts.add(e.hostTag()));
+    return hosts.size();
+  }
 
   /** A sorted, unmodifiable set of method names in upper case. */
   static Set<String> methods(String... names) {

@@ -15,6 +15,7 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.http.HttpClientRegistry;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimiter.RateLimitBackend;
 import io.tailguard.core.ratelimiter.RateLimitConfig;
@@ -93,6 +94,7 @@ public final class ResilienceRuntime implements AutoCloseable {
   private final RetryRegistry retriers;
   private final HealthRegistry health;
   private final RateLimiterRegistry rateLimiters;
+  private final HttpClientRegistry httpClients;
   private final Telemetry telemetry;
   private final EventListeners<RuntimeEvent> listeners = new EventListeners<>();
   private volatile ResilienceConfig config;
@@ -153,6 +155,17 @@ public final class ResilienceRuntime implements AutoCloseable {
     c.rateLimiting().instances().forEach(rl::instance);
     b.limiterCustomizers.forEach(rl::customizer);
     this.rateLimiters = rl.build();
+    // Last: its clients use the other registries' instances, and make per-host breakers.
+    this.httpClients =
+        HttpClientRegistry.builder()
+            .clock(clock)
+            .circuitBreakers(breakers)
+            .retriers(retriers)
+            .hedgers(hedgers)
+            .rateLimiters(rateLimiters)
+            .breakerSettings(c.circuitBreaker().defaults(), c.circuitBreaker().instances())
+            .clients(c.httpClients())
+            .build();
   }
 
   // Apart, so that Lettuce is needed only when the backend is redis.
@@ -215,6 +228,15 @@ public final class ResilienceRuntime implements AutoCloseable {
    */
   public RateLimiterRegistry rateLimiters() {
     return rateLimiters;
+  }
+
+  /**
+   * Returns the HTTP clients of the {@code http-clients} section, which follow {@link #apply}.
+   *
+   * @return the registry
+   */
+  public HttpClientRegistry httpClients() {
+    return httpClients;
   }
 
   /**
@@ -285,10 +307,20 @@ public final class ResilienceRuntime implements AutoCloseable {
     // changed ones are reconfigured in place, and names no longer configured go on with the
     // defaults.
     breakers.reconfigureGlobalFuse(next.circuitBreaker().global());
-    breakers.apply(next.circuitBreaker().defaults(), next.circuitBreaker().instances());
+    // The HTTP clients' per-host breakers keep their own settings, as configured instances do.
+    Map<String, CircuitConfig> breakerInstances =
+        new LinkedHashMap<>(
+            httpClients.hostBreakerSettings(
+                next.httpClients(),
+                next.circuitBreaker().defaults(),
+                next.circuitBreaker().instances()));
+    breakerInstances.putAll(next.circuitBreaker().instances());
+    breakers.apply(next.circuitBreaker().defaults(), breakerInstances);
     hedgers.apply(next.hedging().defaults(), next.hedging().instances());
     rateLimiters.apply(next.rateLimiting().defaults(), next.rateLimiting().instances());
     retriers.apply(next.retry().policies());
+    httpClients.apply(
+        next.httpClients(), next.circuitBreaker().defaults(), next.circuitBreaker().instances());
     health.reconfigure(next.health());
     telemetry.reconfigure(next.telemetry());
     config = next;
@@ -357,22 +389,24 @@ public final class ResilienceRuntime implements AutoCloseable {
     d.put("hedgers", hedgers.describe());
     d.put("rateLimiters", rateLimiters.describe());
     d.put("retriers", retriers.describe());
+    d.put("httpClients", httpClients.describe());
     d.put("health", health.describe());
     d.put("telemetry", telemetry.describe());
     return d;
   }
 
   /**
-   * Closes every registry (ending the calls in flight, closing the limiters' stores, stopping the
-   * health probes), then stops the shared threads the runtime owns: gracefully, then by
-   * interrupting after the grace period. A scheduler or executor given to the builder is left to
-   * its owner. Telemetry owns no thread.
+   * Closes every registry (the HTTP clients first, refusing their new requests; ending the calls in
+   * flight, closing the limiters' stores, stopping the health probes), then stops the shared
+   * threads the runtime owns: gracefully, then by interrupting after the grace period. A scheduler
+   * or executor given to the builder is left to its owner. Telemetry owns no thread.
    */
   @Override
   public void close() {
     RuntimeException failure = null;
     List<Runnable> parts =
         List.of(
+            httpClients::close,
             hedgers::close,
             retriers::close,
             health::close,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,7 +29,8 @@ class SchemaRangeMessagesTest {
   @ParameterizedTest
   @MethodSource("ranged")
   void anOutOfRangeValueNamesItsKeyAndTheDeclaredRange(ConfigSchema.Entry e) {
-    String path = "resilience." + e.path().replace("*", "some-name");
+    // A list's item is the first one.
+    String path = "resilience." + e.path().replace("[*]", "[0]").replace("*", "some-name");
     Object bad = e.type().equals("duration") ? "400d" : -5;
     assertThatThrownBy(() -> YamlConfigLoader.map(ConfigNode.of(tree(path, bad)), "test", null))
         .isInstanceOfSatisfying(
@@ -51,7 +53,13 @@ class SchemaRangeMessagesTest {
     Map<String, Object> at = root;
     String[] parts = path.split("\\.");
     for (int i = 0; i < parts.length - 1; i++) {
-      at = (Map<String, Object>) at.computeIfAbsent(parts[i], k -> new LinkedHashMap<>());
+      if (parts[i].endsWith("[0]")) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        at.put(parts[i].substring(0, parts[i].length() - 3), List.of(item));
+        at = item;
+      } else {
+        at = (Map<String, Object>) at.computeIfAbsent(parts[i], k -> new LinkedHashMap<>());
+      }
     }
     at.put(parts[parts.length - 1], value);
     return root;
