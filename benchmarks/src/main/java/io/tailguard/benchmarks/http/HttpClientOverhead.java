@@ -1,6 +1,9 @@
 package io.tailguard.benchmarks.http;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tailguard.core.config.YamlConfigLoader;
+import io.tailguard.core.runtime.ResilienceRuntime;
+import io.tailguard.spring.http.ResilienceClientHttpRequestInterceptor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -29,10 +32,19 @@ import org.springframework.web.client.RestClient;
  *
  * <ul>
  *   <li>{@code plain}: {@code RestClient} with the JDK request factory; the floor.
+ *   <li>{@code guarded}: the same with the starter's {@link ResilienceClientHttpRequestInterceptor}
+ *       of a client with the usual settings: the server as its one endpoint, a per-host breaker
+ *       ({@code circuit-breaker: default}) and retries ({@code retry: default}), no hedging.
+ *   <li>{@code guardedHedged}: the same client with {@code hedge: default} too (ADAPTIVE delay, up
+ *       to two hedges, 5% budget): the server answers long before any hedge is due, so this is the
+ *       cost of the hedging machinery on a call that needs no hedge (the attempt runs on the
+ *       hedger's executor while the caller waits).
  * </ul>
  *
- * <p>One thread: the score is the latency of one request, so the overhead is per request. The
- * server answers on its dispatcher thread, so server and client share the machine's CPUs.
+ * <p>The clients' engines come from a {@link ResilienceRuntime} built from YAML, as the starter
+ * builds them; no Spring context is started. One thread: the score is the latency of one request,
+ * so the difference of two scores is the overhead per request. The server answers on its dispatcher
+ * thread, so server and client share the machine's CPUs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +61,9 @@ public class HttpClientOverhead {
   private HttpServer server;
   private HttpClient http;
   private RestClient plain;
+  private RestClient guarded;
+  private RestClient guardedHedged;
+  private ResilienceRuntime runtime;
 
   /**
    * Starts the server and builds the clients, checking that each one answers.
@@ -76,7 +91,40 @@ public class HttpClientOverhead {
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
     plain = RestClient.builder().baseUrl(base).requestFactory(requests).build();
+    runtime =
+        ResilienceRuntime.builder()
+            .config(
+                YamlConfigLoader.loadString(
+                    String.join(
+                        "\n",
+                        "resilience:",
+                        "  http-clients:",
+                        "    guarded:",
+                        "      endpoints: [{ url: '" + base + "' }]",
+                        "      circuit-breaker: default",
+                        "      retry: default",
+                        "    hedged:",
+                        "      endpoints: [{ url: '" + base + "' }]",
+                        "      circuit-breaker: default",
+                        "      retry: default",
+                        "      hedge: default")))
+            .build();
+    guarded = guardedClient(base, requests, "guarded");
+    guardedHedged = guardedClient(base, requests, "hedged");
     check(plain().length() == BODY.length, "the plain client's answer");
+    check(guarded().length() == BODY.length, "the guarded client's answer");
+    check(guardedHedged().length() == BODY.length, "the hedged client's answer");
+    check(
+        runtime.httpClients().client("guarded").hostBreakers().size() == 1,
+        "the guarded client's per-host breaker");
+  }
+
+  private RestClient guardedClient(String base, JdkClientHttpRequestFactory requests, String name) {
+    return RestClient.builder()
+        .baseUrl(base)
+        .requestFactory(requests)
+        .requestInterceptor(new ResilienceClientHttpRequestInterceptor(runtime.httpClients(), name))
+        .build();
   }
 
   private static void check(boolean condition, String what) {
@@ -85,14 +133,25 @@ public class HttpClientOverhead {
     }
   }
 
-  /** Stops the server. */
+  /** Closes the runtime and stops the server. */
   @TearDown
   public void tearDown() {
+    runtime.close();
     server.stop(0);
   }
 
   @Benchmark
   public String plain() {
     return plain.get().uri("/items/SKU-7").retrieve().body(String.class);
+  }
+
+  @Benchmark
+  public String guarded() {
+    return guarded.get().uri("/items/SKU-7").retrieve().body(String.class);
+  }
+
+  @Benchmark
+  public String guardedHedged() {
+    return guardedHedged.get().uri("/items/SKU-7").retrieve().body(String.class);
   }
 }
