@@ -5,6 +5,8 @@ import io.tailguard.core.circuitbreaker.CircuitEvent;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.HedgeMetrics;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.http.HttpClientEvent;
+import io.tailguard.core.http.HttpClientRegistry;
 import io.tailguard.core.ratelimiter.RateLimitConfig;
 import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.sample.catalog.CatalogReplicas;
@@ -34,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -93,6 +96,7 @@ public final class Demo {
   private final URI base;
   private final Downstream downstream;
   private final CatalogReplicas catalog;
+  private final HttpClientRegistry httpClients;
   private final CircuitBreakerRegistry breakers;
   private final HedgerRegistry hedgers;
   private final RateLimiterRegistry limiters;
@@ -114,6 +118,7 @@ public final class Demo {
    * @param base the application's base URL
    * @param downstream the embedded downstream, whose profile the demo changes
    * @param catalog the catalog's replicas, whose requests it counts
+   * @param httpClients the configured HTTP clients, whose attempts it counts
    * @param breakers the breakers, whose transitions it records
    * @param hedgers the hedgers, whose counts it reports
    * @param limiters the rate limiters, whose limit it reports
@@ -124,6 +129,7 @@ public final class Demo {
       URI base,
       Downstream downstream,
       CatalogReplicas catalog,
+      HttpClientRegistry httpClients,
       CircuitBreakerRegistry breakers,
       HedgerRegistry hedgers,
       RateLimiterRegistry limiters,
@@ -140,6 +146,7 @@ public final class Demo {
     this.base = base;
     this.downstream = downstream;
     this.catalog = catalog;
+    this.httpClients = httpClients;
     this.breakers = breakers;
     this.hedgers = hedgers;
     this.limiters = limiters;
@@ -605,17 +612,50 @@ public final class Demo {
     Arm plain = new Arm();
     AtomicReference<Downstream.Stats> aBefore = new AtomicReference<>();
     AtomicReference<Downstream.Stats> bBefore = new AtomicReference<>();
-    long warmupNanos =
-        openLoop(
-            lengthNanos,
-            n -> "/catalog/C" + n,
-            configured,
-            n -> "/baseline/catalog/P" + n,
-            plain,
-            () -> {
-              aBefore.set(a.stats());
-              bBefore.set(b.stats());
-            });
+    // The configured client's attempts once measuring has started: hedges, their wins, the losers
+    // cancelled and the attempts an open breaker refused.
+    AtomicBoolean measuring = new AtomicBoolean();
+    LongAdder hedges = new LongAdder();
+    LongAdder hedgeWins = new LongAdder();
+    LongAdder cancelled = new LongAdder();
+    LongAdder rejected = new LongAdder();
+    Subscription events =
+        httpClients
+            .client(CatalogService.CLIENT)
+            .subscribe(
+                e -> {
+                  if (!measuring.get() || !(e instanceof HttpClientEvent.AttemptFinished attempt)) {
+                    return;
+                  }
+                  if (attempt.hedge()) {
+                    hedges.increment();
+                    if (attempt.outcome() == HttpClientEvent.Outcome.SUCCESS) {
+                      hedgeWins.increment();
+                    }
+                  }
+                  if (attempt.outcome() == HttpClientEvent.Outcome.CANCELLED) {
+                    cancelled.increment();
+                  } else if (attempt.outcome() == HttpClientEvent.Outcome.REJECTED) {
+                    rejected.increment();
+                  }
+                });
+    long warmupNanos;
+    try {
+      warmupNanos =
+          openLoop(
+              lengthNanos,
+              n -> "/catalog/C" + n,
+              configured,
+              n -> "/baseline/catalog/P" + n,
+              plain,
+              () -> {
+                aBefore.set(a.stats());
+                bBefore.set(b.stats());
+                measuring.set(true);
+              });
+    } finally {
+      events.close();
+    }
     Downstream.Stats aAfter = a.stats();
     Downstream.Stats bAfter = b.stats();
     String c = CatalogService.CLIENT;
@@ -635,7 +675,11 @@ public final class Demo {
         plainToA,
         plainToB,
         configuredToA,
-        configuredToB);
+        configuredToB,
+        hedges.sum(),
+        hedgeWins.sum(),
+        cancelled.sum(),
+        rejected.sum());
   }
 
   // ---------------------------------------------------------------- plumbing

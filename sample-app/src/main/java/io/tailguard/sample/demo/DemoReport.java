@@ -215,6 +215,10 @@ public record DemoReport(
    * @param plainToB requests of the plain client that reached replica b
    * @param configuredToA requests of the configured client that reached replica a
    * @param configuredToB requests of the configured client that reached replica b
+   * @param hedges attempts the configured client sent as hedges
+   * @param hedgeWins hedges that answered their call
+   * @param cancelled attempts cancelled because another one answered first
+   * @param rejected attempts an open breaker refused (sent to the other replica instead)
    */
   public record Replicas(
       Duration length,
@@ -227,7 +231,11 @@ public record DemoReport(
       long plainToA,
       long plainToB,
       long configuredToA,
-      long configuredToB) {
+      long configuredToB,
+      long hedges,
+      long hedgeWins,
+      long cancelled,
+      long rejected) {
 
     /**
      * Requests of the configured client beyond one per call (hedges and retries), as a share of its
@@ -442,6 +450,14 @@ public record DemoReport(
         pct(x.extraAttempts()),
         Math.max(0, x.configuredToA() - x.configured().calls()),
         x.configuredToB());
+    line(
+        b,
+        "   Hedges: %d sent, %d won the race; %d losing attempts cancelled; %d refused by an open"
+            + " breaker.",
+        x.hedges(),
+        x.hedgeWins(),
+        x.cancelled(),
+        x.rejected());
     line(b, "");
     return b.toString();
   }

@@ -2,6 +2,7 @@ package io.tailguard.sample.demo;
 
 import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.http.HttpClientRegistry;
 import io.tailguard.core.ratelimiter.RateLimiterRegistry;
 import io.tailguard.sample.catalog.CatalogReplicas;
 import io.tailguard.sample.downstream.Downstream;
@@ -36,6 +37,7 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
   private final Environment environment;
   private final Downstream downstream;
   private final CatalogReplicas catalog;
+  private final HttpClientRegistry httpClients;
   private final CircuitBreakerRegistry breakers;
   private final HedgerRegistry hedgers;
   private final RateLimiterRegistry limiters;
@@ -49,6 +51,7 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
       Environment environment,
       Downstream downstream,
       CatalogReplicas catalogReplicas,
+      HttpClientRegistry httpClients,
       CircuitBreakerRegistry breakers,
       HedgerRegistry hedgers,
       RateLimiterRegistry limiters,
@@ -58,6 +61,7 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
     this.environment = environment;
     this.downstream = downstream;
     this.catalog = catalogReplicas;
+    this.httpClients = httpClients;
     this.breakers = breakers;
     this.hedgers = hedgers;
     this.limiters = limiters;
@@ -84,6 +88,7 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
                   URI.create("http://" + host + ":" + port),
                   downstream,
                   catalog,
+                  httpClients,
                   breakers,
                   hedgers,
                   limiters,
