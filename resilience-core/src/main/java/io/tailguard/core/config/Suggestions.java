@@ -14,12 +14,20 @@ final class Suggestions {
   static String closest(String word, Collection<String> known) {
     String w0 = word.toLowerCase(java.util.Locale.ROOT);
     if (w0.length() >= 3) {
+      // Among the keys that are a prefix of the word or start with it, the closest by edit
+      // distance, then the shortest: 'hedge-method' means 'hedge-methods', not 'hedge'.
       String prefixed = null;
+      int prefixedDistance = Integer.MAX_VALUE;
       for (String k : known) {
         String kl = k.toLowerCase(java.util.Locale.ROOT);
-        if ((kl.startsWith(w0) || w0.startsWith(kl))
-            && (prefixed == null || k.length() < prefixed.length())) {
-          prefixed = k;
+        if (kl.startsWith(w0) || w0.startsWith(kl)) {
+          int d = distance(w0, kl);
+          if (prefixed == null
+              || d < prefixedDistance
+              || (d == prefixedDistance && k.length() < prefixed.length())) {
+            prefixed = k;
+            prefixedDistance = d;
+          }
         }
       }
       if (prefixed != null) {

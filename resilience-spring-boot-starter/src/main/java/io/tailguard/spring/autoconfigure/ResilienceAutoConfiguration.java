@@ -7,6 +7,7 @@ import io.tailguard.core.health.HealthProbe;
 import io.tailguard.core.health.HealthRegistry;
 import io.tailguard.core.hedge.HedgeConfig;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.http.HttpClientRegistry;
 import io.tailguard.core.ratelimiter.RateLimitBackend;
 import io.tailguard.core.ratelimiter.RateLimitConfig;
 import io.tailguard.core.ratelimiter.RateLimiterRegistry;
@@ -184,6 +185,12 @@ public final class ResilienceAutoConfiguration {
   @ConditionalOnMissingBean
   RateLimiterRegistry rateLimiterRegistry(ResilienceRuntime runtime) {
     return runtime.rateLimiters();
+  }
+
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean
+  HttpClientRegistry httpClientRegistry(ResilienceRuntime runtime) {
+    return runtime.httpClients();
   }
 
   @Bean(destroyMethod = "")

@@ -9,12 +9,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * A {@code WebClient} filter that sends each exchange through the {@link HttpClientGuard} of one
@@ -37,6 +39,17 @@ import reactor.core.publisher.Mono;
  * <p>Thread-safe.
  */
 public final class ResilienceExchangeFilterFunction implements ExchangeFilterFunction {
+
+  /**
+   * Reactor's context key for a subscription's own hook on errors that arrive after it was
+   * cancelled (read by {@code Operators.onErrorDropped}). A connector whose exchange is cancelled
+   * may still fail it (the JDK's {@code HttpClient} completes it with "Request cancelled"), and
+   * Reactor's default hook logs that at ERROR: once per losing hedge. The error is expected, so the
+   * attempt's subscription ignores it.
+   */
+  private static final String ON_ERROR_DROPPED = "reactor.onErrorDropped.local";
+
+  private static final Consumer<Throwable> IGNORE = e -> {};
 
   private final HttpClientRegistry clients;
   private final String name;
@@ -88,6 +101,7 @@ public final class ResilienceExchangeFilterFunction implements ExchangeFilterFun
     CompletableFuture<ClientResponse> stage = new CompletableFuture<>();
     Disposable subscription =
         next.exchange(attemptRequest)
+            .contextWrite(Context.of(ON_ERROR_DROPPED, IGNORE))
             .subscribe(
                 response -> {
                   if (!stage.complete(response)) {

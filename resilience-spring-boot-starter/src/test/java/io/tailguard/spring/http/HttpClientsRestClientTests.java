@@ -1,0 +1,309 @@
+package io.tailguard.spring.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tailguard.core.circuitbreaker.CircuitRejectedException;
+import io.tailguard.core.circuitbreaker.CircuitState;
+import io.tailguard.core.config.ResilienceConfig;
+import io.tailguard.core.http.HttpClientGuard;
+import io.tailguard.core.http.HttpClientRegistry;
+import io.tailguard.core.runtime.ResilienceRuntime;
+import io.tailguard.core.time.FakeClock;
+import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;
+import io.tailguard.spring.autoconfigure.ResilienceHttpClientsAutoConfiguration;
+import io.tailguard.spring.autoconfigure.ResilienceMetricsAutoConfiguration;
+import io.tailguard.spring.http.LoopbackServer.Reply;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Issue 17: {@code RestClient}s of {@link ResilientHttpClients} over real HTTP on loopback, against
+ * a fast, a slow and a failing server: per-host breakers, replica hedging with the loser's exchange
+ * cancelled, retries honouring {@code Retry-After}, no retry of a POST, the bounded host tag.
+ */
+class HttpClientsRestClientTests {
+
+  private final CountDownLatch release = new CountDownLatch(1);
+  private LoopbackServer fast;
+  private LoopbackServer slow;
+  private LoopbackServer failing;
+
+  @BeforeEach
+  void start() {
+    fast = LoopbackServer.start("fast", LoopbackServer.fast("fast"));
+    slow = LoopbackServer.start("slow", LoopbackServer.slow("slow", release));
+    failing = LoopbackServer.start("failing", LoopbackServer.failing(503));
+  }
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    fast.close();
+    slow.close();
+    failing.close();
+  }
+
+  private ApplicationContextRunner runner() {
+    return new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                ResilienceAutoConfiguration.class,
+                ResilienceHttpClientsAutoConfiguration.class,
+                ResilienceMetricsAutoConfiguration.class,
+                MetricsAutoConfiguration.class,
+                SimpleMetricsExportAutoConfiguration.class,
+                CompositeMeterRegistryAutoConfiguration.class))
+        .withPropertyValues(
+            // Opens after two failures in a row and stays open for the test.
+            "resilience.circuit-breaker.instances.hosts.consecutive-failures-threshold=2",
+            "resilience.circuit-breaker.instances.hosts.open-cooldown=1h",
+            "resilience.circuit-breaker.instances.hosts.max-open-cooldown=1h",
+            "resilience.retry.policies.twice.max-attempts=2",
+            "resilience.retry.policies.twice.base-delay=10ms",
+            "resilience.retry.policies.twice.max-delay=1m",
+            "resilience.retry.policies.twice.jitter=none",
+            "resilience.hedge.instances.replicas.max-hedges=1",
+            "resilience.hedge.instances.replicas.delay.strategy=fixed",
+            "resilience.hedge.instances.replicas.delay.delay=20ms");
+  }
+
+  /** A RestClient of the named client on the JDK's HttpClient, HTTP/1.1. */
+  static RestClient restClient(ResilientHttpClients clients, String name) {
+    HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    return clients.restClient(name).requestFactory(new JdkClientHttpRequestFactory(jdk)).build();
+  }
+
+  /** The status of a call, whatever it is (no exception for 4xx and 5xx). */
+  static int status(RestClient client, String method, URI uri) {
+    return client
+        .method(org.springframework.http.HttpMethod.valueOf(method))
+        .uri(uri)
+        .exchange((request, response) -> response.getStatusCode().value());
+  }
+
+  static String body(RestClient client, String path) {
+    return client.get().uri(path).retrieve().body(String.class);
+  }
+
+  @Test
+  void aFailingHostsBreakerOpensWhileAnotherHostsCallsGoOn() {
+    runner()
+        .withPropertyValues("resilience.http-clients.anywhere.circuit-breaker=hosts")
+        .run(
+            context -> {
+              RestClient client =
+                  restClient(context.getBean(ResilientHttpClients.class), "anywhere");
+              assertThat(status(client, "GET", failing.uri("/a"))).isEqualTo(503);
+              assertThat(status(client, "GET", failing.uri("/a"))).isEqualTo(503);
+              assertThatThrownBy(() -> status(client, "GET", failing.uri("/a")))
+                  .isInstanceOf(CircuitRejectedException.class);
+              assertThat(failing.requests()).isEqualTo(2);
+              for (int i = 0; i < 5; i++) {
+                assertThat(status(client, "GET", fast.uri("/b"))).isEqualTo(200);
+              }
+              assertThat(fast.requests()).isEqualTo(5);
+              HttpClientGuard guard = context.getBean(HttpClientRegistry.class).client("anywhere");
+              assertThat(guard.hostBreakers().get(failing.hostPort()).state())
+                  .isEqualTo(CircuitState.OPEN);
+              assertThat(guard.hostBreakers().get(fast.hostPort()).state())
+                  .isEqualTo(CircuitState.CLOSED);
+            });
+  }
+
+  @Test
+  void aHedgeToTheFastReplicaWinsAndTheSlowReplicasExchangeIsCancelled() {
+    FakeClock clock = new FakeClock();
+    runner()
+        .withBean(FakeClock.class, () -> clock)
+        .withUserConfiguration(FakeClockRuntime.class)
+        .withPropertyValues(
+            "resilience.http-clients.replicas.endpoints[0].url=" + slow.uri(),
+            "resilience.http-clients.replicas.endpoints[1].url=" + fast.uri(),
+            "resilience.http-clients.replicas.hedge=replicas")
+        .run(
+            context -> {
+              RestClient client =
+                  restClient(context.getBean(ResilientHttpClients.class), "replicas");
+              CompletableFuture<String> call =
+                  CompletableFuture.supplyAsync(() -> body(client, "/items/1"));
+              // The primary goes to the first endpoint, the slow one, which holds it.
+              assertThat(slow.awaitRequests(1))
+                  .extracting(LoopbackServer.Request::target)
+                  .containsExactly("/items/1");
+              hedgeDelaysPass(clock, fast);
+              assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("fast");
+              slow.awaitAbandoned(1); // the loser's exchange was cancelled, its connection closed
+              assertThat(fast.received())
+                  .extracting(LoopbackServer.Request::target)
+                  .containsExactly("/items/1");
+              MeterRegistry meters = context.getBean(MeterRegistry.class);
+              assertThat(
+                      meters
+                          .get("resilience.http.client.hedges")
+                          .tags("client", "replicas", "host", fast.hostPort())
+                          .counter()
+                          .count())
+                  .isEqualTo(1.0);
+              assertThat(
+                      meters
+                          .get("resilience.http.client.attempts")
+                          .tags("host", slow.hostPort(), "outcome", "cancelled", "status", "none")
+                          .timer()
+                          .count())
+                  .isEqualTo(1);
+            });
+  }
+
+  /**
+   * Moves the fake clock on in steps of the hedge delay until the hedge reaches {@code server}: the
+   * hedge's timer may be scheduled a little after the primary reached its server.
+   */
+  static void hedgeDelaysPass(FakeClock clock, LoopbackServer server) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              clock.advance(Duration.ofMillis(20));
+              return server.requests() > 0;
+            });
+  }
+
+  @Test
+  void retriesWaitTheRetryAfterTheServerAsksFor() {
+    failing.handler(
+        r ->
+            r.number() == 1
+                ? Reply.of(503, "busy").withHeader("Retry-After", "7")
+                : Reply.of(200, "done"));
+    FakeClock clock = new FakeClock();
+    runner()
+        .withBean(FakeClock.class, () -> clock)
+        .withUserConfiguration(FakeClockRuntime.class)
+        .withPropertyValues("resilience.http-clients.patient.retry=twice")
+        .run(
+            context -> {
+              RestClient client =
+                  restClient(context.getBean(ResilientHttpClients.class), "patient");
+              Duration before = clock.elapsed();
+              assertThat(status(client, "GET", failing.uri("/slowly"))).isEqualTo(200);
+              // The blocking retry slept through the fake clock: exactly the server's wait, not
+              // the policy's 10 ms backoff.
+              assertThat(clock.elapsed().minus(before)).isEqualTo(Duration.ofSeconds(7));
+              assertThat(failing.requests()).isEqualTo(2);
+            });
+  }
+
+  @Test
+  void aPostIsNotRetriedButAGetIs() {
+    runner()
+        .withPropertyValues("resilience.http-clients.patient.retry=twice")
+        .run(
+            context -> {
+              RestClient client =
+                  restClient(context.getBean(ResilientHttpClients.class), "patient");
+              assertThat(status(client, "POST", failing.uri("/orders"))).isEqualTo(503);
+              assertThat(failing.requests()).isEqualTo(1);
+              assertThat(status(client, "GET", failing.uri("/orders"))).isEqualTo(503);
+              assertThat(failing.requests()).isEqualTo(3);
+              assertThat(failing.received())
+                  .extracting(LoopbackServer.Request::method)
+                  .containsExactly("POST", "GET", "GET");
+            });
+  }
+
+  @Test
+  void hostsBeyondMaxHostsShareTheTagOther() {
+    runner()
+        .withPropertyValues(
+            "resilience.http-clients.capped.circuit-breaker=hosts",
+            "resilience.http-clients.capped.max-hosts=1")
+        .run(
+            context -> {
+              RestClient client = restClient(context.getBean(ResilientHttpClients.class), "capped");
+              release.countDown(); // the slow server answers at once: just a third host
+              for (LoopbackServer server : List.of(fast, failing, slow, fast, failing)) {
+                status(client, "GET", server.uri("/x"));
+              }
+              MeterRegistry meters = context.getBean(MeterRegistry.class);
+              Set<String> hosts =
+                  meters
+                      .find("resilience.http.client.attempts")
+                      .tag("client", "capped")
+                      .timers()
+                      .stream()
+                      .map(t -> t.getId().getTag("host"))
+                      .collect(Collectors.toSet());
+              assertThat(hosts).containsExactlyInAnyOrder(fast.hostPort(), "other");
+              HttpClientGuard guard = context.getBean(HttpClientRegistry.class).client("capped");
+              assertThat(guard.hostTag(slow.uri())).isEqualTo("other");
+              assertThat(guard.hostBreakers()).containsOnlyKeys(fast.hostPort(), "other");
+              Timer ok =
+                  meters
+                      .get("resilience.http.client.attempts")
+                      .tags(
+                          "client", "capped",
+                          "host", fast.hostPort(),
+                          "method", "GET",
+                          "outcome", "success",
+                          "status", "2xx")
+                      .timer();
+              assertThat(ok.count()).isEqualTo(2);
+              assertThat(
+                      meters
+                          .get("resilience.http.client.attempts")
+                          .tags("host", "other", "outcome", "failure", "status", "5xx")
+                          .timer()
+                          .count())
+                  .isEqualTo(2);
+            });
+  }
+
+  @Test
+  void anUnknownClientNameListsTheConfiguredOnes() {
+    runner()
+        .withPropertyValues(
+            "resilience.http-clients.inventory.retry=twice",
+            "resilience.http-clients.pricing.retry=twice")
+        .run(
+            context ->
+                assertThatThrownBy(
+                        () -> context.getBean(ResilientHttpClients.class).restClient("invntory"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'invntory'")
+                    .hasMessageContaining("resilience.http-clients")
+                    .hasMessageContaining("[inventory, pricing]"));
+  }
+
+  /**
+   * A runtime on the fake clock: blocking retries sleep by advancing it; hedge delays pass when the
+   * test advances it.
+   */
+  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+  static class FakeClockRuntime {
+    @org.springframework.context.annotation.Bean(destroyMethod = "close")
+    ResilienceRuntime resilienceRuntime(ResilienceConfig config, FakeClock clock) {
+      return ResilienceRuntime.builder().config(config).clock(clock).scheduler(clock).build();
+    }
+  }
+}

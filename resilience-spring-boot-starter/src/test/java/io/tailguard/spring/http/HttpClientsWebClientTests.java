@@ -1,0 +1,172 @@
+package io.tailguard.spring.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailguard.core.time.FakeClock;
+import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;
+import io.tailguard.spring.autoconfigure.ResilienceHttpClientsAutoConfiguration;
+import io.tailguard.spring.http.LoopbackServer.Reply;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
+
+/**
+ * Issue 17: {@code WebClient}s of {@link ResilientWebClients} over real HTTP on loopback: replica
+ * hedging with the loser's exchange cancelled, retries honouring {@code Retry-After}, no retry of a
+ * POST, a cancelled subscription cancelling the exchange.
+ */
+class HttpClientsWebClientTests {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final CountDownLatch release = new CountDownLatch(1);
+  private LoopbackServer fast;
+  private LoopbackServer slow;
+  private LoopbackServer failing;
+
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  ResilienceAutoConfiguration.class, ResilienceHttpClientsAutoConfiguration.class))
+          .withPropertyValues(
+              "resilience.retry.policies.twice.max-attempts=2",
+              "resilience.retry.policies.twice.base-delay=10ms",
+              "resilience.retry.policies.twice.max-delay=1m",
+              "resilience.retry.policies.twice.jitter=none",
+              "resilience.hedge.instances.replicas.max-hedges=1",
+              "resilience.hedge.instances.replicas.delay.strategy=fixed",
+              "resilience.hedge.instances.replicas.delay.delay=20ms");
+
+  @BeforeEach
+  void start() {
+    fast = LoopbackServer.start("fast", LoopbackServer.fast("fast"));
+    slow = LoopbackServer.start("slow", LoopbackServer.slow("slow", release));
+    failing = LoopbackServer.start("failing", LoopbackServer.failing(503));
+  }
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    fast.close();
+    slow.close();
+    failing.close();
+  }
+
+  /** A WebClient of the named client on the JDK's HttpClient, HTTP/1.1. */
+  static WebClient webClient(ResilientWebClients clients, String name) {
+    HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    return clients.webClient(name).clientConnector(new JdkClientHttpConnector(jdk)).build();
+  }
+
+  /** The status of a call, whatever it is; the body is released. */
+  static int status(WebClient client, String method, java.net.URI uri) {
+    ClientResponse response =
+        client
+            .method(org.springframework.http.HttpMethod.valueOf(method))
+            .uri(uri)
+            .exchangeToMono(r -> r.releaseBody().thenReturn(r))
+            .block(WAIT);
+    return response.statusCode().value();
+  }
+
+  @Test
+  void aHedgeToTheFastReplicaWinsAndTheSlowReplicasExchangeIsCancelled() {
+    FakeClock clock = new FakeClock();
+    runner
+        .withBean(FakeClock.class, () -> clock)
+        .withUserConfiguration(HttpClientsRestClientTests.FakeClockRuntime.class)
+        .withPropertyValues(
+            "resilience.http-clients.replicas.endpoints[0].url=" + slow.uri(),
+            "resilience.http-clients.replicas.endpoints[1].url=" + fast.uri(),
+            "resilience.http-clients.replicas.hedge=replicas")
+        .run(
+            context -> {
+              WebClient client = webClient(context.getBean(ResilientWebClients.class), "replicas");
+              CompletableFuture<String> call =
+                  client.get().uri("/items/1").retrieve().bodyToMono(String.class).toFuture();
+              assertThat(slow.awaitRequests(1))
+                  .extracting(LoopbackServer.Request::target)
+                  .containsExactly("/items/1");
+              HttpClientsRestClientTests.hedgeDelaysPass(clock, fast);
+              assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("fast");
+              slow.awaitAbandoned(1);
+              assertThat(fast.received())
+                  .extracting(LoopbackServer.Request::target)
+                  .containsExactly("/items/1");
+            });
+  }
+
+  @Test
+  void retriesWaitTheRetryAfterTheServerAsksFor() {
+    failing.handler(
+        r ->
+            r.number() == 1
+                ? Reply.of(503, "busy").withHeader("Retry-After", "1")
+                : Reply.of(200, "done"));
+    runner
+        .withPropertyValues("resilience.http-clients.patient.retry=twice")
+        .run(
+            context -> {
+              WebClient client = webClient(context.getBean(ResilientWebClients.class), "patient");
+              assertThat(status(client, "GET", failing.uri("/slowly"))).isEqualTo(200);
+              List<LoopbackServer.Request> requests = failing.received();
+              assertThat(requests).hasSize(2);
+              // The retry waited for the server's second, not the policy's 10 ms backoff. The
+              // wait starts after the first response reached the client, so the gap between the
+              // arrivals cannot be shorter.
+              Duration gap =
+                  Duration.ofNanos(
+                      requests.get(1).receivedNanos() - requests.get(0).receivedNanos());
+              assertThat(gap).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            });
+  }
+
+  @Test
+  void aPostIsNotRetriedButAGetIs() {
+    runner
+        .withPropertyValues("resilience.http-clients.patient.retry=twice")
+        .run(
+            context -> {
+              WebClient client = webClient(context.getBean(ResilientWebClients.class), "patient");
+              assertThat(status(client, "POST", failing.uri("/orders"))).isEqualTo(503);
+              assertThat(failing.requests()).isEqualTo(1);
+              assertThat(status(client, "GET", failing.uri("/orders"))).isEqualTo(503);
+              assertThat(failing.received())
+                  .extracting(LoopbackServer.Request::method)
+                  .containsExactly("POST", "GET", "GET");
+            });
+  }
+
+  @Test
+  void cancellingTheSubscriptionCancelsTheExchange() {
+    runner
+        .withPropertyValues("resilience.http-clients.plain.max-hosts=4")
+        .run(
+            context -> {
+              WebClient client = webClient(context.getBean(ResilientWebClients.class), "plain");
+              Disposable call =
+                  client
+                      .get()
+                      .uri(slow.uri("/never"))
+                      .retrieve()
+                      .bodyToMono(String.class)
+                      .subscribe();
+              slow.awaitRequests(1);
+              call.dispose();
+              slow.awaitAbandoned(1);
+            });
+  }
+}
