@@ -16,22 +16,34 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
- * The cost Tailguard's {@code RestClient} interceptor adds to one GET on loopback: a local JDK
- * {@code HttpServer} on 127.0.0.1 answers a small body at once, and the same request is sent
- * through a plain {@code RestClient} and through clients configured under {@code
- * resilience.http-clients.*}, all on the same JDK {@code HttpClient} request factory.
+ * The cost Tailguard's {@code RestClient} interceptor adds to one GET, over two transports ({@link
+ * #transport}):
  *
  * <ul>
- *   <li>{@code plain}: {@code RestClient} with the JDK request factory; the floor.
+ *   <li>{@code loopback}: a local JDK {@code HttpServer} on 127.0.0.1 answers a small body at once,
+ *       and every client uses the same JDK {@code HttpClient} request factory; a real call, whose
+ *       time on a busy machine spreads by hundreds of microseconds;
+ *   <li>{@code in-memory}: a request factory that answers at once without a network ({@link
+ *       InMemoryRequestFactory}), so the difference between the clients is the interceptor's cost
+ *       alone.
+ * </ul>
+ *
+ * <p>The same request is sent through a plain {@code RestClient} and through clients configured
+ * under {@code resilience.http-clients.*}, all on the same request factory:
+ *
+ * <ul>
+ *   <li>{@code plain}: {@code RestClient} with the transport's request factory; the floor.
  *   <li>{@code guarded}: the same with the starter's {@link ResilienceClientHttpRequestInterceptor}
  *       of a client with the usual settings: the server as its one endpoint, a per-host breaker
  *       ({@code circuit-breaker: default}) and retries ({@code retry: default}), no hedging.
@@ -60,6 +72,10 @@ public class HttpClientOverhead {
   /** The answer's body: a small JSON object, as a service would answer. */
   static final byte[] BODY =
       "{\"sku\":\"SKU-7\",\"name\":\"Item SKU-7\",\"price\":12.5}".getBytes(StandardCharsets.UTF_8);
+
+  /** {@code loopback} (a JDK HttpServer, the JDK request factory) or {@code in-memory}. */
+  @Param({"loopback", "in-memory"})
+  public String transport;
 
   private HttpServer server;
   private HttpClient http;
@@ -92,7 +108,10 @@ public class HttpClientOverhead {
     server.start();
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(http);
+    ClientHttpRequestFactory requests =
+        transport.equals("loopback")
+            ? new JdkClientHttpRequestFactory(http)
+            : new InMemoryRequestFactory(BODY);
     plain = RestClient.builder().baseUrl(base).requestFactory(requests).build();
     runtime =
         ResilienceRuntime.builder()
@@ -125,7 +144,7 @@ public class HttpClientOverhead {
         "the guarded client's per-host breaker");
   }
 
-  private RestClient guardedClient(String base, JdkClientHttpRequestFactory requests, String name) {
+  private RestClient guardedClient(String base, ClientHttpRequestFactory requests, String name) {
     return RestClient.builder()
         .baseUrl(base)
         .requestFactory(requests)
