@@ -317,7 +317,10 @@ public final class HttpClientRegistry implements AutoCloseable {
     return new HttpClientGuard(name, clock, random, listeners, plan(name, config, previous));
   }
 
-  /** The engines a client's settings name, and its hosts (the endpoints', then the previous). */
+  /**
+   * The engines a client's settings name, and its hosts: the endpoints', or without endpoints the
+   * ones the previous settings had seen.
+   */
   private HttpClientGuard.Plan plan(String name, HttpClientConfig config, HostTable previous) {
     CircuitConfig breakerConfig = breakerSettings(config, breakerDefaults, breakerInstances);
     HostTable hosts =
@@ -329,12 +332,16 @@ public final class HttpClientRegistry implements AutoCloseable {
     for (HttpEndpoint e : config.endpoints()) {
       hosts.host(e.hostTag());
     }
-    if (previous != null) {
+    // Without endpoints the hosts come from requests: keep the ones seen, and their breakers'
+    // state. With endpoints only theirs are ever sent to.
+    if (previous != null && config.endpoints().isEmpty()) {
       previous.tags().forEach(hosts::host);
     }
-    RateLimiter limiter = config.rateLimiter().map(limiters::limiter).orElse(null);
-    Retrier retrier = config.retry().map(retriers::retrier).orElse(null);
-    Hedger hedger = config.hedge().map(hedgers::hedger).orElse(null);
+    // Lambdas, not method references: a registry this one was not given is null, and a method
+    // reference would dereference it even for an absent name.
+    RateLimiter limiter = config.rateLimiter().map(n -> limiters.limiter(n)).orElse(null);
+    Retrier retrier = config.retry().map(n -> retriers.retrier(n)).orElse(null);
+    Hedger hedger = config.hedge().map(n -> hedgers.hedger(n)).orElse(null);
     return new HttpClientGuard.Plan(config, limiter, retrier, hedger, hosts);
   }
 

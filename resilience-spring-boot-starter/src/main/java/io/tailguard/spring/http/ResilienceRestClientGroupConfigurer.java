@@ -14,8 +14,8 @@ import org.springframework.web.service.registry.HttpServiceGroup;
  * spring.http.serviceclient.<group>.base-url} is set, the first endpoint as its base URL. Groups
  * without a client of their name are left alone.
  *
- * <p>Runs after Spring Boot's configurer of the {@code spring.http.serviceclient} properties
- * (default order 0, Boot's is near the highest precedence).
+ * <p>Runs after Spring Boot's configurer of the {@code spring.http.serviceclient} properties: it
+ * keeps the interface's default order, the lowest precedence, and Boot's is near the highest.
  *
  * <p>Thread-safe.
  */

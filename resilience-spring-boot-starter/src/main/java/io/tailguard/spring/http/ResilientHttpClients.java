@@ -16,11 +16,11 @@ import org.springframework.web.client.RestClient;
  * inventory.get().uri("/items/{id}", id).retrieve().body(Item.class);
  * }</pre>
  *
- * <p>Each builder is a fresh one from Spring Boot's {@code RestClient.Builder} (its message
- * converters, request factory, observation and customizers), or {@code RestClient.builder()}
- * without it, with the base URL set to the client's first endpoint (none without endpoints) and a
- * {@link ResilienceClientHttpRequestInterceptor} appended last. With endpoints, the guard sends
- * each attempt to an endpoint of its choice whatever host the request names.
+ * <p>Each builder is a copy of Spring Boot's {@code RestClient.Builder} (its message converters,
+ * request factory, observation and customizers), or {@code RestClient.builder()} without it, with
+ * the base URL set to the client's first endpoint (none without endpoints) and a {@link
+ * ResilienceClientHttpRequestInterceptor} appended last. With endpoints, the guard sends each
+ * attempt to an endpoint of its choice whatever host the request names.
  *
  * <p>{@code WebClient} builders come from {@link ResilientWebClients}, a bean of its own so that
  * this one does not need Spring WebFlux on the class path.
@@ -54,7 +54,8 @@ public final class ResilientHttpClients {
    */
   public RestClient.Builder restClient(String name) {
     HttpClientConfig config = HttpClientNames.require(clients, name).config();
-    RestClient.Builder builder = builders.get();
+    // A copy: an application's own builder bean may be a singleton others use too.
+    RestClient.Builder builder = builders.get().clone();
     HttpClientNames.baseUrl(config).ifPresent(builder::baseUrl);
     return builder.requestInterceptor(new ResilienceClientHttpRequestInterceptor(clients, name));
   }

@@ -16,9 +16,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * inventory.get().uri("/items/{id}", id).retrieve().bodyToMono(Item.class);
  * }</pre>
  *
- * <p>Each builder is a fresh one from Spring Boot's {@code WebClient.Builder} (its codecs,
- * connector, observation and customizers), or {@code WebClient.builder()} without it, with the base
- * URL set to the client's first endpoint (none without endpoints) and a {@link
+ * <p>Each builder is a copy of Spring Boot's {@code WebClient.Builder} (its codecs, connector,
+ * observation and customizers), or {@code WebClient.builder()} without it, with the base URL set to
+ * the client's first endpoint (none without endpoints) and a {@link
  * ResilienceExchangeFilterFunction} appended last.
  *
  * <p>Thread-safe: each call returns a new builder, which, like every {@code WebClient.Builder}, is
@@ -50,7 +50,8 @@ public final class ResilientWebClients {
    */
   public WebClient.Builder webClient(String name) {
     HttpClientConfig config = HttpClientNames.require(clients, name).config();
-    WebClient.Builder builder = builders.get();
+    // A copy: an application's own builder bean may be a singleton others use too.
+    WebClient.Builder builder = builders.get().clone();
     HttpClientNames.baseUrl(config).ifPresent(builder::baseUrl);
     return builder.filter(new ResilienceExchangeFilterFunction(clients, name));
   }

@@ -9,20 +9,28 @@ import io.tailguard.spring.http.ResilienceRestClientGroupConfigurer;
 import io.tailguard.spring.http.ResilienceWebClientGroupConfigurer;
 import io.tailguard.spring.http.ResilientHttpClients;
 import io.tailguard.spring.http.ResilientWebClients;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.boot.webclient.autoconfigure.service.ReactiveHttpServiceClientAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.registry.HttpServiceGroup;
 import org.springframework.web.service.registry.ImportHttpServices;
+import reactor.core.publisher.Mono;
 
 /**
  * Issue 17: the HTTP clients' auto-configuration: on by default, off with its switch, each half
@@ -123,6 +131,23 @@ class ResilienceHttpClientsAutoConfigurationTests {
   }
 
   @Test
+  void anApplicationsSingletonBuilderIsCopiedNotChanged() {
+    RestClient.Builder shared = RestClient.builder();
+    runner
+        .withPropertyValues("resilience.http-clients.inventory.endpoints[0].url=" + server.uri())
+        .withBean(RestClient.Builder.class, () -> shared)
+        .run(
+            context -> {
+              ResilientHttpClients clients = context.getBean(ResilientHttpClients.class);
+              clients.restClient("inventory");
+              clients
+                  .restClient("inventory")
+                  .requestInterceptors(list -> assertThat(list).hasSize(1));
+              shared.requestInterceptors(list -> assertThat(list).isEmpty());
+            });
+  }
+
+  @Test
   void withoutTheRuntimeNothing() {
     runner
         .withPropertyValues("resilience.enabled=false")
@@ -196,6 +221,82 @@ class ResilienceHttpClientsAutoConfigurationTests {
                         assertThat(e.name()).isEqualTo("inventory");
                         assertThat(e.host()).isEqualTo(server.hostPort());
                       });
+            });
+  }
+
+  @Test
+  void webClientBuildersStartFromBootsBuilderWithItsCustomizers() {
+    runner
+        .withConfiguration(
+            AutoConfigurations.of(
+                ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class))
+        .withPropertyValues("resilience.http-clients.inventory.endpoints[0].url=" + server.uri())
+        .withBean(
+            WebClientCustomizer.class,
+            () -> builder -> builder.defaultHeader("X-Customized", "yes"))
+        .run(
+            context -> {
+              WebClient client =
+                  context.getBean(ResilientWebClients.class).webClient("inventory").build();
+              assertThat(
+                      client
+                          .get()
+                          .uri("/items")
+                          .retrieve()
+                          .bodyToMono(String.class)
+                          .block(Duration.ofSeconds(10)))
+                  .isEqualTo("items");
+              LoopbackServer.Request request = server.awaitRequests(1).get(0);
+              assertThat(request.target()).isEqualTo("/items");
+              assertThat(request.header("X-Customized")).isEqualTo("yes");
+            });
+  }
+
+  /** A reactive HTTP service of the group "inventory". */
+  interface ReactiveInventoryApi {
+    @GetExchange("/items")
+    Mono<String> items();
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ImportHttpServices(
+      group = "inventory",
+      types = ReactiveInventoryApi.class,
+      clientType = HttpServiceGroup.ClientType.WEB_CLIENT)
+  static class ReactiveInventoryGroup {}
+
+  @Test
+  void aReactiveServiceGroupOfAClientsNameGoesThroughItsGuard() {
+    runner
+        .withConfiguration(
+            AutoConfigurations.of(
+                ReactiveHttpClientAutoConfiguration.class,
+                WebClientAutoConfiguration.class,
+                org.springframework.boot.http.client.autoconfigure.service
+                    .HttpServiceClientPropertiesAutoConfiguration.class,
+                ReactiveHttpServiceClientAutoConfiguration.class))
+        .withUserConfiguration(ReactiveInventoryGroup.class)
+        .withPropertyValues("resilience.http-clients.inventory.endpoints[0].url=" + server.uri())
+        .run(
+            context -> {
+              List<HttpClientEvent> events = new CopyOnWriteArrayList<>();
+              context.getBean(HttpClientRegistry.class).subscribe(events::add);
+              assertThat(
+                      context
+                          .getBean(ReactiveInventoryApi.class)
+                          .items()
+                          .block(Duration.ofSeconds(10)))
+                  .isEqualTo("items");
+              assertThat(server.awaitRequests(1).get(0).target()).isEqualTo("/items");
+              Awaitility.await()
+                  .atMost(Duration.ofSeconds(10))
+                  .untilAsserted(
+                      () ->
+                          assertThat(events)
+                              .singleElement()
+                              .isInstanceOfSatisfying(
+                                  HttpClientEvent.AttemptFinished.class,
+                                  e -> assertThat(e.host()).isEqualTo(server.hostPort())));
             });
   }
 }

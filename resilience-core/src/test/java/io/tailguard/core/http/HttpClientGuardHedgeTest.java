@@ -1,0 +1,184 @@
+package io.tailguard.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tailguard.core.circuitbreaker.CircuitState;
+import io.tailguard.core.config.YamlConfigLoader;
+import io.tailguard.core.http.FakeHttp.Response;
+import io.tailguard.core.runtime.ResilienceRuntime;
+import io.tailguard.core.time.FakeClock;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Blocking hedging with replica routing: the hedge goes to the next endpoint, the slow primary is
+ * interrupted, its permit released without counting, and a response it still returns is discarded.
+ * Hedge delays run on a {@link FakeClock}; attempts on a real pool, coordinated by latches.
+ */
+class HttpClientGuardHedgeTest {
+
+  final FakeClock clock = new FakeClock();
+  final ExecutorService attempts = Executors.newCachedThreadPool();
+  final ExecutorService callers = Executors.newCachedThreadPool();
+  final FakeHttp.Responses responses = new FakeHttp.Responses();
+  final List<HttpClientEvent.AttemptFinished> events = new CopyOnWriteArrayList<>();
+  ResilienceRuntime rt;
+
+  @AfterEach
+  void close() throws InterruptedException {
+    rt.close();
+    attempts.shutdownNow();
+    callers.shutdownNow();
+    assertThat(attempts.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  HttpClientGuard client() {
+    rt =
+        ResilienceRuntime.builder()
+            .config(
+                YamlConfigLoader.loadString(
+                    """
+                    resilience:
+                      circuit-breaker:
+                        instances:
+                          hosts: { consecutive-failures-threshold: 1 }
+                      hedge:
+                        instances:
+                          replicas: { max-hedges: 1, delay: { strategy: fixed, delay: 100ms } }
+                      http-clients:
+                        inventory:
+                          endpoints: [ "http://slow:8081", "http://fast:8082" ]
+                          circuit-breaker: hosts
+                          hedge: replicas
+                    """))
+            .clock(clock)
+            .scheduler(clock)
+            .executor(attempts)
+            .build();
+    HttpClientGuard g = rt.httpClients().client("inventory");
+    g.subscribe(e -> events.add((HttpClientEvent.AttemptFinished) e));
+    return g;
+  }
+
+  @Test
+  void theHedgeGoesToTheNextReplicaAndTheSlowPrimaryIsCancelled() throws Exception {
+    HttpClientGuard g = client();
+    CountDownLatch primaryStarted = new CountDownLatch(1);
+    CompletableFuture<Response> result =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return g.execute(
+                    FakeHttp.get("/items"),
+                    a -> {
+                      if (a.target().getHost().equals("fast")) {
+                        assertThat(a.isHedge()).isTrue();
+                        return Response.of(200, a);
+                      }
+                      primaryStarted.countDown();
+                      try {
+                        new CountDownLatch(1).await(); // until interrupted
+                      } catch (InterruptedException e) {
+                        throw new InterruptedIOException("cancelled");
+                      }
+                      return Response.of(200, a);
+                    },
+                    responses);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            callers);
+    assertThat(primaryStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> clock.pendingTasks() >= 2);
+    clock.advance(Duration.ofMillis(100));
+    Response r = result.get(10, TimeUnit.SECONDS);
+    assertThat(r.from).isEqualTo(URI.create("http://fast:8082/items"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(events)
+                    .extracting(
+                        HttpClientEvent.AttemptFinished::host,
+                        HttpClientEvent.AttemptFinished::outcome)
+                    .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(
+                            "fast:8082", HttpClientEvent.Outcome.SUCCESS),
+                        org.assertj.core.groups.Tuple.tuple(
+                            "slow:8081", HttpClientEvent.Outcome.CANCELLED)));
+    // The loser's permit was released, not counted: one failure would have opened it.
+    assertThat(g.hostBreakers().get("slow:8081").state()).isEqualTo(CircuitState.CLOSED);
+    assertThat(g.hostBreakers().get("slow:8081").metrics().failedCalls()).isZero();
+  }
+
+  @Test
+  void aLoserThatAnswersAnywayHasItsResponseDiscarded() throws Exception {
+    HttpClientGuard g = client();
+    CountDownLatch primaryStarted = new CountDownLatch(1);
+    CountDownLatch primaryMayAnswer = new CountDownLatch(1);
+    Response[] late = new Response[1];
+    CompletableFuture<Response> result =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return g.execute(
+                    FakeHttp.get("/items"),
+                    a -> {
+                      if (a.isHedge()) {
+                        return Response.of(200, a);
+                      }
+                      primaryStarted.countDown();
+                      // Ignores the interrupt, as some blocking clients do, and answers late.
+                      boolean interrupted = false;
+                      while (true) {
+                        try {
+                          primaryMayAnswer.await();
+                          break;
+                        } catch (InterruptedException e) {
+                          interrupted = true;
+                        }
+                      }
+                      if (interrupted) {
+                        Thread.currentThread().interrupt();
+                      }
+                      late[0] = Response.of(200, a);
+                      return late[0];
+                    },
+                    responses);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            callers);
+    assertThat(primaryStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> clock.pendingTasks() >= 2);
+    clock.advance(Duration.ofMillis(100));
+    Response winner = result.get(10, TimeUnit.SECONDS);
+    assertThat(winner.from.getHost()).isEqualTo("fast");
+    primaryMayAnswer.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> responses.discarded.size() == 1);
+    assertThat(responses.discarded).containsExactly(late[0]);
+    assertThat(winner.discards).hasValue(0);
+  }
+
+  @Test
+  void aPostIsNotHedged() throws Exception {
+    HttpClientGuard g = client();
+    Response r =
+        g.execute(HttpCall.of("POST", URI.create("/orders")), a -> Response.of(201, a), responses);
+    assertThat(r.from.getHost()).isEqualTo("slow");
+    assertThat(clock.pendingTasks()).isZero();
+  }
+}
