@@ -63,9 +63,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * the last 2 s (10 calls at least) with cooldowns of 0.5 to 1 s, a 1 s hedging timeout, a 4 s read
  * timeout. The search limiter keeps its keys in Redis (the core test-jar's {@link RedisExtension}:
  * a container, or the embedded binary), reached through a {@link TcpProxy} the Redis tests cut, as
- * a killed server would be. The global fuse opens when 25% of the breakers are open: 2 of the app's
- * 8 (the six of {@link #BREAKERS} and the catalog client's two per-replica breakers, which are
- * components of the fuse like any breaker of the registry).
+ * a killed server would be. The global fuse opens when 30% of the breakers are open: 2 of the app's
+ * 6 (the catalog client's per-replica breakers are not counted: replicas of one service are one
+ * dependency).
  *
  * <p>Each test starts from a fast, faultless downstream, Redis reachable and every breaker reset.
  * The classes are tagged {@code chaos} and run in every {@code ./mvnw verify}; {@code
@@ -80,7 +80,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "resilience.circuit-breaker.defaults.rolling-window=2s",
       "resilience.circuit-breaker.defaults.open-cooldown=500ms",
       "resilience.circuit-breaker.defaults.max-open-cooldown=1s",
-      "resilience.circuit-breaker.global.component-open-ratio=0.25",
+      "resilience.circuit-breaker.global.component-open-ratio=0.3",
       "resilience.hedge.instances.quotes.timeout=1s",
       "resilience.health.interval=200ms",
       "resilience.health.timeout=150ms",
