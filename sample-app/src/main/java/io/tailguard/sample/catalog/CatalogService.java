@@ -19,8 +19,8 @@ import org.springframework.web.client.RestClient;
  *   <li>hedging ({@code resilience.hedge.instances.catalog}) with replica routing: the primary goes
  *       to replica a (the first endpoint), and when it has not answered after the hedger's delay a
  *       hedge goes to replica b; the first answer wins and the other attempt is cancelled;
- *   <li>a breaker per replica (settings of {@code resilience.circuit-breaker.instances.catalog}): a
- *       failing replica's breaker opens, and attempts skip it for the other replica.
+ *   <li>a breaker per replica (with {@code resilience.circuit-breaker.defaults}): a failing
+ *       replica's breaker opens, and attempts skip it for the other replica.
  * </ul>
  *
  * <p>The request factory is the JDK's {@code HttpClient}, whose blocking calls end when their
