@@ -15,6 +15,7 @@ import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.testing.RedisExtension;
 import io.tailguard.core.testing.RedisTestServer;
 import io.tailguard.core.testing.TcpProxy;
+import io.tailguard.sample.catalog.CatalogReplicas;
 import io.tailguard.sample.downstream.Downstream;
 import io.tailguard.sample.downstream.DownstreamProfile;
 import java.io.IOException;
@@ -63,7 +64,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * timeout. The search limiter keeps its keys in Redis (the core test-jar's {@link RedisExtension}:
  * a container, or the embedded binary), reached through a {@link TcpProxy} the Redis tests cut, as
  * a killed server would be. The global fuse opens when 30% of the breakers are open: 2 of the app's
- * 6.
+ * 6 (the catalog client's per-replica breakers are not counted: replicas of one service are one
+ * dependency).
  *
  * <p>Each test starts from a fast, faultless downstream, Redis reachable and every breaker reset.
  * The classes are tagged {@code chaos} and run in every {@code ./mvnw verify}; {@code
@@ -95,7 +97,10 @@ import org.springframework.test.context.DynamicPropertySource;
     })
 abstract class ChaosTestSupport {
 
-  /** Every breaker of the app; each test starts with all of them, closed. */
+  /**
+   * Every breaker the app's annotations use; each test starts with all of them, closed. The catalog
+   * client's per-replica breakers ({@link #allBreakers()}) exist from the start.
+   */
   static final Set<String> BREAKERS =
       Set.of("quotes", "quotes-baseline", "search", "auth", "db", "inventory");
 
@@ -125,6 +130,7 @@ abstract class ChaosTestSupport {
 
   @LocalServerPort int port;
   @Autowired Downstream downstream;
+  @Autowired CatalogReplicas catalogReplicas;
   @Autowired CircuitBreakerRegistry breakers;
   @Autowired HedgerRegistry hedgers;
   @Autowired RateLimiterRegistry limiters;
@@ -161,6 +167,20 @@ abstract class ChaosTestSupport {
 
   static TcpProxy redisProxy() {
     return redisProxy;
+  }
+
+  /**
+   * Every breaker of the registry: {@link #BREAKERS} and the catalog client's per-replica breakers.
+   *
+   * @return the names
+   */
+  Set<String> allBreakers() {
+    Set<String> all = new java.util.TreeSet<>(BREAKERS);
+    for (String replica : CatalogReplicas.NAMES) {
+      URI url = catalogReplicas.replica(replica).baseUrl();
+      all.add("http:catalog:" + url.getHost() + ":" + url.getPort());
+    }
+    return all;
   }
 
   @BeforeEach

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.http.HttpClientRegistry;
 import io.tailguard.core.ratelimiter.RateLimiterRegistry;
+import io.tailguard.sample.catalog.CatalogReplicas;
 import io.tailguard.sample.demo.Demo;
 import io.tailguard.sample.demo.DemoProperties;
 import io.tailguard.sample.demo.DemoReport;
@@ -51,6 +53,8 @@ class DemoModeTests {
 
   @Autowired DemoRunner runner;
   @Autowired Downstream downstream;
+  @Autowired CatalogReplicas replicas;
+  @Autowired HttpClientRegistry httpClients;
   @Autowired CircuitBreakerRegistry breakers;
   @Autowired HedgerRegistry hedgers;
   @Autowired RateLimiterRegistry limiters;
@@ -106,7 +110,24 @@ class DemoModeTests {
         .contains("breaker CLOSED -> OPEN")
         .contains("HALF_OPEN -> CLOSED")
         .contains("x 503 from the open breaker")
-        .contains("3. Rate limit 'search': 5 requests per 10 s per API key");
+        .contains("3. Rate limit 'search': 5 requests per 10 s per API key")
+        .contains("4. Replica hedging: client 'catalog'")
+        .contains("plain RestClient")
+        .contains("configured client")
+        .contains("losing attempts cancelled");
+
+    DemoReport.Replicas x = report.replicas();
+    assertThat(x.configured().calls()).as(text).isGreaterThan(20);
+    assertThat(x.plain().calls()).as(text).isGreaterThan(20);
+    assertThat(x.configured().errors() + x.plain().errors()).as(text).isZero();
+    // The plain client calls replica a only, once per call; the configured client sends its
+    // primaries to replica a (ordered routing) and only hedges or retries to b.
+    assertThat(x.plainToB()).as(text).isZero();
+    assertThat(x.plain().requestsPerCall()).as(text).isCloseTo(1.0, within(0.02));
+    assertThat(x.configuredToA() + x.configuredToB())
+        .as(text)
+        .isGreaterThanOrEqualTo(x.configured().calls());
+    assertThat(x.hedges()).as(text).isGreaterThanOrEqualTo(x.hedgeWins());
   }
 
   /**
@@ -151,6 +172,8 @@ class DemoModeTests {
         new Demo(
             URI.create("http://127.0.0.1:" + port),
             downstream,
+            replicas,
+            httpClients,
             breakers,
             hedgers,
             limiters,

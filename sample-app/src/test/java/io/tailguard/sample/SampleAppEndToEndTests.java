@@ -261,7 +261,8 @@ class SampleAppEndToEndTests extends SampleAppTestSupport {
   void theAdminEndpointRefusesInvalidFaultsNamingTheFieldAndKeepsTheOldProfile() {
     assertThat(post("/admin/downstream", "{\"down\":[\"payments\"]}").body())
         .contains(
-            "down must list routes among [auth, db, inventory, quotes, search], was 'payments'");
+            "down must list routes among [auth, catalog, db, inventory, quotes, search], was"
+                + " 'payments'");
     assertThat(post("/admin/downstream", "{\"flapMs\":5}").body())
         .contains("flapMs must be in [10, 600000], was 5.0");
     assertThat(post("/admin/downstream", "{\"slowRate\":-0.1}").body())

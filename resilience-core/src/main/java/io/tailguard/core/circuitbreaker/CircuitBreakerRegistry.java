@@ -45,7 +45,17 @@ public final class CircuitBreakerRegistry
   private CircuitBreakerRegistry(Builder b) {
     super(b, "circuit breaker", "circuit breaker registry", "config");
     Collection<CircuitBreaker> view = instances();
-    this.fuse = new GlobalFuse(b.global, () -> view, listeners(), context().clock());
+    java.util.function.Predicate<String> uncounted = b.uncounted;
+    // The fuse iterates its components only on transitions and while it is open, so filtering
+    // there costs the closed path nothing.
+    this.fuse =
+        new GlobalFuse(
+            b.global,
+            uncounted == null
+                ? () -> view
+                : () -> view.stream().filter(c -> !uncounted.test(c.name())).toList(),
+            listeners(),
+            context().clock());
     preload(b);
     fuse.onComponentTransition();
   }
@@ -185,6 +195,7 @@ public final class CircuitBreakerRegistry
    */
   public static final class Builder extends EngineRegistry.Builder<CircuitConfig, Builder> {
     private GlobalFuseConfig global = GlobalFuseConfig.DEFAULTS;
+    private java.util.function.Predicate<String> uncounted;
 
     private Builder() {
       super("circuit breaker", "breaker", CircuitConfig.defaults());
@@ -198,6 +209,19 @@ public final class CircuitBreakerRegistry
      */
     public Builder globalFuse(GlobalFuseConfig global) {
       this.global = Validate.notNull("global", global);
+      return this;
+    }
+
+    /**
+     * Leaves some breakers out of the global fuse's count (they are still refused while it is
+     * open), such as the per-host breakers of HTTP clients: three replicas of one service down are
+     * one dependency in trouble, not three. Default: every breaker counts.
+     *
+     * @param names whether a breaker, by name, is left out; called often, must be fast and pure
+     * @return this builder
+     */
+    public Builder uncountedByGlobalFuse(java.util.function.Predicate<String> names) {
+      this.uncounted = Validate.notNull("names", names);
       return this;
     }
 

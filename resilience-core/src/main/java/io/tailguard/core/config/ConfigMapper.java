@@ -73,17 +73,30 @@ final class ConfigMapper {
     if (!errors.isEmpty()) {
       return null;
     }
-    ResilienceConfig config =
-        new ResilienceConfig(
-            cb == null ? d.circuitBreaker() : cb,
-            hedging == null ? d.hedging() : hedging,
-            retry == null ? d.retry() : retry,
-            health == null ? d.health() : health,
-            telemetry == null ? d.telemetry() : telemetry,
-            rateLimiting == null ? d.rateLimiting() : rateLimiting,
-            httpClients);
-    checkHttpClientReferences(root, config);
-    return errors.isEmpty() ? config : null;
+    cb = cb == null ? d.circuitBreaker() : cb;
+    hedging = hedging == null ? d.hedging() : hedging;
+    retry = retry == null ? d.retry() : retry;
+    rateLimiting = rateLimiting == null ? d.rateLimiting() : rateLimiting;
+    for (String[] unknown :
+        ResilienceConfig.unknownReferences(cb, hedging, retry, rateLimiting, httpClients)) {
+      String path = unknown[0];
+      ConfigNode at = nodeAt(root, path);
+      root.error(
+          path,
+          at != null ? at : nodeAt(root, path.substring(0, path.lastIndexOf('.'))),
+          unknown[1]);
+    }
+    if (!errors.isEmpty()) {
+      return null;
+    }
+    return new ResilienceConfig(
+        cb,
+        hedging,
+        retry,
+        health == null ? d.health() : health,
+        telemetry == null ? d.telemetry() : telemetry,
+        rateLimiting,
+        httpClients);
   }
 
   private boolean validName(MapReader r, String key, String name, ConfigNode at) {
@@ -405,58 +418,14 @@ final class ConfigMapper {
 
   static final String HTTP_CLIENTS = "http-clients";
 
-  /**
-   * Each reference of an HTTP client names an instance the configuration knows: an error per
-   * unknown name, at the client's key, listing the known names. {@code default} is always known for
-   * breakers, hedgers and limiters (their defaults); retry policies list the built-ins.
-   */
-  private void checkHttpClientReferences(MapReader root, ResilienceConfig config) {
-    Set<String> breakers = known(config.circuitBreaker().instances().keySet());
-    Set<String> hedgers = known(config.hedging().instances().keySet());
-    Set<String> limiters = known(config.rateLimiting().instances().keySet());
-    Set<String> policies = new java.util.TreeSet<>(config.retry().policies().keySet());
-    config
-        .httpClients()
-        .forEach(
-            (name, c) -> {
-              String at = HTTP_CLIENTS + "." + name;
-              reference(
-                  root, at, "circuit-breaker", c.circuitBreaker(), "circuit breaker", breakers);
-              reference(root, at, "retry", c.retry(), "retry policy", policies);
-              reference(root, at, "hedge", c.hedge(), "hedge instance", hedgers);
-              reference(root, at, "rate-limiter", c.rateLimiter(), "rate limiter", limiters);
-            });
-  }
-
-  private static Set<String> known(Set<String> names) {
-    Set<String> known = new java.util.TreeSet<>(names);
-    known.add("default");
-    return known;
-  }
-
-  private static void reference(
-      MapReader root,
-      String client,
-      String key,
-      java.util.Optional<String> ref,
-      String what,
-      Set<String> known) {
-    if (ref.isEmpty() || known.contains(ref.get())) {
-      return;
-    }
-    ConfigNode clientNode = nodeAt(root, client);
-    ConfigNode at = clientNode == null ? null : relaxedGet(clientNode, key);
-    root.error(
-        client + "." + key,
-        at != null ? at : clientNode,
-        "unknown " + what + " '" + ref.get() + "' (known: " + known + ")");
-  }
-
   /** The node at a dotted path below {@code root} (keys matched relaxed), or null. */
   private static ConfigNode nodeAt(MapReader root, String dotted) {
-    String[] parts = dotted.split("\\.", 2);
-    ConfigNode section = root.get(parts[0]);
-    return section == null ? null : relaxedGet(section, parts[1]);
+    String[] parts = dotted.split("\\.");
+    ConfigNode at = root.get(parts[0]);
+    for (int i = 1; i < parts.length && at != null; i++) {
+      at = relaxedGet(at, parts[i]);
+    }
+    return at;
   }
 
   private static ConfigNode relaxedGet(ConfigNode map, String key) {

@@ -12,8 +12,14 @@ import io.tailguard.core.ratelimiter.redis.RedisFailurePolicy;
 import io.tailguard.core.retry.RetryPolicy;
 import io.tailguard.core.telemetry.TelemetryConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The whole configuration, rooted at {@code resilience:}: one section per engine, each with its
@@ -26,8 +32,8 @@ import java.util.Map;
  * @param health the {@code health} section
  * @param telemetry the {@code telemetry} section
  * @param rateLimiting the {@code rate-limiting} section
- * @param httpClients the {@code http-clients} section: each HTTP client's settings by name (the
- *     references it holds name instances of the other sections; the YAML loader checks them)
+ * @param httpClients the {@code http-clients} section: each HTTP client's settings by name, whose
+ *     references name instances of the other sections
  */
 public record ResilienceConfig(
     CircuitBreakerSection circuitBreaker,
@@ -39,9 +45,11 @@ public record ResilienceConfig(
     Map<String, HttpClientConfig> httpClients) {
 
   /**
-   * Validates that no section is missing.
+   * Validates that no section is missing and that the HTTP clients reference only instances the
+   * other sections have.
    *
-   * @throws IllegalArgumentException naming the missing section
+   * @throws IllegalArgumentException naming the missing section, or the first unknown reference
+   *     with the known names
    */
   public ResilienceConfig {
     Validate.notNull("circuitBreaker", circuitBreaker);
@@ -57,6 +65,54 @@ public record ResilienceConfig(
           Validate.notNull("http-clients." + name, c);
         });
     httpClients = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(httpClients));
+    List<String[]> unknown =
+        unknownReferences(circuitBreaker, hedging, retry, rateLimiting, httpClients);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(unknown.get(0)[0] + ": " + unknown.get(0)[1]);
+    }
+  }
+
+  /**
+   * The references of the HTTP clients to instances the other sections do not have: each a path
+   * below {@code resilience} ({@code http-clients.inventory.hedge}) and the problem, listing the
+   * known names. {@code default} is always known for breakers, hedgers and limiters (their
+   * defaults); the retry policies include the built-ins.
+   */
+  static List<String[]> unknownReferences(
+      CircuitBreakerSection circuitBreaker,
+      HedgingSection hedging,
+      RetrySection retry,
+      RateLimitingSection rateLimiting,
+      Map<String, HttpClientConfig> httpClients) {
+    Set<String> breakers = withDefault(circuitBreaker.instances().keySet());
+    Set<String> hedgers = withDefault(hedging.instances().keySet());
+    Set<String> limiters = withDefault(rateLimiting.instances().keySet());
+    Set<String> policies = new TreeSet<>(retry.policies().keySet());
+    List<String[]> out = new ArrayList<>();
+    new TreeMap<>(httpClients)
+        .forEach(
+            (name, c) -> {
+              String at = "http-clients." + name + ".";
+              unknown(out, at + "circuit-breaker", c.circuitBreaker(), "circuit breaker", breakers);
+              unknown(out, at + "retry", c.retry(), "retry policy", policies);
+              unknown(out, at + "hedge", c.hedge(), "hedge instance", hedgers);
+              unknown(out, at + "rate-limiter", c.rateLimiter(), "rate limiter", limiters);
+            });
+    return out;
+  }
+
+  private static Set<String> withDefault(Set<String> names) {
+    Set<String> known = new TreeSet<>(names);
+    known.add("default");
+    return known;
+  }
+
+  private static void unknown(
+      List<String[]> out, String path, Optional<String> ref, String what, Set<String> known) {
+    if (ref.isPresent() && !known.contains(ref.get())) {
+      out.add(
+          new String[] {path, "unknown " + what + " '" + ref.get() + "' (known: " + known + ")"});
+    }
   }
 
   /**

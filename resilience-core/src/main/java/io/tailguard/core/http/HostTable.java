@@ -21,6 +21,9 @@ import java.util.function.BiFunction;
  */
 final class HostTable {
 
+  /** What every per-host breaker's name starts with. */
+  static final String PREFIX = "http:";
+
   /** The tag of the hosts beyond {@code max-hosts}. */
   static final String OTHER = "other";
 
@@ -127,7 +130,7 @@ final class HostTable {
    * name does not allow replaced by {@code _}, cut to 128 characters with a hash to stay unique.
    */
   static String breakerName(String client, String tag) {
-    StringBuilder b = new StringBuilder("http:").append(client).append(':');
+    StringBuilder b = new StringBuilder(PREFIX).append(client).append(':');
     for (int i = 0; i < tag.length(); i++) {
       char c = tag.charAt(i);
       boolean ok =

@@ -95,6 +95,17 @@ public final class HttpClientRegistry implements AutoCloseable {
   }
 
   /**
+   * Returns whether a circuit breaker's name is that of an HTTP client's per-host breaker ({@code
+   * http:<client>:<host:port>}); the runtime leaves those out of the global fuse's count.
+   *
+   * @param breakerName a breaker's name
+   * @return {@code true} for a per-host breaker
+   */
+  public static boolean isHostBreaker(String breakerName) {
+    return breakerName != null && breakerName.startsWith(HostTable.PREFIX);
+  }
+
+  /**
    * Returns the client with this name.
    *
    * @param name the name

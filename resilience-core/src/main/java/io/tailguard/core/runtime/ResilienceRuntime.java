@@ -121,7 +121,9 @@ public final class ResilienceRuntime implements AutoCloseable {
         CircuitBreakerRegistry.builder()
             .context(context)
             .defaults(c.circuitBreaker().defaults())
-            .globalFuse(c.circuitBreaker().global());
+            .globalFuse(c.circuitBreaker().global())
+            // An HTTP client's replicas are one dependency: their breakers do not each count.
+            .uncountedByGlobalFuse(HttpClientRegistry::isHostBreaker);
     c.circuitBreaker().instances().forEach(cb::instance);
     b.breakerCustomizers.forEach(cb::customizer);
     this.breakers = cb.build();

@@ -158,6 +158,22 @@ class HttpClientConfigBadInputTest {
   }
 
   @Test
+  void aConfigurationBuiltInCodeRefusesAnUnknownReference() {
+    var base = io.tailguard.core.config.ResilienceConfig.defaults();
+    assertThatThrownBy(
+            () ->
+                base.withHttpClients(
+                    java.util.Map.of(
+                        "inventory", HttpClientConfig.builder().hedge("fast").build())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "http-clients.inventory.hedge: unknown hedge instance 'fast' (known: [default])");
+    assertThatThrownBy(() -> base.withHttpClients(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("httpClients");
+  }
+
+  @Test
   void endpointsRefuseWhatCannotBeRoutedTo() {
     assertThatThrownBy(() -> HttpEndpoint.of(null))
         .isInstanceOf(IllegalArgumentException.class)

@@ -173,6 +173,29 @@ class HttpClientRegistryTest {
   }
 
   @Test
+  void replicasDownDoNotTripTheGlobalFuse() throws IOException {
+    runtime(
+        """
+          http-clients:
+            inventory:
+              endpoints: [ "http://a:80", "http://b:80", "http://c:80" ]
+              circuit-breaker: hosts
+        """);
+    HttpClientGuard g = rt.httpClients().client("inventory");
+    g.execute(FakeHttp.get("/x"), a -> Response.of(500, a), responses);
+    g.execute(FakeHttp.get("/x"), a -> Response.of(500, a), responses);
+    assertThat(g.hostBreakers().values())
+        .extracting(b -> b.state())
+        .containsExactly(CircuitState.OPEN, CircuitState.OPEN, CircuitState.CLOSED);
+    // Two of three breakers open would open the default fuse (ratio 0.5, at least 3): not these.
+    assertThat(rt.circuitBreakers().globalFuse().isOpen()).isFalse();
+    Response r = g.execute(FakeHttp.get("/x"), a -> Response.of(200, a), responses);
+    assertThat(r.from.getHost()).isEqualTo("c");
+    assertThat(HttpClientRegistry.isHostBreaker("http:inventory:c:80")).isTrue();
+    assertThat(HttpClientRegistry.isHostBreaker("payments")).isFalse();
+  }
+
+  @Test
   void describeShowsSettingsAndHosts() {
     runtime(AB);
     assertThat(rt.describe()).containsKey("httpClients");

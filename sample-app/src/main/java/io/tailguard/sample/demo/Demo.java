@@ -5,8 +5,12 @@ import io.tailguard.core.circuitbreaker.CircuitEvent;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.HedgeMetrics;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.http.HttpClientEvent;
+import io.tailguard.core.http.HttpClientRegistry;
 import io.tailguard.core.ratelimiter.RateLimitConfig;
 import io.tailguard.core.ratelimiter.RateLimiterRegistry;
+import io.tailguard.sample.catalog.CatalogReplicas;
+import io.tailguard.sample.catalog.CatalogService;
 import io.tailguard.sample.demo.DemoReport.HealthChange;
 import io.tailguard.sample.demo.DemoReport.KeyCounts;
 import io.tailguard.sample.demo.DemoReport.Latency;
@@ -32,28 +36,37 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongFunction;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Drives load against the running application over HTTP, in three phases, and reports what hedging,
- * the breaker and the rate limiter did:
+ * Drives load against the running application over HTTP, in four phases, and reports what hedging,
+ * the breaker, the rate limiter and the configured HTTP client did:
  *
  * <ol>
- *   <li>hedging (45% of the duration): the downstream gets a heavy tail; an open-loop load
+ *   <li>hedging (40% of the duration): the downstream gets a heavy tail; an open-loop load
  *       generator sends {@code demo.rate} pairs of calls a second, each pair one hedged {@code
  *       /quotes} call and one unhedged {@code /baseline/quotes} call, and the latencies and
  *       downstream requests of both are compared, after a warm-up ({@code demo.warmup}, at most a
  *       third of the phase) measured in neither;
- *   <li>outage (40%, longer if the breaker has not opened or not closed again yet, at most 30 s
+ *   <li>outage (30%, longer if the breaker has not opened or not closed again yet, at most 30 s
  *       more): the downstream fails every request for a while; the {@code quotes} breaker's
  *       transitions, the answers and the overall health are recorded;
  *   <li>rate limits (15%): three API keys call {@code /search}: one about 100 times a second, one
- *       in a single burst, one once a second.
+ *       in a single burst, one once a second;
+ *   <li>replica hedging (15%): the same open-loop load of pairs against the catalog's two replicas,
+ *       each pair one {@code /catalog} call (the configured client {@code catalog}: hedged from
+ *       replica a to replica b, retried, a breaker per replica) and one {@code /baseline/catalog}
+ *       call (a plain {@code RestClient} to replica a), with a warm-up as in the first phase; the
+ *       replicas keep the profiles {@code sample.catalog} gave them (replica a stalls now and
+ *       then).
  * </ol>
  *
  * <p>A progress line shows while it runs. The downstream's profile is put back at the end.
@@ -82,6 +95,8 @@ public final class Demo {
 
   private final URI base;
   private final Downstream downstream;
+  private final CatalogReplicas catalog;
+  private final HttpClientRegistry httpClients;
   private final CircuitBreakerRegistry breakers;
   private final HedgerRegistry hedgers;
   private final RateLimiterRegistry limiters;
@@ -102,6 +117,8 @@ public final class Demo {
    *
    * @param base the application's base URL
    * @param downstream the embedded downstream, whose profile the demo changes
+   * @param catalog the catalog's replicas, whose requests it counts
+   * @param httpClients the configured HTTP clients, whose attempts it counts
    * @param breakers the breakers, whose transitions it records
    * @param hedgers the hedgers, whose counts it reports
    * @param limiters the rate limiters, whose limit it reports
@@ -111,6 +128,8 @@ public final class Demo {
   public Demo(
       URI base,
       Downstream downstream,
+      CatalogReplicas catalog,
+      HttpClientRegistry httpClients,
       CircuitBreakerRegistry breakers,
       HedgerRegistry hedgers,
       RateLimiterRegistry limiters,
@@ -126,6 +145,8 @@ public final class Demo {
     }
     this.base = base;
     this.downstream = downstream;
+    this.catalog = catalog;
+    this.httpClients = httpClients;
     this.breakers = breakers;
     this.hedgers = hedgers;
     this.limiters = limiters;
@@ -139,7 +160,7 @@ public final class Demo {
   }
 
   /**
-   * Runs the three phases and returns the report.
+   * Runs the four phases and returns the report.
    *
    * @return what was measured
    * @throws InterruptedException if interrupted; the downstream's profile is put back
@@ -161,12 +182,13 @@ public final class Demo {
       out.printf(
           Locale.ROOT,
           "Tailguard demo: driving load against %s for about %s (hedging, an outage, rate"
-              + " limits)...%n",
+              + " limits, replica hedging)...%n",
           base,
           DemoReport.secs(properties.getDuration()));
-      DemoReport.Hedging hedging = hedging(total * 45 / 100);
-      DemoReport.Outage outage = outage(total * 40 / 100);
+      DemoReport.Hedging hedging = hedging(total * 40 / 100);
+      DemoReport.Outage outage = outage(total * 30 / 100);
       DemoReport.RateLimits rateLimits = rateLimits(total * 15 / 100);
+      DemoReport.Replicas replicas = replicaHedging(total * 15 / 100);
       ticker.shutdownNow();
       ticker.awaitTermination(5, TimeUnit.SECONDS);
       progress(terminal);
@@ -176,7 +198,8 @@ public final class Demo {
           Duration.ofNanos(System.nanoTime() - startNanos),
           hedging,
           outage,
-          rateLimits);
+          rateLimits,
+          replicas);
     } finally {
       ticker.shutdownNow();
       downstream.set(before);
@@ -215,20 +238,62 @@ public final class Demo {
             false);
     downstream.set(tail);
     long start = System.nanoTime();
-    long end = start + lengthNanos;
-    // Warm-up, measured in neither arm: the JIT, the connection pools and the hedger's delay
-    // (learnt from the primaries of its window, which remembers the cold start) settle. At most a
-    // third of the phase.
-    long warmupNanos = Math.min(properties.getWarmup().toNanos(), lengthNanos / 3);
-    long measureFrom = start + warmupNanos;
     Arm hedged = new Arm();
     Arm unhedged = new Arm();
-    // Open loop: a pair of calls (one hedged, one not, on the same downstream) every 1/rate s,
-    // sent without waiting for earlier answers, so the offered load does not depend on latency.
+    AtomicReference<Downstream.Stats> before = new AtomicReference<>();
+    AtomicReference<HedgeMetrics> hedgeBefore = new AtomicReference<>();
+    long warmupNanos =
+        openLoop(
+            lengthNanos,
+            n -> "/quotes/H" + n,
+            hedged,
+            n -> "/baseline/quotes/B" + n,
+            unhedged,
+            () -> {
+              before.set(downstream.stats());
+              hedgeBefore.set(hedgers.hedger("quotes").metrics());
+            });
+    Downstream.Stats after = downstream.stats();
+    HedgeMetrics hedgeAfter = hedgers.hedger("quotes").metrics();
+    return new DemoReport.Hedging(
+        Duration.ofNanos(System.nanoTime() - start),
+        Duration.ofNanos(warmupNanos),
+        properties.getRate(),
+        tail,
+        unhedged.latency(after.of("quotes-baseline") - before.get().of("quotes-baseline")),
+        hedged.latency(after.of("quotes") - before.get().of("quotes")),
+        hedgeAfter.hedges() - hedgeBefore.get().hedges(),
+        hedgeAfter.hedgeWins() - hedgeBefore.get().hedgeWins(),
+        hedgeAfter.budgetExhausted() - hedgeBefore.get().budgetExhausted(),
+        hedgers.hedger("quotes").config().budget().maxExtraLoad());
+  }
+
+  /**
+   * Sends a pair of calls every {@code 1/demo.rate} s for {@code lengthNanos}, open loop (without
+   * waiting for earlier answers, so the offered load does not depend on latency), the first of each
+   * pair to {@code firstPath} and the second to {@code secondPath}, and waits for the last answers.
+   * Calls of the warm-up ({@code demo.warmup}, at most a third of the length) are measured in
+   * neither arm: the JIT, the connection pools and the hedgers' delays (learnt from windows that
+   * remember the cold start) settle. {@code atMeasureStart} runs once, when measuring starts (or at
+   * the end if it never did), after the warm-up's calls have ended.
+   *
+   * @return the warm-up's length
+   */
+  private long openLoop(
+      long lengthNanos,
+      LongFunction<String> firstPath,
+      Arm first,
+      LongFunction<String> secondPath,
+      Arm second,
+      Runnable atMeasureStart)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long end = start + lengthNanos;
+    long warmupNanos = Math.min(properties.getWarmup().toNanos(), lengthNanos / 3);
+    long measureFrom = start + warmupNanos;
     long interval = Math.max(1, TimeUnit.SECONDS.toNanos(1) / properties.getRate());
     List<CompletableFuture<?>> inFlight = new ArrayList<>();
-    Downstream.Stats before = null;
-    HedgeMetrics hedgeBefore = null;
+    boolean measuring = false;
     long next = start;
     // Enough senders for the calls in flight (a few dozen at this load, a tail call taking up to
     // 4 s). Blocking sends, as in the other phases: the client reuses their connections.
@@ -236,22 +301,22 @@ public final class Demo {
     try {
       for (long n = 0; next < end && !Thread.currentThread().isInterrupted(); n++) {
         boolean measured = next >= measureFrom;
-        if (measured && before == null) {
+        if (measured && !measuring) {
           // The warm-up's calls still in flight would reach the downstream after the snapshot and
           // be counted against the measured calls (on a busy machine, a quarter more requests per
           // call): let them end first, then go on from now.
           awaitAll(inFlight);
           inFlight.clear();
-          before = downstream.stats();
-          hedgeBefore = hedgers.hedger("quotes").metrics();
+          atMeasureStart.run();
+          measuring = true;
           long pause = System.nanoTime() - next;
           if (pause > 0) {
             next += pause;
             end += pause;
           }
         }
-        inFlight.add(hedged.call(senders, "/quotes/H" + n, measured));
-        inFlight.add(unhedged.call(senders, "/baseline/quotes/B" + n, measured));
+        inFlight.add(first.call(senders, firstPath.apply(n), measured));
+        inFlight.add(second.call(senders, secondPath.apply(n), measured));
         inFlight.removeIf(CompletableFuture::isDone);
         next += interval;
         long wait = next - System.nanoTime();
@@ -264,23 +329,10 @@ public final class Demo {
       senders.shutdownNow();
       senders.awaitTermination(30, TimeUnit.SECONDS);
     }
-    if (before == null) {
-      before = downstream.stats();
-      hedgeBefore = hedgers.hedger("quotes").metrics();
+    if (!measuring) {
+      atMeasureStart.run();
     }
-    Downstream.Stats after = downstream.stats();
-    HedgeMetrics hedgeAfter = hedgers.hedger("quotes").metrics();
-    return new DemoReport.Hedging(
-        Duration.ofNanos(System.nanoTime() - start),
-        Duration.ofNanos(warmupNanos),
-        properties.getRate(),
-        tail,
-        unhedged.latency(after.of("quotes-baseline") - before.of("quotes-baseline")),
-        hedged.latency(after.of("quotes") - before.of("quotes")),
-        hedgeAfter.hedges() - hedgeBefore.hedges(),
-        hedgeAfter.hedgeWins() - hedgeBefore.hedgeWins(),
-        hedgeAfter.budgetExhausted() - hedgeBefore.budgetExhausted(),
-        hedgers.hedger("quotes").config().budget().maxExtraLoad());
+    return warmupNanos;
   }
 
   /** Waits for calls to end (each at most 60 s); their errors are counted by their arm. */
@@ -547,6 +599,87 @@ public final class Demo {
       return new KeyCounts(
           key, behaviour, sent.sum(), ok.sum(), refused.sum(), firstRetryAfter.get());
     }
+  }
+
+  // ---------------------------------------------------------------- replica hedging
+
+  private DemoReport.Replicas replicaHedging(long lengthNanos) throws InterruptedException {
+    phase = "replicas";
+    Downstream a = catalog.replica("a");
+    Downstream b = catalog.replica("b");
+    long start = System.nanoTime();
+    Arm configured = new Arm();
+    Arm plain = new Arm();
+    AtomicReference<Downstream.Stats> aBefore = new AtomicReference<>();
+    AtomicReference<Downstream.Stats> bBefore = new AtomicReference<>();
+    // The configured client's attempts once measuring has started: hedges, their wins, the losers
+    // cancelled and the attempts an open breaker refused.
+    AtomicBoolean measuring = new AtomicBoolean();
+    LongAdder hedges = new LongAdder();
+    LongAdder hedgeWins = new LongAdder();
+    LongAdder cancelled = new LongAdder();
+    LongAdder rejected = new LongAdder();
+    Subscription events =
+        httpClients
+            .client(CatalogService.CLIENT)
+            .subscribe(
+                e -> {
+                  if (!measuring.get() || !(e instanceof HttpClientEvent.AttemptFinished attempt)) {
+                    return;
+                  }
+                  if (attempt.hedge()) {
+                    hedges.increment();
+                    if (attempt.outcome() == HttpClientEvent.Outcome.SUCCESS) {
+                      hedgeWins.increment();
+                    }
+                  }
+                  if (attempt.outcome() == HttpClientEvent.Outcome.CANCELLED) {
+                    cancelled.increment();
+                  } else if (attempt.outcome() == HttpClientEvent.Outcome.REJECTED) {
+                    rejected.increment();
+                  }
+                });
+    long warmupNanos;
+    try {
+      warmupNanos =
+          openLoop(
+              lengthNanos,
+              n -> "/catalog/C" + n,
+              configured,
+              n -> "/baseline/catalog/P" + n,
+              plain,
+              () -> {
+                aBefore.set(a.stats());
+                bBefore.set(b.stats());
+                measuring.set(true);
+              });
+    } finally {
+      events.close();
+    }
+    Downstream.Stats aAfter = a.stats();
+    Downstream.Stats bAfter = b.stats();
+    String c = CatalogService.CLIENT;
+    String p = CatalogService.PLAIN;
+    long configuredToA = aAfter.of(c) - aBefore.get().of(c);
+    long configuredToB = bAfter.of(c) - bBefore.get().of(c);
+    long plainToA = aAfter.of(p) - aBefore.get().of(p);
+    long plainToB = bAfter.of(p) - bBefore.get().of(p);
+    return new DemoReport.Replicas(
+        Duration.ofNanos(System.nanoTime() - start),
+        Duration.ofNanos(warmupNanos),
+        properties.getRate(),
+        a.profile(),
+        b.profile(),
+        plain.latency(plainToA + plainToB),
+        configured.latency(configuredToA + configuredToB),
+        plainToA,
+        plainToB,
+        configuredToA,
+        configuredToB,
+        hedges.sum(),
+        hedgeWins.sum(),
+        cancelled.sum(),
+        rejected.sum());
   }
 
   // ---------------------------------------------------------------- plumbing

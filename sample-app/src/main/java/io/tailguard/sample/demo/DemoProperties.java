@@ -13,23 +13,24 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class DemoProperties {
 
   /**
-   * How long the demo drives load, in all: 45% hedging, 40% the outage (longer if the breaker has
-   * not closed yet), 15% rate limits.
+   * How long the demo drives load, in all: 40% hedging, 30% the outage (longer if the breaker has
+   * not closed yet), 15% rate limits, 15% replica hedging.
    */
   private Duration duration = Duration.ofSeconds(150);
 
   /**
-   * Pairs of calls (one hedged, one not) sent per second during the hedging phase, open loop, in
-   * [1, 1000]. The default 100 gives about 5,000 measured calls per arm in the default 150 s run
-   * (p99.9 rests on about 5 calls); 250 gives 13,000 but overloads a busy 2-core machine.
+   * Pairs of calls (one hedged, one not) sent per second during the hedging and replica-hedging
+   * phases, open loop, in [1, 1000]. The default 100 gives about 4,500 measured calls per arm of
+   * the hedging phase in the default 150 s run (p99.9 rests on about 5 calls), and about 1,000 in
+   * the replica phase; 250 gives 11,000 but overloads a busy 2-core machine.
    */
   private int rate = 100;
 
   /**
-   * Start of the hedging phase measured in neither arm, capped at a third of the phase: the JIT and
-   * the connection pools settle (the first calls of a fresh JVM take hundreds of milliseconds), and
-   * then the hedger's window (10 s by default) must let the cold start age out before its delay is
-   * the steady state's.
+   * Start of the hedging phases measured in neither arm, capped at a third of the phase: the JIT
+   * and the connection pools settle (the first calls of a fresh JVM take hundreds of milliseconds),
+   * and then the hedger's window (10 s by default) must let the cold start age out before its delay
+   * is the steady state's.
    */
   private Duration warmup = Duration.ofSeconds(15);
 

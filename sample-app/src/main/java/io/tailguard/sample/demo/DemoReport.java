@@ -13,9 +13,15 @@ import java.util.Locale;
  * @param hedging the hedging phase
  * @param outage the outage phase
  * @param rateLimits the rate-limit phase
+ * @param replicas the replica-hedging phase
  */
 public record DemoReport(
-    String target, Duration elapsed, Hedging hedging, Outage outage, RateLimits rateLimits) {
+    String target,
+    Duration elapsed,
+    Hedging hedging,
+    Outage outage,
+    RateLimits rateLimits,
+    Replicas replicas) {
 
   /**
    * Latencies of one endpoint, as the demo's clients saw them.
@@ -194,6 +200,56 @@ public record DemoReport(
   public record RateLimits(Duration length, int capacity, Duration window, List<KeyCounts> keys) {}
 
   /**
+   * The replica-hedging phase: the same calls through a plain {@code RestClient} to replica a and
+   * through the configured client {@code catalog} (hedged to replica b), against replicas of which
+   * one stalls now and then.
+   *
+   * @param length how long it ran, warm-up included
+   * @param warmup its start, measured in neither arm
+   * @param rate pairs of calls sent per second
+   * @param replicaA replica a's profile
+   * @param replicaB replica b's profile
+   * @param plain {@code /baseline/catalog}, through the plain client
+   * @param configured {@code /catalog}, through the configured client
+   * @param plainToA requests of the plain client that reached replica a
+   * @param plainToB requests of the plain client that reached replica b
+   * @param configuredToA requests of the configured client that reached replica a
+   * @param configuredToB requests of the configured client that reached replica b
+   * @param hedges attempts the configured client sent as hedges
+   * @param hedgeWins hedges that answered their call
+   * @param cancelled attempts cancelled because another one answered first
+   * @param rejected attempts an open breaker refused (sent to the other replica instead)
+   */
+  public record Replicas(
+      Duration length,
+      Duration warmup,
+      int rate,
+      DownstreamProfile replicaA,
+      DownstreamProfile replicaB,
+      Latency plain,
+      Latency configured,
+      long plainToA,
+      long plainToB,
+      long configuredToA,
+      long configuredToB,
+      long hedges,
+      long hedgeWins,
+      long cancelled,
+      long rejected) {
+
+    /**
+     * Requests of the configured client beyond one per call (hedges and retries), as a share of its
+     * calls.
+     *
+     * @return for example 0.05 for 5 extra attempts per 100 calls
+     */
+    public double extraAttempts() {
+      long calls = configured.calls();
+      return calls == 0 ? 0 : (double) (configuredToA + configuredToB - calls) / calls;
+    }
+  }
+
+  /**
    * The report as text.
    *
    * @return the report
@@ -341,6 +397,67 @@ public record DemoReport(
           k.retryAfterSeconds() > 0 ? "   (Retry-After: " + k.retryAfterSeconds() + " s)" : "");
     }
     line(b, "   Each key has a limit of its own: one greedy client cannot starve the others.");
+
+    Replicas x = replicas;
+    line(b, "");
+    line(
+        b,
+        "4. Replica hedging: client 'catalog' over replicas a and b (%s, the first %s not"
+            + " measured;",
+        secs(x.length()),
+        secs(x.warmup()));
+    line(
+        b,
+        "   both: median %s ms; replica a: %s of requests stall %s ms more, replica b: %s)",
+        num(x.replicaA().p50Ms()),
+        pct(x.replicaA().slowRate()),
+        num(x.replicaA().slowMs()),
+        x.replicaB().slowRate() > 0
+            ? pct(x.replicaB().slowRate()) + " stall " + num(x.replicaB().slowMs()) + " ms more"
+            : "no stalls");
+    line(
+        b,
+        "   Open loop: %d pairs of calls a second, one through a plain RestClient to replica a,"
+            + " one",
+        x.rate());
+    line(
+        b,
+        "   through the configured client (no annotation): hedge to b, retry, a breaker per"
+            + " replica.");
+    line(
+        b,
+        "   %-18s %8s %9s %9s %9s   %s",
+        "",
+        "calls",
+        "p50",
+        "p99",
+        "p99.9",
+        "requests to a + b");
+    replicaLatency(b, "plain RestClient", x.plain(), x.plainToA(), x.plainToB());
+    replicaLatency(b, "configured client", x.configured(), x.configuredToA(), x.configuredToB());
+    line(
+        b,
+        "   The client took p99 from %s to %s (%s) and p99.9 from %s to %s (%s),",
+        ms(x.plain().p99Micros()),
+        ms(x.configured().p99Micros()),
+        ratio(x.plain().p99Micros(), x.configured().p99Micros()),
+        ms(x.plain().p999Micros()),
+        ms(x.configured().p999Micros()),
+        ratio(x.plain().p999Micros(), x.configured().p999Micros()));
+    line(
+        b,
+        "   for %s extra attempts (%d to replica a, %d to replica b beyond one per call).",
+        pct(x.extraAttempts()),
+        Math.max(0, x.configuredToA() - x.configured().calls()),
+        x.configuredToB());
+    line(
+        b,
+        "   Hedges: %d sent, %d won the race; %d losing attempts cancelled; %d refused by an open"
+            + " breaker.",
+        x.hedges(),
+        x.hedgeWins(),
+        x.cancelled(),
+        x.rejected());
     line(b, "");
     return b.toString();
   }
@@ -355,6 +472,21 @@ public record DemoReport(
         ms(l.p99Micros()),
         ms(l.p999Micros()),
         l.downstreamRequests(),
+        l.requestsPerCall(),
+        l.errors() > 0 ? ", " + l.errors() + " errors" : "");
+  }
+
+  private static void replicaLatency(StringBuilder b, String label, Latency l, long a, long c) {
+    line(
+        b,
+        "   %-18s %8d %9s %9s %9s   %d + %d (%.2f per call)%s",
+        label,
+        l.calls(),
+        ms(l.p50Micros()),
+        ms(l.p99Micros()),
+        ms(l.p999Micros()),
+        a,
+        c,
         l.requestsPerCall(),
         l.errors() > 0 ? ", " + l.errors() + " errors" : "");
   }

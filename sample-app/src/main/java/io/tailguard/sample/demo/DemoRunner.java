@@ -2,7 +2,9 @@ package io.tailguard.sample.demo;
 
 import io.tailguard.core.circuitbreaker.CircuitBreakerRegistry;
 import io.tailguard.core.hedge.HedgerRegistry;
+import io.tailguard.core.http.HttpClientRegistry;
 import io.tailguard.core.ratelimiter.RateLimiterRegistry;
+import io.tailguard.sample.catalog.CatalogReplicas;
 import io.tailguard.sample.downstream.Downstream;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,6 +36,8 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
   private final ConfigurableApplicationContext context;
   private final Environment environment;
   private final Downstream downstream;
+  private final CatalogReplicas catalog;
+  private final HttpClientRegistry httpClients;
   private final CircuitBreakerRegistry breakers;
   private final HedgerRegistry hedgers;
   private final RateLimiterRegistry limiters;
@@ -46,6 +50,8 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
       ConfigurableApplicationContext context,
       Environment environment,
       Downstream downstream,
+      CatalogReplicas catalogReplicas,
+      HttpClientRegistry httpClients,
       CircuitBreakerRegistry breakers,
       HedgerRegistry hedgers,
       RateLimiterRegistry limiters,
@@ -54,6 +60,8 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
     this.context = context;
     this.environment = environment;
     this.downstream = downstream;
+    this.catalog = catalogReplicas;
+    this.httpClients = httpClients;
     this.breakers = breakers;
     this.hedgers = hedgers;
     this.limiters = limiters;
@@ -79,6 +87,8 @@ public class DemoRunner implements ApplicationListener<ApplicationReadyEvent> {
           new Demo(
                   URI.create("http://" + host + ":" + port),
                   downstream,
+                  catalog,
+                  httpClients,
                   breakers,
                   hedgers,
                   limiters,

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * GET /auth/{user}        {"user":"alice","allowed":true}
  * GET /db/orders/{id}     {"id":"42","sku":"SKU-7"}
  * GET /inventory/{sku}    {"sku":"SKU-7","stock":12}
+ * GET /catalog/{sku}      {"sku":"SKU-7","name":"Item SKU-7","price":12.5,"replica":"a"}
  * GET /health             200 {"status":"UP"}, or 503 {"status":"DOWN"} during an outage
  * </pre>
  *
@@ -79,6 +80,8 @@ public final class Downstream implements AutoCloseable {
   private final ExecutorService handlers;
   private final ScheduledThreadPoolExecutor responders;
   private final LatencyModel model;
+  // The name /catalog answers with, so a caller sees which replica served it.
+  private final String name;
 
   // The profile and when its flapping started; swapped whole by set() and update(), each request
   // reads it once.
@@ -98,8 +101,9 @@ public final class Downstream implements AutoCloseable {
   private final Map<String, LongAdder> byClient = new ConcurrentHashMap<>();
 
   private Downstream(
-      HttpServer server, DownstreamProfile initial, long seed, ThreadFactory threads) {
+      HttpServer server, DownstreamProfile initial, long seed, String name, ThreadFactory threads) {
     this.server = server;
+    this.name = name;
     this.mode = new AtomicReference<>(new Mode(initial, System.nanoTime()));
     this.model = new LatencyModel(seed);
     this.handlers = Executors.newFixedThreadPool(HANDLER_THREADS, threads);
@@ -111,6 +115,7 @@ public final class Downstream implements AutoCloseable {
     server.createContext("/auth/", this::auth);
     server.createContext("/db/orders/", this::order);
     server.createContext("/inventory/", this::stock);
+    server.createContext("/catalog/", this::item);
     server.createContext("/health", this::health);
   }
 
@@ -125,8 +130,28 @@ public final class Downstream implements AutoCloseable {
    */
   public static Downstream start(int port, DownstreamProfile initial, long seed)
       throws IOException {
+    return start(port, initial, seed, "downstream");
+  }
+
+  /**
+   * Starts a named downstream on 127.0.0.1: a replica of a service, whose {@code /catalog} answers
+   * carry its name and whose threads are named after it.
+   *
+   * @param port the port, or 0 for any free one
+   * @param initial the profile to start with
+   * @param seed the seed of the latency draws
+   * @param name the name, 1 to 40 letters, digits, dots, dashes or underscores
+   * @return the running downstream
+   * @throws IOException if the port cannot be bound
+   */
+  public static Downstream start(int port, DownstreamProfile initial, long seed, String name)
+      throws IOException {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
+    }
+    if (name == null || !CLIENT.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "name must be 1 to 40 letters, digits, dots, dashes or underscores, was '" + name + "'");
     }
     // The JDK's server writes the headers and the body of an answer separately; without
     // TCP_NODELAY, Nagle's algorithm holds the body until the client's delayed ACK (40 ms on
@@ -139,11 +164,11 @@ public final class Downstream implements AutoCloseable {
     AtomicInteger n = new AtomicInteger();
     ThreadFactory threads =
         r -> {
-          Thread t = new Thread(r, "downstream-" + n.incrementAndGet());
+          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
         };
-    Downstream d = new Downstream(server, initial, seed, threads);
+    Downstream d = new Downstream(server, initial, seed, name, threads);
     server.start();
     return d;
   }
@@ -330,6 +355,27 @@ public final class Downstream implements AutoCloseable {
     }
     int stock = Math.floorMod(sku.hashCode(), 50);
     serve(exchange, "inventory", "{\"sku\":\"" + sku + "\",\"stock\":" + stock + "}");
+  }
+
+  private void item(HttpExchange exchange) {
+    String sku = exchange.getRequestURI().getPath().substring("/catalog/".length());
+    if (!exchange.getRequestMethod().equals("GET") || !TEXT.matcher(sku).matches()) {
+      respond(exchange, 400, "{\"error\":\"bad request\"}");
+      return;
+    }
+    double price = 1 + Math.floorMod(sku.hashCode(), 10_000) / 100.0;
+    serve(
+        exchange,
+        "catalog",
+        "{\"sku\":\""
+            + sku
+            + "\",\"name\":\"Item "
+            + sku
+            + "\",\"price\":"
+            + price
+            + ",\"replica\":\""
+            + name
+            + "\"}");
   }
 
   private void search(HttpExchange exchange) {

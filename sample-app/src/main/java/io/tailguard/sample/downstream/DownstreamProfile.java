@@ -52,7 +52,8 @@ public record DownstreamProfile(
     List<String> down) {
 
   /** The downstream's routes, by the first segment of their path. */
-  public static final Set<String> ROUTES = Set.of("quotes", "search", "auth", "db", "inventory");
+  public static final Set<String> ROUTES =
+      Set.of("quotes", "search", "auth", "db", "inventory", "catalog");
 
   /** Validates the fields. */
   public DownstreamProfile {
