@@ -29,9 +29,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <ul>
  *   <li>{@code GET /actuator/resilience}: everything
  *   <li>{@code GET /actuator/resilience/{engine}}: one of {@code circuit-breakers}, {@code
- *       hedgers}, {@code rate-limiters}, {@code retriers}, {@code health}, {@code telemetry},
- *       {@code config}
- *   <li>{@code GET /actuator/resilience/{engine}/{name}}: one instance
+ *       hedgers}, {@code rate-limiters}, {@code retriers}, {@code http-clients}, {@code health},
+ *       {@code telemetry}, {@code config}
+ *   <li>{@code GET /actuator/resilience/{engine}/{name}}: one instance (of the first five)
  *   <li>{@code POST /actuator/resilience/circuit-breakers/{name}} with {@code {"action":
  *       "force-open" | "disable" | "close" | "reset"}}: an operator action on a breaker
  *   <li>{@code POST /actuator/resilience} with {@code {"yaml": "resilience: ..."}}: merges a
@@ -58,7 +58,14 @@ public class ResilienceEndpoint {
 
   /** The engines shown under their names. */
   static final String[] ENGINES = {
-    "circuit-breakers", "hedgers", "rate-limiters", "retriers", "health", "telemetry", "config"
+    "circuit-breakers",
+    "hedgers",
+    "rate-limiters",
+    "retriers",
+    "http-clients",
+    "health",
+    "telemetry",
+    "config"
   };
 
   /** A configuration document refused (the RFC 9457 problem {@code type}). */
@@ -164,6 +171,10 @@ public class ResilienceEndpoint {
         return runtime.rateLimiters().describe();
       case "retriers":
         return runtime.retriers().describe();
+      case "http-clients":
+        // Each client's settings and hosts; the per-host breakers themselves (and their
+        // operator actions) are under circuit-breakers as http:<client>:<host:port>.
+        return runtime.httpClients().describe();
       case "health":
         return runtime.health().describe();
       case "telemetry":
@@ -209,6 +220,9 @@ public class ResilienceEndpoint {
         break;
       case "retriers":
         d = runtime.retriers().find(name).map(r -> r.describe()).orElse(null);
+        break;
+      case "http-clients":
+        d = runtime.httpClients().find(name).map(c -> c.describe()).orElse(null);
         break;
       default:
         d = null;
