@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;
 import io.tailguard.spring.autoconfigure.ResilienceEndpointAutoConfiguration;
+import io.tailguard.spring.autoconfigure.ResilienceHttpClientsAutoConfiguration;
+import io.tailguard.spring.http.LoopbackServer;
+import io.tailguard.spring.http.ResilientHttpClients;
+import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,6 +20,7 @@ import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 
 /**
  * {@code /actuator/resilience/http-clients} lists each client of {@code resilience.http-clients} as
@@ -156,5 +161,42 @@ class ResilienceEndpointHttpClientsTests {
                   .isEqualTo("hidden");
               assertThat(json(endpoint.engine("http-clients"))).contains(A);
             });
+  }
+
+  @Test
+  void aHostMetByARequestIsListedAndItsAttemptsAreEventsOfItsBreaker() {
+    try (LoopbackServer server = LoopbackServer.start("live", LoopbackServer.fast("ok"))) {
+      withoutClients
+          .withConfiguration(AutoConfigurations.of(ResilienceHttpClientsAutoConfiguration.class))
+          .withPropertyValues(
+              "management.endpoints.web.exposure.include=resilience,resilienceevents",
+              "resilience.http-clients.live.circuit-breaker=default")
+          .run(
+              context -> {
+                HttpClient jdk =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                String body =
+                    context
+                        .getBean(ResilientHttpClients.class)
+                        .restClient("live")
+                        .requestFactory(new JdkClientHttpRequestFactory(jdk))
+                        .build()
+                        .get()
+                        .uri(server.uri("/a"))
+                        .retrieve()
+                        .body(String.class);
+                assertThat(body).isEqualTo("ok");
+                ResilienceEndpoint endpoint = context.getBean(ResilienceEndpoint.class);
+                assertThat(at(endpoint.instance("http-clients", "live"), "hosts"))
+                    .isEqualTo(Map.of(server.hostPort(), "CLOSED"));
+                // The events endpoint keeps CallEvents by engine; an HTTP client's attempts are
+                // there as the calls of its per-host breaker (and of its retrier and hedger).
+                Map<String, Object> events =
+                    context
+                        .getBean(ResilienceEventsEndpoint.class)
+                        .events(null, "http:live:" + server.hostPort(), "circuit-breaker", null);
+                assertThat(events).containsEntry("matched", 1);
+              });
+    }
   }
 }
