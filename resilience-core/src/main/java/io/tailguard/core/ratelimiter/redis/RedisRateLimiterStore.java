@@ -41,7 +41,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
@@ -88,9 +88,12 @@ import org.slf4j.LoggerFactory;
  * so once the breaker is open a dead Redis costs no latency. A request Redis cannot answer is
  * decided by the {@link RedisFailurePolicy}: {@code FAIL_OPEN}, {@code FAIL_CLOSED} or {@code
  * LOCAL} (the default; an in-memory limiter at {@code capacity / instanceCount}). Fallbacks are
- * counted; each episode is logged once at WARN when it starts and once at INFO when Redis answers
- * again. Shared limiting resumes by itself: the breaker lets a trial call through after its
- * cooldown, the client reconnects, and the script is reloaded if Redis lost it.
+ * counted; each episode is logged once at WARN when it starts and once at INFO when Redis answers a
+ * request sent during it. An answer or a failure is judged against the state the store was in when
+ * its request was sent, so requests under way when an outage begins or ends, reporting late, never
+ * split one outage into two episodes. Shared limiting resumes by itself: the breaker lets a trial
+ * call through after its cooldown, the client reconnects, and the script is reloaded if Redis lost
+ * it.
  *
  * <h2>Without blocking</h2>
  *
@@ -111,10 +114,20 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
    * Concurrency. The store's own state is the Link (immutable, or OwnedLink with its own lock), the
    * breaker (thread-safe), the local fallback store (thread-safe), the cached local config
    * (`local`, a volatile immutable pair replaced whole when the shared config changes; a race only
-   * computes the same pair twice), the `degraded` flag (flipped by CAS, so exactly one thread logs
-   * the start and one the end of each fallback episode) and LongAdder counters. An asynchronous
-   * request's state (its guard, its command in flight) belongs to that request and is published
-   * through the CompletableFuture chain that Lettuce, or the timeout, completes.
+   * computes the same pair twice), the fallback `phase` (below) and LongAdder counters. An
+   * asynchronous request's state (its guard, its command in flight, the phase it started in)
+   * belongs to that request and is published through the CompletableFuture chain that Lettuce, or
+   * the timeout, completes.
+   *
+   * `phase` says whether the store is in a fallback episode: even while Redis answers, odd from the
+   * failure that starts an episode until an answer ends it; each change adds one, by CAS, so exactly
+   * one thread logs the start and one the end of each episode. Outcomes are reported in no
+   * particular order: a thread can be descheduled between Redis's answer (or the breaker's
+   * refusal) and its report, and a command sent just before a change can complete just after it.
+   * So, as the breaker does with its generation, each request reads the phase before it asks the
+   * breaker, and its outcome may change the phase only from that value: an answer Redis sent
+   * before an outage cannot end the outage's episode, and a failure under way when Redis answered
+   * again cannot start a new one. One outage is one episode however the reports interleave.
    */
 
   private static final Logger log = LoggerFactory.getLogger(RedisRateLimiterStore.class);
@@ -145,8 +158,9 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 
   // The shared config last seen and its per-instance share; replaced whole (see the top comment).
   private volatile LocalConfig local;
-  // True from the first fallback of an episode until Redis answers again; changed by CAS.
-  private final AtomicBoolean degraded = new AtomicBoolean();
+  // Even while Redis answers, odd during a fallback episode; +1 per change, by CAS (see the top
+  // comment). An outcome changes it only from the value its request read before the breaker.
+  private final AtomicLong phase = new AtomicLong();
   private final LongAdder fallbacks = new LongAdder();
   private final LongAdder episodes = new LongAdder();
   private final LongAdder redisErrors = new LongAdder();
@@ -301,27 +315,28 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
    */
   private long shared(
       String redisKey, int permits, long maxWaitNanos, RateLimitConfig config, char op) {
+    long seen = phase.get();
     CallGuard guard;
     try {
       guard = breaker.acquire();
     } catch (CircuitRejectedException e) {
-      degrade(e);
+      degrade(seen, e);
       return UNAVAILABLE;
     }
     try {
       long r = eval(redisKey, args(permits, maxWaitNanos, config, op));
       guard.success();
-      recovered();
+      recovered(seen);
       return r;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       guard.release();
-      degrade(e);
+      degrade(seen, e);
       return UNAVAILABLE;
     } catch (Exception e) {
       redisErrors.increment();
       guard.failure(e);
-      degrade(e);
+      degrade(seen, e);
       return UNAVAILABLE;
     } finally {
       guard.close();
@@ -334,11 +349,12 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
    */
   private CompletableFuture<Long> sharedAsync(
       String redisKey, int permits, long maxWaitNanos, RateLimitConfig config) {
+    long seen = phase.get();
     CallGuard guard;
     try {
       guard = breaker.acquire();
     } catch (CircuitRejectedException e) {
-      degrade(e);
+      degrade(seen, e);
       return CompletableFuture.completedFuture(UNAVAILABLE);
     }
     // The command in flight, cancelled if the timeout passes first (as the blocking path does).
@@ -356,7 +372,7 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
             (r, e) -> {
               if (e == null) {
                 guard.success();
-                recovered();
+                recovered(seen);
                 result.complete(r);
                 return;
               }
@@ -364,7 +380,7 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
                   e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
               redisErrors.increment();
               guard.failure(cause);
-              degrade(cause);
+              degrade(seen, cause);
               if (cause instanceof TimeoutException) {
                 Future<?> f = inFlight.get();
                 if (f != null) {
@@ -424,14 +440,23 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
     return c.getMessage() != null && c.getMessage().startsWith("NOSCRIPT");
   }
 
-  private void recovered() {
-    if (degraded.get() && degraded.compareAndSet(true, false)) {
+  /**
+   * Ends the episode on an answer to a request sent during it ({@code seen} odd, still current); an
+   * answer to a request sent before the episode began says nothing about Redis now.
+   */
+  private void recovered(long seen) {
+    if ((seen & 1) == 1 && phase.get() == seen && phase.compareAndSet(seen, seen + 1)) {
       log.info("Rate limiter '{}': Redis answers again, shared limits resume", limiterName);
     }
   }
 
-  private void degrade(Throwable cause) {
-    if (!degraded.get() && degraded.compareAndSet(false, true)) {
+  /**
+   * Starts an episode on a failure of a request sent while Redis answered ({@code seen} even, still
+   * current); a failure of a request sent before the last answer belongs to an episode that is over
+   * or already counted.
+   */
+  private void degrade(long seen, Throwable cause) {
+    if ((seen & 1) == 0 && phase.get() == seen && phase.compareAndSet(seen, seen + 1)) {
       episodes.increment();
       log.warn(
           "Rate limiter '{}': Redis ({}) cannot answer ({}); deciding {} until it does",
@@ -575,13 +600,13 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
   }
 
   /**
-   * Returns whether the store is falling back now (since the last failure, no call has reached
-   * Redis).
+   * Returns whether the store is falling back now: a request failed to reach Redis, and no request
+   * sent since has been answered.
    *
    * @return {@code true} while degraded
    */
   public boolean isDegraded() {
-    return degraded.get();
+    return (phase.get() & 1) == 1;
   }
 
   /**
@@ -612,7 +637,7 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
     m.put("instanceCount", instanceCount);
     m.put("commandTimeout", Durations.format(Duration.ofNanos(commandTimeoutNanos)));
     m.put("breaker", breaker.state().name());
-    m.put("degraded", degraded.get());
+    m.put("degraded", isDegraded());
     m.put("fallbacks", fallbacks.sum());
     m.put("fallbackEpisodes", episodes.sum());
     m.put("redisErrors", redisErrors.sum());

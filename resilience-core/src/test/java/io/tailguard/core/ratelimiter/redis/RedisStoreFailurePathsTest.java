@@ -2,6 +2,7 @@ package io.tailguard.core.ratelimiter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.lettuce.core.RedisClient;
@@ -416,6 +417,92 @@ class RedisStoreFailurePathsTest {
     RateLimitDecision c = closed.decide("k", 1, CONFIG);
     assertThat(c.permitted()).isFalse();
     assertThat(c.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // One outage, one episode: outcomes reported late belong to the phase their request began in
+
+  /** What the script answers when it permits a request: [1, seconds, nanoseconds]. */
+  private static final List<Object> PERMITTED = List.of(1L, 0L, 1_000L);
+
+  @Test
+  void anAnswerSentBeforeAnOutageAndReportedDuringItDoesNotEndItsEpisode() throws Exception {
+    RedisRateLimiterStore store = store(RedisFailurePolicy.FAIL_OPEN).build();
+    AsyncCommand<String, String, Object> answeredBeforeTheOutage = hanging();
+    faults.evalsha(() -> answeredBeforeTheOutage, 1);
+    faults.evalsha(() -> failed(boom()), 2);
+    String log =
+        captureStderr(
+            () -> {
+              CompletableFuture<Long> early =
+                  store.acquireAsync("early", 1, 0, CONFIG).toCompletableFuture();
+              store.acquireAsync("k", 1, 0, CONFIG).toCompletableFuture().get(); // the outage
+              answeredBeforeTheOutage.complete(PERMITTED); // its report comes in late
+              assertThat(early.get(30, TimeUnit.SECONDS)).isZero();
+              store.acquireAsync("k", 1, 0, CONFIG).toCompletableFuture().get(); // still out
+            });
+
+    assertThat(store.fallbackEpisodes()).isEqualTo(1);
+    assertThat(store.isDegraded()).isTrue();
+    assertThat(count(log, "cannot answer")).isEqualTo(1);
+    assertThat(count(log, "Redis answers again")).isZero();
+  }
+
+  @Test
+  void aFailureUnderWayWhenRedisAnswersAgainDoesNotStartANewEpisode() throws Exception {
+    RedisRateLimiterStore store = store(RedisFailurePolicy.FAIL_OPEN).build();
+    AsyncCommand<String, String, Object> sentDuringTheOutage = hanging();
+    faults.evalsha(() -> failed(boom()), 1);
+    faults.evalsha(() -> sentDuringTheOutage, 1);
+    String log =
+        captureStderr(
+            () -> {
+              store.acquireAsync("k", 1, 0, CONFIG).toCompletableFuture().get(); // the outage
+              CompletableFuture<Long> late =
+                  store.acquireAsync("late", 1, 0, CONFIG).toCompletableFuture();
+              store.acquireAsync("k", 1, 0, CONFIG).toCompletableFuture().get(); // Redis answers
+              sentDuringTheOutage.completeExceptionally(boom()); // its report comes in late
+              assertThat(late.get(30, TimeUnit.SECONDS)).isZero();
+            });
+
+    assertThat(store.fallbackEpisodes()).isEqualTo(1);
+    assertThat(store.isDegraded()).isFalse();
+    assertThat(count(log, "cannot answer")).isEqualTo(1);
+    assertThat(count(log, "Redis answers again")).isEqualTo(1);
+    // The late failure still counts where it is true: a fallback, and a failure for the breaker.
+    assertThat(store.fallbacks()).isEqualTo(2);
+    assertThat(store.describe()).containsEntry("redisErrors", 2L);
+  }
+
+  @Test
+  void onTheBlockingPathTooAnAnswerReportedLateDoesNotSplitAnEpisode() throws Exception {
+    RedisRateLimiterStore store = store(RedisFailurePolicy.FAIL_OPEN).build();
+    AsyncCommand<String, String, Object> answeredBeforeTheOutage = hanging();
+    faults.evalsha(() -> answeredBeforeTheOutage, 1);
+    faults.evalsha(() -> failed(boom()), 2);
+    CompletableFuture<Long> early = new CompletableFuture<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                early.complete(store.acquire("early", 1, 0, CONFIG));
+              } catch (RuntimeException | Error e) {
+                early.completeExceptionally(e);
+              }
+            },
+            "early-caller");
+    caller.start();
+    // The early request is waiting on Redis before the outage begins.
+    await().atMost(Duration.ofSeconds(30)).until(() -> faults.calls("evalsha") == 1);
+
+    store.acquire("k", 1, 0, CONFIG); // the outage
+    answeredBeforeTheOutage.complete(PERMITTED);
+    assertThat(early.get(30, TimeUnit.SECONDS)).isZero();
+    caller.join(30_000);
+    store.acquire("k", 1, 0, CONFIG); // still out
+
+    assertThat(store.fallbackEpisodes()).isEqualTo(1);
+    assertThat(store.isDegraded()).isTrue();
   }
 
   // ---------------------------------------------------------------------------------------------
