@@ -90,7 +90,8 @@ public final class HttpClientGuard implements AutoCloseable {
    * reads it once. The host table guards itself (see HostTable). `closed` is a volatile flag read at
    * the start of each request. A request's own state lives on the calling thread (blocking) or in
    * the futures of its stages (asynchronous); the only state shared between a request's attempts is
-   * the retried response waiting to be discarded, an AtomicReference.
+   * the response between an attempt and the caller (a retried one, or the answer on its way out),
+   * an AtomicReference whose taker owns it.
    */
 
   /** The settings in force with the engines they name; immutable. */
@@ -429,13 +430,17 @@ public final class HttpClientGuard implements AutoCloseable {
       return tryOnceAsync(p, call, 0, exchange, responses);
     }
     Set<Integer> retryable = p.retrier().policy().retryableStatuses();
-    AtomicReference<RetryableResponseException> held = new AtomicReference<>();
+    // The response between an attempt and the caller: a retried one waiting for the next try, or
+    // the answer on its way out through the retrier, which drops what ends after a cancellation.
+    // Whoever takes it out (getAndSet or compareAndSet) owns it: hands it over or discards it.
+    AtomicReference<R> pending = new AtomicReference<>();
     AtomicInteger tries = new AtomicInteger();
+    CompletableFuture<R> result = new CompletableFuture<>();
     CompletableFuture<R> upstream =
         p.retrier()
             .callAsync(
                 () -> {
-                  discardHeld(held, responses);
+                  discardPending(pending, responses);
                   CompletableFuture<R> one =
                       tryOnceAsync(p, call, tries.getAndIncrement(), exchange, responses);
                   CompletableFuture<R> checked = new CompletableFuture<>();
@@ -453,37 +458,39 @@ public final class HttpClientGuard implements AutoCloseable {
                           checked.completeExceptionally(s);
                           return;
                         }
+                        pending.set(r);
                         if (retryable.contains(status)) {
-                          RetryableResponseException x = retryable(r, status, responses);
-                          held.set(x);
-                          checked.completeExceptionally(x);
-                        } else if (!checked.complete(r)) {
-                          Holder.discard(responses, r);
+                          checked.completeExceptionally(retryable(r, status, responses));
+                        } else {
+                          checked.complete(r);
+                        }
+                        if (result.isDone()) {
+                          // Cancelled meanwhile (before or while the retrier judged it): the
+                          // retrier will not pass it on.
+                          discardPending(pending, responses);
                         }
                       });
                   cancelWith(checked, one);
                   return checked;
                 });
-    CompletableFuture<R> result = new CompletableFuture<>();
     upstream.whenComplete(
         (r, e) -> {
-          if (e == null) {
-            if (!result.complete(r)) {
-              Holder.discard(responses, r);
-            }
-            return;
-          }
-          Throwable cause = unwrap(e);
-          if (cause instanceof RetryableResponseException x && held.compareAndSet(x, null)) {
-            @SuppressWarnings("unchecked")
-            R last = (R) x.response();
+          Throwable cause = e == null ? null : unwrap(e);
+          @SuppressWarnings("unchecked")
+          R last =
+              e == null
+                  ? r
+                  : cause instanceof RetryableResponseException x ? (R) x.response() : null;
+          // The tries or the budget ran out on a retryable response: it is the answer.
+          if (last != null && pending.compareAndSet(last, null)) {
             if (!result.complete(last)) {
               Holder.discard(responses, last);
             }
             return;
           }
-          discardHeld(held, responses);
-          result.completeExceptionally(cause);
+          discardPending(pending, responses);
+          result.completeExceptionally(
+              cause != null ? cause : new CancellationException("cancelled by the caller"));
         });
     cancelWith(result, upstream);
     return result;
@@ -798,6 +805,10 @@ public final class HttpClientGuard implements AutoCloseable {
       R r = (R) x.response();
       Holder.discard(responses, r);
     }
+  }
+
+  private static <R> void discardPending(AtomicReference<R> pending, HttpResponses<R> responses) {
+    Holder.discard(responses, pending.getAndSet(null));
   }
 
   private static <R> int safeStatus(HttpResponses<R> responses, R r) {
