@@ -789,7 +789,7 @@ public final class HttpClientGuard implements AutoCloseable {
       after =
           responses
               .header(r, "Retry-After")
-              .map(v -> RetryAfter.parse(v, clock.instant()))
+              .flatMap(v -> RetryAfter.parse(v, clock.instant()))
               .orElse(null);
     } catch (RuntimeException e) {
       after = null; // an unreadable header: the policy's backoff
