@@ -1,0 +1,150 @@
+package io.tailguard.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tailguard.core.config.YamlConfigLoader;
+import io.tailguard.core.http.FakeHttp.Response;
+import io.tailguard.core.ratelimiter.RateLimitExceededException;
+import io.tailguard.core.runtime.ResilienceRuntime;
+import io.tailguard.core.time.FakeClock;
+import java.io.IOException;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input to {@link HttpClientGuard} at request time: requests it cannot route, methods that are
+ * no method or not the standard one, rate-limit keys the limiter refuses, and response readers that
+ * throw. Each is refused with an error naming the part, or handled without leaking a response.
+ */
+class HttpClientGuardBadInputTest {
+
+  final FakeClock clock = new FakeClock();
+  final FakeHttp.Responses responses = new FakeHttp.Responses();
+  ResilienceRuntime rt;
+
+  @AfterEach
+  void close() {
+    if (rt != null) {
+      rt.close();
+    }
+  }
+
+  static final String ENGINES =
+      """
+      resilience:
+        retry:
+          policies:
+            quick: { max-attempts: 3, base-delay: 10ms, max-delay: 5s, jitter: none, budget: off }
+        rate-limiter:
+          instances:
+            tenants: { capacity: 1, window: 60s }
+        http-clients:
+      """;
+
+  HttpClientGuard client(String yaml) {
+    rt =
+        ResilienceRuntime.builder()
+            .config(YamlConfigLoader.loadString(ENGINES + yaml))
+            .clock(clock)
+            .scheduler(clock)
+            .executor(Runnable::run)
+            .build();
+    return rt.httpClients().client("inventory");
+  }
+
+  /** Sends every attempt to a fake that answers {@code status}, counting the attempts. */
+  static HttpExchange<Response> answering(int status, AtomicInteger sent) {
+    return a -> {
+      sent.incrementAndGet();
+      return Response.of(status, a);
+    };
+  }
+
+  @Test
+  void aMethodThatIsNoTokenIsRefusedNamingTheMethod() {
+    URI uri = URI.create("http://s/x");
+    assertThatThrownBy(() -> HttpCall.of("GE T", uri))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "method must be an HTTP method, a token such as GET or PURGE (RFC 9110), was 'GE T'");
+    assertThatThrownBy(() -> HttpCall.of("GET\r\n", uri))
+        .hasMessageStartingWith("method must be an HTTP method");
+    assertThatThrownBy(() -> HttpCall.of("", uri))
+        .hasMessage(
+            "method must be an HTTP method, a token such as GET or PURGE (RFC 9110), was ''");
+  }
+
+  @Test
+  void methodsAreCaseSensitiveSoALowerCaseGetIsNotTakenForGet() throws IOException {
+    HttpClientGuard g = client("    inventory: { retry: quick }\n");
+    HttpCall lower = HttpCall.of("get", URI.create("http://s/x"));
+    assertThat(lower.method()).isEqualTo("get");
+    AtomicInteger sent = new AtomicInteger();
+    assertThat(g.execute(lower, answering(503, sent), responses).status).isEqualTo(503);
+    assertThat(sent).hasValue(1);
+    g.execute(FakeHttp.get("http://s/x"), answering(503, sent), responses);
+    assertThat(sent).hasValue(4);
+  }
+
+  @Test
+  void patchAndCustomMethodsAreRetriedOnlyWhenConfigured() throws IOException {
+    HttpClientGuard g = client("    inventory: { retry: quick, retry-methods: [GET, purge] }\n");
+    AtomicInteger sent = new AtomicInteger();
+    g.execute(HttpCall.of("PATCH", URI.create("http://s/x")), answering(503, sent), responses);
+    assertThat(sent).hasValue(1);
+    sent.set(0);
+    g.execute(HttpCall.of("PURGE", URI.create("http://s/x")), answering(503, sent), responses);
+    assertThat(sent).hasValue(3);
+  }
+
+  @Test
+  void withoutEndpointsARequestWithoutHostIsRefusedNamingTheUri() throws Exception {
+    HttpClientGuard g = client("    inventory: {}\n");
+    AtomicInteger sent = new AtomicInteger();
+    for (String uri : new String[] {"/relative", "http:///x", "mailto:ops@example.com"}) {
+      HttpCall call = HttpCall.of("GET", URI.create(uri));
+      assertThatThrownBy(() -> g.execute(call, answering(200, sent), responses))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "uri must be absolute with a host when http client 'inventory' has no endpoints,"
+                  + " was '"
+                  + uri
+                  + "'");
+      CompletableFuture<Response> f =
+          g.executeAsync(
+              call, a -> CompletableFuture.completedFuture(Response.of(200, a)), responses);
+      assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("uri must be absolute with a host");
+    }
+    assertThat(sent).hasValue(0);
+    assertThat(g.hostBreakers()).isEmpty();
+  }
+
+  @Test
+  void endpointsRefuseWeightZero() {
+    assertThatThrownBy(() -> HttpEndpoint.of("http://a:8081", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("weight must be in [1, 1000], was 0");
+  }
+
+  @Test
+  void anEmptyKeyHeaderCountsAsAbsent() throws IOException {
+    HttpClientGuard g =
+        client("    inventory: { rate-limiter: tenants, rate-limit-key-header: X-Tenant }\n");
+    AtomicInteger sent = new AtomicInteger();
+    HttpCall empty = new HttpCall("GET", URI.create("http://s/x"), h -> "");
+    g.execute(empty, answering(200, sent), responses);
+    // The empty key and a request without the header share the client's key.
+    assertThatThrownBy(() -> g.execute(FakeHttp.get("http://s/x"), answering(200, sent), responses))
+        .isInstanceOf(RateLimitExceededException.class);
+  }
+}
