@@ -10,6 +10,7 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.AttemptContext;
 import io.tailguard.core.hedge.Hedger;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimiter.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimiter.RateLimiter;
 import io.tailguard.core.retry.Retrier;
 import io.tailguard.core.time.Clock;
@@ -275,7 +276,13 @@ public final class HttpClientGuard implements AutoCloseable {
               () -> {
                 discardHeld(held, responses);
                 R r = tryOnce(p, call, tries[0]++, exchange, responses);
-                int status = responses.status(r);
+                int status;
+                try {
+                  status = responses.status(r);
+                } catch (RuntimeException e) {
+                  Holder.discard(responses, r);
+                  throw e;
+                }
                 if (retryable.contains(status)) {
                   RetryableResponseException x = retryable(r, status, responses);
                   held.set(x);
@@ -646,11 +653,24 @@ public final class HttpClientGuard implements AutoCloseable {
     }
     Plan p = plan;
     if (p.limiter() != null) {
-      String key = null;
-      if (p.config().rateLimitKeyHeader().isPresent()) {
-        key = call.header().apply(p.config().rateLimitKeyHeader().get());
+      String header = p.config().rateLimitKeyHeader().orElse(null);
+      String key = header == null ? null : call.header().apply(header);
+      try {
+        p.limiter().acquireOrThrow(key == null || key.isEmpty() ? name : key);
+      } catch (InvalidRateLimitKeyException e) {
+        // The key came from a request header: say which, still never the value.
+        InvalidRateLimitKeyException named =
+            new InvalidRateLimitKeyException(
+                e.limiterName(),
+                "rate-limit-key-header "
+                    + header
+                    + " of http client '"
+                    + name
+                    + "': "
+                    + e.getMessage());
+        named.initCause(e);
+        throw named;
       }
-      p.limiter().acquireOrThrow(key == null || key.isEmpty() ? name : key);
     }
     return p;
   }

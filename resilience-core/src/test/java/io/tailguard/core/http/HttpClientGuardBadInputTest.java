@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tailguard.core.config.YamlConfigLoader;
 import io.tailguard.core.http.FakeHttp.Response;
+import io.tailguard.core.ratelimiter.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
@@ -146,5 +147,58 @@ class HttpClientGuardBadInputTest {
     // The empty key and a request without the header share the client's key.
     assertThatThrownBy(() -> g.execute(FakeHttp.get("http://s/x"), answering(200, sent), responses))
         .isInstanceOf(RateLimitExceededException.class);
+  }
+
+  @Test
+  void aKeyHeaderValueTooLongIsRefusedNamingTheHeaderNotTheValue() {
+    HttpClientGuard g =
+        client("    inventory: { rate-limiter: tenants, rate-limit-key-header: X-Tenant }\n");
+    String secret = "k".repeat(300);
+    HttpCall call = new HttpCall("GET", URI.create("http://s/x"), h -> secret);
+    AtomicInteger sent = new AtomicInteger();
+    assertThatThrownBy(() -> g.execute(call, answering(200, sent), responses))
+        .isInstanceOf(InvalidRateLimitKeyException.class)
+        .hasMessage(
+            "rate-limit-key-header X-Tenant of http client 'inventory': key must be at most 256"
+                + " characters, was 300 characters")
+        .message()
+        .doesNotContain(secret);
+    assertThat(sent).hasValue(0);
+  }
+
+  @Test
+  void aStatusReaderThatFailsOnTheRetryCheckLeavesTheResponseDiscardedOnce() throws IOException {
+    HttpClientGuard g = client("    inventory: { retry: quick }\n");
+    AtomicInteger reads = new AtomicInteger();
+    FakeHttp.Responses failing =
+        new FakeHttp.Responses() {
+          @Override
+          public int status(Response response) {
+            // The first attempt's second read (the retry's check) fails.
+            if (reads.incrementAndGet() == 2) {
+              throw new IllegalStateException("status line gone");
+            }
+            return super.status(response);
+          }
+        };
+    java.util.List<Response> sent = new java.util.ArrayList<>();
+    Response returned;
+    try {
+      returned =
+          g.execute(
+              FakeHttp.get("http://s/x"),
+              a -> {
+                Response r = Response.of(200, a);
+                sent.add(r);
+                return r;
+              },
+              failing);
+    } catch (IllegalStateException e) {
+      assertThat(e).hasMessage("status line gone"); // the policy does not retry it: as it is
+      returned = null;
+    }
+    for (Response r : sent) {
+      assertThat(r.discards).as(r.toString()).hasValue(r == returned ? 0 : 1);
+    }
   }
 }
