@@ -345,22 +345,34 @@ public final class HttpClientGuard implements AutoCloseable {
       HttpExchange<R> exchange,
       HttpResponses<R> responses)
       throws IOException {
+    Permit permit = permit(call, route, index);
+    return send(call, permit.target(), index, retry, ctx, permit.guard(), exchange, responses);
+  }
+
+  /** Where an attempt goes and its breaker's permit (null without breakers). */
+  private record Permit(Target target, CallGuard guard) {}
+
+  /**
+   * Takes a permit from the breaker of attempt {@code index}'s endpoint, or of the next one that
+   * lets it through; each refusal is published as {@link HttpClientEvent.Outcome#REJECTED}.
+   *
+   * @throws CircuitRejectedException the first refusal, if every endpoint refused
+   */
+  private Permit permit(HttpCall call, List<Target> route, int index) {
     CircuitRejectedException rejected = null;
     for (int k = 0; k < route.size(); k++) {
       Target t = route.get((index + k) % route.size());
-      CallGuard guard = null;
-      if (t.host().breaker() != null) {
-        try {
-          guard = t.host().breaker().acquire();
-        } catch (CircuitRejectedException e) {
-          publish(t, call, -1, HttpClientEvent.Outcome.REJECTED, 0, index);
-          if (rejected == null) {
-            rejected = e;
-          }
-          continue;
+      if (t.host().breaker() == null) {
+        return new Permit(t, null);
+      }
+      try {
+        return new Permit(t, t.host().breaker().acquire());
+      } catch (CircuitRejectedException e) {
+        publish(t, call, -1, HttpClientEvent.Outcome.REJECTED, 0, index);
+        if (rejected == null) {
+          rejected = e;
         }
       }
-      return send(call, t, index, retry, ctx, guard, exchange, responses);
     }
     throw rejected;
   }
@@ -559,24 +571,13 @@ public final class HttpClientGuard implements AutoCloseable {
       AttemptContext ctx,
       AsyncHttpExchange<R> exchange,
       HttpResponses<R> responses) {
-    CircuitRejectedException rejected = null;
-    for (int k = 0; k < route.size(); k++) {
-      Target t = route.get((index + k) % route.size());
-      CallGuard guard = null;
-      if (t.host().breaker() != null) {
-        try {
-          guard = t.host().breaker().acquire();
-        } catch (CircuitRejectedException e) {
-          publish(t, call, -1, HttpClientEvent.Outcome.REJECTED, 0, index);
-          if (rejected == null) {
-            rejected = e;
-          }
-          continue;
-        }
-      }
-      return sendAsync(call, t, index, retry, ctx, guard, exchange, responses);
+    Permit permit;
+    try {
+      permit = permit(call, route, index);
+    } catch (CircuitRejectedException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.failedFuture(rejected);
+    return sendAsync(call, permit.target(), index, retry, ctx, permit.guard(), exchange, responses);
   }
 
   private <R> CompletableFuture<R> sendAsync(
