@@ -95,16 +95,45 @@ public final class HttpClientGuard implements AutoCloseable {
    * an AtomicReference whose taker owns it.
    */
 
-  /** The settings in force with the engines they name; immutable. */
+  /**
+   * The settings in force with the engines they name, and the endpoints' targets made once, so a
+   * request whose endpoints all allow calls routes without allocating; immutable.
+   */
   record Plan(
       HttpClientConfig config,
       RateLimiter limiter,
       Retrier retrier,
       Hedger hedger,
-      HostTable hosts) {}
+      HostTable hosts,
+      List<Target> targets) {
 
-  /** One place an attempt may go: its URI and host. */
-  private record Target(URI uri, HostTable.Host host) {}
+    Plan(
+        HttpClientConfig config,
+        RateLimiter limiter,
+        Retrier retrier,
+        Hedger hedger,
+        HostTable hosts) {
+      this(config, limiter, retrier, hedger, hosts, targets(config, hosts));
+    }
+
+    private static List<Target> targets(HttpClientConfig config, HostTable hosts) {
+      List<Target> t = new ArrayList<>(config.endpoints().size());
+      for (HttpEndpoint e : config.endpoints()) {
+        t.add(new Target(e, hosts.host(e.hostTag())));
+      }
+      return List.copyOf(t);
+    }
+  }
+
+  /**
+   * One place an attempt may go: an endpoint (null for the request's own URI) and its host. The URI
+   * is made when an attempt is sent there, not for every endpoint a try might use.
+   */
+  record Target(HttpEndpoint endpoint, HostTable.Host host) {
+    URI uri(HttpCall call) {
+      return endpoint == null ? call.uri() : endpoint.rewrite(call.uri());
+    }
+  }
 
   private final String name;
   private final Clock clock;
@@ -390,7 +419,7 @@ public final class HttpClientGuard implements AutoCloseable {
     long start = clock.nanoTime();
     R r;
     try {
-      r = exchange.exchange(new HttpAttempt(index, retry, t.uri(), t.host().tag(), ctx));
+      r = exchange.exchange(new HttpAttempt(index, retry, t.uri(call), t.host().tag(), ctx));
       if (r == null) {
         throw new IllegalStateException("the exchange of '" + name + "' returned no response");
       }
@@ -593,7 +622,7 @@ public final class HttpClientGuard implements AutoCloseable {
     CompletableFuture<R> source;
     try {
       CompletionStage<R> stage =
-          exchange.exchange(new HttpAttempt(index, retry, t.uri(), t.host().tag(), ctx));
+          exchange.exchange(new HttpAttempt(index, retry, t.uri(call), t.host().tag(), ctx));
       if (stage == null) {
         throw new IllegalStateException("the exchange of '" + name + "' returned no stage");
       }
@@ -689,8 +718,8 @@ public final class HttpClientGuard implements AutoCloseable {
    * breaker is open left out unless all are; the request's own URI without endpoints.
    */
   private List<Target> route(Plan p, HttpCall call) {
-    List<HttpEndpoint> endpoints = p.config().endpoints();
-    if (endpoints.isEmpty()) {
+    List<Target> targets = p.targets();
+    if (targets.isEmpty()) {
       if (!call.uri().isAbsolute() || call.uri().getHost() == null) {
         throw new IllegalArgumentException(
             "uri must be absolute with a host when http client '"
@@ -699,42 +728,49 @@ public final class HttpClientGuard implements AutoCloseable {
                 + call.uri()
                 + "'");
       }
-      return List.of(new Target(call.uri(), p.hosts().host(call.uri())));
+      return List.of(new Target(null, p.hosts().host(call.uri())));
     }
-    List<HttpEndpoint> order =
-        p.config().routing() == HttpRouting.WEIGHTED && endpoints.size() > 1
-            ? weighted(endpoints)
-            : endpoints;
-    List<Target> all = new ArrayList<>(order.size());
-    List<Target> allowing = new ArrayList<>(order.size());
-    for (HttpEndpoint e : order) {
-      Target t = new Target(e.rewrite(call.uri()), p.hosts().host(e.hostTag()));
-      all.add(t);
+    List<Target> order =
+        p.config().routing() == HttpRouting.WEIGHTED && targets.size() > 1
+            ? weighted(targets)
+            : targets;
+    int open = 0;
+    for (Target t : order) {
+      if (isOpen(t.host().breaker())) {
+        open++;
+      }
+    }
+    if (open == 0 || open == order.size()) {
+      return order; // all kept when all are open, so the rejection reaches the caller
+    }
+    List<Target> allowing = new ArrayList<>(order.size() - open);
+    for (Target t : order) {
       if (!isOpen(t.host().breaker())) {
         allowing.add(t);
       }
     }
-    return allowing.isEmpty() ? all : allowing;
+    // A breaker may have opened since it was counted: never route nowhere.
+    return allowing.isEmpty() ? order : allowing;
   }
 
   /** A weighted draw without replacement (successive weighted choices among those left). */
-  private List<HttpEndpoint> weighted(List<HttpEndpoint> endpoints) {
+  private List<Target> weighted(List<Target> targets) {
     RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
-    List<HttpEndpoint> left = new ArrayList<>(endpoints);
-    List<HttpEndpoint> out = new ArrayList<>(endpoints.size());
+    List<Target> left = new ArrayList<>(targets);
+    List<Target> out = new ArrayList<>(targets.size());
     long total = 0;
-    for (HttpEndpoint e : left) {
-      total += e.weight();
+    for (Target t : left) {
+      total += t.endpoint().weight();
     }
     while (!left.isEmpty()) {
       long pick = r.nextLong(total);
       int i = 0;
-      while (pick >= left.get(i).weight()) {
-        pick -= left.get(i).weight();
+      while (pick >= left.get(i).endpoint().weight()) {
+        pick -= left.get(i).endpoint().weight();
         i++;
       }
-      HttpEndpoint chosen = left.remove(i);
-      total -= chosen.weight();
+      Target chosen = left.remove(i);
+      total -= chosen.endpoint().weight();
       out.add(chosen);
     }
     return out;
