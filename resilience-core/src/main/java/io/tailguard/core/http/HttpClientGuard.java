@@ -189,11 +189,15 @@ public final class HttpClientGuard implements AutoCloseable {
    * host has its own breaker and tag or there is room for one more, else {@code other}. Does not
    * add the host.
    *
-   * @param uri an absolute URI
+   * @param uri an absolute URI with a host
    * @return the tag
+   * @throws IllegalArgumentException if the URI is null or has no host
    */
   public String hostTag(URI uri) {
     Validate.notNull("uri", uri);
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("uri must be absolute with a host, was '" + uri + "'");
+    }
     return plan.hosts().tagOf(uri);
   }
 

@@ -131,6 +131,18 @@ class HttpClientGuardBadInputTest {
   }
 
   @Test
+  void theHostTagOfAUriWithoutHostIsRefusedNamingTheUri() {
+    HttpClientGuard g = client("    inventory: {}\n");
+    assertThatThrownBy(() -> g.hostTag(URI.create("/relative")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("uri must be absolute with a host, was '/relative'");
+    assertThatThrownBy(() -> g.hostTag(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("uri must not be null");
+    assertThat(g.hostTag(URI.create("HTTP://Replica/x"))).isEqualTo("replica:80");
+  }
+
+  @Test
   void endpointsRefuseWeightZero() {
     assertThatThrownBy(() -> HttpEndpoint.of("http://a:8081", 0))
         .isInstanceOf(IllegalArgumentException.class)
