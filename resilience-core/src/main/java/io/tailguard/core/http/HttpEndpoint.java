@@ -96,15 +96,33 @@ public record HttpEndpoint(URI url, int weight) {
 
   private static String problem(URI uri) {
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!"http".equals(scheme) && !"https".equals(scheme) || uri.getHost() == null) {
+    if (!"http".equals(scheme) && !"https".equals(scheme)) {
       return "must be an absolute http or https URL such as http://127.0.0.1:8081, was '"
-          + uri
+          + shown(uri)
           + "'";
     }
+    if (uri.getHost() == null) {
+      return uri.getRawAuthority() == null
+          ? "must be an absolute http or https URL such as http://127.0.0.1:8081, was '"
+              + shown(uri)
+              + "'"
+          : "must have a host name of letters, digits, '-' and '.' ('_' is not allowed), was '"
+              + shown(uri)
+              + "'";
+    }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-      return "must not have a query, fragment or user info, was '" + uri + "'";
+      return "must not have a query, fragment or user info, was '" + shown(uri) + "'";
+    }
+    if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+      return "must have a port in [1, 65535], was '" + shown(uri) + "'";
     }
     return null;
+  }
+
+  /** The URL as an error message shows it: without its user info, which may hold a password. */
+  private static String shown(URI uri) {
+    String info = uri.getRawUserInfo();
+    return info == null ? uri.toString() : uri.toString().replace(info + "@", "***@");
   }
 
   /**
