@@ -74,8 +74,9 @@ import java.util.random.RandomGenerator;
  *       hosts get their own breaker and host tag (configured endpoints first); the rest share
  *       {@code other}.
  *   <li><b>Exchange</b>: with endpoints, the request's scheme, host and port are replaced by the
- *       endpoint's and its path is put after the endpoint's base path; without, the request goes to
- *       its own URI.
+ *       endpoint's and its path is put after the endpoint's base path (a request that names an
+ *       endpoint and a path under its base path, as one built on the first endpoint's URL does,
+ *       keeps only what follows that base path); without, the request goes to its own URI.
  * </ol>
  *
  * <p>Each attempt yields one {@link HttpClientEvent.AttemptFinished}. The guard follows its
@@ -297,6 +298,11 @@ public final class HttpClientGuard implements AutoCloseable {
     Validate.notNull("exchange", exchange);
     Validate.notNull("responses", responses);
     Plan p = start(call);
+    return execute(p, underEndpoints(p, call), exchange, responses);
+  }
+
+  private <R> R execute(Plan p, HttpCall call, HttpExchange<R> exchange, HttpResponses<R> responses)
+      throws IOException {
     if (!retries(p, call)) {
       return tryOnce(p, call, 0, exchange, responses);
     }
@@ -473,11 +479,18 @@ public final class HttpClientGuard implements AutoCloseable {
     Validate.notNull("exchange", exchange);
     Validate.notNull("responses", responses);
     Plan p;
+    HttpCall routed;
     try {
       p = start(call);
+      routed = underEndpoints(p, call);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    return executeAsync(p, routed, exchange, responses);
+  }
+
+  private <R> CompletableFuture<R> executeAsync(
+      Plan p, HttpCall call, AsyncHttpExchange<R> exchange, HttpResponses<R> responses) {
     if (!retries(p, call)) {
       return tryOnceAsync(p, call, 0, exchange, responses);
     }
@@ -707,6 +720,36 @@ public final class HttpClientGuard implements AutoCloseable {
       }
     }
     return p;
+  }
+
+  /**
+   * The request as the endpoints take it: an absolute URI under an endpoint's base path (as the
+   * starter's clients make them, with the first endpoint's URL as base URL) keeps only what follows
+   * that base path, so that each endpoint puts its own before it, once.
+   */
+  private static HttpCall underEndpoints(Plan p, HttpCall call) {
+    URI uri = call.uri();
+    if (p.targets().isEmpty() || uri.getHost() == null || uri.getRawPath() == null) {
+      return call;
+    }
+    String path = uri.getRawPath();
+    for (Target t : p.targets()) {
+      String base = t.endpoint().basePath();
+      if (!base.isEmpty()
+          && path.startsWith(base)
+          && (path.length() == base.length() || path.charAt(base.length()) == '/')
+          && t.endpoint().isHostOf(uri)) {
+        StringBuilder b = new StringBuilder(path.substring(base.length()));
+        if (uri.getRawQuery() != null) {
+          b.append('?').append(uri.getRawQuery());
+        }
+        if (uri.getRawFragment() != null) {
+          b.append('#').append(uri.getRawFragment());
+        }
+        return new HttpCall(call.method(), URI.create(b.toString()), call.header());
+      }
+    }
+    return call;
   }
 
   private static boolean retries(Plan p, HttpCall call) {

@@ -153,6 +153,24 @@ public record HttpEndpoint(URI url, int weight) {
     return host.toLowerCase(Locale.ROOT) + ":" + port;
   }
 
+  /** The base path, raw, without a trailing {@code /}; empty if none. */
+  String basePath() {
+    String base = url.getRawPath() == null ? "" : url.getRawPath();
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  /** Whether an absolute URI names this endpoint's host and port (its scheme's default if none). */
+  boolean isHostOf(URI uri) {
+    return uri.getHost() != null
+        && url.getHost().equalsIgnoreCase(uri.getHost())
+        && port(url) == port(uri);
+  }
+
+  private static int port(URI uri) {
+    int port = uri.getPort();
+    return port >= 0 ? port : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+
   /**
    * Returns a request's URI sent to this endpoint: the endpoint's scheme, host and port, its base
    * path followed by the request's path, the request's query and fragment.
@@ -161,10 +179,7 @@ public record HttpEndpoint(URI url, int weight) {
    * @return the URI to send to
    */
   public URI rewrite(URI request) {
-    String base = url.getRawPath() == null ? "" : url.getRawPath();
-    if (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
+    String base = basePath();
     String path = request.getRawPath() == null ? "" : request.getRawPath();
     if (!path.isEmpty() && !path.startsWith("/")) {
       path = "/" + path;
