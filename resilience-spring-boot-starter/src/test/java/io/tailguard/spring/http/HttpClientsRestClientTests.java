@@ -108,6 +108,20 @@ class HttpClientsRestClientTests {
   }
 
   @Test
+  void anEndpointsBasePathIsSentOnce() {
+    runner()
+        .withPropertyValues("resilience.http-clients.based.endpoints[0].url=" + fast.uri("/api"))
+        .run(
+            context -> {
+              RestClient client = restClient(context.getBean(ResilientHttpClients.class), "based");
+              assertThat(body(client, "/items?id=7")).isEqualTo("fast");
+              assertThat(fast.received())
+                  .extracting(LoopbackServer.Request::target)
+                  .containsExactly("/api/items?id=7");
+            });
+  }
+
+  @Test
   void aFailingHostsBreakerOpensWhileAnotherHostsCallsGoOn() {
     runner()
         .withPropertyValues("resilience.http-clients.anywhere.circuit-breaker=hosts")
