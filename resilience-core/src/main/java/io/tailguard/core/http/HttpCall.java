@@ -40,8 +40,8 @@ public record HttpCall(String method, URI uri, Function<String, String> header) 
     }
   }
 
-  /** RFC 9110 section 5.6.2: 1*tchar. */
-  private static boolean isToken(String s) {
+  /** RFC 9110 section 5.6.2: 1*tchar (methods and header names are tokens). */
+  static boolean isToken(String s) {
     if (s.isEmpty()) {
       return false;
     }
