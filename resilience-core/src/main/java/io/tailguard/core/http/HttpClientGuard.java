@@ -729,7 +729,15 @@ public final class HttpClientGuard implements AutoCloseable {
    */
   private static HttpCall underEndpoints(Plan p, HttpCall call) {
     URI uri = call.uri();
-    if (p.targets().isEmpty() || uri.getHost() == null || uri.getRawPath() == null) {
+    if (p.targets().isEmpty()) {
+      return call;
+    }
+    if (uri.isOpaque()) {
+      // No path to put after an endpoint's: it would be sent to the endpoint's root.
+      throw new IllegalArgumentException(
+          "uri must be a path or a hierarchical URI such as http://host/path, was '" + uri + "'");
+    }
+    if (uri.getHost() == null || uri.getRawPath() == null) {
       return call;
     }
     String path = uri.getRawPath();

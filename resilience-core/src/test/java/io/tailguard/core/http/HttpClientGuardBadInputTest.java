@@ -143,6 +143,25 @@ class HttpClientGuardBadInputTest {
   }
 
   @Test
+  void withEndpointsAnOpaqueUriIsRefusedNamingTheUri() throws Exception {
+    HttpClientGuard g = client("    inventory: { endpoints: [ \"http://a:8081/api\" ] }\n");
+    AtomicInteger sent = new AtomicInteger();
+    HttpCall call = HttpCall.of("GET", URI.create("mailto:ops@example.com"));
+    assertThatThrownBy(() -> g.execute(call, answering(200, sent), responses))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "uri must be a path or a hierarchical URI such as http://host/path, was"
+                + " 'mailto:ops@example.com'");
+    CompletableFuture<Response> f =
+        g.executeAsync(
+            call, a -> CompletableFuture.completedFuture(Response.of(200, a)), responses);
+    assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(sent).hasValue(0);
+  }
+
+  @Test
   void endpointsRefuseWeightZero() {
     assertThatThrownBy(() -> HttpEndpoint.of("http://a:8081", 0))
         .isInstanceOf(IllegalArgumentException.class)
