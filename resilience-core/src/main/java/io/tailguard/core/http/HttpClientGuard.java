@@ -297,8 +297,10 @@ public final class HttpClientGuard implements AutoCloseable {
     Validate.notNull("call", call);
     Validate.notNull("exchange", exchange);
     Validate.notNull("responses", responses);
-    Plan p = start(call);
-    return execute(p, underEndpoints(p, call), exchange, responses);
+    Plan p = start();
+    HttpCall routed = underEndpoints(p, call);
+    acquire(p, call);
+    return execute(p, routed, exchange, responses);
   }
 
   private <R> R execute(Plan p, HttpCall call, HttpExchange<R> exchange, HttpResponses<R> responses)
@@ -481,8 +483,9 @@ public final class HttpClientGuard implements AutoCloseable {
     Plan p;
     HttpCall routed;
     try {
-      p = start(call);
+      p = start();
       routed = underEndpoints(p, call);
+      acquire(p, call);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -693,12 +696,16 @@ public final class HttpClientGuard implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Shared steps
 
-  /** Reads the plan once and takes the rate limiter's permit. */
-  private Plan start(HttpCall call) {
+  /** Reads the plan once, for the whole request. */
+  private Plan start() {
     if (closed) {
       throw new IllegalStateException("http client '" + name + "' is closed");
     }
-    Plan p = plan;
+    return plan;
+  }
+
+  /** Takes the rate limiter's permit, once the request is known to be one that can be sent. */
+  private void acquire(Plan p, HttpCall call) {
     if (p.limiter() != null) {
       String header = p.config().rateLimitKeyHeader().orElse(null);
       String key = header == null ? null : call.header().apply(header);
@@ -719,17 +726,26 @@ public final class HttpClientGuard implements AutoCloseable {
         throw named;
       }
     }
-    return p;
   }
 
   /**
    * The request as the endpoints take it: an absolute URI under an endpoint's base path (as the
    * starter's clients make them, with the first endpoint's URL as base URL) keeps only what follows
-   * that base path, so that each endpoint puts its own before it, once.
+   * that base path, so that each endpoint puts its own before it, once. Refuses, before any permit
+   * is taken, a URI that cannot be routed: without endpoints one with no host, with endpoints an
+   * opaque one.
    */
-  private static HttpCall underEndpoints(Plan p, HttpCall call) {
+  private HttpCall underEndpoints(Plan p, HttpCall call) {
     URI uri = call.uri();
     if (p.targets().isEmpty()) {
+      if (!uri.isAbsolute() || uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "uri must be absolute with a host when http client '"
+                + name
+                + "' has no endpoints, was '"
+                + uri
+                + "'");
+      }
       return call;
     }
     if (uri.isOpaque()) {
@@ -775,15 +791,7 @@ public final class HttpClientGuard implements AutoCloseable {
   private List<Target> route(Plan p, HttpCall call) {
     List<Target> targets = p.targets();
     if (targets.isEmpty()) {
-      if (!call.uri().isAbsolute() || call.uri().getHost() == null) {
-        throw new IllegalArgumentException(
-            "uri must be absolute with a host when http client '"
-                + name
-                + "' has no endpoints, was '"
-                + call.uri()
-                + "'");
-      }
-      return List.of(new Target(null, p.hosts().host(call.uri())));
+      return List.of(new Target(null, p.hosts().host(call.uri()))); // checked by underEndpoints
     }
     List<Target> order =
         p.config().routing() == HttpRouting.WEIGHTED && targets.size() > 1

@@ -162,6 +162,20 @@ class HttpClientGuardBadInputTest {
   }
 
   @Test
+  void aRequestRefusedForItsUriTakesNoRateLimitPermit() throws IOException {
+    HttpClientGuard g = client("    inventory: { rate-limiter: tenants }\n");
+    AtomicInteger sent = new AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                g.execute(
+                    HttpCall.of("GET", URI.create("/relative")), answering(200, sent), responses))
+        .isInstanceOf(IllegalArgumentException.class);
+    // The limiter's one permit is still there for a request that can be sent.
+    g.execute(FakeHttp.get("http://s/x"), answering(200, sent), responses);
+    assertThat(sent).hasValue(1);
+  }
+
+  @Test
   void endpointsRefuseWeightZero() {
     assertThatThrownBy(() -> HttpEndpoint.of("http://a:8081", 0))
         .isInstanceOf(IllegalArgumentException.class)
