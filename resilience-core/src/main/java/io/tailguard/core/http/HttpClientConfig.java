@@ -132,7 +132,8 @@ public final class HttpClientConfig {
 
   /**
    * The methods whose requests may be retried, in upper case. Default the idempotent methods of RFC
-   * 9110: DELETE, GET, HEAD, OPTIONS, PUT, TRACE.
+   * 9110: DELETE, GET, HEAD, OPTIONS, PUT, TRACE. A request's method is compared as it is (methods
+   * are case-sensitive), so a request's {@code get} is not {@code GET}.
    *
    * @return the methods, sorted
    */
@@ -151,7 +152,8 @@ public final class HttpClientConfig {
   }
 
   /**
-   * The methods whose requests may be hedged, in upper case. Default GET, HEAD, OPTIONS.
+   * The methods whose requests may be hedged, in upper case. Default GET, HEAD, OPTIONS. A
+   * request's method is compared as it is.
    *
    * @return the methods, sorted
    */

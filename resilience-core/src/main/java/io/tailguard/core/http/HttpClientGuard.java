@@ -10,6 +10,7 @@ import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.AttemptContext;
 import io.tailguard.core.hedge.Hedger;
 import io.tailguard.core.internal.Validate;
+import io.tailguard.core.ratelimiter.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimiter.RateLimiter;
 import io.tailguard.core.retry.Retrier;
 import io.tailguard.core.time.Clock;
@@ -73,8 +74,9 @@ import java.util.random.RandomGenerator;
  *       hosts get their own breaker and host tag (configured endpoints first); the rest share
  *       {@code other}.
  *   <li><b>Exchange</b>: with endpoints, the request's scheme, host and port are replaced by the
- *       endpoint's and its path is put after the endpoint's base path; without, the request goes to
- *       its own URI.
+ *       endpoint's and its path is put after the endpoint's base path (a request that names an
+ *       endpoint and a path under its base path, as one built on the first endpoint's URL does,
+ *       keeps only what follows that base path); without, the request goes to its own URI.
  * </ol>
  *
  * <p>Each attempt yields one {@link HttpClientEvent.AttemptFinished}. The guard follows its
@@ -90,19 +92,49 @@ public final class HttpClientGuard implements AutoCloseable {
    * reads it once. The host table guards itself (see HostTable). `closed` is a volatile flag read at
    * the start of each request. A request's own state lives on the calling thread (blocking) or in
    * the futures of its stages (asynchronous); the only state shared between a request's attempts is
-   * the retried response waiting to be discarded, an AtomicReference.
+   * the response between an attempt and the caller (a retried one, or the answer on its way out),
+   * an AtomicReference whose taker owns it.
    */
 
-  /** The settings in force with the engines they name; immutable. */
+  /**
+   * The settings in force with the engines they name, and the endpoints' targets made once, so a
+   * request whose endpoints all allow calls routes without allocating; immutable.
+   */
   record Plan(
       HttpClientConfig config,
       RateLimiter limiter,
       Retrier retrier,
       Hedger hedger,
-      HostTable hosts) {}
+      HostTable hosts,
+      List<Target> targets) {
 
-  /** One place an attempt may go: its URI and host. */
-  private record Target(URI uri, HostTable.Host host) {}
+    Plan(
+        HttpClientConfig config,
+        RateLimiter limiter,
+        Retrier retrier,
+        Hedger hedger,
+        HostTable hosts) {
+      this(config, limiter, retrier, hedger, hosts, targets(config, hosts));
+    }
+
+    private static List<Target> targets(HttpClientConfig config, HostTable hosts) {
+      List<Target> t = new ArrayList<>(config.endpoints().size());
+      for (HttpEndpoint e : config.endpoints()) {
+        t.add(new Target(e, hosts.host(e.hostTag())));
+      }
+      return List.copyOf(t);
+    }
+  }
+
+  /**
+   * One place an attempt may go: an endpoint (null for the request's own URI) and its host. The URI
+   * is made when an attempt is sent there, not for every endpoint a try might use.
+   */
+  record Target(HttpEndpoint endpoint, HostTable.Host host) {
+    URI uri(HttpCall call) {
+      return endpoint == null ? call.uri() : endpoint.rewrite(call.uri());
+    }
+  }
 
   private final String name;
   private final Clock clock;
@@ -158,11 +190,15 @@ public final class HttpClientGuard implements AutoCloseable {
    * host has its own breaker and tag or there is room for one more, else {@code other}. Does not
    * add the host.
    *
-   * @param uri an absolute URI
+   * @param uri an absolute URI with a host
    * @return the tag
+   * @throws IllegalArgumentException if the URI is null or has no host
    */
   public String hostTag(URI uri) {
     Validate.notNull("uri", uri);
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("uri must be absolute with a host, was '" + uri + "'");
+    }
     return plan.hosts().tagOf(uri);
   }
 
@@ -261,7 +297,14 @@ public final class HttpClientGuard implements AutoCloseable {
     Validate.notNull("call", call);
     Validate.notNull("exchange", exchange);
     Validate.notNull("responses", responses);
-    Plan p = start(call);
+    Plan p = start();
+    HttpCall routed = underEndpoints(p, call);
+    acquire(p, call);
+    return execute(p, routed, exchange, responses);
+  }
+
+  private <R> R execute(Plan p, HttpCall call, HttpExchange<R> exchange, HttpResponses<R> responses)
+      throws IOException {
     if (!retries(p, call)) {
       return tryOnce(p, call, 0, exchange, responses);
     }
@@ -274,7 +317,13 @@ public final class HttpClientGuard implements AutoCloseable {
               () -> {
                 discardHeld(held, responses);
                 R r = tryOnce(p, call, tries[0]++, exchange, responses);
-                int status = responses.status(r);
+                int status;
+                try {
+                  status = responses.status(r);
+                } catch (RuntimeException e) {
+                  Holder.discard(responses, r);
+                  throw e;
+                }
                 if (retryable.contains(status)) {
                   RetryableResponseException x = retryable(r, status, responses);
                   held.set(x);
@@ -337,22 +386,34 @@ public final class HttpClientGuard implements AutoCloseable {
       HttpExchange<R> exchange,
       HttpResponses<R> responses)
       throws IOException {
+    Permit permit = permit(call, route, index);
+    return send(call, permit.target(), index, retry, ctx, permit.guard(), exchange, responses);
+  }
+
+  /** Where an attempt goes and its breaker's permit (null without breakers). */
+  private record Permit(Target target, CallGuard guard) {}
+
+  /**
+   * Takes a permit from the breaker of attempt {@code index}'s endpoint, or of the next one that
+   * lets it through; each refusal is published as {@link HttpClientEvent.Outcome#REJECTED}.
+   *
+   * @throws CircuitRejectedException the first refusal, if every endpoint refused
+   */
+  private Permit permit(HttpCall call, List<Target> route, int index) {
     CircuitRejectedException rejected = null;
     for (int k = 0; k < route.size(); k++) {
       Target t = route.get((index + k) % route.size());
-      CallGuard guard = null;
-      if (t.host().breaker() != null) {
-        try {
-          guard = t.host().breaker().acquire();
-        } catch (CircuitRejectedException e) {
-          publish(t, call, -1, HttpClientEvent.Outcome.REJECTED, 0, index);
-          if (rejected == null) {
-            rejected = e;
-          }
-          continue;
+      if (t.host().breaker() == null) {
+        return new Permit(t, null);
+      }
+      try {
+        return new Permit(t, t.host().breaker().acquire());
+      } catch (CircuitRejectedException e) {
+        publish(t, call, -1, HttpClientEvent.Outcome.REJECTED, 0, index);
+        if (rejected == null) {
+          rejected = e;
         }
       }
-      return send(call, t, index, retry, ctx, guard, exchange, responses);
     }
     throw rejected;
   }
@@ -370,7 +431,7 @@ public final class HttpClientGuard implements AutoCloseable {
     long start = clock.nanoTime();
     R r;
     try {
-      r = exchange.exchange(new HttpAttempt(index, retry, t.uri(), t.host().tag(), ctx));
+      r = exchange.exchange(new HttpAttempt(index, retry, t.uri(call), t.host().tag(), ctx));
       if (r == null) {
         throw new IllegalStateException("the exchange of '" + name + "' returned no response");
       }
@@ -420,22 +481,34 @@ public final class HttpClientGuard implements AutoCloseable {
     Validate.notNull("exchange", exchange);
     Validate.notNull("responses", responses);
     Plan p;
+    HttpCall routed;
     try {
-      p = start(call);
+      p = start();
+      routed = underEndpoints(p, call);
+      acquire(p, call);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+    return executeAsync(p, routed, exchange, responses);
+  }
+
+  private <R> CompletableFuture<R> executeAsync(
+      Plan p, HttpCall call, AsyncHttpExchange<R> exchange, HttpResponses<R> responses) {
     if (!retries(p, call)) {
       return tryOnceAsync(p, call, 0, exchange, responses);
     }
     Set<Integer> retryable = p.retrier().policy().retryableStatuses();
-    AtomicReference<RetryableResponseException> held = new AtomicReference<>();
+    // The response between an attempt and the caller: a retried one waiting for the next try, or
+    // the answer on its way out through the retrier, which drops what ends after a cancellation.
+    // Whoever takes it out (getAndSet or compareAndSet) owns it: hands it over or discards it.
+    AtomicReference<R> pending = new AtomicReference<>();
     AtomicInteger tries = new AtomicInteger();
+    CompletableFuture<R> result = new CompletableFuture<>();
     CompletableFuture<R> upstream =
         p.retrier()
             .callAsync(
                 () -> {
-                  discardHeld(held, responses);
+                  discardPending(pending, responses);
                   CompletableFuture<R> one =
                       tryOnceAsync(p, call, tries.getAndIncrement(), exchange, responses);
                   CompletableFuture<R> checked = new CompletableFuture<>();
@@ -453,37 +526,39 @@ public final class HttpClientGuard implements AutoCloseable {
                           checked.completeExceptionally(s);
                           return;
                         }
+                        pending.set(r);
                         if (retryable.contains(status)) {
-                          RetryableResponseException x = retryable(r, status, responses);
-                          held.set(x);
-                          checked.completeExceptionally(x);
-                        } else if (!checked.complete(r)) {
-                          Holder.discard(responses, r);
+                          checked.completeExceptionally(retryable(r, status, responses));
+                        } else {
+                          checked.complete(r);
+                        }
+                        if (result.isDone()) {
+                          // Cancelled meanwhile (before or while the retrier judged it): the
+                          // retrier will not pass it on.
+                          discardPending(pending, responses);
                         }
                       });
                   cancelWith(checked, one);
                   return checked;
                 });
-    CompletableFuture<R> result = new CompletableFuture<>();
     upstream.whenComplete(
         (r, e) -> {
-          if (e == null) {
-            if (!result.complete(r)) {
-              Holder.discard(responses, r);
-            }
-            return;
-          }
-          Throwable cause = unwrap(e);
-          if (cause instanceof RetryableResponseException x && held.compareAndSet(x, null)) {
-            @SuppressWarnings("unchecked")
-            R last = (R) x.response();
+          Throwable cause = e == null ? null : unwrap(e);
+          @SuppressWarnings("unchecked")
+          R last =
+              e == null
+                  ? r
+                  : cause instanceof RetryableResponseException x ? (R) x.response() : null;
+          // The tries or the budget ran out on a retryable response: it is the answer.
+          if (last != null && pending.compareAndSet(last, null)) {
             if (!result.complete(last)) {
               Holder.discard(responses, last);
             }
             return;
           }
-          discardHeld(held, responses);
-          result.completeExceptionally(cause);
+          discardPending(pending, responses);
+          result.completeExceptionally(
+              cause != null ? cause : new CancellationException("cancelled by the caller"));
         });
     cancelWith(result, upstream);
     return result;
@@ -545,24 +620,13 @@ public final class HttpClientGuard implements AutoCloseable {
       AttemptContext ctx,
       AsyncHttpExchange<R> exchange,
       HttpResponses<R> responses) {
-    CircuitRejectedException rejected = null;
-    for (int k = 0; k < route.size(); k++) {
-      Target t = route.get((index + k) % route.size());
-      CallGuard guard = null;
-      if (t.host().breaker() != null) {
-        try {
-          guard = t.host().breaker().acquire();
-        } catch (CircuitRejectedException e) {
-          publish(t, call, -1, HttpClientEvent.Outcome.REJECTED, 0, index);
-          if (rejected == null) {
-            rejected = e;
-          }
-          continue;
-        }
-      }
-      return sendAsync(call, t, index, retry, ctx, guard, exchange, responses);
+    Permit permit;
+    try {
+      permit = permit(call, route, index);
+    } catch (CircuitRejectedException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    return CompletableFuture.failedFuture(rejected);
+    return sendAsync(call, permit.target(), index, retry, ctx, permit.guard(), exchange, responses);
   }
 
   private <R> CompletableFuture<R> sendAsync(
@@ -578,7 +642,7 @@ public final class HttpClientGuard implements AutoCloseable {
     CompletableFuture<R> source;
     try {
       CompletionStage<R> stage =
-          exchange.exchange(new HttpAttempt(index, retry, t.uri(), t.host().tag(), ctx));
+          exchange.exchange(new HttpAttempt(index, retry, t.uri(call), t.host().tag(), ctx));
       if (stage == null) {
         throw new IllegalStateException("the exchange of '" + name + "' returned no stage");
       }
@@ -632,20 +696,84 @@ public final class HttpClientGuard implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Shared steps
 
-  /** Reads the plan once and takes the rate limiter's permit. */
-  private Plan start(HttpCall call) {
+  /** Reads the plan once, for the whole request. */
+  private Plan start() {
     if (closed) {
       throw new IllegalStateException("http client '" + name + "' is closed");
     }
-    Plan p = plan;
+    return plan;
+  }
+
+  /** Takes the rate limiter's permit, once the request is known to be one that can be sent. */
+  private void acquire(Plan p, HttpCall call) {
     if (p.limiter() != null) {
-      String key = null;
-      if (p.config().rateLimitKeyHeader().isPresent()) {
-        key = call.header().apply(p.config().rateLimitKeyHeader().get());
+      String header = p.config().rateLimitKeyHeader().orElse(null);
+      String key = header == null ? null : call.header().apply(header);
+      try {
+        p.limiter().acquireOrThrow(key == null || key.isEmpty() ? name : key);
+      } catch (InvalidRateLimitKeyException e) {
+        // The key came from a request header: say which, still never the value.
+        InvalidRateLimitKeyException named =
+            new InvalidRateLimitKeyException(
+                e.limiterName(),
+                "rate-limit-key-header "
+                    + header
+                    + " of http client '"
+                    + name
+                    + "': "
+                    + e.getMessage());
+        named.initCause(e);
+        throw named;
       }
-      p.limiter().acquireOrThrow(key == null || key.isEmpty() ? name : key);
     }
-    return p;
+  }
+
+  /**
+   * The request as the endpoints take it: an absolute URI under an endpoint's base path (as the
+   * starter's clients make them, with the first endpoint's URL as base URL) keeps only what follows
+   * that base path, so that each endpoint puts its own before it, once. Refuses, before any permit
+   * is taken, a URI that cannot be routed: without endpoints one with no host, with endpoints an
+   * opaque one.
+   */
+  private HttpCall underEndpoints(Plan p, HttpCall call) {
+    URI uri = call.uri();
+    if (p.targets().isEmpty()) {
+      if (!uri.isAbsolute() || uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "uri must be absolute with a host when http client '"
+                + name
+                + "' has no endpoints, was '"
+                + uri
+                + "'");
+      }
+      return call;
+    }
+    if (uri.isOpaque()) {
+      // No path to put after an endpoint's: it would be sent to the endpoint's root.
+      throw new IllegalArgumentException(
+          "uri must be a path or a hierarchical URI such as http://host/path, was '" + uri + "'");
+    }
+    if (uri.getHost() == null || uri.getRawPath() == null) {
+      return call;
+    }
+    String path = uri.getRawPath();
+    for (Target t : p.targets()) {
+      String base = t.endpoint().basePath();
+      if (!base.isEmpty()
+          && path.startsWith(base)
+          && (path.length() == base.length() || path.charAt(base.length()) == '/')
+          && t.endpoint().isHostOf(uri)) {
+        StringBuilder b = new StringBuilder(path.substring(base.length()));
+        if (uri.getRawQuery() != null) {
+          b.append('?').append(uri.getRawQuery());
+        }
+        if (uri.getRawFragment() != null) {
+          b.append('#').append(uri.getRawFragment());
+        }
+        return new HttpCall(call.method(), URI.create(b.toString()), call.header());
+      }
+    }
+    return call;
   }
 
   private static boolean retries(Plan p, HttpCall call) {
@@ -661,52 +789,51 @@ public final class HttpClientGuard implements AutoCloseable {
    * breaker is open left out unless all are; the request's own URI without endpoints.
    */
   private List<Target> route(Plan p, HttpCall call) {
-    List<HttpEndpoint> endpoints = p.config().endpoints();
-    if (endpoints.isEmpty()) {
-      if (!call.uri().isAbsolute() || call.uri().getHost() == null) {
-        throw new IllegalArgumentException(
-            "uri must be absolute with a host when http client '"
-                + name
-                + "' has no endpoints, was '"
-                + call.uri()
-                + "'");
-      }
-      return List.of(new Target(call.uri(), p.hosts().host(call.uri())));
+    List<Target> targets = p.targets();
+    if (targets.isEmpty()) {
+      return List.of(new Target(null, p.hosts().host(call.uri()))); // checked by underEndpoints
     }
-    List<HttpEndpoint> order =
-        p.config().routing() == HttpRouting.WEIGHTED && endpoints.size() > 1
-            ? weighted(endpoints)
-            : endpoints;
-    List<Target> all = new ArrayList<>(order.size());
-    List<Target> allowing = new ArrayList<>(order.size());
-    for (HttpEndpoint e : order) {
-      Target t = new Target(e.rewrite(call.uri()), p.hosts().host(e.hostTag()));
-      all.add(t);
+    List<Target> order =
+        p.config().routing() == HttpRouting.WEIGHTED && targets.size() > 1
+            ? weighted(targets)
+            : targets;
+    int open = 0;
+    for (Target t : order) {
+      if (isOpen(t.host().breaker())) {
+        open++;
+      }
+    }
+    if (open == 0 || open == order.size()) {
+      return order; // all kept when all are open, so the rejection reaches the caller
+    }
+    List<Target> allowing = new ArrayList<>(order.size() - open);
+    for (Target t : order) {
       if (!isOpen(t.host().breaker())) {
         allowing.add(t);
       }
     }
-    return allowing.isEmpty() ? all : allowing;
+    // A breaker may have opened since it was counted: never route nowhere.
+    return allowing.isEmpty() ? order : allowing;
   }
 
   /** A weighted draw without replacement (successive weighted choices among those left). */
-  private List<HttpEndpoint> weighted(List<HttpEndpoint> endpoints) {
+  private List<Target> weighted(List<Target> targets) {
     RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
-    List<HttpEndpoint> left = new ArrayList<>(endpoints);
-    List<HttpEndpoint> out = new ArrayList<>(endpoints.size());
+    List<Target> left = new ArrayList<>(targets);
+    List<Target> out = new ArrayList<>(targets.size());
     long total = 0;
-    for (HttpEndpoint e : left) {
-      total += e.weight();
+    for (Target t : left) {
+      total += t.endpoint().weight();
     }
     while (!left.isEmpty()) {
       long pick = r.nextLong(total);
       int i = 0;
-      while (pick >= left.get(i).weight()) {
-        pick -= left.get(i).weight();
+      while (pick >= left.get(i).endpoint().weight()) {
+        pick -= left.get(i).endpoint().weight();
         i++;
       }
-      HttpEndpoint chosen = left.remove(i);
-      total -= chosen.weight();
+      Target chosen = left.remove(i);
+      total -= chosen.endpoint().weight();
       out.add(chosen);
     }
     return out;
@@ -782,7 +909,7 @@ public final class HttpClientGuard implements AutoCloseable {
       after =
           responses
               .header(r, "Retry-After")
-              .map(v -> RetryAfter.parse(v, clock.instant()))
+              .flatMap(v -> RetryAfter.parse(v, clock.instant()))
               .orElse(null);
     } catch (RuntimeException e) {
       after = null; // an unreadable header: the policy's backoff
@@ -798,6 +925,10 @@ public final class HttpClientGuard implements AutoCloseable {
       R r = (R) x.response();
       Holder.discard(responses, r);
     }
+  }
+
+  private static <R> void discardPending(AtomicReference<R> pending, HttpResponses<R> responses) {
+    Holder.discard(responses, pending.getAndSet(null));
   }
 
   private static <R> int safeStatus(HttpResponses<R> responses, R r) {

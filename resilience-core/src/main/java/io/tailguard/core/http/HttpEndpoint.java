@@ -96,15 +96,33 @@ public record HttpEndpoint(URI url, int weight) {
 
   private static String problem(URI uri) {
     String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!"http".equals(scheme) && !"https".equals(scheme) || uri.getHost() == null) {
+    if (!"http".equals(scheme) && !"https".equals(scheme)) {
       return "must be an absolute http or https URL such as http://127.0.0.1:8081, was '"
-          + uri
+          + shown(uri)
           + "'";
     }
+    if (uri.getHost() == null) {
+      return uri.getRawAuthority() == null
+          ? "must be an absolute http or https URL such as http://127.0.0.1:8081, was '"
+              + shown(uri)
+              + "'"
+          : "must have a host name of letters, digits, '-' and '.' ('_' is not allowed), was '"
+              + shown(uri)
+              + "'";
+    }
     if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-      return "must not have a query, fragment or user info, was '" + uri + "'";
+      return "must not have a query, fragment or user info, was '" + shown(uri) + "'";
+    }
+    if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+      return "must have a port in [1, 65535], was '" + shown(uri) + "'";
     }
     return null;
+  }
+
+  /** The URL as an error message shows it: without its user info, which may hold a password. */
+  private static String shown(URI uri) {
+    String info = uri.getRawUserInfo();
+    return info == null ? uri.toString() : uri.toString().replace(info + "@", "***@");
   }
 
   /**
@@ -135,6 +153,24 @@ public record HttpEndpoint(URI url, int weight) {
     return host.toLowerCase(Locale.ROOT) + ":" + port;
   }
 
+  /** The base path, raw, without a trailing {@code /}; empty if none. */
+  String basePath() {
+    String base = url.getRawPath() == null ? "" : url.getRawPath();
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  /** Whether an absolute URI names this endpoint's host and port (its scheme's default if none). */
+  boolean isHostOf(URI uri) {
+    return uri.getHost() != null
+        && url.getHost().equalsIgnoreCase(uri.getHost())
+        && port(url) == port(uri);
+  }
+
+  private static int port(URI uri) {
+    int port = uri.getPort();
+    return port >= 0 ? port : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+
   /**
    * Returns a request's URI sent to this endpoint: the endpoint's scheme, host and port, its base
    * path followed by the request's path, the request's query and fragment.
@@ -143,10 +179,7 @@ public record HttpEndpoint(URI url, int weight) {
    * @return the URI to send to
    */
   public URI rewrite(URI request) {
-    String base = url.getRawPath() == null ? "" : url.getRawPath();
-    if (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
+    String base = basePath();
     String path = request.getRawPath() == null ? "" : request.getRawPath();
     if (!path.isEmpty() && !path.startsWith("/")) {
       path = "/" + path;

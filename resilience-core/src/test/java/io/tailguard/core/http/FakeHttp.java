@@ -36,7 +36,7 @@ final class FakeHttp {
   }
 
   /** Reads {@link Response}s and remembers every one discarded. */
-  static final class Responses implements HttpResponses<Response> {
+  static class Responses implements HttpResponses<Response> {
     final List<Response> discarded = new CopyOnWriteArrayList<>();
 
     @Override

@@ -189,9 +189,25 @@ class HttpClientConfigBadInputTest {
     assertThatThrownBy(() -> HttpEndpoint.of("/relative"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("was '/relative'");
-    assertThatThrownBy(() -> HttpEndpoint.of("http://u:p@a:80"))
+    // The user info is left out of the message: it may hold a password.
+    assertThatThrownBy(() -> HttpEndpoint.of("http://u:secret@a:80"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("url must not have a query, fragment or user info, was 'http://u:p@a:80'");
+        .hasMessage("url must not have a query, fragment or user info, was 'http://***@a:80'");
+    assertThatThrownBy(() -> HttpEndpoint.of("http://a:80/#top"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("url must not have a query, fragment or user info, was 'http://a:80/#top'");
+    assertThatThrownBy(() -> HttpEndpoint.of("http://a:99999"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("url must have a port in [1, 65535], was 'http://a:99999'");
+    assertThatThrownBy(() -> HttpEndpoint.of("http://a:0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("url must have a port in [1, 65535], was 'http://a:0'");
+    // java.net.URI finds no host in a name with '_' (a common container name).
+    assertThatThrownBy(() -> HttpEndpoint.of("http://inventory_a:8081"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "url must have a host name of letters, digits, '-' and '.' ('_' is not allowed), was"
+                + " 'http://inventory_a:8081'");
     assertThatThrownBy(() -> HttpEndpoint.of("http://a:80", 1001))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("weight must be in [1, 1000], was 1001");

@@ -203,6 +203,60 @@ class HttpClientGuardAsyncTest {
     assertThat(responses.discarded).hasSize(2).doesNotContain(last);
   }
 
+  /**
+   * The caller cancels while a retryable response is being judged (another thread, held inside
+   * {@code status}): the retrier has already let the call go, so the response must be discarded by
+   * the guard, once.
+   */
+  @Test
+  void aRetryableResponseJudgedWhileTheCallerCancelsIsDiscardedOnce() throws Exception {
+    aResponseJudgedWhileTheCallerCancelsIsDiscardedOnce(503);
+  }
+
+  @Test
+  void anAcceptableResponseJudgedWhileTheCallerCancelsIsDiscardedOnce() throws Exception {
+    aResponseJudgedWhileTheCallerCancelsIsDiscardedOnce(200);
+  }
+
+  private void aResponseJudgedWhileTheCallerCancelsIsDiscardedOnce(int status) throws Exception {
+    HttpClientGuard g =
+        client("    inventory: { endpoints: [ \"http://a:8081\" ], retry: quick }\n");
+    java.util.concurrent.CountDownLatch judging = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger reads =
+        new java.util.concurrent.atomic.AtomicInteger();
+    FakeHttp.Responses slowJudge =
+        new FakeHttp.Responses() {
+          @Override
+          public int status(Response response) {
+            // The guard reads the status twice: for the breaker, then for the retry; hold the
+            // second read until the caller has cancelled.
+            if (reads.incrementAndGet() == 2) {
+              judging.countDown();
+              try {
+                cancelled.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return super.status(response);
+          }
+        };
+    CompletableFuture<Response> result =
+        g.executeAsync(FakeHttp.get("/x"), this::exchange, slowJudge);
+    Response answer = Response.of(status, attempts.get(0));
+    Thread answering = new Thread(() -> stages.get(0).complete(answer));
+    answering.start();
+    assertThat(judging.await(10, TimeUnit.SECONDS)).isTrue();
+    result.cancel(true);
+    cancelled.countDown();
+    answering.join(10_000);
+    assertThat(answering.isAlive()).isFalse();
+    assertThat(result).isCancelled();
+    assertThat(answer.discards).hasValue(1);
+    assertThat(stages).hasSize(1);
+  }
+
   @Test
   void aRefusedRateLimitFailsTheFutureWithoutSending() {
     HttpClientGuard g = client("    inventory: { rate-limiter: one }\n");

@@ -124,6 +124,51 @@ class HttpClientGuardHedgeTest {
   }
 
   @Test
+  void aCallerInterruptedWhileAHedgedCallWaitsKeepsItsInterruptAndCancelsTheAttempt()
+      throws Exception {
+    HttpClientGuard g = client();
+    CountDownLatch primaryStarted = new CountDownLatch(1);
+    CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+    CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                g.execute(
+                    FakeHttp.get("/items"),
+                    a -> {
+                      primaryStarted.countDown();
+                      try {
+                        new CountDownLatch(1).await(); // until interrupted
+                      } catch (InterruptedException e) {
+                        throw new InterruptedIOException("cancelled");
+                      }
+                      return Response.of(200, a);
+                    },
+                    responses);
+                thrown.complete(null);
+              } catch (Throwable t) {
+                thrown.complete(t);
+              }
+              stillInterrupted.complete(Thread.currentThread().isInterrupted());
+            });
+    caller.start();
+    assertThat(primaryStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    caller.interrupt();
+    assertThat(thrown.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(java.util.concurrent.CancellationException.class);
+    assertThat(stillInterrupted.get(10, TimeUnit.SECONDS)).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(events)
+                    .extracting(HttpClientEvent.AttemptFinished::outcome)
+                    .containsExactly(HttpClientEvent.Outcome.CANCELLED));
+    assertThat(g.hostBreakers().get("slow:8081").metrics().failedCalls()).isZero();
+  }
+
+  @Test
   void aLoserThatAnswersAnywayHasItsResponseDiscarded() throws Exception {
     HttpClientGuard g = client();
     CountDownLatch primaryStarted = new CountDownLatch(1);

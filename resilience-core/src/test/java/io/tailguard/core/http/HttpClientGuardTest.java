@@ -95,6 +95,36 @@ class HttpClientGuardTest {
             });
   }
 
+  /**
+   * A RestClient or WebClient built by the starter has the first endpoint's URL as its base URL, so
+   * its requests name that endpoint's base path: each endpoint gets its own base path once.
+   */
+  @Test
+  void aRequestUnderAnEndpointsBasePathIsSentUnderEachEndpointsOwn() throws IOException {
+    HttpClientGuard g = client(TWO);
+    Response r =
+        g.execute(
+            FakeHttp.get("http://A:8081/api/items/7?x=1#f"), a -> Response.of(200, a), responses);
+    assertThat(r.from).isEqualTo(URI.create("http://a:8081/api/items/7?x=1#f"));
+    // The first endpoint fails once: its breaker opens and the request goes to the second.
+    assertThatThrownBy(
+            () ->
+                g.execute(
+                    FakeHttp.get("http://a:8081/api/items"),
+                    a -> {
+                      throw new IOException("refused");
+                    },
+                    responses))
+        .isInstanceOf(IOException.class);
+    Response second =
+        g.execute(FakeHttp.get("http://a:8081/api"), a -> Response.of(200, a), responses);
+    assertThat(second.from).isEqualTo(URI.create("http://b:8082"));
+    // A path that only starts like the base path is no path under it.
+    Response apix =
+        g.execute(FakeHttp.get("http://a:8081/apix/1"), a -> Response.of(200, a), responses);
+    assertThat(apix.from).isEqualTo(URI.create("http://b:8082/apix/1"));
+  }
+
   @Test
   void withoutEndpointsTheRequestGoesToItsOwnUri() throws IOException {
     HttpClientGuard g = client("    inventory: { circuit-breaker: hosts }\n");

@@ -92,6 +92,43 @@ class HttpClientRegistryTest {
     assertThat(r.from.getHost()).isEqualTo("b");
   }
 
+  /** A retry policy with {@code n} attempts, named {@code name}, and a client retried by it. */
+  static String retriedBy(String name, int n) {
+    return """
+      retry:
+        policies:
+          %s: { max-attempts: %d, base-delay: 1ms, jitter: none, budget: off }
+      http-clients:
+        inventory: { retry: %s }
+    """
+        .formatted(name, n, name);
+  }
+
+  int attemptsOfOneRetriedCall(HttpClientGuard g) throws IOException {
+    int[] n = {0};
+    g.execute(
+        FakeHttp.get("http://s/x"),
+        a -> {
+          n[0]++;
+          return Response.of(503, a);
+        },
+        responses);
+    return n[0];
+  }
+
+  @Test
+  void aReloadThatReconfiguresOrReplacesTheRetryPolicyAppliesToTheNextRequest() throws IOException {
+    runtime(retriedBy("first", 3));
+    HttpClientGuard g = rt.httpClients().client("inventory");
+    assertThat(attemptsOfOneRetriedCall(g)).isEqualTo(3);
+    apply(retriedBy("first", 2));
+    assertThat(attemptsOfOneRetriedCall(g)).isEqualTo(2);
+    // The old policy's settings gone and another policy referenced: the guard follows the
+    // reference.
+    apply(retriedBy("second", 4));
+    assertThat(attemptsOfOneRetriedCall(g)).isEqualTo(4);
+  }
+
   @Test
   void anUnrelatedReloadLeavesThePerHostBreakersAlone() throws IOException {
     runtime(AB);

@@ -76,7 +76,19 @@ public final class ResilienceClientHttpRequestInterceptor implements ClientHttpR
     HttpCall call = new HttpCall(request.getMethod().name(), request.getURI(), headers::getFirst);
     return guard.execute(
         call,
-        attempt -> execution.execute(new AttemptRequest(request, attempt.target()), body),
+        attempt -> {
+          ClientHttpResponse response =
+              execution.execute(new AttemptRequest(request, attempt.target()), body);
+          try {
+            // Read the status line here: one that cannot be read fails the attempt as an
+            // IOException (a failure for the host's breaker, retryable as one), not later.
+            response.getStatusCode();
+          } catch (IOException | RuntimeException e) {
+            response.close();
+            throw e;
+          }
+          return response;
+        },
         Responses.INSTANCE);
   }
 
@@ -122,7 +134,8 @@ public final class ResilienceClientHttpRequestInterceptor implements ClientHttpR
       try {
         return response.getStatusCode().value();
       } catch (IOException e) {
-        return -1; // no status line: the guard treats it as a failed exchange
+        // Read once already by the exchange, so not expected; the guard discards the response.
+        throw new java.io.UncheckedIOException(e);
       }
     }
 

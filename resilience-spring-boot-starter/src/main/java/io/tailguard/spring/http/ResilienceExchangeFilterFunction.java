@@ -17,6 +17,7 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * A {@code WebClient} filter that sends each exchange through the {@link HttpClientGuard} of one
@@ -78,30 +79,32 @@ public final class ResilienceExchangeFilterFunction implements ExchangeFilterFun
 
   @Override
   public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-    return Mono.defer(
-        () -> {
+    return Mono.deferContextual(
+        context -> {
           HttpClientGuard guard = clients.client(name);
           HttpCall call =
               new HttpCall(request.method().name(), request.url(), request.headers()::getFirst);
           CompletableFuture<ClientResponse> result =
               guard.executeAsync(
-                  call, attempt -> exchange(request, next, attempt), Responses.INSTANCE);
+                  call, attempt -> exchange(request, next, attempt, context), Responses.INSTANCE);
           // fromFuture cancels the future when the subscriber cancels.
           return Mono.fromFuture(result);
         });
   }
 
   /**
-   * One attempt: subscribes to the exchange now and completes the stage with its response. The
-   * stage cancelled disposes the subscription; a response that arrives too late is released.
+   * One attempt: subscribes to the exchange now, with the caller's Reactor context (tracing and
+   * Boot's observation live there), and completes the stage with its response. The stage cancelled
+   * disposes the subscription; a response that arrives too late is released.
    */
   private static CompletionStage<ClientResponse> exchange(
-      ClientRequest request, ExchangeFunction next, HttpAttempt attempt) {
+      ClientRequest request, ExchangeFunction next, HttpAttempt attempt, ContextView context) {
     ClientRequest attemptRequest = ClientRequest.from(request).url(attempt.target()).build();
     CompletableFuture<ClientResponse> stage = new CompletableFuture<>();
     Disposable subscription =
         next.exchange(attemptRequest)
             .contextWrite(Context.of(ON_ERROR_DROPPED, IGNORE))
+            .contextWrite(context)
             .subscribe(
                 response -> {
                   if (!stage.complete(response)) {

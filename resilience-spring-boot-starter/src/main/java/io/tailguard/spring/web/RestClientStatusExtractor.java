@@ -1,5 +1,6 @@
 package io.tailguard.spring.web;
 
+import io.tailguard.core.http.RetryAfter;
 import io.tailguard.core.retry.HttpStatusExtractor;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,7 @@ public final class RestClientStatusExtractor implements HttpStatusExtractor {
     if (failure instanceof RestClientResponseException e) {
       HttpHeaders headers = e.getResponseHeaders();
       if (headers != null) {
-        return RetryAfterHeader.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), Instant.now());
+        return RetryAfter.parse(headers.getFirst(HttpHeaders.RETRY_AFTER), Instant.now());
       }
     }
     return Optional.empty();

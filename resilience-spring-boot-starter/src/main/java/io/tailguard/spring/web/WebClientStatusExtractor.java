@@ -1,5 +1,6 @@
 package io.tailguard.spring.web;
 
+import io.tailguard.core.http.RetryAfter;
 import io.tailguard.core.retry.HttpStatusExtractor;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +33,7 @@ public final class WebClientStatusExtractor implements HttpStatusExtractor {
   @Override
   public Optional<Duration> retryAfter(Throwable failure) {
     if (failure instanceof WebClientResponseException e) {
-      return RetryAfterHeader.parse(
-          e.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), Instant.now());
+      return RetryAfter.parse(e.getHeaders().getFirst(HttpHeaders.RETRY_AFTER), Instant.now());
     }
     return Optional.empty();
   }

@@ -108,6 +108,49 @@ class HttpClientsRestClientTests {
   }
 
   @Test
+  void anEndpointsBasePathIsSentOnce() {
+    runner()
+        .withPropertyValues("resilience.http-clients.based.endpoints[0].url=" + fast.uri("/api"))
+        .run(
+            context -> {
+              RestClient client = restClient(context.getBean(ResilientHttpClients.class), "based");
+              assertThat(body(client, "/items?id=7")).isEqualTo("fast");
+              assertThat(fast.received())
+                  .extracting(LoopbackServer.Request::target)
+                  .containsExactly("/api/items?id=7");
+            });
+  }
+
+  @Test
+  void aRetriedPutSendsItsBodyAndHeadersAgain() {
+    failing.handler(
+        r -> r.number() == 1 ? Reply.of(503, "busy") : Reply.of(200, "got " + r.bodyText()));
+    runner()
+        .withPropertyValues("resilience.http-clients.patient.retry=twice")
+        .run(
+            context -> {
+              RestClient client =
+                  restClient(context.getBean(ResilientHttpClients.class), "patient");
+              String answer =
+                  client
+                      .put()
+                      .uri(failing.uri("/items/1"))
+                      .header("X-Id", "7")
+                      .body("payload")
+                      .retrieve()
+                      .body(String.class);
+              assertThat(answer).isEqualTo("got payload");
+              assertThat(failing.received())
+                  .hasSize(2)
+                  .allSatisfy(
+                      r -> {
+                        assertThat(r.bodyText()).isEqualTo("payload");
+                        assertThat(r.header("X-Id")).isEqualTo("7");
+                      });
+            });
+  }
+
+  @Test
   void aFailingHostsBreakerOpensWhileAnotherHostsCallsGoOn() {
     runner()
         .withPropertyValues("resilience.http-clients.anywhere.circuit-breaker=hosts")

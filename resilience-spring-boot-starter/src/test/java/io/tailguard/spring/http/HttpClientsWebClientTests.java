@@ -135,6 +135,35 @@ class HttpClientsWebClientTests {
   }
 
   @Test
+  void aRetriedPutSendsItsBodyAndHeadersAgain() {
+    failing.handler(
+        r -> r.number() == 1 ? Reply.of(503, "busy") : Reply.of(200, "got " + r.bodyText()));
+    runner
+        .withPropertyValues("resilience.http-clients.patient.retry=twice")
+        .run(
+            context -> {
+              WebClient client = webClient(context.getBean(ResilientWebClients.class), "patient");
+              String answer =
+                  client
+                      .put()
+                      .uri(failing.uri("/items/1"))
+                      .header("X-Id", "7")
+                      .bodyValue("payload")
+                      .retrieve()
+                      .bodyToMono(String.class)
+                      .block(WAIT);
+              assertThat(answer).isEqualTo("got payload");
+              assertThat(failing.received())
+                  .hasSize(2)
+                  .allSatisfy(
+                      r -> {
+                        assertThat(r.bodyText()).isEqualTo("payload");
+                        assertThat(r.header("X-Id")).isEqualTo("7");
+                      });
+            });
+  }
+
+  @Test
   void aPostIsNotRetriedButAGetIs() {
     runner
         .withPropertyValues("resilience.http-clients.patient.retry=twice")

@@ -11,9 +11,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
@@ -72,23 +69,6 @@ class HttpStatusExtractorsTests {
     assertThat(web.status(wce)).hasValue(429);
     assertThat(web.retryAfter(wce)).hasValue(Duration.ofSeconds(7));
     assertThat(web.status(new IllegalStateException())).isEmpty();
-  }
-
-  @Test
-  void parsesRetryAfterAsSecondsOrAnHttpDate() {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    assertThat(RetryAfterHeader.parse("120", now)).hasValue(Duration.ofSeconds(120));
-    String date =
-        DateTimeFormatter.RFC_1123_DATE_TIME.format(now.plusSeconds(30).atOffset(ZoneOffset.UTC));
-    assertThat(RetryAfterHeader.parse(date, now)).hasValue(Duration.ofSeconds(30));
-    String past =
-        DateTimeFormatter.RFC_1123_DATE_TIME.format(now.minusSeconds(30).atOffset(ZoneOffset.UTC));
-    assertThat(RetryAfterHeader.parse(past, now)).hasValue(Duration.ZERO);
-    assertThat(RetryAfterHeader.parse("soon", now)).isEmpty();
-    assertThat(RetryAfterHeader.parse(" ", now)).isEmpty();
-    assertThat(RetryAfterHeader.parse(null, now)).isEmpty();
-    assertThat(RetryAfterHeader.parse("99999999999999999999999", now))
-        .hasValue(Duration.ofSeconds(Long.MAX_VALUE));
   }
 
   @Test
