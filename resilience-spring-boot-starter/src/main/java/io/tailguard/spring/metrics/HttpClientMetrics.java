@@ -103,10 +103,12 @@ public final class HttpClientMetrics implements MeterBinder {
     }
   }
 
-  /** A standard method as it is; anything else {@code other}, so the tag stays bounded. */
+  /**
+   * A standard method as it is; anything else {@code other}, so the tag stays bounded. Methods are
+   * case-sensitive (RFC 9110), as the guard compares them: {@code get} is not {@code GET}.
+   */
   static String method(String method) {
-    String m = method.toUpperCase(Locale.ROOT);
-    return METHODS.contains(m) ? m : "other";
+    return METHODS.contains(method) ? method : "other";
   }
 
   /** {@code 2xx} for 200 to 299 and so on; {@code none} without a response. */

@@ -9,7 +9,9 @@ class HttpClientMetricsTests {
 
   @Test
   void standardMethodsAreKeptAndOthersAreOther() {
-    assertThat(HttpClientMetrics.method("get")).isEqualTo("GET");
+    assertThat(HttpClientMetrics.method("GET")).isEqualTo("GET");
+    // Case-sensitive like the guard, which neither retries nor hedges a "get".
+    assertThat(HttpClientMetrics.method("get")).isEqualTo("other");
     assertThat(HttpClientMetrics.method("PATCH")).isEqualTo("PATCH");
     assertThat(HttpClientMetrics.method("PROPFIND")).isEqualTo("other");
     assertThat(HttpClientMetrics.method("X-" + System.nanoTime())).isEqualTo("other");
