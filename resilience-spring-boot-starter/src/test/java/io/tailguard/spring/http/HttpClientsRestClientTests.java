@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -97,8 +96,7 @@ class HttpClientsRestClientTests {
 
   @Test
   void aRetriedPutSendsItsBodyAndHeadersAgain() {
-    servers.failing.handler(
-        r -> r.number() == 1 ? Reply.of(503, "busy") : Reply.of(200, "got " + r.bodyText()));
+    servers.failOnceThenEcho();
     runner()
         .withPropertyValues("resilience.http-clients.patient.retry=twice")
         .run(
@@ -114,13 +112,7 @@ class HttpClientsRestClientTests {
                       .retrieve()
                       .body(String.class);
               assertThat(answer).isEqualTo("got payload");
-              assertThat(servers.failing.received())
-                  .hasSize(2)
-                  .allSatisfy(
-                      r -> {
-                        assertThat(r.bodyText()).isEqualTo("payload");
-                        assertThat(r.header("X-Id")).isEqualTo("7");
-                      });
+              servers.assertTheBodyAndHeadersWereSentTwice();
             });
   }
 
@@ -155,27 +147,14 @@ class HttpClientsRestClientTests {
     runner()
         .withBean(FakeClock.class, () -> clock)
         .withUserConfiguration(LoopbackReplicas.FakeClockRuntime.class)
-        .withPropertyValues(
-            "resilience.http-clients.replicas.endpoints[0].url=" + servers.slow.uri(),
-            "resilience.http-clients.replicas.endpoints[1].url=" + servers.fast.uri(),
-            "resilience.http-clients.replicas.hedge=replicas")
+        .withPropertyValues(servers.slowThenFastReplicas())
         .run(
             context -> {
               RestClient client =
                   restClient(context.getBean(ResilientHttpClients.class), "replicas");
               CompletableFuture<String> call =
                   CompletableFuture.supplyAsync(() -> body(client, "/items/1"));
-              // The primary goes to the first endpoint, the slow one, which holds it.
-              assertThat(servers.slow.awaitRequests(1))
-                  .extracting(LoopbackServer.Request::target)
-                  .containsExactly("/items/1");
-              LoopbackReplicas.hedgeDelaysPass(clock, servers.fast);
-              assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("fast");
-              servers.slow.awaitAbandoned(
-                  1); // the loser's exchange was cancelled, its connection closed
-              assertThat(servers.fast.received())
-                  .extracting(LoopbackServer.Request::target)
-                  .containsExactly("/items/1");
+              servers.assertTheHedgeToTheFastReplicaWins(clock, call);
               // The loser's event may come just after the call returned: its thread ends after.
               MeterRegistry meters = context.getBean(MeterRegistry.class);
               Awaitility.await()
@@ -239,13 +218,8 @@ class HttpClientsRestClientTests {
             context -> {
               RestClient client =
                   restClient(context.getBean(ResilientHttpClients.class), "patient");
-              assertThat(status(client, "POST", servers.failing.uri("/orders"))).isEqualTo(503);
-              assertThat(servers.failing.requests()).isEqualTo(1);
-              assertThat(status(client, "GET", servers.failing.uri("/orders"))).isEqualTo(503);
-              assertThat(servers.failing.requests()).isEqualTo(3);
-              assertThat(servers.failing.received())
-                  .extracting(LoopbackServer.Request::method)
-                  .containsExactly("POST", "GET", "GET");
+              servers.assertAPostIsSentOnceAndAGetTwice(
+                  (method, uri) -> status(client, method, uri));
             });
   }
 

@@ -9,7 +9,6 @@ import io.tailguard.spring.http.LoopbackServer.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -62,24 +61,13 @@ class HttpClientsWebClientTests {
     runner
         .withBean(FakeClock.class, () -> clock)
         .withUserConfiguration(LoopbackReplicas.FakeClockRuntime.class)
-        .withPropertyValues(
-            "resilience.http-clients.replicas.endpoints[0].url=" + servers.slow.uri(),
-            "resilience.http-clients.replicas.endpoints[1].url=" + servers.fast.uri(),
-            "resilience.http-clients.replicas.hedge=replicas")
+        .withPropertyValues(servers.slowThenFastReplicas())
         .run(
             context -> {
               WebClient client = webClient(context.getBean(ResilientWebClients.class), "replicas");
               CompletableFuture<String> call =
                   client.get().uri("/items/1").retrieve().bodyToMono(String.class).toFuture();
-              assertThat(servers.slow.awaitRequests(1))
-                  .extracting(LoopbackServer.Request::target)
-                  .containsExactly("/items/1");
-              LoopbackReplicas.hedgeDelaysPass(clock, servers.fast);
-              assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("fast");
-              servers.slow.awaitAbandoned(1);
-              assertThat(servers.fast.received())
-                  .extracting(LoopbackServer.Request::target)
-                  .containsExactly("/items/1");
+              servers.assertTheHedgeToTheFastReplicaWins(clock, call);
             });
   }
 
@@ -110,8 +98,7 @@ class HttpClientsWebClientTests {
 
   @Test
   void aRetriedPutSendsItsBodyAndHeadersAgain() {
-    servers.failing.handler(
-        r -> r.number() == 1 ? Reply.of(503, "busy") : Reply.of(200, "got " + r.bodyText()));
+    servers.failOnceThenEcho();
     runner
         .withPropertyValues("resilience.http-clients.patient.retry=twice")
         .run(
@@ -127,13 +114,7 @@ class HttpClientsWebClientTests {
                       .bodyToMono(String.class)
                       .block(WAIT);
               assertThat(answer).isEqualTo("got payload");
-              assertThat(servers.failing.received())
-                  .hasSize(2)
-                  .allSatisfy(
-                      r -> {
-                        assertThat(r.bodyText()).isEqualTo("payload");
-                        assertThat(r.header("X-Id")).isEqualTo("7");
-                      });
+              servers.assertTheBodyAndHeadersWereSentTwice();
             });
   }
 
@@ -144,12 +125,8 @@ class HttpClientsWebClientTests {
         .run(
             context -> {
               WebClient client = webClient(context.getBean(ResilientWebClients.class), "patient");
-              assertThat(status(client, "POST", servers.failing.uri("/orders"))).isEqualTo(503);
-              assertThat(servers.failing.requests()).isEqualTo(1);
-              assertThat(status(client, "GET", servers.failing.uri("/orders"))).isEqualTo(503);
-              assertThat(servers.failing.received())
-                  .extracting(LoopbackServer.Request::method)
-                  .containsExactly("POST", "GET", "GET");
+              servers.assertAPostIsSentOnceAndAGetTwice(
+                  (method, uri) -> status(client, method, uri));
             });
   }
 

@@ -1,11 +1,17 @@
 package io.tailguard.spring.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
+import io.tailguard.spring.http.LoopbackServer.Reply;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -56,6 +62,72 @@ final class LoopbackReplicas implements BeforeEachCallback, AfterEachCallback {
     fast.close();
     slow.close();
     failing.close();
+  }
+
+  /** A call's status, whatever it is (no exception for 4xx and 5xx), through the client tested. */
+  @FunctionalInterface
+  interface StatusCall {
+    int status(String method, URI uri) throws Exception;
+  }
+
+  /**
+   * A client {@code replicas} over the slow server, then the fast one, hedged by {@code replicas}.
+   */
+  String[] slowThenFastReplicas() {
+    return new String[] {
+      "resilience.http-clients.replicas.endpoints[0].url=" + slow.uri(),
+      "resilience.http-clients.replicas.endpoints[1].url=" + fast.uri(),
+      "resilience.http-clients.replicas.hedge=replicas"
+    };
+  }
+
+  /**
+   * With {@code call} a GET of {@code /items/1} through the {@link #slowThenFastReplicas} client:
+   * the primary goes to the first endpoint, the slow one, which holds it; the hedge to the fast one
+   * wins once the fake clock passes the hedge delay, and the loser's exchange is cancelled.
+   */
+  void assertTheHedgeToTheFastReplicaWins(FakeClock clock, CompletableFuture<String> call)
+      throws Exception {
+    assertThat(slow.awaitRequests(1))
+        .extracting(LoopbackServer.Request::target)
+        .containsExactly("/items/1");
+    hedgeDelaysPass(clock, fast);
+    assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("fast");
+    slow.awaitAbandoned(1); // the loser's exchange was cancelled, its connection closed
+    assertThat(fast.received())
+        .extracting(LoopbackServer.Request::target)
+        .containsExactly("/items/1");
+  }
+
+  /** The failing server answers its first request 503, then echoes each body as "got BODY". */
+  void failOnceThenEcho() {
+    failing.handler(
+        r -> r.number() == 1 ? Reply.of(503, "busy") : Reply.of(200, "got " + r.bodyText()));
+  }
+
+  /** The failing server got the body "payload" and the header {@code X-Id: 7} twice. */
+  void assertTheBodyAndHeadersWereSentTwice() {
+    assertThat(failing.received())
+        .hasSize(2)
+        .allSatisfy(
+            r -> {
+              assertThat(r.bodyText()).isEqualTo("payload");
+              assertThat(r.header("X-Id")).isEqualTo("7");
+            });
+  }
+
+  /**
+   * Through a client retried by {@code twice}: a POST to the failing server is sent once, a GET
+   * twice.
+   */
+  void assertAPostIsSentOnceAndAGetTwice(StatusCall call) throws Exception {
+    assertThat(call.status("POST", failing.uri("/orders"))).isEqualTo(503);
+    assertThat(failing.requests()).isEqualTo(1);
+    assertThat(call.status("GET", failing.uri("/orders"))).isEqualTo(503);
+    assertThat(failing.requests()).isEqualTo(3);
+    assertThat(failing.received())
+        .extracting(LoopbackServer.Request::method)
+        .containsExactly("POST", "GET", "GET");
   }
 
   /** The JDK's HttpClient on HTTP/1.1, as both client tests send with. */
