@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tailguard.core.circuitbreaker.CircuitState;
-import io.tailguard.core.config.YamlConfigLoader;
 import io.tailguard.core.http.FakeHttp.Response;
 import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import io.tailguard.core.runtime.ResilienceRuntime;
@@ -42,7 +41,7 @@ class HttpClientGuardAsyncTest {
 
   @AfterEach
   void close() {
-    rt.close();
+    HttpGuards.close(rt);
   }
 
   static final String ENGINES =
@@ -68,16 +67,8 @@ class HttpClientGuardAsyncTest {
       """;
 
   HttpClientGuard client(String yaml) {
-    rt =
-        ResilienceRuntime.builder()
-            .config(YamlConfigLoader.loadString(ENGINES + yaml))
-            .clock(clock)
-            .scheduler(clock)
-            .executor(Runnable::run)
-            .build();
-    HttpClientGuard g = rt.httpClients().client("inventory");
-    g.subscribe(e -> events.add((HttpClientEvent.AttemptFinished) e));
-    return g;
+    rt = HttpGuards.runtime(ENGINES + yaml, clock);
+    return HttpGuards.inventory(rt, events);
   }
 
   /** An exchange whose stages the test completes. */
@@ -119,11 +110,10 @@ class HttpClientGuardAsyncTest {
     stages.get(1).complete(fast);
     assertThat(join(result)).isSameAs(fast);
     assertThat(stages.get(0)).isCancelled();
-    assertThat(events)
-        .extracting(HttpClientEvent.AttemptFinished::host, HttpClientEvent.AttemptFinished::outcome)
+    assertThat(HttpGuards.hostsAndOutcomes(events))
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("fast:8082", HttpClientEvent.Outcome.SUCCESS),
-            org.assertj.core.groups.Tuple.tuple("slow:8081", HttpClientEvent.Outcome.CANCELLED));
+            HttpGuards.attempt("fast:8082", HttpClientEvent.Outcome.SUCCESS),
+            HttpGuards.attempt("slow:8081", HttpClientEvent.Outcome.CANCELLED));
     assertThat(g.hostBreakers().get("slow:8081").metrics().failedCalls()).isZero();
     assertThat(fast.discards).hasValue(0);
   }

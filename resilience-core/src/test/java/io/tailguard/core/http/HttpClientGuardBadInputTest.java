@@ -3,7 +3,6 @@ package io.tailguard.core.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.config.YamlConfigLoader;
 import io.tailguard.core.http.FakeHttp.Response;
 import io.tailguard.core.ratelimiter.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimiter.RateLimitExceededException;
@@ -31,9 +30,7 @@ class HttpClientGuardBadInputTest {
 
   @AfterEach
   void close() {
-    if (rt != null) {
-      rt.close();
-    }
+    HttpGuards.close(rt);
   }
 
   static final String ENGINES =
@@ -49,14 +46,8 @@ class HttpClientGuardBadInputTest {
       """;
 
   HttpClientGuard client(String yaml) {
-    rt =
-        ResilienceRuntime.builder()
-            .config(YamlConfigLoader.loadString(ENGINES + yaml))
-            .clock(clock)
-            .scheduler(clock)
-            .executor(Runnable::run)
-            .build();
-    return rt.httpClients().client("inventory");
+    rt = HttpGuards.runtime(ENGINES + yaml, clock);
+    return rt.httpClients().client(HttpGuards.INVENTORY);
   }
 
   /** Sends every attempt to a fake that answers {@code status}, counting the attempts. */

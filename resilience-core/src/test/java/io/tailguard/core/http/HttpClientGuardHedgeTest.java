@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tailguard.core.circuitbreaker.CircuitState;
-import io.tailguard.core.config.YamlConfigLoader;
 import io.tailguard.core.http.FakeHttp.Response;
 import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
@@ -37,7 +36,7 @@ class HttpClientGuardHedgeTest {
 
   @AfterEach
   void close() throws InterruptedException {
-    rt.close();
+    HttpGuards.close(rt);
     attempts.shutdownNow();
     callers.shutdownNow();
     assertThat(attempts.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
@@ -45,30 +44,55 @@ class HttpClientGuardHedgeTest {
 
   HttpClientGuard client() {
     rt =
-        ResilienceRuntime.builder()
-            .config(
-                YamlConfigLoader.loadString(
-                    """
-                    resilience:
-                      circuit-breaker:
-                        instances:
-                          hosts: { consecutive-failures-threshold: 1 }
-                      hedge:
-                        instances:
-                          replicas: { max-hedges: 1, delay: { strategy: fixed, delay: 100ms } }
-                      http-clients:
-                        inventory:
-                          endpoints: [ "http://slow:8081", "http://fast:8082" ]
-                          circuit-breaker: hosts
-                          hedge: replicas
-                    """))
-            .clock(clock)
-            .scheduler(clock)
-            .executor(attempts)
-            .build();
-    HttpClientGuard g = rt.httpClients().client("inventory");
-    g.subscribe(e -> events.add((HttpClientEvent.AttemptFinished) e));
-    return g;
+        HttpGuards.runtime(
+            """
+            resilience:
+              circuit-breaker:
+                instances:
+                  hosts: { consecutive-failures-threshold: 1 }
+              hedge:
+                instances:
+                  replicas: { max-hedges: 1, delay: { strategy: fixed, delay: 100ms } }
+              http-clients:
+                inventory:
+                  endpoints: [ "http://slow:8081", "http://fast:8082" ]
+                  circuit-breaker: hosts
+                  hedge: replicas
+            """,
+            clock,
+            attempts);
+    return HttpGuards.inventory(rt, events);
+  }
+
+  /** Calls {@code g} for {@code /items} on a caller thread, so the test can drive the hedge. */
+  CompletableFuture<Response> callOnACaller(HttpClientGuard g, HttpExchange<Response> exchange) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return g.execute(FakeHttp.get("/items"), exchange, responses);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        callers);
+  }
+
+  /** Once the primary has started and its hedge timer is set, fires the 100ms hedge delay. */
+  void hedgeOnceThePrimaryHasStarted(CountDownLatch primaryStarted) throws InterruptedException {
+    assertThat(primaryStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> clock.pendingTasks() >= 2);
+    clock.advance(Duration.ofMillis(100));
+  }
+
+  /** An attempt that says it started and then blocks until cancelled by an interrupt. */
+  static Response blockUntilInterrupted(CountDownLatch started) throws InterruptedIOException {
+    started.countDown();
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      throw new InterruptedIOException("cancelled");
+    }
+    throw new AssertionError("a latch nobody counts down was released");
   }
 
   @Test
@@ -76,48 +100,26 @@ class HttpClientGuardHedgeTest {
     HttpClientGuard g = client();
     CountDownLatch primaryStarted = new CountDownLatch(1);
     CompletableFuture<Response> result =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return g.execute(
-                    FakeHttp.get("/items"),
-                    a -> {
-                      if (a.target().getHost().equals("fast")) {
-                        assertThat(a.isHedge()).isTrue();
-                        return Response.of(200, a);
-                      }
-                      primaryStarted.countDown();
-                      try {
-                        new CountDownLatch(1).await(); // until interrupted
-                      } catch (InterruptedException e) {
-                        throw new InterruptedIOException("cancelled");
-                      }
-                      return Response.of(200, a);
-                    },
-                    responses);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
+        callOnACaller(
+            g,
+            a -> {
+              if (a.target().getHost().equals("fast")) {
+                assertThat(a.isHedge()).isTrue();
+                return Response.of(200, a);
               }
-            },
-            callers);
-    assertThat(primaryStarted.await(10, TimeUnit.SECONDS)).isTrue();
-    await().atMost(Duration.ofSeconds(10)).until(() -> clock.pendingTasks() >= 2);
-    clock.advance(Duration.ofMillis(100));
+              return blockUntilInterrupted(primaryStarted);
+            });
+    hedgeOnceThePrimaryHasStarted(primaryStarted);
     Response r = result.get(10, TimeUnit.SECONDS);
     assertThat(r.from).isEqualTo(URI.create("http://fast:8082/items"));
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(events)
-                    .extracting(
-                        HttpClientEvent.AttemptFinished::host,
-                        HttpClientEvent.AttemptFinished::outcome)
+                assertThat(HttpGuards.hostsAndOutcomes(events))
                     .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple(
-                            "fast:8082", HttpClientEvent.Outcome.SUCCESS),
-                        org.assertj.core.groups.Tuple.tuple(
-                            "slow:8081", HttpClientEvent.Outcome.CANCELLED)));
+                        HttpGuards.attempt("fast:8082", HttpClientEvent.Outcome.SUCCESS),
+                        HttpGuards.attempt("slow:8081", HttpClientEvent.Outcome.CANCELLED)));
     // The loser's permit was released, not counted: one failure would have opened it.
     assertThat(g.hostBreakers().get("slow:8081").state()).isEqualTo(CircuitState.CLOSED);
     assertThat(g.hostBreakers().get("slow:8081").metrics().failedCalls()).isZero();
@@ -135,17 +137,7 @@ class HttpClientGuardHedgeTest {
             () -> {
               try {
                 g.execute(
-                    FakeHttp.get("/items"),
-                    a -> {
-                      primaryStarted.countDown();
-                      try {
-                        new CountDownLatch(1).await(); // until interrupted
-                      } catch (InterruptedException e) {
-                        throw new InterruptedIOException("cancelled");
-                      }
-                      return Response.of(200, a);
-                    },
-                    responses);
+                    FakeHttp.get("/items"), a -> blockUntilInterrupted(primaryStarted), responses);
                 thrown.complete(null);
               } catch (Throwable t) {
                 thrown.complete(t);
@@ -175,41 +167,30 @@ class HttpClientGuardHedgeTest {
     CountDownLatch primaryMayAnswer = new CountDownLatch(1);
     Response[] late = new Response[1];
     CompletableFuture<Response> result =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return g.execute(
-                    FakeHttp.get("/items"),
-                    a -> {
-                      if (a.isHedge()) {
-                        return Response.of(200, a);
-                      }
-                      primaryStarted.countDown();
-                      // Ignores the interrupt, as some blocking clients do, and answers late.
-                      boolean interrupted = false;
-                      while (true) {
-                        try {
-                          primaryMayAnswer.await();
-                          break;
-                        } catch (InterruptedException e) {
-                          interrupted = true;
-                        }
-                      }
-                      if (interrupted) {
-                        Thread.currentThread().interrupt();
-                      }
-                      late[0] = Response.of(200, a);
-                      return late[0];
-                    },
-                    responses);
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
+        callOnACaller(
+            g,
+            a -> {
+              if (a.isHedge()) {
+                return Response.of(200, a);
               }
-            },
-            callers);
-    assertThat(primaryStarted.await(10, TimeUnit.SECONDS)).isTrue();
-    await().atMost(Duration.ofSeconds(10)).until(() -> clock.pendingTasks() >= 2);
-    clock.advance(Duration.ofMillis(100));
+              primaryStarted.countDown();
+              // Ignores the interrupt, as some blocking clients do, and answers late.
+              boolean interrupted = false;
+              while (true) {
+                try {
+                  primaryMayAnswer.await();
+                  break;
+                } catch (InterruptedException e) {
+                  interrupted = true;
+                }
+              }
+              if (interrupted) {
+                Thread.currentThread().interrupt();
+              }
+              late[0] = Response.of(200, a);
+              return late[0];
+            });
+    hedgeOnceThePrimaryHasStarted(primaryStarted);
     Response winner = result.get(10, TimeUnit.SECONDS);
     assertThat(winner.from.getHost()).isEqualTo("fast");
     primaryMayAnswer.countDown();

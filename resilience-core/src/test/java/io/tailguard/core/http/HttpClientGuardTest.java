@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.circuitbreaker.CircuitState;
-import io.tailguard.core.config.YamlConfigLoader;
 import io.tailguard.core.http.FakeHttp.Response;
 import io.tailguard.core.ratelimiter.RateLimitExceededException;
 import io.tailguard.core.runtime.ResilienceRuntime;
@@ -35,9 +34,7 @@ class HttpClientGuardTest {
 
   @AfterEach
   void close() {
-    if (rt != null) {
-      rt.close();
-    }
+    HttpGuards.close(rt);
   }
 
   static final String BREAKERS =
@@ -55,16 +52,8 @@ class HttpClientGuardTest {
       """;
 
   HttpClientGuard client(String clientYaml) {
-    rt =
-        ResilienceRuntime.builder()
-            .config(YamlConfigLoader.loadString(BREAKERS + "  http-clients:\n" + clientYaml))
-            .clock(clock)
-            .scheduler(clock)
-            .executor(Runnable::run)
-            .build();
-    HttpClientGuard g = rt.httpClients().client("inventory");
-    g.subscribe(e -> events.add((HttpClientEvent.AttemptFinished) e));
-    return g;
+    rt = HttpGuards.runtime(BREAKERS + "  http-clients:\n" + clientYaml, clock);
+    return HttpGuards.inventory(rt, events);
   }
 
   static final String TWO =
@@ -146,11 +135,10 @@ class HttpClientGuardTest {
     Response next = g.execute(FakeHttp.get("/x"), a -> Response.of(200, a), responses);
     assertThat(next.from.getHost()).isEqualTo("b");
     assertThat(g.hostBreakers().get("b:8082").state()).isEqualTo(CircuitState.CLOSED);
-    assertThat(events)
-        .extracting(HttpClientEvent.AttemptFinished::host, HttpClientEvent.AttemptFinished::outcome)
+    assertThat(HttpGuards.hostsAndOutcomes(events))
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("a:8081", HttpClientEvent.Outcome.FAILURE),
-            org.assertj.core.groups.Tuple.tuple("b:8082", HttpClientEvent.Outcome.SUCCESS));
+            HttpGuards.attempt("a:8081", HttpClientEvent.Outcome.FAILURE),
+            HttpGuards.attempt("b:8082", HttpClientEvent.Outcome.SUCCESS));
   }
 
   @Test
@@ -190,11 +178,10 @@ class HttpClientGuardTest {
                     responses))
         .isInstanceOf(CircuitRejectedException.class);
     assertThat(sent).isEmpty();
-    assertThat(events)
-        .extracting(HttpClientEvent.AttemptFinished::host, HttpClientEvent.AttemptFinished::outcome)
+    assertThat(HttpGuards.hostsAndOutcomes(events))
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("a:8081", HttpClientEvent.Outcome.REJECTED),
-            org.assertj.core.groups.Tuple.tuple("b:8082", HttpClientEvent.Outcome.REJECTED));
+            HttpGuards.attempt("a:8081", HttpClientEvent.Outcome.REJECTED),
+            HttpGuards.attempt("b:8082", HttpClientEvent.Outcome.REJECTED));
   }
 
   @Test

@@ -28,7 +28,7 @@ class HttpClientRegistryTest {
 
   @AfterEach
   void close() {
-    rt.close();
+    HttpGuards.close(rt);
   }
 
   static final String ENGINES =
@@ -40,18 +40,16 @@ class HttpClientRegistryTest {
       """;
 
   ResilienceRuntime runtime(String clients) {
-    rt =
-        ResilienceRuntime.builder()
-            .config(YamlConfigLoader.loadString(ENGINES + clients))
-            .clock(clock)
-            .scheduler(clock)
-            .executor(Runnable::run)
-            .build();
+    rt = HttpGuards.runtime(ENGINES + clients, clock);
     return rt;
   }
 
   List<String> apply(String clients) {
     return rt.apply(YamlConfigLoader.loadString(ENGINES + clients));
+  }
+
+  int thresholdOf(String breaker) {
+    return rt.circuitBreakers().breaker(breaker).config().consecutiveFailuresThreshold();
   }
 
   static final String AB =
@@ -82,12 +80,7 @@ class HttpClientRegistryTest {
     assertThat(rt.httpClients().client("inventory")).isSameAs(g);
     assertThat(g.config().maxHosts()).isEqualTo(4);
     assertThat(g.hostBreakers().get("a:80").state()).isEqualTo(CircuitState.OPEN);
-    assertThat(
-            rt.circuitBreakers()
-                .breaker("http:inventory:a:80")
-                .config()
-                .consecutiveFailuresThreshold())
-        .isEqualTo(1);
+    assertThat(thresholdOf("http:inventory:a:80")).isEqualTo(1);
     Response r = g.execute(FakeHttp.get("/x"), a -> Response.of(200, a), responses);
     assertThat(r.from.getHost()).isEqualTo("b");
   }
@@ -138,12 +131,7 @@ class HttpClientRegistryTest {
     assertThat(g.hostBreakers().get("a:80").state()).isEqualTo(CircuitState.OPEN);
     assertThat(g.hostBreakers().get("a:80"))
         .isSameAs(rt.circuitBreakers().breaker("http:inventory:a:80"));
-    assertThat(
-            rt.circuitBreakers()
-                .breaker("http:inventory:a:80")
-                .config()
-                .consecutiveFailuresThreshold())
-        .isEqualTo(1);
+    assertThat(thresholdOf("http:inventory:a:80")).isEqualTo(1);
   }
 
   @Test

@@ -7,29 +7,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tailguard.core.circuitbreaker.CircuitRejectedException;
 import io.tailguard.core.circuitbreaker.CircuitState;
-import io.tailguard.core.config.ResilienceConfig;
 import io.tailguard.core.http.HttpClientGuard;
 import io.tailguard.core.http.HttpClientRegistry;
 import io.tailguard.core.ratelimiter.RateLimitExceededException;
-import io.tailguard.core.runtime.ResilienceRuntime;
 import io.tailguard.core.time.FakeClock;
 import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;
 import io.tailguard.spring.autoconfigure.ResilienceHttpClientsAutoConfiguration;
 import io.tailguard.spring.autoconfigure.ResilienceMetricsAutoConfiguration;
 import io.tailguard.spring.http.LoopbackServer.Reply;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
@@ -45,25 +39,7 @@ import org.springframework.web.client.RestClient;
  */
 class HttpClientsRestClientTests {
 
-  private final CountDownLatch release = new CountDownLatch(1);
-  private LoopbackServer fast;
-  private LoopbackServer slow;
-  private LoopbackServer failing;
-
-  @BeforeEach
-  void start() {
-    fast = LoopbackServer.start("fast", LoopbackServer.fast("fast"));
-    slow = LoopbackServer.start("slow", LoopbackServer.slow("slow", release));
-    failing = LoopbackServer.start("failing", LoopbackServer.failing(503));
-  }
-
-  @AfterEach
-  void stop() {
-    release.countDown();
-    fast.close();
-    slow.close();
-    failing.close();
-  }
+  @RegisterExtension final LoopbackReplicas servers = new LoopbackReplicas();
 
   private ApplicationContextRunner runner() {
     return new ApplicationContextRunner()
@@ -79,20 +55,16 @@ class HttpClientsRestClientTests {
             // Opens after two failures in a row and stays open for the test.
             "resilience.circuit-breaker.instances.hosts.consecutive-failures-threshold=2",
             "resilience.circuit-breaker.instances.hosts.open-cooldown=1h",
-            "resilience.circuit-breaker.instances.hosts.max-open-cooldown=1h",
-            "resilience.retry.policies.twice.max-attempts=2",
-            "resilience.retry.policies.twice.base-delay=10ms",
-            "resilience.retry.policies.twice.max-delay=1m",
-            "resilience.retry.policies.twice.jitter=none",
-            "resilience.hedge.instances.replicas.max-hedges=1",
-            "resilience.hedge.instances.replicas.delay.strategy=fixed",
-            "resilience.hedge.instances.replicas.delay.delay=20ms");
+            "resilience.circuit-breaker.instances.hosts.max-open-cooldown=1h")
+        .withPropertyValues(LoopbackReplicas.RETRY_TWICE_AND_HEDGE_REPLICAS);
   }
 
   /** A RestClient of the named client on the JDK's HttpClient, HTTP/1.1. */
   static RestClient restClient(ResilientHttpClients clients, String name) {
-    HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    return clients.restClient(name).requestFactory(new JdkClientHttpRequestFactory(jdk)).build();
+    return clients
+        .restClient(name)
+        .requestFactory(new JdkClientHttpRequestFactory(LoopbackReplicas.http11()))
+        .build();
   }
 
   /** The status of a call, whatever it is (no exception for 4xx and 5xx). */
@@ -110,12 +82,13 @@ class HttpClientsRestClientTests {
   @Test
   void anEndpointsBasePathIsSentOnce() {
     runner()
-        .withPropertyValues("resilience.http-clients.based.endpoints[0].url=" + fast.uri("/api"))
+        .withPropertyValues(
+            "resilience.http-clients.based.endpoints[0].url=" + servers.fast.uri("/api"))
         .run(
             context -> {
               RestClient client = restClient(context.getBean(ResilientHttpClients.class), "based");
               assertThat(body(client, "/items?id=7")).isEqualTo("fast");
-              assertThat(fast.received())
+              assertThat(servers.fast.received())
                   .extracting(LoopbackServer.Request::target)
                   .containsExactly("/api/items?id=7");
             });
@@ -123,8 +96,7 @@ class HttpClientsRestClientTests {
 
   @Test
   void aRetriedPutSendsItsBodyAndHeadersAgain() {
-    failing.handler(
-        r -> r.number() == 1 ? Reply.of(503, "busy") : Reply.of(200, "got " + r.bodyText()));
+    servers.failOnceThenEcho();
     runner()
         .withPropertyValues("resilience.http-clients.patient.retry=twice")
         .run(
@@ -134,19 +106,13 @@ class HttpClientsRestClientTests {
               String answer =
                   client
                       .put()
-                      .uri(failing.uri("/items/1"))
+                      .uri(servers.failing.uri("/items/1"))
                       .header("X-Id", "7")
                       .body("payload")
                       .retrieve()
                       .body(String.class);
               assertThat(answer).isEqualTo("got payload");
-              assertThat(failing.received())
-                  .hasSize(2)
-                  .allSatisfy(
-                      r -> {
-                        assertThat(r.bodyText()).isEqualTo("payload");
-                        assertThat(r.header("X-Id")).isEqualTo("7");
-                      });
+              servers.assertTheBodyAndHeadersWereSentTwice();
             });
   }
 
@@ -158,19 +124,19 @@ class HttpClientsRestClientTests {
             context -> {
               RestClient client =
                   restClient(context.getBean(ResilientHttpClients.class), "anywhere");
-              assertThat(status(client, "GET", failing.uri("/a"))).isEqualTo(503);
-              assertThat(status(client, "GET", failing.uri("/a"))).isEqualTo(503);
-              assertThatThrownBy(() -> status(client, "GET", failing.uri("/a")))
+              assertThat(status(client, "GET", servers.failing.uri("/a"))).isEqualTo(503);
+              assertThat(status(client, "GET", servers.failing.uri("/a"))).isEqualTo(503);
+              assertThatThrownBy(() -> status(client, "GET", servers.failing.uri("/a")))
                   .isInstanceOf(CircuitRejectedException.class);
-              assertThat(failing.requests()).isEqualTo(2);
+              assertThat(servers.failing.requests()).isEqualTo(2);
               for (int i = 0; i < 5; i++) {
-                assertThat(status(client, "GET", fast.uri("/b"))).isEqualTo(200);
+                assertThat(status(client, "GET", servers.fast.uri("/b"))).isEqualTo(200);
               }
-              assertThat(fast.requests()).isEqualTo(5);
+              assertThat(servers.fast.requests()).isEqualTo(5);
               HttpClientGuard guard = context.getBean(HttpClientRegistry.class).client("anywhere");
-              assertThat(guard.hostBreakers().get(failing.hostPort()).state())
+              assertThat(guard.hostBreakers().get(servers.failing.hostPort()).state())
                   .isEqualTo(CircuitState.OPEN);
-              assertThat(guard.hostBreakers().get(fast.hostPort()).state())
+              assertThat(guard.hostBreakers().get(servers.fast.hostPort()).state())
                   .isEqualTo(CircuitState.CLOSED);
             });
   }
@@ -180,27 +146,15 @@ class HttpClientsRestClientTests {
     FakeClock clock = new FakeClock();
     runner()
         .withBean(FakeClock.class, () -> clock)
-        .withUserConfiguration(FakeClockRuntime.class)
-        .withPropertyValues(
-            "resilience.http-clients.replicas.endpoints[0].url=" + slow.uri(),
-            "resilience.http-clients.replicas.endpoints[1].url=" + fast.uri(),
-            "resilience.http-clients.replicas.hedge=replicas")
+        .withUserConfiguration(LoopbackReplicas.FakeClockRuntime.class)
+        .withPropertyValues(servers.slowThenFastReplicas())
         .run(
             context -> {
               RestClient client =
                   restClient(context.getBean(ResilientHttpClients.class), "replicas");
               CompletableFuture<String> call =
                   CompletableFuture.supplyAsync(() -> body(client, "/items/1"));
-              // The primary goes to the first endpoint, the slow one, which holds it.
-              assertThat(slow.awaitRequests(1))
-                  .extracting(LoopbackServer.Request::target)
-                  .containsExactly("/items/1");
-              hedgeDelaysPass(clock, fast);
-              assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("fast");
-              slow.awaitAbandoned(1); // the loser's exchange was cancelled, its connection closed
-              assertThat(fast.received())
-                  .extracting(LoopbackServer.Request::target)
-                  .containsExactly("/items/1");
+              servers.assertTheHedgeToTheFastReplicaWins(clock, call);
               // The loser's event may come just after the call returned: its thread ends after.
               MeterRegistry meters = context.getBean(MeterRegistry.class);
               Awaitility.await()
@@ -210,7 +164,7 @@ class HttpClientsRestClientTests {
                         assertThat(
                                 meters
                                     .get("resilience.http.client.hedges")
-                                    .tags("client", "replicas", "host", fast.hostPort())
+                                    .tags("client", "replicas", "host", servers.fast.hostPort())
                                     .counter()
                                     .count())
                             .isEqualTo(1.0);
@@ -219,7 +173,7 @@ class HttpClientsRestClientTests {
                                     .get("resilience.http.client.attempts")
                                     .tags(
                                         "host",
-                                        slow.hostPort(),
+                                        servers.slow.hostPort(),
                                         "outcome",
                                         "cancelled",
                                         "status",
@@ -231,23 +185,9 @@ class HttpClientsRestClientTests {
             });
   }
 
-  /**
-   * Moves the fake clock on in steps of the hedge delay until the hedge reaches {@code server}: the
-   * hedge's timer may be scheduled a little after the primary reached its server.
-   */
-  static void hedgeDelaysPass(FakeClock clock, LoopbackServer server) {
-    Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () -> {
-              clock.advance(Duration.ofMillis(20));
-              return server.requests() > 0;
-            });
-  }
-
   @Test
   void retriesWaitTheRetryAfterTheServerAsksFor() {
-    failing.handler(
+    servers.failing.handler(
         r ->
             r.number() == 1
                 ? Reply.of(503, "busy").withHeader("Retry-After", "7")
@@ -255,18 +195,18 @@ class HttpClientsRestClientTests {
     FakeClock clock = new FakeClock();
     runner()
         .withBean(FakeClock.class, () -> clock)
-        .withUserConfiguration(FakeClockRuntime.class)
+        .withUserConfiguration(LoopbackReplicas.FakeClockRuntime.class)
         .withPropertyValues("resilience.http-clients.patient.retry=twice")
         .run(
             context -> {
               RestClient client =
                   restClient(context.getBean(ResilientHttpClients.class), "patient");
               Duration before = clock.elapsed();
-              assertThat(status(client, "GET", failing.uri("/slowly"))).isEqualTo(200);
+              assertThat(status(client, "GET", servers.failing.uri("/slowly"))).isEqualTo(200);
               // The blocking retry slept through the fake clock: exactly the server's wait, not
               // the policy's 10 ms backoff.
               assertThat(clock.elapsed().minus(before)).isEqualTo(Duration.ofSeconds(7));
-              assertThat(failing.requests()).isEqualTo(2);
+              assertThat(servers.failing.requests()).isEqualTo(2);
             });
   }
 
@@ -278,13 +218,8 @@ class HttpClientsRestClientTests {
             context -> {
               RestClient client =
                   restClient(context.getBean(ResilientHttpClients.class), "patient");
-              assertThat(status(client, "POST", failing.uri("/orders"))).isEqualTo(503);
-              assertThat(failing.requests()).isEqualTo(1);
-              assertThat(status(client, "GET", failing.uri("/orders"))).isEqualTo(503);
-              assertThat(failing.requests()).isEqualTo(3);
-              assertThat(failing.received())
-                  .extracting(LoopbackServer.Request::method)
-                  .containsExactly("POST", "GET", "GET");
+              servers.assertAPostIsSentOnceAndAGetTwice(
+                  (method, uri) -> status(client, method, uri));
             });
   }
 
@@ -297,8 +232,10 @@ class HttpClientsRestClientTests {
         .run(
             context -> {
               RestClient client = restClient(context.getBean(ResilientHttpClients.class), "capped");
-              release.countDown(); // the slow server answers at once: just a third host
-              for (LoopbackServer server : List.of(fast, failing, slow, fast, failing)) {
+              servers.release.countDown(); // the slow server answers at once: just a third host
+              for (LoopbackServer server :
+                  List.of(
+                      servers.fast, servers.failing, servers.slow, servers.fast, servers.failing)) {
                 status(client, "GET", server.uri("/x"));
               }
               MeterRegistry meters = context.getBean(MeterRegistry.class);
@@ -310,16 +247,16 @@ class HttpClientsRestClientTests {
                       .stream()
                       .map(t -> t.getId().getTag("host"))
                       .collect(Collectors.toSet());
-              assertThat(hosts).containsExactlyInAnyOrder(fast.hostPort(), "other");
+              assertThat(hosts).containsExactlyInAnyOrder(servers.fast.hostPort(), "other");
               HttpClientGuard guard = context.getBean(HttpClientRegistry.class).client("capped");
-              assertThat(guard.hostTag(slow.uri())).isEqualTo("other");
-              assertThat(guard.hostBreakers()).containsOnlyKeys(fast.hostPort(), "other");
+              assertThat(guard.hostTag(servers.slow.uri())).isEqualTo("other");
+              assertThat(guard.hostBreakers()).containsOnlyKeys(servers.fast.hostPort(), "other");
               Timer ok =
                   meters
                       .get("resilience.http.client.attempts")
                       .tags(
                           "client", "capped",
-                          "host", fast.hostPort(),
+                          "host", servers.fast.hostPort(),
                           "method", "GET",
                           "outcome", "success",
                           "status", "2xx")
@@ -351,7 +288,7 @@ class HttpClientsRestClientTests {
               assertThat(tenantCall(client, "b")).isEqualTo(200);
               assertThatThrownBy(() -> tenantCall(client, "a"))
                   .isInstanceOf(RateLimitExceededException.class);
-              assertThat(fast.received())
+              assertThat(servers.fast.received())
                   .extracting(r -> r.header("X-Tenant"))
                   .containsExactly("a", "b");
             });
@@ -360,7 +297,7 @@ class HttpClientsRestClientTests {
   private int tenantCall(RestClient client, String tenant) {
     return client
         .get()
-        .uri(fast.uri("/t"))
+        .uri(servers.fast.uri("/t"))
         .header("X-Tenant", tenant)
         .exchange((request, response) -> response.getStatusCode().value());
   }
@@ -379,17 +316,5 @@ class HttpClientsRestClientTests {
                     .hasMessageContaining("'invntory'")
                     .hasMessageContaining("resilience.http-clients")
                     .hasMessageContaining("[inventory, pricing]"));
-  }
-
-  /**
-   * A runtime on the fake clock: blocking retries sleep by advancing it; hedge delays pass when the
-   * test advances it.
-   */
-  @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
-  static class FakeClockRuntime {
-    @org.springframework.context.annotation.Bean(destroyMethod = "close")
-    ResilienceRuntime resilienceRuntime(ResilienceConfig config, FakeClock clock) {
-      return ResilienceRuntime.builder().config(config).clock(clock).scheduler(clock).build();
-    }
   }
 }

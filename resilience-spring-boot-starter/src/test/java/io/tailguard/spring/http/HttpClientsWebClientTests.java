@@ -6,15 +6,11 @@ import io.tailguard.core.time.FakeClock;
 import io.tailguard.spring.autoconfigure.ResilienceAutoConfiguration;
 import io.tailguard.spring.autoconfigure.ResilienceHttpClientsAutoConfiguration;
 import io.tailguard.spring.http.LoopbackServer.Reply;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.http.client.reactive.JdkClientHttpConnector;
@@ -31,44 +27,21 @@ class HttpClientsWebClientTests {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final CountDownLatch release = new CountDownLatch(1);
-  private LoopbackServer fast;
-  private LoopbackServer slow;
-  private LoopbackServer failing;
+  @RegisterExtension final LoopbackReplicas servers = new LoopbackReplicas();
 
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
           .withConfiguration(
               AutoConfigurations.of(
                   ResilienceAutoConfiguration.class, ResilienceHttpClientsAutoConfiguration.class))
-          .withPropertyValues(
-              "resilience.retry.policies.twice.max-attempts=2",
-              "resilience.retry.policies.twice.base-delay=10ms",
-              "resilience.retry.policies.twice.max-delay=1m",
-              "resilience.retry.policies.twice.jitter=none",
-              "resilience.hedge.instances.replicas.max-hedges=1",
-              "resilience.hedge.instances.replicas.delay.strategy=fixed",
-              "resilience.hedge.instances.replicas.delay.delay=20ms");
-
-  @BeforeEach
-  void start() {
-    fast = LoopbackServer.start("fast", LoopbackServer.fast("fast"));
-    slow = LoopbackServer.start("slow", LoopbackServer.slow("slow", release));
-    failing = LoopbackServer.start("failing", LoopbackServer.failing(503));
-  }
-
-  @AfterEach
-  void stop() {
-    release.countDown();
-    fast.close();
-    slow.close();
-    failing.close();
-  }
+          .withPropertyValues(LoopbackReplicas.RETRY_TWICE_AND_HEDGE_REPLICAS);
 
   /** A WebClient of the named client on the JDK's HttpClient, HTTP/1.1. */
   static WebClient webClient(ResilientWebClients clients, String name) {
-    HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    return clients.webClient(name).clientConnector(new JdkClientHttpConnector(jdk)).build();
+    return clients
+        .webClient(name)
+        .clientConnector(new JdkClientHttpConnector(LoopbackReplicas.http11()))
+        .build();
   }
 
   /** The status of a call, whatever it is; the body is released. */
@@ -87,31 +60,20 @@ class HttpClientsWebClientTests {
     FakeClock clock = new FakeClock();
     runner
         .withBean(FakeClock.class, () -> clock)
-        .withUserConfiguration(HttpClientsRestClientTests.FakeClockRuntime.class)
-        .withPropertyValues(
-            "resilience.http-clients.replicas.endpoints[0].url=" + slow.uri(),
-            "resilience.http-clients.replicas.endpoints[1].url=" + fast.uri(),
-            "resilience.http-clients.replicas.hedge=replicas")
+        .withUserConfiguration(LoopbackReplicas.FakeClockRuntime.class)
+        .withPropertyValues(servers.slowThenFastReplicas())
         .run(
             context -> {
               WebClient client = webClient(context.getBean(ResilientWebClients.class), "replicas");
               CompletableFuture<String> call =
                   client.get().uri("/items/1").retrieve().bodyToMono(String.class).toFuture();
-              assertThat(slow.awaitRequests(1))
-                  .extracting(LoopbackServer.Request::target)
-                  .containsExactly("/items/1");
-              HttpClientsRestClientTests.hedgeDelaysPass(clock, fast);
-              assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo("fast");
-              slow.awaitAbandoned(1);
-              assertThat(fast.received())
-                  .extracting(LoopbackServer.Request::target)
-                  .containsExactly("/items/1");
+              servers.assertTheHedgeToTheFastReplicaWins(clock, call);
             });
   }
 
   @Test
   void retriesWaitTheRetryAfterTheServerAsksFor() {
-    failing.handler(
+    servers.failing.handler(
         r ->
             r.number() == 1
                 ? Reply.of(503, "busy").withHeader("Retry-After", "1")
@@ -121,8 +83,8 @@ class HttpClientsWebClientTests {
         .run(
             context -> {
               WebClient client = webClient(context.getBean(ResilientWebClients.class), "patient");
-              assertThat(status(client, "GET", failing.uri("/slowly"))).isEqualTo(200);
-              List<LoopbackServer.Request> requests = failing.received();
+              assertThat(status(client, "GET", servers.failing.uri("/slowly"))).isEqualTo(200);
+              List<LoopbackServer.Request> requests = servers.failing.received();
               assertThat(requests).hasSize(2);
               // The retry waited for the server's second, not the policy's 10 ms backoff. The
               // wait starts after the first response reached the client, so the gap between the
@@ -136,8 +98,7 @@ class HttpClientsWebClientTests {
 
   @Test
   void aRetriedPutSendsItsBodyAndHeadersAgain() {
-    failing.handler(
-        r -> r.number() == 1 ? Reply.of(503, "busy") : Reply.of(200, "got " + r.bodyText()));
+    servers.failOnceThenEcho();
     runner
         .withPropertyValues("resilience.http-clients.patient.retry=twice")
         .run(
@@ -146,20 +107,14 @@ class HttpClientsWebClientTests {
               String answer =
                   client
                       .put()
-                      .uri(failing.uri("/items/1"))
+                      .uri(servers.failing.uri("/items/1"))
                       .header("X-Id", "7")
                       .bodyValue("payload")
                       .retrieve()
                       .bodyToMono(String.class)
                       .block(WAIT);
               assertThat(answer).isEqualTo("got payload");
-              assertThat(failing.received())
-                  .hasSize(2)
-                  .allSatisfy(
-                      r -> {
-                        assertThat(r.bodyText()).isEqualTo("payload");
-                        assertThat(r.header("X-Id")).isEqualTo("7");
-                      });
+              servers.assertTheBodyAndHeadersWereSentTwice();
             });
   }
 
@@ -170,12 +125,8 @@ class HttpClientsWebClientTests {
         .run(
             context -> {
               WebClient client = webClient(context.getBean(ResilientWebClients.class), "patient");
-              assertThat(status(client, "POST", failing.uri("/orders"))).isEqualTo(503);
-              assertThat(failing.requests()).isEqualTo(1);
-              assertThat(status(client, "GET", failing.uri("/orders"))).isEqualTo(503);
-              assertThat(failing.received())
-                  .extracting(LoopbackServer.Request::method)
-                  .containsExactly("POST", "GET", "GET");
+              servers.assertAPostIsSentOnceAndAGetTwice(
+                  (method, uri) -> status(client, method, uri));
             });
   }
 
@@ -189,13 +140,13 @@ class HttpClientsWebClientTests {
               Disposable call =
                   client
                       .get()
-                      .uri(slow.uri("/never"))
+                      .uri(servers.slow.uri("/never"))
                       .retrieve()
                       .bodyToMono(String.class)
                       .subscribe();
-              slow.awaitRequests(1);
+              servers.slow.awaitRequests(1);
               call.dispose();
-              slow.awaitAbandoned(1);
+              servers.slow.awaitAbandoned(1);
             });
   }
 }

@@ -274,26 +274,10 @@ public record DemoReport(
         b,
         "   Open loop: %d pairs of calls a second, one hedged and one not, sent without waiting.",
         h.rate());
-    line(
-        b,
-        "   %-18s %8s %9s %9s %9s   %s",
-        "",
-        "calls",
-        "p50",
-        "p99",
-        "p99.9",
-        "downstream requests");
-    latency(b, "without hedging", h.without());
-    latency(b, "with hedging", h.with());
-    line(
-        b,
-        "   Hedging took p99 from %s to %s (%s) and p99.9 from %s to %s (%s),",
-        ms(h.without().p99Micros()),
-        ms(h.with().p99Micros()),
-        ratio(h.without().p99Micros(), h.with().p99Micros()),
-        ms(h.without().p999Micros()),
-        ms(h.with().p999Micros()),
-        ratio(h.without().p999Micros(), h.with().p999Micros()));
+    latencyHeader(b, "downstream requests");
+    latency(b, "without hedging", h.without(), Long.toString(h.without().downstreamRequests()));
+    latency(b, "with hedging", h.with(), Long.toString(h.with().downstreamRequests()));
+    tailCut(b, "Hedging", h.without(), h.with());
     line(
         b,
         "   for %s extra downstream load, configured max-extra-load %s (%d hedges sent, %d won the"
@@ -424,26 +408,10 @@ public record DemoReport(
         b,
         "   through the configured client (no annotation): hedge to b, retry, a breaker per"
             + " replica.");
-    line(
-        b,
-        "   %-18s %8s %9s %9s %9s   %s",
-        "",
-        "calls",
-        "p50",
-        "p99",
-        "p99.9",
-        "requests to a + b");
-    replicaLatency(b, "plain RestClient", x.plain(), x.plainToA(), x.plainToB());
-    replicaLatency(b, "configured client", x.configured(), x.configuredToA(), x.configuredToB());
-    line(
-        b,
-        "   The client took p99 from %s to %s (%s) and p99.9 from %s to %s (%s),",
-        ms(x.plain().p99Micros()),
-        ms(x.configured().p99Micros()),
-        ratio(x.plain().p99Micros(), x.configured().p99Micros()),
-        ms(x.plain().p999Micros()),
-        ms(x.configured().p999Micros()),
-        ratio(x.plain().p999Micros(), x.configured().p999Micros()));
+    latencyHeader(b, "requests to a + b");
+    latency(b, "plain RestClient", x.plain(), x.plainToA() + " + " + x.plainToB());
+    latency(b, "configured client", x.configured(), x.configuredToA() + " + " + x.configuredToB());
+    tailCut(b, "The client", x.plain(), x.configured());
     line(
         b,
         "   for %s extra attempts (%d to replica a, %d to replica b beyond one per call).",
@@ -462,33 +430,38 @@ public record DemoReport(
     return b.toString();
   }
 
-  private static void latency(StringBuilder b, String label, Latency l) {
+  /** The heading of a latency table whose last column counts {@code requests}. */
+  private static void latencyHeader(StringBuilder b, String requests) {
+    line(b, "   %-18s %8s %9s %9s %9s   %s", "", "calls", "p50", "p99", "p99.9", requests);
+  }
+
+  /** A latency table row; {@code requests} is the request count as the phase shows it. */
+  private static void latency(StringBuilder b, String label, Latency l, String requests) {
     line(
         b,
-        "   %-18s %8d %9s %9s %9s   %d (%.2f per call)%s",
+        "   %-18s %8d %9s %9s %9s   %s (%.2f per call)%s",
         label,
         l.calls(),
         ms(l.p50Micros()),
         ms(l.p99Micros()),
         ms(l.p999Micros()),
-        l.downstreamRequests(),
+        requests,
         l.requestsPerCall(),
         l.errors() > 0 ? ", " + l.errors() + " errors" : "");
   }
 
-  private static void replicaLatency(StringBuilder b, String label, Latency l, long a, long c) {
+  /** How far {@code who} took p99 and p99.9 from {@code before} to {@code after}. */
+  private static void tailCut(StringBuilder b, String who, Latency before, Latency after) {
     line(
         b,
-        "   %-18s %8d %9s %9s %9s   %d + %d (%.2f per call)%s",
-        label,
-        l.calls(),
-        ms(l.p50Micros()),
-        ms(l.p99Micros()),
-        ms(l.p999Micros()),
-        a,
-        c,
-        l.requestsPerCall(),
-        l.errors() > 0 ? ", " + l.errors() + " errors" : "");
+        "   %s took p99 from %s to %s (%s) and p99.9 from %s to %s (%s),",
+        who,
+        ms(before.p99Micros()),
+        ms(after.p99Micros()),
+        ratio(before.p99Micros(), after.p99Micros()),
+        ms(before.p999Micros()),
+        ms(after.p999Micros()),
+        ratio(before.p999Micros(), after.p999Micros()));
   }
 
   private static void line(StringBuilder b, String format, Object... args) {
