@@ -13,6 +13,7 @@ import io.tailguard.core.time.Clock;
 import io.tailguard.core.time.Scheduler;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -115,7 +116,14 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
 
   /** Creates the instances named in the builder; call once, at the end of the constructor. */
   protected void preload(Builder<C, ?> b) {
-    b.instances.forEach(table::preload);
+    b.instances.forEach(
+        (name, config) -> {
+          if (b.onDemand.contains(name)) {
+            table.preloadOnDemand(name, config);
+          } else {
+            table.preload(name, config);
+          }
+        });
   }
 
   /**
@@ -225,6 +233,18 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
   }
 
   /**
+   * Returns the instance with this name if it exists or is configured to be created on demand
+   * ({@link Builder#onDemand}), creating it then with its own settings; never creates one with the
+   * defaults.
+   *
+   * @param name the name
+   * @return the instance, or empty
+   */
+  public Optional<I> findOrCreateOnDemand(String name) {
+    return table.findOrCreateHeld(name);
+  }
+
+  /**
    * Returns the instances served now (not those removed and still retiring).
    *
    * @return an unmodifiable live view
@@ -306,6 +326,22 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
    */
   public void apply(C defaults, Map<String, C> instances) {
     table.apply(defaults, instances);
+  }
+
+  /**
+   * Applies a whole new configuration as {@link #apply(Object, Map)} does, except that the names of
+   * {@code onDemand} are created only when looked up, with their own settings in force then (see
+   * {@link Builder#onDemand}); one already created is reconfigured in place, and a name no longer
+   * among them gets its instance now.
+   *
+   * @param defaults the new defaults
+   * @param instances every name's own settings
+   * @param onDemand the names of {@code instances} created only when looked up
+   * @throws IllegalArgumentException if an argument is invalid
+   * @throws IllegalStateException if the registry is closed and a name's settings changed
+   */
+  public void apply(C defaults, Map<String, C> instances, Set<String> onDemand) {
+    table.apply(defaults, instances, onDemand);
   }
 
   /**
@@ -412,6 +448,7 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
     private final String engine;
     private C defaults;
     private final Map<String, C> instances = new LinkedHashMap<>();
+    private final Set<String> onDemand = new HashSet<>();
     private boolean strict;
     private final EngineContext.Builder contextBuilder = EngineContext.builder();
     private EngineContext context;
@@ -463,6 +500,21 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
     public B instance(String name, C config) {
       InstanceNames.check(engine, name);
       instances.put(name, Validate.notNull("instances." + name, config));
+      return self();
+    }
+
+    /**
+     * Makes these configured instances exist only once something looks them up by name, rather than
+     * from the start: their settings serve something else too (an HTTP client's per-host breakers
+     * take a breaker instance's), and an instance nobody calls would show up in health and meters.
+     * The first lookup creates the instance with its own settings, not the defaults; a strict
+     * registry knows the name. Names not configured by {@link #instance} are ignored.
+     *
+     * @param names the names
+     * @return this builder
+     */
+    public B onDemand(Collection<String> names) {
+      Validate.notNull("onDemand", names).forEach(n -> onDemand.add(Validate.notNull("name", n)));
       return self();
     }
 

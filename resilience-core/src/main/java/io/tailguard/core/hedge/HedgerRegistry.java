@@ -18,9 +18,10 @@ import java.util.concurrent.Executor;
  * <p>Hedgers named in the builder's {@code instance(name, config)} exist from the start. Any other
  * name asked of {@link #hedger(String)} gets a hedger with the defaults, unless the registry is
  * strict. With {@link Builder#breakers(CircuitBreakerRegistry)}, a hedger whose name is also the
- * name of an existing breaker sends every attempt through that breaker. Reconfiguring keeps what a
- * hedger learnt as {@link Hedger#reconfigure(HedgeConfig)} describes; a removed hedger is closed
- * once its calls in flight have ended ({@link EngineRegistry} states the rule).
+ * name of an existing breaker (or of one configured on demand, which it then creates) sends every
+ * attempt through that breaker. Reconfiguring keeps what a hedger learnt as {@link
+ * Hedger#reconfigure(HedgeConfig)} describes; a removed hedger is closed once its calls in flight
+ * have ended ({@link EngineRegistry} states the rule).
  *
  * <p>This class is thread-safe. {@link #close()} stops every hedger, then the threads the registry
  * owns.
@@ -61,7 +62,8 @@ public final class HedgerRegistry extends EngineRegistry<Hedger, HedgeConfig, He
             .closeGrace(context().closeGrace())
             .parent(listeners());
     if (breakers != null) {
-      breakers.find(name).ifPresent(b::breaker);
+      // A breaker held on demand is asked for by name here, so it is created.
+      breakers.findOrCreateOnDemand(name).ifPresent(b::breaker);
     }
     context().recorder().ifPresent(b::recorder);
     return b.build();

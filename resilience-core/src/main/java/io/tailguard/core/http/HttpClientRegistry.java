@@ -106,6 +106,22 @@ public final class HttpClientRegistry implements AutoCloseable {
   }
 
   /**
+   * Returns the breaker instances the clients' {@code circuit-breaker} keys name: settings for
+   * per-host breakers, which the runtime creates as breakers of their own only when asked for by
+   * name.
+   *
+   * @param clients every client's settings, by name
+   * @return the names (may include {@code default}, which is not an instance unless configured)
+   */
+  public static Set<String> referencedBreakers(Map<String, HttpClientConfig> clients) {
+    Set<String> names = new HashSet<>();
+    Validate.notNull("clients", clients)
+        .values()
+        .forEach(c -> c.circuitBreaker().ifPresent(names::add));
+    return names;
+  }
+
+  /**
    * Returns the client with this name.
    *
    * @param name the name

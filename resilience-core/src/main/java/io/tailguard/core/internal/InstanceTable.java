@@ -30,6 +30,15 @@ import java.util.function.Function;
  * instance is created and reconfigured, and what else happens when one is created or retired
  * (linking it to a global fuse, closing its store).
  *
+ * <h2>Names held on demand</h2>
+ *
+ * <p>A name may have settings of its own but no instance yet: one {@linkplain #preloadOnDemand
+ * preloaded on demand}, or given settings by {@link #apply(Object, Map, Set)} while held on demand,
+ * such as a breaker instance whose settings only serve HTTP clients' per-host breakers. It is known
+ * (a strict table serves it) but not created, listed or described until a lookup asks for it by
+ * name; that lookup creates it with its own settings in force then, not the defaults. Once created
+ * it is an instance like any other, reconfigured in place by later reloads.
+ *
  * <h2>Reloads and retirement: one rule for every registry</h2>
  *
  * <p>{@link #apply} takes a whole new configuration (the defaults and every name's own settings)
@@ -61,8 +70,16 @@ import java.util.function.Function;
 public final class InstanceTable<I, C> {
 
   /*
-   * Concurrency. A lenient lookup of a missing name inserts with ConcurrentMap.computeIfAbsent
-   * and takes no lock, so lookups never wait for each other. Every other change to `instances`,
+   * Concurrency. A lookup of a missing name (lenient, or held on demand) inserts with
+   * ConcurrentMap.computeIfAbsent and takes no lock, so lookups never wait for each other; a lookup
+   * of an existing name is a plain get. The insert reads the name's own settings, falling back to
+   * the defaults, inside computeIfAbsent, and every insert made holding `lock` once the registry is
+   * built (preload runs before any lookup) is a computeIfAbsent too: the map's atomic per-key operations order it against the changes made holding `lock`.
+   * Whoever gives a name settings (reconfigure, holdOnDemand) first puts them in `ownConfigs`, then
+   * finds the instance with an atomic map operation, which waits for an insert in progress: either
+   * that insert has read the new settings, or its instance is found and reconfigured to them. So an
+   * instance held on demand is created with the settings in force when it is created. Every other
+   * change to `instances`,
    * every change to `ownConfigs`, `defaults` and `closed`, and every addition to `retiring`, is
    * made holding `lock` (an instance leaves `retiring` when its retirement ends, on any thread), so
    * that reconfigure(name, config), reconfigureDefaults, remove and close see one consistent pair
@@ -142,6 +159,19 @@ public final class InstanceTable<I, C> {
   }
 
   /**
+   * Gives a name settings of its own while the registry is being built, without creating its
+   * instance: the first lookup of the name creates it with them (see the class description).
+   *
+   * @param name the name, already checked
+   * @param config its settings
+   */
+  public void preloadOnDemand(String name, C config) {
+    synchronized (lock) {
+      ownConfigs.put(name, config);
+    }
+  }
+
+  /**
    * Adds an instance with the defaults while the registry is being built: no hook is told.
    *
    * @param name the name, already checked
@@ -153,11 +183,12 @@ public final class InstanceTable<I, C> {
   }
 
   /**
-   * Returns the instance with this name, creating it with the defaults unless the table is strict.
+   * Returns the instance with this name, creating it if needed: with its own settings if it is held
+   * on demand, else with the defaults unless the table is strict.
    *
    * @param name the name
    * @return the instance
-   * @throws UnknownInstanceException if strict and there is no instance of this name
+   * @throws UnknownInstanceException if strict and the name has neither instance nor settings
    * @throws IllegalArgumentException if the name is invalid
    * @throws IllegalStateException if the table is closed
    */
@@ -167,8 +198,8 @@ public final class InstanceTable<I, C> {
       return existing;
     }
     InstanceNames.check(engine, name);
-    if (strict) {
-      throw new UnknownInstanceException(engine, name, instances.keySet());
+    if (strict && !ownConfigs.containsKey(name)) {
+      throw unknown(name);
     }
     if (closed) {
       throw new IllegalStateException(closedMessage);
@@ -178,13 +209,30 @@ public final class InstanceTable<I, C> {
         instances.computeIfAbsent(
             name,
             n -> {
+              // Read here, atomically with the insert (see the concurrency comment).
+              C config = ownConfigs.get(n);
+              if (config == null) {
+                if (strict) {
+                  return null; // its settings were taken away meanwhile: unknown now
+                }
+                config = defaults;
+              }
               created[0] = true;
-              return factory.apply(n, defaults);
+              return factory.apply(n, config);
             });
+    if (instance == null) {
+      throw unknown(name);
+    }
     if (created[0]) {
       added(instance);
     }
     return instance;
+  }
+
+  private UnknownInstanceException unknown(String name) {
+    Set<String> known = new java.util.TreeSet<>(instances.keySet());
+    known.addAll(ownConfigs.keySet());
+    return new UnknownInstanceException(engine, name, known);
   }
 
   /**
@@ -195,6 +243,25 @@ public final class InstanceTable<I, C> {
    */
   public Optional<I> find(String name) {
     return name == null ? Optional.empty() : Optional.ofNullable(instances.get(name));
+  }
+
+  /**
+   * Returns the instance with this name if it exists or is held on demand, creating it then; never
+   * creates one with the defaults.
+   *
+   * @param name the name
+   * @return the instance, or empty (also once the table is closed, for a name held on demand)
+   */
+  public Optional<I> findOrCreateHeld(String name) {
+    Optional<I> existing = find(name);
+    if (existing.isPresent() || !ownConfigs.containsKey(name) || closed) {
+      return existing;
+    }
+    try {
+      return Optional.of(get(name));
+    } catch (IllegalStateException | UnknownInstanceException e) {
+      return Optional.empty(); // closed, or its settings taken away, meanwhile
+    }
   }
 
   /**
@@ -283,12 +350,15 @@ public final class InstanceTable<I, C> {
         throw new IllegalStateException(closedMessage);
       }
       ownConfigs.put(name, config);
-      instance = instances.get(name);
-      if (instance == null) {
-        instance = factory.apply(name, config);
-        instances.put(name, instance);
-        created = true;
-      }
+      boolean[] made = {false};
+      instance =
+          instances.computeIfAbsent(
+              name,
+              n -> {
+                made[0] = true;
+                return factory.apply(n, config);
+              });
+      created = made[0];
     }
     if (created) {
       added(instance);
@@ -296,6 +366,32 @@ public final class InstanceTable<I, C> {
       reconfigurer.accept(instance, config);
     }
     return instance;
+  }
+
+  /**
+   * Gives one name its own settings without creating its instance: an existing instance is
+   * reconfigured in place, a missing one is created with them by the first lookup of the name.
+   *
+   * @param name the name
+   * @param config the settings
+   * @throws IllegalArgumentException if an argument is invalid
+   * @throws IllegalStateException if the table is closed
+   */
+  private void holdOnDemand(String name, C config) {
+    InstanceNames.check(engine, name);
+    Validate.notNull(configField, config);
+    I instance;
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException(closedMessage);
+      }
+      ownConfigs.put(name, config);
+      // Atomic, unlike get(): waits for a lookup inserting this name (see the concurrency comment).
+      instance = instances.computeIfPresent(name, (n, i) -> i);
+    }
+    if (instance != null) {
+      reconfigurer.accept(instance, config);
+    }
   }
 
   /**
@@ -322,9 +418,16 @@ public final class InstanceTable<I, C> {
     I created = null;
     synchronized (lock) {
       defaults = config;
-      if (ensure != null && !instances.containsKey(ensure) && !closed) {
-        created = factory.apply(ensure, config);
-        instances.put(ensure, created);
+      if (ensure != null && !closed) {
+        List<I> made = new ArrayList<>(1);
+        instances.computeIfAbsent(
+            ensure,
+            n -> {
+              I i = factory.apply(n, config);
+              made.add(i);
+              return i;
+            });
+        created = made.isEmpty() ? null : made.get(0);
       }
       for (Map.Entry<String, I> e : instances.entrySet()) {
         if (e.getValue() != created && !ownConfigs.containsKey(e.getKey())) {
@@ -351,11 +454,34 @@ public final class InstanceTable<I, C> {
    * @throws IllegalStateException if the table is closed and a name's settings changed
    */
   public void apply(C newDefaults, Map<String, C> configs) {
+    apply(newDefaults, configs, Set.of());
+  }
+
+  /**
+   * Applies a whole new configuration as {@link #apply(Object, Map)} does, except that the names of
+   * {@code onDemand} are held on demand (see the class description): one without an instance gets
+   * its new settings but no instance. A name no longer held on demand gets its instance now, as
+   * every configured name has one; an instance already created stays, reconfigured in place.
+   *
+   * @param newDefaults the defaults
+   * @param configs every name's own settings
+   * @param onDemand the names of {@code configs} created only when looked up; others are ignored
+   * @throws IllegalArgumentException if an argument is invalid
+   * @throws IllegalStateException if the table is closed and a name's settings changed or a name no
+   *     longer held on demand needs its instance
+   */
+  public void apply(C newDefaults, Map<String, C> configs, Set<String> onDemand) {
     Validate.notNull(configField, newDefaults);
     Validate.notNull("configs", configs);
+    Validate.notNull("onDemand", onDemand);
     configs.forEach(
         (name, config) -> {
-          if (config == null || !config.equals(ownConfigs.get(name))) { // null: refused below
+          boolean changed = config == null || !config.equals(ownConfigs.get(name)); // null: refused
+          if (onDemand.contains(name)) {
+            if (changed) {
+              holdOnDemand(name, config);
+            }
+          } else if (changed || !instances.containsKey(name)) {
             reconfigure(name, config);
           }
         });

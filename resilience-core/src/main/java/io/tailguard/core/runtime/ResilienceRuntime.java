@@ -125,6 +125,9 @@ public final class ResilienceRuntime implements AutoCloseable {
             // An HTTP client's replicas are one dependency: their breakers do not each count.
             .uncountedByGlobalFuse(HttpClientRegistry::isHostBreaker);
     c.circuitBreaker().instances().forEach(cb::instance);
+    // An instance that HTTP clients' per-host breakers take settings from is a breaker only once
+    // something asks for it by name: unused, it would show up in health and meters.
+    cb.onDemand(HttpClientRegistry.referencedBreakers(c.httpClients()));
     b.breakerCustomizers.forEach(cb::customizer);
     this.breakers = cb.build();
     HedgerRegistry.Builder hb =
@@ -317,7 +320,10 @@ public final class ResilienceRuntime implements AutoCloseable {
                 next.circuitBreaker().defaults(),
                 next.circuitBreaker().instances()));
     breakerInstances.putAll(next.circuitBreaker().instances());
-    breakers.apply(next.circuitBreaker().defaults(), breakerInstances);
+    breakers.apply(
+        next.circuitBreaker().defaults(),
+        breakerInstances,
+        HttpClientRegistry.referencedBreakers(next.httpClients()));
     hedgers.apply(next.hedging().defaults(), next.hedging().instances());
     rateLimiters.apply(next.rateLimiting().defaults(), next.rateLimiting().instances());
     retriers.apply(next.retry().policies());

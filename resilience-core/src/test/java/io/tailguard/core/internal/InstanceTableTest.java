@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tailguard.core.UnknownInstanceException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The shared instance table of the registries, with a trivial instance type. */
@@ -323,5 +328,141 @@ class InstanceTableTest {
     assertThat(table.get("shared")).isSameAs(shared);
     assertThat(table.useDefaults("never")).isEmpty();
     assertThat(events).isEmpty();
+  }
+
+  @Test
+  void aNameHeldOnDemandIsKnownButCreatedOnlyByItsFirstLookupWithItsOwnSettings() {
+    InstanceTable<Thing, String> table = builder().strict(true).build();
+    table.onAdded(t -> events.add("hook " + t.name));
+    table.preload("plain", "p1");
+    table.preloadOnDemand("held", "h1");
+
+    assertThat(table.names()).containsExactly("plain");
+    assertThat(table.values()).extracting(t -> t.name).containsExactly("plain");
+    assertThat(table.describe(Thing::describe)).containsOnlyKeys("plain");
+    assertThat(table.find("held")).isEmpty();
+    assertThat(table.ownConfigs()).containsOnlyKeys("plain", "held");
+    assertThatThrownBy(() -> table.get("other"))
+        .isInstanceOf(UnknownInstanceException.class)
+        .hasMessageContaining("[held, plain]");
+
+    // A strict table serves it: its settings, not the defaults; created once, hooks told.
+    Thing held = table.get("held");
+    assertThat(held.config).isEqualTo("h1");
+    assertThat(table.get("held")).isSameAs(held);
+    assertThat(table.names()).containsExactlyInAnyOrder("plain", "held");
+    assertThat(events).containsExactly("created held", "hook held");
+  }
+
+  @Test
+  void findOrCreateHeldCreatesOnlyANameHeldOnDemand() {
+    InstanceTable<Thing, String> table = builder().build();
+    table.preloadOnDemand("held", "h1");
+    assertThat(table.findOrCreateHeld("other")).isEmpty();
+    assertThat(table.find("other")).isEmpty();
+    assertThat(table.findOrCreateHeld("held"))
+        .hasValueSatisfying(t -> assertThat(t.config).isEqualTo("h1"));
+    assertThat(table.find("held")).isPresent();
+    InstanceTable<Thing, String> closed = builder().build();
+    closed.preloadOnDemand("held", "h1");
+    closed.close();
+    assertThat(closed.findOrCreateHeld("held")).isEmpty();
+  }
+
+  @Test
+  void reloadsKeepANameHeldUntilLookedUpAndCreateItOnceNoLongerHeld() {
+    List<String> reconfigured = new ArrayList<>();
+    InstanceTable<Thing, String> table =
+        builder()
+            .reconfigurer(
+                (t, c) -> {
+                  reconfigured.add(t.name + "=" + c);
+                  t.config = c;
+                })
+            .build();
+    table.preload("plain", "p1");
+    table.preloadOnDemand("held", "h1");
+
+    // New settings of a held name without an instance: kept for its creation, nothing created.
+    table.apply("d0", Map.of("plain", "p1", "held", "h2", "fresh", "f1"), Set.of("held", "fresh"));
+    assertThat(table.names()).containsExactly("plain");
+    assertThat(table.ownConfigs()).containsEntry("held", "h2").containsEntry("fresh", "f1");
+    assertThat(reconfigured).isEmpty();
+    assertThat(events).isEmpty();
+    // New defaults do not reach held names' settings.
+    table.apply("d1", Map.of("plain", "p1", "held", "h2", "fresh", "f1"), Set.of("held", "fresh"));
+    assertThat(table.get("fresh").config).isEqualTo("f1");
+
+    // No longer held: created now, as every configured name is.
+    table.apply("d1", Map.of("plain", "p1", "held", "h2", "fresh", "f1"), Set.of());
+    Thing held = table.find("held").orElseThrow();
+    assertThat(held.config).isEqualTo("h2");
+    assertThat(events).containsExactly("created fresh", "created held");
+
+    // Held again once created: it stays, reconfigured in place when its settings change.
+    reconfigured.clear();
+    table.apply("d1", Map.of("plain", "p1", "held", "h3", "fresh", "f1"), Set.of("held", "fresh"));
+    assertThat(table.find("held")).containsSame(held);
+    assertThat(reconfigured).containsExactly("held=h3");
+
+    // Dropped while held and never created: its settings go, nothing is created.
+    table.preloadOnDemand("gone", "g1");
+    table.apply("d1", Map.of("plain", "p1", "held", "h3", "fresh", "f1"), Set.of("held", "fresh"));
+    assertThat(table.ownConfigs()).doesNotContainKey("gone");
+    assertThat(table.find("gone")).isEmpty();
+    assertThat(table.get("gone").config).isEqualTo("d1");
+  }
+
+  @Test
+  void aStrictTableForgetsAHeldNameItsReloadDrops() {
+    InstanceTable<Thing, String> table = builder().strict(true).build();
+    table.preloadOnDemand("held", "h1");
+    table.apply("d0", Map.of(), Set.of());
+    assertThatThrownBy(() -> table.get("held")).isInstanceOf(UnknownInstanceException.class);
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void newSettingsForAHeldNameBeingCreatedReachTheNewInstance() throws Exception {
+    // The lookup reads the held settings, then its factory waits; a reload then gives the name new
+    // settings. Whatever the order, the instance must end up with the new settings.
+    CountDownLatch inFactory = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    InstanceTable<Thing, String> table =
+        builder()
+            .factory(
+                (n, c) -> {
+                  inFactory.countDown();
+                  await(release);
+                  return new Thing(n, c);
+                })
+            .build();
+    table.preloadOnDemand("held", "h1");
+    CompletableFuture<Thing> lookup = CompletableFuture.supplyAsync(() -> table.get("held"));
+    assertThat(inFactory.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread reload =
+        new Thread(() -> table.apply("d0", Map.of("held", "h2"), Set.of("held")), "reload");
+    reload.start();
+    // The reload waits for the insert in progress (an atomic map operation on the same key).
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> reload.getState() != Thread.State.RUNNABLE && reload.isAlive());
+    release.countDown();
+    Thing held = lookup.get(10, TimeUnit.SECONDS);
+    reload.join(10_000);
+    assertThat(reload.isAlive()).isFalse();
+    assertThat(table.find("held")).containsSame(held);
+    assertThat(held.config).isEqualTo("h2");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("not released");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }
