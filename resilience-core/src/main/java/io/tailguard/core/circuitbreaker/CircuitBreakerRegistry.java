@@ -15,7 +15,9 @@ import java.util.concurrent.CompletionStage;
  * per-instance settings, and their global fuse.
  *
  * <p>Breakers named in the builder's {@code instance(name, config)} exist from the start, so they
- * show up in health and metrics before their first call. Any other name asked of {@link
+ * show up in health and metrics before their first call, except those also named in {@code
+ * onDemand(names)} (the runtime's: the instances HTTP clients take per-host settings from), which
+ * are created with their own settings when first asked for. Any other name asked of {@link
  * #breaker(String)} gets a breaker with the defaults, unless the registry is {@linkplain
  * Builder#strict(boolean) strict}, which refuses it with {@link UnknownInstanceException}.
  *

@@ -491,7 +491,7 @@ public abstract class EngineRegistry<I, C, E extends ResilienceEvent> implements
     }
 
     /**
-     * Configures a named instance; it exists from the start.
+     * Configures a named instance; it exists from the start unless named in {@link #onDemand}.
      *
      * @param name the name
      * @param config its settings, typically {@code defaults.toBuilder()...build()}
