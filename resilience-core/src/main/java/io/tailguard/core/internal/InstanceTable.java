@@ -70,21 +70,21 @@ import java.util.function.Function;
 public final class InstanceTable<I, C> {
 
   /*
-   * Concurrency. A lookup of a missing name (lenient, or held on demand) inserts with
-   * ConcurrentMap.computeIfAbsent and takes no lock, so lookups never wait for each other; a lookup
-   * of an existing name is a plain get. The insert reads the name's own settings, falling back to
-   * the defaults, inside computeIfAbsent, and every insert made holding `lock` once the registry is
-   * built (preload runs before any lookup) is a computeIfAbsent too: the map's atomic per-key operations order it against the changes made holding `lock`.
-   * Whoever gives a name settings (reconfigure, holdOnDemand) first puts them in `ownConfigs`, then
-   * finds the instance with an atomic map operation, which waits for an insert in progress: either
-   * that insert has read the new settings, or its instance is found and reconfigured to them. So an
-   * instance held on demand is created with the settings in force when it is created. Every other
-   * change to `instances`,
-   * every change to `ownConfigs`, `defaults` and `closed`, and every addition to `retiring`, is
-   * made holding `lock` (an instance leaves `retiring` when its retirement ends, on any thread), so
-   * that reconfigure(name, config), reconfigureDefaults, remove and close see one consistent pair
-   * of maps: an instance reconfigured to the defaults is one without its own settings at the moment
-   * the defaults change, and an instance removed is in `retiring` before close() can look for it.
+   * Concurrency. A lookup of an existing name is a plain get. A lookup of a missing name (lenient,
+   * or held on demand) inserts with ConcurrentMap.computeIfAbsent and takes no lock, so lookups
+   * never wait for each other; it reads the name's own settings (else the defaults) inside
+   * computeIfAbsent. Every insert made holding `lock` once the registry is built (preload runs
+   * before any lookup) is a computeIfAbsent too, so the map's atomic per-key operations order
+   * inserts against each other. Whoever gives a name settings (reconfigure, holdOnDemand) first
+   * puts them in `ownConfigs`, then finds the instance with an atomic map operation, which waits
+   * for an insert of that name in progress: either the insert read the new settings, or its
+   * instance is found and reconfigured to them. So an instance held on demand gets the settings in
+   * force when it is created. Every other change to `instances`, every change to `ownConfigs`,
+   * `defaults` and `closed`, and every addition to `retiring`, is made holding `lock` (an instance
+   * leaves `retiring` when its retirement ends, on any thread), so that reconfigure(name, config),
+   * reconfigureDefaults, remove and close see one consistent pair of maps: an instance
+   * reconfigured to the defaults is one without its own settings at the moment the defaults
+   * change, and an instance removed is in `retiring` before close() can look for it.
    * Instances are reconfigured, retired and closed, and hooks run, after the lock is released.
    * Hooks are called on the thread that added or removed the instance.
    */
@@ -101,9 +101,11 @@ public final class InstanceTable<I, C> {
 
   private final Object lock = new Object();
   // The instances by name. Guarded by `lock` for writes, except the lock-free computeIfAbsent of
-  // a lenient lookup; read freely.
+  // a lookup of a missing name; read freely.
   private final ConcurrentMap<String, I> instances = new ConcurrentHashMap<>();
-  // The names given settings of their own, and those settings. Guarded by `lock` for writes.
+  // The names given settings of their own, and those settings; a name held on demand is here
+  // without an instance until looked up. Guarded by `lock` for writes; read freely, also inside
+  // a lookup's computeIfAbsent.
   private final ConcurrentMap<String, C> ownConfigs = new ConcurrentHashMap<>();
   // Told about instances as they are added and removed; copy-on-write, called outside any lock.
   private final CopyOnWriteArrayList<Consumer<? super I>> addedHooks = new CopyOnWriteArrayList<>();
@@ -254,7 +256,7 @@ public final class InstanceTable<I, C> {
    */
   public Optional<I> findOrCreateHeld(String name) {
     Optional<I> existing = find(name);
-    if (existing.isPresent() || !ownConfigs.containsKey(name) || closed) {
+    if (existing.isPresent() || name == null || !ownConfigs.containsKey(name) || closed) {
       return existing;
     }
     try {
