@@ -75,7 +75,11 @@ public final class InstanceTable<I, C> {
    * never wait for each other; it reads the name's own settings (else the defaults) inside
    * computeIfAbsent. Every insert made holding `lock` once the registry is built (preload runs
    * before any lookup) is a computeIfAbsent too, so the map's atomic per-key operations order
-   * inserts against each other. Whoever gives a name settings (reconfigure, holdOnDemand) first
+   * inserts against each other. A lookup that created its instance with the defaults then reads
+   * the defaults again (catchUpWithDefaults): reconfigureDefaults writes them before it iterates
+   * the map, so either its iteration sees the new instance or the lookup sees the new defaults
+   * (both are synchronization actions, totally ordered). Whoever gives a name settings
+   * (reconfigure, holdOnDemand) first
    * puts them in `ownConfigs`, then finds the instance with an atomic map operation, which waits
    * for an insert of that name in progress: either the insert read the new settings, or its
    * instance is found and reconfigured to them. So an instance held on demand gets the settings in
@@ -207,6 +211,8 @@ public final class InstanceTable<I, C> {
       throw new IllegalStateException(closedMessage);
     }
     boolean[] created = {false};
+    // The defaults the new instance was created with; empty if it had settings of its own.
+    List<C> withDefaults = new ArrayList<>(1);
     I instance =
         instances.computeIfAbsent(
             name,
@@ -218,6 +224,7 @@ public final class InstanceTable<I, C> {
                   return null; // its settings were taken away meanwhile: unknown now
                 }
                 config = defaults;
+                withDefaults.add(config);
               }
               created[0] = true;
               return factory.apply(n, config);
@@ -226,9 +233,31 @@ public final class InstanceTable<I, C> {
       throw unknown(name);
     }
     if (created[0]) {
+      if (!withDefaults.isEmpty()) {
+        catchUpWithDefaults(name, instance, withDefaults.get(0));
+      }
       added(instance);
     }
     return instance;
+  }
+
+  /**
+   * A lookup created {@code instance} with the defaults {@code used}; if they changed while it was
+   * being inserted, reconfigureDefaults could not see it, so it takes the new ones now (see the
+   * concurrency comment). The decision is made under the lock, like every other reconfiguration.
+   */
+  private void catchUpWithDefaults(String name, I instance, C used) {
+    for (C seen = used; ; ) {
+      C now;
+      synchronized (lock) {
+        now = defaults;
+        if (now == seen || ownConfigs.containsKey(name) || instances.get(name) != instance) {
+          return;
+        }
+      }
+      reconfigurer.accept(instance, now);
+      seen = now;
+    }
   }
 
   private UnknownInstanceException unknown(String name) {

@@ -455,6 +455,31 @@ class InstanceTableTest {
     assertThat(held.config).isEqualTo("h2");
   }
 
+  @Test
+  void newDefaultsWhileALookupCreatesWithTheOldOnesReachTheNewInstance() throws Exception {
+    // The lookup reads the defaults d0, then its factory waits; the defaults then change to d1.
+    // reconfigureDefaults cannot see an instance that is not inserted yet, so the lookup must
+    // catch up: the instance ends with d1, not d0.
+    CountDownLatch inFactory = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    InstanceTable<Thing, String> table =
+        builder()
+            .factory(
+                (n, c) -> {
+                  inFactory.countDown();
+                  await(release);
+                  return new Thing(n, c);
+                })
+            .build();
+    CompletableFuture<Thing> lookup = CompletableFuture.supplyAsync(() -> table.get("a"));
+    assertThat(inFactory.await(10, TimeUnit.SECONDS)).isTrue();
+    table.reconfigureDefaults("d1");
+    release.countDown();
+    Thing a = lookup.get(10, TimeUnit.SECONDS);
+    assertThat(table.find("a")).containsSame(a);
+    assertThat(a.config).isEqualTo("d1");
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       if (!latch.await(10, TimeUnit.SECONDS)) {
