@@ -428,15 +428,7 @@ class InstanceTableTest {
     // settings. Whatever the order, the instance must end up with the new settings.
     CountDownLatch inFactory = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    InstanceTable<Thing, String> table =
-        builder()
-            .factory(
-                (n, c) -> {
-                  inFactory.countDown();
-                  await(release);
-                  return new Thing(n, c);
-                })
-            .build();
+    InstanceTable<Thing, String> table = waitingInFactory(inFactory, release);
     table.preloadOnDemand("held", "h1");
     CompletableFuture<Thing> lookup = CompletableFuture.supplyAsync(() -> table.get("held"));
     assertThat(inFactory.await(10, TimeUnit.SECONDS)).isTrue();
@@ -462,15 +454,7 @@ class InstanceTableTest {
     // catch up: the instance ends with d1, not d0.
     CountDownLatch inFactory = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    InstanceTable<Thing, String> table =
-        builder()
-            .factory(
-                (n, c) -> {
-                  inFactory.countDown();
-                  await(release);
-                  return new Thing(n, c);
-                })
-            .build();
+    InstanceTable<Thing, String> table = waitingInFactory(inFactory, release);
     CompletableFuture<Thing> lookup = CompletableFuture.supplyAsync(() -> table.get("a"));
     assertThat(inFactory.await(10, TimeUnit.SECONDS)).isTrue();
     table.reconfigureDefaults("d1");
@@ -478,6 +462,19 @@ class InstanceTableTest {
     Thing a = lookup.get(10, TimeUnit.SECONDS);
     assertThat(table.find("a")).containsSame(a);
     assertThat(a.config).isEqualTo("d1");
+  }
+
+  /** A table whose factory counts {@code inFactory} down, then waits for {@code release}. */
+  private InstanceTable<Thing, String> waitingInFactory(
+      CountDownLatch inFactory, CountDownLatch release) {
+    return builder()
+        .factory(
+            (n, c) -> {
+              inFactory.countDown();
+              await(release);
+              return new Thing(n, c);
+            })
+        .build();
   }
 
   private static void await(CountDownLatch latch) {
