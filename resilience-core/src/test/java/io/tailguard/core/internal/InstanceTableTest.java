@@ -270,14 +270,7 @@ class InstanceTableTest {
   @Test
   void reconfigureCreatesAndTellsTheHooksOrReconfiguresInPlace() {
     List<String> reconfigured = new ArrayList<>();
-    InstanceTable<Thing, String> tracked =
-        builder()
-            .reconfigurer(
-                (t, c) -> {
-                  reconfigured.add(t.name + "=" + c);
-                  t.config = c;
-                })
-            .build();
+    InstanceTable<Thing, String> tracked = recording(reconfigured);
     tracked.onAdded(t -> events.add("hook " + t.name));
 
     Thing a = tracked.reconfigure("a", "own1");
@@ -372,14 +365,7 @@ class InstanceTableTest {
   @Test
   void reloadsKeepANameHeldUntilLookedUpAndCreateItOnceNoLongerHeld() {
     List<String> reconfigured = new ArrayList<>();
-    InstanceTable<Thing, String> table =
-        builder()
-            .reconfigurer(
-                (t, c) -> {
-                  reconfigured.add(t.name + "=" + c);
-                  t.config = c;
-                })
-            .build();
+    InstanceTable<Thing, String> table = recording(reconfigured);
     table.preload("plain", "p1");
     table.preloadOnDemand("held", "h1");
 
@@ -462,6 +448,17 @@ class InstanceTableTest {
     Thing a = lookup.get(10, TimeUnit.SECONDS);
     assertThat(table.find("a")).containsSame(a);
     assertThat(a.config).isEqualTo("d1");
+  }
+
+  /** A table whose reconfigurer also writes "name=settings" to {@code reconfigured}. */
+  private InstanceTable<Thing, String> recording(List<String> reconfigured) {
+    return builder()
+        .reconfigurer(
+            (t, c) -> {
+              reconfigured.add(t.name + "=" + c);
+              t.config = c;
+            })
+        .build();
   }
 
   /** A table whose factory counts {@code inFactory} down, then waits for {@code release}. */
