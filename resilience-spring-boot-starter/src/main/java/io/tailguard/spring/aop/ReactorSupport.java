@@ -100,21 +100,31 @@ final class ReactorSupport {
       Function<Throwable, Object> fallback,
       AttemptContexts contexts) {
     Mono<Object> hedged =
-        Mono.deferContextual(
-            view -> {
-              AttemptContexts.Call context = contexts.capture(view);
-              return Mono.fromFuture(
-                  context.start(
-                      () ->
-                          call.apply(
-                              context,
-                              ctx ->
-                                  ((Mono<?>) attempt.apply(ctx))
-                                      .map(v -> (Object) v)
-                                      .contextWrite(view)
-                                      .toFuture())));
-            });
+        engineCall(call, ctx -> ((Mono<?>) attempt.apply(ctx)).map(v -> (Object) v), contexts);
     return hedged.onErrorResume(e -> asMono(fallback.apply(e)));
+  }
+
+  /**
+   * One engine call per subscription, each attempt subscribed to {@code attempt}'s Mono with the
+   * subscriber's Reactor context, inside the context captured at subscription.
+   */
+  private static Mono<Object> engineCall(
+      BiFunction<
+              AttemptContexts.Call,
+              Function<Object, CompletionStage<Object>>,
+              CompletableFuture<Object>>
+          call,
+      Function<Object, Mono<Object>> attempt,
+      AttemptContexts contexts) {
+    return Mono.deferContextual(
+        view -> {
+          AttemptContexts.Call context = contexts.capture(view);
+          return Mono.fromFuture(
+              context.start(
+                  () ->
+                      call.apply(
+                          context, ctx -> attempt.apply(ctx).contextWrite(view).toFuture())));
+        });
   }
 
   /**
@@ -131,21 +141,10 @@ final class ReactorSupport {
       Function<Throwable, Object> fallback,
       AttemptContexts contexts) {
     Flux<Object> hedged =
-        Mono.deferContextual(
-                view -> {
-                  AttemptContexts.Call context = contexts.capture(view);
-                  return Mono.fromFuture(
-                      context.start(
-                          () ->
-                              call.apply(
-                                  context,
-                                  ctx ->
-                                      ((Flux<?>) attempt.apply(ctx))
-                                          .collectList()
-                                          .map(l -> (Object) l)
-                                          .contextWrite(view)
-                                          .toFuture())));
-                })
+        engineCall(
+                call,
+                ctx -> ((Flux<?>) attempt.apply(ctx)).collectList().map(l -> (Object) l),
+                contexts)
             .flatMapMany(list -> Flux.fromIterable((List<?>) list).map(v -> (Object) v));
     return hedged.onErrorResume(e -> asFlux(fallback.apply(e)));
   }
