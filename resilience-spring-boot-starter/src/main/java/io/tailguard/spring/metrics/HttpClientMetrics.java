@@ -38,6 +38,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HttpClientMetrics implements MeterBinder {
 
+  // Tag values made once, not per attempt.
+  private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+  private static final String[] OUTCOMES =
+      java.util.Arrays.stream(HttpClientEvent.Outcome.values())
+          .map(o -> o.name().toLowerCase(Locale.ROOT))
+          .toArray(String[]::new);
+
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
 
@@ -71,7 +78,7 @@ public final class HttpClientMetrics implements MeterBinder {
             a.name(),
             a.host(),
             method(a.method()),
-            a.outcome().name().toLowerCase(Locale.ROOT),
+            OUTCOMES[a.outcome().ordinal()],
             statusClass(a.status()));
     timers
         .computeIfAbsent(
@@ -113,7 +120,7 @@ public final class HttpClientMetrics implements MeterBinder {
 
   /** {@code 2xx} for 200 to 299 and so on; {@code none} without a response. */
   static String statusClass(int status) {
-    return status >= 100 && status < 600 ? (status / 100) + "xx" : "none";
+    return status >= 100 && status < 600 ? STATUS_CLASSES[status / 100 - 1] : "none";
   }
 
   private record Key(String client, String host, String method, String outcome, String status) {}
