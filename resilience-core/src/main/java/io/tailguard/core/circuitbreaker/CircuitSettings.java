@@ -322,17 +322,7 @@ public final class CircuitSettings {
                           + n.apply(BUCKETS)
                           + "="
                           + c.get(BUCKETS)),
-              Rule.of(
-                  "max-open-cooldown >= open-cooldown",
-                  c -> c.get(MAX_OPEN_COOLDOWN).compareTo(c.get(OPEN_COOLDOWN)) >= 0,
-                  (c, n) ->
-                      n.apply(MAX_OPEN_COOLDOWN)
-                          + " must be at least "
-                          + n.apply(OPEN_COOLDOWN)
-                          + " ("
-                          + text(c.get(OPEN_COOLDOWN))
-                          + "), was "
-                          + text(c.get(MAX_OPEN_COOLDOWN))),
+              Rule.atLeast(MAX_OPEN_COOLDOWN, OPEN_COOLDOWN),
               Rule.of(
                   "critical-health-score <= min-health-score",
                   c -> c.get(CRITICAL_HEALTH_SCORE) <= c.get(MIN_HEALTH_SCORE),

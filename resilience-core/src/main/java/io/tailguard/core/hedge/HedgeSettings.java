@@ -174,28 +174,8 @@ public final class HedgeSettings {
               FACTOR,
               LEARNING_RATE),
           List.of(
-              Rule.of(
-                  "min-delay <= max-delay",
-                  c -> c.get(MIN_DELAY).compareTo(c.get(MAX_DELAY)) <= 0,
-                  (c, n) ->
-                      n.apply(MIN_DELAY)
-                          + " must be at most "
-                          + n.apply(MAX_DELAY)
-                          + " ("
-                          + text(c.get(MAX_DELAY))
-                          + "), was "
-                          + text(c.get(MIN_DELAY))),
-              Rule.of(
-                  "recompute-interval <= window",
-                  c -> c.get(RECOMPUTE_INTERVAL).compareTo(c.get(WINDOW)) <= 0,
-                  (c, n) ->
-                      n.apply(RECOMPUTE_INTERVAL)
-                          + " must be at most "
-                          + n.apply(WINDOW)
-                          + " ("
-                          + text(c.get(WINDOW))
-                          + "), was "
-                          + text(c.get(RECOMPUTE_INTERVAL))),
+              Rule.atMost(MIN_DELAY, MAX_DELAY),
+              Rule.atMost(RECOMPUTE_INTERVAL, WINDOW),
               Rule.of(
                   "window / recompute-interval <= 3600",
                   c -> slots(c) <= 3600,

@@ -1,7 +1,6 @@
 package io.tailguard.core.retry;
 
 import static io.tailguard.core.internal.settings.Range.durations;
-import static io.tailguard.core.internal.settings.Range.text;
 
 import io.tailguard.core.internal.settings.Range;
 import io.tailguard.core.internal.settings.Rule;
@@ -136,17 +135,7 @@ public final class RetrySettings {
               BUDGET,
               MIN_RETRIES_PER_SECOND),
           List.of(
-              Rule.of(
-                  "max-delay >= base-delay",
-                  p -> p.get(MAX_DELAY).compareTo(p.get(BASE_DELAY)) >= 0,
-                  (p, n) ->
-                      n.apply(MAX_DELAY)
-                          + " must be at least "
-                          + n.apply(BASE_DELAY)
-                          + " ("
-                          + text(p.get(BASE_DELAY))
-                          + "), was "
-                          + text(p.get(MAX_DELAY))),
+              Rule.atLeast(MAX_DELAY, BASE_DELAY),
               Rule.of(
                   "no exception type in both retryable-exceptions and non-retryable-exceptions",
                   p -> both(p) == null,

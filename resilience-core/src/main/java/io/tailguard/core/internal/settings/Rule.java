@@ -66,6 +66,56 @@ public final class Rule<C> {
   }
 
   /**
+   * Declares {@code low <= high}, reported as {@code low must be at most high (h), was l}.
+   *
+   * @param low the setting that must not be larger
+   * @param high the setting it is compared with
+   * @param <C> the config type
+   * @param <V> the value type
+   * @return the rule
+   */
+  public static <C, V extends Comparable<? super V>> Rule<C> atMost(
+      Setting<C, V> low, Setting<C, V> high) {
+    return compare(low, high, "<=", "at most");
+  }
+
+  /**
+   * Declares {@code high >= low}, reported as {@code high must be at least low (l), was h}.
+   *
+   * @param high the setting that must not be smaller
+   * @param low the setting it is compared with
+   * @param <C> the config type
+   * @param <V> the value type
+   * @return the rule
+   */
+  public static <C, V extends Comparable<? super V>> Rule<C> atLeast(
+      Setting<C, V> high, Setting<C, V> low) {
+    return compare(high, low, ">=", "at least");
+  }
+
+  // One message shape for both directions: "a must be <words> b (b's value), was a's value".
+  private static <C, V extends Comparable<? super V>> Rule<C> compare(
+      Setting<C, V> a, Setting<C, V> b, String op, String words) {
+    boolean atMost = op.equals("<=");
+    return of(
+        a.key() + " " + op + " " + b.key(),
+        c -> {
+          int cmp = c.get(a).compareTo(c.get(b));
+          return atMost ? cmp <= 0 : cmp >= 0;
+        },
+        (c, n) ->
+            n.apply(a)
+                + " must be "
+                + words
+                + " "
+                + n.apply(b)
+                + " ("
+                + Range.text(c.get(b))
+                + "), was "
+                + Range.text(c.get(a)));
+  }
+
+  /**
    * Returns this rule reported at one setting (its message then starts with that setting's name,
    * which the YAML mapper leaves out, as the error's path names it).
    *
