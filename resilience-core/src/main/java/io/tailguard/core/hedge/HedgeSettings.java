@@ -287,16 +287,8 @@ public final class HedgeSettings {
               RETRYABLE_EXCEPTIONS,
               FATAL_EXCEPTIONS),
           List.of(
-              Rule.of(
-                  "no exception type in both retryable-exceptions and fatal-exceptions",
-                  c -> both(c) == null,
-                  (c, n) ->
-                      "an exception type must not be both retryable and fatal, was "
-                          + both(c).getName()
-                          + " in "
-                          + n.apply(RETRYABLE_EXCEPTIONS)
-                          + " and "
-                          + n.apply(FATAL_EXCEPTIONS))),
+              Rule.disjoint(
+                  RETRYABLE_EXCEPTIONS, FATAL_EXCEPTIONS, "retryable and fatal", FATAL_EXCEPTIONS)),
           v ->
               HedgeConfig.builder()
                   .maxHedges(v.get(MAX_HEDGES))
@@ -308,13 +300,4 @@ public final class HedgeSettings {
                   .retryableExceptions(v.get(RETRYABLE_EXCEPTIONS))
                   .fatalExceptions(v.get(FATAL_EXCEPTIONS))
                   .build());
-
-  private static Class<? extends Throwable> both(SettingGroup.Values<HedgeConfig> c) {
-    for (Class<? extends Throwable> type : c.get(FATAL_EXCEPTIONS)) {
-      if (c.get(RETRYABLE_EXCEPTIONS).contains(type)) {
-        return type;
-      }
-    }
-    return null;
-  }
 }

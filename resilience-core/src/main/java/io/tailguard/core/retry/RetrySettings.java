@@ -136,16 +136,11 @@ public final class RetrySettings {
               MIN_RETRIES_PER_SECOND),
           List.of(
               Rule.atLeast(MAX_DELAY, BASE_DELAY),
-              Rule.of(
-                  "no exception type in both retryable-exceptions and non-retryable-exceptions",
-                  p -> both(p) == null,
-                  (p, n) ->
-                      "an exception type must not be both retryable and non-retryable, was "
-                          + both(p).getName()
-                          + " in "
-                          + n.apply(RETRYABLE_EXCEPTIONS)
-                          + " and "
-                          + n.apply(NON_RETRYABLE_EXCEPTIONS))),
+              Rule.disjoint(
+                  RETRYABLE_EXCEPTIONS,
+                  NON_RETRYABLE_EXCEPTIONS,
+                  "retryable and non-retryable",
+                  NON_RETRYABLE_EXCEPTIONS)),
           v -> {
             RetryPolicy.Builder b =
                 RetryPolicy.builder()
@@ -215,14 +210,5 @@ public final class RetrySettings {
       }
     }
     return true;
-  }
-
-  private static Class<? extends Throwable> both(SettingGroup.Values<RetryPolicy> p) {
-    for (Class<? extends Throwable> type : p.get(NON_RETRYABLE_EXCEPTIONS)) {
-      if (p.get(RETRYABLE_EXCEPTIONS).contains(type)) {
-        return type;
-      }
-    }
-    return null;
   }
 }
