@@ -91,14 +91,12 @@ public final class RetrySettings {
               p -> p.retryableStatuses())
           .checking(RetrySettings::statusProblem);
   static final Setting<RetryPolicy, Collection<String>> RETRYABLE_METHODS =
-      Setting.<RetryPolicy, Collection<String>>collection(
-              Setting.Kind.STRINGS,
-              "retryable-methods",
-              "retryableMethods",
-              sorted("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"),
-              "HTTP methods whose failed requests are worth another attempt.",
-              p -> p.retryableMethods())
-          .checking(RetrySettings::methodProblem);
+      Setting.<RetryPolicy>httpMethods(
+          "retryable-methods",
+          "retryableMethods",
+          sorted("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"),
+          "HTTP methods whose failed requests are worth another attempt.",
+          p -> p.retryableMethods());
   static final Setting<RetryPolicy, Double> BUDGET =
       Setting.<RetryPolicy>decimal(
               "budget",
@@ -180,35 +178,5 @@ public final class RetrySettings {
       i++;
     }
     return null;
-  }
-
-  private static String methodProblem(Collection<String> methods) {
-    int i = 0;
-    for (String m : methods) {
-      if (!isMethodName(m.trim())) {
-        return "must be HTTP method names (letters, digits, - and _), was '" + m + "' at " + i;
-      }
-      i++;
-    }
-    return null;
-  }
-
-  private static boolean isMethodName(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
   }
 }

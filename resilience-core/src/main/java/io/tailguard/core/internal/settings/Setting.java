@@ -262,6 +262,39 @@ public final class Setting<C, V> {
   }
 
   /**
+   * Declares a collection of HTTP method names (letters, digits, {@code -} and {@code _}).
+   *
+   * @param key the YAML key
+   * @param javaName the Java setter's name
+   * @param def the default
+   * @param doc one line for docs and IDEs
+   * @param getter reads it from a config
+   * @param <C> the config type
+   * @return the setting
+   */
+  public static <C> Setting<C, Collection<String>> httpMethods(
+      String key,
+      String javaName,
+      Collection<String> def,
+      String doc,
+      Function<C, Collection<String>> getter) {
+    return Setting.<C, Collection<String>>collection(Kind.STRINGS, key, javaName, def, doc, getter)
+        .checking(Setting::methodProblem);
+  }
+
+  // Nulls never get here: problem() rejects a null element before the extra check.
+  private static String methodProblem(Collection<String> methods) {
+    int i = 0;
+    for (String m : methods) {
+      if (!m.trim().matches("[A-Za-z0-9_-]+")) {
+        return "must be HTTP method names (letters, digits, - and _), was '" + m + "' at " + i;
+      }
+      i++;
+    }
+    return null;
+  }
+
+  /**
    * Declares a nested group of settings.
    *
    * @param key the YAML key
