@@ -314,20 +314,20 @@ public final class Setting<C, V> {
       V def,
       String doc,
       Function<C, V> getter) {
+    return nested(Kind.GROUP, key, javaName, Object.class, def, group, doc, getter);
+  }
+
+  private static <C, V> Setting<C, V> nested(
+      Kind kind,
+      String key,
+      String javaName,
+      Class<?> type,
+      V def,
+      SettingGroup<V> group,
+      String doc,
+      Function<C, V> getter) {
     return new Setting<>(
-        Kind.GROUP,
-        key,
-        javaName,
-        Object.class,
-        def,
-        null,
-        null,
-        null,
-        doc,
-        group,
-        getter,
-        null,
-        false);
+        kind, key, javaName, type, def, null, null, null, doc, group, getter, null, false);
   }
 
   /**
@@ -337,20 +337,7 @@ public final class Setting<C, V> {
    * @return a copy
    */
   public Setting<C, V> orWord(String word) {
-    return new Setting<>(
-        kind,
-        key,
-        javaName,
-        type,
-        defaultValue,
-        range,
-        allowed,
-        word,
-        doc,
-        group,
-        getter,
-        extraCheck,
-        optional);
+    return copy(defaultValue, allowed, word, extraCheck, optional);
   }
 
   /**
@@ -360,20 +347,7 @@ public final class Setting<C, V> {
    * @return a copy
    */
   public Setting<C, V> allowing(List<?> constants) {
-    return new Setting<>(
-        kind,
-        key,
-        javaName,
-        type,
-        defaultValue,
-        range,
-        List.copyOf(constants),
-        word,
-        doc,
-        group,
-        getter,
-        extraCheck,
-        optional);
+    return copy(defaultValue, List.copyOf(constants), word, extraCheck, optional);
   }
 
   /**
@@ -384,6 +358,25 @@ public final class Setting<C, V> {
    * @return a copy
    */
   public Setting<C, V> checking(Function<? super V, String> check) {
+    return copy(defaultValue, allowed, word, check, optional);
+  }
+
+  /**
+   * Returns this setting as an override: null (the default) means "as the defaults".
+   *
+   * @return a copy
+   */
+  public Setting<C, V> optional() {
+    return copy(null, allowed, word, extraCheck, true);
+  }
+
+  // The modifiers above change only these fields.
+  private Setting<C, V> copy(
+      V defaultValue,
+      List<?> allowed,
+      String word,
+      Function<? super V, String> extraCheck,
+      boolean optional) {
     return new Setting<>(
         kind,
         key,
@@ -396,30 +389,8 @@ public final class Setting<C, V> {
         doc,
         group,
         getter,
-        check,
-        optional);
-  }
-
-  /**
-   * Returns this setting as an override: null (the default) means "as the defaults".
-   *
-   * @return a copy
-   */
-  public Setting<C, V> optional() {
-    return new Setting<>(
-        kind,
-        key,
-        javaName,
-        type,
-        null,
-        range,
-        allowed,
-        word,
-        doc,
-        group,
-        getter,
         extraCheck,
-        true);
+        optional);
   }
 
   /**
@@ -443,20 +414,7 @@ public final class Setting<C, V> {
     @SuppressWarnings("unchecked")
     SettingGroup<java.util.Map<String, V>> g =
         (SettingGroup<java.util.Map<String, V>>) (Object) group;
-    return new Setting<>(
-        Kind.MAP,
-        key,
-        javaName,
-        java.util.Map.class,
-        java.util.Map.of(),
-        null,
-        null,
-        null,
-        doc,
-        g,
-        getter,
-        null,
-        false);
+    return nested(Kind.MAP, key, javaName, java.util.Map.class, java.util.Map.of(), g, doc, getter);
   }
 
   /**
@@ -475,20 +433,7 @@ public final class Setting<C, V> {
       String key, String javaName, SettingGroup<V> group, String doc, Function<C, List<V>> getter) {
     @SuppressWarnings("unchecked")
     SettingGroup<List<V>> g = (SettingGroup<List<V>>) (Object) group;
-    return new Setting<>(
-        Kind.LIST,
-        key,
-        javaName,
-        List.class,
-        List.of(),
-        null,
-        null,
-        null,
-        doc,
-        g,
-        getter,
-        null,
-        false);
+    return nested(Kind.LIST, key, javaName, List.class, List.of(), g, doc, getter);
   }
 
   /** Whether null means "as the defaults" (an override). */
