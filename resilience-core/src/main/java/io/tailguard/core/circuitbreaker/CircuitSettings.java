@@ -322,17 +322,7 @@ public final class CircuitSettings {
                           + n.apply(BUCKETS)
                           + "="
                           + c.get(BUCKETS)),
-              Rule.of(
-                  "max-open-cooldown >= open-cooldown",
-                  c -> c.get(MAX_OPEN_COOLDOWN).compareTo(c.get(OPEN_COOLDOWN)) >= 0,
-                  (c, n) ->
-                      n.apply(MAX_OPEN_COOLDOWN)
-                          + " must be at least "
-                          + n.apply(OPEN_COOLDOWN)
-                          + " ("
-                          + text(c.get(OPEN_COOLDOWN))
-                          + "), was "
-                          + text(c.get(MAX_OPEN_COOLDOWN))),
+              Rule.atLeast(MAX_OPEN_COOLDOWN, OPEN_COOLDOWN),
               Rule.of(
                   "critical-health-score <= min-health-score",
                   c -> c.get(CRITICAL_HEALTH_SCORE) <= c.get(MIN_HEALTH_SCORE),
@@ -344,16 +334,8 @@ public final class CircuitSettings {
                           + text(c.get(MIN_HEALTH_SCORE))
                           + ")], was "
                           + text(c.get(CRITICAL_HEALTH_SCORE))),
-              Rule.of(
-                  "no exception type in both record-exceptions and ignore-exceptions",
-                  c -> both(c) == null,
-                  (c, n) ->
-                      "an exception type must not be both recorded and ignored, was "
-                          + both(c).getName()
-                          + " in "
-                          + n.apply(RECORD_EXCEPTIONS)
-                          + " and "
-                          + n.apply(IGNORE_EXCEPTIONS))),
+              Rule.disjoint(
+                  RECORD_EXCEPTIONS, IGNORE_EXCEPTIONS, "recorded and ignored", RECORD_EXCEPTIONS)),
           v ->
               CircuitConfig.builder()
                   .rollingWindow(v.get(ROLLING_WINDOW))
@@ -378,13 +360,4 @@ public final class CircuitSettings {
                   .recordExceptions(v.get(RECORD_EXCEPTIONS))
                   .ignoreExceptions(v.get(IGNORE_EXCEPTIONS))
                   .build());
-
-  private static Class<? extends Throwable> both(SettingGroup.Values<CircuitConfig> c) {
-    for (Class<? extends Throwable> type : c.get(RECORD_EXCEPTIONS)) {
-      if (c.get(IGNORE_EXCEPTIONS).contains(type)) {
-        return type;
-      }
-    }
-    return null;
-  }
 }

@@ -174,28 +174,8 @@ public final class HedgeSettings {
               FACTOR,
               LEARNING_RATE),
           List.of(
-              Rule.of(
-                  "min-delay <= max-delay",
-                  c -> c.get(MIN_DELAY).compareTo(c.get(MAX_DELAY)) <= 0,
-                  (c, n) ->
-                      n.apply(MIN_DELAY)
-                          + " must be at most "
-                          + n.apply(MAX_DELAY)
-                          + " ("
-                          + text(c.get(MAX_DELAY))
-                          + "), was "
-                          + text(c.get(MIN_DELAY))),
-              Rule.of(
-                  "recompute-interval <= window",
-                  c -> c.get(RECOMPUTE_INTERVAL).compareTo(c.get(WINDOW)) <= 0,
-                  (c, n) ->
-                      n.apply(RECOMPUTE_INTERVAL)
-                          + " must be at most "
-                          + n.apply(WINDOW)
-                          + " ("
-                          + text(c.get(WINDOW))
-                          + "), was "
-                          + text(c.get(RECOMPUTE_INTERVAL))),
+              Rule.atMost(MIN_DELAY, MAX_DELAY),
+              Rule.atMost(RECOMPUTE_INTERVAL, WINDOW),
               Rule.of(
                   "window / recompute-interval <= 3600",
                   c -> slots(c) <= 3600,
@@ -307,16 +287,8 @@ public final class HedgeSettings {
               RETRYABLE_EXCEPTIONS,
               FATAL_EXCEPTIONS),
           List.of(
-              Rule.of(
-                  "no exception type in both retryable-exceptions and fatal-exceptions",
-                  c -> both(c) == null,
-                  (c, n) ->
-                      "an exception type must not be both retryable and fatal, was "
-                          + both(c).getName()
-                          + " in "
-                          + n.apply(RETRYABLE_EXCEPTIONS)
-                          + " and "
-                          + n.apply(FATAL_EXCEPTIONS))),
+              Rule.disjoint(
+                  RETRYABLE_EXCEPTIONS, FATAL_EXCEPTIONS, "retryable and fatal", FATAL_EXCEPTIONS)),
           v ->
               HedgeConfig.builder()
                   .maxHedges(v.get(MAX_HEDGES))
@@ -328,13 +300,4 @@ public final class HedgeSettings {
                   .retryableExceptions(v.get(RETRYABLE_EXCEPTIONS))
                   .fatalExceptions(v.get(FATAL_EXCEPTIONS))
                   .build());
-
-  private static Class<? extends Throwable> both(SettingGroup.Values<HedgeConfig> c) {
-    for (Class<? extends Throwable> type : c.get(FATAL_EXCEPTIONS)) {
-      if (c.get(RETRYABLE_EXCEPTIONS).contains(type)) {
-        return type;
-      }
-    }
-    return null;
-  }
 }

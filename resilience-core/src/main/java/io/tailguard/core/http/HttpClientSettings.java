@@ -104,14 +104,12 @@ public final class HttpClientSettings {
               c -> c.retry().orElse(null))
           .checking(HttpClientSettings::nameProblem);
   static final Setting<HttpClientConfig, Collection<String>> RETRY_METHODS =
-      Setting.<HttpClientConfig, Collection<String>>collection(
-              Setting.Kind.STRINGS,
-              "retry-methods",
-              "retryMethods",
-              methods("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"),
-              "The HTTP methods whose requests may be retried.",
-              HttpClientConfig::retryMethods)
-          .checking(HttpClientSettings::methodProblem);
+      Setting.httpMethods(
+          "retry-methods",
+          "retryMethods",
+          methods("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"),
+          "The HTTP methods whose requests may be retried.",
+          HttpClientConfig::retryMethods);
   static final Setting<HttpClientConfig, String> HEDGE =
       Setting.<HttpClientConfig>string(
               "hedge",
@@ -121,14 +119,12 @@ public final class HttpClientSettings {
               c -> c.hedge().orElse(null))
           .checking(HttpClientSettings::nameProblem);
   static final Setting<HttpClientConfig, Collection<String>> HEDGE_METHODS =
-      Setting.<HttpClientConfig, Collection<String>>collection(
-              Setting.Kind.STRINGS,
-              "hedge-methods",
-              "hedgeMethods",
-              methods("GET", "HEAD", "OPTIONS"),
-              "The HTTP methods whose requests may be hedged.",
-              HttpClientConfig::hedgeMethods)
-          .checking(HttpClientSettings::methodProblem);
+      Setting.httpMethods(
+          "hedge-methods",
+          "hedgeMethods",
+          methods("GET", "HEAD", "OPTIONS"),
+          "The HTTP methods whose requests may be hedged.",
+          HttpClientConfig::hedgeMethods);
   static final Setting<HttpClientConfig, String> RATE_LIMITER =
       Setting.<HttpClientConfig>string(
               "rate-limiter",
@@ -234,16 +230,5 @@ public final class HttpClientSettings {
     return "must be an HTTP header name (a token of letters, digits and !#$%&'*+.^_`|~-), was '"
         + header
         + "'";
-  }
-
-  private static String methodProblem(Collection<String> methods) {
-    int i = 0;
-    for (String m : methods) {
-      if (m == null || !m.trim().matches("[A-Za-z0-9_-]+")) {
-        return "must be HTTP method names (letters, digits, - and _), was '" + m + "' at " + i;
-      }
-      i++;
-    }
-    return null;
   }
 }

@@ -1,7 +1,6 @@
 package io.tailguard.core.retry;
 
 import static io.tailguard.core.internal.settings.Range.durations;
-import static io.tailguard.core.internal.settings.Range.text;
 
 import io.tailguard.core.internal.settings.Range;
 import io.tailguard.core.internal.settings.Rule;
@@ -92,14 +91,12 @@ public final class RetrySettings {
               p -> p.retryableStatuses())
           .checking(RetrySettings::statusProblem);
   static final Setting<RetryPolicy, Collection<String>> RETRYABLE_METHODS =
-      Setting.<RetryPolicy, Collection<String>>collection(
-              Setting.Kind.STRINGS,
-              "retryable-methods",
-              "retryableMethods",
-              sorted("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"),
-              "HTTP methods whose failed requests are worth another attempt.",
-              p -> p.retryableMethods())
-          .checking(RetrySettings::methodProblem);
+      Setting.<RetryPolicy>httpMethods(
+          "retryable-methods",
+          "retryableMethods",
+          sorted("DELETE", "GET", "HEAD", "OPTIONS", "PUT", "TRACE"),
+          "HTTP methods whose failed requests are worth another attempt.",
+          p -> p.retryableMethods());
   static final Setting<RetryPolicy, Double> BUDGET =
       Setting.<RetryPolicy>decimal(
               "budget",
@@ -136,27 +133,12 @@ public final class RetrySettings {
               BUDGET,
               MIN_RETRIES_PER_SECOND),
           List.of(
-              Rule.of(
-                  "max-delay >= base-delay",
-                  p -> p.get(MAX_DELAY).compareTo(p.get(BASE_DELAY)) >= 0,
-                  (p, n) ->
-                      n.apply(MAX_DELAY)
-                          + " must be at least "
-                          + n.apply(BASE_DELAY)
-                          + " ("
-                          + text(p.get(BASE_DELAY))
-                          + "), was "
-                          + text(p.get(MAX_DELAY))),
-              Rule.of(
-                  "no exception type in both retryable-exceptions and non-retryable-exceptions",
-                  p -> both(p) == null,
-                  (p, n) ->
-                      "an exception type must not be both retryable and non-retryable, was "
-                          + both(p).getName()
-                          + " in "
-                          + n.apply(RETRYABLE_EXCEPTIONS)
-                          + " and "
-                          + n.apply(NON_RETRYABLE_EXCEPTIONS))),
+              Rule.atLeast(MAX_DELAY, BASE_DELAY),
+              Rule.disjoint(
+                  RETRYABLE_EXCEPTIONS,
+                  NON_RETRYABLE_EXCEPTIONS,
+                  "retryable and non-retryable",
+                  NON_RETRYABLE_EXCEPTIONS)),
           v -> {
             RetryPolicy.Builder b =
                 RetryPolicy.builder()
@@ -194,45 +176,6 @@ public final class RetrySettings {
         return "must be HTTP status codes in [100, 599], was " + s + " at " + i;
       }
       i++;
-    }
-    return null;
-  }
-
-  private static String methodProblem(Collection<String> methods) {
-    int i = 0;
-    for (String m : methods) {
-      if (!isMethodName(m.trim())) {
-        return "must be HTTP method names (letters, digits, - and _), was '" + m + "' at " + i;
-      }
-      i++;
-    }
-    return null;
-  }
-
-  private static boolean isMethodName(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Class<? extends Throwable> both(SettingGroup.Values<RetryPolicy> p) {
-    for (Class<? extends Throwable> type : p.get(NON_RETRYABLE_EXCEPTIONS)) {
-      if (p.get(RETRYABLE_EXCEPTIONS).contains(type)) {
-        return type;
-      }
     }
     return null;
   }

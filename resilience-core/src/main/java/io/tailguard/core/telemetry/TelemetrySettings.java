@@ -1,7 +1,6 @@
 package io.tailguard.core.telemetry;
 
 import static io.tailguard.core.internal.settings.Range.durations;
-import static io.tailguard.core.internal.settings.Range.text;
 
 import io.tailguard.core.internal.settings.Range;
 import io.tailguard.core.internal.settings.Rule;
@@ -129,17 +128,7 @@ public final class TelemetrySettings {
               COST_PER_ATTEMPT,
               INSTANCES),
           List.of(
-              Rule.of(
-                  "latency-interval <= latency-window",
-                  c -> c.get(LATENCY_INTERVAL).compareTo(c.get(LATENCY_WINDOW)) <= 0,
-                  (c, n) ->
-                      n.apply(LATENCY_INTERVAL)
-                          + " must be at most "
-                          + n.apply(LATENCY_WINDOW)
-                          + " ("
-                          + text(c.get(LATENCY_WINDOW))
-                          + "), was "
-                          + text(c.get(LATENCY_INTERVAL))),
+              Rule.atMost(LATENCY_INTERVAL, LATENCY_WINDOW),
               Rule.of(
                   "latency-window / latency-interval <= 3600",
                   c -> slots(c) <= 3600,

@@ -1,5 +1,6 @@
 package io.tailguard.core.internal.settings;
 
+import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -63,6 +64,97 @@ public final class Rule<C> {
       Predicate<SettingGroup.Values<C>> holds,
       BiFunction<SettingGroup.Values<C>, Names, String> message) {
     return new Rule<>(doc, holds, message, null);
+  }
+
+  /**
+   * Declares {@code low <= high}, reported as {@code low must be at most high (h), was l}.
+   *
+   * @param low the setting that must not be larger
+   * @param high the setting it is compared with
+   * @param <C> the config type
+   * @param <V> the value type
+   * @return the rule
+   */
+  public static <C, V extends Comparable<? super V>> Rule<C> atMost(
+      Setting<C, V> low, Setting<C, V> high) {
+    return compare(low, high, "<=", "at most");
+  }
+
+  /**
+   * Declares {@code high >= low}, reported as {@code high must be at least low (l), was h}.
+   *
+   * @param high the setting that must not be smaller
+   * @param low the setting it is compared with
+   * @param <C> the config type
+   * @param <V> the value type
+   * @return the rule
+   */
+  public static <C, V extends Comparable<? super V>> Rule<C> atLeast(
+      Setting<C, V> high, Setting<C, V> low) {
+    return compare(high, low, ">=", "at least");
+  }
+
+  /**
+   * Declares that no exception type stands in both of two lists, reported as {@code an exception
+   * type must not be both <both>, was T in first and second}.
+   *
+   * @param first the first list, as the message names it
+   * @param second the second list
+   * @param both what being in both means, such as {@code retryable and fatal}
+   * @param scanned {@code first} or {@code second}: the list searched, in order, for the type to
+   *     report
+   * @param <C> the config type
+   * @return the rule
+   */
+  public static <C> Rule<C> disjoint(
+      Setting<C, List<Class<? extends Throwable>>> first,
+      Setting<C, List<Class<? extends Throwable>>> second,
+      String both,
+      Setting<C, List<Class<? extends Throwable>>> scanned) {
+    Setting<C, List<Class<? extends Throwable>>> other = scanned == first ? second : first;
+    Function<SettingGroup.Values<C>, Class<? extends Throwable>> inBoth =
+        c -> {
+          for (Class<? extends Throwable> type : c.get(scanned)) {
+            if (c.get(other).contains(type)) {
+              return type;
+            }
+          }
+          return null;
+        };
+    return of(
+        "no exception type in both " + first.key() + " and " + second.key(),
+        c -> inBoth.apply(c) == null,
+        (c, n) ->
+            "an exception type must not be both "
+                + both
+                + ", was "
+                + inBoth.apply(c).getName()
+                + " in "
+                + n.apply(first)
+                + " and "
+                + n.apply(second));
+  }
+
+  // One message shape for both directions: "a must be <words> b (b's value), was a's value".
+  private static <C, V extends Comparable<? super V>> Rule<C> compare(
+      Setting<C, V> a, Setting<C, V> b, String op, String words) {
+    boolean atMost = op.equals("<=");
+    return of(
+        a.key() + " " + op + " " + b.key(),
+        c -> {
+          int cmp = c.get(a).compareTo(c.get(b));
+          return atMost ? cmp <= 0 : cmp >= 0;
+        },
+        (c, n) ->
+            n.apply(a)
+                + " must be "
+                + words
+                + " "
+                + n.apply(b)
+                + " ("
+                + Range.text(c.get(b))
+                + "), was "
+                + Range.text(c.get(a)));
   }
 
   /**

@@ -262,6 +262,39 @@ public final class Setting<C, V> {
   }
 
   /**
+   * Declares a collection of HTTP method names (letters, digits, {@code -} and {@code _}).
+   *
+   * @param key the YAML key
+   * @param javaName the Java setter's name
+   * @param def the default
+   * @param doc one line for docs and IDEs
+   * @param getter reads it from a config
+   * @param <C> the config type
+   * @return the setting
+   */
+  public static <C> Setting<C, Collection<String>> httpMethods(
+      String key,
+      String javaName,
+      Collection<String> def,
+      String doc,
+      Function<C, Collection<String>> getter) {
+    return Setting.<C, Collection<String>>collection(Kind.STRINGS, key, javaName, def, doc, getter)
+        .checking(Setting::methodProblem);
+  }
+
+  // Nulls never get here: problem() rejects a null element before the extra check.
+  private static String methodProblem(Collection<String> methods) {
+    int i = 0;
+    for (String m : methods) {
+      if (!m.trim().matches("[A-Za-z0-9_-]+")) {
+        return "must be HTTP method names (letters, digits, - and _), was '" + m + "' at " + i;
+      }
+      i++;
+    }
+    return null;
+  }
+
+  /**
    * Declares a nested group of settings.
    *
    * @param key the YAML key
@@ -281,20 +314,20 @@ public final class Setting<C, V> {
       V def,
       String doc,
       Function<C, V> getter) {
+    return nested(Kind.GROUP, key, javaName, Object.class, def, group, doc, getter);
+  }
+
+  private static <C, V> Setting<C, V> nested(
+      Kind kind,
+      String key,
+      String javaName,
+      Class<?> type,
+      V def,
+      SettingGroup<V> group,
+      String doc,
+      Function<C, V> getter) {
     return new Setting<>(
-        Kind.GROUP,
-        key,
-        javaName,
-        Object.class,
-        def,
-        null,
-        null,
-        null,
-        doc,
-        group,
-        getter,
-        null,
-        false);
+        kind, key, javaName, type, def, null, null, null, doc, group, getter, null, false);
   }
 
   /**
@@ -304,20 +337,7 @@ public final class Setting<C, V> {
    * @return a copy
    */
   public Setting<C, V> orWord(String word) {
-    return new Setting<>(
-        kind,
-        key,
-        javaName,
-        type,
-        defaultValue,
-        range,
-        allowed,
-        word,
-        doc,
-        group,
-        getter,
-        extraCheck,
-        optional);
+    return copy(defaultValue, allowed, word, extraCheck, optional);
   }
 
   /**
@@ -327,20 +347,7 @@ public final class Setting<C, V> {
    * @return a copy
    */
   public Setting<C, V> allowing(List<?> constants) {
-    return new Setting<>(
-        kind,
-        key,
-        javaName,
-        type,
-        defaultValue,
-        range,
-        List.copyOf(constants),
-        word,
-        doc,
-        group,
-        getter,
-        extraCheck,
-        optional);
+    return copy(defaultValue, List.copyOf(constants), word, extraCheck, optional);
   }
 
   /**
@@ -351,6 +358,25 @@ public final class Setting<C, V> {
    * @return a copy
    */
   public Setting<C, V> checking(Function<? super V, String> check) {
+    return copy(defaultValue, allowed, word, check, optional);
+  }
+
+  /**
+   * Returns this setting as an override: null (the default) means "as the defaults".
+   *
+   * @return a copy
+   */
+  public Setting<C, V> optional() {
+    return copy(null, allowed, word, extraCheck, true);
+  }
+
+  // The modifiers above change only these fields.
+  private Setting<C, V> copy(
+      V defaultValue,
+      List<?> allowed,
+      String word,
+      Function<? super V, String> extraCheck,
+      boolean optional) {
     return new Setting<>(
         kind,
         key,
@@ -363,30 +389,8 @@ public final class Setting<C, V> {
         doc,
         group,
         getter,
-        check,
-        optional);
-  }
-
-  /**
-   * Returns this setting as an override: null (the default) means "as the defaults".
-   *
-   * @return a copy
-   */
-  public Setting<C, V> optional() {
-    return new Setting<>(
-        kind,
-        key,
-        javaName,
-        type,
-        null,
-        range,
-        allowed,
-        word,
-        doc,
-        group,
-        getter,
         extraCheck,
-        true);
+        optional);
   }
 
   /**
@@ -410,20 +414,7 @@ public final class Setting<C, V> {
     @SuppressWarnings("unchecked")
     SettingGroup<java.util.Map<String, V>> g =
         (SettingGroup<java.util.Map<String, V>>) (Object) group;
-    return new Setting<>(
-        Kind.MAP,
-        key,
-        javaName,
-        java.util.Map.class,
-        java.util.Map.of(),
-        null,
-        null,
-        null,
-        doc,
-        g,
-        getter,
-        null,
-        false);
+    return nested(Kind.MAP, key, javaName, java.util.Map.class, java.util.Map.of(), g, doc, getter);
   }
 
   /**
@@ -442,20 +433,7 @@ public final class Setting<C, V> {
       String key, String javaName, SettingGroup<V> group, String doc, Function<C, List<V>> getter) {
     @SuppressWarnings("unchecked")
     SettingGroup<List<V>> g = (SettingGroup<List<V>>) (Object) group;
-    return new Setting<>(
-        Kind.LIST,
-        key,
-        javaName,
-        List.class,
-        List.of(),
-        null,
-        null,
-        null,
-        doc,
-        g,
-        getter,
-        null,
-        false);
+    return nested(Kind.LIST, key, javaName, List.class, List.of(), g, doc, getter);
   }
 
   /** Whether null means "as the defaults" (an override). */
