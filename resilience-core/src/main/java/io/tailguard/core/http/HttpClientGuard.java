@@ -9,6 +9,7 @@ import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.AttemptContext;
 import io.tailguard.core.hedge.Hedger;
+import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimiter.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimiter.RateLimiter;
@@ -26,9 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -949,12 +948,9 @@ public final class HttpClientGuard implements AutoCloseable {
         });
   }
 
+  /** A future's failure without its wrappers, an {@link UncheckedIOException}'s cause included. */
   private static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
+    Throwable t = Failures.unwrap(e);
     if (t instanceof UncheckedIOException u && u.getCause() != null) {
       return u.getCause();
     }
