@@ -316,13 +316,7 @@ public final class HttpClientGuard implements AutoCloseable {
               () -> {
                 discardHeld(held, responses);
                 R r = tryOnce(p, call, tries[0]++, exchange, responses);
-                int status;
-                try {
-                  status = responses.status(r);
-                } catch (RuntimeException e) {
-                  Holder.discard(responses, r);
-                  throw e;
-                }
+                int status = statusOrDiscard(responses, r);
                 if (retryable.contains(status)) {
                   RetryableResponseException x = retryable(r, status, responses);
                   held.set(x);
@@ -370,7 +364,7 @@ public final class HttpClientGuard implements AutoCloseable {
     }
     R r = winner.take();
     if (r == null) {
-      throw new CancellationException("the winning response of '" + name + "' was discarded");
+      throw winnerDiscarded();
     }
     return r;
   }
@@ -447,15 +441,7 @@ public final class HttpClientGuard implements AutoCloseable {
       finish(guard, t, call, safeStatus(responses, r), null, true, start, index);
       return r;
     }
-    int status;
-    try {
-      status = responses.status(r);
-    } catch (RuntimeException e) {
-      Holder.discard(responses, r);
-      finish(guard, t, call, -1, e, false, start, index);
-      throw e;
-    }
-    finish(guard, t, call, status, null, false, start, index);
+    settle(guard, t, call, r, responses, start, index);
     return r;
   }
 
@@ -519,9 +505,8 @@ public final class HttpClientGuard implements AutoCloseable {
                         }
                         int status;
                         try {
-                          status = responses.status(r);
+                          status = statusOrDiscard(responses, r);
                         } catch (RuntimeException s) {
-                          Holder.discard(responses, r);
                           checked.completeExceptionally(s);
                           return;
                         }
@@ -601,8 +586,7 @@ public final class HttpClientGuard implements AutoCloseable {
           }
           R r = h.take();
           if (r == null) {
-            result.completeExceptionally(
-                new CancellationException("the winning response of '" + name + "' was discarded"));
+            result.completeExceptionally(winnerDiscarded());
           } else if (!result.complete(r)) {
             Holder.discard(responses, r);
           }
@@ -674,16 +658,12 @@ public final class HttpClientGuard implements AutoCloseable {
             out.cancel(false);
             return;
           }
-          int status;
           try {
-            status = responses.status(r);
+            settle(guard, t, call, r, responses, start, index);
           } catch (RuntimeException s) {
-            finish(guard, t, call, -1, s, false, start, index);
-            Holder.discard(responses, r);
             out.completeExceptionally(s);
             return;
           }
-          finish(guard, t, call, status, null, false, start, index);
           if (!out.complete(r)) {
             Holder.discard(responses, r);
           }
@@ -848,6 +828,29 @@ public final class HttpClientGuard implements AutoCloseable {
         || (s == CircuitState.OPEN && b.remainingCooldown().compareTo(Duration.ZERO) > 0);
   }
 
+  /**
+   * Reports an attempt that got a response to its breaker and listeners, by its status.
+   *
+   * @throws RuntimeException reading the status failed: reported as a failure, response discarded
+   */
+  private <R> void settle(
+      CallGuard guard,
+      Target t,
+      HttpCall call,
+      R r,
+      HttpResponses<R> responses,
+      long start,
+      int index) {
+    int status;
+    try {
+      status = statusOrDiscard(responses, r);
+    } catch (RuntimeException e) {
+      finish(guard, t, call, -1, e, false, start, index);
+      throw e;
+    }
+    finish(guard, t, call, status, null, false, start, index);
+  }
+
   /** Reports an attempt's outcome to its breaker and listeners. */
   private void finish(
       CallGuard guard,
@@ -928,6 +931,21 @@ public final class HttpClientGuard implements AutoCloseable {
 
   private static <R> void discardPending(AtomicReference<R> pending, HttpResponses<R> responses) {
     Holder.discard(responses, pending.getAndSet(null));
+  }
+
+  /** Reads a response's status; a response whose status cannot be read is discarded. */
+  private static <R> int statusOrDiscard(HttpResponses<R> responses, R r) {
+    try {
+      return responses.status(r);
+    } catch (RuntimeException e) {
+      Holder.discard(responses, r);
+      throw e;
+    }
+  }
+
+  /** The failure of a hedged try whose winning response was discarded before it was taken. */
+  private CancellationException winnerDiscarded() {
+    return new CancellationException("the winning response of '" + name + "' was discarded");
   }
 
   private static <R> int safeStatus(HttpResponses<R> responses, R r) {
