@@ -126,12 +126,17 @@ public final class HttpClientGuard implements AutoCloseable {
   }
 
   /**
-   * One place an attempt may go: an endpoint (null for the request's own URI) and its host. The URI
-   * is made when an attempt is sent there, not for every endpoint a try might use.
+   * One place an attempt may go: an endpoint (null for the request's own URI), its host and its
+   * base path (made once per plan, not per request). The URI is made when an attempt is sent there,
+   * not for every endpoint a try might use.
    */
-  record Target(HttpEndpoint endpoint, HostTable.Host host) {
+  record Target(HttpEndpoint endpoint, HostTable.Host host, String basePath) {
+    Target(HttpEndpoint endpoint, HostTable.Host host) {
+      this(endpoint, host, endpoint == null ? "" : endpoint.basePath());
+    }
+
     URI uri(HttpCall call) {
-      return endpoint == null ? call.uri() : endpoint.rewrite(call.uri());
+      return endpoint == null ? call.uri() : endpoint.rewrite(call.uri(), basePath);
     }
   }
 
@@ -737,7 +742,7 @@ public final class HttpClientGuard implements AutoCloseable {
     }
     String path = uri.getRawPath();
     for (Target t : p.targets()) {
-      String base = t.endpoint().basePath();
+      String base = t.basePath();
       if (!base.isEmpty()
           && path.startsWith(base)
           && (path.length() == base.length() || path.charAt(base.length()) == '/')
