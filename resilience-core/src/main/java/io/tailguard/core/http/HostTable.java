@@ -2,6 +2,7 @@ package io.tailguard.core.http;
 
 import io.tailguard.core.circuitbreaker.CircuitBreaker;
 import io.tailguard.core.circuitbreaker.CircuitConfig;
+import io.tailguard.core.internal.InstanceNames;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -144,9 +145,9 @@ final class HostTable {
               || c == '/';
       b.append(ok ? c : '_');
     }
-    if (b.length() > 128) {
+    if (b.length() > InstanceNames.MAX_LENGTH) {
       String hash = Integer.toHexString(b.toString().hashCode());
-      b.setLength(128 - hash.length() - 1);
+      b.setLength(InstanceNames.MAX_LENGTH - hash.length() - 1);
       b.append('-').append(hash);
     }
     return b.toString();

@@ -1,5 +1,6 @@
 package io.tailguard.core.http;
 
+import io.tailguard.core.internal.Validate;
 import java.net.URI;
 import java.util.function.Function;
 
@@ -32,9 +33,7 @@ public record HttpCall(String method, URI uri, Function<String, String> header) 
               + method
               + "'");
     }
-    if (uri == null) {
-      throw new IllegalArgumentException("uri must not be null");
-    }
+    Validate.notNull("uri", uri);
     if (header == null) {
       throw new IllegalArgumentException("header must not be null (use name -> null for none)");
     }

@@ -9,6 +9,7 @@ import io.tailguard.core.event.EventListeners;
 import io.tailguard.core.event.Subscription;
 import io.tailguard.core.hedge.AttemptContext;
 import io.tailguard.core.hedge.Hedger;
+import io.tailguard.core.internal.Failures;
 import io.tailguard.core.internal.Validate;
 import io.tailguard.core.ratelimiter.InvalidRateLimitKeyException;
 import io.tailguard.core.ratelimiter.RateLimiter;
@@ -26,9 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -127,12 +126,17 @@ public final class HttpClientGuard implements AutoCloseable {
   }
 
   /**
-   * One place an attempt may go: an endpoint (null for the request's own URI) and its host. The URI
-   * is made when an attempt is sent there, not for every endpoint a try might use.
+   * One place an attempt may go: an endpoint (null for the request's own URI), its host and its
+   * base path (made once per plan, not per request). The URI is made when an attempt is sent there,
+   * not for every endpoint a try might use.
    */
-  record Target(HttpEndpoint endpoint, HostTable.Host host) {
+  record Target(HttpEndpoint endpoint, HostTable.Host host, String basePath) {
+    Target(HttpEndpoint endpoint, HostTable.Host host) {
+      this(endpoint, host, endpoint == null ? "" : endpoint.basePath());
+    }
+
     URI uri(HttpCall call) {
-      return endpoint == null ? call.uri() : endpoint.rewrite(call.uri());
+      return endpoint == null ? call.uri() : endpoint.rewrite(call.uri(), basePath);
     }
   }
 
@@ -317,13 +321,7 @@ public final class HttpClientGuard implements AutoCloseable {
               () -> {
                 discardHeld(held, responses);
                 R r = tryOnce(p, call, tries[0]++, exchange, responses);
-                int status;
-                try {
-                  status = responses.status(r);
-                } catch (RuntimeException e) {
-                  Holder.discard(responses, r);
-                  throw e;
-                }
+                int status = statusOrDiscard(responses, r);
                 if (retryable.contains(status)) {
                   RetryableResponseException x = retryable(r, status, responses);
                   held.set(x);
@@ -371,7 +369,7 @@ public final class HttpClientGuard implements AutoCloseable {
     }
     R r = winner.take();
     if (r == null) {
-      throw new CancellationException("the winning response of '" + name + "' was discarded");
+      throw winnerDiscarded();
     }
     return r;
   }
@@ -448,15 +446,7 @@ public final class HttpClientGuard implements AutoCloseable {
       finish(guard, t, call, safeStatus(responses, r), null, true, start, index);
       return r;
     }
-    int status;
-    try {
-      status = responses.status(r);
-    } catch (RuntimeException e) {
-      Holder.discard(responses, r);
-      finish(guard, t, call, -1, e, false, start, index);
-      throw e;
-    }
-    finish(guard, t, call, status, null, false, start, index);
+    settle(guard, t, call, r, responses, start, index);
     return r;
   }
 
@@ -520,9 +510,8 @@ public final class HttpClientGuard implements AutoCloseable {
                         }
                         int status;
                         try {
-                          status = responses.status(r);
+                          status = statusOrDiscard(responses, r);
                         } catch (RuntimeException s) {
-                          Holder.discard(responses, r);
                           checked.completeExceptionally(s);
                           return;
                         }
@@ -602,8 +591,7 @@ public final class HttpClientGuard implements AutoCloseable {
           }
           R r = h.take();
           if (r == null) {
-            result.completeExceptionally(
-                new CancellationException("the winning response of '" + name + "' was discarded"));
+            result.completeExceptionally(winnerDiscarded());
           } else if (!result.complete(r)) {
             Holder.discard(responses, r);
           }
@@ -675,16 +663,12 @@ public final class HttpClientGuard implements AutoCloseable {
             out.cancel(false);
             return;
           }
-          int status;
           try {
-            status = responses.status(r);
+            settle(guard, t, call, r, responses, start, index);
           } catch (RuntimeException s) {
-            finish(guard, t, call, -1, s, false, start, index);
-            Holder.discard(responses, r);
             out.completeExceptionally(s);
             return;
           }
-          finish(guard, t, call, status, null, false, start, index);
           if (!out.complete(r)) {
             Holder.discard(responses, r);
           }
@@ -758,7 +742,7 @@ public final class HttpClientGuard implements AutoCloseable {
     }
     String path = uri.getRawPath();
     for (Target t : p.targets()) {
-      String base = t.endpoint().basePath();
+      String base = t.basePath();
       if (!base.isEmpty()
           && path.startsWith(base)
           && (path.length() == base.length() || path.charAt(base.length()) == '/')
@@ -849,6 +833,29 @@ public final class HttpClientGuard implements AutoCloseable {
         || (s == CircuitState.OPEN && b.remainingCooldown().compareTo(Duration.ZERO) > 0);
   }
 
+  /**
+   * Reports an attempt that got a response to its breaker and listeners, by its status.
+   *
+   * @throws RuntimeException reading the status failed: reported as a failure, response discarded
+   */
+  private <R> void settle(
+      CallGuard guard,
+      Target t,
+      HttpCall call,
+      R r,
+      HttpResponses<R> responses,
+      long start,
+      int index) {
+    int status;
+    try {
+      status = statusOrDiscard(responses, r);
+    } catch (RuntimeException e) {
+      finish(guard, t, call, -1, e, false, start, index);
+      throw e;
+    }
+    finish(guard, t, call, status, null, false, start, index);
+  }
+
   /** Reports an attempt's outcome to its breaker and listeners. */
   private void finish(
       CallGuard guard,
@@ -931,6 +938,21 @@ public final class HttpClientGuard implements AutoCloseable {
     Holder.discard(responses, pending.getAndSet(null));
   }
 
+  /** Reads a response's status; a response whose status cannot be read is discarded. */
+  private static <R> int statusOrDiscard(HttpResponses<R> responses, R r) {
+    try {
+      return responses.status(r);
+    } catch (RuntimeException e) {
+      Holder.discard(responses, r);
+      throw e;
+    }
+  }
+
+  /** The failure of a hedged try whose winning response was discarded before it was taken. */
+  private CancellationException winnerDiscarded() {
+    return new CancellationException("the winning response of '" + name + "' was discarded");
+  }
+
   private static <R> int safeStatus(HttpResponses<R> responses, R r) {
     try {
       return responses.status(r);
@@ -949,12 +971,9 @@ public final class HttpClientGuard implements AutoCloseable {
         });
   }
 
+  /** A future's failure without its wrappers, an {@link UncheckedIOException}'s cause included. */
   private static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
+    Throwable t = Failures.unwrap(e);
     if (t instanceof UncheckedIOException u && u.getCause() != null) {
       return u.getCause();
     }

@@ -1,5 +1,6 @@
 package io.tailguard.core.http;
 
+import io.tailguard.core.internal.InstanceNames;
 import io.tailguard.core.internal.settings.Rule;
 import io.tailguard.core.internal.settings.Setting;
 import io.tailguard.core.internal.settings.SettingGroup;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The declaration of an HTTP client's settings ({@link HttpClientConfig}, {@code
@@ -29,7 +29,6 @@ public final class HttpClientSettings {
 
   private HttpClientSettings() {}
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
   // The longest header name accepted.
   private static final int MAX_HEADER_LENGTH = 256;
 
@@ -213,10 +212,12 @@ public final class HttpClientSettings {
   }
 
   private static String nameProblem(String name) {
-    if (name == null || NAME.matcher(name).matches()) {
+    if (name == null || InstanceNames.isValid(name)) {
       return null;
     }
-    return "must be an instance name (1 to 128 letters, digits or . _ - : / starting with a letter"
+    return "must be an instance name (1 to "
+        + InstanceNames.MAX_LENGTH
+        + " letters, digits or . _ - : / starting with a letter"
         + " or digit), was '"
         + name
         + "'";

@@ -179,7 +179,11 @@ public record HttpEndpoint(URI url, int weight) {
    * @return the URI to send to
    */
   public URI rewrite(URI request) {
-    String base = basePath();
+    return rewrite(request, basePath());
+  }
+
+  /** {@link #rewrite(URI)} with this endpoint's {@link #basePath()} computed by the caller. */
+  URI rewrite(URI request, String base) {
     String path = request.getRawPath() == null ? "" : request.getRawPath();
     if (!path.isEmpty() && !path.startsWith("/")) {
       path = "/" + path;

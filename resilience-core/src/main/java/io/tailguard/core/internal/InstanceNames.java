@@ -42,6 +42,16 @@ public final class InstanceNames {
     return name;
   }
 
+  /**
+   * Returns whether a name follows the rule, for callers that word their own message.
+   *
+   * @param name the name, not null
+   * @return {@code true} if {@link #check} would accept it
+   */
+  public static boolean isValid(String name) {
+    return VALID.matcher(name).matches();
+  }
+
   private static String abbreviate(String name) {
     String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
     StringBuilder b = new StringBuilder(shown.length());

@@ -27,24 +27,23 @@ final class HttpClientNames {
    * @throws IllegalArgumentException naming the configured clients if none has that name
    */
   static HttpClientGuard require(HttpClientRegistry clients, String name) {
-    for (HttpClientGuard c : clients.clients()) {
-      if (c.name().equals(name)) {
-        return c;
-      }
-    }
-    throw new IllegalArgumentException(
-        "No HTTP client named '"
-            + name
-            + "': configure it under resilience.http-clients."
-            + name
-            + " (configured: "
-            + names(clients)
-            + ")");
+    return clients
+        .find(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "No HTTP client named '"
+                        + name
+                        + "': configure it under resilience.http-clients."
+                        + name
+                        + " (configured: "
+                        + names(clients)
+                        + ")"));
   }
 
   /** Whether a client named {@code name} is configured. */
   static boolean exists(HttpClientRegistry clients, String name) {
-    return clients.clients().stream().anyMatch(c -> c.name().equals(name));
+    return clients.find(name).isPresent();
   }
 
   /** The first endpoint's URL, as the base URL of the client's builders. */
@@ -59,6 +58,6 @@ final class HttpClientNames {
   }
 
   static List<String> names(HttpClientRegistry clients) {
-    return clients.clients().stream().map(HttpClientGuard::name).sorted().toList();
+    return List.copyOf(clients.names());
   }
 }
