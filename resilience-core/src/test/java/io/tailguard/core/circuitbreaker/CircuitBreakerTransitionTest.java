@@ -868,51 +868,51 @@ class CircuitBreakerTransitionTest {
       assertThat(b.acquire().isTrial()).isTrue();
     }
 
-    @Test
-    void closingByTrialStartsAgainAtTheBaseCooldown() {
+    /** Base cooldown 1s: opened, then reopened by two failed trials, so the cooldown is 4s. */
+    private CircuitBreaker reopenedTwice() {
       CircuitBreaker b = breakerWithCooldown(ofSeconds(1), ofSeconds(60));
       fail(b, 1);
       failTrial(b);
       failTrial(b);
-      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(4));
-      passTrial(b);
+      return b;
+    }
 
+    /** Opens the closed breaker and fails one trial: the cooldowns are 1s (the base), then 2s. */
+    private void assertOpensAtTheBaseCooldown(CircuitBreaker b) {
       fail(b, 1);
       assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(1));
       failTrial(b);
       assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(2));
+    }
+
+    @Test
+    void closingByTrialStartsAgainAtTheBaseCooldown() {
+      CircuitBreaker b = reopenedTwice();
+      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(4));
+
+      passTrial(b);
+
+      assertOpensAtTheBaseCooldown(b);
     }
 
     @Test
     void closeStartsAgainAtTheBaseCooldown() {
-      CircuitBreaker b = breakerWithCooldown(ofSeconds(1), ofSeconds(60));
-      fail(b, 1);
-      failTrial(b);
-      failTrial(b);
+      CircuitBreaker b = reopenedTwice();
 
       b.close();
-      fail(b, 1);
 
-      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(1));
-      failTrial(b);
-      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(2));
+      assertOpensAtTheBaseCooldown(b);
     }
 
     @Test
     void resetStartsAgainAtTheBaseCooldownAndForgetsTheReopens() {
-      CircuitBreaker b = breakerWithCooldown(ofSeconds(1), ofSeconds(60));
-      fail(b, 1);
-      failTrial(b);
-      failTrial(b);
+      CircuitBreaker b = reopenedTwice();
       assertThat(b.describe()).containsEntry("reopens", 2);
 
       b.reset();
 
       assertThat(b.describe()).containsEntry("reopens", 0);
-      fail(b, 1);
-      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(1));
-      failTrial(b);
-      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(2));
+      assertOpensAtTheBaseCooldown(b);
     }
 
     static Stream<Arguments> cooldownBounds() {
