@@ -83,6 +83,29 @@ class CallGuardTest {
     return (Map<String, Object>) b.describe().get("halfOpen");
   }
 
+  /** The trial holds no permit and has counted neither a success nor a failure. */
+  private static void assertTrialUntouched(CircuitBreaker b) {
+    assertThat(trial(b))
+        .containsEntry("inFlight", 0L)
+        .containsEntry("successes", 0L)
+        .containsEntry("failures", 0L);
+  }
+
+  /** Runs the two reports on the two pool threads, released together by a barrier. */
+  private void reportAtOnce(Runnable one, Runnable other) throws Exception {
+    CyclicBarrier start = new CyclicBarrier(2);
+    Future<?> first = pool.submit(() -> reportAfter(start, one));
+    Future<?> second = pool.submit(() -> reportAfter(start, other));
+    first.get(10, TimeUnit.SECONDS);
+    second.get(10, TimeUnit.SECONDS);
+  }
+
+  private static Void reportAfter(CyclicBarrier start, Runnable report) throws Exception {
+    start.await();
+    report.run();
+    return null;
+  }
+
   /** Asserts the lifetime totals and the window calls. */
   private static void assertCounts(
       CircuitBreaker b, long successful, long failed, long slow, long ignored, long windowCalls) {
@@ -177,23 +200,7 @@ class CallGuardTest {
       int rounds = 2_000;
       for (int i = 0; i < rounds; i++) {
         CallGuard g = b.acquire();
-        CyclicBarrier start = new CyclicBarrier(2);
-        Future<?> a =
-            pool.submit(
-                () -> {
-                  start.await();
-                  g.success();
-                  return null;
-                });
-        Future<?> c =
-            pool.submit(
-                () -> {
-                  start.await();
-                  g.failure();
-                  return null;
-                });
-        a.get(10, TimeUnit.SECONDS);
-        c.get(10, TimeUnit.SECONDS);
+        reportAtOnce(g::success, g::failure);
       }
 
       CircuitMetrics m = b.metrics();
@@ -208,23 +215,7 @@ class CallGuardTest {
       int rounds = 500;
       for (int i = 0; i < rounds; i++) {
         CallGuard g = b.acquire();
-        CyclicBarrier start = new CyclicBarrier(2);
-        Future<?> a =
-            pool.submit(
-                () -> {
-                  start.await();
-                  g.release();
-                  return null;
-                });
-        Future<?> c =
-            pool.submit(
-                () -> {
-                  start.await();
-                  g.close();
-                  return null;
-                });
-        a.get(10, TimeUnit.SECONDS);
-        c.get(10, TimeUnit.SECONDS);
+        reportAtOnce(g::release, g::close);
         assertThat(trial(b)).containsEntry("inFlight", 0L);
       }
 
@@ -258,10 +249,7 @@ class CallGuardTest {
 
       b.acquire().failure(new IllegalStateException());
 
-      assertThat(trial(b))
-          .containsEntry("inFlight", 0L)
-          .containsEntry("successes", 0L)
-          .containsEntry("failures", 0L);
+      assertTrialUntouched(b);
       assertThat(b.metrics().ignoredCalls()).isEqualTo(1);
     }
 
@@ -317,10 +305,7 @@ class CallGuardTest {
       b.acquire().failure(new InterruptedException());
       b.acquire().failure(new CancellationException());
 
-      assertThat(trial(b))
-          .containsEntry("inFlight", 0L)
-          .containsEntry("successes", 0L)
-          .containsEntry("failures", 0L);
+      assertTrialUntouched(b);
     }
 
     @Test
@@ -646,10 +631,7 @@ class CallGuardTest {
           .hasMessage(
               "the supplier given to callAsync of circuit breaker 'guard' returned null instead"
                   + " of a CompletionStage");
-      assertThat(trial(b))
-          .containsEntry("inFlight", 0L)
-          .containsEntry("successes", 0L)
-          .containsEntry("failures", 0L);
+      assertTrialUntouched(b);
     }
 
     @Test
@@ -662,10 +644,7 @@ class CallGuardTest {
       assertThat(result.cancel(true)).isTrue();
 
       assertThat(stage).isCancelled();
-      assertThat(trial(b))
-          .containsEntry("inFlight", 0L)
-          .containsEntry("successes", 0L)
-          .containsEntry("failures", 0L);
+      assertTrialUntouched(b);
       // only the failure that opened the breaker, still in the window of the closed period
       assertCounts(b, 0, 1, 0, 0, 1);
       CallGuard next = b.acquire(); // the permit is free again
@@ -694,10 +673,7 @@ class CallGuardTest {
       stage.cancel(true);
 
       assertThat(result).isCompletedExceptionally();
-      assertThat(trial(b))
-          .containsEntry("inFlight", 0L)
-          .containsEntry("successes", 0L)
-          .containsEntry("failures", 0L);
+      assertTrialUntouched(b);
     }
 
     @Test

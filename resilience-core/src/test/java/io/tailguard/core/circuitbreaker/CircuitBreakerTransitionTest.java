@@ -96,6 +96,43 @@ class CircuitBreakerTransitionTest {
     assertThat(t.reason()).as("reason").isEqualTo(reason);
   }
 
+  /** The breaker is OPEN, and the last transition says it left CLOSED for this reason. */
+  private void assertOpenedBy(CircuitBreaker b, TransitionReason reason) {
+    assertThat(b.state()).isEqualTo(CircuitState.OPEN);
+    assertLastTransition(CircuitState.CLOSED, CircuitState.OPEN, reason);
+  }
+
+  /** The breaker is OPEN again, and the last transition says a failed trial reopened it. */
+  private void assertReopenedByFailedTrial(CircuitBreaker b) {
+    assertThat(b.state()).isEqualTo(CircuitState.OPEN);
+    assertLastTransition(CircuitState.HALF_OPEN, CircuitState.OPEN, TransitionReason.TRIAL_FAILED);
+  }
+
+  /** The breaker is CLOSED, and the last transition says the trial passed. */
+  private void assertClosedByPassedTrial(CircuitBreaker b) {
+    assertThat(b.state()).isEqualTo(CircuitState.CLOSED);
+    assertLastTransition(
+        CircuitState.HALF_OPEN, CircuitState.CLOSED, TransitionReason.TRIAL_SUCCEEDED);
+  }
+
+  /**
+   * Open after one failure with the cooldown (1s, at most 8s) passed: the next acquire starts the
+   * trial. Calls of a second or more are slow.
+   */
+  private CircuitBreaker halfOpenBreaker(UnaryOperator<CircuitConfig.Builder> trial) {
+    CircuitBreaker b =
+        breaker(
+            c ->
+                trial.apply(
+                    c.minCalls(1)
+                        .openCooldown(ofSeconds(1))
+                        .maxOpenCooldown(ofSeconds(8))
+                        .slowCallDuration(ofSeconds(1))));
+    fail(b, 1);
+    clock.advance(ofSeconds(1));
+    return b;
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> halfOpen(CircuitBreaker b) {
     return (Map<String, Object>) b.describe().get("halfOpen");
@@ -116,8 +153,7 @@ class CircuitBreakerTransitionTest {
 
       fail(b, 1); // 4 calls, 2 failures: exactly the threshold
 
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(CircuitState.CLOSED, CircuitState.OPEN, TransitionReason.FAILURE_RATE);
+      assertOpenedBy(b, TransitionReason.FAILURE_RATE);
       assertThat(transitions).hasSize(1);
       assertThat(lastTransition().metrics().windowCalls()).isEqualTo(4);
       assertThat(lastTransition().metrics().failureRate()).isEqualTo(0.5);
@@ -144,8 +180,7 @@ class CircuitBreakerTransitionTest {
       assertThat(b.metrics().failureRate()).isEqualTo(1.0);
 
       fail(b, 1);
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(CircuitState.CLOSED, CircuitState.OPEN, TransitionReason.FAILURE_RATE);
+      assertOpenedBy(b, TransitionReason.FAILURE_RATE);
     }
 
     @Test
@@ -160,8 +195,7 @@ class CircuitBreakerTransitionTest {
       assertThat(b.metrics().failureRate()).isEqualTo(0.75);
 
       fail(b, 1);
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(CircuitState.CLOSED, CircuitState.OPEN, TransitionReason.FAILURE_RATE);
+      assertOpenedBy(b, TransitionReason.FAILURE_RATE);
     }
 
     @Test
@@ -173,8 +207,7 @@ class CircuitBreakerTransitionTest {
 
       slowSuccess(b, ofSeconds(1)); // 4 calls, 2 failures, 1 slow
 
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(CircuitState.CLOSED, CircuitState.OPEN, TransitionReason.FAILURE_RATE);
+      assertOpenedBy(b, TransitionReason.FAILURE_RATE);
     }
 
     @Test
@@ -192,8 +225,7 @@ class CircuitBreakerTransitionTest {
 
       slowSuccess(b, ofSeconds(2)); // 4 calls, 2 slow
 
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(CircuitState.CLOSED, CircuitState.OPEN, TransitionReason.SLOW_CALL_RATE);
+      assertOpenedBy(b, TransitionReason.SLOW_CALL_RATE);
       assertThat(lastTransition().metrics().slowCallRate()).isEqualTo(0.5);
       assertThat(lastTransition().metrics().failureRate()).isZero();
     }
@@ -229,9 +261,7 @@ class CircuitBreakerTransitionTest {
 
       fail(b, 1);
 
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(
-          CircuitState.CLOSED, CircuitState.OPEN, TransitionReason.CONSECUTIVE_FAILURES);
+      assertOpenedBy(b, TransitionReason.CONSECUTIVE_FAILURES);
     }
 
     @Test
@@ -246,9 +276,7 @@ class CircuitBreakerTransitionTest {
       assertThat(b.state()).isEqualTo(CircuitState.CLOSED);
 
       fail(b, 1);
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(
-          CircuitState.CLOSED, CircuitState.OPEN, TransitionReason.CONSECUTIVE_FAILURES);
+      assertOpenedBy(b, TransitionReason.CONSECUTIVE_FAILURES);
     }
 
     @Test
@@ -267,9 +295,7 @@ class CircuitBreakerTransitionTest {
 
       assertThat(b.metrics().consecutiveFailures()).isEqualTo(2);
       fail(b, 1);
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(
-          CircuitState.CLOSED, CircuitState.OPEN, TransitionReason.CONSECUTIVE_FAILURES);
+      assertOpenedBy(b, TransitionReason.CONSECUTIVE_FAILURES);
     }
 
     @Test
@@ -342,9 +368,7 @@ class CircuitBreakerTransitionTest {
     void opensWhenTheHealthScoreIsCritical() {
       CircuitBreaker b = healthScenario(0.46);
 
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(
-          CircuitState.CLOSED, CircuitState.OPEN, TransitionReason.HEALTH_CRITICAL);
+      assertOpenedBy(b, TransitionReason.HEALTH_CRITICAL);
       assertThat(lastTransition().metrics().healthScore()).isCloseTo(0.45, within(1e-9));
     }
 
@@ -397,8 +421,7 @@ class CircuitBreakerTransitionTest {
 
       fail(b, 1);
 
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(CircuitState.CLOSED, CircuitState.OPEN, TransitionReason.FAILURE_RATE);
+      assertOpenedBy(b, TransitionReason.FAILURE_RATE);
     }
 
     @Test
@@ -515,20 +538,6 @@ class CircuitBreakerTransitionTest {
   @Nested
   class HalfOpen {
 
-    private CircuitBreaker halfOpenBreaker(UnaryOperator<CircuitConfig.Builder> trial) {
-      CircuitBreaker b =
-          breaker(
-              c ->
-                  trial.apply(
-                      c.minCalls(1)
-                          .openCooldown(ofSeconds(1))
-                          .maxOpenCooldown(ofSeconds(8))
-                          .slowCallDuration(ofSeconds(1))));
-      fail(b, 1);
-      clock.advance(ofSeconds(1));
-      return b;
-    }
-
     @Test
     void admitsUpToHalfOpenMaxConcurrentTrials() {
       CircuitBreaker b =
@@ -580,9 +589,7 @@ class CircuitBreakerTransitionTest {
       assertThat(b.state()).isEqualTo(CircuitState.HALF_OPEN);
       succeed(b, 1);
 
-      assertThat(b.state()).isEqualTo(CircuitState.CLOSED);
-      assertLastTransition(
-          CircuitState.HALF_OPEN, CircuitState.CLOSED, TransitionReason.TRIAL_SUCCEEDED);
+      assertClosedByPassedTrial(b);
       assertThat(b.metrics().windowCalls()).isZero();
       assertThat(b.metrics().consecutiveFailures()).isZero();
       assertThat(b.describe()).doesNotContainKey("halfOpen");
@@ -597,9 +604,7 @@ class CircuitBreakerTransitionTest {
       assertThat(b.state()).isEqualTo(CircuitState.HALF_OPEN);
       succeed(b, 3);
 
-      assertThat(b.state()).isEqualTo(CircuitState.CLOSED);
-      assertLastTransition(
-          CircuitState.HALF_OPEN, CircuitState.CLOSED, TransitionReason.TRIAL_SUCCEEDED);
+      assertClosedByPassedTrial(b);
     }
 
     @Test
@@ -612,9 +617,7 @@ class CircuitBreakerTransitionTest {
 
       fail(b, 1);
 
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(
-          CircuitState.HALF_OPEN, CircuitState.OPEN, TransitionReason.TRIAL_FAILED);
+      assertReopenedByFailedTrial(b);
     }
 
     @Test
@@ -624,9 +627,7 @@ class CircuitBreakerTransitionTest {
 
       fail(b, 1);
 
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(
-          CircuitState.HALF_OPEN, CircuitState.OPEN, TransitionReason.TRIAL_FAILED);
+      assertReopenedByFailedTrial(b);
     }
 
     @Test
@@ -635,9 +636,7 @@ class CircuitBreakerTransitionTest {
 
       slowSuccess(b, ofSeconds(1));
 
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(
-          CircuitState.HALF_OPEN, CircuitState.OPEN, TransitionReason.TRIAL_FAILED);
+      assertReopenedByFailedTrial(b);
       assertThat(b.metrics().slowCalls()).isEqualTo(1);
     }
 
@@ -672,21 +671,6 @@ class CircuitBreakerTransitionTest {
 
   @Nested
   class TrialTimeout {
-
-    /** Open with the cooldown (1s) passed: the next acquire starts the trial. */
-    private CircuitBreaker halfOpenBreaker(UnaryOperator<CircuitConfig.Builder> trial) {
-      CircuitBreaker b =
-          breaker(
-              c ->
-                  trial.apply(
-                      c.minCalls(1)
-                          .openCooldown(ofSeconds(1))
-                          .maxOpenCooldown(ofSeconds(8))
-                          .slowCallDuration(ofSeconds(1))));
-      fail(b, 1);
-      clock.advance(ofSeconds(1));
-      return b;
-    }
 
     @Test
     void aHungTrialCountsAsAFailedTrialOnceTheTimeoutHasPassed() {
@@ -884,51 +868,51 @@ class CircuitBreakerTransitionTest {
       assertThat(b.acquire().isTrial()).isTrue();
     }
 
-    @Test
-    void closingByTrialStartsAgainAtTheBaseCooldown() {
+    /** Base cooldown 1s: opened, then reopened by two failed trials, so the cooldown is 4s. */
+    private CircuitBreaker reopenedTwice() {
       CircuitBreaker b = breakerWithCooldown(ofSeconds(1), ofSeconds(60));
       fail(b, 1);
       failTrial(b);
       failTrial(b);
-      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(4));
-      passTrial(b);
+      return b;
+    }
 
+    /** Opens the closed breaker and fails one trial: the cooldowns are 1s (the base), then 2s. */
+    private void assertOpensAtTheBaseCooldown(CircuitBreaker b) {
       fail(b, 1);
       assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(1));
       failTrial(b);
       assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(2));
+    }
+
+    @Test
+    void closingByTrialStartsAgainAtTheBaseCooldown() {
+      CircuitBreaker b = reopenedTwice();
+      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(4));
+
+      passTrial(b);
+
+      assertOpensAtTheBaseCooldown(b);
     }
 
     @Test
     void closeStartsAgainAtTheBaseCooldown() {
-      CircuitBreaker b = breakerWithCooldown(ofSeconds(1), ofSeconds(60));
-      fail(b, 1);
-      failTrial(b);
-      failTrial(b);
+      CircuitBreaker b = reopenedTwice();
 
       b.close();
-      fail(b, 1);
 
-      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(1));
-      failTrial(b);
-      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(2));
+      assertOpensAtTheBaseCooldown(b);
     }
 
     @Test
     void resetStartsAgainAtTheBaseCooldownAndForgetsTheReopens() {
-      CircuitBreaker b = breakerWithCooldown(ofSeconds(1), ofSeconds(60));
-      fail(b, 1);
-      failTrial(b);
-      failTrial(b);
+      CircuitBreaker b = reopenedTwice();
       assertThat(b.describe()).containsEntry("reopens", 2);
 
       b.reset();
 
       assertThat(b.describe()).containsEntry("reopens", 0);
-      fail(b, 1);
-      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(1));
-      failTrial(b);
-      assertThat(b.remainingCooldown()).isEqualTo(ofSeconds(2));
+      assertOpensAtTheBaseCooldown(b);
     }
 
     static Stream<Arguments> cooldownBounds() {
@@ -1483,9 +1467,7 @@ class CircuitBreakerTransitionTest {
       assertThat(b.state()).isEqualTo(CircuitState.HALF_OPEN);
       succeed(b, 1);
 
-      assertThat(b.state()).isEqualTo(CircuitState.CLOSED);
-      assertLastTransition(
-          CircuitState.HALF_OPEN, CircuitState.CLOSED, TransitionReason.TRIAL_SUCCEEDED);
+      assertClosedByPassedTrial(b);
     }
 
     @Test
@@ -1547,9 +1529,7 @@ class CircuitBreakerTransitionTest {
       assertThat(b.state()).isEqualTo(CircuitState.HALF_OPEN);
       fail(b, 1);
 
-      assertThat(b.state()).isEqualTo(CircuitState.OPEN);
-      assertLastTransition(
-          CircuitState.HALF_OPEN, CircuitState.OPEN, TransitionReason.TRIAL_FAILED);
+      assertReopenedByFailedTrial(b);
     }
 
     @Test

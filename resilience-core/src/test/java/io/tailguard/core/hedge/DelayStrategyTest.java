@@ -68,9 +68,7 @@ class DelayStrategyTest {
         new PercentileDelay(
             config(HedgeDelayType.PERCENTILE).percentile(95).window(Duration.ofSeconds(10)).build(),
             clock);
-    for (int i = 1; i <= 99; i++) {
-      d.recordPrimary(i * MS, true);
-    }
+    recordRamp(d, 1, 99);
     clock.advance(Duration.ofSeconds(1));
     assertThat(d.delayNanos(1)).isEqualTo(100 * MS);
     assertThat(d.isWarm()).isFalse();
@@ -88,9 +86,7 @@ class DelayStrategyTest {
     assertThat(derived.percentile()).isEmpty();
     PercentileDelay d = new PercentileDelay(derived, new BudgetConfig(0.05, 0, 10), clock);
     assertThat(d.percentile()).isCloseTo(96.0, within(1e-9)); // 0.8 of a 5% budget
-    for (int i = 1; i <= 1000; i++) {
-      d.recordPrimary(i * MS, true);
-    }
+    recordRamp(d, 1, 1000);
     clock.advance(Duration.ofSeconds(1));
     assertThat((double) d.delayNanos(1)).isCloseTo(960 * MS, within(8.0 * MS));
 
@@ -119,15 +115,11 @@ class DelayStrategyTest {
                 .window(Duration.ofSeconds(5))
                 .build(),
             clock);
-    for (int i = 0; i < 1000; i++) {
-      d.recordPrimary(500 * MS, true);
-    }
+    recordMany(d, 1000, 500 * MS);
     clock.advance(Duration.ofSeconds(1));
     assertThat((double) d.delayNanos(1)).isCloseTo(500 * MS, within(5.0 * MS));
     for (int s = 0; s < 6; s++) {
-      for (int i = 0; i < 100; i++) {
-        d.recordPrimary(20 * MS, true);
-      }
+      recordMany(d, 100, 20 * MS);
       clock.advance(Duration.ofSeconds(1));
       d.delayNanos(1);
     }
@@ -248,9 +240,7 @@ class DelayStrategyTest {
     }
     d.recordPrimary(10 * MS, true); // ten samples: fewer than 1 / b, so their maximum
     assertThat(d.delayNanos(1)).isEqualTo(10 * MS);
-    for (int i = 11; i <= 50; i++) {
-      d.recordPrimary(i * MS, true);
-    }
+    recordRamp(d, 11, 50);
     // Warm: the tracking starts at the 96th percentile of 1..50 ms, the 48th value.
     assertThat(d.isWarm()).isTrue();
     assertThat(d.delayNanos(1)).isEqualTo(48 * MS);
@@ -269,9 +259,7 @@ class DelayStrategyTest {
             clock);
     // A fast body, 1..100 ms evenly, and 2% stalls of 1 s: the 96th percentile lies in the body.
     for (int round = 0; round < 20; round++) {
-      for (int i = 1; i <= 98; i++) {
-        d.recordPrimary(i * MS, true);
-      }
+      recordRamp(d, 1, 98);
       d.recordPrimary(1000 * MS, true);
       d.recordPrimary(1000 * MS, true);
       clock.advance(Duration.ofMillis(250));
@@ -289,9 +277,7 @@ class DelayStrategyTest {
             config(HedgeDelayType.ADAPTIVE).warmupSamples(100).learningRate(0.05).build(),
             new BudgetConfig(0.05, 0, 10),
             clock);
-    for (int i = 0; i < 100; i++) {
-      d.recordPrimary(10 * MS, true);
-    }
+    recordMany(d, 100, 10 * MS);
     double before = d.learnedDelayNanos();
     // Every primary now outlives the delay and is cut short by its hedge: the window's quantile
     // is unknown, so nothing pulls the delay back while the steps raise it.
@@ -312,9 +298,7 @@ class DelayStrategyTest {
             config(HedgeDelayType.ADAPTIVE).warmupSamples(100).build(),
             new BudgetConfig(0.05, 0, 10),
             clock);
-    for (int i = 1; i <= 100; i++) {
-      d.recordPrimary(i * MS, true);
-    }
+    recordRamp(d, 1, 100);
     clock.advance(Duration.ofSeconds(1));
     long settled = d.delayNanos(1);
     for (int i = 0; i < 50; i++) {
@@ -323,6 +307,20 @@ class DelayStrategyTest {
     assertThat((double) d.learnedDelayNanos()).isGreaterThan(settled * 5.0);
     clock.advance(Duration.ofSeconds(1));
     assertThat(d.delayNanos(1)).isEqualTo(settled);
+  }
+
+  /** Records completed primaries of {@code from}, {@code from + 1}, ... {@code to} ms. */
+  static void recordRamp(HedgeDelayStrategy d, int from, int to) {
+    for (int i = from; i <= to; i++) {
+      d.recordPrimary(i * MS, true);
+    }
+  }
+
+  /** Records {@code times} completed primaries of {@code nanos} each. */
+  static void recordMany(HedgeDelayStrategy d, int times, long nanos) {
+    for (int i = 0; i < times; i++) {
+      d.recordPrimary(nanos, true);
+    }
   }
 
   static long lognormal(SplittableRandom random, double medianMillis, double sigma) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,18 +54,7 @@ class ShutdownTest {
 
   @Test
   void aRunningTaskMayFinishWithinTheGraceWithoutAnInterrupt() throws InterruptedException {
-    AtomicBoolean interrupted = new AtomicBoolean();
-    CountDownLatch started = new CountDownLatch(1);
-    executor.execute(
-        () -> {
-          started.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            interrupted.set(true);
-          }
-        });
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    AtomicBoolean interrupted = startTask(this::awaitRelease);
     // Lets the task end once the executor was told to stop (and refuses new work).
     Thread releaser =
         new Thread(
@@ -81,18 +71,7 @@ class ShutdownTest {
 
   @Test
   void aTaskStillRunningAfterTheGraceIsInterrupted() throws InterruptedException {
-    AtomicBoolean interrupted = new AtomicBoolean();
-    CountDownLatch started = new CountDownLatch(1);
-    executor.execute(
-        () -> {
-          started.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            interrupted.set(true);
-          }
-        });
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    AtomicBoolean interrupted = startTask(this::awaitRelease);
     assertThat(Shutdown.stop(executor, Duration.ofMillis(10))).isTrue();
     assertThat(interrupted).isTrue();
     assertThat(executor.isTerminated()).isTrue();
@@ -100,10 +79,7 @@ class ShutdownTest {
 
   @Test
   void aTaskDeafToInterruptsIsReportedNotWaitedFor() throws InterruptedException {
-    CountDownLatch started = new CountDownLatch(1);
-    AtomicBoolean interrupted = new AtomicBoolean();
-    executor.execute(() -> deaf(started, interrupted));
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    AtomicBoolean interrupted = startTask(this::awaitReleaseDeaf);
     assertThat(Shutdown.stop(executor, Duration.ofMillis(10))).isFalse();
     assertThat(executor.isTerminated()).isFalse();
     await().untilTrue(interrupted);
@@ -112,10 +88,7 @@ class ShutdownTest {
   @Test
   void anInterruptedCallerInterruptsTheTasksAtOnceAndKeepsItsInterrupt()
       throws InterruptedException {
-    CountDownLatch started = new CountDownLatch(1);
-    AtomicBoolean interrupted = new AtomicBoolean();
-    executor.execute(() -> deaf(started, interrupted));
-    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    AtomicBoolean interrupted = startTask(this::awaitReleaseDeaf);
 
     Thread.currentThread().interrupt();
     long start = System.nanoTime();
@@ -138,9 +111,33 @@ class ShutdownTest {
     assertThat(Thread.interrupted()).isTrue();
   }
 
+  /**
+   * Runs {@code body} on the executor and waits until it has started; {@code body} notes an
+   * interrupt in the flag returned.
+   */
+  private AtomicBoolean startTask(Consumer<AtomicBoolean> body) throws InterruptedException {
+    AtomicBoolean interrupted = new AtomicBoolean();
+    CountDownLatch started = new CountDownLatch(1);
+    executor.execute(
+        () -> {
+          started.countDown();
+          body.accept(interrupted);
+        });
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    return interrupted;
+  }
+
+  /** Waits for {@link #release}; an interrupt ends the wait (and is noted). */
+  private void awaitRelease(AtomicBoolean interrupted) {
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      interrupted.set(true);
+    }
+  }
+
   /** Waits for {@link #release}, ignoring interrupts (it notes them). */
-  private void deaf(CountDownLatch started, AtomicBoolean interrupted) {
-    started.countDown();
+  private void awaitReleaseDeaf(AtomicBoolean interrupted) {
     while (true) {
       try {
         release.await();

@@ -149,13 +149,7 @@ class AttemptContextPropagationTests {
     /** The engines on a fake clock and on the one attempt thread. */
     @Bean(destroyMethod = "close")
     ResilienceRuntime resilienceRuntime(ResilienceConfig config, ExecutorService attemptExecutor) {
-      return ResilienceRuntime.builder()
-          .config(config)
-          .clock(clock)
-          .scheduler(clock)
-          .executor(attemptExecutor)
-          .linkHedgersToBreakers(false)
-          .build();
+      return FakeClockRuntime.build(config, clock, attemptExecutor);
     }
   }
 

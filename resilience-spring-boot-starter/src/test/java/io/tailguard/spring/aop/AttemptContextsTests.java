@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,19 @@ class AttemptContextsTests {
     return f.get(10, TimeUnit.SECONDS);
   }
 
+  /** Runs {@code attempt} through {@code call} on the other thread: what it threw, or null. */
+  Throwable thrownOnOtherThread(AttemptContexts.Call call, Supplier<?> attempt) throws Exception {
+    return onOtherThread(
+        () -> {
+          try {
+            call.run(attempt);
+            return null;
+          } catch (Throwable t) {
+            return t;
+          }
+        });
+  }
+
   @Test
   void anAttemptOnAnotherThreadRunsInsideEveryPropagatorOutermostFirst() throws Exception {
     AttemptContexts contexts = AttemptContexts.of(List.of(logging("a"), logging("b")));
@@ -93,17 +107,10 @@ class AttemptContextsTests {
     AttemptContexts.Call call = AttemptContexts.of(List.of(logging("a"))).capture(null);
     IOException failure = new IOException("down");
     Throwable thrown =
-        onOtherThread(
+        thrownOnOtherThread(
+            call,
             () -> {
-              try {
-                call.run(
-                    () -> {
-                      throw Sneaky.rethrow(failure);
-                    });
-                return null;
-              } catch (Throwable t) {
-                return t;
-              }
+              throw Sneaky.rethrow(failure);
             });
     assertThat(thrown).isSameAs(failure);
     assertThat(log).containsExactly("capture a", "enter a", "exit a");
@@ -113,16 +120,7 @@ class AttemptContextsTests {
   void aPropagatorThatDropsTheAttemptIsAnError() throws Exception {
     AttemptContextPropagator dropping = reactorContext -> attempt -> {};
     AttemptContexts.Call call = AttemptContexts.of(List.of(dropping)).capture(null);
-    Throwable thrown =
-        onOtherThread(
-            () -> {
-              try {
-                call.run(() -> "never");
-                return null;
-              } catch (Throwable t) {
-                return t;
-              }
-            });
+    Throwable thrown = thrownOnOtherThread(call, () -> "never");
     assertThat(thrown)
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("a context propagator did not run the attempt");
@@ -176,16 +174,7 @@ class AttemptContextsTests {
                         }
                       }));
       AttemptContexts.Call call = AttemptContexts.of(List.of(p)).capture(null);
-      Throwable thrown =
-          onOtherThread(
-              () -> {
-                try {
-                  call.run(() -> "never");
-                  return null;
-                } catch (Throwable t) {
-                  return t;
-                }
-              });
+      Throwable thrown = thrownOnOtherThread(call, () -> "never");
       assertThat(thrown)
           .isInstanceOf(IllegalStateException.class)
           .cause()

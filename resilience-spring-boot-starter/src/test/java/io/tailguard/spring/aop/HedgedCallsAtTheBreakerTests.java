@@ -80,13 +80,7 @@ class HedgedCallsAtTheBreakerTests {
     /** The engines on a fake clock, so the timeout passes when the test says. */
     @Bean(destroyMethod = "close")
     ResilienceRuntime resilienceRuntime(ResilienceConfig config, ExecutorService attemptExecutor) {
-      return ResilienceRuntime.builder()
-          .config(config)
-          .clock(clock)
-          .scheduler(clock)
-          .executor(attemptExecutor)
-          .linkHedgersToBreakers(false)
-          .build();
+      return FakeClockRuntime.build(config, clock, attemptExecutor);
     }
   }
 

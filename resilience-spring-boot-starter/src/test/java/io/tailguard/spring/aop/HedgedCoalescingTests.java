@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -61,34 +62,30 @@ class HedgedCoalescingTests {
 
   @Test
   void stagesWithTheSameKeyShareOneExecutionToo() {
-    runner.run(
-        context -> {
-          Lookup lookup = context.getBean(Lookup.class);
-          Probe probe = context.getBean(Probe.class);
-          CompletableFuture<String> first = lookup.findAsync("a");
-          CompletableFuture<String> second = lookup.findAsync("a");
-          probe.pending.complete("async:a");
-          assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("async:a");
-          assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("async:a");
-          assertThat(probe.asyncRuns.get()).isEqualTo(1);
-        });
+    runner.run(context -> assertTwoStagesForKeyARunTheBody(context, 1));
   }
 
   @Test
   void withoutCoalesceEveryCallRunsTheBody() {
     runner
         .withPropertyValues("resilience.hedge.instances.lookup.coalesce=false")
-        .run(
-            context -> {
-              Lookup lookup = context.getBean(Lookup.class);
-              Probe probe = context.getBean(Probe.class);
-              CompletableFuture<String> first = lookup.findAsync("a");
-              CompletableFuture<String> second = lookup.findAsync("a");
-              probe.pending.complete("async:a");
-              assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("async:a");
-              assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("async:a");
-              assertThat(probe.asyncRuns.get()).isEqualTo(2);
-            });
+        .run(context -> assertTwoStagesForKeyARunTheBody(context, 2));
+  }
+
+  /**
+   * Starts two stages for the key "a", completes the body's stage, and checks that both callers see
+   * its value and that the body ran {@code bodyRuns} times.
+   */
+  private static void assertTwoStagesForKeyARunTheBody(ApplicationContext context, int bodyRuns)
+      throws Exception {
+    Lookup lookup = context.getBean(Lookup.class);
+    Probe probe = context.getBean(Probe.class);
+    CompletableFuture<String> first = lookup.findAsync("a");
+    CompletableFuture<String> second = lookup.findAsync("a");
+    probe.pending.complete("async:a");
+    assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("async:a");
+    assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("async:a");
+    assertThat(probe.asyncRuns.get()).isEqualTo(bodyRuns);
   }
 
   @Test

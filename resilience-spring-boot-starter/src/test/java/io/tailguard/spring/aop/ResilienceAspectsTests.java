@@ -76,13 +76,7 @@ class ResilienceAspectsTests {
     /** The engines on a fake clock, so hedges fire when the test says. */
     @Bean(destroyMethod = "close")
     ResilienceRuntime resilienceRuntime(ResilienceConfig config, ExecutorService attemptExecutor) {
-      return ResilienceRuntime.builder()
-          .config(config)
-          .clock(clock)
-          .scheduler(clock)
-          .executor(attemptExecutor)
-          .linkHedgersToBreakers(false)
-          .build();
+      return FakeClockRuntime.build(config, clock, attemptExecutor);
     }
   }
 

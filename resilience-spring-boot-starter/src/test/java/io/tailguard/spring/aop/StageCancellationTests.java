@@ -72,13 +72,7 @@ class StageCancellationTests {
     /** The engines on a fake clock, so the hedge starts when the test says. */
     @Bean(destroyMethod = "close")
     ResilienceRuntime resilienceRuntime(ResilienceConfig config, ExecutorService attemptExecutor) {
-      return ResilienceRuntime.builder()
-          .config(config)
-          .clock(clock)
-          .scheduler(clock)
-          .executor(attemptExecutor)
-          .linkHedgersToBreakers(false)
-          .build();
+      return FakeClockRuntime.build(config, clock, attemptExecutor);
     }
   }
 
