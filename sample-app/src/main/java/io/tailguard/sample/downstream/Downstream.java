@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -106,9 +107,15 @@ public final class Downstream implements AutoCloseable {
     this.name = name;
     this.mode = new AtomicReference<>(new Mode(initial, System.nanoTime()));
     this.model = new LatencyModel(seed);
-    this.handlers = Executors.newFixedThreadPool(HANDLER_THREADS, threads);
+    ThreadPoolExecutor handlerPool =
+        (ThreadPoolExecutor) Executors.newFixedThreadPool(HANDLER_THREADS, threads);
+    this.handlers = handlerPool;
     this.responders = new ScheduledThreadPoolExecutor(RESPONDER_THREADS, threads);
     this.responders.setRemoveOnCancelPolicy(true);
+    // Every thread from the start: a fixed server's threads should not depend on its peak load
+    // (DemoModeTests counts threads before and after a run).
+    handlerPool.prestartAllCoreThreads();
+    this.responders.prestartAllCoreThreads();
     server.setExecutor(handlers);
     server.createContext("/quotes/", this::quote);
     server.createContext("/search", this::search);
