@@ -43,34 +43,38 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The target rate is {@code b = min(0.5, 0.8 * maxExtraLoad)} ({@link
  * DelayConfig#targetRate(BudgetConfig)}): headroom under the budget for bursts of slow calls and
  * for hedges that retryable failures send at once. When the budget refuses a hedge the delay asked
- * for, {@code d} grows by {@code (1 + eta)}, so a budget that runs dry pushes the delay up until it
- * stops doing so. {@code d} stays within [{@code max(minDelay, 1us)}, {@code maxDelay}].
+ * for, {@code d} grows by {@code (1 + eta)}. {@code d} stays within [{@code max(minDelay, 1us)},
+ * {@code maxDelay}].
  *
- * <h2>Aiming lower when slow calls come in bursts</h2>
+ * <h2>A floor raised by refusals, for slow calls that come in bursts</h2>
  *
  * <p>The quantile is the best delay when slow calls come independently. When they come in bursts (a
- * slow replica, a degraded dependency for a few hundred milliseconds), a burst asks for more hedges
- * at once than the bucket holds, and a delay that spends {@code b} continuously on the quiet calls
- * between bursts leaves the bucket empty when the next burst starts: its slow calls wait for
- * tokens, and they are the tail. A hedge refused while the budget's share is not spent over the
- * last seconds ({@code saturated} false in {@link #recordBudgetExhausted(boolean)}) says exactly
- * that. So the rate aimed at, {@code a}, starts at {@code b} and moves by stochastic approximation
- * on the refusal rate, like {@code d} on the quantile:
+ * slow replica for half a second, a dependency degraded for a moment), a burst asks for more hedges
+ * at once than the bucket holds: at a delay of the quantile, the first slow calls of the burst take
+ * every token and the later ones wait whole stalls for tokens; they are the tail. A hedge refused
+ * while the budget's share is not spent over the last seconds ({@code saturated} false in {@link
+ * #recordBudgetExhausted(boolean)}) says exactly that: the delay is too short for the bursts this
+ * dependency has. Hedging later spends fewer tokens per burst (a stall's remaining wait grows with
+ * its age, so the calls still running at a longer delay are the ones worth a token), and keeps
+ * tokens for the slowest calls. So the delay used is {@code max(d, f)}, where the refusal floor
+ * {@code f} moves by stochastic approximation on the refusal rate:
  *
  * <pre>{@code
- * after each call learned from:            a = a * exp(eta * r)
- * a hedge refused, share not all spent:    a = a * exp(-eta * (1 - r))
+ * a hedge refused, share not all spent:   f = max(f, delay in use) * exp(s * (1 - r))
+ * after each call learned from:           f = f * exp(-s * r)
  * }</pre>
  *
- * <p>within [{@code b / 16}, {@code b}], with {@code r} = {@link #REFUSAL_TARGET} (one call in a
- * thousand): the expected change is zero where refusals are one call in a thousand, the share of
- * calls a p99.9 can hide. Fewer refusals than that move {@code a} back up to {@code b} (slowly:
- * about 1% of {@code a} per second at 400 calls per second), so where slow calls come independently
- * nothing changes. The delay then tracks the {@code (1 - a)}-quantile: a lower {@code a} hedges
- * fewer of the calls between bursts and keeps the bucket full for the longest waits. A refusal
- * while the budget is saturated (its share spent, for example by attempts that retryable failures
- * start at once) says nothing about bursts, and raising the delay would only leave more calls
- * unhedged, so it does not move {@code a}.
+ * <p>with {@code s} = {@link #FLOOR_STEP} and {@code r} = {@link #REFUSAL_TARGET} (one call in a
+ * thousand, the calls a p99.9 can hide): the expected change of {@code log f} is zero where that
+ * share of calls has its hedge refused. A burst of 35 refusals doubles the delay; without refusals,
+ * the floor halves in about 35,000 calls (90 s at 400 calls per second). The floor is a time, not a
+ * rate, on purpose: the window's quantile forgets the bursts after a quiet window and would meet
+ * the next burst with a short delay, while the floor remembers the delay bursts need until refusals
+ * stay away. Where slow calls come independently nothing is refused and the floor stays at zero. A
+ * refusal while the budget is saturated (its share spent, for example by attempts that retryable
+ * failures start at once) says nothing about bursts, and a longer delay would only leave more calls
+ * unhedged, so it does not raise the floor. The floor is not part of the snapshot: a restored
+ * hedger relearns it from the next refusals.
  *
  * <h2>Anchored to the window's quantile</h2>
  *
@@ -96,7 +100,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * estimate it reaches then is where the tracking starts. The budget bounds what a poor early
  * estimate can cost.
  *
- * <p>This class is thread-safe. Once warm it is lock-free: {@code d} and {@code a} are each one
+ * <p>This class is thread-safe. Once warm it is lock-free: {@code d} and {@code f} are each one
  * atomic value updated by CAS (they move independently; a reader may see one step of either ahead
  * of the other). While warming up, the kept latencies are guarded by the warm-up buffer's monitor.
  */
@@ -105,13 +109,21 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   private static final long MIN_NANOS = 1_000;
 
   /**
-   * The share of calls whose hedge may be refused, while the budget is not saturated, before the
-   * rate aimed at falls: one in a thousand, the calls a p99.9 can hide.
+   * The share of calls whose hedge may be refused, while the budget is not saturated, at which the
+   * refusal floor holds still: one in a thousand, the calls a p99.9 can hide.
    */
   public static final double REFUSAL_TARGET = 0.001;
 
-  // The lowest rate aimed at, as a fraction of the target rate.
-  private static final double MIN_AIM_FRACTION = 1.0 / 16;
+  /**
+   * How far one refusal raises the refusal floor, as the logarithm of a factor: 35 refusals double
+   * it. Smaller steps learn a burst's delay too slowly for the next burst; larger ones overshoot
+   * after one long burst (measured on the replicas scenario of the hedging simulator).
+   */
+  public static final double FLOOR_STEP = 0.02;
+
+  private static final double FLOOR_UP = Math.exp(FLOOR_STEP * (1 - REFUSAL_TARGET));
+  private static final double FLOOR_DOWN = Math.exp(-FLOOR_STEP * REFUSAL_TARGET);
+  private static final long NO_FLOOR = Double.doubleToRawLongBits(0);
 
   /** The fewest primaries in the window that set the delay. */
   public static final int MIN_WINDOW_SAMPLES = 100;
@@ -136,9 +148,9 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   private final AtomicLong delayBits;
   // Calls learned from.
   private final AtomicLong samples = new AtomicLong();
-  // The hedge rate aimed at, as double bits, in [targetRate * MIN_AIM_FRACTION, targetRate];
-  // CAS-updated by any caller.
-  private final AtomicLong aimBits;
+  // The refusal floor in nanoseconds, as double bits, in [0, maxDelay]; 0 until a refusal while
+  // the budget is unsaturated raises it. CAS-updated by any caller.
+  private final AtomicLong floorBits = new AtomicLong(NO_FLOOR);
 
   private volatile DelayConfig config;
   private volatile double targetRate;
@@ -164,7 +176,6 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     this.config = config;
     this.window = new LatencyRecorder(clock, config.window(), config.recomputeInterval());
     this.targetRate = targetRate(budget);
-    this.aimBits = new AtomicLong(Double.doubleToRawLongBits(targetRate));
     this.delayBits = new AtomicLong(Double.doubleToRawLongBits(clamp(config, warmup(config))));
     this.warmup = new long[Math.max(1, config.warmupSamples())];
   }
@@ -202,13 +213,13 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   }
 
   /**
-   * Returns the hedge rate the delay aims at now: the target rate, or less after hedges were
-   * refused while the budget was not saturated.
+   * Returns the refusal floor: the delay that hedges refused while the budget was unsaturated asked
+   * for.
    *
-   * @return the rate, in {@code [targetRate() / 16, targetRate()]}
+   * @return the floor in nanoseconds; 0 while no such refusal has raised it
    */
-  public double aim() {
-    return Double.longBitsToDouble(aimBits.get());
+  public double refusalFloorNanos() {
+    return Double.longBitsToDouble(floorBits.get());
   }
 
   @Override
@@ -216,8 +227,13 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     if (window.refreshIfDue()) {
       followWindow();
     }
+    return (long) Math.max(baseDelayNanos(), refusalFloorNanos());
+  }
+
+  /** The delay without the refusal floor: the learned one, or the warm-up's. */
+  private double baseDelayNanos() {
     if (isWarm()) {
-      return (long) learnedDelayNanos();
+      return learnedDelayNanos();
     }
     long estimate = warmupEstimate;
     return estimate >= 0 ? estimate : config.warmupDelay().toNanos();
@@ -242,10 +258,12 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
       return; // cut short before d: we cannot tell
     }
     double eta = config.learningRate();
-    double b = aim();
+    double b = targetRate;
     update(outlived ? 1 + eta * (1 - b) : 1 - eta * b);
     samples.incrementAndGet();
-    moveAim(eta * REFUSAL_TARGET);
+    if (floorBits.get() != NO_FLOOR) { // the common case: no floor, nothing to decay
+      moveFloor(FLOOR_DOWN, 0);
+    }
   }
 
   /** Records a refusal as one while the budget was saturated: it raises the delay only. */
@@ -257,27 +275,31 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   @Override
   public void recordBudgetExhausted(boolean saturated) {
     double eta = config.learningRate();
+    double inUse = Math.max(baseDelayNanos(), refusalFloorNanos());
     update(1 + eta);
     if (!saturated) {
-      moveAim(-eta * (1 - REFUSAL_TARGET));
+      moveFloor(FLOOR_UP, inUse);
     }
   }
 
-  private void moveAim(double logStep) {
-    double hi = targetRate;
-    double lo = hi * MIN_AIM_FRACTION;
+  /** Sets the floor to {@code max(f, atLeast) * factor}, within [0, maxDelay]. */
+  private void moveFloor(double factor, double atLeast) {
+    double hi = config.maxDelay().toNanos();
     for (; ; ) {
-      long bits = aimBits.get();
-      double a = Double.longBitsToDouble(bits);
-      double next = Math.max(lo, Math.min(hi, a * Math.exp(logStep)));
-      if (next == a || aimBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
+      long bits = floorBits.get();
+      double f = Double.longBitsToDouble(bits);
+      double next = Math.min(hi, Math.max(f, atLeast) * factor);
+      if (next < MIN_NANOS) {
+        next = 0; // decayed below any delay: gone
+      }
+      if (next == f || floorBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
         return;
       }
     }
   }
 
   /**
-   * Sets the delay to the window's {@code (1 - a)}-quantile, unless more than {@code a} of the
+   * Sets the delay to the window's {@code (1 - b)}-quantile, unless more than {@code b} of the
    * window was cut short: that quantile is then unknown, and the steps take over. Primaries cut
    * short count as slower than anything, so the quantile errs high rather than low.
    */
@@ -286,7 +308,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     if (!isWarm() || count < Math.max(config.warmupSamples(), MIN_WINDOW_SAMPLES)) {
       return;
     }
-    long q = window.percentileNanos(100 * (1 - aim()));
+    long q = window.percentileNanos(100 * (1 - targetRate));
     if (q < CUT_SHORT_NANOS / 2) {
       delayBits.set(Double.doubleToRawLongBits(clamp(config, q)));
     }
@@ -366,7 +388,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     this.targetRate = targetRate(budget);
     window.reconfigure(config.window(), config.recomputeInterval());
     update(1.0); // re-clamp to the new bounds
-    moveAim(0); // re-clamp the aim to the new target rate
+    moveFloor(1, 0); // and the floor
   }
 
   @Override
@@ -377,7 +399,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     d.put("delay", Durations.format(Duration.ofNanos(delayNanos(1))));
     d.put("learnedDelay", Durations.format(Duration.ofNanos((long) learnedDelayNanos())));
     d.put("targetRate", targetRate);
-    d.put("aim", aim());
+    d.put("refusalFloor", Durations.format(Duration.ofNanos((long) refusalFloorNanos())));
     d.put("samples", samples.get());
     return d;
   }

@@ -157,17 +157,23 @@ class AdaptiveDelayStepsAndStateTest {
         .containsEntry("delay", "100ms")
         .containsEntry("learnedDelay", "100ms")
         .containsEntry("targetRate", DelayConfig.targetRate(BUDGET))
-        .containsEntry("aim", DelayConfig.targetRate(BUDGET))
+        .containsEntry("refusalFloor", "0ms")
         .containsEntry("samples", 0L);
   }
 
+  static final double UP = Math.exp(AdaptiveDelay.FLOOR_STEP * (1 - AdaptiveDelay.REFUSAL_TARGET));
+  static final double DOWN = Math.exp(-AdaptiveDelay.FLOOR_STEP * AdaptiveDelay.REFUSAL_TARGET);
+
   @Test
-  void aRefusalWhileTheBudgetIsUnsaturatedLowersTheAimAndRaisesTheDelay() {
+  void aRefusalWhileTheBudgetIsUnsaturatedRaisesTheFloorAboveTheDelayInUse() {
     AdaptiveDelay d = warmAt100ms();
     d.recordBudgetExhausted(false);
-    assertThat(d.aim())
-        .isCloseTo(B * Math.exp(-0.05 * (1 - AdaptiveDelay.REFUSAL_TARGET)), within(1e-12));
+    assertThat(d.refusalFloorNanos()).isCloseTo(100.0 * MS * UP, within(1.0));
     assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS * 1.05, within(1.0));
+    // The delay in use is the larger of the two, and the next refusal starts from it.
+    assertThat((double) d.delayNanos(1)).isCloseTo(100.0 * MS * 1.05, within(1.0));
+    d.recordBudgetExhausted(false);
+    assertThat(d.refusalFloorNanos()).isCloseTo(100.0 * MS * 1.05 * UP, within(1.0));
   }
 
   @Test
@@ -175,61 +181,67 @@ class AdaptiveDelayStepsAndStateTest {
     AdaptiveDelay d = warmAt100ms();
     d.recordBudgetExhausted(true);
     d.recordBudgetExhausted();
-    assertThat(d.aim()).isEqualTo(B);
+    assertThat(d.refusalFloorNanos()).isZero();
     assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS * 1.05 * 1.05, within(1.0));
   }
 
   @Test
-  void theAimStaysWithinASixteenthOfTheTargetAndTheTarget() {
-    AdaptiveDelay d = warmAt100ms();
-    for (int i = 0; i < 200; i++) {
-      d.recordBudgetExhausted(false);
-    }
-    assertThat(d.aim()).isCloseTo(B / 16, within(1e-15));
-    for (int i = 0; i < 10_000_000 && d.aim() < B; i++) {
-      d.recordPrimary(MS, true);
-    }
-    assertThat(d.aim()).isEqualTo(B);
-  }
-
-  @Test
-  void eachCallLearnedFromRaisesTheAimTowardsTheTarget() {
+  void theFloorHoldsTheDelayUpWhileTheLearnedDelayFalls() {
     AdaptiveDelay d = warmAt100ms();
     d.recordBudgetExhausted(false);
-    double after = d.aim();
-    d.recordPrimary(MS, true);
-    assertThat(d.aim())
-        .isCloseTo(after * Math.exp(0.05 * AdaptiveDelay.REFUSAL_TARGET), within(1e-12));
-    // The step of the delay uses the rate aimed at.
-    double before = d.learnedDelayNanos();
-    double aim = d.aim();
-    d.recordPrimary(MS, true);
-    assertThat(d.learnedDelayNanos()).isCloseTo(before * (1 - 0.05 * aim), within(1.0));
+    double floor = d.refusalFloorNanos();
+    for (int i = 0; i < 1_000; i++) {
+      d.recordPrimary(MS, true);
+    }
+    assertThat(d.learnedDelayNanos()).isLessThan(20.0 * MS);
+    assertThat(d.refusalFloorNanos()).isCloseTo(floor * Math.pow(DOWN, 1_000), within(10.0));
+    assertThat((double) d.delayNanos(1)).isCloseTo(d.refusalFloorNanos(), within(1.0));
   }
 
   @Test
-  void refusalsOfMoreThanOneCallInAThousandHoldTheAimDown() {
+  void theFloorStaysAtZeroWithoutRefusalsAndWithinTheMaximumDelay() {
     AdaptiveDelay d = warmAt100ms();
-    // One refusal every 200 calls: the aim falls to its floor.
+    for (int i = 0; i < 1_000; i++) {
+      d.recordPrimary(MS, true);
+    }
+    assertThat(d.refusalFloorNanos()).isZero();
+    for (int i = 0; i < 1_000; i++) {
+      d.recordBudgetExhausted(false);
+    }
+    assertThat(d.refusalFloorNanos()).isEqualTo(10.0 * 1e9); // maxDelay, 10 s
+    // It decays below a microsecond to nothing, not to a denormal.
+    AdaptiveDelay e = warmAt100ms();
+    e.recordBudgetExhausted(false);
+    for (int i = 0; i < 20_000_000 && e.refusalFloorNanos() > 0; i++) {
+      e.recordPrimary(1, true);
+    }
+    assertThat(e.refusalFloorNanos()).isZero();
+  }
+
+  @Test
+  void refusalsOfMoreThanOneCallInAThousandRaiseTheFloorAndFewerLetItFall() {
+    AdaptiveDelay d = warmAt100ms();
+    // One refusal every 200 calls: the floor climbs (the learned delay falls to the body).
     for (int i = 0; i < 40_000; i++) {
       d.recordPrimary(MS, true);
       if (i % 200 == 0) {
         d.recordBudgetExhausted(false);
       }
     }
-    assertThat(d.aim()).isCloseTo(B / 16, within(B / 16 * 0.02));
-    // One every 5,000 calls: it climbs back to the target.
+    double high = d.refusalFloorNanos();
+    assertThat(high).isGreaterThan(200.0 * MS);
+    // One every 5,000 calls: it falls.
     for (int i = 0; i < 400_000; i++) {
       d.recordPrimary(MS, true);
       if (i % 5_000 == 0) {
         d.recordBudgetExhausted(false);
       }
     }
-    assertThat(d.aim()).isGreaterThan(0.75 * B);
+    assertThat(d.refusalFloorNanos()).isLessThan(high / 10);
   }
 
   @Test
-  void theWindowSetsTheDelayToTheQuantileOfTheRateAimedAt() {
+  void theWindowSetsTheDelayToTheQuantileOfTheTargetRate() {
     DelayConfig c =
         adaptive()
             .warmupSamples(100)
@@ -242,21 +254,30 @@ class AdaptiveDelayStepsAndStateTest {
       d.recordPrimary(i * MS, true);
     }
     clock.advance(Duration.ofMillis(250));
-    assertThat((double) d.delayNanos(1)).isCloseTo(960.0 * MS, within(10.0 * MS));
-    // Halve the aim (about 14 refusals): the 98th percentile.
-    while (d.aim() > 0.02) {
+    assertThat((double) d.delayNanos(1)).isCloseTo((1 - B) * 1000 * MS, within(10.0 * MS));
+    // Refusals do not move the quantile; the floor lifts the delay above it.
+    for (int i = 0; i < 20; i++) {
       d.recordBudgetExhausted(false);
     }
-    double aim = d.aim();
     clock.advance(Duration.ofMillis(250));
-    assertThat((double) d.delayNanos(1)).isCloseTo((1 - aim) * 1000 * MS, within(10.0 * MS));
+    assertThat((double) d.delayNanos(1)).isGreaterThan(1.3 * (1 - B) * 1000 * MS);
+    assertThat(d.learnedDelayNanos()).isCloseTo((1 - B) * 1000 * MS, within(10.0 * MS));
   }
 
   @Test
-  void aNewBudgetClampsTheAim() {
+  void aLowerMaximumDelayClampsTheFloor() {
     AdaptiveDelay d = warmAt100ms();
     d.recordBudgetExhausted(false);
-    d.reconfigure(adaptive().warmupSamples(0).build(), new BudgetConfig(0.005, 0, 10));
-    assertThat(d.aim()).isEqualTo(DelayConfig.targetRate(new BudgetConfig(0.005, 0, 10)));
+    d.reconfigure(adaptive().warmupSamples(0).maxDelay(Duration.ofMillis(50)).build(), BUDGET);
+    assertThat(d.refusalFloorNanos()).isEqualTo(50.0 * MS);
+    assertThat(d.delayNanos(1)).isEqualTo(50 * MS);
+  }
+
+  @Test
+  void whileWarmingUpARefusalRaisesTheFloorFromTheWarmupDelay() {
+    AdaptiveDelay d = new AdaptiveDelay(adaptive().warmupSamples(1_000).build(), BUDGET, clock);
+    d.recordBudgetExhausted(false);
+    assertThat(d.refusalFloorNanos()).isCloseTo(100.0 * MS * UP, within(1.0));
+    assertThat((double) d.delayNanos(1)).isCloseTo(100.0 * MS * UP, within(1.0));
   }
 }
