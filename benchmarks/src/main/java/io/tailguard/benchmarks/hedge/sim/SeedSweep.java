@@ -70,7 +70,68 @@ final class SeedSweep {
     }
     out.println();
     table(options.seeds(), perSeed);
+    verdicts(perSeed);
     return perSeed;
+  }
+
+  /**
+   * One target of one scenario over every seed.
+   *
+   * @param scenario the scenario's name
+   * @param target the target, as its checks name it
+   * @param holds whether it holds: a tail check on more than half the seeds (so the median run
+   *     meets it), any other check on every seed
+   * @param passes on how many seeds the check passed
+   * @param seeds how many seeds were run
+   */
+  record Verdict(String scenario, String target, boolean holds, int passes, int seeds) {}
+
+  /**
+   * Judges each target over the seeds: a tail check ({@link Check#tail()}) on the median run, any
+   * other check on every run.
+   *
+   * @param perSeed the results per seed, each with the same scenarios in the same order
+   * @return one verdict per scenario and target, in the order of the checks
+   */
+  static List<Verdict> judge(List<List<ScenarioResult>> perSeed) {
+    List<Verdict> verdicts = new ArrayList<>();
+    List<ScenarioResult> first = perSeed.get(0);
+    for (int s = 0; s < first.size(); s++) {
+      List<Check> checks = first.get(s).summary().checks();
+      for (int c = 0; c < checks.size(); c++) {
+        int passes = 0;
+        for (List<ScenarioResult> seed : perSeed) {
+          passes += seed.get(s).summary().checks().get(c).pass() ? 1 : 0;
+        }
+        int n = perSeed.size();
+        boolean holds = checks.get(c).tail() ? 2 * passes > n : passes == n;
+        verdicts.add(
+            new Verdict(first.get(s).scenario().name(), checks.get(c).target(), holds, passes, n));
+      }
+    }
+    return verdicts;
+  }
+
+  private void verdicts(List<List<ScenarioResult>> perSeed) {
+    List<Verdict> verdicts = judge(perSeed);
+    long held = verdicts.stream().filter(Verdict::holds).count();
+    out.printf(
+        Locale.ROOT,
+        "%nTargets over the seeds (the p99.9 comparisons on the median run, the others on every"
+            + " run): %d of %d hold.%n",
+        held,
+        verdicts.size());
+    for (Verdict v : verdicts) {
+      if (!v.holds()) {
+        out.printf(
+            Locale.ROOT,
+            "- MISSED %s, %s: passes on %d of %d seeds%n",
+            v.scenario(),
+            v.target(),
+            v.passes(),
+            v.seeds());
+      }
+    }
   }
 
   private void table(List<Long> seeds, List<List<ScenarioResult>> perSeed) {

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,79 +21,81 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The simulator's short run in virtual time (400 requests/s, 5 s warm-up, 20 s measured):
- * tg-default against its targets, one test per scenario and check. The full report goes to {@code
- * target/hedge-scenarios-ci.md}, the summary to standard output.
+ * The simulator's sweep in virtual time: the whole suite on five seeds of 120 s each (400
+ * requests/s, 5 s warm-up), tg-default against its targets, one test per scenario and target. A
+ * p99.9 comparison (with the best fixed delay in hindsight, with running-p95) is judged on the
+ * median run, since one run's p99.9 rests on about 50 calls and one unlucky slow episode moves it;
+ * every other target (the budget per half, the pauses and overload targets) must hold on every run.
+ * The full report goes to {@code target/hedge-scenarios-ci.md}, the table to standard output.
  */
 class HedgeScenariosTest {
 
-  // The full length of the by-hand run: virtual time makes it take seconds.
-  private static final RunOptions SHORT = new RunOptions(true, 30, 400, 42, 5, List.of());
+  // The seeds and length of the by-hand sweep: virtual time makes it take a minute or two.
+  private static final RunOptions SWEEP =
+      new RunOptions(true, 120, 400, 1, 5, List.of(), List.of(1L, 7L, 42L, 100L, 2026L));
 
-  /**
-   * Targets tg-default does not meet yet, each with the looser bound it does keep, so that a
-   * regression still fails the build. None since ADAPTIVE aims lower after refusals while the
-   * budget is unsaturated (replicas went from 1.58x to 1.15x the best fixed delay).
-   */
-  private static final Map<String, Double> KNOWN_GAPS = Map.of();
+  private static List<List<ScenarioResult>> sweep;
 
-  private static List<ScenarioResult> shortRun;
-
-  private static synchronized List<ScenarioResult> shortRun() throws IOException {
-    if (shortRun == null) {
+  private static synchronized List<List<ScenarioResult>> sweep() throws IOException {
+    if (sweep == null) {
       Path report = Path.of("target", "hedge-scenarios-ci.md");
       Files.createDirectories(report.getParent());
       long start = System.nanoTime();
       try (PrintStream out =
           new PrintStream(Files.newOutputStream(report), false, StandardCharsets.UTF_8)) {
-        shortRun = HedgeScenarios.run(SHORT, out);
+        sweep = new SeedSweep(out).run(SWEEP);
       }
       System.out.printf(
           Locale.ROOT,
-          "Short virtual run: %.1f s; report in %s%n%n",
+          "Virtual sweep: %.1f s; report in %s%n%n%s%n",
           (System.nanoTime() - start) / 1e9,
-          report.toAbsolutePath());
-      new Report(System.out).summary(shortRun);
+          report.toAbsolutePath(),
+          Files.readString(report));
     }
-    return shortRun;
+    return sweep;
   }
 
   @TestFactory
   Stream<DynamicContainer> tgDefaultMeetsItsTargets() throws IOException {
-    return shortRun().stream()
+    List<List<ScenarioResult>> perSeed = sweep();
+    Map<String, List<SeedSweep.Verdict>> byScenario =
+        SeedSweep.judge(perSeed).stream()
+            .collect(
+                Collectors.groupingBy(
+                    SeedSweep.Verdict::scenario, LinkedHashMap::new, Collectors.toList()));
+    return byScenario.entrySet().stream()
         .map(
-            r ->
+            e ->
                 dynamicContainer(
-                    r.scenario().name(),
-                    r.summary().checks().stream()
-                        .map(c -> dynamicTest(c.target(), () -> assertTarget(r, c)))));
+                    e.getKey(),
+                    e.getValue().stream()
+                        .map(v -> dynamicTest(v.target(), () -> assertHolds(perSeed, v)))));
   }
 
-  private static void assertTarget(ScenarioResult r, Check c) {
-    Double gap = KNOWN_GAPS.get(r.scenario().name() + "/" + c.target());
-    if (gap == null) {
-      assertThat(c.pass()).as("%s, %s: %s", r.scenario().name(), c.target(), c.detail()).isTrue();
-    } else {
-      System.out.printf(
-          Locale.ROOT,
-          "known gap, %s, %s (held to %.1fx instead): %s%n",
-          r.scenario().name(),
-          c.target(),
-          gap,
-          c.detail());
-      assertThat(r.summary().ratioToBestFixed())
-          .as("%s, %s: %s", r.scenario().name(), c.target(), c.detail())
-          .isLessThanOrEqualTo(gap);
-    }
+  private static void assertHolds(List<List<ScenarioResult>> perSeed, SeedSweep.Verdict v) {
+    String details =
+        perSeed.stream()
+            .flatMap(seed -> seed.stream().filter(r -> r.scenario().name().equals(v.scenario())))
+            .flatMap(r -> r.summary().checks().stream())
+            .filter(c -> c.target().equals(v.target()))
+            .map(c -> (c.pass() ? "PASS " : "FAIL ") + c.detail())
+            .collect(Collectors.joining("\n  ", "\n  ", ""));
+    assertThat(v.holds())
+        .as(
+            "%s, %s: passes on %d of %d seeds%s",
+            v.scenario(), v.target(), v.passes(), v.seeds(), details)
+        .isTrue();
   }
 
   @Test
   void tgDefaultNeverMakesTheTailWorseThanNoHedging() throws IOException {
-    for (ScenarioResult r : shortRun()) {
-      PolicyResult none = policy(r, Policies.NONE);
-      PolicyResult tg = policy(r, Policies.TG_DEFAULT);
-      assertThat(tg.p999Millis()).as(r.scenario().name()).isLessThanOrEqualTo(none.p999Millis());
-      assertThat(tg.p99Millis()).as(r.scenario().name()).isLessThanOrEqualTo(none.p99Millis());
+    for (List<ScenarioResult> seed : sweep()) {
+      for (ScenarioResult r : seed) {
+        PolicyResult none = policy(r, Policies.NONE);
+        PolicyResult tg = policy(r, Policies.TG_DEFAULT);
+        assertThat(tg.p999Millis()).as(r.scenario().name()).isLessThanOrEqualTo(none.p999Millis());
+        assertThat(tg.p99Millis()).as(r.scenario().name()).isLessThanOrEqualTo(none.p99Millis());
+      }
     }
   }
 
@@ -104,10 +107,14 @@ class HedgeScenariosTest {
   void everyPolicyRunsAndEveryMeasuredCallEnds() throws IOException {
     List<String> policies =
         Policies.all().stream().map(PolicySpec::name).collect(Collectors.toList());
-    for (ScenarioResult r : shortRun()) {
-      assertThat(r.policies()).extracting(PolicyResult::policy).containsExactlyElementsOf(policies);
-      for (PolicyResult p : r.policies()) {
-        assertThat(p.unfinished()).as("%s / %s", r.scenario().name(), p.policy()).isZero();
+    for (List<ScenarioResult> seed : sweep()) {
+      for (ScenarioResult r : seed) {
+        assertThat(r.policies())
+            .extracting(PolicyResult::policy)
+            .containsExactlyElementsOf(policies);
+        for (PolicyResult p : r.policies()) {
+          assertThat(p.unfinished()).as("%s / %s", r.scenario().name(), p.policy()).isZero();
+        }
       }
     }
   }

@@ -59,4 +59,36 @@ class SeedSweepTest {
     assertThat(perSeed.get(1).get(0).summary().ratioToBestFixed())
         .isEqualTo(single.get(0).summary().ratioToBestFixed());
   }
+
+  @Test
+  void aTailCheckHoldsOnMoreThanHalfTheSeedsAndAnyOtherOnEveryOne() {
+    Scenario scenario =
+        Scenarios.of(new RunOptions(true, 4, 400, 5, 1, List.of("stationary-3"))).get(0);
+    boolean[][] passes = {{true, true}, {false, true}, {true, false}};
+    List<List<ScenarioResult>> perSeed = new java.util.ArrayList<>();
+    for (boolean[] seed : passes) {
+      Summary summary =
+          new Summary(
+              "stationary-3",
+              null,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN,
+              0,
+              0,
+              0.05,
+              List.of(
+                  new Check("tail", seed[0], "").judgedOnTheMedian(),
+                  new Check("budget", seed[1], "")));
+      perSeed.add(List.of(new ScenarioResult(scenario, List.of(), summary, 0)));
+    }
+    assertThat(SeedSweep.judge(perSeed))
+        .containsExactly(
+            new SeedSweep.Verdict("stationary-3", "tail", true, 2, 3),
+            new SeedSweep.Verdict("stationary-3", "budget", false, 2, 3));
+    // Two seeds of four are not more than half.
+    perSeed.add(perSeed.get(1));
+    assertThat(SeedSweep.judge(perSeed).get(0).holds()).isFalse();
+  }
 }
