@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
  * A backend of finite capacity in virtual time: {@code servers} servers and one FIFO queue. An
  * attempt waits for a free server, then holds it for the duration its {@link LatencyModel} gives
  * for the time its service starts. A withdrawn attempt leaves the queue if still waiting, and frees
- * its server at once if in service.
+ * its server at once if in service; unless the backend is not cancellable, when it is served in
+ * full all the same.
  *
  * <p>Not thread-safe: driven by the single thread of the event loop.
  */
@@ -19,6 +20,7 @@ final class QueueBackend implements AsyncBackend {
   private final SimTime sim;
   private final long originNanos;
   private final QueueStats stats;
+  private final boolean cancellable;
   // Withdrawn jobs stay here until they come up, and are skipped then.
   private final ArrayDeque<Job> waiting = new ArrayDeque<>();
   private int busy;
@@ -31,8 +33,16 @@ final class QueueBackend implements AsyncBackend {
    * @param sim the virtual time
    * @param originNanos the run's origin on the virtual clock
    * @param stats where to record queue figures
+   * @param cancellable whether a withdrawn attempt stops its work
    */
-  QueueBackend(LatencyModel model, int servers, SimTime sim, long originNanos, QueueStats stats) {
+  QueueBackend(
+      LatencyModel model,
+      int servers,
+      SimTime sim,
+      long originNanos,
+      QueueStats stats,
+      boolean cancellable) {
+    this.cancellable = cancellable;
     this.model = model;
     this.servers = servers;
     this.sim = sim;
@@ -45,7 +55,7 @@ final class QueueBackend implements AsyncBackend {
     Job job = new Job(request, attempt, sim.nanoTime());
     job.answer.whenComplete(
         (v, e) -> {
-          if (job.answer.isCancelled()) {
+          if (cancellable && job.answer.isCancelled()) {
             withdraw(job);
           }
         });

@@ -120,7 +120,9 @@ final class RealTimeRunner {
       this.recorder = new CallRecorder(scenario);
       if (scenario.servers() > 0) {
         queue = new QueueStats(scenario);
-        backend = new SemaphoreBackend(scenario.model(), scenario.servers(), origin, queue);
+        backend =
+            new SemaphoreBackend(
+                scenario.model(), scenario.servers(), origin, queue, scenario.cancellable());
       } else {
         queue = null;
         backend = new DelayBackend(scenario.model(), origin);

@@ -15,6 +15,9 @@ package io.tailguard.benchmarks.hedge.sim;
  *     instance that restores the old one's snapshot
  * @param model the backend's latencies (service times, with servers)
  * @param servers the backend's servers with a FIFO queue, or 0 for no capacity limit
+ * @param cancellable whether the servers stop work on an attempt the caller withdrew (it leaves the
+ *     queue, or frees its server); if not, every attempt is served in full, as by a server that
+ *     does not notice a client hanging up
  */
 record Scenario(
     String name,
@@ -25,7 +28,32 @@ record Scenario(
     long measuredNanos,
     boolean restoreAtStart,
     LatencyModel model,
-    int servers) {
+    int servers,
+    boolean cancellable) {
+
+  /** A scenario whose servers, if any, stop work on a withdrawn attempt. */
+  Scenario(
+      String name,
+      String parameters,
+      Targets.Kind targets,
+      double rate,
+      long warmupNanos,
+      long measuredNanos,
+      boolean restoreAtStart,
+      LatencyModel model,
+      int servers) {
+    this(
+        name,
+        parameters,
+        targets,
+        rate,
+        warmupNanos,
+        measuredNanos,
+        restoreAtStart,
+        model,
+        servers,
+        true);
+  }
 
   /**
    * Returns when the measured span starts, since the origin.

@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 /**
  * The scenarios, built for one set of {@link RunOptions}: stationary stalls at 1, 3 and 5%, a shift
  * of the distribution at half time in either direction, replicas with slow episodes, a backend that
- * pauses, an overloaded backend with a queue, fast failures, a cold start and a restart from a
- * snapshot.
+ * pauses, an overloaded backend with a queue, one whose queue grows and whose work goes on when its
+ * caller withdraws it, fast failures, a cold start and a restart from a snapshot.
  *
  * <p>For checking the defaults on variations of the replicas scenario that are not in the suite,
  * three system properties change it: {@code sim.replicas} (default 3), {@code sim.gapS} (mean
@@ -29,6 +29,9 @@ final class Scenarios {
   private static final long TRAINING = 20 * SECOND;
   private static final int SERVERS = 8;
   private static final double UTILISATION = 0.9;
+  // overload-growing: utilisation without hedging in the first half, then in the second.
+  private static final double GROWING_FROM = 0.85;
+  private static final double GROWING_TO = 0.97;
 
   private Scenarios() {}
 
@@ -158,6 +161,38 @@ final class Scenarios {
             false,
             RegimeModel.stationary(seed, "overload", base),
             SERVERS));
+
+    // Work that goes on when its caller withdraws it (most servers never notice a client hanging
+    // up), so every hedge adds load, and a service that slows at half time: the queue grows.
+    double growingRate = GROWING_FROM * SERVERS / (base.meanMillis() / 1000);
+    double slowdown = GROWING_TO / GROWING_FROM;
+    Regime slower = Regime.of(slowdown * Regime.MEDIAN_MILLIS, slowdown * 0.01);
+    s.add(
+        new Scenario(
+            "overload-growing",
+            String.format(
+                    Locale.ROOT,
+                    "%d servers, FIFO queue, work not cancelled when its caller withdraws it;"
+                        + " service time %s (mean %.3f ms), at half time %.2f times slower (mean"
+                        + " %.3f ms); rate %.1f/s for %.0f%% then %.0f%% utilisation without"
+                        + " hedging",
+                    SERVERS,
+                    base.describe(),
+                    base.meanMillis(),
+                    slowdown,
+                    slower.meanMillis(),
+                    growingRate,
+                    GROWING_FROM * 100,
+                    GROWING_TO * 100)
+                + timeline(growingRate, warmup, measured),
+            Targets.Kind.OVERLOAD_GROWING,
+            growingRate,
+            warmup,
+            measured,
+            false,
+            new RegimeModel(seed, "overload-growing", base, slower, shiftAt),
+            SERVERS,
+            false));
 
     Regime failing = Regime.of(Regime.MEDIAN_MILLIS, 0.03).withFailures(0.10);
     s.add(

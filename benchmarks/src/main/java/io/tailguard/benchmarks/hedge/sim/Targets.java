@@ -17,6 +17,8 @@ import java.util.Locale;
  *   <li>{@link Kind#PAUSES}: extra attempts within the budget in each half, p99.9 at most none's.
  *   <li>{@link Kind#OVERLOAD}: p50 at most 1.05 times none's, completed calls per second at least
  *       0.99 times none's.
+ *   <li>{@link Kind#OVERLOAD_GROWING}: those, and extra attempts in the second half (the longer
+ *       queue) at most those of the first.
  * </ul>
  *
  * <p>Stateless and thread-safe.
@@ -27,7 +29,9 @@ final class Targets {
   enum Kind {
     TAIL,
     PAUSES,
-    OVERLOAD
+    OVERLOAD,
+    /** An overload whose queue grows in the second half: also, extra attempts must not grow. */
+    OVERLOAD_GROWING
   }
 
   static final double BEST_FIXED_FACTOR = 1.2;
@@ -86,6 +90,7 @@ final class Targets {
         checks.add(check("p99.9 <= none's", tg.p999Millis(), 1, none.p999Millis(), Policies.NONE));
         break;
       case OVERLOAD:
+      case OVERLOAD_GROWING:
         checks.add(
             check("p50 <= 1.05 x none's", tg.p50Millis(), P50_FACTOR, none.p50Millis(), "none"));
         double floor = THROUGHPUT_FACTOR * none.completedPerSecond();
@@ -99,6 +104,17 @@ final class Targets {
                     tg.completedPerSecond(),
                     none.completedPerSecond(),
                     floor)));
+        if (scenario.targets() == Kind.OVERLOAD_GROWING) {
+          checks.add(
+              new Check(
+                  "extra attempts fall as the queue grows: 2nd half <= 1st half",
+                  tg.extraSecondHalf() <= tg.extraFirstHalf(),
+                  String.format(
+                      Locale.ROOT,
+                      "%s then %s",
+                      percent(tg.extraFirstHalf()),
+                      percent(tg.extraSecondHalf()))));
+        }
         break;
       default:
         throw new AssertionError(scenario.targets());

@@ -74,7 +74,9 @@ final class VirtualRunner {
       this.requests = scenario.requests();
       if (scenario.servers() > 0) {
         queue = new QueueStats(scenario);
-        backend = new QueueBackend(scenario.model(), scenario.servers(), sim, origin, queue);
+        backend =
+            new QueueBackend(
+                scenario.model(), scenario.servers(), sim, origin, queue, scenario.cancellable());
       } else {
         queue = null;
         backend = new DelayBackend(scenario.model(), sim, origin);

@@ -1,8 +1,10 @@
 package io.tailguard.benchmarks.hedge.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +39,8 @@ class BackendModelsTest {
         new Scenario(
             "q", "", Targets.Kind.OVERLOAD, 1, 0, 1_000 * MS, false, (i, k, t) -> 10 * MS, 1);
     SimTime sim = new SimTime();
-    QueueBackend backend = new QueueBackend(scenario.model(), 1, sim, 0, new QueueStats(scenario));
+    QueueBackend backend =
+        new QueueBackend(scenario.model(), 1, sim, 0, new QueueStats(scenario), true);
 
     CompletableFuture<String> serving = backend.attempt(0, 0);
     CompletableFuture<String> withdrawn = backend.attempt(1, 0);
@@ -50,5 +53,46 @@ class BackendModelsTest {
     assertThat(waiting).as("served from 1 ms, not after the withdrawn one").isNotDone();
     sim.runUntil(11 * MS);
     assertThat(waiting).isCompletedWithValue("ok");
+  }
+
+  @Test
+  void anUncancellableBackendServesAWithdrawnAttemptInFull() {
+    Scenario scenario =
+        new Scenario(
+            "q", "", Targets.Kind.OVERLOAD, 1, 0, 1_000 * MS, false, (i, k, t) -> 10 * MS, 1);
+    SimTime sim = new SimTime();
+    QueueBackend backend =
+        new QueueBackend(scenario.model(), 1, sim, 0, new QueueStats(scenario), false);
+
+    CompletableFuture<String> serving = backend.attempt(0, 0);
+    CompletableFuture<String> withdrawn = backend.attempt(1, 0);
+    CompletableFuture<String> waiting = backend.attempt(2, 0);
+    serving.cancel(true);
+    withdrawn.cancel(true);
+    sim.runUntil(29 * MS);
+    assertThat(waiting).as("waits for both withdrawn attempts' work").isNotDone();
+    sim.runUntil(30 * MS);
+    assertThat(waiting).isCompletedWithValue("ok");
+  }
+
+  @Test
+  void anUncancellableSemaphoreBackendWorksThroughAnInterrupt() {
+    Scenario scenario =
+        new Scenario(
+            "q", "", Targets.Kind.OVERLOAD, 1, 0, 1_000 * MS, false, (i, k, t) -> 50 * MS, 1);
+    SemaphoreBackend backend =
+        new SemaphoreBackend(
+            scenario.model(), 1, System.nanoTime(), new QueueStats(scenario), false);
+    // Interrupted before it starts: a cancellable backend would give up at once.
+    Thread.currentThread().interrupt();
+    long start = System.nanoTime();
+    try {
+      assertThatThrownBy(() -> backend.attemptBlocking(0, 0))
+          .isInstanceOf(CancellationException.class);
+      assertThat(System.nanoTime() - start).as("served in full").isGreaterThanOrEqualTo(50 * MS);
+      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
   }
 }
