@@ -31,30 +31,6 @@ record Scenario(
     int servers,
     boolean cancellable) {
 
-  /** A scenario whose servers, if any, stop work on a withdrawn attempt. */
-  Scenario(
-      String name,
-      String parameters,
-      Targets.Kind targets,
-      double rate,
-      long warmupNanos,
-      long measuredNanos,
-      boolean restoreAtStart,
-      LatencyModel model,
-      int servers) {
-    this(
-        name,
-        parameters,
-        targets,
-        rate,
-        warmupNanos,
-        measuredNanos,
-        restoreAtStart,
-        model,
-        servers,
-        true);
-  }
-
   /**
    * Returns when the measured span starts, since the origin.
    *

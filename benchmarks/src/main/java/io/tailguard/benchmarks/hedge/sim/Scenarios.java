@@ -138,7 +138,8 @@ final class Scenarios {
             measured,
             false,
             new PauseModel(RegimeModel.stationary(seed, "correlated-pauses", base), pauses),
-            0));
+            0,
+            true));
 
     double overloadRate = UTILISATION * SERVERS / (base.meanMillis() / 1000);
     s.add(
@@ -160,7 +161,8 @@ final class Scenarios {
             measured,
             false,
             RegimeModel.stationary(seed, "overload", base),
-            SERVERS));
+            SERVERS,
+            true));
 
     // Work that goes on when its caller withdraws it (most servers never notice a client hanging
     // up), so every hedge adds load, and a service that slows at half time: the queue grows.
@@ -226,7 +228,8 @@ final class Scenarios {
             shortSpan,
             true,
             RegimeModel.stationary(seed, "restored", fast),
-            0));
+            0,
+            true));
     return s;
   }
 
@@ -241,7 +244,8 @@ final class Scenarios {
         measured,
         false,
         model,
-        0);
+        0,
+        true);
   }
 
   private static String timeline(double rate, long warmup, long measured) {

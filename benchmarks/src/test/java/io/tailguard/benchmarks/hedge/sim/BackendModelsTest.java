@@ -33,11 +33,24 @@ class BackendModelsTest {
         .isEqualTo(1500 * MS);
   }
 
+  // One server, every attempt served in the same time.
+  private static Scenario oneServer(long serviceNanos) {
+    return new Scenario(
+        "q",
+        "",
+        Targets.Kind.OVERLOAD,
+        1,
+        0,
+        1_000 * MS,
+        false,
+        (i, k, t) -> serviceNanos,
+        1,
+        true);
+  }
+
   @Test
   void aWithdrawnAttemptLeavesTheQueueOrFreesItsServerAtOnce() {
-    Scenario scenario =
-        new Scenario(
-            "q", "", Targets.Kind.OVERLOAD, 1, 0, 1_000 * MS, false, (i, k, t) -> 10 * MS, 1);
+    Scenario scenario = oneServer(10 * MS);
     SimTime sim = new SimTime();
     QueueBackend backend =
         new QueueBackend(scenario.model(), 1, sim, 0, new QueueStats(scenario), true);
@@ -57,9 +70,7 @@ class BackendModelsTest {
 
   @Test
   void anUncancellableBackendServesAWithdrawnAttemptInFull() {
-    Scenario scenario =
-        new Scenario(
-            "q", "", Targets.Kind.OVERLOAD, 1, 0, 1_000 * MS, false, (i, k, t) -> 10 * MS, 1);
+    Scenario scenario = oneServer(10 * MS);
     SimTime sim = new SimTime();
     QueueBackend backend =
         new QueueBackend(scenario.model(), 1, sim, 0, new QueueStats(scenario), false);
@@ -77,9 +88,7 @@ class BackendModelsTest {
 
   @Test
   void anUncancellableSemaphoreBackendWorksThroughAnInterrupt() {
-    Scenario scenario =
-        new Scenario(
-            "q", "", Targets.Kind.OVERLOAD, 1, 0, 1_000 * MS, false, (i, k, t) -> 50 * MS, 1);
+    Scenario scenario = oneServer(50 * MS);
     SemaphoreBackend backend =
         new SemaphoreBackend(
             scenario.model(), 1, System.nanoTime(), new QueueStats(scenario), false);
