@@ -66,22 +66,22 @@ final class Targets {
     List<Check> checks = new ArrayList<>();
     switch (scenario.targets()) {
       case TAIL:
-        checks.add(
-            (best == null
-                    ? new Check(
-                        "p99.9 <= 1.2 x best fixed",
-                        false,
-                        String.format(
-                            Locale.ROOT,
-                            "no fixed delay has extra attempts <= tg-default's %s",
-                            percent(tg.extra())))
-                    : check(
-                        "p99.9 <= 1.2 x best fixed",
-                        tg.p999Millis(),
-                        BEST_FIXED_FACTOR,
-                        best.p999Millis(),
-                        best.policy()))
-                .judgedOnTheMedian());
+        Check toBestFixed =
+            best == null
+                ? new Check(
+                    "p99.9 <= 1.2 x best fixed",
+                    false,
+                    String.format(
+                        Locale.ROOT,
+                        "no fixed delay has extra attempts <= tg-default's %s",
+                        percent(tg.extra())))
+                : check(
+                    "p99.9 <= 1.2 x best fixed",
+                    tg.p999Millis(),
+                    BEST_FIXED_FACTOR,
+                    best.p999Millis(),
+                    best.policy());
+        checks.add(toBestFixed.judgedOnTheMedian());
         checks.add(runningP95Check(tg, running, results, budget).judgedOnTheMedian());
         addBudgetChecks(checks, tg, budget, scenario);
         break;
