@@ -227,7 +227,9 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     if (window.refreshIfDue()) {
       followWindow();
     }
-    return (long) Math.max(baseDelayNanos(), refusalFloorNanos());
+    // The floor is clamped here too: a refusal racing with a lower maxDelay may set it above.
+    double floor = Math.min(refusalFloorNanos(), config.maxDelay().toNanos());
+    return (long) Math.max(baseDelayNanos(), floor);
   }
 
   /** The delay without the refusal floor: the learned one, or the warm-up's. */
@@ -284,8 +286,8 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   /** Sets the floor to {@code max(f, atLeast) * factor}, within [0, maxDelay]. */
   private void moveFloor(double factor, double atLeast) {
-    double hi = config.maxDelay().toNanos();
     for (; ; ) {
+      double hi = config.maxDelay().toNanos();
       long bits = floorBits.get();
       double f = Double.longBitsToDouble(bits);
       double next = Math.min(hi, Math.max(f, atLeast) * factor);
