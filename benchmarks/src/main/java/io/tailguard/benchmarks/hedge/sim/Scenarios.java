@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
  * The scenarios, built for one set of {@link RunOptions}: stationary stalls at 1, 3 and 5%, a shift
  * of the distribution at half time in either direction, replicas with slow episodes, a backend that
  * pauses, an overloaded backend with a queue, one whose queue grows and whose work goes on when its
- * caller withdraws it, fast failures, a cold start and a restart from a snapshot.
+ * caller withdraws it, fast failures, a cold start and a restart from a snapshot, and the replicas
+ * once their slow episodes have stopped.
  *
  * <p>For checking the defaults on variations of the replicas scenario that are not in the suite,
  * three system properties change it: {@code sim.replicas} (default 3), {@code sim.gapS} (mean
@@ -113,6 +114,31 @@ final class Scenarios {
             warmup,
             measured,
             replicas));
+
+    // The same replicas with slow episodes through the warm-up and as long again, then none: what
+    // a hedger that learned a bursty dependency does once the bursts stop (an incident that ends).
+    long calmFrom = warmup + measured;
+    ReplicaModel calmAfter =
+        new ReplicaModel(
+            seed,
+            "calm-after-bursts",
+            base,
+            Integer.getInteger("sim.replicas", 3),
+            Double.parseDouble(System.getProperty("sim.gapS", "5")) * SECOND,
+            Double.parseDouble(System.getProperty("sim.episodeMs", "500")) * MILLI,
+            calmFrom);
+    s.add(
+        tail(
+            "calm-after-bursts",
+            "the replicas scenario's backend, with slow episodes only before the measured span ("
+                + calmAfter.describeEpisodes(calmFrom)
+                + "), which starts "
+                + calmFrom / SECOND
+                + " s in",
+            rate,
+            calmFrom,
+            measured,
+            calmAfter));
 
     Intervals pauses =
         Intervals.periodic(
