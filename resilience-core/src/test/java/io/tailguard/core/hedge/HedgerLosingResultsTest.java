@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.tailguard.core.testing.Deaf;
 import io.tailguard.core.time.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,18 +135,7 @@ class HedgerLosingResultsTest {
                       }
                       primaryStarted.countDown();
                       // Ignores the interrupt, as a blocking client often does, and answers late.
-                      boolean interrupted = false;
-                      while (true) {
-                        try {
-                          primaryMayAnswer.await();
-                          break;
-                        } catch (InterruptedException e) {
-                          interrupted = true;
-                        }
-                      }
-                      if (interrupted) {
-                        Thread.currentThread().interrupt();
-                      }
+                      Deaf.await(primaryMayAnswer);
                       return late;
                     }),
             callers);

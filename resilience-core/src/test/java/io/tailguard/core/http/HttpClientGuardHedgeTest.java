@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tailguard.core.circuitbreaker.CircuitState;
 import io.tailguard.core.http.FakeHttp.Response;
 import io.tailguard.core.runtime.ResilienceRuntime;
+import io.tailguard.core.testing.Deaf;
 import io.tailguard.core.time.FakeClock;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -175,18 +176,7 @@ class HttpClientGuardHedgeTest {
               }
               primaryStarted.countDown();
               // Ignores the interrupt, as some blocking clients do, and answers late.
-              boolean interrupted = false;
-              while (true) {
-                try {
-                  primaryMayAnswer.await();
-                  break;
-                } catch (InterruptedException e) {
-                  interrupted = true;
-                }
-              }
-              if (interrupted) {
-                Thread.currentThread().interrupt();
-              }
+              Deaf.await(primaryMayAnswer);
               late[0] = Response.of(200, a);
               return late[0];
             });

@@ -93,15 +93,7 @@ final class Scenarios {
             new RegimeModel(seed, "shift-down", slow, fast, shiftAt)));
 
     Regime base = Regime.of(Regime.MEDIAN_MILLIS, 0.01);
-    ReplicaModel replicas =
-        new ReplicaModel(
-            seed,
-            "replicas",
-            base,
-            Integer.getInteger("sim.replicas", 3),
-            Double.parseDouble(System.getProperty("sim.gapS", "5")) * SECOND,
-            Double.parseDouble(System.getProperty("sim.episodeMs", "500")) * MILLI,
-            horizon);
+    ReplicaModel replicas = replicas(seed, "replicas", base, horizon);
     s.add(
         tail(
             "replicas",
@@ -118,15 +110,7 @@ final class Scenarios {
     // The same replicas with slow episodes through the warm-up and as long again, then none: what
     // a hedger that learned a bursty dependency does once the bursts stop (an incident that ends).
     long calmFrom = warmup + measured;
-    ReplicaModel calmAfter =
-        new ReplicaModel(
-            seed,
-            "calm-after-bursts",
-            base,
-            Integer.getInteger("sim.replicas", 3),
-            Double.parseDouble(System.getProperty("sim.gapS", "5")) * SECOND,
-            Double.parseDouble(System.getProperty("sim.episodeMs", "500")) * MILLI,
-            calmFrom);
+    ReplicaModel calmAfter = replicas(seed, "calm-after-bursts", base, calmFrom);
     s.add(
         tail(
             "calm-after-bursts",
@@ -257,6 +241,18 @@ final class Scenarios {
             0,
             true));
     return s;
+  }
+
+  // The replicas' backend, with the sim.* properties' variations, episodes up to the horizon.
+  private static ReplicaModel replicas(long seed, String name, Regime base, long horizon) {
+    return new ReplicaModel(
+        seed,
+        name,
+        base,
+        Integer.getInteger("sim.replicas", 3),
+        Double.parseDouble(System.getProperty("sim.gapS", "5")) * SECOND,
+        Double.parseDouble(System.getProperty("sim.episodeMs", "500")) * MILLI,
+        horizon);
   }
 
   private static Scenario tail(
