@@ -227,8 +227,12 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     if (window.refreshIfDue()) {
       followWindow();
     }
+    long floorBitsNow = floorBits.get();
+    if (floorBitsNow == NO_FLOOR) { // the common case: nothing refused, the learned delay
+      return (long) baseDelayNanos();
+    }
     // The floor is clamped here too: a refusal racing with a lower maxDelay may set it above.
-    double floor = Math.min(refusalFloorNanos(), config.maxDelay().toNanos());
+    double floor = Math.min(Double.longBitsToDouble(floorBitsNow), config.maxDelay().toNanos());
     return (long) Math.max(baseDelayNanos(), floor);
   }
 
