@@ -66,15 +66,20 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>with {@code s} = {@link #FLOOR_STEP} and {@code r} = {@link #REFUSAL_TARGET} (one call in a
  * thousand, the calls a p99.9 can hide): the expected change of {@code log f} is zero where that
- * share of calls has its hedge refused. A burst of 35 refusals doubles the delay; without refusals,
- * the floor halves in about 35,000 calls (90 s at 400 calls per second). The floor is a time, not a
- * rate, on purpose: the window's quantile forgets the bursts after a quiet window and would meet
- * the next burst with a short delay, while the floor remembers the delay bursts need until refusals
- * stay away. Where slow calls come independently nothing is refused and the floor stays at zero. A
- * refusal while the budget is saturated (its share spent, for example by attempts that retryable
- * failures start at once) says nothing about bursts, and a longer delay would only leave more calls
- * unhedged, so it does not raise the floor. The floor is not part of the snapshot: a restored
- * hedger relearns it from the next refusals.
+ * share of calls has its hedge refused. The step {@code s} is set from the call rate the window
+ * measures, so that without refusals the floor halves in {@link #FLOOR_HALF_LIFE} (90 s) at any
+ * rate: bursts recur on the dependency's clock, not the caller's, and a step fixed per call would
+ * remember them for 35 s at 1,000 calls per second and six minutes at 100 (measured: at 1,000 calls
+ * per second the shorter memory left the replicas scenario's p99.9 23% above the best fixed delay).
+ * So at 400 calls per second a burst of 36 refusals doubles the floor, at 1,000 one of 90 (the
+ * burst is as many more calls). The floor is a time, not a rate, on purpose: the window's quantile
+ * forgets the bursts after a quiet window and would meet the next burst with a short delay, while
+ * the floor remembers the delay bursts need until refusals stay away. Where slow calls come
+ * independently nothing is refused and the floor stays at zero. A refusal while the budget is
+ * saturated (its share spent, for example by attempts that retryable failures start at once) says
+ * nothing about bursts, and a longer delay would only leave more calls unhedged, so it does not
+ * raise the floor. The floor is not part of the snapshot: a restored hedger relearns it from the
+ * next refusals.
  *
  * <h2>Anchored to the window's quantile</h2>
  *
@@ -115,14 +120,22 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   public static final double REFUSAL_TARGET = 0.001;
 
   /**
-   * How far one refusal raises the refusal floor, as the logarithm of a factor: 35 refusals double
-   * it. Smaller steps learn a burst's delay too slowly for the next burst; larger ones overshoot
-   * after one long burst (measured on the replicas scenario of the hedging simulator).
+   * How long the refusal floor takes to halve without refusals, at any call rate: bursts of slow
+   * calls recur on the dependency's time scale, not on the caller's, so the floor's memory is a
+   * time. The step per refusal follows from it and the call rate (see {@link #floorStep(double)}).
    */
-  public static final double FLOOR_STEP = 0.02;
+  public static final Duration FLOOR_HALF_LIFE = Duration.ofSeconds(90);
 
-  private static final double FLOOR_UP = Math.exp(FLOOR_STEP * (1 - REFUSAL_TARGET));
-  private static final double FLOOR_DOWN = Math.exp(-FLOOR_STEP * REFUSAL_TARGET);
+  /**
+   * The largest step per refusal, as the logarithm of a factor (7 refusals double the floor): at
+   * fewer than about 77 calls per second the step this allows is reached, and the floor's memory
+   * grows longer than {@link #FLOOR_HALF_LIFE} rather than let one refusal move it by more.
+   */
+  public static final double MAX_FLOOR_STEP = 0.1;
+
+  // The call rate assumed until the window has measured one.
+  private static final double INITIAL_CALLS_PER_SECOND = 400;
+
   private static final long NO_FLOOR = Double.doubleToRawLongBits(0);
 
   /** The fewest primaries in the window that set the delay. */
@@ -151,6 +164,15 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   // The refusal floor in nanoseconds, as double bits, in [0, maxDelay]; 0 until a refusal while
   // the budget is unsaturated raises it. CAS-updated by any caller.
   private final AtomicLong floorBits = new AtomicLong(NO_FLOOR);
+  // The factors a refusal and a call learned from move the floor by, for the call rate the window
+  // measured last. Written by the caller that refreshes the window, read by any; a reader may see
+  // one of the pair updated before the other, which only mixes two nearby rates for one step.
+  private volatile double floorStep;
+  private volatile double floorUp;
+  private volatile double floorDown;
+
+  private final Clock clock;
+  private final long createdNanos;
 
   private volatile DelayConfig config;
   private volatile double targetRate;
@@ -174,6 +196,9 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
    */
   public AdaptiveDelay(DelayConfig config, BudgetConfig budget, Clock clock) {
     this.config = config;
+    this.clock = clock;
+    this.createdNanos = clock.nanoTime();
+    setFloorSteps(INITIAL_CALLS_PER_SECOND);
     this.window = new LatencyRecorder(clock, config.window(), config.recomputeInterval());
     this.targetRate = targetRate(budget);
     this.delayBits = new AtomicLong(Double.doubleToRawLongBits(clamp(config, warmup(config))));
@@ -268,7 +293,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     update(outlived ? 1 + eta * (1 - b) : 1 - eta * b);
     samples.incrementAndGet();
     if (floorBits.get() != NO_FLOOR) { // the common case: no floor, nothing to decay
-      moveFloor(FLOOR_DOWN, 0);
+      moveFloor(floorDown, 0);
     }
   }
 
@@ -284,7 +309,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     double inUse = Math.max(baseDelayNanos(), refusalFloorNanos());
     update(1 + eta);
     if (!saturated) {
-      moveFloor(FLOOR_UP, inUse);
+      moveFloor(floorUp, inUse);
     }
   }
 
@@ -305,12 +330,52 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   }
 
   /**
+   * Returns the step per refusal, as the logarithm of a factor, at which the floor halves in {@link
+   * #FLOOR_HALF_LIFE} at this call rate while refusals stay away: without refusals each call lowers
+   * {@code log f} by {@code s * r}, so it halves in {@code ln 2 / (s * r)} calls. At most {@link
+   * #MAX_FLOOR_STEP}.
+   *
+   * @param callsPerSecond the call rate
+   * @return the step: 0.0193 at 400 calls per second, 0.0077 at 1,000
+   */
+  static double floorStep(double callsPerSecond) {
+    double halfLifeSeconds = FLOOR_HALF_LIFE.toNanos() / 1e9;
+    return Math.min(
+        MAX_FLOOR_STEP, Math.log(2) / (REFUSAL_TARGET * callsPerSecond * halfLifeSeconds));
+  }
+
+  private void setFloorSteps(double callsPerSecond) {
+    double step = floorStep(callsPerSecond);
+    floorStep = step;
+    floorUp = Math.exp(step * (1 - REFUSAL_TARGET));
+    floorDown = Math.exp(-step * REFUSAL_TARGET);
+  }
+
+  /**
+   * Returns the step per refusal in use, for the call rate the window measured last.
+   *
+   * @return the logarithm of the factor one refusal raises the floor by
+   */
+  double floorStepInUse() {
+    return floorStep;
+  }
+
+  /** Measures the call rate over the window (or the strategy's life, if shorter). */
+  private void followCallRate(long count) {
+    long span = Math.min(config.window().toNanos(), clock.nanoTime() - createdNanos);
+    if (count > 0 && span > 0) {
+      setFloorSteps(count / (span / 1e9));
+    }
+  }
+
+  /**
    * Sets the delay to the window's {@code (1 - b)}-quantile, unless more than {@code b} of the
    * window was cut short: that quantile is then unknown, and the steps take over. Primaries cut
    * short count as slower than anything, so the quantile errs high rather than low.
    */
   private void followWindow() {
     long count = window.count();
+    followCallRate(count);
     if (!isWarm() || count < Math.max(config.warmupSamples(), MIN_WINDOW_SAMPLES)) {
       return;
     }

@@ -161,8 +161,10 @@ class AdaptiveDelayStepsAndStateTest {
         .containsEntry("samples", 0L);
   }
 
-  static final double UP = Math.exp(AdaptiveDelay.FLOOR_STEP * (1 - AdaptiveDelay.REFUSAL_TARGET));
-  static final double DOWN = Math.exp(-AdaptiveDelay.FLOOR_STEP * AdaptiveDelay.REFUSAL_TARGET);
+  // The floor's factors before the window has measured a call rate: the step for 400 calls/s.
+  static final double STEP = AdaptiveDelay.floorStep(400);
+  static final double UP = Math.exp(STEP * (1 - AdaptiveDelay.REFUSAL_TARGET));
+  static final double DOWN = Math.exp(-STEP * AdaptiveDelay.REFUSAL_TARGET);
 
   @Test
   void aRefusalWhileTheBudgetIsUnsaturatedRaisesTheFloorAboveTheDelayInUse() {
@@ -279,5 +281,48 @@ class AdaptiveDelayStepsAndStateTest {
     d.recordBudgetExhausted(false);
     assertThat(d.refusalFloorNanos()).isCloseTo(100.0 * MS * UP, within(1.0));
     assertThat((double) d.delayNanos(1)).isCloseTo(100.0 * MS * UP, within(1.0));
+  }
+
+  /**
+   * Records {@code callsPerSecond} primaries of 1 ms per second for {@code seconds}, refreshing.
+   */
+  void callsAt(AdaptiveDelay d, int callsPerSecond, int seconds) {
+    for (int tick = 0; tick < seconds * 4; tick++) {
+      for (int i = 0; i < callsPerSecond / 4; i++) {
+        d.recordPrimary(MS, true);
+      }
+      clock.advance(Duration.ofMillis(250));
+      d.delayNanos(1);
+    }
+  }
+
+  @Test
+  void theFloorHalvesInItsHalfLifeWithoutRefusalsAtAnyCallRate() {
+    for (int rate : new int[] {100, 400, 1_000, 4_000}) {
+      AdaptiveDelay d = warmAt100ms();
+      callsAt(d, rate, 10); // a full window measures the rate
+      assertThat(d.floorStepInUse()).isCloseTo(AdaptiveDelay.floorStep(rate), within(1e-6));
+      d.recordBudgetExhausted(false);
+      double floor = d.refusalFloorNanos();
+      assertThat(floor).isPositive();
+      callsAt(d, rate, (int) AdaptiveDelay.FLOOR_HALF_LIFE.toSeconds());
+      assertThat(d.refusalFloorNanos())
+          .as("at %d calls/s", rate)
+          .isCloseTo(floor / 2, within(floor / 100));
+    }
+  }
+
+  @Test
+  void theFloorStepIsBoundedAndStartsAtFourHundredCallsPerSecond() {
+    assertThat(AdaptiveDelay.floorStep(400)).isCloseTo(0.01925, within(1e-5));
+    assertThat(AdaptiveDelay.floorStep(1_000)).isCloseTo(0.0077, within(1e-5));
+    // Slow services: at most MAX_FLOOR_STEP, so one refusal never moves the floor by much.
+    assertThat(AdaptiveDelay.floorStep(10)).isEqualTo(AdaptiveDelay.MAX_FLOOR_STEP);
+    assertThat(AdaptiveDelay.floorStep(0)).isEqualTo(AdaptiveDelay.MAX_FLOOR_STEP);
+    assertThat(warmAt100ms().floorStepInUse()).isEqualTo(AdaptiveDelay.floorStep(400));
+    // A window younger than its length measures the rate over its life.
+    AdaptiveDelay d = warmAt100ms();
+    callsAt(d, 1_000, 2);
+    assertThat(d.floorStepInUse()).isCloseTo(AdaptiveDelay.floorStep(1_000), within(1e-6));
   }
 }
