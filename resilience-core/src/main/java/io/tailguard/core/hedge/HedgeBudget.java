@@ -149,6 +149,16 @@ final class HedgeBudget {
     return (double) tokens.get() / SCALE;
   }
 
+  /**
+   * Returns how full the bucket is: the tokens available over the most it may hold now.
+   *
+   * @return in [0, 1]
+   */
+  double fill() {
+    refill();
+    return Math.min(1, (double) tokens.get() / capacity());
+  }
+
   void reconfigure(BudgetConfig next) {
     config = next;
     add(0);

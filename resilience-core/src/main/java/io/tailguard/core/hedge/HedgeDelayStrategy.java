@@ -63,6 +63,18 @@ public interface HedgeDelayStrategy {
   default void recordBudgetExhausted() {}
 
   /**
+   * A call whose first hedge its delay sent (not a failure) ended with an answer: whether a hedge
+   * answered first, and the delay the first hedge was armed with. Not reported for calls that
+   * failed, timed out or were cancelled, nor where the primary failed (its hedge then won by
+   * default). By default it does nothing; {@link HedgeDelayType#ADAPTIVE} uses it to tell bursts
+   * that hedges beat (a slow replica) from ones they only add to (a queue, a pause).
+   *
+   * @param firstHedgeDelayNanos the delay the first hedge waited for, as the strategy gave it
+   * @param hedgeWon {@code true} if a hedge's answer was the call's, {@code false} if the primary's
+   */
+  default void recordHedgeOutcome(long firstHedgeDelayNanos, boolean hedgeWon) {}
+
+  /**
    * Records that a hedge this strategy's delay asked for found no token in the budget (once per
    * call), and whether the budget was saturated. The hedger calls this one; by default it calls
    * {@link #recordBudgetExhausted()}.

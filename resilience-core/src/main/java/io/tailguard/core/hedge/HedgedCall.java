@@ -78,6 +78,9 @@ final class HedgedCall<T> {
   private ScheduledTask hedgeTimer;
   private ScheduledTask timeoutTimer;
   private boolean primaryReported;
+  // The delay the first hedge was first armed with, -1 until armed; whether its timer launched it.
+  private long firstHedgeDelay = -1;
+  private boolean firstHedgeByDelay;
   // Times the budget refused the next hedge at its timer; the timer is then armed again.
   private int refusals;
 
@@ -240,6 +243,9 @@ final class HedgedCall<T> {
     boolean cancel;
     synchronized (this) {
       cancel = done || stopHedging || started != next;
+      if (next == 1 && firstHedgeDelay < 0) {
+        firstHedgeDelay = delay; // the delay's, not a later wait for a token
+      }
       if (!cancel) {
         stale = hedgeTimer;
         hedgeTimer = timer;
@@ -264,6 +270,7 @@ final class HedgedCall<T> {
       if (hedger.budget().tryAcquire()) {
         k = started++;
         refused = 0;
+        firstHedgeByDelay |= k == 1;
       } else {
         k = started;
         refused = ++refusals;
@@ -565,11 +572,23 @@ final class HedgedCall<T> {
       a.cancel(why);
     }
     Attempt<?> primary;
+    long hedgeDelay = -1;
     synchronized (this) {
       primary = attempts[0];
+      // Who won a call whose first hedge its delay sent, if the primary answered or ran on.
+      if (ends
+          && outcome == HedgeEvent.Outcome.SUCCESS
+          && firstHedgeByDelay
+          && failures[0] == null
+          && !isUnacceptable[0]) {
+        hedgeDelay = firstHedgeDelay;
+      }
     }
     if (primary != null && winner != 0) {
       reportPrimary(hedger.clock().nanoTime() - primary.startNanos, false);
+    }
+    if (hedgeDelay >= 0) {
+      hedger.feedHedgeOutcome(hedgeDelay, winner > 0);
     }
     hedger.onCallCompleted(outcome, winner, n, hedger.clock().nanoTime() - startNanos);
     for (int i = 0; i < unreturned.size(); i++) {

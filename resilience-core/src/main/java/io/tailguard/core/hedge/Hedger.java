@@ -185,7 +185,15 @@ public final class Hedger implements AutoCloseable {
     }
     this.budget = new HedgeBudget(config.budget(), clock);
     this.latency = new LatencyRecorder(clock, Duration.ofMinutes(1), Duration.ofSeconds(1));
-    this.strategy = HedgeDelayStrategy.create(config.delay(), config.budget(), clock);
+    this.strategy = newStrategy(config.delay(), config.budget());
+  }
+
+  // ADAPTIVE reads this hedger's bucket, to bypass its refusal floor while the bucket is full.
+  private HedgeDelayStrategy newStrategy(DelayConfig delay, BudgetConfig budgetConfig) {
+    if (delay.strategy() == HedgeDelayType.ADAPTIVE) {
+      return new AdaptiveDelay(delay, budgetConfig, clock, budget::fill);
+    }
+    return HedgeDelayStrategy.create(delay, budgetConfig, clock);
   }
 
   /**
@@ -429,6 +437,14 @@ public final class Hedger implements AutoCloseable {
     }
   }
 
+  void feedHedgeOutcome(long firstHedgeDelayNanos, boolean hedgeWon) {
+    try {
+      strategy.recordHedgeOutcome(firstHedgeDelayNanos, hedgeWon);
+    } catch (RuntimeException e) {
+      onStrategyFault(e);
+    }
+  }
+
   void onStrategyFault(RuntimeException e) {
     strategyFaults.increment();
     if (strategyFaults.sum() == 1) {
@@ -556,7 +572,7 @@ public final class Hedger implements AutoCloseable {
       if (current.type() == next.delay().strategy()) {
         current.reconfigure(next.delay(), next.budget());
       } else {
-        strategy = HedgeDelayStrategy.create(next.delay(), next.budget(), clock);
+        strategy = newStrategy(next.delay(), next.budget());
       }
       budget.reconfigure(next.budget());
       config = next;

@@ -74,4 +74,21 @@ class HedgeBudgetTest {
     traffic(budget, 100, 1);
     assertThat(budget.saturated()).as("the window forgot them").isFalse();
   }
+
+  @Test
+  void theFillIsTheTokensOverWhatTheBucketMayHoldNow() {
+    HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 10), clock);
+    assertThat(budget.fill()).isEqualTo(1.0);
+    for (int i = 0; i < 4; i++) {
+      assertThat(budget.tryAcquire()).isTrue();
+    }
+    assertThat(budget.fill()).isCloseTo(0.6, within(1e-9));
+    while (budget.tryAcquire()) {
+      // empty it
+    }
+    assertThat(budget.fill()).isLessThan(0.1);
+    // Busy: the capacity is the share of the reserve's primaries, and they refill it.
+    traffic(budget, 400, 10);
+    assertThat(budget.fill()).isCloseTo(1.0, within(0.05));
+  }
 }

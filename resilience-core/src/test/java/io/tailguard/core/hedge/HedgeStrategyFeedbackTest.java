@@ -88,6 +88,13 @@ class HedgeStrategyFeedbackTest {
       told.add("budget exhausted");
     }
 
+    final List<String> outcomes = new ArrayList<>();
+
+    @Override
+    public void recordHedgeOutcome(long firstHedgeDelayNanos, boolean hedgeWon) {
+      outcomes.add(firstHedgeDelayNanos / MS + (hedgeWon ? " won" : " lost"));
+    }
+
     @Override
     public boolean isWarm() {
       maybeFail(Fault.WARM);
@@ -169,6 +176,64 @@ class HedgeStrategyFeedbackTest {
     assertThat(r).isCompletedWithValue("hedge");
     assertThat(strategy.told)
         .containsExactly("latency 25", "success", "latency 125", "primary 125 false");
+  }
+
+  @Test
+  void aCallWhoseHedgeItsDelaySentReportsWhetherTheHedgeWonAndTheDelay() {
+    Hedger h = hedger(HedgeConfig.builder().maxHedges(2));
+    CompletableFuture<String> won = call(h);
+    clock.advance(Duration.ofMillis(100));
+    attempts.get(1).complete("hedge");
+    assertThat(won).isCompletedWithValue("hedge");
+    assertThat(strategy.outcomes).containsExactly("100 won");
+
+    strategy.delayNanos = 40 * MS;
+    CompletableFuture<String> lost = call(h);
+    clock.advance(Duration.ofMillis(40));
+    assertThat(attempts).hasSize(4);
+    attempts.get(2).complete("primary");
+    assertThat(lost).isCompletedWithValue("primary");
+    assertThat(strategy.outcomes).containsExactly("100 won", "40 lost");
+
+    // The second hedge wins: a hedge's answer, and the delay is still the first hedge's.
+    strategy.delayNanos = 10 * MS;
+    CompletableFuture<String> second = call(h);
+    clock.advance(Duration.ofMillis(10));
+    clock.advance(Duration.ofMillis(10));
+    assertThat(attempts).hasSize(7);
+    attempts.get(6).complete("second hedge");
+    assertThat(second).isCompletedWithValue("second hedge");
+    assertThat(strategy.outcomes).containsExactly("100 won", "40 lost", "10 won");
+  }
+
+  @Test
+  void noHedgeOutcomeWithoutAHedgeNorWhereAFailureSentItOrThePrimaryFailed() {
+    Hedger h = hedger();
+    CompletableFuture<String> fast = call(h);
+    attempts.get(0).complete("ok");
+    assertThat(fast).isCompletedWithValue("ok");
+
+    // A failure of the primary starts the next attempt at once: not a hedge its delay sent.
+    CompletableFuture<String> retried = call(h);
+    attempts.get(1).completeExceptionally(new IllegalStateException("down"));
+    attempts.get(2).complete("second");
+    assertThat(retried).isCompletedWithValue("second");
+
+    // The delay sent the hedge, but it won only because the primary failed.
+    CompletableFuture<String> failedPrimary = call(h);
+    clock.advance(Duration.ofMillis(100));
+    assertThat(attempts).hasSize(5);
+    attempts.get(3).completeExceptionally(new IllegalStateException("down"));
+    attempts.get(4).complete("hedge");
+    assertThat(failedPrimary).isCompletedWithValue("hedge");
+
+    // Every attempt failed.
+    CompletableFuture<String> failed = call(h);
+    clock.advance(Duration.ofMillis(100));
+    attempts.get(6).completeExceptionally(new IllegalStateException("down"));
+    attempts.get(5).completeExceptionally(new IllegalStateException("down"));
+    assertThat(failed).isCompletedExceptionally();
+    assertThat(strategy.outcomes).isEmpty();
   }
 
   @Test

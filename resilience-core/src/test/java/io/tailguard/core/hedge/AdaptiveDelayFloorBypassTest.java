@@ -1,0 +1,164 @@
+package io.tailguard.core.hedge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tailguard.core.time.FakeClock;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When ADAPTIVE hedges below its refusal floor: while the bucket is more than half full, once
+ * hedges at the floor have been winning (bursts that hedges beat), and as long as the hedges below
+ * it keep winning one time in five.
+ */
+class AdaptiveDelayFloorBypassTest {
+
+  static final long MS = 1_000_000L;
+  static final BudgetConfig BUDGET = new BudgetConfig(0.05, 0, 10);
+  final FakeClock clock = new FakeClock();
+  double fill = 1;
+  AdaptiveDelay d;
+  long floor;
+  long learned;
+
+  /** Warm at 100 ms, a refusal raises the floor there, then fast calls pull the delay down. */
+  @BeforeEach
+  void aFloorAboveTheLearnedDelay() {
+    DelayConfig c =
+        DelayConfig.builder()
+            .strategy(HedgeDelayType.ADAPTIVE)
+            .warmupSamples(0)
+            .warmupDelay(Duration.ofMillis(100))
+            .build();
+    d = new AdaptiveDelay(c, BUDGET, clock, () -> fill);
+    d.recordBudgetExhausted(false);
+    for (int i = 0; i < 1_000; i++) {
+      d.recordPrimary(MS, true);
+    }
+    floor = (long) d.refusalFloorNanos();
+    learned = (long) d.learnedDelayNanos();
+    assertThat(learned).isLessThan(20 * MS);
+    assertThat(floor).isGreaterThan(90 * MS);
+  }
+
+  void floorHedges(int n, boolean won) {
+    for (int i = 0; i < n; i++) {
+      d.recordHedgeOutcome(floor, won);
+    }
+  }
+
+  @Test
+  void withoutEvidenceThatHedgesBeatTheBurstsTheFloorHoldsEvenWithAFullBucket() {
+    assertThat(d.floorHedgeWinShare()).isZero();
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
+    assertThat(d.describe()).containsEntry("floorBypassed", false);
+  }
+
+  @Test
+  void onceHedgesAtTheFloorWinAMoreThanHalfFullBucketHedgesAtTheLearnedDelay() {
+    // A moving average over about 32: 28 wins from nothing are 0.589, 29 are 0.602.
+    floorHedges(28, true);
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
+    floorHedges(1, true);
+    assertThat(d.floorHedgeWinShare()).isGreaterThanOrEqualTo(0.6);
+    assertThat(d.delayNanos(1)).isEqualTo(learned);
+    assertThat(d.describe()).containsEntry("floorBypassed", true);
+    // The floor keeps the lower half of the bucket for the slowest calls of a burst.
+    fill = 0.5;
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
+    fill = 0.51;
+    assertThat(d.delayNanos(1)).isEqualTo(learned);
+    // The floor itself is untouched: it is bypassed, not lowered.
+    assertThat((long) d.refusalFloorNanos()).isEqualTo(floor);
+  }
+
+  @Test
+  void burstsThatHedgesOnlyJoinNeverOpenTheBypass() {
+    // A queue or a pause: hedges at the floor win 3 times in 10.
+    for (int i = 0; i < 1_000; i++) {
+      d.recordHedgeOutcome(floor, i % 10 < 3);
+      assertThat(d.delayNanos(1)).isEqualTo(floor);
+    }
+    assertThat(d.floorHedgeWinShare()).isBetween(0.15, 0.45);
+  }
+
+  @Test
+  void hedgesBelowTheFloorThatStopWinningCloseTheBypass() {
+    floorHedges(100, true);
+    assertThat(d.delayNanos(1)).isEqualTo(learned);
+    // A moving average over about 128 from 1: 150 losses leave 0.31, 250 leave 0.14.
+    for (int i = 0; i < 150; i++) {
+      d.recordHedgeOutcome(learned, false);
+    }
+    assertThat(d.delayNanos(1)).isEqualTo(learned);
+    for (int i = 0; i < 100; i++) {
+      d.recordHedgeOutcome(learned, false);
+    }
+    assertThat(d.bypassHedgeWinShare()).isLessThan(AdaptiveDelay.MIN_BYPASS_WIN_SHARE);
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
+    // Hedges at the floor still winning do not reopen it: the hedges below it were the problem.
+    floorHedges(100, true);
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
+  }
+
+  @Test
+  void aFirstHedgeArmedAtNineTenthsOfTheFloorCountsAsSentAtTheFloor() {
+    // Refusals may raise the floor while a call runs.
+    for (int i = 0; i < 29; i++) {
+      d.recordHedgeOutcome((long) Math.ceil(0.9 * d.refusalFloorNanos()), true);
+    }
+    assertThat(d.floorHedgeWinShare()).isGreaterThanOrEqualTo(0.6);
+    d.recordHedgeOutcome((long) (0.89 * d.refusalFloorNanos()), false);
+    assertThat(d.bypassHedgeWinShare()).isLessThan(1);
+  }
+
+  @Test
+  void outcomesWhileNoFloorIsUpTeachNothing() {
+    AdaptiveDelay fresh =
+        new AdaptiveDelay(
+            DelayConfig.builder().strategy(HedgeDelayType.ADAPTIVE).warmupSamples(0).build(),
+            BUDGET,
+            clock,
+            () -> 1.0);
+    for (int i = 0; i < 100; i++) {
+      fresh.recordHedgeOutcome(10 * MS, true);
+      fresh.recordHedgeOutcome(10 * MS, false);
+    }
+    assertThat(fresh.floorHedgeWinShare()).isZero();
+    assertThat(fresh.bypassHedgeWinShare()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aStrategyThatCannotSeeABucketNeverBypassesItsFloor() {
+    AdaptiveDelay alone =
+        new AdaptiveDelay(
+            DelayConfig.builder()
+                .strategy(HedgeDelayType.ADAPTIVE)
+                .warmupSamples(0)
+                .warmupDelay(Duration.ofMillis(100))
+                .build(),
+            BUDGET,
+            clock);
+    alone.recordBudgetExhausted(false);
+    for (int i = 0; i < 1_000; i++) {
+      alone.recordPrimary(MS, true);
+    }
+    long f = (long) alone.refusalFloorNanos();
+    assertThat(alone.learnedDelayNanos()).isLessThan(f);
+    for (int i = 0; i < 100; i++) {
+      alone.recordHedgeOutcome(f, true);
+    }
+    assertThat(alone.floorHedgeWinShare()).isGreaterThan(0.9);
+    assertThat(alone.delayNanos(1)).isEqualTo(f);
+  }
+
+  @Test
+  void describeShowsTheBypassAndBothWinShares() {
+    floorHedges(100, true);
+    assertThat(d.describe())
+        .containsEntry("floorBypassed", true)
+        .containsEntry("floorHedgeWins", 0.96)
+        .containsEntry("bypassHedgeWins", 1.0);
+  }
+}
