@@ -79,8 +79,8 @@ import java.util.function.DoubleSupplier;
  * independently nothing is refused and the floor stays at zero. A refusal while the budget is
  * saturated (its share spent, for example by attempts that retryable failures start at once) says
  * nothing about bursts, and a longer delay would only leave more calls unhedged, so it does not
- * raise the floor. The floor is not part of the snapshot: a restored hedger relearns it from the
- * next refusals.
+ * raise the floor. The floor (and the win shares below) is not part of the snapshot: a restored
+ * hedger relearns it from the next refusals.
  *
  * <h2>Bypassed while the bucket is full, for bursts that hedges beat</h2>
  *
