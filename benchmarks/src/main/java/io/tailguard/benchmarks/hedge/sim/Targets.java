@@ -11,9 +11,11 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@link Kind#TAIL} (stationary, shift, replicas, fast failures, cold start, restored): p99.9
- *       at most 1.2 times the best fixed delay in hindsight's; at most running-p95's, unless
- *       running-p95 spent more than the budget and no fixed delay within the budget reaches its
- *       p99.9; and extra attempts within the budget (plus what its bucket may hold) in each half.
+ *       at most 1.2 times the best fixed delay in hindsight's, and at most 1.2 times that of the
+ *       best fixed delay within the budget's share (whatever tg-default spends); at most
+ *       running-p95's, unless running-p95 spent more than the budget and no fixed delay within the
+ *       budget reaches its p99.9; and extra attempts within the budget (plus what its bucket may
+ *       hold) in each half.
  *   <li>{@link Kind#PAUSES}: extra attempts within the budget in each half, p99.9 at most none's.
  *   <li>{@link Kind#OVERLOAD}: p50 at most 1.05 times none's, completed calls per second at least
  *       0.99 times none's.
@@ -82,6 +84,7 @@ final class Targets {
                     best.p999Millis(),
                     best.policy());
         checks.add(toBestFixed.judgedOnTheMedian());
+        checks.add(withinBudgetCheck(tg, results, budget).judgedOnTheMedian());
         checks.add(runningP95Check(tg, running, results, budget).judgedOnTheMedian());
         addBudgetChecks(checks, tg, budget, scenario);
         break;
@@ -164,6 +167,37 @@ final class Targets {
   }
 
   /**
+   * The best fixed delay in hindsight is chosen among those that spend no more than tg-default, so
+   * a tg-default that hedges too little (and too late) is compared with fixed delays as idle as
+   * itself. This check compares it with every fixed delay that keeps within the budget's share in
+   * both halves: tokens the budget allows and tg-default leaves unspent must not cost more than
+   * 1.2x the p99.9 they would have bought.
+   */
+  private static Check withinBudgetCheck(
+      PolicyResult tg, List<PolicyResult> results, double budget) {
+    String target = "p99.9 <= 1.2 x best fixed within the budget";
+    PolicyResult best = bestFixedWithin(results, budget);
+    if (best == null) {
+      return new Check(target, true, "no fixed delay keeps within the budget in both halves");
+    }
+    return check(target, tg.p999Millis(), BEST_FIXED_FACTOR, best.p999Millis(), best.policy());
+  }
+
+  /** The fixed delay with the lowest p99.9 among those within the budget's share in each half. */
+  private static PolicyResult bestFixedWithin(List<PolicyResult> results, double budget) {
+    PolicyResult best = null;
+    for (PolicyResult r : results) {
+      if (r.policy().startsWith(Policies.FIXED_PREFIX)
+          && r.extraFirstHalf() <= budget
+          && r.extraSecondHalf() <= budget
+          && (best == null || r.p999Millis() < best.p999Millis())) {
+        best = r;
+      }
+    }
+    return best;
+  }
+
+  /**
    * Running-p95 has no budget. Where it spends more than the budget in some half and no fixed delay
    * that keeps within the budget in both halves reaches its p99.9, its p99.9 is out of reach of any
    * hedger that keeps the budget, and the check says so instead of failing; otherwise tg-default's
@@ -176,15 +210,7 @@ final class Targets {
       return check(target, tg.p999Millis(), 1, running.p999Millis(), Policies.RUNNING_P95);
     }
     boolean overspends = running.extraFirstHalf() > budget || running.extraSecondHalf() > budget;
-    PolicyResult bestWithin = null;
-    for (PolicyResult r : results) {
-      if (r.policy().startsWith(Policies.FIXED_PREFIX)
-          && r.extraFirstHalf() <= budget
-          && r.extraSecondHalf() <= budget
-          && (bestWithin == null || r.p999Millis() < bestWithin.p999Millis())) {
-        bestWithin = r;
-      }
-    }
+    PolicyResult bestWithin = bestFixedWithin(results, budget);
     boolean outOfReach =
         overspends && (bestWithin == null || bestWithin.p999Millis() > running.p999Millis());
     return new Check(
