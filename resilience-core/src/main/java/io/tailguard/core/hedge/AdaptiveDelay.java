@@ -79,7 +79,7 @@ import java.util.function.DoubleSupplier;
  * independently nothing is refused and the floor stays at zero. A refusal while the budget is
  * saturated (its share spent, for example by attempts that retryable failures start at once) says
  * nothing about bursts, and a longer delay would only leave more calls unhedged, so it does not
- * raise the floor. The floor (and the win shares below) is not part of the snapshot: a restored
+ * raise the floor. The floor and the win shares below are not part of the snapshot: a restored
  * hedger relearns it from the next refusals.
  *
  * <h2>Bypassed while the bucket is full, for bursts that hedges beat</h2>
@@ -99,11 +99,14 @@ import java.util.function.DoubleSupplier;
  *       lose, the floor is never bypassed, and it keeps hedging backed off: a queue that grows is
  *       not pushed over by hedges at the learned delay each time the bucket refills;
  *   <li>hedges sent below the floor keep winning at least {@link #MIN_BYPASS_WIN_SHARE} of about
- *       the last 128: otherwise they only add load, and the bypass stops.
+ *       the last 128: otherwise they only add load, and the bypass stops until the floor has halved
+ *       since (then it is tried again, the dependency may have changed).
  * </ul>
  *
  * <p>The floor itself is not lowered by a bypass: it goes on learning from refusals, which come
- * once the bucket is below half.
+ * once the bucket is below half. A hedge counts as sent at the floor if its delay was at least 0.9
+ * of the floor when its call ends (refusals may raise the floor meanwhile) and the floor is above
+ * the learned delay. When the floor decays to nothing, both win shares are forgotten with it.
  *
  * <h2>Anchored to the window's quantile</h2>
  *
@@ -175,8 +178,8 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   /**
    * The share of hedges sent while bypassing the floor that must keep winning, or the bypass stops:
-   * hedges at the learned delay that rarely beat their primary only add load (38% win on a calm
-   * dependency's body and stalls, 7% into a queue that grows).
+   * hedges at the learned delay that rarely beat their primary only add load (38% to 42% win on a
+   * calm dependency's body and stalls, 7% to 24% into a queue that grows).
    */
   public static final double MIN_BYPASS_WIN_SHARE = 0.2;
 
@@ -219,15 +222,15 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   // The refusal floor in nanoseconds, as double bits, in [0, maxDelay]; 0 until a refusal while
   // the budget is unsaturated raises it. CAS-updated by any caller.
   private final AtomicLong floorBits = new AtomicLong(NO_FLOOR);
-  // The factors a refusal and a call learned from move the floor by, for the call rate the window
-  // measured last. Written by the caller that refreshes the window, read by any; a reader may see
-  // one of the pair updated before the other, which only mixes two nearby rates for one step.
-  private volatile double floorStep;
-  private volatile double floorUp;
-  private volatile double floorDown;
+  // The step and the factors a refusal and a call learned from move the floor by, for the call
+  // rate the window measured last: one immutable value, replaced by the caller that refreshes the
+  // window.
+  private volatile FloorSteps floorSteps;
+  // Since when the window has held every primary: the strategy's creation, or the start of the
+  // window it held before a reconfiguration. Written by reconfigure, read by the refresher.
+  private volatile long measuredSinceNanos;
 
   private final Clock clock;
-  private final long createdNanos;
 
   // The budget's fill in [0, 1]; null where no bucket is known, and the floor is then never
   // bypassed. Read by callers asking for a delay while a floor is up.
@@ -237,6 +240,12 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   // first starts at 0 (no evidence that bursts are ones hedges beat), the second at 1.
   private final AtomicLong floorWinBits = new AtomicLong(Double.doubleToRawLongBits(0));
   private final AtomicLong bypassWinBits = new AtomicLong(Double.doubleToRawLongBits(1));
+  // The floor, as double bits, when hedges below it stopped winning and closed the bypass; 0 while
+  // it is open. Once the floor has halved since, the bypass is tried again. CAS-updated.
+  private final AtomicLong closedAtFloorBits = new AtomicLong(NO_FLOOR);
+
+  /** The floor's step per refusal, and the factors a refusal and a call move it by. */
+  private record FloorSteps(double step, double up, double down) {}
 
   private volatile DelayConfig config;
   private volatile double targetRate;
@@ -275,7 +284,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     this.budgetFill = budgetFill;
     this.config = config;
     this.clock = clock;
-    this.createdNanos = clock.nanoTime();
+    this.measuredSinceNanos = clock.nanoTime();
     setFloorSteps(INITIAL_CALLS_PER_SECOND);
     this.window = new LatencyRecorder(clock, config.window(), config.recomputeInterval());
     this.targetRate = targetRate(budget);
@@ -362,10 +371,28 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     if (floor <= 0) {
       return; // no floor: nothing to learn about bypassing one
     }
-    if (firstHedgeDelayNanos >= AT_FLOOR * floor) {
-      average(floorWinBits, hedgeWon, FLOOR_WIN_WEIGHT);
-    } else {
+    if (firstHedgeDelayNanos < AT_FLOOR * floor) {
       average(bypassWinBits, hedgeWon, BYPASS_WIN_WEIGHT);
+      if (share(bypassWinBits) < MIN_BYPASS_WIN_SHARE) {
+        closedAtFloorBits.compareAndSet(NO_FLOOR, Double.doubleToRawLongBits(floor));
+      }
+    } else if (floor > learnedDelayNanos()) {
+      // Sent at the floor while it was in force; above the learned delay, not a floor hedge.
+      average(floorWinBits, hedgeWon, FLOOR_WIN_WEIGHT);
+    }
+  }
+
+  /**
+   * A bypass closed by hedges below the floor that lost is tried again once the floor has halved
+   * since (about {@link #FLOOR_HALF_LIFE} without refusals): the dependency they lost against may
+   * have changed, and a bypass closed for good would bring back the floor's whole cost.
+   */
+  private void retryBypassOnceTheFloorHalved() {
+    long closedAt = closedAtFloorBits.get();
+    if (closedAt != NO_FLOOR
+        && refusalFloorNanos() < Double.longBitsToDouble(closedAt) / 2
+        && closedAtFloorBits.compareAndSet(closedAt, NO_FLOOR)) {
+      bypassWinBits.set(Double.doubleToRawLongBits(1));
     }
   }
 
@@ -433,7 +460,8 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     update(outlived ? 1 + eta * (1 - b) : 1 - eta * b);
     samples.incrementAndGet();
     if (floorBits.get() != NO_FLOOR) { // the common case: no floor, nothing to decay
-      moveFloor(floorDown, 0);
+      moveFloor(floorSteps.down(), 0);
+      retryBypassOnceTheFloorHalved();
     }
   }
 
@@ -449,7 +477,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     double inUse = Math.max(baseDelayNanos(), refusalFloorNanos());
     update(1 + eta);
     if (!saturated) {
-      moveFloor(floorUp, inUse);
+      moveFloor(floorSteps.up(), inUse);
     }
   }
 
@@ -463,10 +491,22 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
       if (next < MIN_NANOS) {
         next = 0; // decayed below any delay: gone
       }
-      if (next == f || floorBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
+      if (next == f) {
+        return;
+      }
+      if (floorBits.compareAndSet(bits, Double.doubleToRawLongBits(next))) {
+        if (next == 0) {
+          forgetHedgeOutcomes(); // the bursts are forgotten, and what hedges did in them
+        }
         return;
       }
     }
+  }
+
+  private void forgetHedgeOutcomes() {
+    floorWinBits.set(Double.doubleToRawLongBits(0));
+    bypassWinBits.set(Double.doubleToRawLongBits(1));
+    closedAtFloorBits.set(NO_FLOOR);
   }
 
   /**
@@ -486,9 +526,9 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   private void setFloorSteps(double callsPerSecond) {
     double step = floorStep(callsPerSecond);
-    floorStep = step;
-    floorUp = Math.exp(step * (1 - REFUSAL_TARGET));
-    floorDown = Math.exp(-step * REFUSAL_TARGET);
+    floorSteps =
+        new FloorSteps(
+            step, Math.exp(step * (1 - REFUSAL_TARGET)), Math.exp(-step * REFUSAL_TARGET));
   }
 
   /**
@@ -497,12 +537,12 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
    * @return the logarithm of the factor one refusal raises the floor by
    */
   double floorStepInUse() {
-    return floorStep;
+    return floorSteps.step();
   }
 
-  /** Measures the call rate over the window (or the strategy's life, if shorter). */
+  /** Measures the call rate over the window (or the time it has held every primary, if shorter). */
   private void followCallRate(long count) {
-    long span = Math.min(config.window().toNanos(), clock.nanoTime() - createdNanos);
+    long span = Math.min(config.window().toNanos(), clock.nanoTime() - measuredSinceNanos);
     if (count > 0 && span > 0) {
       setFloorSteps(count / (span / 1e9));
     }
@@ -595,6 +635,10 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   @Override
   public void reconfigure(DelayConfig config, BudgetConfig budget) {
+    // A longer window holds only the old one's primaries until it fills: the rate is measured over
+    // what it holds.
+    long now = clock.nanoTime();
+    measuredSinceNanos = Math.max(measuredSinceNanos, now - this.config.window().toNanos());
     this.config = config;
     this.targetRate = targetRate(budget);
     window.reconfigure(config.window(), config.recomputeInterval());
@@ -611,7 +655,8 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     d.put("learnedDelay", Durations.format(Duration.ofNanos((long) learnedDelayNanos())));
     d.put("targetRate", targetRate);
     d.put("refusalFloor", Durations.format(Duration.ofNanos((long) refusalFloorNanos())));
-    d.put("floorBypassed", refusalFloorNanos() > 0 && bypassesFloor());
+    double floor = Math.min(refusalFloorNanos(), config.maxDelay().toNanos());
+    d.put("floorBypassed", floor > baseDelayNanos() && bypassesFloor());
     d.put("floorHedgeWins", Math.round(floorHedgeWinShare() * 100) / 100.0);
     d.put("bypassHedgeWins", Math.round(bypassHedgeWinShare() * 100) / 100.0);
     d.put("samples", samples.get());

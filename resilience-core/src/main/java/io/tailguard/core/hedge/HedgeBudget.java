@@ -150,12 +150,12 @@ final class HedgeBudget {
   }
 
   /**
-   * Returns how full the bucket is: the tokens available over the most it may hold now.
+   * Returns how full the bucket is: its tokens over the most it may hold now. Read-only: the floor
+   * refill of a quiet service shows from the next acquisition on.
    *
    * @return in [0, 1]
    */
   double fill() {
-    refill();
     return Math.min(1, (double) tokens.get() / capacity());
   }
 

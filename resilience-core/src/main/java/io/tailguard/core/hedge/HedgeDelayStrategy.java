@@ -64,12 +64,14 @@ public interface HedgeDelayStrategy {
 
   /**
    * A call whose first hedge its delay sent (not a failure) ended with an answer: whether a hedge
-   * answered first, and the delay the first hedge was armed with. Not reported for calls that
-   * failed, timed out or were cancelled, nor where the primary failed (its hedge then won by
+   * answered first, and the delay the first hedge was first armed with. Reported at most once per
+   * call; not for calls that failed, timed out or were cancelled, nor where the primary or the
+   * first hedge failed, was refused or gave an unacceptable result (a hedge then wins or loses by
    * default). By default it does nothing; {@link HedgeDelayType#ADAPTIVE} uses it to tell bursts
    * that hedges beat (a slow replica) from ones they only add to (a queue, a pause).
    *
-   * @param firstHedgeDelayNanos the delay the first hedge waited for, as the strategy gave it
+   * @param firstHedgeDelayNanos the delay the strategy gave for the first hedge, before any wait
+   *     for a budget token
    * @param hedgeWon {@code true} if a hedge's answer was the call's, {@code false} if the primary's
    */
   default void recordHedgeOutcome(long firstHedgeDelayNanos, boolean hedgeWon) {}
@@ -133,7 +135,8 @@ public interface HedgeDelayStrategy {
   void readState(DataInput in) throws IOException;
 
   /**
-   * Creates the strategy a configuration asks for.
+   * Creates the strategy a configuration asks for. An ADAPTIVE strategy made here cannot read a
+   * hedger's bucket, so it never bypasses its refusal floor; a hedger makes its own.
    *
    * @param config the delay settings
    * @param budget the hedger's budget (ADAPTIVE aims inside it)

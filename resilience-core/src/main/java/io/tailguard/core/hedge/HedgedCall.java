@@ -166,6 +166,11 @@ final class HedgedCall<T> {
         return;
       }
       a.releaseGuard();
+      if (k == 1) {
+        synchronized (this) {
+          firstHedgeByDelay = false; // it beat nothing: no outcome to report
+        }
+      }
       notStarted(k, e, false);
     }
   }
@@ -575,12 +580,14 @@ final class HedgedCall<T> {
     long hedgeDelay = -1;
     synchronized (this) {
       primary = attempts[0];
-      // Who won a call whose first hedge its delay sent, if the primary answered or ran on.
-      if (ends
-          && outcome == HedgeEvent.Outcome.SUCCESS
+      // Who won a call whose first hedge its delay sent, if both the primary and that hedge ran
+      // without failing (a hedge never started, or one that failed, beat nothing).
+      if (outcome == HedgeEvent.Outcome.SUCCESS
           && firstHedgeByDelay
           && failures[0] == null
-          && !isUnacceptable[0]) {
+          && !isUnacceptable[0]
+          && failures[1] == null
+          && !isUnacceptable[1]) {
         hedgeDelay = firstHedgeDelay;
       }
     }

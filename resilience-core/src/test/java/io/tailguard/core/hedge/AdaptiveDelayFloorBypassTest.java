@@ -161,4 +161,104 @@ class AdaptiveDelayFloorBypassTest {
         .containsEntry("floorHedgeWins", 0.96)
         .containsEntry("bypassHedgeWins", 1.0);
   }
+
+  @Test
+  void aClosedBypassIsTriedAgainOnceTheFloorHasHalved() {
+    floorHedges(100, true);
+    for (int i = 0; i < 250; i++) {
+      d.recordHedgeOutcome(learned, false);
+    }
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
+    // Without refusals the floor halves in FLOOR_HALF_LIFE: 36,000 calls at the step for 400/s.
+    for (int i = 0; i < 35_500; i++) {
+      d.recordPrimary(MS, true);
+    }
+    assertThat(d.refusalFloorNanos()).isGreaterThan(floor / 2.0);
+    assertThat(d.delayNanos(1)).isEqualTo((long) d.refusalFloorNanos());
+    for (int i = 0; i < 1_000; i++) {
+      d.recordPrimary(MS, true);
+    }
+    assertThat(d.refusalFloorNanos()).isLessThan(floor / 2.0);
+    assertThat(d.bypassHedgeWinShare()).isEqualTo(1.0);
+    assertThat(d.delayNanos(1)).isEqualTo((long) d.learnedDelayNanos());
+  }
+
+  @Test
+  void theWinSharesAreForgottenWithTheFloor() {
+    floorHedges(100, true);
+    d.recordHedgeOutcome(learned, false);
+    for (int i = 0; i < 1_000_000 && d.refusalFloorNanos() > 0; i++) {
+      d.recordPrimary(MS, true);
+    }
+    assertThat(d.refusalFloorNanos()).isZero();
+    assertThat(d.floorHedgeWinShare()).isZero();
+    assertThat(d.bypassHedgeWinShare()).isEqualTo(1.0);
+    // A new floor needs new evidence before it is bypassed.
+    for (int i = 0; i < 50; i++) {
+      d.recordBudgetExhausted(false);
+    }
+    for (int i = 0; i < 1_000; i++) {
+      d.recordPrimary(MS, true);
+    }
+    assertThat(d.refusalFloorNanos()).isGreaterThan(d.learnedDelayNanos());
+    assertThat(d.delayNanos(1)).isEqualTo((long) d.refusalFloorNanos());
+  }
+
+  @Test
+  void aHedgeAtOrAboveTheLearnedDelayWhileItIsAboveTheFloorIsNoFloorHedge() {
+    // Slow calls push the learned delay above the floor: hedges then go at the learned delay.
+    for (int i = 0; i < 2_000; i++) {
+      d.recordPrimary(1_000 * MS, true);
+    }
+    assertThat(d.learnedDelayNanos()).isGreaterThan(d.refusalFloorNanos());
+    for (int i = 0; i < 100; i++) {
+      d.recordHedgeOutcome((long) d.learnedDelayNanos(), false);
+    }
+    assertThat(d.floorHedgeWinShare()).isZero();
+    assertThat(d.bypassHedgeWinShare()).isEqualTo(1.0);
+  }
+
+  /** Raises a floor over a learned delay of about 1 ms, and shows hedges at the floor winning. */
+  static AdaptiveDelay floorWithWins(AdaptiveDelay a) {
+    a.recordBudgetExhausted(false);
+    for (int i = 0; i < 1_000; i++) {
+      a.recordPrimary(MS, true);
+    }
+    for (int i = 0; i < 100; i++) {
+      a.recordHedgeOutcome((long) a.refusalFloorNanos(), true);
+    }
+    return a;
+  }
+
+  @Test
+  void aHedgersAdaptiveStrategyReadsThatHedgersBucketAlsoAfterAReload() {
+    DelayConfig adaptive =
+        DelayConfig.builder()
+            .strategy(HedgeDelayType.ADAPTIVE)
+            .warmupSamples(0)
+            .warmupDelay(Duration.ofMillis(100))
+            .build();
+    Hedger h =
+        Hedger.builder("bypass")
+            .config(HedgeConfig.builder().delay(adaptive).budget(BUDGET).build())
+            .clock(clock)
+            .scheduler(clock)
+            .executor(Runnable::run)
+            .build();
+    for (int round = 0; round < 2; round++) {
+      AdaptiveDelay a = floorWithWins((AdaptiveDelay) h.strategy());
+      long learnedNow = (long) a.learnedDelayNanos();
+      assertThat(a.delayNanos(1)).as("full bucket").isEqualTo(learnedNow);
+      for (int i = 0; i < 6; i++) {
+        assertThat(h.budget().tryAcquire()).isTrue(); // 4 of 10 tokens left
+      }
+      assertThat(a.delayNanos(1)).as("bucket below half").isEqualTo((long) a.refusalFloorNanos());
+      // A reload to another strategy and back builds a new ADAPTIVE, on the same bucket.
+      h.reconfigure(c -> c.delay(DelayConfig.builder().strategy(HedgeDelayType.FIXED).build()));
+      h.reconfigure(c -> c.delay(adaptive));
+      for (int i = 0; i < 200; i++) { // 200 primaries earn the 6 tokens back, and more
+        h.budget().onPrimary();
+      }
+    }
+  }
 }

@@ -325,4 +325,14 @@ class AdaptiveDelayStepsAndStateTest {
     callsAt(d, 1_000, 2);
     assertThat(d.floorStepInUse()).isCloseTo(AdaptiveDelay.floorStep(1_000), within(1e-6));
   }
+
+  @Test
+  void aLongerWindowMeasuresTheRateOverWhatItHolds() {
+    AdaptiveDelay d = warmAt100ms();
+    callsAt(d, 1_000, 10);
+    d.reconfigure(adaptive().warmupSamples(0).window(Duration.ofSeconds(60)).build(), BUDGET);
+    callsAt(d, 1_000, 2);
+    // Twelve seconds of calls in a 60 s window: 1,000 calls/s, not 200.
+    assertThat(d.floorStepInUse()).isCloseTo(AdaptiveDelay.floorStep(1_000), within(1e-4));
+  }
 }

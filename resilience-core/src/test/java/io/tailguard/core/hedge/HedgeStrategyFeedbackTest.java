@@ -237,6 +237,68 @@ class HedgeStrategyFeedbackTest {
   }
 
   @Test
+  void noHedgeOutcomeForACallThatTimesOutOrIsCancelled() {
+    Hedger h = hedger(HedgeConfig.builder().maxHedges(1).timeout(Duration.ofMillis(300)));
+    CompletableFuture<String> timedOut = call(h);
+    clock.advance(Duration.ofMillis(100));
+    clock.advance(Duration.ofMillis(200));
+    assertThat(timedOut).isCompletedExceptionally();
+
+    CompletableFuture<String> cancelled = call(h);
+    clock.advance(Duration.ofMillis(100));
+    assertThat(attempts).hasSize(4);
+    cancelled.cancel(true);
+    assertThat(strategy.outcomes).isEmpty();
+  }
+
+  @Test
+  void aHedgeThatWaitedForATokenReportsTheDelayItWasArmedWith() {
+    Hedger h = hedger(HedgeConfig.builder().maxHedges(1).budget(new BudgetConfig(0.05, 0, 1)));
+    CompletableFuture<String> first = call(h);
+    clock.advance(Duration.ofMillis(100));
+    attempts.get(1).complete("hedge");
+    assertThat(first).isDone();
+    CompletableFuture<String> waiting = call(h); // attempt 2
+    clock.advance(Duration.ofMillis(100)); // refused: tried again 200 ms later
+    assertThat(attempts).hasSize(3);
+    for (int i = 0; i < 20; i++) { // 20 primaries earn a token
+      CompletableFuture<String> quick = call(h);
+      attempts.get(attempts.size() - 1).complete("quick");
+      assertThat(quick).isDone();
+    }
+    clock.advance(Duration.ofMillis(200));
+    assertThat(attempts).hasSize(24);
+    attempts.get(23).complete("late hedge");
+    assertThat(waiting).isCompletedWithValue("late hedge");
+    assertThat(strategy.outcomes).containsExactly("100 won", "100 won");
+  }
+
+  @Test
+  void noHedgeOutcomeForAHedgeThatNeverStarted() {
+    Hedger h =
+        Hedger.builder("feedback")
+            .config(HedgeConfig.builder().maxHedges(1).build())
+            .clock(clock)
+            .scheduler(clock)
+            .executor(
+                r -> {
+                  if (!attempts.isEmpty()) { // the primary started: the hedge finds no thread
+                    throw new java.util.concurrent.RejectedExecutionException("saturated");
+                  }
+                  r.run();
+                })
+            .build();
+    h.useStrategy(strategy);
+    CompletableFuture<String> r = call(h);
+    clock.advance(Duration.ofMillis(100));
+    assertThat(attempts).hasSize(1);
+    assertThat(h.metrics().executorRefusals()).isEqualTo(1);
+    attempts.get(0).complete("primary");
+    assertThat(r).isCompletedWithValue("primary");
+    assertThat(strategy.outcomes).isEmpty();
+  }
+
+  @Test
   void aFailedAttemptReportsAFailureAndAFailedPrimaryIsNotReported() {
     Hedger h = hedger();
     CompletableFuture<String> r = call(h);
