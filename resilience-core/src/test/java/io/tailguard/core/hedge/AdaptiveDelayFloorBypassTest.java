@@ -22,16 +22,19 @@ class AdaptiveDelayFloorBypassTest {
   long floor;
   long learned;
 
+  /** ADAPTIVE, warm from the start at 100 ms. */
+  static DelayConfig warmAt100ms() {
+    return DelayConfig.builder()
+        .strategy(HedgeDelayType.ADAPTIVE)
+        .warmupSamples(0)
+        .warmupDelay(Duration.ofMillis(100))
+        .build();
+  }
+
   /** Warm at 100 ms, a refusal raises the floor there, then fast calls pull the delay down. */
   @BeforeEach
   void aFloorAboveTheLearnedDelay() {
-    DelayConfig c =
-        DelayConfig.builder()
-            .strategy(HedgeDelayType.ADAPTIVE)
-            .warmupSamples(0)
-            .warmupDelay(Duration.ofMillis(100))
-            .build();
-    d = new AdaptiveDelay(c, BUDGET, clock, () -> fill);
+    d = new AdaptiveDelay(warmAt100ms(), BUDGET, clock, () -> fill);
     d.recordBudgetExhausted(false);
     for (int i = 0; i < 1_000; i++) {
       d.recordPrimary(MS, true);
@@ -131,15 +134,7 @@ class AdaptiveDelayFloorBypassTest {
 
   @Test
   void aStrategyThatCannotSeeABucketNeverBypassesItsFloor() {
-    AdaptiveDelay alone =
-        new AdaptiveDelay(
-            DelayConfig.builder()
-                .strategy(HedgeDelayType.ADAPTIVE)
-                .warmupSamples(0)
-                .warmupDelay(Duration.ofMillis(100))
-                .build(),
-            BUDGET,
-            clock);
+    AdaptiveDelay alone = new AdaptiveDelay(warmAt100ms(), BUDGET, clock);
     alone.recordBudgetExhausted(false);
     for (int i = 0; i < 1_000; i++) {
       alone.recordPrimary(MS, true);
@@ -232,12 +227,7 @@ class AdaptiveDelayFloorBypassTest {
 
   @Test
   void aHedgersAdaptiveStrategyReadsThatHedgersBucketAlsoAfterAReload() {
-    DelayConfig adaptive =
-        DelayConfig.builder()
-            .strategy(HedgeDelayType.ADAPTIVE)
-            .warmupSamples(0)
-            .warmupDelay(Duration.ofMillis(100))
-            .build();
+    DelayConfig adaptive = warmAt100ms();
     Hedger h =
         Hedger.builder("bypass")
             .config(HedgeConfig.builder().delay(adaptive).budget(BUDGET).build())

@@ -251,13 +251,19 @@ class HedgeStrategyFeedbackTest {
     assertThat(strategy.outcomes).isEmpty();
   }
 
-  @Test
-  void aHedgeThatWaitedForATokenReportsTheDelayItWasArmedWith() {
+  /** A hedger whose budget holds one token, which the first call's hedge (attempts 0, 1) took. */
+  Hedger hedgerWhoseOnlyTokenIsSpent() {
     Hedger h = hedger(HedgeConfig.builder().maxHedges(1).budget(new BudgetConfig(0.05, 0, 1)));
     CompletableFuture<String> first = call(h);
     clock.advance(Duration.ofMillis(100));
     attempts.get(1).complete("hedge");
     assertThat(first).isDone();
+    return h;
+  }
+
+  @Test
+  void aHedgeThatWaitedForATokenReportsTheDelayItWasArmedWith() {
+    Hedger h = hedgerWhoseOnlyTokenIsSpent();
     CompletableFuture<String> waiting = call(h); // attempt 2
     clock.advance(Duration.ofMillis(100)); // refused: tried again 200 ms later
     assertThat(attempts).hasSize(3);
@@ -327,12 +333,7 @@ class HedgeStrategyFeedbackTest {
 
   @Test
   void aHedgeTheBudgetRefusesAtItsDelayIsReportedOnceButOneAFailureAskedForIsNot() {
-    Hedger h = hedger(HedgeConfig.builder().maxHedges(1).budget(new BudgetConfig(0.05, 0, 1)));
-    // The only token goes to the first call's hedge.
-    CompletableFuture<String> first = call(h);
-    clock.advance(Duration.ofMillis(100));
-    attempts.get(1).complete("hedge");
-    assertThat(first).isDone();
+    Hedger h = hedgerWhoseOnlyTokenIsSpent();
     strategy.told.clear();
 
     CompletableFuture<String> delayed = call(h);
