@@ -335,17 +335,22 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     return Double.longBitsToDouble(floorBits.get());
   }
 
+  /**
+   * The floor as a delay: clamped, since a refusal racing with a lower maxDelay may set it above.
+   */
+  private double floorInUse() {
+    return Math.min(refusalFloorNanos(), config.maxDelay().toNanos());
+  }
+
   @Override
   public long delayNanos(int hedge) {
     if (window.refreshIfDue()) {
       followWindow();
     }
-    long floorBitsNow = floorBits.get();
-    if (floorBitsNow == NO_FLOOR) { // the common case: nothing refused, the learned delay
+    if (floorBits.get() == NO_FLOOR) { // the common case: nothing refused, the learned delay
       return (long) baseDelayNanos();
     }
-    // The floor is clamped here too: a refusal racing with a lower maxDelay may set it above.
-    double floor = Math.min(Double.longBitsToDouble(floorBitsNow), config.maxDelay().toNanos());
+    double floor = floorInUse();
     double base = baseDelayNanos();
     return (long) (floor <= base || bypassesFloor() ? base : floor);
   }
@@ -368,7 +373,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   @Override
   public void recordHedgeOutcome(long firstHedgeDelayNanos, boolean hedgeWon) {
-    double floor = Math.min(refusalFloorNanos(), config.maxDelay().toNanos());
+    double floor = floorInUse();
     if (floor <= 0) {
       return; // no floor: nothing to learn about bypassing one
     }
@@ -657,8 +662,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     d.put("learnedDelay", Durations.format(Duration.ofNanos((long) learnedDelayNanos())));
     d.put("targetRate", targetRate);
     d.put("refusalFloor", Durations.format(Duration.ofNanos((long) refusalFloorNanos())));
-    double floor = Math.min(refusalFloorNanos(), config.maxDelay().toNanos());
-    d.put("floorBypassed", floor > baseDelayNanos() && bypassesFloor());
+    d.put("floorBypassed", floorInUse() > baseDelayNanos() && bypassesFloor());
     d.put("floorHedgeWins", Math.round(floorHedgeWinShare() * 100) / 100.0);
     d.put("bypassHedgeWins", Math.round(bypassHedgeWinShare() * 100) / 100.0);
     d.put("samples", samples.get());
