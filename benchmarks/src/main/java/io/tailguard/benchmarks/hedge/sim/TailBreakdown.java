@@ -40,6 +40,7 @@ public final class TailBreakdown {
     double aboveMs = 200;
     double lateMs = 150;
     List<Scenario> scenarios;
+    List<PolicySpec> specs = new ArrayList<>();
     try {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -61,6 +62,13 @@ public final class TailBreakdown {
       if (scenarios.size() != 1) {
         throw new IllegalArgumentException("--only must name one scenario");
       }
+      for (String name : policies) {
+        specs.add(
+            Policies.all().stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown policy: " + name)));
+      }
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.println(USAGE);
@@ -68,12 +76,7 @@ public final class TailBreakdown {
       return;
     }
     Scenario scenario = scenarios.get(0);
-    for (String name : policies) {
-      PolicySpec spec =
-          Policies.all().stream()
-              .filter(p -> p.name().equals(name))
-              .findFirst()
-              .orElseThrow(() -> new IllegalArgumentException("unknown policy: " + name));
+    for (PolicySpec spec : specs) {
       System.out.println(run(scenario, spec, millis(aboveMs), millis(lateMs)));
     }
   }

@@ -48,12 +48,16 @@ class BackendModelsTest {
         true);
   }
 
+  /** One server, 10 ms per attempt, on virtual time. */
+  static QueueBackend oneServerQueue(SimTime sim, boolean cancellable) {
+    Scenario scenario = oneServer(10 * MS);
+    return new QueueBackend(scenario.model(), 1, sim, 0, new QueueStats(scenario), cancellable);
+  }
+
   @Test
   void aWithdrawnAttemptLeavesTheQueueOrFreesItsServerAtOnce() {
-    Scenario scenario = oneServer(10 * MS);
     SimTime sim = new SimTime();
-    QueueBackend backend =
-        new QueueBackend(scenario.model(), 1, sim, 0, new QueueStats(scenario), true);
+    QueueBackend backend = oneServerQueue(sim, true);
 
     CompletableFuture<String> serving = backend.attempt(0, 0);
     CompletableFuture<String> withdrawn = backend.attempt(1, 0);
@@ -70,10 +74,8 @@ class BackendModelsTest {
 
   @Test
   void anUncancellableBackendServesAWithdrawnAttemptInFull() {
-    Scenario scenario = oneServer(10 * MS);
     SimTime sim = new SimTime();
-    QueueBackend backend =
-        new QueueBackend(scenario.model(), 1, sim, 0, new QueueStats(scenario), false);
+    QueueBackend backend = oneServerQueue(sim, false);
 
     CompletableFuture<String> serving = backend.attempt(0, 0);
     CompletableFuture<String> withdrawn = backend.attempt(1, 0);
