@@ -76,6 +76,10 @@ final class HedgedCall<T> {
   private Throwable refusal;
   private boolean stopHedging;
   private ScheduledTask hedgeTimer;
+  // Counts armings and disarmings of the hedge timer: only the timer of the latest arming acts, so
+  // one that fires before its arming could store it (a sub-millisecond delay), or while it is
+  // being cancelled, does nothing twice and is not mistaken for its successor.
+  private int armings;
   private ScheduledTask timeoutTimer;
   private boolean primaryReported;
   // The delay the first hedge was first armed with, -1 until armed; whether its timer launched it.
@@ -220,10 +224,7 @@ final class HedgedCall<T> {
    */
   private Decision refusedLocked(int k, Throwable why) {
     stopHedging = true;
-    if (hedgeTimer != null) {
-      hedgeTimer.cancel();
-      hedgeTimer = null;
-    }
+    disarmLocked();
     failures[k] = why;
     if (refusal == null) {
       refusal = why;
@@ -243,32 +244,51 @@ final class HedgedCall<T> {
   }
 
   private void armHedgeTimer(int next, long delay) {
-    ScheduledTask timer = hedger.scheduler().schedule(this::onHedgeTimer, Duration.ofNanos(delay));
-    ScheduledTask stale = null;
-    boolean cancel;
+    int armed;
     synchronized (this) {
-      cancel = done || stopHedging || started != next;
+      if (done || stopHedging || started != next) {
+        return;
+      }
       if (next == 1 && firstHedgeDelay < 0) {
         firstHedgeDelay = delay; // the delay's, not a later wait for a token
       }
-      if (!cancel) {
+      armed = ++armings;
+    }
+    // Scheduled outside the lock: the timer may fire, and even arm its successor, before the
+    // scheduler returns it.
+    ScheduledTask timer =
+        hedger.scheduler().schedule(() -> onHedgeTimer(armed), Duration.ofNanos(delay));
+    ScheduledTask stale = null;
+    boolean current;
+    synchronized (this) {
+      current = armed == armings && !done && !stopHedging && started == next;
+      if (current) {
         stale = hedgeTimer;
         hedgeTimer = timer;
       }
     }
-    if (cancel) {
-      timer.cancel();
+    if (!current) {
+      timer.cancel(); // superseded, or the call moved on: a no-op if it already fired
     }
     if (stale != null) {
       stale.cancel();
     }
   }
 
-  private void onHedgeTimer() {
+  // Holds this. Cancels the hedge timer; one that fires anyway finds itself superseded.
+  private void disarmLocked() {
+    armings++;
+    if (hedgeTimer != null) {
+      hedgeTimer.cancel();
+      hedgeTimer = null;
+    }
+  }
+
+  private void onHedgeTimer(int armed) {
     int k;
     int refused;
     synchronized (this) {
-      if (done || stopHedging || started >= maxAttempts) {
+      if (done || stopHedging || started >= maxAttempts || armed != armings) {
         return;
       }
       hedgeTimer = null;
@@ -413,10 +433,7 @@ final class HedgedCall<T> {
   private Decision fireNowLocked(HedgeEvent.Trigger trigger) {
     if (!stopHedging && started < maxAttempts) {
       if (hedger.budget().tryAcquire()) {
-        if (hedgeTimer != null) {
-          hedgeTimer.cancel();
-          hedgeTimer = null;
-        }
+        disarmLocked();
         return Decision.launch(started++, trigger);
       }
       stopHedging = true;
@@ -433,10 +450,7 @@ final class HedgedCall<T> {
     // Nothing is running. Waiting for the next timer would be pointless.
     if (!stopHedging && started < maxAttempts) {
       if (hedger.budget().tryAcquire()) {
-        if (hedgeTimer != null) {
-          hedgeTimer.cancel();
-          hedgeTimer = null;
-        }
+        disarmLocked();
         return Decision.launch(started++, HedgeEvent.Trigger.ALL_ENDED);
       }
       stopHedging = true;
@@ -666,10 +680,7 @@ final class HedgedCall<T> {
 
   // Holds this.
   private void cancelTimersLocked() {
-    if (hedgeTimer != null) {
-      hedgeTimer.cancel();
-      hedgeTimer = null;
-    }
+    disarmLocked();
     if (timeoutTimer != null) {
       timeoutTimer.cancel();
       timeoutTimer = null;
