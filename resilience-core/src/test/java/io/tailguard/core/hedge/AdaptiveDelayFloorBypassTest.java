@@ -8,9 +8,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * When ADAPTIVE hedges below its refusal floor: while the bucket is more than half full, once
- * hedges at the floor have been winning (bursts that hedges beat), and as long as the hedges below
- * it keep winning one time in five.
+ * When ADAPTIVE hedges below its refusal floor: while the bucket is more than half full or no hedge
+ * has been refused for a quiet spell, once hedges at the floor have been winning (bursts that
+ * hedges beat), and as long as the hedges below it keep winning one time in five.
  */
 class AdaptiveDelayFloorBypassTest {
 
@@ -74,6 +74,58 @@ class AdaptiveDelayFloorBypassTest {
     assertThat(d.delayNanos(1)).isEqualTo(learned);
     // The floor itself is untouched: it is bypassed, not lowered.
     assertThat((long) d.refusalFloorNanos()).isEqualTo(floor);
+  }
+
+  @Test
+  void onceNoBurstHasBeenRefusedForAQuietSpellTheBucketBelowHalfIsTheLearnedDelaysToo() {
+    floorHedges(100, true);
+    fill = 0.3; // a calm dependency's learned hedges drew a small bucket down for a moment
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
+    clock.advance(AdaptiveDelay.QUIET_SPELL.minusNanos(1));
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
+    assertThat(d.describe()).containsEntry("floorBypassed", false);
+    clock.advanceNanos(1);
+    // The learned delay, which the window has meanwhile set to its quantile of the fast calls.
+    assertThat(d.delayNanos(1)).isEqualTo((long) d.learnedDelayNanos()).isLessThan(learned);
+    assertThat(d.describe()).containsEntry("floorBypassed", true);
+    // Still bypassed, not lowered.
+    assertThat((long) d.refusalFloorNanos()).isEqualTo(floor);
+  }
+
+  @Test
+  void anyRefusalStartsTheQuietSpellAgain() {
+    floorHedges(100, true);
+    fill = 0.3;
+    clock.advance(AdaptiveDelay.QUIET_SPELL);
+    assertThat(d.delayNanos(1)).isEqualTo((long) d.learnedDelayNanos());
+    // The share is spent: the floor stays where it is, but keeps the lower half of the bucket
+    // again.
+    d.recordBudgetExhausted(true);
+    assertThat((long) d.refusalFloorNanos()).isEqualTo(floor);
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
+    clock.advance(AdaptiveDelay.QUIET_SPELL);
+    assertThat(d.delayNanos(1)).isEqualTo((long) d.learnedDelayNanos());
+    // A burst: the floor rises, and keeps the lower half for another quiet spell.
+    d.recordBudgetExhausted(false);
+    long raised = (long) d.refusalFloorNanos();
+    assertThat(raised).isGreaterThan(floor);
+    assertThat(d.delayNanos(1)).isEqualTo(raised);
+    clock.advance(AdaptiveDelay.QUIET_SPELL.minusMillis(1));
+    assertThat(d.delayNanos(1)).isEqualTo(raised);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(d.delayNanos(1)).isEqualTo((long) d.learnedDelayNanos());
+  }
+
+  @Test
+  void aQuietSpellDoesNotOpenTheBypassForBurstsThatHedgesOnlyJoin() {
+    for (int i = 0; i < 100; i++) {
+      d.recordHedgeOutcome(floor, i % 10 < 3);
+    }
+    fill = 0.3;
+    clock.advance(AdaptiveDelay.QUIET_SPELL.multipliedBy(4));
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
+    fill = 1;
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
   }
 
   @Test
