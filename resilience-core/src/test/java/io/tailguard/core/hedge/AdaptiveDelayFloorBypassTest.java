@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * When ADAPTIVE hedges below its refusal floor: while the bucket is more than half full or no hedge
  * has been refused for a quiet spell, once hedges at the floor have been winning (bursts that
- * hedges beat), and as long as the hedges below it keep winning one time in five.
+ * hedges beat), and as long as the hedges below it keep winning three times in ten.
  */
 class AdaptiveDelayFloorBypassTest {
 
@@ -142,8 +142,8 @@ class AdaptiveDelayFloorBypassTest {
   void hedgesBelowTheFloorThatStopWinningCloseTheBypass() {
     floorHedges(100, true);
     assertThat(d.delayNanos(1)).isEqualTo(learned);
-    // A moving average over about 128 from 1: 150 losses leave 0.31, 250 leave 0.14.
-    for (int i = 0; i < 150; i++) {
+    // A moving average over about 128 from 1: 100 losses leave 0.46, 200 leave 0.21.
+    for (int i = 0; i < 100; i++) {
       d.recordHedgeOutcome(learned, false);
     }
     assertThat(d.delayNanos(1)).isEqualTo(learned);
@@ -155,6 +155,18 @@ class AdaptiveDelayFloorBypassTest {
     // Hedges at the floor still winning do not reopen it: the hedges below it were the problem.
     floorHedges(100, true);
     assertThat(d.delayNanos(1)).isEqualTo(floor);
+  }
+
+  @Test
+  void hedgesBelowTheFloorThatWinOnlyOneTimeInFourCloseTheBypass() {
+    // Hedges at the learned delay into a queue that grows: they win 7% to 24%, and only add load.
+    floorHedges(100, true);
+    for (int i = 0; i < 2_000 && d.delayNanos(1) == learned; i++) {
+      d.recordHedgeOutcome(learned, i % 4 == 0);
+    }
+    assertThat(d.bypassHedgeWinShare()).isBetween(0.25, AdaptiveDelay.MIN_BYPASS_WIN_SHARE);
+    assertThat(d.delayNanos(1)).isEqualTo(floor);
+    assertThat(d.describe()).containsEntry("floorBypassed", false);
   }
 
   @Test
