@@ -58,12 +58,7 @@ class HedgeCallDecisionsTest {
   }
 
   CompletableFuture<String> call(Hedger h) {
-    return h.callAsync(
-        ctx -> {
-          CompletableFuture<String> f = new CompletableFuture<>();
-          attempts.add(f);
-          return f;
-        });
+    return PendingAttempts.call(h, attempts);
   }
 
   static Throwable failureOf(CompletableFuture<?> f) {

@@ -148,12 +148,7 @@ class HedgeStrategyFeedbackTest {
   }
 
   CompletableFuture<String> call(Hedger h) {
-    return h.callAsync(
-        ctx -> {
-          CompletableFuture<String> f = new CompletableFuture<>();
-          attempts.add(f);
-          return f;
-        });
+    return PendingAttempts.call(h, attempts);
   }
 
   @Test

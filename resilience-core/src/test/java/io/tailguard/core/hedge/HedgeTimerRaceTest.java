@@ -91,12 +91,7 @@ class HedgeTimerRaceTest {
   }
 
   CompletableFuture<String> call(Hedger h) {
-    return h.callAsync(
-        ctx -> {
-          CompletableFuture<String> f = new CompletableFuture<>();
-          attempts.add(f);
-          return f;
-        });
+    return PendingAttempts.call(h, attempts);
   }
 
   @Test

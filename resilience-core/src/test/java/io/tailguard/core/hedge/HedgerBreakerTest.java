@@ -90,12 +90,7 @@ class HedgerBreakerTest {
   }
 
   CompletableFuture<String> pendingCall(Hedger h) {
-    return h.callAsync(
-        ctx -> {
-          CompletableFuture<String> f = new CompletableFuture<>();
-          stages.add(f);
-          return f;
-        });
+    return PendingAttempts.call(h, stages);
   }
 
   static Throwable failureOf(CompletableFuture<?> f) {

@@ -51,12 +51,7 @@ class HedgerEventsAndReportsTest {
   }
 
   CompletableFuture<String> call(Hedger h) {
-    return h.callAsync(
-        ctx -> {
-          CompletableFuture<String> f = new CompletableFuture<>();
-          attempts.add(f);
-          return f;
-        });
+    return PendingAttempts.call(h, attempts);
   }
 
   @Test
