@@ -182,7 +182,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
    * delay's p99.9 at 200 calls per second after bursts stop; 15 s cost the replicas scenario 0.06x
    * there, 30 s nothing).
    */
-  public static final Duration QUIET_SPELL = Duration.ofSeconds(30);
+  public static final Duration QUIET_SPELL = FLOOR_HALF_LIFE.dividedBy(3);
 
   private static final long QUIET_SPELL_NANOS = QUIET_SPELL.toNanos();
 

@@ -78,6 +78,7 @@ class AdaptiveDelayFloorBypassTest {
 
   @Test
   void onceNoBurstHasBeenRefusedForAQuietSpellTheBucketBelowHalfIsTheLearnedDelaysToo() {
+    assertThat(AdaptiveDelay.QUIET_SPELL).isEqualTo(Duration.ofSeconds(30)); // as documented
     floorHedges(100, true);
     fill = 0.3; // a calm dependency's learned hedges drew a small bucket down for a moment
     assertThat(d.delayNanos(1)).isEqualTo(floor);
