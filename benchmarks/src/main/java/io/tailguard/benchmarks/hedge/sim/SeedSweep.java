@@ -70,6 +70,7 @@ final class SeedSweep {
     }
     out.println();
     table(options.seeds(), perSeed);
+    tailNote(options);
     verdicts(perSeed);
     return perSeed;
   }
@@ -197,6 +198,19 @@ final class SeedSweep {
             + " noisy estimates. %d of %d checks pass over all seeds.%n",
         passed,
         total);
+  }
+
+  /** Says how many calls a run's p99.9 rests on: few, and a ratio near a target is luck. */
+  private void tailNote(RunOptions options) {
+    long slowest = Math.round(options.seconds() * options.rate()) / 1000;
+    out.printf(
+        Locale.ROOT,
+        "A run's p99.9 rests on its slowest 0.1%% of calls, %d of them (%d s at %.0f requests/s;"
+            + " fewer in the 5 s runs). Under about 50, one run's ratio moves by 0.1x or more with"
+            + " the seed: read a median near a target again with a longer --seconds.%n",
+        Math.max(1, slowest),
+        options.seconds(),
+        options.rate());
   }
 
   /**

@@ -51,7 +51,8 @@ class SeedSweepTest {
     assertThat(perSeed).hasSize(2);
     assertThat(table)
         .contains("| scenario | seed 5 | seed 6 | median | worst |")
-        .containsOnlyOnce("| stationary-3 |");
+        .containsOnlyOnce("| stationary-3 |")
+        .contains("p99.9 rests on its slowest 0.1% of calls, 1 of them (4 s at 400 requests/s;");
     // Each seed's figures are those of a single run with that seed.
     List<ScenarioResult> single =
         HedgeScenarios.run(
