@@ -102,8 +102,8 @@ import java.util.function.DoubleSupplier;
  *       lose, the floor is never bypassed, and it keeps hedging backed off: a queue that grows is
  *       not pushed over by hedges at the learned delay each time the bucket refills;
  *   <li>hedges sent below the floor keep winning at least {@link #MIN_BYPASS_WIN_SHARE} of about
- *       the last 256, counted from even odds: otherwise they only add load, and the bypass stops
- *       until the floor has halved since (then it is tried again, the dependency may have changed).
+ *       the last 256, starting at 0.5: otherwise they only add load, and the bypass stops until the
+ *       floor has halved since (then it is tried again, the dependency may have changed).
  * </ul>
  *
  * <p>The floor itself is not lowered by a bypass: it goes on learning from refusals, which come
