@@ -226,6 +226,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   private static final double INITIAL_CALLS_PER_SECOND = 400;
 
   private static final long NO_FLOOR = Double.doubleToRawLongBits(0);
+  private static final long BYPASS_PRIOR_BITS = Double.doubleToRawLongBits(BYPASS_WIN_PRIOR);
 
   /** The fewest primaries in the window that set the delay. */
   public static final int MIN_WINDOW_SAMPLES = 100;
@@ -270,8 +271,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   // a floor was up: moving averages, CAS-updated by the caller that reports a call's outcome. The
   // first starts at 0 (no evidence that bursts are ones hedges beat), the second at even odds.
   private final AtomicLong floorWinBits = new AtomicLong(Double.doubleToRawLongBits(0));
-  private final AtomicLong bypassWinBits =
-      new AtomicLong(Double.doubleToRawLongBits(BYPASS_WIN_PRIOR));
+  private final AtomicLong bypassWinBits = new AtomicLong(BYPASS_PRIOR_BITS);
   // The floor, as double bits, when hedges below it stopped winning and closed the bypass; 0 while
   // it is open. Once the floor has halved since, the bypass is tried again. CAS-updated.
   private final AtomicLong closedAtFloorBits = new AtomicLong(NO_FLOOR);
@@ -436,7 +436,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     if (closedAt != NO_FLOOR
         && refusalFloorNanos() < Double.longBitsToDouble(closedAt) / 2
         && closedAtFloorBits.compareAndSet(closedAt, NO_FLOOR)) {
-      bypassWinBits.set(Double.doubleToRawLongBits(BYPASS_WIN_PRIOR));
+      bypassWinBits.set(BYPASS_PRIOR_BITS);
     }
   }
 
@@ -550,7 +550,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   private void forgetHedgeOutcomes() {
     floorWinBits.set(Double.doubleToRawLongBits(0));
-    bypassWinBits.set(Double.doubleToRawLongBits(BYPASS_WIN_PRIOR));
+    bypassWinBits.set(BYPASS_PRIOR_BITS);
     closedAtFloorBits.set(NO_FLOOR);
   }
 
