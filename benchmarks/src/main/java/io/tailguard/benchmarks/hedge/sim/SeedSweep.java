@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 
 /**
@@ -70,7 +71,7 @@ final class SeedSweep {
     }
     out.println();
     table(options.seeds(), perSeed);
-    tailNote(options);
+    tailNote(perSeed.get(0));
     verdicts(perSeed);
     return perSeed;
   }
@@ -200,17 +201,25 @@ final class SeedSweep {
         total);
   }
 
-  /** Says how many calls a run's p99.9 rests on: few, and a ratio near a target is luck. */
-  private void tailNote(RunOptions options) {
-    long slowest = Math.round(options.seconds() * options.rate()) / 1000;
+  /**
+   * Says how many calls a run's p99.9 rests on, by scenario (their spans and rates differ): few,
+   * and a ratio near a target is luck.
+   */
+  private void tailNote(List<ScenarioResult> results) {
+    LongSummaryStatistics slowest =
+        results.stream()
+            .flatMap(r -> r.policies().stream())
+            .filter(p -> p.policy().equals(Policies.TG_DEFAULT))
+            .mapToLong(p -> Math.max(1, p.calls() / 1000))
+            .summaryStatistics();
     out.printf(
         Locale.ROOT,
-        "A run's p99.9 rests on its slowest 0.1%% of calls, %d of them (%d s at %.0f requests/s;"
-            + " fewer in the 5 s runs). Under about 50, one run's ratio moves by 0.1x or more with"
-            + " the seed: read a median near a target again with a longer --seconds.%n",
-        Math.max(1, slowest),
-        options.seconds(),
-        options.rate());
+        "A run's p99.9 rests on its slowest 0.1%% of calls, %s of them by scenario. Under about"
+            + " 50, one run's ratio moves by 0.1x or more with the seed: read a median near a"
+            + " target again with a longer --seconds.%n",
+        slowest.getMin() == slowest.getMax()
+            ? Long.toString(slowest.getMin())
+            : slowest.getMin() + " to " + slowest.getMax());
   }
 
   /**
