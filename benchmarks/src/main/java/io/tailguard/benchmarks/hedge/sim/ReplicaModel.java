@@ -16,6 +16,8 @@ final class ReplicaModel implements LatencyModel {
   private final String scenario;
   private final Regime regime;
   private final Intervals[] slow;
+  private final double meanGapNanos;
+  private final double meanEpisodeNanos;
 
   /**
    * Creates the model.
@@ -39,6 +41,8 @@ final class ReplicaModel implements LatencyModel {
     this.seed = seed;
     this.scenario = scenario;
     this.regime = regime;
+    this.meanGapNanos = meanGapNanos;
+    this.meanEpisodeNanos = meanEpisodeNanos;
     this.slow = new Intervals[replicas];
     for (int r = 0; r < replicas; r++) {
       slow[r] =
@@ -55,6 +59,29 @@ final class ReplicaModel implements LatencyModel {
     int replica = (int) ((request + attempt) % slow.length);
     boolean episode = slow[replica].contains(startNanos);
     return regime.sampleNanos(Draws.forAttempt(seed, scenario, request, attempt), episode);
+  }
+
+  /**
+   * Describes the replicas and their episode process, as configured (the {@code sim.*} variations
+   * included).
+   *
+   * @return for example "3 replicas, ..., plus slow episodes (gaps exp. mean 5 s, length exp. mean
+   *     500 ms) in which every attempt stalls"
+   */
+  String describe() {
+    return String.format(
+        Locale.ROOT,
+        "%d replicas, attempt k of request i on replica (i + k) mod %d; each %s, plus slow episodes"
+            + " (gaps exp. mean %s s, length exp. mean %s ms) in which every attempt stalls",
+        slow.length,
+        slow.length,
+        regime.describe(),
+        trim(meanGapNanos / 1e9),
+        trim(meanEpisodeNanos / 1e6));
+  }
+
+  private static String trim(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
   /**

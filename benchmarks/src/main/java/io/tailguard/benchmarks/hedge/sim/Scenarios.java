@@ -97,11 +97,7 @@ final class Scenarios {
     s.add(
         tail(
             "replicas",
-            "3 replicas, attempt k of request i on replica (i + k) mod 3; each "
-                + base.describe()
-                + ", plus slow episodes (gaps exp. mean 5 s, length exp. mean 500 ms) in which"
-                + " every attempt stalls: "
-                + replicas.describeEpisodes(warmup + measured),
+            replicas.describe() + ": " + replicas.describeEpisodes(warmup + measured),
             rate,
             warmup,
             measured,
