@@ -53,7 +53,7 @@ import java.util.function.DoubleSupplier;
  * slow replica for half a second, a dependency degraded for a moment), a burst asks for more hedges
  * at once than the bucket holds: at a delay of the quantile, the first slow calls of the burst take
  * every token and the later ones wait whole stalls for tokens; they are the tail. A hedge refused
- * while the budget's share is not spent over the last seconds ({@code saturated} false in {@link
+ * while failures have not spent the budget ({@code spentOnFailures} false in {@link
  * #recordBudgetExhausted(boolean)}) says exactly that: the delay is too short for the bursts this
  * dependency has. Hedging later spends fewer tokens per burst (a stall's remaining wait grows with
  * its age, so the calls still running at a longer delay are the ones worth a token), and keeps
@@ -61,8 +61,8 @@ import java.util.function.DoubleSupplier;
  * {@code f} moves by stochastic approximation on the refusal rate:
  *
  * <pre>{@code
- * a hedge refused, share not all spent:   f = max(f, delay in use) * exp(s * (1 - r))
- * after each call learned from:           f = f * exp(-s * r)
+ * a hedge refused, not spent on failures: f = max(f, delay in use) * exp(s * (1 - r))
+ * after each call learned from:          f = f * exp(-s * r)
  * }</pre>
  *
  * <p>with {@code s} the step per refusal and {@code r} = {@link #REFUSAL_TARGET} (one call in a
@@ -76,11 +76,14 @@ import java.util.function.DoubleSupplier;
  * burst is as many more calls). The floor is a time, not a rate, on purpose: the window's quantile
  * forgets the bursts after a quiet window and would meet the next burst with a short delay, while
  * the floor remembers the delay bursts need until refusals stay away. Where slow calls come
- * independently nothing is refused and the floor stays at zero. A refusal while the budget is
- * saturated (its share spent, for example by attempts that retryable failures start at once) says
- * nothing about bursts, and a longer delay would only leave more calls unhedged, so it does not
- * raise the floor. The floor and the win shares below are not part of the snapshot: a restored
- * hedger relearns it from the next refusals.
+ * independently nothing is refused and the floor stays at zero. A refusal while attempts that
+ * retryable failures start at once have taken most of the budget's share says nothing about bursts,
+ * and a longer delay would only leave more calls unhedged, so it does not raise the floor. Hedges
+ * that the delay sent do not count as such a spend: a delay that aims at 80% of the share plus one
+ * burst takes 90% of it within seconds, so counting them hid the very bursts the floor is for
+ * (measured: rarer slow episodes of a replica, every 20 s, left the floor at zero for the first 49
+ * s of a run). The floor and the win shares below are not part of the snapshot: a restored hedger
+ * relearns it from the next refusals.
  *
  * <h2>Bypassed while the bucket is full, for bursts that hedges beat</h2>
  *
@@ -94,7 +97,7 @@ import java.util.function.DoubleSupplier;
  *       burst. Once no hedge at all has been refused for {@link #QUIET_SPELL} (30 s), the bursts
  *       have stopped and the whole bucket is theirs: on a small bucket (10 to 20 tokens) hedges
  *       well within the budget's share draw it below half often. Any refusal, a burst's or one of a
- *       saturated budget, keeps the lower half for the floor for another quiet spell;
+ *       budget that failures spent, keeps the lower half for the floor for another quiet spell;
  *   <li>hedges sent at the floor have been winning ({@link #MIN_FLOOR_WIN_SHARE} of about the last
  *       32, reported by {@link #recordHedgeOutcome(long, boolean)}): the bursts are ones a hedge
  *       beats, like a slow replica while the others answer. Where a hedge joins the burst instead
@@ -146,8 +149,8 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   private static final long MIN_NANOS = 1_000;
 
   /**
-   * The share of calls whose hedge may be refused, while the budget is not saturated, at which the
-   * refusal floor holds still: one in a thousand, the calls a p99.9 can hide.
+   * The share of calls whose hedge may be refused, while failures have not spent the budget, at
+   * which the refusal floor holds still: one in a thousand, the calls a p99.9 can hide.
    */
   public static final double REFUSAL_TARGET = 0.001;
 
@@ -252,7 +255,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   // Calls learned from.
   private final AtomicLong samples = new AtomicLong();
   // The refusal floor in nanoseconds, as double bits, in [0, maxDelay]; 0 until a refusal while
-  // the budget is unsaturated raises it. CAS-updated by any caller.
+  // failures have not spent the budget raises it. CAS-updated by any caller.
   private final AtomicLong floorBits = new AtomicLong(NO_FLOOR);
   // The step and the factors a refusal and a call learned from move the floor by, for the call
   // rate the window measured last: one immutable value, replaced by the caller that refreshes the
@@ -275,7 +278,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   // The floor, as double bits, when hedges below it stopped winning and closed the bypass; 0 while
   // it is open. Once the floor has halved since, the bypass is tried again. CAS-updated.
   private final AtomicLong closedAtFloorBits = new AtomicLong(NO_FLOOR);
-  // When a hedge was last refused, saturated or not: written by the caller that reports the
+  // When a hedge was last refused, for whatever reason: written by the caller that reports the
   // refusal, read by callers asking for a delay while a floor is up.
   private volatile long lastRefusalNanos;
 
@@ -361,8 +364,8 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   }
 
   /**
-   * Returns the refusal floor: the delay that hedges refused while the budget was unsaturated asked
-   * for.
+   * Returns the refusal floor: the delay that hedges refused while failures had not spent the
+   * budget asked for.
    *
    * @return the floor in nanoseconds; 0 while no such refusal has raised it
    */
@@ -509,19 +512,19 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     }
   }
 
-  /** Records a refusal as one while the budget was saturated: it raises the delay only. */
+  /** Records a refusal as one while failures had spent the budget: it raises the delay only. */
   @Override
   public void recordBudgetExhausted() {
     recordBudgetExhausted(true);
   }
 
   @Override
-  public void recordBudgetExhausted(boolean saturated) {
+  public void recordBudgetExhausted(boolean spentOnFailures) {
     double eta = config.learningRate();
     double inUse = Math.max(baseDelayNanos(), refusalFloorNanos());
     update(1 + eta);
     lastRefusalNanos = clock.nanoTime();
-    if (!saturated) {
+    if (!spentOnFailures) {
       moveFloor(floorSteps.up(), inUse);
     }
   }

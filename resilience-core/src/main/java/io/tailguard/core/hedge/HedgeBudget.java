@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * refill too small to add a micro-token leaves the claim for later so no refill is lost to
  * rounding. Every addition rounds down, so hedges never exceed {@code burst + maxExtraLoad *
  * primaries + minHedgesPerSecond * seconds}: the capacity only limits what is kept. The primaries
- * of the reserve are counted in a {@link SecondWindow}, and so are primaries and tokens taken over
- * the last {@link #SATURATION_SECONDS} seconds, for {@link #saturated()}.
+ * of the reserve are counted in a {@link SecondWindow}, and so are primaries and the tokens that
+ * attempts after failures took over the last {@link #SPEND_SECONDS} seconds, for {@link
+ * #spentOnFailures()}.
  */
 final class HedgeBudget {
 
@@ -38,19 +39,22 @@ final class HedgeBudget {
    */
   static final int RESERVE_SECONDS = 2;
 
-  /** How many seconds {@link #saturated()} looks back. */
-  static final int SATURATION_SECONDS = 10;
+  /** How many seconds {@link #spentOnFailures()} looks back. */
+  static final int SPEND_SECONDS = 10;
 
-  /** The share of the budget's share that, once taken, makes the budget saturated. */
-  static final double SATURATED_SHARE = 0.9;
+  /**
+   * The share of what the primaries earned that attempts after failures must have taken for the
+   * budget to count as spent on failures: most of it.
+   */
+  static final double FAILURE_SHARE = 0.5;
 
   private final Clock clock;
   private final AtomicLong tokens;
   private final AtomicLong lastRefillNanos;
   // Primaries started in the last RESERVE_SECONDS seconds.
   private final SecondWindow primaries;
-  // Primaries (kind 0) and tokens taken (kind 1) in the last SATURATION_SECONDS seconds. Refunds
-  // are not subtracted (they are rare), so the spend errs high.
+  // Primaries (kind 0) and tokens taken by attempts after failures (kind 1) in the last
+  // SPEND_SECONDS seconds. Refunds are not subtracted (they are rare), so the spend errs high.
   private final SecondWindow spend;
   private volatile BudgetConfig config;
 
@@ -60,7 +64,7 @@ final class HedgeBudget {
     this.tokens = new AtomicLong(capacity(config));
     this.lastRefillNanos = new AtomicLong(clock.nanoTime());
     this.primaries = new SecondWindow(clock, RESERVE_SECONDS, 1);
-    this.spend = new SecondWindow(clock, SATURATION_SECONDS, 2);
+    this.spend = new SecondWindow(clock, SPEND_SECONDS, 2);
   }
 
   private static long capacity(BudgetConfig c) {
@@ -80,8 +84,20 @@ final class HedgeBudget {
     add((long) (config.maxExtraLoad() * SCALE));
   }
 
-  /** Takes a token for a hedge, if there is one. */
+  /** Takes a token for a hedge that its delay sent, if there is one. */
   boolean tryAcquire() {
+    return take(false);
+  }
+
+  /**
+   * Takes a token for an attempt that a retryable failure or an unacceptable result asked for, if
+   * there is one.
+   */
+  boolean tryAcquireAfterFailure() {
+    return take(true);
+  }
+
+  private boolean take(boolean afterFailure) {
     refill();
     for (; ; ) {
       long t = tokens.get();
@@ -89,21 +105,24 @@ final class HedgeBudget {
         return false;
       }
       if (tokens.compareAndSet(t, t - SCALE)) {
-        spend.increment(1);
+        if (afterFailure) {
+          spend.increment(1);
+        }
         return true;
       }
     }
   }
 
   /**
-   * Returns whether the attempts of the last {@link #SATURATION_SECONDS} seconds took at least
-   * {@link #SATURATED_SHARE} of what its primaries earned: a refusal then says the budget's share
-   * is spent, not that hedges came in a burst while it was unspent.
+   * Returns whether attempts after failures took at least {@link #FAILURE_SHARE} of what the
+   * primaries of the last {@link #SPEND_SECONDS} seconds earned: a hedge refused then says that
+   * failures spend the budget, not that the delay is too short for the slow calls' bursts. Hedges
+   * that the delay sent do not count: a burst of them is what a refusal is meant to report, and a
+   * delay that aims at 80% of the share plus one burst takes 90% of it in ten seconds.
    */
-  boolean saturated() {
+  boolean spentOnFailures() {
     long[] s = spend.sums();
-    double earned = config.maxExtraLoad() * s[0];
-    return earned == 0 || s[1] / earned >= SATURATED_SHARE;
+    return s[1] > 0 && s[1] >= FAILURE_SHARE * config.maxExtraLoad() * s[0];
   }
 
   /** Returns a token taken for a hedge that was not sent after all. */

@@ -78,14 +78,15 @@ public interface HedgeDelayStrategy {
 
   /**
    * Records that a hedge this strategy's delay asked for found no token in the budget (once per
-   * call), and whether the budget was saturated. The hedger calls this one; by default it calls
-   * {@link #recordBudgetExhausted()}.
+   * call), and whether failures had spent the budget. The hedger calls this one; by default it
+   * calls {@link #recordBudgetExhausted()}.
    *
-   * @param saturated {@code true} if hedges (and the attempts failures start) took at least 90% of
-   *     the budget's share over the last ten seconds: the refusal then says the budget is spent,
-   *     not that slow calls came in a burst while its share was unspent
+   * @param spentOnFailures {@code true} if attempts that retryable failures or unacceptable results
+   *     asked for took at least half of what the primaries of the last ten seconds earned: the
+   *     refusal then says failures spend the budget, not that slow calls came in a burst that the
+   *     delay is too short for
    */
-  default void recordBudgetExhausted(boolean saturated) {
+  default void recordBudgetExhausted(boolean spentOnFailures) {
     recordBudgetExhausted();
   }
 

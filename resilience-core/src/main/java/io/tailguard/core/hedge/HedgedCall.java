@@ -432,7 +432,7 @@ final class HedgedCall<T> {
   // Holds this. Starts the next attempt at once if allowed, else decides whether the call is over.
   private Decision fireNowLocked(HedgeEvent.Trigger trigger) {
     if (!stopHedging && started < maxAttempts) {
-      if (hedger.budget().tryAcquire()) {
+      if (hedger.budget().tryAcquireAfterFailure()) {
         disarmLocked();
         return Decision.launch(started++, trigger);
       }
@@ -449,7 +449,7 @@ final class HedgedCall<T> {
     }
     // Nothing is running. Waiting for the next timer would be pointless.
     if (!stopHedging && started < maxAttempts) {
-      if (hedger.budget().tryAcquire()) {
+      if (hedger.budget().tryAcquireAfterFailure()) {
         disarmLocked();
         return Decision.launch(started++, HedgeEvent.Trigger.ALL_ENDED);
       }

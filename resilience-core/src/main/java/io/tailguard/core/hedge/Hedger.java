@@ -482,7 +482,7 @@ public final class Hedger implements AutoCloseable {
     budgetExhausted.increment();
     if (delayed) {
       try {
-        strategy.recordBudgetExhausted(budget.saturated());
+        strategy.recordBudgetExhausted(budget.spentOnFailures());
       } catch (RuntimeException e) {
         onStrategyFault(e);
       }

@@ -167,7 +167,7 @@ class AdaptiveDelayStepsAndStateTest {
   static final double DOWN = Math.exp(-STEP * AdaptiveDelay.REFUSAL_TARGET);
 
   @Test
-  void aRefusalWhileTheBudgetIsUnsaturatedRaisesTheFloorAboveTheDelayInUse() {
+  void aRefusalWhileFailuresHaveNotSpentTheBudgetRaisesTheFloorAboveTheDelayInUse() {
     AdaptiveDelay d = warmAt100ms();
     d.recordBudgetExhausted(false);
     assertThat(d.refusalFloorNanos()).isCloseTo(100.0 * MS * UP, within(1.0));
@@ -179,7 +179,7 @@ class AdaptiveDelayStepsAndStateTest {
   }
 
   @Test
-  void aRefusalWhileTheBudgetIsSaturatedRaisesTheDelayOnly() {
+  void aRefusalWhileFailuresSpendTheBudgetRaisesTheDelayOnly() {
     AdaptiveDelay d = warmAt100ms();
     d.recordBudgetExhausted(true);
     d.recordBudgetExhausted();

@@ -57,22 +57,40 @@ class HedgeBudgetTest {
   }
 
   @Test
-  void aBudgetIsSaturatedOnceAttemptsTookNineTenthsOfItsShareOverTenSeconds() {
+  void aBudgetIsSpentOnFailuresOnceAttemptsAfterFailuresTookHalfItsShareOverTenSeconds() {
     HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 1), clock);
-    assertThat(budget.saturated()).as("nothing earned, nothing taken").isTrue();
+    assertThat(budget.spentOnFailures()).as("nothing earned, nothing taken").isFalse();
     for (int i = 0; i < 1000; i++) {
-      budget.onPrimary(); // 1,000 primaries earn 50 tokens; 45 is nine tenths
+      budget.onPrimary(); // 1,000 primaries earn 50 tokens; 25 is half
     }
-    assertThat(budget.saturated()).isFalse();
-    for (int i = 0; i < 44; i++) {
-      assertThat(budget.tryAcquire()).isTrue();
+    assertThat(budget.spentOnFailures()).isFalse();
+    for (int i = 0; i < 24; i++) {
+      assertThat(budget.tryAcquireAfterFailure()).isTrue();
     }
-    assertThat(budget.saturated()).as("44 of 50").isFalse();
-    assertThat(budget.tryAcquire()).isTrue();
-    assertThat(budget.saturated()).as("45 of 50").isTrue();
-    clock.advance(Duration.ofSeconds(HedgeBudget.SATURATION_SECONDS));
+    assertThat(budget.spentOnFailures()).as("24 of 50").isFalse();
+    assertThat(budget.tryAcquireAfterFailure()).isTrue();
+    assertThat(budget.spentOnFailures()).as("25 of 50").isTrue();
+    clock.advance(Duration.ofSeconds(HedgeBudget.SPEND_SECONDS));
     traffic(budget, 100, 1);
-    assertThat(budget.saturated()).as("the window forgot them").isFalse();
+    assertThat(budget.spentOnFailures()).as("the window forgot them").isFalse();
+  }
+
+  @Test
+  void hedgesThatTheDelaySentNeverMakeTheBudgetSpentOnFailures() {
+    // A delay aiming at 80% of the share plus a burst takes the whole share: that is what a refusal
+    // must report to the delay, not hide from it.
+    HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 1), clock);
+    for (int i = 0; i < 1000; i++) {
+      budget.onPrimary();
+    }
+    int taken = 0;
+    while (budget.tryAcquire()) {
+      taken++;
+    }
+    assertThat(taken).isEqualTo(50);
+    assertThat(budget.spentOnFailures()).isFalse();
+    assertThat(budget.tryAcquireAfterFailure()).as("an empty bucket, for failures too").isFalse();
+    assertThat(budget.spentOnFailures()).as("a refused attempt took nothing").isFalse();
   }
 
   @Test

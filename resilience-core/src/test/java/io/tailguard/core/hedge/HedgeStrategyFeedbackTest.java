@@ -88,6 +88,14 @@ class HedgeStrategyFeedbackTest {
       told.add("budget exhausted");
     }
 
+    final List<Boolean> spentOnFailures = new ArrayList<>();
+
+    @Override
+    public void recordBudgetExhausted(boolean spentOnFailures) {
+      this.spentOnFailures.add(spentOnFailures);
+      recordBudgetExhausted();
+    }
+
     final List<String> outcomes = new ArrayList<>();
 
     @Override
@@ -345,6 +353,38 @@ class HedgeStrategyFeedbackTest {
     assertThat(failing).isCompletedExceptionally();
     assertThat(strategy.told).containsExactly("failure");
     assertThat(h.metrics().budgetExhausted()).isEqualTo(2);
+  }
+
+  @Test
+  void aRefusalAfterTheDelaysOwnHedgesTookTheTokensIsNotOneOfABudgetSpentOnFailures() {
+    Hedger h = hedgerWhoseOnlyTokenIsSpent(); // by a hedge its delay sent
+    CompletableFuture<String> refused = call(h);
+    clock.advance(Duration.ofMillis(100));
+    assertThat(strategy.spentOnFailures).containsExactly(false);
+    attempts.get(2).complete("primary");
+    assertThat(refused).isDone();
+  }
+
+  @Test
+  void aRefusalAfterRetriesOfFailuresTookTheTokensIsOneOfABudgetSpentOnFailures() {
+    Hedger h =
+        hedger(
+            HedgeConfig.builder()
+                .maxHedges(1)
+                .budget(new BudgetConfig(0.05, 0, 1))
+                .retryableExceptions(List.of(IllegalStateException.class)));
+    CompletableFuture<String> retried = call(h);
+    attempts.get(0).completeExceptionally(new IllegalStateException("down"));
+    assertThat(attempts).as("the failure's attempt took the only token").hasSize(2);
+    attempts.get(1).complete("retried");
+    assertThat(retried).isCompletedWithValue("retried");
+
+    CompletableFuture<String> refused = call(h);
+    clock.advance(Duration.ofMillis(100));
+    assertThat(attempts).hasSize(3);
+    assertThat(strategy.spentOnFailures).containsExactly(true);
+    attempts.get(2).complete("primary");
+    assertThat(refused).isDone();
   }
 
   @Test
