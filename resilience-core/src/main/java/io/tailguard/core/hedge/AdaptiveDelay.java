@@ -77,13 +77,13 @@ import java.util.function.DoubleSupplier;
  * forgets the bursts after a quiet window and would meet the next burst with a short delay, while
  * the floor remembers the delay bursts need until refusals stay away. Where slow calls come
  * independently nothing is refused and the floor stays at zero. A refusal while attempts that
- * retryable failures start at once have taken most of the budget's share says nothing about bursts,
- * and a longer delay would only leave more calls unhedged, so it does not raise the floor. Hedges
- * that the delay sent do not count as such a spend: a delay that aims at 80% of the share plus one
- * burst takes 90% of it within seconds, so counting them hid the very bursts the floor is for
- * (measured: rarer slow episodes of a replica, every 20 s, left the floor at zero for the first 49
- * s of a run). The floor and the win shares below are not part of the snapshot: a restored hedger
- * relearns it from the next refusals.
+ * failures start at once have taken at least half of what the primaries earned says nothing about
+ * bursts, and a longer delay would only leave more calls unhedged, so it does not raise the floor.
+ * Hedges that the delay sent do not count as such a spend: a delay that aims at 80% of the share
+ * plus one burst takes 90% of it within seconds, so counting them hid the very bursts the floor is
+ * for (measured: rarer slow episodes of a replica, every 20 s, left the floor at zero for the first
+ * 49 s of a run). The floor and the win shares below are not part of the snapshot: a restored
+ * hedger relearns it from the next refusals.
  *
  * <h2>Bypassed while the bucket is full, for bursts that hedges beat</h2>
  *

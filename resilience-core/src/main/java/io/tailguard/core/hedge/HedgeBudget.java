@@ -44,7 +44,7 @@ final class HedgeBudget {
 
   /**
    * The share of what the primaries earned that attempts after failures must have taken for the
-   * budget to count as spent on failures: most of it.
+   * budget to count as spent on failures: half of it.
    */
   static final double FAILURE_SHARE = 0.5;
 
@@ -54,7 +54,8 @@ final class HedgeBudget {
   // Primaries started in the last RESERVE_SECONDS seconds.
   private final SecondWindow primaries;
   // Primaries (kind 0) and tokens taken by attempts after failures (kind 1) in the last
-  // SPEND_SECONDS seconds. Refunds are not subtracted (they are rare), so the spend errs high.
+  // SPEND_SECONDS seconds. Refunds are not subtracted, so the spend errs high: the floor then stays
+  // put rather than rise.
   private final SecondWindow spend;
   private volatile BudgetConfig config;
 
@@ -90,8 +91,8 @@ final class HedgeBudget {
   }
 
   /**
-   * Takes a token for an attempt that a retryable failure or an unacceptable result asked for, if
-   * there is one.
+   * Takes a token for an attempt after failures, if there is one: one that a retryable failure or
+   * an unacceptable result asked for, or one started because every attempt ended without an answer.
    */
   boolean tryAcquireAfterFailure() {
     return take(true);

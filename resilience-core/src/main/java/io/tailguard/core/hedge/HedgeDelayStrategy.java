@@ -81,10 +81,10 @@ public interface HedgeDelayStrategy {
    * call), and whether failures had spent the budget. The hedger calls this one; by default it
    * calls {@link #recordBudgetExhausted()}.
    *
-   * @param spentOnFailures {@code true} if attempts that retryable failures or unacceptable results
-   *     asked for took at least half of what the primaries of the last ten seconds earned: the
-   *     refusal then says failures spend the budget, not that slow calls came in a burst that the
-   *     delay is too short for
+   * @param spentOnFailures {@code true} if attempts after failures (a retryable failure, an
+   *     unacceptable result, or every attempt ended without an answer) took at least half of what
+   *     the primaries of the last ten seconds earned: the refusal then says failures spend the
+   *     budget, not that slow calls came in a burst that the delay is too short for
    */
   default void recordBudgetExhausted(boolean spentOnFailures) {
     recordBudgetExhausted();

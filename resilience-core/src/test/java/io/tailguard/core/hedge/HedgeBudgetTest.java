@@ -94,6 +94,13 @@ class HedgeBudgetTest {
   }
 
   @Test
+  void aRetryWhileNoPrimaryEarnedAnythingSpendsTheBudgetOnFailures() {
+    HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 3), clock);
+    assertThat(budget.tryAcquireAfterFailure()).as("the burst pays for it").isTrue();
+    assertThat(budget.spentOnFailures()).isTrue();
+  }
+
+  @Test
   void theFillIsTheTokensOverWhatTheBucketMayHoldNow() {
     HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 10), clock);
     assertThat(budget.fill()).isEqualTo(1.0);
