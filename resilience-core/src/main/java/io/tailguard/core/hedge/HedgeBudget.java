@@ -118,8 +118,8 @@ final class HedgeBudget {
    * Returns whether attempts after failures took at least {@link #FAILURE_SHARE} of what the
    * primaries of the last {@link #SPEND_SECONDS} seconds earned: a hedge refused then says that
    * failures spend the budget, not that the delay is too short for the slow calls' bursts. Hedges
-   * that the delay sent do not count: a burst of them is what a refusal is meant to report, and a
-   * delay that aims at 80% of the share plus one burst takes 90% of it in ten seconds.
+   * that the delay sent do not count: a burst of them is what a refusal is meant to report (see
+   * {@link AdaptiveDelay}).
    */
   boolean spentOnFailures() {
     long[] s = spend.sums();

@@ -1,5 +1,6 @@
 package io.tailguard.benchmarks.hedge.sim;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 
 /**
@@ -76,12 +77,13 @@ final class ReplicaModel implements LatencyModel {
         slow.length,
         slow.length,
         regime.describe(),
-        trim(meanGapNanos / 1e9),
-        trim(meanEpisodeNanos / 1e6));
+        plain(meanGapNanos / 1e9),
+        plain(meanEpisodeNanos / 1e6));
   }
 
-  private static String trim(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  // 5 rather than 5.0, 250.5 as it is.
+  private static String plain(double v) {
+    return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   /**
