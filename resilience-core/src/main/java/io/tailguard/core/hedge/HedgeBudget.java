@@ -23,19 +23,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * before the floor refill it covers is added, so each nanosecond of floor refill is added once; a
  * refill too small to add a micro-token leaves the claim for later so no refill is lost to
  * rounding. Every addition rounds down, so hedges never exceed {@code burst + maxExtraLoad *
- * primaries + minHedgesPerSecond * seconds}: the capacity only limits what is kept. The primaries
- * of the reserve are counted in a {@link SecondWindow}, and so are primaries and the tokens that
- * attempts after failures took over the last {@link #SPEND_SECONDS} seconds, for {@link
- * #spentOnFailures()}.
+ * primaries + minHedgesPerSecond * seconds}: the capacity only limits what is kept. Primaries, and
+ * the tokens that attempts after failures took, are counted in one {@link SecondWindow} of {@link
+ * #SPEND_SECONDS} seconds, for {@link #spentOnFailures()}; the capacity reads the primaries of
+ * exactly the last {@link #RESERVE_SECONDS} from it ({@link SecondWindow#slidingSum(int, int)}).
+ * Counting whole buckets instead (the current second and the one before) halved the capacity at
+ * every second boundary and dropped the tokens above it: the reserve was one to two seconds,
+ * depending on where a burst fell in the clock's second.
  */
 final class HedgeBudget {
 
   static final long SCALE = 1_000_000L;
 
   /**
-   * How many seconds of the budget's share the bucket may hold beyond the burst. Two seconds cover
-   * a slow replica's episode of a few hundred milliseconds; more would let a saturated budget spend
-   * well over its share in any span of a few seconds.
+   * How many seconds of the budget's share the bucket may hold, where that is more than the burst.
+   * Two seconds cover a slow replica's episode of a few hundred milliseconds; more would let a
+   * saturated budget spend well over its share in any span of a few seconds. Less than {@link
+   * #SPEND_SECONDS}, whose window it reads.
    */
   static final int RESERVE_SECONDS = 2;
 
@@ -48,15 +52,16 @@ final class HedgeBudget {
    */
   static final double FAILURE_SHARE = 0.5;
 
+  private static final int PRIMARIES = 0;
+  private static final int AFTER_FAILURE = 1;
+
   private final Clock clock;
   private final AtomicLong tokens;
   private final AtomicLong lastRefillNanos;
-  // Primaries started in the last RESERVE_SECONDS seconds.
-  private final SecondWindow primaries;
-  // Primaries (kind 0) and tokens taken by attempts after failures (kind 1) in the last
-  // SPEND_SECONDS seconds. Refunds are not subtracted, so the spend errs high: the floor then stays
-  // put rather than rise.
-  private final SecondWindow spend;
+  // Primaries (kind 0) and tokens taken by attempts after failures (kind 1) over the last
+  // SPEND_SECONDS seconds; the reserve reads the primaries of its last RESERVE_SECONDS from it.
+  // Refunds are not subtracted, so the spend errs high: the floor then stays put rather than rise.
+  private final SecondWindow window;
   private volatile BudgetConfig config;
 
   HedgeBudget(BudgetConfig config, Clock clock) {
@@ -64,8 +69,7 @@ final class HedgeBudget {
     this.clock = clock;
     this.tokens = new AtomicLong(capacity(config));
     this.lastRefillNanos = new AtomicLong(clock.nanoTime());
-    this.primaries = new SecondWindow(clock, RESERVE_SECONDS, 1);
-    this.spend = new SecondWindow(clock, SPEND_SECONDS, 2);
+    this.window = new SecondWindow(clock, SPEND_SECONDS, 2);
   }
 
   private static long capacity(BudgetConfig c) {
@@ -75,13 +79,17 @@ final class HedgeBudget {
   /** Returns the most tokens the bucket may hold now, in micro-tokens. */
   private long capacity() {
     BudgetConfig c = config;
-    return Math.max(capacity(c), (long) (c.maxExtraLoad() * primaries.sum(0) * SCALE));
+    return Math.max(capacity(c), (long) (c.maxExtraLoad() * reservePrimaries() * SCALE));
+  }
+
+  /** The primaries of exactly the last {@link #RESERVE_SECONDS}: the capacity does not step. */
+  private double reservePrimaries() {
+    return window.slidingSum(PRIMARIES, RESERVE_SECONDS);
   }
 
   /** A primary attempt started: it earns {@code maxExtraLoad} of a hedge. */
   void onPrimary() {
-    primaries.increment(0);
-    spend.increment(0);
+    window.increment(PRIMARIES);
     add((long) (config.maxExtraLoad() * SCALE));
   }
 
@@ -107,7 +115,7 @@ final class HedgeBudget {
       }
       if (tokens.compareAndSet(t, t - SCALE)) {
         if (afterFailure) {
-          spend.increment(1);
+          window.increment(AFTER_FAILURE);
         }
         return true;
       }
@@ -122,8 +130,9 @@ final class HedgeBudget {
    * {@link AdaptiveDelay}).
    */
   boolean spentOnFailures() {
-    long[] s = spend.sums();
-    return s[1] > 0 && s[1] >= FAILURE_SHARE * config.maxExtraLoad() * s[0];
+    long[] s = window.sums();
+    return s[AFTER_FAILURE] > 0
+        && s[AFTER_FAILURE] >= FAILURE_SHARE * config.maxExtraLoad() * s[PRIMARIES];
   }
 
   /** Returns a token taken for a hedge that was not sent after all. */
@@ -134,7 +143,7 @@ final class HedgeBudget {
   private void refill() {
     // The floor is for quiet services: it adds only what the primaries' share falls short of it.
     BudgetConfig c = config;
-    double earned = c.maxExtraLoad() * primaries.sum(0) / RESERVE_SECONDS;
+    double earned = c.maxExtraLoad() * reservePrimaries() / RESERVE_SECONDS;
     double rate = Math.max(0, c.minHedgesPerSecond() - earned);
     long now = clock.nanoTime();
     long last = lastRefillNanos.get();

@@ -93,6 +93,38 @@ public final class SecondWindow {
   }
 
   /**
+   * Returns the events of one kind over exactly the last {@code seconds} seconds, estimated: the
+   * current, partial second and the whole seconds before it, plus the part of the oldest second
+   * that the span still covers, counted pro rata. Unlike {@link #sum(int)}, whose span shrinks by a
+   * second at each second boundary, this moves smoothly: a rate or a capacity derived from it does
+   * not drop every second.
+   *
+   * @param kind the kind
+   * @param seconds the span, at least 1 and less than the window's length
+   * @return the estimate
+   */
+  public double slidingSum(int kind, int seconds) {
+    if (seconds < 1 || seconds >= buckets.length) {
+      throw new IllegalArgumentException(
+          "seconds must be at least 1 and less than the window's "
+              + buckets.length
+              + ", was "
+              + seconds);
+    }
+    long elapsed = clock.nanoTime() - originNanos;
+    long e = Math.floorDiv(elapsed, BUCKET_NANOS);
+    double oldestShare = 1 - (double) Math.floorMod(elapsed, BUCKET_NANOS) / BUCKET_NANOS;
+    double sum = 0;
+    for (int age = 0; age <= seconds; age++) {
+      Bucket b = buckets[(int) Math.floorMod(e - age, (long) buckets.length)];
+      if (b.epoch == e - age) {
+        sum += age < seconds ? b.counts.get(kind) : b.counts.get(kind) * oldestShare;
+      }
+    }
+    return sum;
+  }
+
+  /**
    * Returns the current second, counted from the window's creation.
    *
    * @return the second

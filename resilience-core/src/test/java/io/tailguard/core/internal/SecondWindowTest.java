@@ -93,4 +93,44 @@ class SecondWindowTest {
     nearWrap.advanceMillis(1_000);
     assertThat(w.sum(0)).isEqualTo(1);
   }
+
+  @Test
+  void theSlidingSumCountsExactlyTheLastSecondsWithTheOldestProRata() {
+    SecondWindow w = new SecondWindow(clock, 3, 1);
+    for (int i = 0; i < 4; i++) {
+      w.increment(0); // second 0
+    }
+    clock.advanceMillis(1_000);
+    w.increment(0); // second 1
+    w.increment(0);
+    assertThat(w.slidingSum(0, 2)).isEqualTo(6.0); // seconds 0 and 1, all of them
+    // At the boundary, the last second is all of second 0, and nothing of the current one yet.
+    assertThat(w.slidingSum(0, 1)).isEqualTo(6.0);
+    clock.advanceMillis(500);
+    assertThat(w.slidingSum(0, 1)).isEqualTo(4.0); // half of second 0, and second 1 so far
+    assertThat(w.slidingSum(0, 2)).isEqualTo(6.0);
+    clock.advanceMillis(500); // second 2 starts: two seconds back is still all of 0 and 1
+    assertThat(w.slidingSum(0, 2)).isEqualTo(6.0);
+    assertThat(w.sum(0)).as("sum() covers three buckets here").isEqualTo(6);
+    clock.advanceMillis(250); // a quarter of second 0 has left the span
+    assertThat(w.slidingSum(0, 2)).isEqualTo(5.0);
+    assertThat(w.slidingSum(0, 1)).isEqualTo(1.5);
+    clock.advanceMillis(750); // second 3: 1 and 2, with 0 gone
+    assertThat(w.slidingSum(0, 2)).isEqualTo(2.0);
+    clock.advanceMillis(500);
+    assertThat(w.slidingSum(0, 2)).isEqualTo(1.0);
+    clock.advanceMillis(10_000);
+    assertThat(w.slidingSum(0, 2)).isZero();
+  }
+
+  @Test
+  void theSlidingSumSpanMustFitInTheWindow() {
+    SecondWindow w = new SecondWindow(clock, 3, 1);
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> w.slidingSum(0, 3))
+        .withMessage("seconds must be at least 1 and less than the window's 3, was 3");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> w.slidingSum(0, 0))
+        .withMessage("seconds must be at least 1 and less than the window's 3, was 0");
+  }
 }
