@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Counts events of a few kinds over the last {@code seconds} seconds, in a ring of one-second
- * buckets: the retry budget counts calls and retries in it, the hedge budget primaries.
+ * buckets: the retry budget counts calls and retries in it, the hedge budget primaries and the
+ * attempts after failures.
  *
  * <p>A bucket is claimed for a new second under its own monitor (the reset of its counters and the
  * write of its epoch happen together); counting and summing take no lock. {@code epoch} is
