@@ -19,17 +19,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * pay for a long storm.
  *
  * <p>Thread-safe and lock-free. {@code tokens} holds micro-tokens (so fractional refills add up
- * exactly) and changes only by CAS, capped at the burst. {@code lastRefillNanos} is claimed by CAS
- * before the floor refill it covers is added, so each nanosecond of floor refill is added once; a
- * refill too small to add a micro-token leaves the claim for later so no refill is lost to
+ * exactly) and changes only by CAS, capped at the capacity. {@code lastRefillNanos} is claimed by
+ * CAS before the floor refill it covers is added, so each nanosecond of floor refill is added once;
+ * a refill too small to add a micro-token leaves the claim for later so no refill is lost to
  * rounding. Every addition rounds down, so hedges never exceed {@code burst + maxExtraLoad *
  * primaries + minHedgesPerSecond * seconds}: the capacity only limits what is kept. Primaries, and
  * the tokens that attempts after failures took, are counted in one {@link SecondWindow} of {@link
  * #SPEND_SECONDS} seconds, for {@link #spentOnFailures()}; the capacity reads the primaries of
- * exactly the last {@link #RESERVE_SECONDS} from it ({@link SecondWindow#slidingSum(int, int)}).
- * Counting whole buckets instead (the current second and the one before) halved the capacity at
- * every second boundary and dropped the tokens above it: the reserve was one to two seconds,
- * depending on where a burst fell in the clock's second.
+ * about the last {@link #RESERVE_SECONDS} from it, the oldest second pro rata ({@link
+ * SecondWindow#slidingSum(int, int)}). Counting whole buckets instead (the current second and the
+ * one before) halved the capacity at every second boundary and dropped the tokens above it: the
+ * reserve was one to two seconds, depending on where a burst fell in the clock's second.
  */
 final class HedgeBudget {
 
@@ -82,7 +82,7 @@ final class HedgeBudget {
     return Math.max(capacity(c), (long) (c.maxExtraLoad() * reservePrimaries() * SCALE));
   }
 
-  /** The primaries of exactly the last {@link #RESERVE_SECONDS}: the capacity does not step. */
+  /** The primaries of about the last {@link #RESERVE_SECONDS}: the capacity does not step. */
   private double reservePrimaries() {
     return window.slidingSum(PRIMARIES, RESERVE_SECONDS);
   }

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * volatile: a reader that sees an epoch sees the reset that preceded it. Counts are approximate at
  * second boundaries (an increment racing with a reset may land in either second); the error does
  * not grow with time. The window covers the current, partial second and the {@code seconds - 1}
- * whole seconds before it.
+ * whole seconds before it, as {@link #sum(int)} counts; {@link #slidingSum(int, int)} estimates a
+ * span of fewer seconds that does not shrink at each boundary.
  *
  * <p>Not part of the public API. This class is thread-safe and lock-free except for one brief lock
  * per bucket per second.
@@ -94,11 +95,11 @@ public final class SecondWindow {
   }
 
   /**
-   * Returns the events of one kind over exactly the last {@code seconds} seconds, estimated: the
-   * current, partial second and the whole seconds before it, plus the part of the oldest second
-   * that the span still covers, counted pro rata. Unlike {@link #sum(int)}, whose span shrinks by a
-   * second at each second boundary, this moves smoothly: a rate or a capacity derived from it does
-   * not drop every second.
+   * Returns the events of one kind over the last {@code seconds} seconds, estimated: the current,
+   * partial second and the whole seconds before it, plus the part of the oldest second that the
+   * span still covers, counted pro rata (exact where events were spread evenly over that second).
+   * Unlike {@link #sum(int)}, whose span shrinks by a second at each second boundary, this moves
+   * smoothly: a rate or a capacity derived from it does not drop every second.
    *
    * @param kind the kind
    * @param seconds the span, at least 1 and less than the window's length

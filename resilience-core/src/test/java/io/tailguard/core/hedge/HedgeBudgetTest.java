@@ -38,8 +38,13 @@ class HedgeBudgetTest {
   }
 
   @Test
+  void theReserveFitsInTheWindowItIsReadFrom() {
+    assertThat(HedgeBudget.RESERVE_SECONDS).isLessThan(HedgeBudget.SPEND_SECONDS);
+  }
+
+  @Test
   void theReserveHoldsAcrossSecondBoundaries() {
-    // The capacity counts the primaries of exactly the last two seconds: counting only the current
+    // The capacity counts the primaries of the last two seconds: counting only the current
     // second and the one before dropped it to one second's share at every boundary, and the excess
     // was lost.
     HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 1), clock);
@@ -60,7 +65,8 @@ class HedgeBudgetTest {
   void theReserveFallsWithTheTrafficAndNeverBelowTheBurst() {
     HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 3), clock);
     traffic(budget, 400, 10);
-    assertThat(budget.available()).isGreaterThan(0.05 * 400 * (HedgeBudget.RESERVE_SECONDS - 1));
+    assertThat(budget.available())
+        .isCloseTo(0.05 * 400 * HedgeBudget.RESERVE_SECONDS, within(0.05 + 1e-6));
     clock.advance(Duration.ofSeconds(30));
     traffic(budget, 10, 1); // a trickle: the capacity is the burst again
     assertThat(budget.available()).isEqualTo(3.0);

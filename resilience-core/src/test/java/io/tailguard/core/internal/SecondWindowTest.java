@@ -124,6 +124,18 @@ class SecondWindowTest {
   }
 
   @Test
+  void theSlidingSumWorksWhereverTheClockStarts() {
+    FakeClock nearWrap = FakeClock.startingAt(Long.MAX_VALUE - 500_000_000L);
+    SecondWindow w = new SecondWindow(nearWrap, 3, 1);
+    w.increment(0);
+    w.increment(0);
+    nearWrap.advanceMillis(1_000); // nanoTime wraps past Long.MAX_VALUE here
+    w.increment(0);
+    nearWrap.advanceMillis(1_500); // half of second 0 has left the two-second span
+    assertThat(w.slidingSum(0, 2)).isEqualTo(2.0);
+  }
+
+  @Test
   void theSlidingSumSpanMustFitInTheWindow() {
     SecondWindow w = new SecondWindow(clock, 3, 1);
     assertThatIllegalArgumentException()
