@@ -106,13 +106,7 @@ public final class SecondWindow {
    * @return the estimate
    */
   public double slidingSum(int kind, int seconds) {
-    if (seconds < 1 || seconds >= buckets.length) {
-      throw new IllegalArgumentException(
-          "seconds must be at least 1 and less than the window's "
-              + buckets.length
-              + ", was "
-              + seconds);
-    }
+    Validate.inRange("seconds", seconds, 1, buckets.length - 1);
     long elapsed = clock.nanoTime() - originNanos;
     long e = Math.floorDiv(elapsed, BUCKET_NANOS);
     double oldestShare = 1 - (double) Math.floorMod(elapsed, BUCKET_NANOS) / BUCKET_NANOS;

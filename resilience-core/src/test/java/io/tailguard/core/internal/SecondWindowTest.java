@@ -140,9 +140,9 @@ class SecondWindowTest {
     SecondWindow w = new SecondWindow(clock, 3, 1);
     assertThatIllegalArgumentException()
         .isThrownBy(() -> w.slidingSum(0, 3))
-        .withMessage("seconds must be at least 1 and less than the window's 3, was 3");
+        .withMessage("seconds must be in [1, 2], was 3");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> w.slidingSum(0, 0))
-        .withMessage("seconds must be at least 1 and less than the window's 3, was 0");
+        .withMessage("seconds must be in [1, 2], was 0");
   }
 }
