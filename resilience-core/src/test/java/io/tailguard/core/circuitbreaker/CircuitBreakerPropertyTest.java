@@ -56,7 +56,9 @@ class CircuitBreakerPropertyTest {
   // ---------------------------------------------------------------------------------------------
   // The property
 
-  @Property(tries = 500)
+  // A fixed seed, as the other property tests have: the coverage check below is statistical (about
+  // 20 trial time-outs a run), and with a seed drawn per run it failed once at 4.
+  @Property(tries = 500, seed = "20261207")
   void theBreakerFollowsTheReferenceModel(
       @ForAll("configs") CircuitConfig initial, @ForAll("actions") List<Action> actions) {
     FakeClock clock = new FakeClock();
