@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * One latency regime of a backend: a lognormal body, plus with probability {@code stallProbability}
- * an additive stall drawn from a Pareto distribution (scale 40 ms, shape 1.5, capped at 3 s), and
- * with probability {@code failureProbability} an instant failure instead.
+ * an additive stall drawn from a Pareto distribution (by default scale 40 ms, shape 1.5; capped at
+ * 3 s), and with probability {@code failureProbability} an instant failure instead.
  *
  * @param medianMillis the median of the body
  * @param sigma the body's log-space standard deviation
@@ -16,15 +16,33 @@ import java.util.SplittableRandom;
 record Regime(
     double medianMillis, double sigma, double stallProbability, double failureProbability) {
 
-  /** The body's median in the base regime, in milliseconds. */
-  static final double MEDIAN_MILLIS = 3;
+  /** The body's median in the base regime, in milliseconds ({@code sim.medianMs}, default 3). */
+  static final double MEDIAN_MILLIS = property("sim.medianMs", 3);
 
-  /** The body's sigma. */
-  static final double SIGMA = 0.5;
+  /** The body's sigma ({@code sim.sigma}, default 0.5). */
+  static final double SIGMA = property("sim.sigma", 0.5);
 
-  static final double STALL_SCALE_MILLIS = 40;
-  static final double STALL_SHAPE = 1.5;
+  static final double STALL_SCALE_MILLIS = property("sim.stallScaleMs", 40);
+  static final double STALL_SHAPE = property("sim.stallShape", 1.5);
   static final double STALL_CAP_MILLIS = 3000;
+
+  // A variation of the latency model, for checking the defaults on distributions not in the suite.
+  private static double property(String name, double defaultValue) {
+    String value = System.getProperty(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    double v;
+    try {
+      v = Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a positive number, was " + value, e);
+    }
+    if (!(v > 0 && v < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException(name + " must be a positive number, was " + value);
+    }
+    return v;
+  }
 
   /**
    * Returns a regime with the base body and stalls, without failures.
@@ -83,6 +101,9 @@ record Regime(
   static double meanStallMillis() {
     double s = STALL_SCALE_MILLIS;
     double a = STALL_SHAPE;
+    if (a == 1) {
+      return s + s * Math.log(STALL_CAP_MILLIS / s);
+    }
     return s + s * (1 - Math.pow(s / STALL_CAP_MILLIS, a - 1)) / (a - 1);
   }
 

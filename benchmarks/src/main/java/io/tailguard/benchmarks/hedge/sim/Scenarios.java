@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
  * <p>For checking the defaults on variations of the replicas scenario that are not in the suite,
  * three system properties change it: {@code sim.replicas} (default 3), {@code sim.gapS} (mean
  * seconds between a replica's slow episodes, default 5) and {@code sim.episodeMs} (their mean
- * length, default 500).
+ * length, default 500). Four more change the latency model of every scenario ({@link Regime}):
+ * {@code sim.medianMs} (the body's median, default 3), {@code sim.sigma} (its spread, default 0.5),
+ * {@code sim.stallScaleMs} and {@code sim.stallShape} (the Pareto stalls', default 40 and 1.5).
  *
  * <p>Stateless and thread-safe.
  */
