@@ -45,6 +45,10 @@ public final class LatencyRecorder {
   private final ArrayDeque<Interval> intervals = new ArrayDeque<>();
   private final Histogram window = new Histogram(1, HIGHEST_MICROS, DIGITS);
   private Histogram recycle;
+  // The latest part of the window, summed on demand by recentPercentileNanos; null until then.
+  private Histogram recent;
+  // When the window was last refreshed.
+  private long refreshedNanos;
   private long windowNanos;
   private long intervalNanos;
 
@@ -61,7 +65,8 @@ public final class LatencyRecorder {
   public LatencyRecorder(Clock clock, Duration window, Duration interval) {
     this.clock = Validate.notNull("clock", clock);
     setWindow(window, interval);
-    this.nextRotationNanos = clock.nanoTime() + intervalNanos;
+    this.refreshedNanos = clock.nanoTime();
+    this.nextRotationNanos = refreshedNanos + intervalNanos;
   }
 
   private void setWindow(Duration window, Duration interval) {
@@ -144,6 +149,7 @@ public final class LatencyRecorder {
     for (Interval i : intervals) {
       window.add(i.histogram);
     }
+    refreshedNanos = now;
     nextRotationNanos = now + intervalNanos;
   }
 
@@ -172,6 +178,40 @@ public final class LatencyRecorder {
     lock.lock();
     try {
       return window.getTotalCount() == 0 ? 0 : window.getValueAtPercentile(percentile) * 1000;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Returns a percentile of the latest part of the window as of the last refresh: the intervals
+   * that ended within {@code span} of it. It sums those intervals on each call, so it is meant for
+   * the reader that refreshes, once per interval.
+   *
+   * @param span how much of the window, in [1ns, window]
+   * @param percentile in [0, 100]
+   * @param minCount the fewest latencies that part must hold to give a percentile
+   * @return the latency in nanoseconds, or -1 when that part holds fewer than {@code minCount} (or
+   *     none)
+   */
+  public long recentPercentileNanos(Duration span, double percentile, long minCount) {
+    Validate.inClosed("percentile", percentile, 0, 100);
+    Validate.inRange("minCount", minCount, 0, Long.MAX_VALUE);
+    lock.lock();
+    try {
+      Validate.inRange("span", span, Duration.ofNanos(1), Duration.ofNanos(windowNanos));
+      if (recent == null) {
+        recent = new Histogram(1, HIGHEST_MICROS, DIGITS);
+      }
+      recent.reset();
+      long from = refreshedNanos - span.toNanos();
+      for (Interval i : intervals) {
+        if (i.endNanos - from > 0) {
+          recent.add(i.histogram);
+        }
+      }
+      long count = recent.getTotalCount();
+      return count == 0 || count < minCount ? -1 : recent.getValueAtPercentile(percentile) * 1000;
     } finally {
       lock.unlock();
     }

@@ -46,6 +46,23 @@ class LatencyRecorderReaderLockTest {
   }
 
   @Test
+  void afterARecentPercentile() throws Exception {
+    assertReleasedAfter(() -> recorder.recentPercentileNanos(Duration.ofSeconds(5), 50, 0));
+  }
+
+  @Test
+  void afterARefusedRecentPercentile() throws Exception {
+    assertReleasedAfter(
+        () -> {
+          try {
+            recorder.recentPercentileNanos(Duration.ofSeconds(11), 50, 0);
+          } catch (IllegalArgumentException expected) {
+            // the span is checked under the lock
+          }
+        });
+  }
+
+  @Test
   void afterASnapshot() throws Exception {
     assertReleasedAfter(recorder::snapshot);
   }
