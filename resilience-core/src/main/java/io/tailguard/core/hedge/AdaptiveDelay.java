@@ -74,8 +74,8 @@ import java.util.function.DoubleSupplier;
  * per second the shorter memory left the replicas scenario's p99.9 23% above the best fixed delay).
  * So at 400 calls per second a burst of 36 refusals doubles the floor, at 1,000 one of 90 (the
  * burst is as many more calls). The floor is a time, not a rate, on purpose: the window's quantile
- * forgets the bursts after a quiet window and would meet the next burst with a short delay, while
- * the floor remembers the delay bursts need until refusals stay away. Where slow calls come
+ * forgets the bursts after a quiet half window and would meet the next burst with a short delay,
+ * while the floor remembers the delay bursts need until refusals stay away. Where slow calls come
  * independently nothing is refused and the floor stays at zero. A refusal while attempts that
  * failures start at once have taken at least half of what the primaries earned says nothing about
  * bursts, and a longer delay would only leave more calls unhedged, so it does not raise the floor.
@@ -126,8 +126,15 @@ import java.util.function.DoubleSupplier;
  * exceed its elapsed time), so the quantile errs high rather than low; and when more than {@code b}
  * of the window was cut short, the quantile is unknown and {@code d} is left to the steps, which
  * follow rising latencies within a few hundred calls (a shift to slower answers, or more slow
- * answers than the budget can hedge). The window's histogram is an HdrHistogram recorder: wait-free
- * for the callers that record, folded by one caller per interval.
+ * answers than the budget can hedge). Where hedges have been winning ({@link #MIN_FALL_WIN_SHARE}
+ * of about the last 256), the window's latest half holds enough primaries and its quantile is
+ * lower, that quantile is {@code d}: latencies that fell (an incident that ended) are believed
+ * after half a window, while ones that rose wait for the whole window or the steps. Bursts are the
+ * floor's to remember, not the window's: a delay held up for a whole window after the slow calls
+ * stopped left the body's slower calls unhedged meanwhile. Where hedges lose (a queue every attempt
+ * waits in), the whole window's memory stays: an earlier delay would only send more hedges into the
+ * queue. The window's histogram is an HdrHistogram recorder: wait-free for the callers that record,
+ * folded by one caller per interval.
  *
  * <h2>Warming up</h2>
  *
@@ -139,7 +146,7 @@ import java.util.function.DoubleSupplier;
  * estimate it reaches then is where the tracking starts. The budget bounds what a poor early
  * estimate can cost.
  *
- * <p>This class is thread-safe. Once warm it is lock-free: {@code d}, {@code f} and the two win
+ * <p>This class is thread-safe. Once warm it is lock-free: {@code d}, {@code f} and the three win
  * shares are each one atomic value updated by CAS (they move independently; a reader may see one
  * step of any ahead of the others). While warming up, the kept latencies are guarded by the warm-up
  * buffer's monitor.
@@ -205,6 +212,15 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
    * through its first few spikes: p50 up to 1.17x no hedging's, against 1.13x at 0.3).
    */
   public static final double MIN_BYPASS_WIN_SHARE = 0.3;
+
+  /**
+   * The share of first hedges, of about the last 256 (from even odds), that must have won for a
+   * lower quantile in the window's latest half to set the delay: hedging earlier pays where hedges
+   * beat their primaries (75% on a calm dependency after an incident, in the hedging simulator),
+   * and only adds load where they do not (20% to 29% into a queue near saturation that every
+   * attempt waits in: there the early fall raised the extra attempts up to 1.30%, from 0.68%).
+   */
+  public static final double MIN_FALL_WIN_SHARE = 0.6;
 
   // How much one outcome moves each win share: over about the last 32 hedges at the floor (a few
   // seconds of bursts), and the last 256 while bypassing, whose shares lie closer to their bound.
@@ -275,6 +291,9 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   // first starts at 0 (no evidence that bursts are ones hedges beat), the second at even odds.
   private final AtomicLong floorWinBits = new AtomicLong(Double.doubleToRawLongBits(0));
   private final AtomicLong bypassWinBits = new AtomicLong(BYPASS_PRIOR_BITS);
+  // Win share, as double bits, of every first hedge, floor or not: a moving average over about the
+  // last 256 from even odds, CAS-updated by the caller that reports a call's outcome.
+  private final AtomicLong hedgeWinBits = new AtomicLong(BYPASS_PRIOR_BITS);
   // The floor, as double bits, when hedges below it stopped winning and closed the bypass; 0 while
   // it is open. Once the floor has halved since, the bypass is tried again. CAS-updated.
   private final AtomicLong closedAtFloorBits = new AtomicLong(NO_FLOOR);
@@ -413,6 +432,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   @Override
   public void recordHedgeOutcome(long firstHedgeDelayNanos, boolean hedgeWon) {
+    average(hedgeWinBits, hedgeWon, BYPASS_WIN_WEIGHT);
     double floor = floorInUse();
     if (floor <= 0) {
       return; // no floor: nothing to learn about bypassing one
@@ -463,6 +483,15 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
    */
   public double floorHedgeWinShare() {
     return share(floorWinBits);
+  }
+
+  /**
+   * Returns the win share of all first hedges, a moving average over about the last 256.
+   *
+   * @return in [0, 1]; 0.5 before any
+   */
+  public double hedgeWinShare() {
+    return share(hedgeWinBits);
   }
 
   /**
@@ -597,17 +626,26 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   }
 
   /**
-   * Sets the delay to the window's {@code (1 - b)}-quantile, unless more than {@code b} of the
-   * window was cut short: that quantile is then unknown, and the steps take over. Primaries cut
-   * short count as slower than anything, so the quantile errs high rather than low.
+   * Sets the delay to the window's {@code (1 - b)}-quantile, or its latest half's if that is lower,
+   * the half holds enough primaries and hedges have been winning, unless more than {@code b} was
+   * cut short: that quantile is then unknown, and the steps take over. Primaries cut short count as
+   * slower than anything, so the quantile errs high rather than low.
    */
   private void followWindow() {
     long count = window.count();
     followCallRate(count);
-    if (!isWarm() || count < Math.max(config.warmupSamples(), MIN_WINDOW_SAMPLES)) {
+    long enough = Math.max(config.warmupSamples(), MIN_WINDOW_SAMPLES);
+    if (!isWarm() || count < enough) {
       return;
     }
-    long q = window.percentileNanos(100 * (1 - targetRate));
+    double percentile = 100 * (1 - targetRate);
+    long q = window.percentileNanos(percentile);
+    if (share(hedgeWinBits) >= MIN_FALL_WIN_SHARE) {
+      long recent = window.recentPercentileNanos(config.window().dividedBy(2), percentile, enough);
+      if (recent >= 0 && recent < q) {
+        q = recent; // latencies fell: believed after half a window, where hedges win
+      }
+    }
     if (q < CUT_SHORT_NANOS / 2) {
       delayBits.set(Double.doubleToRawLongBits(clamp(config, q)));
     }
@@ -706,6 +744,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     d.put("floorBypassed", floorInUse() > baseDelayNanos() && bypassesFloor());
     d.put("floorHedgeWins", Math.round(floorHedgeWinShare() * 100) / 100.0);
     d.put("bypassHedgeWins", Math.round(bypassHedgeWinShare() * 100) / 100.0);
+    d.put("hedgeWins", Math.round(hedgeWinShare() * 100) / 100.0);
     d.put("samples", samples.get());
     return d;
   }

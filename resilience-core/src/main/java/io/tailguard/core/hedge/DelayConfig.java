@@ -157,7 +157,8 @@ public final class DelayConfig {
 
   /**
    * How far back PERCENTILE and ADAPTIVE look at primary latencies. Default 10s: a 60s window took
-   * a minute to notice that a dependency had become slower.
+   * a minute to notice that a dependency had become slower. Where hedges have been winning,
+   * ADAPTIVE also reads the window's latest half, and follows a lower quantile there.
    *
    * @return the histogram window
    */

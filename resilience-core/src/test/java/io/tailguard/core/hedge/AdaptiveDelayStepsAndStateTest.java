@@ -266,6 +266,101 @@ class AdaptiveDelayStepsAndStateTest {
     assertThat(d.learnedDelayNanos()).isCloseTo((1 - B) * 1000 * MS, within(10.0 * MS));
   }
 
+  /** Records {@code perTick} primaries of {@code millis} each 250 ms for {@code ticks}, asking. */
+  void primaries(AdaptiveDelay d, int ticks, int perTick, long millis) {
+    for (int t = 0; t < ticks; t++) {
+      for (int i = 0; i < perTick; i++) {
+        d.recordPrimary(millis * MS, true);
+      }
+      clock.advance(Duration.ofMillis(250));
+      d.delayNanos(1);
+    }
+  }
+
+  DelayConfig tenSecondWindow() {
+    return adaptive()
+        .warmupSamples(100)
+        .window(Duration.ofSeconds(10))
+        .recomputeInterval(Duration.ofMillis(250))
+        .build();
+  }
+
+  /** Reports {@code n} first hedges that won or lost. */
+  static void hedges(AdaptiveDelay d, int n, boolean won) {
+    for (int i = 0; i < n; i++) {
+      d.recordHedgeOutcome(50 * MS, won);
+    }
+  }
+
+  @Test
+  void latenciesThatFellAreBelievedAfterHalfTheWindow() {
+    AdaptiveDelay d = new AdaptiveDelay(tenSecondWindow(), BUDGET, clock);
+    hedges(d, 100, true); // hedges have been winning
+    assertThat(d.hedgeWinShare()).isGreaterThan(AdaptiveDelay.MIN_FALL_WIN_SHARE);
+    primaries(d, 20, 100, 100); // 5 s of 100 ms primaries: the quantile is 100 ms
+    assertThat((double) d.delayNanos(1)).isCloseTo(100.0 * MS, within(1.0 * MS));
+    // Faster answers: while the window's latest half still holds slow ones, the delay holds.
+    primaries(d, 10, 100, 10);
+    assertThat((double) d.delayNanos(1)).isCloseTo(100.0 * MS, within(1.0 * MS));
+    // Once the latest half holds only fast ones, its quantile is the delay, though half the window
+    // is still slow (before, the delay waited for the whole window to forget them).
+    primaries(d, 11, 100, 10);
+    assertThat(d.learnedDelayNanos()).isCloseTo(10.0 * MS, within(0.1 * MS));
+  }
+
+  @Test
+  void whereHedgesLoseLatenciesThatFellWaitForTheWholeWindow() {
+    AdaptiveDelay d = new AdaptiveDelay(tenSecondWindow(), BUDGET, clock);
+    assertThat(d.hedgeWinShare()).isEqualTo(0.5); // even odds before any: below the bar
+    primaries(d, 20, 100, 100);
+    primaries(d, 21, 100, 10);
+    // The latest half holds only fast primaries, but hedges have not been winning: the whole
+    // window's quantile stays the delay until the slow ones age out of it.
+    assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS, within(1.0 * MS));
+    hedges(d, 100, true);
+    hedges(d, 40, false);
+    assertThat(d.hedgeWinShare()).isLessThan(AdaptiveDelay.MIN_FALL_WIN_SHARE);
+    primaries(d, 1, 100, 10);
+    assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS, within(1.0 * MS));
+    hedges(d, 40, true);
+    primaries(d, 1, 100, 10);
+    assertThat(d.learnedDelayNanos()).isCloseTo(10.0 * MS, within(0.1 * MS));
+    primaries(d, 20, 100, 10); // once the whole window is fast, losing hedges change nothing
+    hedges(d, 300, false);
+    primaries(d, 1, 100, 10);
+    assertThat(d.learnedDelayNanos()).isCloseTo(10.0 * MS, within(0.1 * MS));
+  }
+
+  @Test
+  void latenciesThatRoseWaitForTheWholeWindow() {
+    AdaptiveDelay d = new AdaptiveDelay(tenSecondWindow(), BUDGET, clock);
+    hedges(d, 100, true);
+    primaries(d, 20, 100, 10); // 5 s of 10 ms primaries
+    // Then 5 s in which 6 in 100 take 100 ms: above the target rate in the latest half (its
+    // quantile is 100 ms), below it in the whole window (3 in 100).
+    for (int t = 0; t < 20; t++) {
+      for (int i = 0; i < 100; i++) {
+        d.recordPrimary((i < 6 ? 100 : 10) * MS, true);
+      }
+      clock.advance(Duration.ofMillis(250));
+      d.delayNanos(1);
+    }
+    assertThat(d.learnedDelayNanos()).isCloseTo(10.0 * MS, within(0.1 * MS));
+  }
+
+  @Test
+  void aHalfWindowWithFewerPrimariesThanTheWindowNeedsIsNotBelieved() {
+    AdaptiveDelay d = new AdaptiveDelay(tenSecondWindow(), BUDGET, clock);
+    hedges(d, 100, true);
+    primaries(d, 1, 150, 100); // 150 slow primaries at once
+    primaries(d, 20, 0, 0); // 5 s without calls
+    primaries(d, 1, 99, 10); // then 99 fast ones: the latest half holds fewer than 100
+    // The whole window's quantile (150 slow in 249): 100 ms.
+    assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS, within(1.0 * MS));
+    primaries(d, 1, 1, 10); // the hundredth
+    assertThat(d.learnedDelayNanos()).isCloseTo(10.0 * MS, within(0.1 * MS));
+  }
+
   @Test
   void aLowerMaximumDelayClampsTheFloor() {
     AdaptiveDelay d = warmAt100ms();
