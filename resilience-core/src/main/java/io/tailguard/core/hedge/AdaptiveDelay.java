@@ -74,16 +74,16 @@ import java.util.function.DoubleSupplier;
  * per second the shorter memory left the replicas scenario's p99.9 23% above the best fixed delay).
  * So at 400 calls per second a burst of 36 refusals doubles the floor, at 1,000 one of 90 (the
  * burst is as many more calls). The floor is a time, not a rate, on purpose: the window's quantile
- * forgets the bursts after a quiet half window and would meet the next burst with a short delay,
- * while the floor remembers the delay bursts need until refusals stay away. Where slow calls come
- * independently nothing is refused and the floor stays at zero. A refusal while attempts that
- * failures start at once have taken at least half of what the primaries earned says nothing about
- * bursts, and a longer delay would only leave more calls unhedged, so it does not raise the floor.
- * Hedges that the delay sent do not count as such a spend: a delay that aims at 80% of the share
- * plus one burst takes 90% of it within seconds, so counting them hid the very bursts the floor is
- * for (measured: rarer slow episodes of a replica, every 20 s, left the floor at zero for the first
- * 49 s of a run). The floor and the win shares below are not part of the snapshot: a restored
- * hedger relearns it from the next refusals.
+ * forgets the bursts after a quiet window (half of one where hedges win, below) and would meet the
+ * next burst with a short delay, while the floor remembers the delay bursts need until refusals
+ * stay away. Where slow calls come independently nothing is refused and the floor stays at zero. A
+ * refusal while attempts that failures start at once have taken at least half of what the primaries
+ * earned says nothing about bursts, and a longer delay would only leave more calls unhedged, so it
+ * does not raise the floor. Hedges that the delay sent do not count as such a spend: a delay that
+ * aims at 80% of the share plus one burst takes 90% of it within seconds, so counting them hid the
+ * very bursts the floor is for (measured: rarer slow episodes of a replica, every 20 s, left the
+ * floor at zero for the first 49 s of a run). The floor and the win shares below are not part of
+ * the snapshot: a restored hedger relearns it from the next refusals.
  *
  * <h2>Bypassed while the bucket is full, for bursts that hedges beat</h2>
  *
@@ -124,17 +124,18 @@ import java.util.function.DoubleSupplier;
  * warm, {@code d} is set to the {@code (1 - b)}-quantile of the primaries of the last {@code
  * window}. A primary cut short counts there as slower than any delay (its latency is only known to
  * exceed its elapsed time), so the quantile errs high rather than low; and when more than {@code b}
- * of the window was cut short, the quantile is unknown and {@code d} is left to the steps, which
- * follow rising latencies within a few hundred calls (a shift to slower answers, or more slow
- * answers than the budget can hedge). Where hedges have been winning ({@link #MIN_FALL_WIN_SHARE}
- * of about the last 256), the window's latest half holds enough primaries and its quantile is
- * lower, that quantile is {@code d}: latencies that fell (an incident that ended) are believed
- * after half a window, while ones that rose wait for the whole window or the steps. Bursts are the
- * floor's to remember, not the window's: a delay held up for a whole window after the slow calls
- * stopped left the body's slower calls unhedged meanwhile. Where hedges lose (a queue every attempt
- * waits in), the whole window's memory stays: an earlier delay would only send more hedges into the
- * queue. The window's histogram is an HdrHistogram recorder: wait-free for the callers that record,
- * folded by one caller per interval.
+ * of the primaries it is read from were cut short, the quantile is unknown and {@code d} is left to
+ * the steps, which follow rising latencies within a few hundred calls (a shift to slower answers,
+ * or more slow answers than the budget can hedge). Where hedges have been winning ({@link
+ * #MIN_FALL_WIN_SHARE} of about the last 256), the window's latest half holds enough primaries and
+ * its quantile is lower, that quantile is {@code d} (known there even where the whole window's is
+ * not): latencies that fell (an incident that ended) are believed after half a window, while ones
+ * that rose wait for the whole window or the steps. Bursts are the floor's to remember, not the
+ * window's: a delay held up for a whole window after the slow calls stopped left the body's slower
+ * calls unhedged meanwhile. Where hedges lose (a queue every attempt waits in), the whole window's
+ * memory stays: an earlier delay would only send more hedges into the queue. The window's histogram
+ * is an HdrHistogram recorder: wait-free for the callers that record, folded by one caller per
+ * interval.
  *
  * <h2>Warming up</h2>
  *
@@ -222,6 +223,13 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
    */
   public static final double MIN_FALL_WIN_SHARE = 0.6;
 
+  // The share of the window whose lower quantile is believed where hedges win.
+  private static final double LATEST_HALF = 0.5;
+  // The hedges' win share moves over about the last 256 first hedges, from even odds: no evidence
+  // either way, below MIN_FALL_WIN_SHARE until hedges have won.
+  private static final double HEDGE_WIN_WEIGHT = 1.0 / 256;
+  private static final long HEDGE_WIN_PRIOR_BITS = Double.doubleToRawLongBits(0.5);
+
   // How much one outcome moves each win share: over about the last 32 hedges at the floor (a few
   // seconds of bursts), and the last 256 while bypassing, whose shares lie closer to their bound.
   // Over 128, a calm dependency's share (about 0.4) fell below 0.3 by chance in 3 of 20 runs of
@@ -293,7 +301,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   private final AtomicLong bypassWinBits = new AtomicLong(BYPASS_PRIOR_BITS);
   // Win share, as double bits, of every first hedge, floor or not: a moving average over about the
   // last 256 from even odds, CAS-updated by the caller that reports a call's outcome.
-  private final AtomicLong hedgeWinBits = new AtomicLong(BYPASS_PRIOR_BITS);
+  private final AtomicLong hedgeWinBits = new AtomicLong(HEDGE_WIN_PRIOR_BITS);
   // The floor, as double bits, when hedges below it stopped winning and closed the bypass; 0 while
   // it is open. Once the floor has halved since, the bypass is tried again. CAS-updated.
   private final AtomicLong closedAtFloorBits = new AtomicLong(NO_FLOOR);
@@ -432,7 +440,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   @Override
   public void recordHedgeOutcome(long firstHedgeDelayNanos, boolean hedgeWon) {
-    average(hedgeWinBits, hedgeWon, BYPASS_WIN_WEIGHT);
+    average(hedgeWinBits, hedgeWon, HEDGE_WIN_WEIGHT);
     double floor = floorInUse();
     if (floor <= 0) {
       return; // no floor: nothing to learn about bypassing one
@@ -627,9 +635,9 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   /**
    * Sets the delay to the window's {@code (1 - b)}-quantile, or its latest half's if that is lower,
-   * the half holds enough primaries and hedges have been winning, unless more than {@code b} was
-   * cut short: that quantile is then unknown, and the steps take over. Primaries cut short count as
-   * slower than anything, so the quantile errs high rather than low.
+   * the half holds enough primaries and hedges have been winning, unless more than {@code b} of the
+   * part chosen was cut short: that quantile is then unknown, and the steps take over. Primaries
+   * cut short count as slower than anything, so the quantile errs high rather than low.
    */
   private void followWindow() {
     long count = window.count();
@@ -641,7 +649,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
     double percentile = 100 * (1 - targetRate);
     long q = window.percentileNanos(percentile);
     if (share(hedgeWinBits) >= MIN_FALL_WIN_SHARE) {
-      long recent = window.recentPercentileNanos(config.window().dividedBy(2), percentile, enough);
+      long recent = window.recentPercentileNanos(LATEST_HALF, percentile, enough);
       if (recent >= 0 && recent < q) {
         q = recent; // latencies fell: believed after half a window, where hedges win
       }

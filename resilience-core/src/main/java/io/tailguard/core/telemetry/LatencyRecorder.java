@@ -35,7 +35,7 @@ public final class LatencyRecorder {
 
   /** The end of the bucket that holds {@link #HIGHEST_MICROS}: the largest value a window holds. */
   private static final long HIGHEST_EQUIVALENT_MICROS =
-      new Histogram(1, HIGHEST_MICROS, DIGITS).highestEquivalentValue(HIGHEST_MICROS);
+      newHistogram().highestEquivalentValue(HIGHEST_MICROS);
 
   private final Clock clock;
   private final Recorder recorder = new Recorder(1, HIGHEST_MICROS, DIGITS);
@@ -43,11 +43,11 @@ public final class LatencyRecorder {
   // Reader state, guarded by `lock`.
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Interval> intervals = new ArrayDeque<>();
-  private final Histogram window = new Histogram(1, HIGHEST_MICROS, DIGITS);
+  private final Histogram window = newHistogram();
   private Histogram recycle;
   // The latest part of the window, summed on demand by recentPercentileNanos; null until then.
   private Histogram recent;
-  // When the window was last refreshed.
+  // When the window was last refreshed or restored.
   private long refreshedNanos;
   private long windowNanos;
   private long intervalNanos;
@@ -145,12 +145,23 @@ public final class LatencyRecorder {
     while (!intervals.isEmpty() && intervals.peekFirst().endNanos - oldest <= 0) {
       recycle = intervals.removeFirst().histogram;
     }
-    window.reset();
-    for (Interval i : intervals) {
-      window.add(i.histogram);
-    }
+    sumSince(window, Long.MIN_VALUE);
     refreshedNanos = now;
     nextRotationNanos = now + intervalNanos;
+  }
+
+  // Holds `lock`. Sets `sum` to the intervals that ended after `fromNanos` (all for MIN_VALUE).
+  private void sumSince(Histogram sum, long fromNanos) {
+    sum.reset();
+    for (Interval i : intervals) {
+      if (fromNanos == Long.MIN_VALUE || i.endNanos - fromNanos > 0) {
+        sum.add(i.histogram);
+      }
+    }
+  }
+
+  private static Histogram newHistogram() {
+    return new Histogram(1, HIGHEST_MICROS, DIGITS);
   }
 
   /**
@@ -185,31 +196,28 @@ public final class LatencyRecorder {
 
   /**
    * Returns a percentile of the latest part of the window as of the last refresh: the intervals
-   * that ended within {@code span} of it. It sums those intervals on each call, so it is meant for
-   * the reader that refreshes, once per interval.
+   * that ended within {@code share} of the window before it. A share rather than a span, so that it
+   * always lies within the window, whatever a concurrent {@link #reconfigure} sets. It sums those
+   * intervals on each call, so it is meant for the reader that refreshes, once per interval.
    *
-   * @param span how much of the window, in [1ns, window]
+   * @param share how much of the window, in (0, 1]
    * @param percentile in [0, 100]
-   * @param minCount the fewest latencies that part must hold to give a percentile
+   * @param minCount the fewest latencies that part must hold to give a percentile, at least 0
    * @return the latency in nanoseconds, or -1 when that part holds fewer than {@code minCount} (or
    *     none)
    */
-  public long recentPercentileNanos(Duration span, double percentile, long minCount) {
+  public long recentPercentileNanos(double share, double percentile, long minCount) {
+    Validate.inOpenClosed("share", share, 0, 1);
     Validate.inClosed("percentile", percentile, 0, 100);
-    Validate.inRange("minCount", minCount, 0, Long.MAX_VALUE);
+    if (minCount < 0) {
+      throw new IllegalArgumentException("minCount must be at least 0, was " + minCount);
+    }
     lock.lock();
     try {
-      Validate.inRange("span", span, Duration.ofNanos(1), Duration.ofNanos(windowNanos));
       if (recent == null) {
-        recent = new Histogram(1, HIGHEST_MICROS, DIGITS);
+        recent = newHistogram();
       }
-      recent.reset();
-      long from = refreshedNanos - span.toNanos();
-      for (Interval i : intervals) {
-        if (i.endNanos - from > 0) {
-          recent.add(i.histogram);
-        }
-      }
+      sumSince(recent, refreshedNanos - (long) (share * windowNanos));
       long count = recent.getTotalCount();
       return count == 0 || count < minCount ? -1 : recent.getValueAtPercentile(percentile) * 1000;
     } finally {
@@ -283,14 +291,14 @@ public final class LatencyRecorder {
     if (restored.getTotalCount() < 0 || restored.getMaxValue() > HIGHEST_EQUIVALENT_MICROS) {
       throw new IllegalArgumentException("latency histogram out of range");
     }
-    Histogram copy = new Histogram(1, HIGHEST_MICROS, DIGITS);
+    Histogram copy = newHistogram();
     copy.add(restored);
     lock.lock();
     try {
       intervals.clear();
-      intervals.addLast(new Interval(clock.nanoTime(), copy));
-      window.reset();
-      window.add(copy);
+      refreshedNanos = clock.nanoTime();
+      intervals.addLast(new Interval(refreshedNanos, copy));
+      sumSince(window, Long.MIN_VALUE);
     } finally {
       lock.unlock();
     }

@@ -231,12 +231,14 @@ class AdaptiveDelayFloorBypassTest {
   }
 
   @Test
-  void describeShowsTheBypassAndBothWinShares() {
+  void describeShowsTheBypassAndTheWinShares() {
     floorHedges(100, true);
     assertThat(d.describe())
         .containsEntry("floorBypassed", true)
         .containsEntry("floorHedgeWins", 0.96)
-        .containsEntry("bypassHedgeWins", 0.5);
+        .containsEntry("bypassHedgeWins", 0.5)
+        // Every first hedge, over about 256 from even odds: 0.5 + 0.5 * (1 - (255/256)^100).
+        .containsEntry("hedgeWins", 0.66);
   }
 
   @Test

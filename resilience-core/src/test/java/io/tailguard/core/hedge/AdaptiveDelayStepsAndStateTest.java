@@ -362,6 +362,19 @@ class AdaptiveDelayStepsAndStateTest {
   }
 
   @Test
+  void aHalfWindowNeedsAsManyPrimariesAsTheWarmupWhenThatIsMore() {
+    AdaptiveDelay d =
+        new AdaptiveDelay(tenSecondWindow().toBuilder().warmupSamples(200).build(), BUDGET, clock);
+    hedges(d, 100, true);
+    primaries(d, 1, 300, 100); // warm, and the window's quantile is 100 ms
+    primaries(d, 20, 0, 0);
+    primaries(d, 1, 199, 10); // the latest half holds 199 fast primaries: fewer than 200
+    assertThat(d.learnedDelayNanos()).isCloseTo(100.0 * MS, within(1.0 * MS));
+    primaries(d, 1, 1, 10);
+    assertThat(d.learnedDelayNanos()).isCloseTo(10.0 * MS, within(0.1 * MS));
+  }
+
+  @Test
   void aLowerMaximumDelayClampsTheFloor() {
     AdaptiveDelay d = warmAt100ms();
     d.recordBudgetExhausted(false);

@@ -221,7 +221,7 @@ class LatencyRecorderWindowTest {
   }
 
   @Test
-  void aRecentPercentileReadsOnlyTheIntervalsThatEndedWithinItsSpan() {
+  void aRecentPercentileReadsOnlyTheIntervalsThatEndedWithinItsShareOfTheWindow() {
     LatencyRecorder r = recorder(10, 1);
     for (int second = 1; second <= 10; second++) {
       for (int i = 0; i < 10; i++) {
@@ -230,58 +230,66 @@ class LatencyRecorderWindowTest {
       clock.advanceMillis(1000);
       r.refreshIfDue();
     }
-    // The window holds seconds 1 to 10; the last 3 s hold the intervals of seconds 8 to 10.
+    // The window holds seconds 1 to 10; its last 0.3 (3 s) holds the intervals of seconds 8 to 10.
     assertThat(r.percentileNanos(0)).isCloseTo(10 * MS, withinPercentage(1));
-    assertThat(r.recentPercentileNanos(Duration.ofSeconds(3), 0, 0))
-        .isCloseTo(80 * MS, withinPercentage(1));
-    assertThat(r.recentPercentileNanos(Duration.ofMillis(2500), 0, 0))
-        .isCloseTo(80 * MS, withinPercentage(1));
-    assertThat(r.recentPercentileNanos(Duration.ofSeconds(10), 0, 0))
-        .isCloseTo(10 * MS, withinPercentage(1));
-    assertThat(r.recentPercentileNanos(Duration.ofSeconds(3), 100, 0))
-        .isCloseTo(100 * MS, withinPercentage(1));
+    assertThat(r.recentPercentileNanos(0.3, 0, 0)).isCloseTo(80 * MS, withinPercentage(1));
+    assertThat(r.recentPercentileNanos(0.25, 0, 0)).isCloseTo(80 * MS, withinPercentage(1));
+    assertThat(r.recentPercentileNanos(1, 0, 0)).isCloseTo(10 * MS, withinPercentage(1));
+    assertThat(r.recentPercentileNanos(0.3, 100, 0)).isCloseTo(100 * MS, withinPercentage(1));
     // As of the last refresh: what was recorded since, and the time since, change nothing.
     r.record(1 * MS);
     clock.advanceMillis(500);
-    assertThat(r.recentPercentileNanos(Duration.ofSeconds(3), 0, 0))
-        .isCloseTo(80 * MS, withinPercentage(1));
+    assertThat(r.recentPercentileNanos(0.3, 0, 0)).isCloseTo(80 * MS, withinPercentage(1));
+    // A share of the window as it is now: a shorter window has a shorter latest half.
+    r.reconfigure(Duration.ofSeconds(4), Duration.ofSeconds(1));
+    assertThat(r.recentPercentileNanos(0.5, 0, 0)).isCloseTo(90 * MS, withinPercentage(1));
   }
 
   @Test
   void aRecentPartWithFewerThanItsMinimumCountHasNoPercentile() {
     LatencyRecorder r = recorder(10, 1);
-    assertThat(r.recentPercentileNanos(Duration.ofSeconds(5), 50, 0)).isEqualTo(-1);
+    assertThat(r.recentPercentileNanos(0.5, 50, 0)).isEqualTo(-1);
     for (int i = 0; i < 30; i++) {
       r.record(20 * MS);
     }
     clock.advanceMillis(1000);
     r.refreshIfDue();
-    assertThat(r.recentPercentileNanos(Duration.ofSeconds(5), 50, 30))
-        .isCloseTo(20 * MS, withinPercentage(1));
-    assertThat(r.recentPercentileNanos(Duration.ofSeconds(5), 50, 31)).isEqualTo(-1);
-    // Five empty seconds later, the part is empty while the window still holds the 30.
+    assertThat(r.recentPercentileNanos(0.5, 50, 30)).isCloseTo(20 * MS, withinPercentage(1));
+    assertThat(r.recentPercentileNanos(0.5, 50, 31)).isEqualTo(-1);
+    // Five empty seconds later, the latest half is empty while the window still holds the 30.
     for (int i = 0; i < 5; i++) {
       clock.advanceMillis(1000);
       r.refreshIfDue();
     }
     assertThat(r.count()).isEqualTo(30);
-    assertThat(r.recentPercentileNanos(Duration.ofSeconds(5), 50, 0)).isEqualTo(-1);
+    assertThat(r.recentPercentileNanos(0.5, 50, 0)).isEqualTo(-1);
+  }
+
+  @Test
+  void aRestoredWindowIsItsOwnLatestPart() {
+    LatencyRecorder from = recorder(10, 1);
+    for (int i = 0; i < 10; i++) {
+      from.record(40 * MS);
+    }
+    clock.advanceMillis(1000);
+    LatencyRecorder to = recorder(10, 1);
+    to.restoreWindow(from.encodeWindow());
+    assertThat(to.recentPercentileNanos(0.1, 50, 10)).isCloseTo(40 * MS, withinPercentage(1));
   }
 
   @Test
   void aRecentPercentileRefusesBadArgumentsByName() {
     LatencyRecorder r = recorder(10, 1);
-    assertThatThrownBy(() -> r.recentPercentileNanos(Duration.ofSeconds(11), 50, 0))
+    assertThatThrownBy(() -> r.recentPercentileNanos(0, 50, 0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("span must be in [1ns, 10s], was 11s");
-    assertThatThrownBy(() -> r.recentPercentileNanos(Duration.ZERO, 50, 0))
-        .hasMessage("span must be in [1ns, 10s], was 0ms");
-    assertThatThrownBy(() -> r.recentPercentileNanos(null, 50, 0))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("span");
-    assertThatThrownBy(() -> r.recentPercentileNanos(Duration.ofSeconds(1), -1, 0))
+        .hasMessage("share must be in (0, 1], was 0");
+    assertThatThrownBy(() -> r.recentPercentileNanos(1.5, 50, 0))
+        .hasMessage("share must be in (0, 1], was 1.5");
+    assertThatThrownBy(() -> r.recentPercentileNanos(Double.NaN, 50, 0))
+        .hasMessage("share must be in (0, 1], was NaN");
+    assertThatThrownBy(() -> r.recentPercentileNanos(0.5, -1, 0))
         .hasMessage("percentile must be in [0, 100], was -1");
-    assertThatThrownBy(() -> r.recentPercentileNanos(Duration.ofSeconds(1), 50, -1))
-        .hasMessageStartingWith("minCount must be in [0, ");
+    assertThatThrownBy(() -> r.recentPercentileNanos(0.5, 50, -1))
+        .hasMessage("minCount must be at least 0, was -1");
   }
 }

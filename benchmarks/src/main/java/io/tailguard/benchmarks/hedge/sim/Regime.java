@@ -1,5 +1,6 @@
 package io.tailguard.benchmarks.hedge.sim;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -17,17 +18,27 @@ record Regime(
     double medianMillis, double sigma, double stallProbability, double failureProbability) {
 
   /** The body's median in the base regime, in milliseconds ({@code sim.medianMs}, default 3). */
-  static final double MEDIAN_MILLIS = property("sim.medianMs", 3);
+  static final double MEDIAN_MILLIS = property("sim.medianMs", 3, Double.POSITIVE_INFINITY);
 
   /** The body's sigma ({@code sim.sigma}, default 0.5). */
-  static final double SIGMA = property("sim.sigma", 0.5);
+  static final double SIGMA = property("sim.sigma", 0.5, Double.POSITIVE_INFINITY);
 
-  static final double STALL_SCALE_MILLIS = property("sim.stallScaleMs", 40);
-  static final double STALL_SHAPE = property("sim.stallShape", 1.5);
   static final double STALL_CAP_MILLIS = 3000;
+  // Below the cap, which the mean of a stall (and so the queue scenarios' rates) assumes.
+  static final double STALL_SCALE_MILLIS = property("sim.stallScaleMs", 40, STALL_CAP_MILLIS);
+  static final double STALL_SHAPE = property("sim.stallShape", 1.5, Double.POSITIVE_INFINITY);
 
-  // A variation of the latency model, for checking the defaults on distributions not in the suite.
-  private static double property(String name, double defaultValue) {
+  /**
+   * Reads a variation of the simulator's models, for checking the defaults on what the suite does
+   * not hold.
+   *
+   * @param name the system property
+   * @param defaultValue its value when not set
+   * @param below the exclusive upper bound (the lower one is 0, exclusive)
+   * @return the value
+   * @throws IllegalArgumentException naming the property and its range if it is out of it
+   */
+  static double property(String name, double defaultValue, double below) {
     String value = System.getProperty(name);
     if (value == null) {
       return defaultValue;
@@ -36,10 +47,14 @@ record Regime(
     try {
       v = Double.parseDouble(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a positive number, was " + value, e);
+      v = Double.NaN;
     }
-    if (!(v > 0 && v < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException(name + " must be a positive number, was " + value);
+    if (!(v > 0 && v < below)) {
+      String range =
+          below == Double.POSITIVE_INFINITY
+              ? "a positive number"
+              : "in (0, " + BigDecimal.valueOf(below).stripTrailingZeros().toPlainString() + ")";
+      throw new IllegalArgumentException(name + " must be " + range + ", was " + value);
     }
     return v;
   }

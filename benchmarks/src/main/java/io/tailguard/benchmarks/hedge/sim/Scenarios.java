@@ -247,10 +247,18 @@ final class Scenarios {
         seed,
         name,
         base,
-        Integer.getInteger("sim.replicas", 3),
-        Double.parseDouble(System.getProperty("sim.gapS", "5")) * SECOND,
-        Double.parseDouble(System.getProperty("sim.episodeMs", "500")) * MILLI,
+        replicaCount(),
+        Regime.property("sim.gapS", 5, Double.POSITIVE_INFINITY) * SECOND,
+        Regime.property("sim.episodeMs", 500, Double.POSITIVE_INFINITY) * MILLI,
         horizon);
+  }
+
+  private static int replicaCount() {
+    double n = Regime.property("sim.replicas", 3, 1_000);
+    if (n != Math.rint(n)) {
+      throw new IllegalArgumentException("sim.replicas must be a whole number, was " + n);
+    }
+    return (int) n;
   }
 
   private static Scenario tail(
