@@ -145,16 +145,16 @@ public final class LatencyRecorder {
     while (!intervals.isEmpty() && intervals.peekFirst().endNanos - oldest <= 0) {
       recycle = intervals.removeFirst().histogram;
     }
-    sumSince(window, Long.MIN_VALUE);
+    sumSince(window, oldest);
     refreshedNanos = now;
     nextRotationNanos = now + intervalNanos;
   }
 
-  // Holds `lock`. Sets `sum` to the intervals that ended after `fromNanos` (all for MIN_VALUE).
+  // Holds `lock`. Sets `sum` to the intervals that ended after `fromNanos`.
   private void sumSince(Histogram sum, long fromNanos) {
     sum.reset();
     for (Interval i : intervals) {
-      if (fromNanos == Long.MIN_VALUE || i.endNanos - fromNanos > 0) {
+      if (i.endNanos - fromNanos > 0) {
         sum.add(i.histogram);
       }
     }
@@ -298,7 +298,8 @@ public final class LatencyRecorder {
       intervals.clear();
       refreshedNanos = clock.nanoTime();
       intervals.addLast(new Interval(refreshedNanos, copy));
-      sumSince(window, Long.MIN_VALUE);
+      window.reset();
+      window.add(copy);
     } finally {
       lock.unlock();
     }

@@ -51,12 +51,20 @@ record Regime(
     }
     if (!(v > 0 && v < below)) {
       String range =
-          below == Double.POSITIVE_INFINITY
-              ? "a positive number"
-              : "in (0, " + BigDecimal.valueOf(below).stripTrailingZeros().toPlainString() + ")";
+          below == Double.POSITIVE_INFINITY ? "a positive number" : "in (0, " + plain(below) + ")";
       throw new IllegalArgumentException(name + " must be " + range + ", was " + value);
     }
     return v;
+  }
+
+  /**
+   * Formats a number for a description: 5 rather than 5.0, 250.5 as it is.
+   *
+   * @param v the number, finite
+   * @return its plain decimal form
+   */
+  static String plain(double v) {
+    return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.tailguard.benchmarks.hedge.sim;
 
-import java.math.BigDecimal;
 import java.util.Locale;
 
 /**
@@ -77,13 +76,8 @@ final class ReplicaModel implements LatencyModel {
         slow.length,
         slow.length,
         regime.describe(),
-        plain(meanGapNanos / 1e9),
-        plain(meanEpisodeNanos / 1e6));
-  }
-
-  // 5 rather than 5.0, 250.5 as it is.
-  private static String plain(double v) {
-    return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        Regime.plain(meanGapNanos / 1e9),
+        Regime.plain(meanEpisodeNanos / 1e6));
   }
 
   /**
