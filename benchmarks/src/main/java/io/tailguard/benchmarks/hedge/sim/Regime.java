@@ -39,6 +39,20 @@ record Regime(
    * @throws IllegalArgumentException naming the property and its range if it is out of it
    */
   static double property(String name, double defaultValue, double below) {
+    return property(name, defaultValue, false, below);
+  }
+
+  /**
+   * Reads a variation of the simulator's models that may be 0.
+   *
+   * @param name the system property
+   * @param defaultValue its value when not set
+   * @param zeroAllowed whether 0 is in range
+   * @param below the exclusive upper bound
+   * @return the value
+   * @throws IllegalArgumentException naming the property and its range if it is out of it
+   */
+  static double property(String name, double defaultValue, boolean zeroAllowed, double below) {
     String value = System.getProperty(name);
     if (value == null) {
       return defaultValue;
@@ -49,9 +63,11 @@ record Regime(
     } catch (NumberFormatException e) {
       v = Double.NaN;
     }
-    if (!(v > 0 && v < below)) {
+    if (!((zeroAllowed ? v >= 0 : v > 0) && v < below)) {
       String range =
-          below == Double.POSITIVE_INFINITY ? "a positive number" : "in (0, " + plain(below) + ")";
+          below == Double.POSITIVE_INFINITY
+              ? (zeroAllowed ? "a number of at least 0" : "a positive number")
+              : "in " + (zeroAllowed ? "[0, " : "(0, ") + plain(below) + ")";
       throw new IllegalArgumentException(name + " must be " + range + ", was " + value);
     }
     return v;
@@ -86,6 +102,22 @@ record Regime(
    */
   Regime withFailures(double probability) {
     return new Regime(medianMillis, sigma, stallProbability, probability);
+  }
+
+  /**
+   * Returns the regime a share {@code x} of the way from this one to another: the body's median
+   * geometrically in between, its sigma and the probabilities linearly.
+   *
+   * @param to the regime at {@code x = 1}
+   * @param x in [0, 1]
+   * @return the regime in between
+   */
+  Regime between(Regime to, double x) {
+    return new Regime(
+        medianMillis * Math.pow(to.medianMillis / medianMillis, x),
+        sigma + x * (to.sigma - sigma),
+        stallProbability + x * (to.stallProbability - stallProbability),
+        failureProbability + x * (to.failureProbability - failureProbability));
   }
 
   /**

@@ -2,7 +2,9 @@ package io.tailguard.benchmarks.hedge.sim;
 
 /**
  * A backend whose attempts are independent draws from one {@link Regime}, or from a first regime
- * until {@code switchAtNanos} and a second one from then on (by the attempt's start time).
+ * until {@code switchAtNanos} and a second one from then on (by the attempt's start time); or, with
+ * a ramp, from a regime that moves from the first to the second over the ramp, centred on {@code
+ * switchAtNanos} ({@link Regime#between}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -13,6 +15,7 @@ final class RegimeModel implements LatencyModel {
   private final Regime first;
   private final Regime second;
   private final long switchAtNanos;
+  private final long rampNanos;
 
   /**
    * Creates a model that switches regime once.
@@ -24,11 +27,27 @@ final class RegimeModel implements LatencyModel {
    * @param switchAtNanos when it switches, since the run's origin
    */
   RegimeModel(long seed, String scenario, Regime first, Regime second, long switchAtNanos) {
+    this(seed, scenario, first, second, switchAtNanos, 0);
+  }
+
+  /**
+   * Creates a model that moves from one regime to another over a ramp.
+   *
+   * @param seed the run's seed
+   * @param scenario the scenario's name, part of every draw's seed
+   * @param first the regime before the ramp
+   * @param second the regime after it
+   * @param switchAtNanos the ramp's middle, since the run's origin
+   * @param rampNanos how long the move takes; 0 switches at once
+   */
+  RegimeModel(
+      long seed, String scenario, Regime first, Regime second, long switchAtNanos, long rampNanos) {
     this.seed = seed;
     this.scenario = scenario;
     this.first = first;
     this.second = second;
     this.switchAtNanos = switchAtNanos;
+    this.rampNanos = rampNanos;
   }
 
   /**
@@ -45,7 +64,13 @@ final class RegimeModel implements LatencyModel {
 
   @Override
   public long durationNanos(long request, int attempt, long startNanos) {
-    Regime regime = startNanos < switchAtNanos ? first : second;
+    Regime regime;
+    if (rampNanos > 0) {
+      double x = (startNanos - (switchAtNanos - rampNanos / 2.0)) / rampNanos;
+      regime = first.between(second, Math.max(0, Math.min(1, x)));
+    } else {
+      regime = startNanos < switchAtNanos ? first : second;
+    }
     return regime.sampleNanos(Draws.forAttempt(seed, scenario, request, attempt), false);
   }
 }

@@ -18,7 +18,10 @@ import java.util.stream.Collectors;
  * seconds between a replica's slow episodes, default 5) and {@code sim.episodeMs} (their mean
  * length, default 500). Four more change the latency model of every scenario ({@link Regime}):
  * {@code sim.medianMs} (the body's median, default 3), {@code sim.sigma} (its spread, default 0.5),
- * {@code sim.stallScaleMs} and {@code sim.stallShape} (the Pareto stalls', default 40 and 1.5).
+ * {@code sim.stallScaleMs} and {@code sim.stallShape} (the Pareto stalls', default 40 and 1.5). And
+ * {@code sim.shiftSeconds} makes the shift scenarios' move gradual: from the first regime to the
+ * second over that many seconds centred on half time (default 0: at once), a dependency that drifts
+ * rather than steps.
  *
  * <p>Stateless and thread-safe.
  */
@@ -77,22 +80,9 @@ final class Scenarios {
 
     Regime fast = Regime.of(Regime.MEDIAN_MILLIS, 0.03);
     Regime slow = Regime.of(3 * Regime.MEDIAN_MILLIS, 0.05);
-    s.add(
-        tail(
-            "shift-up",
-            "first half: " + fast.describe() + "; second half: " + slow.describe(),
-            rate,
-            warmup,
-            measured,
-            new RegimeModel(seed, "shift-up", fast, slow, shiftAt)));
-    s.add(
-        tail(
-            "shift-down",
-            "first half: " + slow.describe() + "; second half: " + fast.describe(),
-            rate,
-            warmup,
-            measured,
-            new RegimeModel(seed, "shift-down", slow, fast, shiftAt)));
+    long ramp = Math.round(Regime.property("sim.shiftSeconds", 0, true, 3_600) * SECOND);
+    s.add(shift(seed, "shift-up", fast, slow, rate, warmup, measured, ramp));
+    s.add(shift(seed, "shift-down", slow, fast, rate, warmup, measured, ramp));
 
     Regime base = Regime.of(Regime.MEDIAN_MILLIS, 0.01);
     ReplicaModel replicas = replicas(seed, "replicas", base, horizon);
@@ -239,6 +229,34 @@ final class Scenarios {
             0,
             true));
     return s;
+  }
+
+  // A shift at half time, at once or over a ramp centred on it (sim.shiftSeconds).
+  private static Scenario shift(
+      long seed,
+      String name,
+      Regime from,
+      Regime to,
+      double rate,
+      long warmup,
+      long measured,
+      long ramp) {
+    String backend =
+        ramp == 0
+            ? "first half: " + from.describe() + "; second half: " + to.describe()
+            : String.format(
+                Locale.ROOT,
+                "from %s to %s, moving over %s s centred on half time",
+                from.describe(),
+                to.describe(),
+                Regime.plain(ramp / 1e9));
+    return tail(
+        name,
+        backend,
+        rate,
+        warmup,
+        measured,
+        new RegimeModel(seed, name, from, to, warmup + measured / 2, ramp));
   }
 
   // The replicas' backend, with the sim.* properties' variations, episodes up to the horizon.

@@ -33,6 +33,30 @@ class BackendModelsTest {
         .isEqualTo(1500 * MS);
   }
 
+  @Test
+  void aRampMovesFromTheFirstRegimeToTheSecondAroundTheSwitch() {
+    Regime fast = Regime.of(3, 0);
+    Regime slow = Regime.of(12, 0.2);
+    long at = 100_000 * MS;
+    RegimeModel ramp = new RegimeModel(7, "s", fast, slow, at, 20_000 * MS);
+    RegimeModel onlyFast = RegimeModel.stationary(7, "s", fast);
+    RegimeModel onlySlow = RegimeModel.stationary(7, "s", slow);
+    RegimeModel middle = RegimeModel.stationary(7, "s", new Regime(6, fast.sigma(), 0.1, 0));
+
+    for (long request = 0; request < 200; request++) {
+      assertThat(ramp.durationNanos(request, 0, at - 10_001 * MS))
+          .as("before the ramp")
+          .isEqualTo(onlyFast.durationNanos(request, 0, 0));
+      assertThat(ramp.durationNanos(request, 1, at + 10_000 * MS))
+          .as("from the ramp's end")
+          .isEqualTo(onlySlow.durationNanos(request, 1, 0));
+      assertThat(ramp.durationNanos(request, 0, at))
+          .as("halfway: the geometric middle of the medians, the mean of the stall chances")
+          .isEqualTo(middle.durationNanos(request, 0, 0));
+    }
+    assertThat(fast.between(slow, 0.5)).isEqualTo(new Regime(6, fast.sigma(), 0.1, 0));
+  }
+
   // One server, every attempt served in the same time.
   private static Scenario oneServer(long serviceNanos) {
     return new Scenario(
