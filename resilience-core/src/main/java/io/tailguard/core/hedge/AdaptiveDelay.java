@@ -97,7 +97,9 @@ import java.util.function.DoubleSupplier;
  *       burst. Once no hedge at all has been refused for {@link #QUIET_SPELL} (30 s), the bursts
  *       have stopped and the whole bucket is theirs: on a small bucket (10 to 20 tokens) hedges
  *       well within the budget's share draw it below half often. Any refusal, a burst's or one of a
- *       budget that failures spent, keeps the lower half for the floor for another quiet spell;
+ *       budget that failures spent, keeps the lower half for the floor for another quiet spell. At
+ *       under 200 calls per second a spell is longer ({@link #QUIET_SPELL_REFUSALS}), so that it
+ *       holds enough calls for its silence to mean that the bursts stopped;
  *   <li>hedges sent at the floor have been winning ({@link #MIN_FLOOR_WIN_SHARE} of about the last
  *       32, reported by {@link #recordHedgeOutcome(long, boolean)}): the bursts are ones a hedge
  *       beats, like a slow replica while the others answer. Where a hedge joins the burst instead
@@ -191,9 +193,22 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
    * within the budget's share, drew the bucket below half for a moment, which on a bucket of 10 to
    * 20 tokens (100 to 200 calls per second) is often (measured: 1.28x to 1.38x the best fixed
    * delay's p99.9 at 200 calls per second after bursts stop; 15 s cost the replicas scenario 0.06x
-   * there, 30 s nothing).
+   * there, 30 s nothing). At fewer calls per second the spell is longer: see {@link
+   * #QUIET_SPELL_REFUSALS}.
    */
   public static final Duration QUIET_SPELL = FLOOR_HALF_LIFE.dividedBy(3);
+
+  /**
+   * A quiet spell also lasts at least as many calls as bring this many refusals where the floor
+   * holds still ({@link #REFUSAL_TARGET}, one call in a thousand): {@code 6 / (0.001 * calls per
+   * second)} seconds, so 60 s at 100 calls per second and 120 s at 50, {@link #QUIET_SPELL} from
+   * 200 up. The silence must be unlikely while bursts go on for it to say that they stopped: at 50
+   * calls per second 30 s holds one and a half refusals' worth of calls, so spells came between
+   * bursts, and the whole bucket went to the learned delay just before the next burst needed it
+   * (measured: the replicas scenario at 50 calls per second, 1.35x the best fixed delay's p99.9
+   * with 30 s, 1.24x with 120 s).
+   */
+  public static final int QUIET_SPELL_REFUSALS = 6;
 
   private static final long QUIET_SPELL_NANOS = QUIET_SPELL.toNanos();
 
@@ -309,8 +324,11 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   // refusal, read by callers asking for a delay while a floor is up.
   private volatile long lastRefusalNanos;
 
-  /** The floor's step per refusal, and the factors a refusal and a call move it by. */
-  private record FloorSteps(double step, double up, double down) {}
+  /**
+   * The floor's step per refusal, the factors a refusal and a call move it by, and the quiet
+   * spell's length.
+   */
+  private record FloorSteps(double step, double up, double down, long quietSpellNanos) {}
 
   private volatile DelayConfig config;
   private volatile double targetRate;
@@ -431,7 +449,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
         && share(floorWinBits) >= MIN_FLOOR_WIN_SHARE
         && share(bypassWinBits) >= MIN_BYPASS_WIN_SHARE
         && (fill.getAsDouble() > BYPASS_FILL
-            || clock.nanoTime() - lastRefusalNanos >= QUIET_SPELL_NANOS);
+            || clock.nanoTime() - lastRefusalNanos >= floorSteps.quietSpellNanos());
   }
 
   private static double share(AtomicLong bits) {
@@ -609,11 +627,37 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
         MAX_FLOOR_STEP, Math.log(2) / (REFUSAL_TARGET * callsPerSecond * halfLifeSeconds));
   }
 
+  /**
+   * Returns how long no hedge must have been refused for the floor to be bypassed however full the
+   * bucket is: {@link #QUIET_SPELL}, or the time {@link #QUIET_SPELL_REFUSALS} refusals take at the
+   * floor's equilibrium if that is longer.
+   *
+   * @param callsPerSecond the call rate
+   * @return the spell in nanoseconds: 30 s from 200 calls per second up, 60 s at 100
+   */
+  static long quietSpellNanos(double callsPerSecond) {
+    double seconds = QUIET_SPELL_REFUSALS / (REFUSAL_TARGET * callsPerSecond);
+    // At a rate near 0 the spell is as long as any delay's memory: a day, not an overflow.
+    return Math.max(QUIET_SPELL_NANOS, (long) (Math.min(seconds, 86_400) * 1e9));
+  }
+
   private void setFloorSteps(double callsPerSecond) {
     double step = floorStep(callsPerSecond);
     floorSteps =
         new FloorSteps(
-            step, Math.exp(step * (1 - REFUSAL_TARGET)), Math.exp(-step * REFUSAL_TARGET));
+            step,
+            Math.exp(step * (1 - REFUSAL_TARGET)),
+            Math.exp(-step * REFUSAL_TARGET),
+            quietSpellNanos(callsPerSecond));
+  }
+
+  /**
+   * Returns the quiet spell in use, for the call rate the window measured last.
+   *
+   * @return the spell in nanoseconds
+   */
+  long quietSpellInUse() {
+    return floorSteps.quietSpellNanos();
   }
 
   /**

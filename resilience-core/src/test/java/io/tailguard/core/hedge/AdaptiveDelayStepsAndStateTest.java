@@ -435,6 +435,48 @@ class AdaptiveDelayStepsAndStateTest {
   }
 
   @Test
+  void aQuietSpellHoldsSixRefusalsWorthOfCallsAndAtLeastThirtySeconds() {
+    assertThat(AdaptiveDelay.QUIET_SPELL_REFUSALS).isEqualTo(6); // as documented
+    assertThat(AdaptiveDelay.quietSpellNanos(1_000)).isEqualTo(secondsInNanos(30));
+    assertThat(AdaptiveDelay.quietSpellNanos(400)).isEqualTo(secondsInNanos(30));
+    assertThat(AdaptiveDelay.quietSpellNanos(200)).isEqualTo(secondsInNanos(30));
+    assertThat(AdaptiveDelay.quietSpellNanos(100)).isEqualTo(secondsInNanos(60));
+    assertThat(AdaptiveDelay.quietSpellNanos(50)).isEqualTo(secondsInNanos(120));
+    assertThat(AdaptiveDelay.quietSpellNanos(0)).isEqualTo(secondsInNanos(86_400));
+    assertThat(warmAt100ms().quietSpellInUse()).isEqualTo(secondsInNanos(30));
+  }
+
+  @Test
+  void atOneHundredCallsPerSecondAQuietSpellIsAMinuteNotThirtySeconds() {
+    double[] fill = {1};
+    AdaptiveDelay d =
+        new AdaptiveDelay(adaptive().warmupSamples(0).build(), BUDGET, clock, () -> fill[0]);
+    d.recordBudgetExhausted(false); // at 100 ms: the floor goes above it
+    for (int i = 0; i < 100; i++) {
+      d.recordHedgeOutcome((long) d.refusalFloorNanos(), true); // bursts that hedges beat
+    }
+    fill[0] = 0.3; // the lower half is the floor's
+    callsAt(d, 100, 30);
+    // The rate is measured over the window's intervals, so within a few percent.
+    assertThat(d.quietSpellInUse()).isCloseTo(secondsInNanos(60), within(secondsInNanos(2)));
+    assertThat(d.refusalFloorNanos()).isGreaterThan(20.0 * MS);
+    assertThat(d.delayNanos(1))
+        .as("30 s without a refusal at 100/s")
+        .isEqualTo((long) d.refusalFloorNanos());
+    callsAt(d, 100, 25);
+    assertThat(d.delayNanos(1)).as("55 s").isEqualTo((long) d.refusalFloorNanos());
+    callsAt(d, 100, 10);
+    assertThat(d.delayNanos(1))
+        .as("65 s")
+        .isEqualTo((long) d.learnedDelayNanos())
+        .isLessThan(2 * MS);
+  }
+
+  static long secondsInNanos(long seconds) {
+    return Duration.ofSeconds(seconds).toNanos();
+  }
+
+  @Test
   void aLongerWindowMeasuresTheRateOverWhatItHolds() {
     AdaptiveDelay d = warmAt100ms();
     callsAt(d, 1_000, 10);
