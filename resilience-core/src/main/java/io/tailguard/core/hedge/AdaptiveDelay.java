@@ -186,27 +186,27 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   public static final double BYPASS_FILL = 0.5;
 
   /**
-   * How long after the last refused hedge the refusal floor is bypassed however full the bucket is:
-   * no burst has needed the lower half of the bucket for a third of the floor's half-life, and the
-   * budget's share was not spent either (a refusal of either kind ends the spell). The half-full
-   * rule alone left hedges waiting for the floor whenever a calm dependency's learned hedges, well
-   * within the budget's share, drew the bucket below half for a moment, which on a bucket of 10 to
-   * 20 tokens (100 to 200 calls per second) is often (measured: 1.28x to 1.38x the best fixed
-   * delay's p99.9 at 200 calls per second after bursts stop; 15 s cost the replicas scenario 0.06x
-   * there, 30 s nothing). At fewer calls per second the spell is longer: see {@link
-   * #QUIET_SPELL_REFUSALS}.
+   * The shortest time after the last refused hedge from which the refusal floor is bypassed however
+   * full the bucket is: no burst has needed the lower half of the bucket for a third of the floor's
+   * half-life, and the budget's share was not spent either (a refusal of either kind ends the
+   * spell). Below 200 calls per second the spell is longer ({@link #QUIET_SPELL_REFUSALS}). The
+   * half-full rule alone left hedges waiting for the floor whenever a calm dependency's learned
+   * hedges, well within the budget's share, drew the bucket below half for a moment, which on a
+   * bucket of 10 to 20 tokens (100 to 200 calls per second) is often (measured: 1.28x to 1.38x the
+   * best fixed delay's p99.9 at 200 calls per second after bursts stop; 15 s cost the replicas
+   * scenario 0.06x there, 30 s nothing).
    */
   public static final Duration QUIET_SPELL = FLOOR_HALF_LIFE.dividedBy(3);
 
   /**
-   * A quiet spell also lasts at least as many calls as bring this many refusals where the floor
-   * holds still ({@link #REFUSAL_TARGET}, one call in a thousand): {@code 6 / (0.001 * calls per
-   * second)} seconds, so 60 s at 100 calls per second and 120 s at 50, {@link #QUIET_SPELL} from
-   * 200 up. The silence must be unlikely while bursts go on for it to say that they stopped: at 50
-   * calls per second 30 s holds one and a half refusals' worth of calls, so spells came between
-   * bursts, and the whole bucket went to the learned delay just before the next burst needed it
-   * (measured: the replicas scenario at 50 calls per second, 1.35x the best fixed delay's p99.9
-   * with 30 s, 1.24x with 120 s).
+   * A quiet spell also lasts as long as the calls that bring this many refusals where the floor
+   * holds still ({@link #REFUSAL_TARGET}, one call in a thousand) take at the call rate the window
+   * measures: {@code 6 / (0.001 * calls per second)} seconds, so 60 s at 100 calls per second and
+   * 120 s at 50, {@link #QUIET_SPELL} from 200 up. The silence must be unlikely while bursts go on
+   * for it to say that they stopped: at 50 calls per second 30 s holds one and a half refusals'
+   * worth of calls, so spells came between bursts, and the whole bucket went to the learned delay
+   * just before the next burst needed it (measured: the replicas scenario at 50 calls per second,
+   * 1.35x the best fixed delay's p99.9 with 30 s, 1.21x with this rule).
    */
   public static final int QUIET_SPELL_REFUSALS = 6;
 
@@ -296,9 +296,9 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
   // The refusal floor in nanoseconds, as double bits, in [0, maxDelay]; 0 until a refusal while
   // failures have not spent the budget raises it. CAS-updated by any caller.
   private final AtomicLong floorBits = new AtomicLong(NO_FLOOR);
-  // The step and the factors a refusal and a call learned from move the floor by, for the call
-  // rate the window measured last: one immutable value, replaced by the caller that refreshes the
-  // window.
+  // The step and the factors a refusal and a call learned from move the floor by, and the quiet
+  // spell, for the call rate the window measured last: one immutable value, replaced by the caller
+  // that refreshes the window.
   private volatile FloorSteps floorSteps;
   // Since when the window has held every primary: the strategy's creation, or the start of the
   // window it held before a reconfiguration. Written by reconfigure, read by the refresher.
@@ -440,8 +440,8 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   /**
    * Whether the floor is bypassed now: hedges at the floor have been winning and hedges below it
-   * still are, and the bucket is more than half full or no hedge has been refused for {@link
-   * #QUIET_SPELL}.
+   * still are, and the bucket is more than half full or no hedge has been refused for the quiet
+   * spell in use ({@link #quietSpellNanos(double)}).
    */
   private boolean bypassesFloor() {
     DoubleSupplier fill = budgetFill;
@@ -629,8 +629,8 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   /**
    * Returns how long no hedge must have been refused for the floor to be bypassed however full the
-   * bucket is: {@link #QUIET_SPELL}, or the time {@link #QUIET_SPELL_REFUSALS} refusals take at the
-   * floor's equilibrium if that is longer.
+   * bucket is: {@link #QUIET_SPELL}, or the time {@link #QUIET_SPELL_REFUSALS} refusals' worth of
+   * calls take if that is longer.
    *
    * @param callsPerSecond the call rate
    * @return the spell in nanoseconds: 30 s from 200 calls per second up, 60 s at 100

@@ -438,8 +438,9 @@ class AdaptiveDelayStepsAndStateTest {
   void aQuietSpellHoldsSixRefusalsWorthOfCallsAndAtLeastThirtySeconds() {
     assertThat(AdaptiveDelay.QUIET_SPELL_REFUSALS).isEqualTo(6); // as documented
     assertThat(AdaptiveDelay.quietSpellNanos(1_000)).isEqualTo(secondsInNanos(30));
-    assertThat(AdaptiveDelay.quietSpellNanos(400)).isEqualTo(secondsInNanos(30));
+    assertThat(AdaptiveDelay.quietSpellNanos(201)).isEqualTo(secondsInNanos(30));
     assertThat(AdaptiveDelay.quietSpellNanos(200)).isEqualTo(secondsInNanos(30));
+    assertThat(AdaptiveDelay.quietSpellNanos(199)).isGreaterThan(secondsInNanos(30));
     assertThat(AdaptiveDelay.quietSpellNanos(100)).isEqualTo(secondsInNanos(60));
     assertThat(AdaptiveDelay.quietSpellNanos(50)).isEqualTo(secondsInNanos(120));
     assertThat(AdaptiveDelay.quietSpellNanos(0)).isEqualTo(secondsInNanos(86_400));

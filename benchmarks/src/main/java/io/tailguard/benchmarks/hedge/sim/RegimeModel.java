@@ -67,7 +67,8 @@ final class RegimeModel implements LatencyModel {
     Regime regime;
     if (rampNanos > 0) {
       double x = (startNanos - (switchAtNanos - rampNanos / 2.0)) / rampNanos;
-      regime = first.between(second, Math.max(0, Math.min(1, x)));
+      // The ends exactly: pow may miss the second median by an ulp.
+      regime = x <= 0 ? first : x >= 1 ? second : first.between(second, x);
     } else {
       regime = startNanos < switchAtNanos ? first : second;
     }

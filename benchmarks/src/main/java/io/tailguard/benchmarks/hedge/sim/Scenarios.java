@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * {@code sim.stallScaleMs} and {@code sim.stallShape} (the Pareto stalls', default 40 and 1.5). And
  * {@code sim.shiftSeconds} makes the shift scenarios' move gradual: from the first regime to the
  * second over that many seconds centred on half time (default 0: at once), a dependency that drifts
- * rather than steps.
+ * rather than steps; a ramp longer than the measured span starts before it and ends after it.
  *
  * <p>Stateless and thread-safe.
  */

@@ -35,26 +35,26 @@ class BackendModelsTest {
 
   @Test
   void aRampMovesFromTheFirstRegimeToTheSecondAroundTheSwitch() {
-    Regime fast = Regime.of(3, 0);
-    Regime slow = Regime.of(12, 0.2);
+    Regime fast = new Regime(3, 0.5, 0, 0);
+    Regime slow = new Regime(12, 0.9, 0.2, 0.1);
     long at = 100_000 * MS;
     RegimeModel ramp = new RegimeModel(7, "s", fast, slow, at, 20_000 * MS);
     RegimeModel onlyFast = RegimeModel.stationary(7, "s", fast);
     RegimeModel onlySlow = RegimeModel.stationary(7, "s", slow);
-    RegimeModel middle = RegimeModel.stationary(7, "s", new Regime(6, fast.sigma(), 0.1, 0));
+    RegimeModel middle = RegimeModel.stationary(7, "s", new Regime(6, 0.7, 0.1, 0.05));
 
     for (long request = 0; request < 200; request++) {
-      assertThat(ramp.durationNanos(request, 0, at - 10_001 * MS))
-          .as("before the ramp")
+      assertThat(ramp.durationNanos(request, 0, at - 10_000 * MS))
+          .as("at the ramp's start")
           .isEqualTo(onlyFast.durationNanos(request, 0, 0));
       assertThat(ramp.durationNanos(request, 1, at + 10_000 * MS))
           .as("from the ramp's end")
           .isEqualTo(onlySlow.durationNanos(request, 1, 0));
       assertThat(ramp.durationNanos(request, 0, at))
-          .as("halfway: the geometric middle of the medians, the mean of the stall chances")
+          .as("halfway: the geometric middle of the medians, the means of the rest")
           .isEqualTo(middle.durationNanos(request, 0, 0));
     }
-    assertThat(fast.between(slow, 0.5)).isEqualTo(new Regime(6, fast.sigma(), 0.1, 0));
+    assertThat(fast.between(slow, 0.5)).isEqualTo(new Regime(6, 0.7, 0.1, 0.05));
   }
 
   // One server, every attempt served in the same time.
