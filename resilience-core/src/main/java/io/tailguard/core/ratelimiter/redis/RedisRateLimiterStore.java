@@ -816,10 +816,20 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
         f = connection;
       }
       if (f != null) {
-        f.thenAccept(StatefulRedisConnection::close);
+        closeWhenMade(f);
       }
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
+  }
+
+  /**
+   * Closes a connection once it is made, without waiting for the close. A connection still pending
+   * completes on Lettuce's I/O thread, and the blocking {@code close()} there waits for that thread
+   * itself: it hung the I/O thread, and with it {@code client.shutdown} in {@link #close()}, when a
+   * store was closed while its first connection was being made.
+   */
+  static void closeWhenMade(CompletableFuture<? extends StatefulRedisConnection<?, ?>> connection) {
+    connection.thenAccept(StatefulRedisConnection::closeAsync);
   }
 
   /**

@@ -102,6 +102,35 @@ class RedisStoreFailurePathsTest {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Closing
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aConnectionMadeAfterTheStoreClosedIsClosedWithoutBlockingTheThreadThatMadeIt() {
+    List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    StatefulRedisConnection<String, String> made =
+        (StatefulRedisConnection<String, String>)
+            Proxy.newProxyInstance(
+                StatefulRedisConnection.class.getClassLoader(),
+                new Class<?>[] {StatefulRedisConnection.class},
+                (proxy, method, args) -> {
+                  calls.add(method.getName());
+                  return method.getName().equals("closeAsync")
+                      ? CompletableFuture.completedFuture(null)
+                      : null;
+                });
+    CompletableFuture<StatefulRedisConnection<String, String>> pending = new CompletableFuture<>();
+
+    RedisRateLimiterStore.closeWhenMade(pending);
+    assertThat(calls).isEmpty();
+    // Lettuce completes the connection on its I/O thread, where a blocking close() waits for that
+    // very thread (it hung a CI run in client.shutdown).
+    pending.complete(made);
+
+    assertThat(calls).containsExactly("closeAsync");
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Failures, the breaker and the counters
 
   @Test
