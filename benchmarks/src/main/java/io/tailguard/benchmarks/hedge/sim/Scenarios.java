@@ -81,8 +81,8 @@ final class Scenarios {
     Regime fast = Regime.of(Regime.MEDIAN_MILLIS, 0.03);
     Regime slow = Regime.of(3 * Regime.MEDIAN_MILLIS, 0.05);
     long ramp = Math.round(Regime.property("sim.shiftSeconds", 0, true, 3_600) * SECOND);
-    s.add(shift(seed, "shift-up", fast, slow, rate, warmup, measured, ramp));
-    s.add(shift(seed, "shift-down", slow, fast, rate, warmup, measured, ramp));
+    s.add(shift(seed, "shift-up", fast, slow, rate, warmup, measured, shiftAt, ramp));
+    s.add(shift(seed, "shift-down", slow, fast, rate, warmup, measured, shiftAt, ramp));
 
     Regime base = Regime.of(Regime.MEDIAN_MILLIS, 0.01);
     ReplicaModel replicas = replicas(seed, "replicas", base, horizon);
@@ -240,6 +240,7 @@ final class Scenarios {
       double rate,
       long warmup,
       long measured,
+      long shiftAt,
       long ramp) {
     String backend =
         ramp == 0
@@ -256,7 +257,7 @@ final class Scenarios {
         rate,
         warmup,
         measured,
-        new RegimeModel(seed, name, from, to, warmup + measured / 2, ramp));
+        new RegimeModel(seed, name, from, to, shiftAt, ramp));
   }
 
   // The replicas' backend, with the sim.* properties' variations, episodes up to the horizon.
