@@ -87,6 +87,9 @@ final class HedgedCall<T> {
   private boolean firstHedgeByDelay;
   // Times the budget refused the next hedge at its timer; the timer is then armed again.
   private int refusals;
+  // The call's place in the budget's line while its next hedge waits for a token; null otherwise.
+  // Set and cleared under this; cleared, leaving the line, whenever the hedge timer is disarmed.
+  private HedgeBudget.Ticket ticket;
 
   HedgedCall(Hedger hedger, HedgeConfig config, Runner<T> runner, long startNanos) {
     this.hedger = hedger;
@@ -275,9 +278,14 @@ final class HedgedCall<T> {
     }
   }
 
-  // Holds this. Cancels the hedge timer; one that fires anyway finds itself superseded.
+  // Holds this. Cancels the hedge timer (one that fires anyway finds itself superseded) and leaves
+  // the budget's line.
   private void disarmLocked() {
     armings++;
+    if (ticket != null) {
+      hedger.budget().leave(ticket);
+      ticket = null;
+    }
     if (hedgeTimer != null) {
       hedgeTimer.cancel();
       hedgeTimer = null;
@@ -286,36 +294,89 @@ final class HedgedCall<T> {
 
   private void onHedgeTimer(int armed) {
     int k;
-    int refused;
+    HedgeBudget.Ticket t;
+    boolean inLine;
     synchronized (this) {
       if (done || stopHedging || started >= maxAttempts || armed != armings) {
         return;
       }
       hedgeTimer = null;
-      if (hedger.budget().tryAcquire()) {
-        k = started++;
-        refused = 0;
-        firstHedgeByDelay |= k == 1;
-      } else {
-        k = started;
-        refused = ++refusals;
+      k = started;
+      inLine = ticket != null;
+      if (!inLine) {
+        ticket = new HedgeBudget.Ticket(this::granted);
       }
+      t = ticket;
     }
-    if (refused > 0) {
-      // A call this slow is the one hedging is for: wait for a token rather than give up, trying
-      // again after twice the delay each time, at most MAX_RECHECK_NANOS apart, until the call
-      // ends. Only the first refusal of a call counts.
-      if (refused == 1) {
-        hedger.onBudgetExhausted(true);
+    if (inLine) {
+      // Still waiting: tokens come to the line by themselves, but the floor refill of a quiet
+      // service is added only when the bucket is read.
+      hedger.budget().drain();
+    } else if (hedger.budget().acquireOrQueue(t)) {
+      boolean moved;
+      synchronized (this) {
+        if (ticket == t) {
+          ticket = null;
+        }
+        moved = done || stopHedging || started != k;
+        if (!moved) {
+          started++;
+          firstHedgeByDelay |= k == 1;
+        }
       }
-      int shift = Math.min(refused, 30);
-      long base = Math.max(1, hedger.delayNanos(k));
-      long wait = base > (MAX_RECHECK_NANOS >> shift) ? MAX_RECHECK_NANOS : base << shift;
-      armHedgeTimer(k, wait);
+      if (moved) {
+        hedger.budget().refund(); // the call ended while the token was taken
+        return;
+      }
+      launch(k, HedgeEvent.Trigger.DELAY);
+      scheduleNextHedge(k);
       return;
     }
+    // In line. A call this slow is the one hedging is for: it keeps its place until a token comes
+    // for it or the call ends, and looks again after twice the delay, four times, and so on, at
+    // most MAX_RECHECK_NANOS apart. Only the first refusal of a call counts.
+    int refused;
+    synchronized (this) {
+      if (done || stopHedging || started != k) {
+        return; // granted already, or over
+      }
+      refused = ++refusals;
+    }
+    if (refused == 1) {
+      hedger.onBudgetExhausted(true);
+    }
+    int shift = Math.min(refused, 30);
+    long base = Math.max(1, hedger.delayNanos(k));
+    long wait = base > (MAX_RECHECK_NANOS >> shift) ? MAX_RECHECK_NANOS : base << shift;
+    armHedgeTimer(k, wait);
+  }
+
+  /**
+   * The budget took a token for this call's ticket: the hedge the call waits for starts now, on the
+   * thread that drained the line. Returns false, giving the token back, if the call moved on.
+   */
+  private boolean granted(HedgeBudget.Ticket t) {
+    int k;
+    synchronized (this) {
+      if (ticket != t || done || stopHedging || started >= maxAttempts) {
+        return false;
+      }
+      ticket = null;
+      disarmLocked(); // the timer that would have looked again
+      k = started++;
+      firstHedgeByDelay |= k == 1;
+    }
     launch(k, HedgeEvent.Trigger.DELAY);
-    scheduleNextHedge(k);
+    try {
+      scheduleNextHedge(k);
+    } catch (RejectedExecutionException e) {
+      // The scheduler was shut down. This runs on the thread of whatever earned the token, often
+      // another call's: the hedge runs, and this call sends no more.
+      synchronized (this) {
+        stopHedging = true;
+      }
+    }
+    return true;
   }
 
   private void onTimeout() {
