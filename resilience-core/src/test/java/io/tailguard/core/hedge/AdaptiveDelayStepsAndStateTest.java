@@ -221,12 +221,13 @@ class AdaptiveDelayStepsAndStateTest {
   }
 
   @Test
-  void refusalsOfMoreThanOneCallInAThousandRaiseTheFloorAndFewerLetItFall() {
+  void refusalsOfMoreThanThreeCallsInAThousandRaiseTheFloorAndFewerLetItFall() {
+    assertThat(AdaptiveDelay.REFUSAL_TARGET).isEqualTo(0.003); // as documented
     AdaptiveDelay d = warmAt100ms();
-    // One refusal every 200 calls: the floor climbs (the learned delay falls to the body).
+    // One refusal every 100 calls: the floor climbs (the learned delay falls to the body).
     for (int i = 0; i < 40_000; i++) {
       d.recordPrimary(MS, true);
-      if (i % 200 == 0) {
+      if (i % 100 == 0) {
         d.recordBudgetExhausted(false);
       }
     }
@@ -422,8 +423,11 @@ class AdaptiveDelayStepsAndStateTest {
 
   @Test
   void theFloorStepIsBoundedAndStartsAtFourHundredCallsPerSecond() {
-    assertThat(AdaptiveDelay.floorStep(400)).isCloseTo(0.01925, within(1e-5));
-    assertThat(AdaptiveDelay.floorStep(1_000)).isCloseTo(0.0077, within(1e-5));
+    // ln 2 / (0.003 * calls per second * 90 s)
+    assertThat(AdaptiveDelay.floorStep(400)).isCloseTo(0.006418, within(1e-6));
+    assertThat(AdaptiveDelay.floorStep(1_000)).isCloseTo(0.002567, within(1e-6));
+    assertThat(AdaptiveDelay.floorStep(26)).isCloseTo(0.0987, within(1e-4));
+    assertThat(AdaptiveDelay.floorStep(25)).isEqualTo(AdaptiveDelay.MAX_FLOOR_STEP);
     // Slow services: at most MAX_FLOOR_STEP, so one refusal never moves the floor by much.
     assertThat(AdaptiveDelay.floorStep(10)).isEqualTo(AdaptiveDelay.MAX_FLOOR_STEP);
     assertThat(AdaptiveDelay.floorStep(0)).isEqualTo(AdaptiveDelay.MAX_FLOOR_STEP);
@@ -435,8 +439,11 @@ class AdaptiveDelayStepsAndStateTest {
   }
 
   @Test
-  void aQuietSpellHoldsSixRefusalsWorthOfCallsAndAtLeastThirtySeconds() {
-    assertThat(AdaptiveDelay.QUIET_SPELL_REFUSALS).isEqualTo(6); // as documented
+  void aQuietSpellHoldsSixThousandCallsAndAtLeastThirtySeconds() {
+    // 18 refusals' worth of calls where the floor holds still, as documented
+    assertThat(AdaptiveDelay.QUIET_SPELL_REFUSALS).isEqualTo(18);
+    assertThat(AdaptiveDelay.QUIET_SPELL_REFUSALS / AdaptiveDelay.REFUSAL_TARGET)
+        .isCloseTo(6_000, within(1e-6));
     assertThat(AdaptiveDelay.quietSpellNanos(1_000)).isEqualTo(secondsInNanos(30));
     assertThat(AdaptiveDelay.quietSpellNanos(201)).isEqualTo(secondsInNanos(30));
     assertThat(AdaptiveDelay.quietSpellNanos(200)).isEqualTo(secondsInNanos(30));
