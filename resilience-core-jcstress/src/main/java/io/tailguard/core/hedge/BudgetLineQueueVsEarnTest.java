@@ -3,7 +3,6 @@ package io.tailguard.core.hedge;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.tailguard.core.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -26,20 +25,12 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 @State
 public class BudgetLineQueueVsEarnTest {
 
-  final HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 1), Clock.system());
+  final HedgeBudget budget = LineFixture.spentBudget(1);
   final AtomicInteger grants = new AtomicInteger();
-  final HedgeBudget.Ticket ticket =
-      new HedgeBudget.Ticket(
-          t -> {
-            grants.incrementAndGet();
-            return true;
-          });
+  final HedgeBudget.Ticket ticket = LineFixture.counting(grants);
 
   {
-    budget.tryAcquire(); // the only token
-    for (int i = 0; i < 19; i++) {
-      budget.onPrimary(); // 0.95 of a token
-    }
+    LineFixture.earnAllButOneShare(budget);
   }
 
   @Actor
@@ -54,8 +45,6 @@ public class BudgetLineQueueVsEarnTest {
 
   @Arbiter
   public void arbiter(IIII_Result r) {
-    r.r2 = grants.get();
-    r.r3 = budget.tryAcquire() ? 1 : 0;
-    r.r4 = budget.waiting();
+    LineFixture.observe(budget, grants, r);
   }
 }

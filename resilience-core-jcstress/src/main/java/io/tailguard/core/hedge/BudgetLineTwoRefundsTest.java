@@ -3,7 +3,6 @@ package io.tailguard.core.hedge;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.tailguard.core.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -26,23 +25,13 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 @State
 public class BudgetLineTwoRefundsTest {
 
-  final HedgeBudget budget = new HedgeBudget(new BudgetConfig(0.05, 0, 2), Clock.system());
+  final HedgeBudget budget = LineFixture.spentBudget(2);
   final AtomicInteger first = new AtomicInteger();
   final AtomicInteger second = new AtomicInteger();
 
   {
-    budget.tryAcquire();
-    budget.tryAcquire(); // both tokens
-    budget.acquireOrQueue(ticket(first));
-    budget.acquireOrQueue(ticket(second));
-  }
-
-  static HedgeBudget.Ticket ticket(AtomicInteger grants) {
-    return new HedgeBudget.Ticket(
-        t -> {
-          grants.incrementAndGet();
-          return true;
-        });
+    budget.acquireOrQueue(LineFixture.counting(first));
+    budget.acquireOrQueue(LineFixture.counting(second));
   }
 
   @Actor

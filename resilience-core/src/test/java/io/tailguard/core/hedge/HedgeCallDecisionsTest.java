@@ -275,10 +275,7 @@ class HedgeCallDecisionsTest {
             .scheduler(scheduler)
             .executor(Runnable::run)
             .build();
-    CompletableFuture<String> first = call(h);
-    clock.advance(Duration.ofMillis(100)); // hedge 1 takes the only token
-    attempts.get(1).complete("hedge");
-    assertThat(first).isDone();
+    spendTheOnlyToken(h);
     CompletableFuture<String> waiting = call(h);
     clock.advance(Duration.ofMillis(100)); // in line
     reject[0] = true;
