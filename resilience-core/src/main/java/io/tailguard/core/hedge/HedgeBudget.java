@@ -35,24 +35,30 @@ import java.util.function.Predicate;
  * reserve was one to two seconds, depending on where a burst fell in the clock's second.
  *
  * <p>Hedges that find no token wait in a line, oldest first ({@link #acquireOrQueue}): each token
- * the primaries earn goes to the call that has waited longest, and a new hedge is refused while any
- * call waits. Before the line, a refused hedge tried again after twice its delay, four times, and
- * so on up to a second apart, so the hedges that reached their delay while a token was there took
- * it and the calls that had waited longest, which are also those whose stall will last longest (a
- * heavy tail's remaining time grows with its age), waited up to seconds more: in a 120 s run of the
- * suite's {@code replicas}, the slowest calls waited 0.4 to 1.6 s unhedged while the budget's
- * long-run share went a third unspent.
+ * the primaries earn or a refund returns goes to the call that has waited longest, and a new hedge
+ * is refused while any call waits. Two exceptions: an attempt that a failure asks for takes a token
+ * that is there without looking at the line (while calls wait, there rarely is one), and a token
+ * that arrives when the bucket is at its capacity is dropped as any other would be, even if calls
+ * wait (only when tokens come back together faster than a drain hands them out). Before the line, a
+ * refused hedge tried again after twice its delay, four times, and so on up to a second apart, so
+ * the hedges that reached their delay while a token was there took it and the calls that had waited
+ * longest, which are also those whose stall will last longest (a heavy tail's remaining time grows
+ * with its age), waited up to seconds more: in a 120 s run of the suite's {@code replicas}, the
+ * slowest calls waited 0.4 to 1.6 s unhedged while the budget's long-run share went a third
+ * unspent.
  *
  * <p>The line's protocol: {@code waiting} counts the tickets in state {@code WAITING}; a ticket
  * moves by CAS from {@code NEW} to {@code WAITING} (counted, then added to {@code line}), from
  * {@code WAITING} to {@code GRANTED} (by {@link #drain}, which took a token for it), and from
  * either of the first two to {@code LEFT} (its call no longer needs the hedge); nothing leaves
- * {@code GRANTED} or {@code LEFT}. A granted ticket's callback runs on the draining thread with no
- * lock held; if it declines, the token goes back. {@code line} may hold tickets that left, and a
- * counted ticket may not be in it yet: {@link #drain} skips the first, and gives the token back
- * when it finds the line empty, then looks once more, since the ticket's own {@link
- * #acquireOrQueue} drains after adding it but may have done so while the token was taken (the lost
- * wake-up that {@code BudgetLineQueueVsEarnTest} found).
+ * {@code GRANTED} or {@code LEFT}. {@link #drain} runs on one thread at a time ({@code
+ * drainRequests}: a request while a drain runs makes it go round again), so a grant's callback,
+ * which runs on the draining thread with no lock held and may return a token, never nests another
+ * drain. If the callback declines, the token goes back. {@code line} may hold a ticket that left
+ * (removed when seen), and a counted ticket may not be in it yet: the drain then gives the token
+ * back and stops, and the ticket's own {@link #acquireOrQueue}, which drains after adding it, makes
+ * a drain pass happen after the add (the lost wake-up that {@code BudgetLineQueueVsEarnTest} found
+ * in a version without the request count).
  */
 final class HedgeBudget {
 
@@ -89,6 +95,8 @@ final class HedgeBudget {
   // Calls waiting for a token, oldest first; see the class comment for the protocol.
   private final ConcurrentLinkedQueue<Ticket> line = new ConcurrentLinkedQueue<>();
   private final AtomicInteger waiting = new AtomicInteger();
+  // Drain requests not yet served; whoever raises it from zero drains until it is zero again.
+  private final AtomicInteger drainRequests = new AtomicInteger();
 
   /**
    * A call's place in the line for a token. Its callback, run once when the budget took a token for
@@ -169,6 +177,9 @@ final class HedgeBudget {
       return false;
     }
     line.add(ticket);
+    if (ticket.state.get() == Ticket.LEFT) {
+      line.remove(ticket); // it left in between: do not keep its call reachable
+    }
     drain();
     return false;
   }
@@ -177,7 +188,8 @@ final class HedgeBudget {
    * Takes {@code ticket} out of the line: its call no longer needs the hedge. Lock-free; never runs
    * a callback, so a call may leave while holding its own lock.
    *
-   * @return false if a token was already granted to it (its callback runs or has run)
+   * @return false if a token was already granted to it (its callback runs or has run), or it had
+   *     already left
    */
   boolean leave(Ticket ticket) {
     if (ticket.state.compareAndSet(Ticket.NEW, Ticket.LEFT)) {
@@ -197,26 +209,32 @@ final class HedgeBudget {
    * service is added only when the bucket is read).
    */
   void drain() {
-    while (waiting.get() > 0 && take(false)) {
-      Ticket t = line.poll();
-      if (t == null) {
-        // Counted but not in line yet. Give the token back, then look again: if the line is still
-        // empty, the ticket's acquireOrQueue adds it later and finds the token; if not, it may
-        // have looked while this thread held the token, so serve it here.
-        add(SCALE);
-        if (line.peek() == null) {
-          return;
+    // One thread drains at a time; a request made meanwhile, from another thread or from a grant's
+    // callback on this one (a breaker that refuses the granted hedge returns its token), makes the
+    // draining thread go round once more instead of nesting a drain per waiting call.
+    if (drainRequests.getAndIncrement() != 0) {
+      return;
+    }
+    int requests = 1;
+    do {
+      while (waiting.get() > 0 && take(false)) {
+        Ticket t = line.poll();
+        if (t == null) {
+          // Counted but not in line yet: its acquireOrQueue drains after adding it.
+          add(SCALE);
+          break;
         }
-        continue;
-      }
-      if (t.state.compareAndSet(Ticket.WAITING, Ticket.GRANTED)) {
-        waiting.decrementAndGet();
-        if (t.onGrant.test(t)) {
+        if (!t.state.compareAndSet(Ticket.WAITING, Ticket.GRANTED)) {
+          add(SCALE); // it left
           continue;
         }
+        waiting.decrementAndGet();
+        if (!t.onGrant.test(t)) {
+          add(SCALE); // its call no longer needed the hedge
+        }
       }
-      add(SCALE); // it left, or its call no longer needed the hedge
-    }
+      requests = drainRequests.addAndGet(-requests);
+    } while (requests != 0);
   }
 
   /** Returns how many calls wait in line for a token. */

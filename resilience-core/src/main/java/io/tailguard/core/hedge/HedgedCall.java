@@ -20,12 +20,14 @@ import org.slf4j.LoggerFactory;
  * One hedged call: its attempts, the timer of the next hedge, the timeout, and the decision of how
  * the call ends.
  *
- * <p>Thread-safety: attempts end on executor threads, timers fire on the scheduler thread, and the
- * caller may cancel, all concurrently. Every decision reads and writes the fields marked "guarded
- * by this" under this object's monitor, and every side effect (starting an attempt, cancelling
- * attempts, completing the result, events) happens after the monitor is released, so an executor
- * that runs an attempt on the calling thread cannot re-enter a half-made decision. The monitor is
- * per call, so calls never contend with each other.
+ * <p>Thread-safety: attempts end on executor threads, timers fire on the scheduler thread, the
+ * caller may cancel, and a hedge that waited in the budget's line starts on whatever thread earned
+ * or returned its token (often another call's, in its {@code start}), all concurrently. Every
+ * decision reads and writes the fields marked "guarded by this" under this object's monitor, and
+ * every side effect (starting an attempt, cancelling attempts, completing the result, events)
+ * happens after the monitor is released, so an executor that runs an attempt on the calling thread
+ * cannot re-enter a half-made decision. The monitor is per call; the budget's drain takes another
+ * call's monitor only to grant it a token, never while holding one (see {@link HedgeBudget}).
  *
  * <p>What the call leaves behind: a result that no caller will see (a loser's, one that arrives
  * after the call ended, an unacceptable result that is not returned) is {@linkplain
@@ -88,7 +90,8 @@ final class HedgedCall<T> {
   // Times the budget refused the next hedge at its timer; the timer is then armed again.
   private int refusals;
   // The call's place in the budget's line while its next hedge waits for a token; null otherwise.
-  // Set and cleared under this; cleared, leaving the line, whenever the hedge timer is disarmed.
+  // Set and cleared under this; cleared, leaving the line, whenever the hedge timer is disarmed or
+  // hedging stops.
   private HedgeBudget.Ticket ticket;
 
   HedgedCall(Hedger hedger, HedgeConfig config, Runner<T> runner, long startNanos) {
@@ -168,7 +171,7 @@ final class HedgedCall<T> {
         // A saturated executor: the primary runs on the caller's thread, still under the
         // timeout, and the call sends no hedge (it would only add load to a saturated service).
         synchronized (this) {
-          stopHedging = true;
+          stopHedgingLocked();
         }
         return;
       }
@@ -193,7 +196,7 @@ final class HedgedCall<T> {
     Decision d;
     synchronized (this) {
       ended++;
-      stopHedging = true;
+      stopHedgingLocked();
       if (done) {
         return;
       }
@@ -226,7 +229,7 @@ final class HedgedCall<T> {
    * half-open trial.
    */
   private Decision refusedLocked(int k, Throwable why) {
-    stopHedging = true;
+    stopHedgingLocked();
     disarmLocked();
     failures[k] = why;
     if (refusal == null) {
@@ -275,6 +278,15 @@ final class HedgedCall<T> {
     }
     if (stale != null) {
       stale.cancel();
+    }
+  }
+
+  // Holds this. No more hedges: a ticket in the budget's line leaves it.
+  private void stopHedgingLocked() {
+    stopHedging = true;
+    if (ticket != null) {
+      hedger.budget().leave(ticket);
+      ticket = null;
     }
   }
 
@@ -373,7 +385,7 @@ final class HedgedCall<T> {
       // The scheduler was shut down. This runs on the thread of whatever earned the token, often
       // another call's: the hedge runs, and this call sends no more.
       synchronized (this) {
-        stopHedging = true;
+        stopHedgingLocked();
       }
     }
     return true;
@@ -497,7 +509,7 @@ final class HedgedCall<T> {
         disarmLocked();
         return Decision.launch(started++, trigger);
       }
-      stopHedging = true;
+      stopHedgingLocked();
       return decideAfterEndLocked(true);
     }
     return decideAfterEndLocked(false);
@@ -514,7 +526,7 @@ final class HedgedCall<T> {
         disarmLocked();
         return Decision.launch(started++, HedgeEvent.Trigger.ALL_ENDED);
       }
-      stopHedging = true;
+      stopHedgingLocked();
       budgetExhausted = true;
     }
     for (int i = 0; i < started; i++) {

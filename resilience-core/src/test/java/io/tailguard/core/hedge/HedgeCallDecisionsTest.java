@@ -3,6 +3,7 @@ package io.tailguard.core.hedge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tailguard.core.circuitbreaker.CircuitBreaker;
 import io.tailguard.core.time.FakeClock;
 import io.tailguard.core.time.Scheduler;
 import java.io.IOException;
@@ -283,6 +284,48 @@ class HedgeCallDecisionsTest {
     assertThat(attempts).hasSize(4);
     attempts.get(3).complete("granted hedge");
     assertThat(waiting).isCompletedWithValue("granted hedge");
+  }
+
+  @Test
+  void aLongLineBehindAnOpenBreakerIsServedInOneDrainNotOneNestedDrainPerCall() {
+    // Each hedge granted from the line is refused by the open breaker, which returns its token
+    // to the line: a drain per returned token, nested, overflowed the stack at about 2,000 calls.
+    CircuitBreaker breaker = CircuitBreaker.builder("decisions").clock(clock).build();
+    Hedger h =
+        Hedger.builder("decisions")
+            .config(fixed(100).budget(new BudgetConfig(0.05, 0, 1)).build())
+            .clock(clock)
+            .scheduler(clock)
+            .executor(Runnable::run)
+            .breaker(breaker)
+            .build();
+    spendTheOnlyToken(h);
+    for (int i = 0; i < 20_000; i++) {
+      call(h);
+    }
+    clock.advance(Duration.ofMillis(100)); // what the primaries earned goes first, the rest wait
+    int waiting = h.budget().waiting();
+    assertThat(waiting).isGreaterThan(10_000);
+    breaker.forceOpen();
+    h.budget().refund();
+    assertThat(h.budget().waiting()).isZero();
+    assertThat(breaker.metrics().rejectedCalls()).isEqualTo(waiting);
+  }
+
+  @Test
+  void aCallThatStopsHedgingWhileInLineLeavesIt() {
+    Hedger h = hedger(fixed(100).maxHedges(2).budget(new BudgetConfig(0.05, 0, 1)).build());
+    CompletableFuture<String> r = call(h);
+    clock.advance(Duration.ofMillis(100)); // hedge 1 takes the only token
+    clock.advance(Duration.ofMillis(100)); // hedge 2 finds none: in line
+    assertThat(h.budget().waiting()).isEqualTo(1);
+    attempts.get(1).completeExceptionally(new IllegalStateException("down"));
+    // No token for the attempt the failure asks for either: hedging stops, and the line is left
+    // while the primary still runs.
+    assertThat(r).isNotDone();
+    assertThat(h.budget().waiting()).isZero();
+    attempts.get(0).complete("primary");
+    assertThat(r).isCompletedWithValue("primary");
   }
 
   @Test
