@@ -65,25 +65,25 @@ import java.util.function.DoubleSupplier;
  * after each call learned from:          f = f * exp(-s * r)
  * }</pre>
  *
- * <p>with {@code s} the step per refusal and {@code r} = {@link #REFUSAL_TARGET} (three calls in a
- * thousand): the expected change of {@code log f} is zero where that share of calls has its hedge
- * refused. The step {@code s} is set from the call rate the window measures, so that without
- * refusals the floor halves in {@link #FLOOR_HALF_LIFE} (90 s) at any rate: bursts recur on the
- * dependency's clock, not the caller's, and a step fixed per call would remember them for 35 s at
- * 1,000 calls per second and six minutes at 100 (measured: at 1,000 calls per second the shorter
- * memory left the replicas scenario's p99.9 23% above the best fixed delay). So at 400 calls per
- * second a burst of 108 refusals doubles the floor, at 1,000 one of 270 (the burst is as many more
- * calls). The floor is a time, not a rate, on purpose: the window's quantile forgets the bursts
- * after a quiet window (half of one where hedges win, below) and would meet the next burst with a
- * short delay, while the floor remembers the delay bursts need until refusals stay away. Where slow
- * calls come independently nothing is refused and the floor stays at zero. A refusal while attempts
- * that failures start at once have taken at least half of what the primaries earned says nothing
- * about bursts, and a longer delay would only leave more calls unhedged, so it does not raise the
- * floor. Hedges that the delay sent do not count as such a spend: a delay that aims at 80% of the
- * share plus one burst takes 90% of it within seconds, so counting them hid the very bursts the
- * floor is for (measured: rarer slow episodes of a replica, every 20 s, left the floor at zero for
- * the first 49 s of a run). The floor and the win shares below are not part of the snapshot: a
- * restored hedger relearns it from the next refusals.
+ * <p>with {@code s} the step per refusal and {@code r} = {@link #REFUSAL_TARGET} (one call in a
+ * thousand, the calls a p99.9 can hide): the expected change of {@code log f} is zero where that
+ * share of calls has its hedge refused. The step {@code s} is set from the call rate the window
+ * measures, so that without refusals the floor halves in {@link #FLOOR_HALF_LIFE} (90 s) at any
+ * rate: bursts recur on the dependency's clock, not the caller's, and a step fixed per call would
+ * remember them for 35 s at 1,000 calls per second and six minutes at 100 (measured: at 1,000 calls
+ * per second the shorter memory left the replicas scenario's p99.9 23% above the best fixed delay).
+ * So at 400 calls per second a burst of 36 refusals doubles the floor, at 1,000 one of 90 (the
+ * burst is as many more calls). The floor is a time, not a rate, on purpose: the window's quantile
+ * forgets the bursts after a quiet window (half of one where hedges win, below) and would meet the
+ * next burst with a short delay, while the floor remembers the delay bursts need until refusals
+ * stay away. Where slow calls come independently nothing is refused and the floor stays at zero. A
+ * refusal while attempts that failures start at once have taken at least half of what the primaries
+ * earned says nothing about bursts, and a longer delay would only leave more calls unhedged, so it
+ * does not raise the floor. Hedges that the delay sent do not count as such a spend: a delay that
+ * aims at 80% of the share plus one burst takes 90% of it within seconds, so counting them hid the
+ * very bursts the floor is for (measured: rarer slow episodes of a replica, every 20 s, left the
+ * floor at zero for the first 49 s of a run). The floor and the win shares below are not part of
+ * the snapshot: a restored hedger relearns it from the next refusals.
  *
  * <h2>Bypassed while the bucket is full, for bursts that hedges beat</h2>
  *
@@ -160,15 +160,9 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   /**
    * The share of calls whose hedge may be refused, while failures have not spent the budget, at
-   * which the refusal floor holds still: three in a thousand. A refused hedge waits in the budget's
-   * line ({@link HedgeBudget}) and most get a token within a few tokens' time, so a refusal is not
-   * a call left in the tail. It was one in a thousand (the calls a p99.9 can hide) when a refused
-   * hedge waited on its own timer and a token went to whichever hedge asked next: that counted
-   * fewer refusals for the same bursts, and with the line the same target held the floor too high
-   * (the replicas scenario at 200 calls per second: 1.20x the best fixed delay's p99.9, against
-   * 1.13x with this target; {@code benchmarks/RESULTS.md}).
+   * which the refusal floor holds still: one in a thousand, the calls a p99.9 can hide.
    */
-  public static final double REFUSAL_TARGET = 0.003;
+  public static final double REFUSAL_TARGET = 0.001;
 
   /**
    * How long the refusal floor takes to halve without refusals, at any call rate: bursts of slow
@@ -179,7 +173,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   /**
    * The largest step per refusal, as the logarithm of a factor (7 refusals double the floor): at
-   * fewer than about 26 calls per second the step this allows is reached, and the floor's memory
+   * fewer than about 77 calls per second the step this allows is reached, and the floor's memory
    * grows longer than {@link #FLOOR_HALF_LIFE} rather than let one refusal move it by more.
    */
   public static final double MAX_FLOOR_STEP = 0.1;
@@ -206,17 +200,15 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
 
   /**
    * A quiet spell also lasts as long as the calls that bring this many refusals where the floor
-   * holds still ({@link #REFUSAL_TARGET}, three calls in a thousand) take at the call rate the
-   * window measures: {@code 18 / (0.003 * calls per second)} seconds, 6,000 calls, so 60 s at 100
-   * calls per second and 120 s at 50, {@link #QUIET_SPELL} from 200 up. The silence must be
-   * unlikely while bursts go on for it to say that they stopped: at 50 calls per second 30 s held
-   * 1,500 calls, one and a half refusals' worth when the target was one in a thousand (the 6,000
-   * calls were six refusals then, and were kept when the target rose), so spells came between
-   * bursts, and the whole bucket went to the learned delay just before the next burst needed it
-   * (measured: the replicas scenario at 50 calls per second, 1.35x the best fixed delay's p99.9
-   * with 30 s, 1.21x with this rule).
+   * holds still ({@link #REFUSAL_TARGET}, one call in a thousand) take at the call rate the window
+   * measures: {@code 6 / (0.001 * calls per second)} seconds, so 60 s at 100 calls per second and
+   * 120 s at 50, {@link #QUIET_SPELL} from 200 up. The silence must be unlikely while bursts go on
+   * for it to say that they stopped: at 50 calls per second 30 s holds one and a half refusals'
+   * worth of calls, so spells came between bursts, and the whole bucket went to the learned delay
+   * just before the next burst needed it (measured: the replicas scenario at 50 calls per second,
+   * 1.35x the best fixed delay's p99.9 with 30 s, 1.21x with this rule).
    */
-  public static final int QUIET_SPELL_REFUSALS = 18;
+  public static final int QUIET_SPELL_REFUSALS = 6;
 
   private static final long QUIET_SPELL_NANOS = QUIET_SPELL.toNanos();
 
@@ -627,7 +619,7 @@ final class AdaptiveDelay implements HedgeDelayStrategy {
    * #MAX_FLOOR_STEP}.
    *
    * @param callsPerSecond the call rate
-   * @return the step: 0.0064 at 400 calls per second, 0.0026 at 1,000
+   * @return the step: 0.0193 at 400 calls per second, 0.0077 at 1,000
    */
   static double floorStep(double callsPerSecond) {
     double halfLifeSeconds = FLOOR_HALF_LIFE.toNanos() / 1e9;

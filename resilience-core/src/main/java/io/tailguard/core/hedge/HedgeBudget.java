@@ -2,10 +2,7 @@ package io.tailguard.core.hedge;
 
 import io.tailguard.core.internal.SecondWindow;
 import io.tailguard.core.time.Clock;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 
 /**
  * The token bucket of {@link BudgetConfig}: primaries add {@code maxExtraLoad} tokens, hedges take
@@ -33,32 +30,6 @@ import java.util.function.Predicate;
  * SecondWindow#slidingSum(int, int)}). Counting whole buckets instead (the current second and the
  * one before) halved the capacity at every second boundary and dropped the tokens above it: the
  * reserve was one to two seconds, depending on where a burst fell in the clock's second.
- *
- * <p>Hedges that find no token wait in a line, oldest first ({@link #acquireOrQueue}): each token
- * the primaries earn or a refund returns goes to the call that has waited longest, and a new hedge
- * is refused while any call waits. Two exceptions: an attempt that a failure asks for takes a token
- * that is there without looking at the line (while calls wait, there rarely is one), and a token
- * that arrives when the bucket is at its capacity is dropped as any other would be, even if calls
- * wait (only when tokens come back together faster than a drain hands them out). Before the line, a
- * refused hedge tried again after twice its delay, four times, and so on up to a second apart, so
- * the hedges that reached their delay while a token was there took it and the calls that had waited
- * longest, which are also those whose stall will last longest (a heavy tail's remaining time grows
- * with its age), waited up to seconds more: in a 120 s run of the suite's {@code replicas}, the
- * slowest calls waited 0.4 to 1.6 s unhedged while the budget's long-run share went a third
- * unspent.
- *
- * <p>The line's protocol: {@code waiting} counts the tickets in state {@code WAITING}; a ticket
- * moves by CAS from {@code NEW} to {@code WAITING} (counted, then added to {@code line}), from
- * {@code WAITING} to {@code GRANTED} (by {@link #drain}, which took a token for it), and from
- * either of the first two to {@code LEFT} (its call no longer needs the hedge); nothing leaves
- * {@code GRANTED} or {@code LEFT}. {@link #drain} runs on one thread at a time ({@code
- * drainRequests}: a request while a drain runs makes it go round again), so a grant's callback,
- * which runs on the draining thread with no lock held and may return a token, never nests another
- * drain. If the callback declines, the token goes back. {@code line} may hold a ticket that left
- * (removed when seen), and a counted ticket may not be in it yet: the drain then gives the token
- * back and stops, and the ticket's own {@link #acquireOrQueue}, which drains after adding it, makes
- * a drain pass happen after the add (the lost wake-up that {@code BudgetLineQueueVsEarnTest} found
- * in a version without the request count).
  */
 final class HedgeBudget {
 
@@ -92,33 +63,6 @@ final class HedgeBudget {
   // Refunds are not subtracted, so the spend errs high: the floor then stays put rather than rise.
   private final SecondWindow window;
   private volatile BudgetConfig config;
-  // Calls waiting for a token, oldest first; see the class comment for the protocol.
-  private final ConcurrentLinkedQueue<Ticket> line = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger waiting = new AtomicInteger();
-  // Drain requests not yet served; whoever raises it from zero drains until it is zero again.
-  private final AtomicInteger drainRequests = new AtomicInteger();
-
-  /**
-   * A call's place in the line for a token. Its callback, run once when the budget took a token for
-   * it, returns whether the call still used it (false gives the token back).
-   */
-  static final class Ticket {
-    private static final int NEW = 0;
-    private static final int WAITING = 1;
-    private static final int GRANTED = 2;
-    private static final int LEFT = 3;
-
-    private final AtomicInteger state = new AtomicInteger(NEW);
-    private final Predicate<Ticket> onGrant;
-
-    Ticket(Predicate<Ticket> onGrant) {
-      this.onGrant = onGrant;
-    }
-
-    boolean isGranted() {
-      return state.get() == GRANTED;
-    }
-  }
 
   HedgeBudget(BudgetConfig config, Clock clock) {
     this.config = config;
@@ -147,99 +91,11 @@ final class HedgeBudget {
   void onPrimary() {
     window.increment(PRIMARIES);
     add((long) (config.maxExtraLoad() * SCALE));
-    if (waiting.get() > 0) {
-      drain();
-    }
   }
 
-  /** Takes a token for a hedge, if there is one and no call waits in line for one. */
+  /** Takes a token for a hedge that its delay sent, if there is one. */
   boolean tryAcquire() {
-    return waiting.get() == 0 && take(false);
-  }
-
-  /**
-   * Takes a token for a hedge that its delay sent, if there is one and no call waits for one.
-   * Otherwise puts {@code ticket} at the end of the line: its callback runs when a token comes for
-   * it, possibly before this method returns, on this thread. Call it holding no lock that the
-   * callback of another call's ticket takes.
-   *
-   * @param ticket a new ticket, for this hedge only
-   * @return true if a token was taken now; false if the ticket waits in line (or was already
-   *     granted, or its call left)
-   */
-  boolean acquireOrQueue(Ticket ticket) {
-    if (tryAcquire()) {
-      return true;
-    }
-    waiting.incrementAndGet();
-    if (!ticket.state.compareAndSet(Ticket.NEW, Ticket.WAITING)) {
-      waiting.decrementAndGet(); // its call left before it got in line
-      return false;
-    }
-    line.add(ticket);
-    if (ticket.state.get() == Ticket.LEFT) {
-      line.remove(ticket); // it left in between: do not keep its call reachable
-    }
-    drain();
-    return false;
-  }
-
-  /**
-   * Takes {@code ticket} out of the line: its call no longer needs the hedge. Lock-free; never runs
-   * a callback, so a call may leave while holding its own lock.
-   *
-   * @return false if a token was already granted to it (its callback runs or has run), or it had
-   *     already left
-   */
-  boolean leave(Ticket ticket) {
-    if (ticket.state.compareAndSet(Ticket.NEW, Ticket.LEFT)) {
-      return true;
-    }
-    if (ticket.state.compareAndSet(Ticket.WAITING, Ticket.LEFT)) {
-      waiting.decrementAndGet();
-      line.remove(ticket);
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * Hands the tokens there are to the calls in line, oldest first. Runs when tokens come (a
-   * primary's share, a refund) and when a waiting call looks again (the floor refill of a quiet
-   * service is added only when the bucket is read).
-   */
-  void drain() {
-    // One thread drains at a time; a request made meanwhile, from another thread or from a grant's
-    // callback on this one (a breaker that refuses the granted hedge returns its token), makes the
-    // draining thread go round once more instead of nesting a drain per waiting call.
-    if (drainRequests.getAndIncrement() != 0) {
-      return;
-    }
-    int requests = 1;
-    do {
-      while (waiting.get() > 0 && take(false)) {
-        Ticket t = line.poll();
-        if (t == null) {
-          // Counted but not in line yet: its acquireOrQueue drains after adding it.
-          add(SCALE);
-          break;
-        }
-        if (!t.state.compareAndSet(Ticket.WAITING, Ticket.GRANTED)) {
-          add(SCALE); // it left
-          continue;
-        }
-        waiting.decrementAndGet();
-        if (!t.onGrant.test(t)) {
-          add(SCALE); // its call no longer needed the hedge
-        }
-      }
-      requests = drainRequests.addAndGet(-requests);
-    } while (requests != 0);
-  }
-
-  /** Returns how many calls wait in line for a token. */
-  int waiting() {
-    return waiting.get();
+    return take(false);
   }
 
   /**
@@ -282,9 +138,6 @@ final class HedgeBudget {
   /** Returns a token taken for a hedge that was not sent after all. */
   void refund() {
     add(SCALE);
-    if (waiting.get() > 0) {
-      drain();
-    }
   }
 
   private void refill() {

@@ -20,14 +20,12 @@ import org.slf4j.LoggerFactory;
  * One hedged call: its attempts, the timer of the next hedge, the timeout, and the decision of how
  * the call ends.
  *
- * <p>Thread-safety: attempts end on executor threads, timers fire on the scheduler thread, the
- * caller may cancel, and a hedge that waited in the budget's line starts on whatever thread earned
- * or returned its token (often another call's, in its {@code start}), all concurrently. Every
- * decision reads and writes the fields marked "guarded by this" under this object's monitor, and
- * every side effect (starting an attempt, cancelling attempts, completing the result, events)
- * happens after the monitor is released, so an executor that runs an attempt on the calling thread
- * cannot re-enter a half-made decision. The monitor is per call; the budget's drain takes another
- * call's monitor only to grant it a token, never while holding one (see {@link HedgeBudget}).
+ * <p>Thread-safety: attempts end on executor threads, timers fire on the scheduler thread, and the
+ * caller may cancel, all concurrently. Every decision reads and writes the fields marked "guarded
+ * by this" under this object's monitor, and every side effect (starting an attempt, cancelling
+ * attempts, completing the result, events) happens after the monitor is released, so an executor
+ * that runs an attempt on the calling thread cannot re-enter a half-made decision. The monitor is
+ * per call, so calls never contend with each other.
  *
  * <p>What the call leaves behind: a result that no caller will see (a loser's, one that arrives
  * after the call ended, an unacceptable result that is not returned) is {@linkplain
@@ -89,10 +87,6 @@ final class HedgedCall<T> {
   private boolean firstHedgeByDelay;
   // Times the budget refused the next hedge at its timer; the timer is then armed again.
   private int refusals;
-  // The call's place in the budget's line while its next hedge waits for a token; null otherwise.
-  // Set and cleared under this; cleared, leaving the line, whenever the hedge timer is disarmed or
-  // hedging stops.
-  private HedgeBudget.Ticket ticket;
 
   HedgedCall(Hedger hedger, HedgeConfig config, Runner<T> runner, long startNanos) {
     this.hedger = hedger;
@@ -171,7 +165,7 @@ final class HedgedCall<T> {
         // A saturated executor: the primary runs on the caller's thread, still under the
         // timeout, and the call sends no hedge (it would only add load to a saturated service).
         synchronized (this) {
-          stopHedgingLocked();
+          stopHedging = true;
         }
         return;
       }
@@ -196,7 +190,7 @@ final class HedgedCall<T> {
     Decision d;
     synchronized (this) {
       ended++;
-      stopHedgingLocked();
+      stopHedging = true;
       if (done) {
         return;
       }
@@ -229,7 +223,7 @@ final class HedgedCall<T> {
    * half-open trial.
    */
   private Decision refusedLocked(int k, Throwable why) {
-    stopHedgingLocked();
+    stopHedging = true;
     disarmLocked();
     failures[k] = why;
     if (refusal == null) {
@@ -281,23 +275,9 @@ final class HedgedCall<T> {
     }
   }
 
-  // Holds this. No more hedges: a ticket in the budget's line leaves it.
-  private void stopHedgingLocked() {
-    stopHedging = true;
-    if (ticket != null) {
-      hedger.budget().leave(ticket);
-      ticket = null;
-    }
-  }
-
-  // Holds this. Cancels the hedge timer (one that fires anyway finds itself superseded) and leaves
-  // the budget's line.
+  // Holds this. Cancels the hedge timer; one that fires anyway finds itself superseded.
   private void disarmLocked() {
     armings++;
-    if (ticket != null) {
-      hedger.budget().leave(ticket);
-      ticket = null;
-    }
     if (hedgeTimer != null) {
       hedgeTimer.cancel();
       hedgeTimer = null;
@@ -306,89 +286,36 @@ final class HedgedCall<T> {
 
   private void onHedgeTimer(int armed) {
     int k;
-    HedgeBudget.Ticket t;
-    boolean inLine;
+    int refused;
     synchronized (this) {
       if (done || stopHedging || started >= maxAttempts || armed != armings) {
         return;
       }
       hedgeTimer = null;
-      k = started;
-      inLine = ticket != null;
-      if (!inLine) {
-        ticket = new HedgeBudget.Ticket(this::granted);
+      if (hedger.budget().tryAcquire()) {
+        k = started++;
+        refused = 0;
+        firstHedgeByDelay |= k == 1;
+      } else {
+        k = started;
+        refused = ++refusals;
       }
-      t = ticket;
     }
-    if (inLine) {
-      // Still waiting: tokens come to the line by themselves, but the floor refill of a quiet
-      // service is added only when the bucket is read.
-      hedger.budget().drain();
-    } else if (hedger.budget().acquireOrQueue(t)) {
-      boolean moved;
-      synchronized (this) {
-        if (ticket == t) {
-          ticket = null;
-        }
-        moved = done || stopHedging || started != k;
-        if (!moved) {
-          started++;
-          firstHedgeByDelay |= k == 1;
-        }
+    if (refused > 0) {
+      // A call this slow is the one hedging is for: wait for a token rather than give up, trying
+      // again after twice the delay each time, at most MAX_RECHECK_NANOS apart, until the call
+      // ends. Only the first refusal of a call counts.
+      if (refused == 1) {
+        hedger.onBudgetExhausted(true);
       }
-      if (moved) {
-        hedger.budget().refund(); // the call ended while the token was taken
-        return;
-      }
-      launch(k, HedgeEvent.Trigger.DELAY);
-      scheduleNextHedge(k);
+      int shift = Math.min(refused, 30);
+      long base = Math.max(1, hedger.delayNanos(k));
+      long wait = base > (MAX_RECHECK_NANOS >> shift) ? MAX_RECHECK_NANOS : base << shift;
+      armHedgeTimer(k, wait);
       return;
     }
-    // In line. A call this slow is the one hedging is for: it keeps its place until a token comes
-    // for it or the call ends, and looks again after twice the delay, four times, and so on, at
-    // most MAX_RECHECK_NANOS apart. Only the first refusal of a call counts.
-    int refused;
-    synchronized (this) {
-      if (done || stopHedging || started != k) {
-        return; // granted already, or over
-      }
-      refused = ++refusals;
-    }
-    if (refused == 1) {
-      hedger.onBudgetExhausted(true);
-    }
-    int shift = Math.min(refused, 30);
-    long base = Math.max(1, hedger.delayNanos(k));
-    long wait = base > (MAX_RECHECK_NANOS >> shift) ? MAX_RECHECK_NANOS : base << shift;
-    armHedgeTimer(k, wait);
-  }
-
-  /**
-   * The budget took a token for this call's ticket: the hedge the call waits for starts now, on the
-   * thread that drained the line. Returns false, giving the token back, if the call moved on.
-   */
-  private boolean granted(HedgeBudget.Ticket t) {
-    int k;
-    synchronized (this) {
-      if (ticket != t || done || stopHedging || started >= maxAttempts) {
-        return false;
-      }
-      ticket = null;
-      disarmLocked(); // the timer that would have looked again
-      k = started++;
-      firstHedgeByDelay |= k == 1;
-    }
     launch(k, HedgeEvent.Trigger.DELAY);
-    try {
-      scheduleNextHedge(k);
-    } catch (RejectedExecutionException e) {
-      // The scheduler was shut down. This runs on the thread of whatever earned the token, often
-      // another call's: the hedge runs, and this call sends no more.
-      synchronized (this) {
-        stopHedgingLocked();
-      }
-    }
-    return true;
+    scheduleNextHedge(k);
   }
 
   private void onTimeout() {
@@ -509,7 +436,7 @@ final class HedgedCall<T> {
         disarmLocked();
         return Decision.launch(started++, trigger);
       }
-      stopHedgingLocked();
+      stopHedging = true;
       return decideAfterEndLocked(true);
     }
     return decideAfterEndLocked(false);
@@ -526,7 +453,7 @@ final class HedgedCall<T> {
         disarmLocked();
         return Decision.launch(started++, HedgeEvent.Trigger.ALL_ENDED);
       }
-      stopHedgingLocked();
+      stopHedging = true;
       budgetExhausted = true;
     }
     for (int i = 0; i < started; i++) {

@@ -3,9 +3,7 @@ package io.tailguard.core.hedge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tailguard.core.circuitbreaker.CircuitBreaker;
 import io.tailguard.core.time.FakeClock;
-import io.tailguard.core.time.Scheduler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -23,8 +21,7 @@ import org.junit.jupiter.api.Test;
  * How a hedged call decides what comes next at its edges: an attempt a failure asks for when the
  * budget is empty, the next hedge after one started at once, the failures a failed call carries, a
  * hedge the executor refuses, a stage that arrives after its call ended, results that fail to
- * close, which waiting call a token goes to, how long a refused hedge waits before looking again,
- * and where attempts run.
+ * close, how long a refused hedge waits before trying again, and where attempts run.
  */
 class HedgeCallDecisionsTest {
 
@@ -222,110 +219,6 @@ class HedgeCallDecisionsTest {
     queued.remove().run();
     attempts.get(1).complete("hedge");
     assertThat(r).isCompletedWithValue("hedge");
-  }
-
-  @Test
-  void aTokenGoesToTheCallThatHasWaitedLongestAsSoonAsItIsEarned() {
-    Hedger h = hedger(fixed(100).budget(new BudgetConfig(0.05, 0, 1)).build());
-    spendTheOnlyToken(h);
-    CompletableFuture<String> older = call(h);
-    clock.advance(Duration.ofMillis(50));
-    CompletableFuture<String> younger = call(h);
-    clock.advance(Duration.ofMillis(50)); // older's delay: no token, it waits in line
-    clock.advance(Duration.ofMillis(50)); // younger's: behind it
-    assertThat(h.metrics().budgetExhausted()).isEqualTo(2);
-    int first = PendingAttempts.quickCallsUntilAHedgeStarts(h, attempts);
-    attempts.get(first).complete("older's hedge");
-    assertThat(older).isCompletedWithValue("older's hedge");
-    assertThat(younger).isNotDone();
-    int second = PendingAttempts.quickCallsUntilAHedgeStarts(h, attempts);
-    attempts.get(second).complete("younger's hedge");
-    assertThat(younger).isCompletedWithValue("younger's hedge");
-  }
-
-  @Test
-  void aCallThatEndsWhileInLineLeavesItAndTheTokenGoesToTheNext() {
-    Hedger h = hedger(fixed(100).budget(new BudgetConfig(0.05, 0, 1)).build());
-    spendTheOnlyToken(h);
-    CompletableFuture<String> older = call(h);
-    int olderPrimary = attempts.size() - 1;
-    CompletableFuture<String> younger = call(h);
-    clock.advance(Duration.ofMillis(100)); // both wait in line, older first
-    attempts.get(olderPrimary).complete("older's primary");
-    assertThat(older).isCompletedWithValue("older's primary");
-    int hedge = PendingAttempts.quickCallsUntilAHedgeStarts(h, attempts);
-    attempts.get(hedge).complete("younger's hedge");
-    assertThat(younger).isCompletedWithValue("younger's hedge");
-    assertThat(h.budget().waiting()).isZero();
-  }
-
-  @Test
-  void aGrantWhoseNextTimerIsRejectedStillSendsItsHedgeAndThrowsNothingAtTheGiver() {
-    boolean[] reject = {false};
-    Scheduler scheduler =
-        (task, delay) -> {
-          if (reject[0]) {
-            throw new RejectedExecutionException("scheduler shut down");
-          }
-          return clock.schedule(task, delay);
-        };
-    Hedger h =
-        Hedger.builder("decisions")
-            .config(fixed(100).maxHedges(2).budget(new BudgetConfig(0.05, 0, 1)).build())
-            .clock(clock)
-            .scheduler(scheduler)
-            .executor(Runnable::run)
-            .build();
-    spendTheOnlyToken(h);
-    CompletableFuture<String> waiting = call(h);
-    clock.advance(Duration.ofMillis(100)); // in line
-    reject[0] = true;
-    h.budget().refund(); // a token comes back on another thread's behalf: no exception here
-    assertThat(attempts).hasSize(4);
-    attempts.get(3).complete("granted hedge");
-    assertThat(waiting).isCompletedWithValue("granted hedge");
-  }
-
-  @Test
-  void aLongLineBehindAnOpenBreakerIsServedInOneDrainNotOneNestedDrainPerCall() {
-    // Each hedge granted from the line is refused by the open breaker, which returns its token
-    // to the line: a drain per returned token, nested, overflowed the stack at about 2,000 calls.
-    CircuitBreaker breaker = CircuitBreaker.builder("decisions").clock(clock).build();
-    Hedger h =
-        Hedger.builder("decisions")
-            .config(fixed(100).budget(new BudgetConfig(0.05, 0, 1)).build())
-            .clock(clock)
-            .scheduler(clock)
-            .executor(Runnable::run)
-            .breaker(breaker)
-            .build();
-    spendTheOnlyToken(h);
-    for (int i = 0; i < 20_000; i++) {
-      call(h);
-    }
-    clock.advance(Duration.ofMillis(100)); // what the primaries earned goes first, the rest wait
-    int waiting = h.budget().waiting();
-    assertThat(waiting).isGreaterThan(10_000);
-    breaker.forceOpen();
-    h.budget().refund();
-    assertThat(h.budget().waiting()).isZero();
-    assertThat(breaker.metrics().rejectedCalls()).isEqualTo(waiting);
-  }
-
-  @Test
-  void aCallThatStopsHedgingWhileInLineLeavesIt() {
-    Hedger h = hedger(fixed(100).maxHedges(2).budget(new BudgetConfig(0.05, 0, 1)).build());
-    CompletableFuture<String> r = call(h);
-    clock.advance(Duration.ofMillis(100)); // hedge 1 takes the only token
-    clock.advance(Duration.ofMillis(100)); // hedge 2 finds none: in line
-    assertThat(h.budget().waiting()).isEqualTo(1);
-    attempts.get(1).completeExceptionally(new IllegalStateException("down"));
-    // No token for the attempt the failure asks for either: hedging stops, and the line is left
-    // while the primary still runs.
-    assertThat(r).isNotDone();
-    assertThat(h.budget().waiting()).isZero();
-    attempts.get(0).complete("primary");
-    assertThat(r).isCompletedWithValue("primary");
   }
 
   @Test

@@ -268,10 +268,16 @@ class HedgeStrategyFeedbackTest {
   void aHedgeThatWaitedForATokenReportsTheDelayItWasArmedWith() {
     Hedger h = hedgerWhoseOnlyTokenIsSpent();
     CompletableFuture<String> waiting = call(h); // attempt 2
-    clock.advance(Duration.ofMillis(100)); // refused: waits in line
+    clock.advance(Duration.ofMillis(100)); // refused: tried again 200 ms later
     assertThat(attempts).hasSize(3);
-    int hedge = PendingAttempts.quickCallsUntilAHedgeStarts(h, attempts);
-    attempts.get(hedge).complete("late hedge");
+    for (int i = 0; i < 20; i++) { // 20 primaries earn a token
+      CompletableFuture<String> quick = call(h);
+      attempts.get(attempts.size() - 1).complete("quick");
+      assertThat(quick).isDone();
+    }
+    clock.advance(Duration.ofMillis(200));
+    assertThat(attempts).hasSize(24);
+    attempts.get(23).complete("late hedge");
     assertThat(waiting).isCompletedWithValue("late hedge");
     assertThat(strategy.outcomes).containsExactly("100 won", "100 won");
   }

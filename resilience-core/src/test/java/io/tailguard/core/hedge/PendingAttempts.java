@@ -20,27 +20,4 @@ final class PendingAttempts {
           return f;
         });
   }
-
-  /**
-   * Makes calls whose primaries answer at once until the token their primaries earn goes to a call
-   * waiting in the budget's line, which starts its hedge before the primary that earned the token.
-   *
-   * @return the index in {@code attempts} of the hedge that started
-   * @throws AssertionError if no hedge started within 20 calls (a token's worth at 5%)
-   */
-  static int quickCallsUntilAHedgeStarts(Hedger h, List<CompletableFuture<String>> attempts) {
-    for (int i = 0; i < 20; i++) {
-      int before = attempts.size();
-      CompletableFuture<String> quick = call(h, attempts);
-      CompletableFuture<String> primary = attempts.get(attempts.size() - 1);
-      primary.complete("quick");
-      if (!quick.isDone()) {
-        throw new AssertionError("a quick call did not end with its primary");
-      }
-      if (attempts.size() == before + 2) {
-        return before;
-      }
-    }
-    throw new AssertionError("20 primaries earned no token for the call in line");
-  }
 }
